@@ -1,0 +1,136 @@
+/**
+ * The Database Durable Object: the one place that holds PostgreSQL connections.
+ * A stateless worker cannot keep a connection between requests, and connecting
+ * costs ~50 ms, so handlers and rooms send named queries here instead; this object
+ * lives on, its pool stays warm, and migrations are applied before the first query.
+ */
+import { neonConfig, Pool } from "@neondatabase/serverless";
+import { DurableObject } from "cloudflare:workers";
+import { drizzle } from "drizzle-orm/neon-serverless";
+import { bridgeSocketClass } from "./bridge-socket.ts";
+import type { Db } from "./db.ts";
+import { applyMigrations, MigrationError } from "./migrate.ts";
+import { queries, type QueryName } from "./queries/index.ts";
+import * as schema from "./schema.ts";
+
+export interface DatabaseEnv {
+  DATABASE_URL: string;
+  DATABASE_POOL_SIZE?: string;
+  PG_BRIDGE: Fetcher;
+}
+
+/** Why a call failed: the database is unreachable, the schema could not be migrated, or the query failed. */
+export type DatabaseFailure = { ok: false; kind: "unavailable" | "migration_failed" | "failed"; message: string };
+export type DatabaseResult<T> = { ok: true; value: T } | DatabaseFailure;
+
+const CONNECT_TIMEOUT_MS = 5_000;
+const HEALTH_TIMEOUT_MS = 3_000;
+const IDLE_TIMEOUT_MS = 30_000;
+
+/** SQLSTATE classes and codes that mean "cannot reach or use the server now", not "bad query". */
+const UNAVAILABLE_CODES = /^(08|57P0[1-3]|53300)/;
+
+export class Database extends DurableObject<DatabaseEnv> {
+  #pool: Pool;
+  #db: Db;
+  #migration: Promise<void> | undefined;
+  #migrationFailure: string | undefined;
+
+  constructor(ctx: DurableObjectState, env: DatabaseEnv) {
+    super(ctx, env);
+    // The driver reads its socket settings from this static config; every pool in
+    // this isolate goes through the same bridge, so setting it here is safe.
+    neonConfig.webSocketConstructor = bridgeSocketClass(env.PG_BRIDGE);
+    neonConfig.wsProxy = (host, port) => `pg-bridge/?address=${host}:${port}`;
+    neonConfig.useSecureWebSocket = false; // the bridge is in-process; TLS is for the TCP leg if any
+    neonConfig.pipelineConnect = false; // pipelining breaks SCRAM login against plain PostgreSQL
+    this.#pool = new Pool({
+      connectionString: env.DATABASE_URL,
+      max: Number(env.DATABASE_POOL_SIZE ?? 8),
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      idleTimeoutMillis: IDLE_TIMEOUT_MS,
+    });
+    // An idle client whose server went away emits here; the pool drops it and
+    // reconnects on demand. Without a listener the error would crash the isolate.
+    this.#pool.on("error", (error: Error) => console.warn(`database connection lost: ${error.message}`));
+    this.#db = drizzle({ client: this.#pool, schema, casing: "snake_case" });
+  }
+
+  /** Applies pending migrations (once per object lifetime). Called by server start-up. */
+  async startup(): Promise<DatabaseResult<{ migrated: true }>> {
+    try {
+      await this.#ensureMigrated();
+      return { ok: true, value: { migrated: true } };
+    } catch (error) {
+      return failure(error, this.#migrationFailure);
+    }
+  }
+
+  /** Whether a trivial query succeeds right now; used by /health. */
+  async isHealthy(): Promise<boolean> {
+    try {
+      await withTimeout(this.#pool.query("select 1"), HEALTH_TIMEOUT_MS);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Runs one named query from db/queries with its input. */
+  async run(name: QueryName, input: unknown): Promise<DatabaseResult<unknown>> {
+    const query = queries[name] as ((db: Db, input: unknown) => Promise<unknown>) | undefined;
+    if (!query) return { ok: false, kind: "failed", message: `unknown query ${String(name)}` };
+    try {
+      await this.#ensureMigrated();
+      return { ok: true, value: await query(this.#db, input) };
+    } catch (error) {
+      return failure(error, this.#migrationFailure);
+    }
+  }
+
+  #ensureMigrated(): Promise<void> {
+    if (this.#migrationFailure) return Promise.reject(new MigrationError(this.#migrationFailure));
+    this.#migration ??= (async () => {
+      const client = await this.#pool.connect();
+      try {
+        const { applied } = await applyMigrations(client);
+        if (applied > 0) console.log(`database: applied ${applied} migration(s)`);
+      } finally {
+        client.release();
+      }
+    })().catch((error: unknown) => {
+      if (error instanceof MigrationError) {
+        this.#migrationFailure = error.message;
+        console.error(`database: ${error.message}`);
+      } else {
+        this.#migration = undefined; // unreachable database: try again on the next call
+      }
+      throw error;
+    });
+    return this.#migration;
+  }
+}
+
+function failure(error: unknown, migrationFailure: string | undefined): DatabaseFailure {
+  if (migrationFailure || error instanceof MigrationError) {
+    return { ok: false, kind: "migration_failed", message: migrationFailure ?? String(error) };
+  }
+  // Drizzle wraps driver errors; the SQLSTATE is on the cause.
+  const cause = error instanceof Error && error.cause ? error.cause : error;
+  const code = (cause as { code?: unknown }).code;
+  if (typeof code !== "string" || UNAVAILABLE_CODES.test(code)) {
+    console.warn(`database unavailable: ${(cause as Error).message}`);
+    return { ok: false, kind: "unavailable", message: "the database is unreachable" };
+  }
+  // A failed query is a server bug, not user input: log it here, keep details out of responses.
+  console.error(`database query failed (${code}): ${(cause as Error).message}`);
+  return { ok: false, kind: "failed", message: "a database query failed" };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

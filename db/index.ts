@@ -1,0 +1,36 @@
+/**
+ * db/'s public face for the rest of the server: the Database object, the bridge,
+ * and `query()`, the typed way to run a named query from a handler or a room.
+ */
+import type { Database, DatabaseFailure, DatabaseResult } from "./database.ts";
+import type { QueryInput, QueryName, QueryOutput } from "./queries/index.ts";
+
+export { Database } from "./database.ts";
+export { PostgresBridge } from "./postgres-bridge.ts";
+export type { ChannelRecord, MessageRecord, UserRecord } from "./queries/index.ts";
+
+/** The single Database object every caller shares. */
+const DATABASE_NAME = "primary";
+
+/** Thrown when the database cannot answer; callers turn it into 503 or 500. */
+export class DatabaseError extends Error {
+  override name = "DatabaseError";
+  constructor(readonly kind: DatabaseFailure["kind"], message: string) {
+    super(message);
+  }
+}
+
+export function databaseStub(namespace: DurableObjectNamespace<Database>): DurableObjectStub<Database> {
+  return namespace.get(namespace.idFromName(DATABASE_NAME));
+}
+
+export async function query<K extends QueryName>(
+  namespace: DurableObjectNamespace<Database>,
+  name: K,
+  input: QueryInput<K>,
+): Promise<QueryOutput<K>> {
+  // RPC wraps the result type; the shape itself is DatabaseResult.
+  const result = (await databaseStub(namespace).run(name, input)) as DatabaseResult<unknown>;
+  if (!result.ok) throw new DatabaseError(result.kind, result.message);
+  return result.value as QueryOutput<K>;
+}

@@ -1,0 +1,10 @@
+// drizzle-kit settings: `npm run db:generate` writes SQL migrations from db/schema.ts.
+import { defineConfig } from "drizzle-kit";
+
+export default defineConfig({
+  dialect: "postgresql",
+  schema: "./db/schema.ts",
+  out: "./db/migrations",
+  casing: "snake_case",
+  dbCredentials: { url: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/chatalot" },
+});

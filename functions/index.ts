@@ -1,0 +1,12 @@
+/**
+ * The worker's entry: the Hono app answers HTTP; the Durable Object classes and
+ * the PostgreSQL bridge entrypoint are exported for the runtime to instantiate.
+ */
+import { app } from "./app.ts";
+
+export { Database, PostgresBridge } from "../db/index.ts";
+export { ChannelRoom } from "../rooms/index.ts";
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,39 @@
+/**
+ * Everything that is not an API route is the web app. Wrangler's asset binding
+ * sets Content-Type itself; workerd's disk service does not, and serves no
+ * index.html for app routes, so both are added here.
+ */
+import { Hono } from "hono";
+import type { AppEnv } from "../context.ts";
+
+const CONTENT_TYPES: Record<string, string> = {
+  html: "text/html; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  css: "text/css; charset=utf-8",
+  svg: "image/svg+xml",
+  png: "image/png",
+  ico: "image/x-icon",
+  json: "application/json",
+  webmanifest: "application/manifest+json",
+  woff2: "font/woff2",
+  txt: "text/plain; charset=utf-8",
+};
+
+export const assets = new Hono<AppEnv>().on(["GET", "HEAD"], "*", async (c) => {
+  const url = new URL(c.req.url);
+  const extension = url.pathname.split("/").pop()?.split(".").slice(1).pop();
+  let response = await c.env.ASSETS.fetch(new Request(url, { method: c.req.method }));
+  if (response.status === 404 && !extension) {
+    // An app route such as /channels/abc: serve the single-page app.
+    response = await c.env.ASSETS.fetch(new Request(new URL("/index.html", url), { method: c.req.method }));
+  }
+  if (!response.ok) return c.json({ error: { code: "not_found", message: "no such page" } }, 404);
+  const headers = new Headers(response.headers);
+  if (!headers.has("Content-Type")) {
+    const type = CONTENT_TYPES[extension ?? "html"];
+    if (type) headers.set("Content-Type", type);
+  }
+  // Vite fingerprints everything under /assets/; the HTML itself must never be cached.
+  headers.set("Cache-Control", url.pathname.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
+  return new Response(response.body, { status: response.status, headers });
+});

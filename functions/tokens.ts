@@ -1,0 +1,118 @@
+/**
+ * Signed tokens (EdDSA / Ed25519 through jose): 15-minute access tokens, and
+ * one-minute socket tickets that let a browser open a channel's WebSocket without
+ * putting its access token in a URL. Verification accepts every configured public
+ * key, so a key can be rotated without signing anyone out.
+ */
+import { calculateJwkThumbprint, exportJWK, importPKCS8, importSPKI, jwtVerify, SignJWT, type JWK } from "jose";
+import type { Config } from "./config.ts";
+
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+export const SOCKET_TICKET_TTL_SECONDS = 60;
+const ISSUER = "chatalot";
+const ACCESS_AUDIENCE = "chatalot:api";
+const SOCKET_AUDIENCE = "chatalot:socket";
+const ALGORITHM = "EdDSA";
+
+interface KeySet {
+  signingKey: CryptoKey;
+  signingKid: string;
+  verifyingKeys: Map<string, CryptoKey>;
+  jwks: JWK[];
+}
+
+const keySets = new WeakMap<Config, Promise<KeySet>>();
+
+function keySet(config: Config): Promise<KeySet> {
+  let keys = keySets.get(config);
+  if (!keys) {
+    keys = loadKeys(config);
+    keySets.set(config, keys);
+  }
+  return keys;
+}
+
+async function loadKeys(config: Config): Promise<KeySet> {
+  const signingKey = await importPKCS8(config.JWT_PRIVATE_KEY, ALGORITHM, { extractable: true });
+  const signingJwk = await exportJWK(signingKey);
+  const signingKid = await calculateJwkThumbprint({ kty: "OKP", crv: signingJwk.crv, x: signingJwk.x });
+  const verifyingKeys = new Map<string, CryptoKey>();
+  const jwks: JWK[] = [];
+  for (const pem of config.JWT_PUBLIC_KEYS) {
+    const key = await importSPKI(pem, ALGORITHM, { extractable: true });
+    const jwk = await exportJWK(key);
+    const kid = await calculateJwkThumbprint(jwk);
+    verifyingKeys.set(kid, key);
+    jwks.push({ ...jwk, kid, alg: ALGORITHM, use: "sig" });
+  }
+  if (!verifyingKeys.has(signingKid)) {
+    throw new Error("JWT_PUBLIC_KEYS does not contain the public half of JWT_PRIVATE_KEY: re-run scripts/generate-keys.sh");
+  }
+  return { signingKey, signingKid, verifyingKeys, jwks };
+}
+
+export async function publicJwks(config: Config): Promise<JWK[]> {
+  return (await keySet(config)).jwks;
+}
+
+export async function issueAccessToken(config: Config, userId: string): Promise<{ token: string; expiresAt: Date }> {
+  const { signingKey, signingKid } = await keySet(config);
+  const expiresAt = new Date(Date.now() + ACCESS_TOKEN_TTL_SECONDS * 1000);
+  const token = await new SignJWT({})
+    .setProtectedHeader({ alg: ALGORITHM, kid: signingKid })
+    .setIssuer(ISSUER)
+    .setAudience(ACCESS_AUDIENCE)
+    .setSubject(userId)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(signingKey);
+  return { token, expiresAt };
+}
+
+export async function issueSocketTicket(
+  config: Config,
+  userId: string,
+  channelId: string,
+): Promise<{ ticket: string; expiresAt: Date }> {
+  const { signingKey, signingKid } = await keySet(config);
+  const expiresAt = new Date(Date.now() + SOCKET_TICKET_TTL_SECONDS * 1000);
+  const ticket = await new SignJWT({ channel: channelId })
+    .setProtectedHeader({ alg: ALGORITHM, kid: signingKid })
+    .setIssuer(ISSUER)
+    .setAudience(SOCKET_AUDIENCE)
+    .setSubject(userId)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(signingKey);
+  return { ticket, expiresAt };
+}
+
+/** The user id in a valid access token, or null. */
+export async function verifyAccessToken(config: Config, token: string): Promise<string | null> {
+  const payload = await verify(config, token, ACCESS_AUDIENCE);
+  return payload?.sub ?? null;
+}
+
+/** The user id in a valid ticket for this channel, or null. */
+export async function verifySocketTicket(config: Config, ticket: string, channelId: string): Promise<string | null> {
+  const payload = await verify(config, ticket, SOCKET_AUDIENCE);
+  return payload && payload.channel === channelId ? (payload.sub ?? null) : null;
+}
+
+async function verify(config: Config, token: string, audience: string) {
+  const { verifyingKeys } = await keySet(config);
+  try {
+    const { payload } = await jwtVerify(
+      token,
+      async (header) => {
+        const key = header.kid ? verifyingKeys.get(header.kid) : undefined;
+        if (!key) throw new Error("unknown key id");
+        return key;
+      },
+      { issuer: ISSUER, audience, algorithms: [ALGORITHM] },
+    );
+    return payload as typeof payload & { channel?: string };
+  } catch {
+    return null;
+  }
+}

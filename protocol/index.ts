@@ -1,0 +1,8 @@
+/**
+ * The wire protocol shared by the browser and the server. Runtime-free: it imports
+ * no server, worker or browser API, only zod for validation.
+ */
+export * from "./api.ts";
+export * from "./limits.ts";
+export * from "./socket.ts";
+export * from "./base64.ts";
