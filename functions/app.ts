@@ -37,9 +37,10 @@ export const app = new Hono<AppEnv>()
       referrerPolicy: "no-referrer",
     }),
   )
+  // Start-up reports configuration errors itself, so it runs before withConfig.
+  .route("/internal/startup", startup)
   .use(withConfig)
   .route("/health", health)
-  .route("/internal/startup", startup)
   .route("/.well-known", wellKnown)
   .route("/api/auth", auth)
   .route("/api/me", me)

@@ -102,7 +102,9 @@ const cache = new WeakMap<object, Config>();
 export function readConfig(env: object): Config {
   const cached = cache.get(env);
   if (cached) return cached;
-  const parsed = configSchema.safeParse(env);
+  // workerd's fromEnvironment gives null for an unset variable; treat it as absent.
+  const values = Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value ?? undefined]));
+  const parsed = configSchema.safeParse(values);
   if (!parsed.success) {
     throw new ConfigError(
       `invalid configuration:\n${parsed.error.issues.map((issue) => `  - ${issue.message}`).join("\n")}`,

@@ -33,13 +33,17 @@ function keySet(config: Config): Promise<KeySet> {
 }
 
 async function loadKeys(config: Config): Promise<KeySet> {
-  const signingKey = await importPKCS8(config.JWT_PRIVATE_KEY, ALGORITHM, { extractable: true });
+  const signingKey = await importPKCS8(config.JWT_PRIVATE_KEY, ALGORITHM, { extractable: true }).catch(() => {
+    throw new Error("JWT_PRIVATE_KEY is not an Ed25519 private key: run scripts/generate-keys.sh");
+  });
   const signingJwk = await exportJWK(signingKey);
   const signingKid = await calculateJwkThumbprint({ kty: "OKP", crv: signingJwk.crv, x: signingJwk.x });
   const verifyingKeys = new Map<string, CryptoKey>();
   const jwks: JWK[] = [];
   for (const pem of config.JWT_PUBLIC_KEYS) {
-    const key = await importSPKI(pem, ALGORITHM, { extractable: true });
+    const key = await importSPKI(pem, ALGORITHM, { extractable: true }).catch(() => {
+      throw new Error("JWT_PUBLIC_KEYS holds a key that is not an Ed25519 public key: run scripts/generate-keys.sh");
+    });
     const jwk = await exportJWK(key);
     const kid = await calculateJwkThumbprint(jwk);
     verifyingKeys.set(kid, key);

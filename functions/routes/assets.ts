@@ -22,7 +22,10 @@ const CONTENT_TYPES: Record<string, string> = {
 export const assets = new Hono<AppEnv>().on(["GET", "HEAD"], "*", async (c) => {
   const url = new URL(c.req.url);
   const extension = url.pathname.split("/").pop()?.split(".").slice(1).pop();
-  let response = await c.env.ASSETS.fetch(new Request(url, { method: c.req.method }));
+  // A directory path would get a JSON listing from workerd's disk service: serve the app instead.
+  let response = url.pathname.endsWith("/")
+    ? new Response(null, { status: 404 })
+    : await c.env.ASSETS.fetch(new Request(url, { method: c.req.method }));
   if (response.status === 404 && !extension) {
     // An app route such as /channels/abc: serve the single-page app.
     response = await c.env.ASSETS.fetch(new Request(new URL("/index.html", url), { method: c.req.method }));

@@ -1,21 +1,28 @@
 /**
- * POST /internal/startup: called once by the production entrypoint before it
- * reports the server as started. Configuration was already validated by the
- * config middleware; this applies migrations. 503 means "database not reachable
- * yet, ask again"; 500 means "refuse to start" and says why.
+ * POST /internal/startup: called by the production entrypoint (scripts/serve.sh)
+ * before it reports the server as started. It validates the configuration and the
+ * keys, then applies migrations. Answers are plain text for the shell: 200 ready;
+ * 503 the database is not reachable yet, ask again; 500 refuse to start, and why.
+ * Without the per-process STARTUP_TOKEN the route does not exist.
  */
 import { Hono } from "hono";
 import { databaseStub } from "../../db/index.ts";
+import { readConfig } from "../config.ts";
 import type { AppEnv } from "../context.ts";
-import { AppError } from "../errors.ts";
+import { publicJwks } from "../tokens.ts";
 
 export const startup = new Hono<AppEnv>().post("/", async (c) => {
-  const expected = c.get("config").STARTUP_TOKEN;
+  const expected = (c.env as { STARTUP_TOKEN?: string }).STARTUP_TOKEN;
   if (!expected || c.req.header("X-Startup-Token") !== expected) {
-    throw new AppError(404, "not_found", "no such route");
+    return c.json({ error: { code: "not_found", message: "no such route" } }, 404);
+  }
+  try {
+    await publicJwks(readConfig(c.env));
+  } catch (error) {
+    return c.text(error instanceof Error ? error.message : String(error), 500);
   }
   const result = await databaseStub(c.env.DATABASE).startup();
-  if (result.ok) return c.json({ status: "ready" });
-  if (result.kind === "unavailable") throw new AppError(503, "database_unavailable", result.message);
-  throw new AppError(500, result.kind, result.message);
+  if (result.ok) return c.text("ready");
+  if (result.kind === "unavailable") return c.text(`waiting for the database: ${result.message}`, 503);
+  return c.text(result.message, 500);
 });

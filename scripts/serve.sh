@@ -1,0 +1,106 @@
+#!/bin/sh
+# Chatalot's production entrypoint (the Docker image's, and `npm run start:production`'s).
+# 1. Reads secrets from files (*_FILE variables) and builds DATABASE_URL if it is not set.
+# 2. Starts workerd with workerd/chatalot.capnp (or the compiled binary in the image).
+# 3. Asks the server to validate its configuration and apply migrations; if that fails
+#    it stops with the reason instead of serving a half-configured or half-migrated server.
+set -eu
+
+fail() {
+  echo "chatalot: $*" >&2
+  exit 78 # EX_CONFIG
+}
+
+# read_secret VAR FILE_VAR: VAR takes the contents of the file named by FILE_VAR, when set.
+read_secret() {
+  var=$1
+  file_var=$2
+  eval "file=\${$file_var:-}"
+  [ -n "$file" ] || return 0
+  [ -r "$file" ] || fail "$file_var=$file: file not found or unreadable. Run scripts/generate-secrets.sh and scripts/generate-keys.sh, or fix the path."
+  eval "$var=\$(cat \"\$file\")"
+  export "$var"
+}
+
+read_secret JWT_PRIVATE_KEY JWT_PRIVATE_KEY_FILE
+read_secret TOTP_ENCRYPTION_KEY TOTP_ENCRYPTION_KEY_FILE
+read_secret DB_PASSWORD DB_PASSWORD_FILE
+
+# JWT_PUBLIC_KEY_FILES: the current public key first, then retired ones still accepted.
+if [ -n "${JWT_PUBLIC_KEY_FILES:-}" ]; then
+  JWT_PUBLIC_KEYS=""
+  for file in $JWT_PUBLIC_KEY_FILES; do
+    [ -r "$file" ] || fail "JWT_PUBLIC_KEY_FILES names $file: file not found or unreadable. Run scripts/generate-keys.sh, or fix the path."
+    JWT_PUBLIC_KEYS="$JWT_PUBLIC_KEYS$(cat "$file")
+"
+  done
+  export JWT_PUBLIC_KEYS
+fi
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  [ -n "${DB_HOST:-}" ] || fail "DATABASE_URL is not set: set it, or set DB_HOST, DB_NAME, DB_USER and DB_PASSWORD_FILE."
+  # generate-secrets.sh makes a hex password, so it needs no URL encoding.
+  DATABASE_URL="postgres://${DB_USER:-chatalot}:${DB_PASSWORD:-}@${DB_HOST}:${DB_PORT:-5432}/${DB_NAME:-chatalot}"
+  export DATABASE_URL
+fi
+
+LISTEN=${LISTEN:-0.0.0.0:8080}
+PORT=${LISTEN##*:}
+ROOM_STORAGE_DIR=${ROOM_STORAGE_DIR:-/data/rooms}
+WEB_ROOT=${WEB_ROOT:-/app/web}
+STARTUP_TIMEOUT_SECS=${STARTUP_TIMEOUT_SECS:-120}
+
+mkdir -p "$ROOM_STORAGE_DIR" 2>/dev/null || true
+[ -d "$ROOM_STORAGE_DIR" ] && [ -w "$ROOM_STORAGE_DIR" ] || fail "ROOM_STORAGE_DIR=$ROOM_STORAGE_DIR is not a writable directory."
+[ -f "$WEB_ROOT/index.html" ] || fail "WEB_ROOT=$WEB_ROOT holds no index.html: build the web app (npm run build)."
+
+CHATALOT_STARTED_AT=$(date +%s)
+STARTUP_TOKEN=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+export CHATALOT_STARTED_AT STARTUP_TOKEN
+
+if [ -n "${CHATALOT_BINARY:-}" ]; then
+  set -- "$CHATALOT_BINARY"
+else
+  set -- "${WORKERD:-workerd}" serve "${WORKERD_CONFIG:-$(dirname "$0")/../workerd/chatalot.capnp}"
+fi
+"$@" --socket-addr "http=$LISTEN" --directory-path "room-storage=$ROOM_STORAGE_DIR" \
+  --directory-path "web-assets=$WEB_ROOT" &
+server=$!
+trap 'kill -TERM "$server" 2>/dev/null' TERM INT
+
+# The startup check: 200 ready, 503 database not reachable yet, anything else fatal.
+body=$(mktemp)
+deadline=$(($(date +%s) + STARTUP_TIMEOUT_SECS))
+while :; do
+  if ! kill -0 "$server" 2>/dev/null; then
+    wait "$server" || status=$?
+    fail "workerd exited during start-up (status ${status:-0})."
+  fi
+  code=$(curl -s -o "$body" -w '%{http_code}' -X POST -H "X-Startup-Token: $STARTUP_TOKEN" \
+    "http://127.0.0.1:$PORT/internal/startup" || true)
+  case "$code" in
+    200) break ;;
+    000 | 503) ;;
+    *)
+      echo "chatalot: start-up refused:" >&2
+      cat "$body" >&2
+      echo >&2
+      kill -TERM "$server" 2>/dev/null || true
+      wait "$server" 2>/dev/null || true
+      rm -f "$body"
+      exit 78
+      ;;
+  esac
+  if [ "$(date +%s)" -ge "$deadline" ]; then
+    echo "chatalot: gave up after ${STARTUP_TIMEOUT_SECS}s: $(cat "$body")" >&2
+    kill -TERM "$server" 2>/dev/null || true
+    exit 69 # EX_UNAVAILABLE
+  fi
+  sleep 0.5
+done
+rm -f "$body"
+echo "chatalot: ready on $LISTEN (public address ${PUBLIC_URL:-unset})"
+
+status=0
+wait "$server" || status=$?
+exit "$status"

@@ -1,0 +1,51 @@
+/**
+ * Two test projects: `workers` runs route and room tests inside workerd (the
+ * Cloudflare vitest integration, configured from wrangler.toml); `node` drives
+ * whole processes: the production entrypoint, operator scripts, Chromium.
+ */
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { TEST_TOTP_KEY } from "./test/support/keys.ts";
+
+export default defineConfig({
+  test: {
+    globalSetup: ["./test/global-setup.ts"],
+    projects: [
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                DATABASE_URL: inject("databaseUrl"),
+                DATABASE_POOL_SIZE: inject("isEmbeddedDatabase") ? "1" : "4",
+                JWT_PRIVATE_KEY: inject("jwtPrivateKey"),
+                JWT_PUBLIC_KEYS: inject("jwtPublicKey"),
+                TOTP_ENCRYPTION_KEY: TEST_TOTP_KEY,
+                PUBLIC_URL: "http://chatalot.test",
+                ADMIN_USERNAME: "admin",
+                REGISTRATION_MODE: "open",
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/workers/**/*.test.ts"],
+          globalSetup: ["./test/global-setup.ts"],
+        },
+      },
+      {
+        test: {
+          name: "node",
+          include: ["test/node/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // Each file starts whole servers; two cores do not run several at once well.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

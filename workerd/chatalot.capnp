@@ -1,0 +1,66 @@
+# Chatalot on self-hosted workerd: the production configuration. The Docker image
+# compiles this file into one binary; `npm run start:production` serves it natively.
+# It runs the same bundle as wrangler.toml; keep bindings and classes in step.
+# Paths are relative to this file; scripts/serve.sh overrides the directories and the
+# listening address at run time (-d, -s), and every setting comes from the environment.
+using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    # The app: Hono handlers, channel rooms and the Database object.
+    (name = "chatalot", worker = .app),
+    # The PostgreSQL bridge: the same bundle, its PostgresBridge entrypoint, and the
+    # only service allowed onto the network.
+    (name = "pg-bridge", worker = .bridge),
+    # Where the bridge may connect: the database lives on a private network (Docker) or loopback.
+    (name = "database-network", network = (allow = ["private", "local", "public"])),
+    # The app itself gets no network at all: everything outside goes through bindings.
+    (name = "no-network", network = (allow = [])),
+    # Durable Object storage (SQLite files); a Docker volume in production.
+    (name = "room-storage", disk = (path = "../.chatalot/rooms", writable = true)),
+    # The built web app, served read-only.
+    (name = "web-assets", disk = (path = "../web/dist")),
+  ],
+  sockets = [
+    # The one public socket; put a TLS-terminating reverse proxy in front of it.
+    (name = "http", address = "*:8080", http = (), service = "chatalot"),
+  ],
+);
+
+const app :Workerd.Worker = (
+  modules = [(name = "index.js", esModule = embed "../dist/worker/index.js")],
+  # Same as wrangler.toml; Node built-ins are on by default from this date.
+  compatibilityDate = "2026-11-01",
+  bindings = [
+    (name = "ASSETS", service = "web-assets"),
+    (name = "PG_BRIDGE", service = (name = "pg-bridge", entrypoint = "PostgresBridge")),
+    (name = "CHANNEL_ROOM", durableObjectNamespace = "ChannelRoom"),
+    (name = "DATABASE", durableObjectNamespace = "Database"),
+    (name = "PUBLIC_URL", fromEnvironment = "PUBLIC_URL"),
+    (name = "ADMIN_USERNAME", fromEnvironment = "ADMIN_USERNAME"),
+    (name = "REGISTRATION_MODE", fromEnvironment = "REGISTRATION_MODE"),
+    (name = "DATABASE_URL", fromEnvironment = "DATABASE_URL"),
+    (name = "DATABASE_POOL_SIZE", fromEnvironment = "DATABASE_POOL_SIZE"),
+    (name = "JWT_PRIVATE_KEY", fromEnvironment = "JWT_PRIVATE_KEY"),
+    (name = "JWT_PUBLIC_KEYS", fromEnvironment = "JWT_PUBLIC_KEYS"),
+    (name = "TOTP_ENCRYPTION_KEY", fromEnvironment = "TOTP_ENCRYPTION_KEY"),
+    (name = "UPLOAD_MAX_BYTES", fromEnvironment = "UPLOAD_MAX_BYTES"),
+    (name = "CHATALOT_STARTED_AT", fromEnvironment = "CHATALOT_STARTED_AT"),
+    (name = "STARTUP_TOKEN", fromEnvironment = "STARTUP_TOKEN"),
+  ],
+  durableObjectNamespaces = [
+    (className = "ChannelRoom", uniqueKey = "chatalot-channel-room", enableSql = true),
+    (className = "Database", uniqueKey = "chatalot-database", enableSql = true),
+  ],
+  durableObjectStorage = (localDisk = "room-storage"),
+  globalOutbound = "no-network",
+);
+
+const bridge :Workerd.Worker = (
+  modules = [(name = "index.js", esModule = embed "../dist/worker/index.js")],
+  compatibilityDate = "2026-11-01",
+  bindings = [
+    (name = "DATABASE_URL", fromEnvironment = "DATABASE_URL"),
+  ],
+  globalOutbound = "database-network",
+);
