@@ -32,7 +32,6 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["test/workers/**/*.test.ts"],
-          globalSetup: ["./test/global-setup.ts"],
         },
       },
       {
