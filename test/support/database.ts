@@ -49,9 +49,12 @@ export async function createTestDatabase(name: string): Promise<TestDatabase> {
   };
 }
 
-/** Starts pglite-server on a free port; `dataDir` makes it survive a restart. */
-export async function startPglite(dataDir = mkdtempSync(join(tmpdir(), "chatalot-pglite-"))): Promise<TestDatabase & { process: ChildProcess; dataDir: string; port: number }> {
-  const port = await freePort();
+/** Starts pglite-server; the same `dataDir` and `port` bring the same database back after a stop. */
+export async function startPglite(
+  dataDir = mkdtempSync(join(tmpdir(), "chatalot-pglite-")),
+  requestedPort?: number,
+): Promise<TestDatabase & { process: ChildProcess; dataDir: string; port: number }> {
+  const port = requestedPort ?? (await freePort());
   const child = spawn(
     join(root, "node_modules", ".bin", "node"),
     [join(root, "node_modules", ".bin", "pglite-server"), `--db=${dataDir}`, `--port=${port}`, "--max-connections=8"],
