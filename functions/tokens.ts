@@ -59,18 +59,8 @@ export async function publicJwks(config: Config): Promise<JWK[]> {
   return (await keySet(config)).jwks;
 }
 
-export async function issueAccessToken(config: Config, userId: string): Promise<{ token: string; expiresAt: Date }> {
-  const { signingKey, signingKid } = await keySet(config);
-  const expiresAt = new Date(Date.now() + ACCESS_TOKEN_TTL_SECONDS * 1000);
-  const token = await new SignJWT({})
-    .setProtectedHeader({ alg: ALGORITHM, kid: signingKid })
-    .setIssuer(ISSUER)
-    .setAudience(ACCESS_AUDIENCE)
-    .setSubject(userId)
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-    .sign(signingKey);
-  return { token, expiresAt };
+export function issueAccessToken(config: Config, userId: string): Promise<{ token: string; expiresAt: Date }> {
+  return sign(config, {}, userId, ACCESS_AUDIENCE, ACCESS_TOKEN_TTL_SECONDS);
 }
 
 export async function issueSocketTicket(
@@ -78,17 +68,28 @@ export async function issueSocketTicket(
   userId: string,
   channelId: string,
 ): Promise<{ ticket: string; expiresAt: Date }> {
+  const { token, expiresAt } = await sign(config, { channel: channelId }, userId, SOCKET_AUDIENCE, SOCKET_TICKET_TTL_SECONDS);
+  return { ticket: token, expiresAt };
+}
+
+async function sign(
+  config: Config,
+  claims: Record<string, string>,
+  subject: string,
+  audience: string,
+  ttlSeconds: number,
+): Promise<{ token: string; expiresAt: Date }> {
   const { signingKey, signingKid } = await keySet(config);
-  const expiresAt = new Date(Date.now() + SOCKET_TICKET_TTL_SECONDS * 1000);
-  const ticket = await new SignJWT({ channel: channelId })
+  const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+  const token = await new SignJWT(claims)
     .setProtectedHeader({ alg: ALGORITHM, kid: signingKid })
     .setIssuer(ISSUER)
-    .setAudience(SOCKET_AUDIENCE)
-    .setSubject(userId)
+    .setAudience(audience)
+    .setSubject(subject)
     .setIssuedAt()
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
     .sign(signingKey);
-  return { ticket, expiresAt };
+  return { token, expiresAt };
 }
 
 /** The user id in a valid access token, or null. */
