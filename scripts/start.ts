@@ -43,6 +43,16 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
   });
 }
 
+async function waitForHealth(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const response = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
+    if (response?.ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  stop(`the server did not become healthy within ${timeoutMs / 1000} s`, 1);
+}
+
 process.on("SIGINT", () => stop("", 0));
 process.on("SIGTERM", () => stop("", 0));
 
@@ -92,5 +102,5 @@ const server = spawn(join(root, "scripts", "serve.sh"), [], {
 });
 children.push(server);
 server.once("exit", (code) => stop(code === 0 ? "" : `the server exited (${code})`, code ?? 1));
-await waitForPort(port, 120_000);
+await waitForHealth(port, 120_000);
 console.log(`\nChatalot is running at http://localhost:${port}\nRegister "${process.env.ADMIN_USERNAME ?? "admin"}" first: that account becomes the admin. Ctrl-C stops it.\n`);
