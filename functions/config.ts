@@ -71,7 +71,7 @@ const configSchema = z.object({
       message: "JWT_PRIVATE_KEY is not a PEM private key: run scripts/generate-keys.sh",
     }),
   JWT_PUBLIC_KEYS: z
-    .string({ error: "JWT_PUBLIC_KEYS is not set: point JWT_PUBLIC_KEY_FILE at secrets/jwt_public.pem" })
+    .string({ error: "JWT_PUBLIC_KEYS is not set: point JWT_PUBLIC_KEY_FILES at secrets/jwt_public.pem" })
     .transform((value, context) => {
       const keys = value.match(PEM_PUBLIC) ?? [];
       if (keys.length === 0) {

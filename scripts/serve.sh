@@ -17,7 +17,7 @@ read_secret() {
   file_var=$2
   eval "file=\${$file_var:-}"
   [ -n "$file" ] || return 0
-  [ -r "$file" ] || fail "$file_var=$file: file not found or unreadable. Run scripts/generate-secrets.sh and scripts/generate-keys.sh, or fix the path."
+  [ -r "$file" ] || fail "$file_var=$file: file not found or unreadable (by uid $(id -u)). Run scripts/generate-secrets.sh, or fix the path; under Docker the file must be readable by uid 10001 (see CHATALOT_UID in docs/self-hosting.md)."
   eval "$var=\$(cat \"\$file\")"
   export "$var"
 }
@@ -101,6 +101,9 @@ done
 rm -f "$body"
 echo "chatalot: ready on $LISTEN (public address ${PUBLIC_URL:-unset})"
 
+# A stop signal interrupts `wait`; keep waiting until workerd has actually finished.
 status=0
-wait "$server" || status=$?
+while kill -0 "$server" 2>/dev/null; do
+  wait "$server" || status=$?
+done
 exit "$status"
