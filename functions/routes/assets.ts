@@ -1,7 +1,7 @@
 /**
- * Everything that is not an API route is the web app. Wrangler's asset binding
- * sets Content-Type itself; workerd's disk service does not, and serves no
- * index.html for app routes, so both are added here.
+ * Everything that is not an API route is the web app, from Wrangler's asset binding
+ * or, self-hosted, workerd's disk service, which knows no content types and serves
+ * no index.html for app routes: both are decided here.
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
@@ -32,10 +32,10 @@ export const assets = new Hono<AppEnv>().on(["GET", "HEAD"], "*", async (c) => {
   }
   if (!response.ok) return c.json({ error: { code: "not_found", message: "no such page" } }, 404);
   const headers = new Headers(response.headers);
-  if (!headers.has("Content-Type")) {
-    const type = CONTENT_TYPES[extension ?? "html"];
-    if (type) headers.set("Content-Type", type);
-  }
+  // workerd's disk service labels every file application/octet-stream, which browsers
+  // refuse for scripts and styles under nosniff; name the types we serve ourselves.
+  const type = CONTENT_TYPES[extension ?? "html"];
+  if (type) headers.set("Content-Type", type);
   // Vite fingerprints everything under /assets/; the HTML itself must never be cached.
   headers.set("Cache-Control", url.pathname.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
   return new Response(response.body, { status: response.status, headers });
