@@ -139,7 +139,7 @@ describe("invalid configuration stops start-up with a message naming the variabl
   const cases: [string, Record<string, string | undefined>, string[]][] = [
     ["an unknown registration mode", { REGISTRATION_MODE: "wide_open" }, ["REGISTRATION_MODE", "open, invite_only, closed"]],
     ["a malformed public URL", { PUBLIC_URL: "chat.example.com" }, ["PUBLIC_URL", "https://"]],
-    ["a missing key file", { JWT_PRIVATE_KEY_FILE: "/nonexistent/jwt_private.pem" }, ["JWT_PRIVATE_KEY_FILE", "generate-keys.sh"]],
+    ["a missing key file", { JWT_PRIVATE_KEY_FILE: "/nonexistent/jwt_private.pem" }, ["JWT_PRIVATE_KEY_FILE", "generate-secrets.sh"]],
     ["a missing admin username", { ADMIN_USERNAME: undefined }, ["ADMIN_USERNAME"]],
     ["a TOTP key of the wrong length", { TOTP_ENCRYPTION_KEY: "abc" }, ["TOTP_ENCRYPTION_KEY", "generate-secrets.sh"]],
     ["a database URL of another kind", { DATABASE_URL: "mysql://root@localhost/chat" }, ["DATABASE_URL", "postgres://"]],
