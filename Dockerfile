@@ -1,6 +1,6 @@
 # Chatalot's production image: the app compiled with its workerd configuration into one
 # binary, the built web app and the entrypoint, on a small Debian as a non-root user.
-# docker-compose.yml builds it; docs/self-hosting.md says how to run it.
+# docker-compose.yml builds it; README.md says how to run it.
 
 # Build stage: install, build the bundle and the web app, compile them into one binary.
 FROM node:22.23-bookworm-slim AS build

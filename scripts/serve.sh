@@ -17,7 +17,7 @@ read_secret() {
   file_var=$2
   eval "file=\${$file_var:-}"
   [ -n "$file" ] || return 0
-  [ -r "$file" ] || fail "$file_var=$file: file not found or unreadable (by uid $(id -u)). Run scripts/generate-secrets.sh, or fix the path; under Docker the file must be readable by uid 10001 (see CHATALOT_UID in docs/self-hosting.md)."
+  [ -r "$file" ] || fail "$file_var=$file: file not found or unreadable (by uid $(id -u)). Run scripts/generate-secrets.sh, or fix the path; under Docker the file must be readable by uid 10001 (see CHATALOT_UID in README.md)."
   eval "$var=\$(cat \"\$file\")"
   export "$var"
 }
