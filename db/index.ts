@@ -7,7 +7,7 @@ import type { QueryInput, QueryName, QueryOutput } from "./queries/index.ts";
 
 export { Database } from "./database.ts";
 export { PostgresBridge } from "./postgres-bridge.ts";
-export type { ChannelRecord, MessageRecord, UserRecord } from "./queries/index.ts";
+export type { AuditRecord, ChannelRecord, InviteRecord, LockoutPolicy, MessageRecord, SessionRecord, UserRecord } from "./queries/index.ts";
 
 /** The single Database object every caller shares. */
 const DATABASE_NAME = "primary";

@@ -5,10 +5,14 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  bigserial,
   boolean,
   customType,
+  index,
   integer,
+  jsonb,
   pgTable,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -30,6 +34,21 @@ export const users = pgTable(
     username: text().notNull(),
     passwordHash: text().notNull(),
     isAdmin: boolean().notNull().default(false),
+    displayName: text(),
+    bio: text(),
+    pronouns: text(),
+    /** Hash of the one recovery code, shown once; it resets the password. */
+    recoveryCodeHash: text(),
+    /** AES-256-GCM ciphertext (iv || ciphertext) of the TOTP secret, under key `totpKeyVersion`. */
+    totpSecret: bytea(),
+    totpKeyVersion: smallint(),
+    totpEnabled: boolean().notNull().default(false),
+    /** The last accepted TOTP time step: a code for this step or an earlier one is a replay. */
+    totpLastStep: bigint({ mode: "number" }),
+    suspendedAt: timestamp({ withTimezone: true }),
+    suspensionReason: text(),
+    /** Set when the account is deleted; its messages stay, shown as from a deleted user. */
+    deletedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [uniqueIndex("users_username_lower_unique").on(sql`lower(${table.username})`)],
@@ -70,5 +89,114 @@ export const messages = pgTable(
   (table) => [
     uniqueIndex("messages_channel_seq_unique").on(table.channelId, table.seq),
     uniqueIndex("messages_channel_client_unique").on(table.channelId, table.senderId, table.clientId),
+  ],
+);
+
+/** One signed-in device. Revoking it ends its refresh token and, at once, its access. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    deviceName: text(),
+    userAgent: text(),
+    ip: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp({ withTimezone: true }),
+    revokedReason: text(),
+  },
+  (table) => [index("sessions_user_idx").on(table.userId)],
+);
+
+/**
+ * Every refresh token ever issued, by hash. A token is used once: it is marked rotated
+ * and a new one issued. Presenting a rotated token again means it was copied: the
+ * whole session is revoked.
+ */
+export const refreshTokens = pgTable(
+  "refresh_tokens",
+  {
+    tokenHash: text().primaryKey(),
+    sessionId: uuid()
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    rotatedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [index("refresh_tokens_session_idx").on(table.sessionId)],
+);
+
+/** Single-use two-factor backup codes, stored hashed. */
+export const backupCodes = pgTable(
+  "backup_codes",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text().notNull(),
+    usedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [uniqueIndex("backup_codes_user_code_unique").on(table.userId, table.codeHash)],
+);
+
+/** Invites to register while REGISTRATION_MODE is invite_only. */
+export const registrationInvites = pgTable("registration_invites", {
+  id: uuid().primaryKey().defaultRandom(),
+  codeHash: text().notNull().unique(),
+  createdBy: uuid()
+    .notNull()
+    .references(() => users.id),
+  expiresAt: timestamp({ withTimezone: true }),
+  maxUses: integer(),
+  uses: integer().notNull().default(0),
+  revokedAt: timestamp({ withTimezone: true }),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Instance settings an admin changes at runtime; a missing value falls back to the environment. */
+export const instanceSettings = pgTable("instance_settings", {
+  key: text().primaryKey(),
+  value: jsonb().notNull(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Failed sign-ins per account and per client address, kept in the database so a
+ * restart does not reset a lockout.
+ */
+export const authThrottles = pgTable("auth_throttles", {
+  key: text().primaryKey(),
+  failures: integer().notNull().default(0),
+  lastFailureAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  lockedUntil: timestamp({ withTimezone: true }),
+});
+
+/** Fixed-window request counters for rate limits, per route and client address. */
+export const rateLimits = pgTable("rate_limits", {
+  key: text().primaryKey(),
+  windowStart: timestamp({ withTimezone: true }).notNull(),
+  count: integer().notNull(),
+});
+
+/** Security events: who did what to whom, from where. */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    actorId: uuid(),
+    action: text().notNull(),
+    targetUserId: uuid(),
+    ip: text(),
+    userAgent: text(),
+    details: jsonb(),
+  },
+  (table) => [
+    index("audit_events_target_idx").on(table.targetUserId, table.at),
+    index("audit_events_actor_idx").on(table.actorId, table.at),
   ],
 );

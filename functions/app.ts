@@ -3,20 +3,45 @@
  * error handler that turns every failure into `{ error: { code, message } }`.
  */
 import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { createMiddleware } from "hono/factory";
 import { secureHeaders } from "hono/secure-headers";
 import { DatabaseError } from "../db/index.ts";
 import type { ErrorView } from "../protocol/index.ts";
-import { ConfigError } from "./config.ts";
+import { allowedOrigins, ConfigError } from "./config.ts";
 import type { AppEnv } from "./context.ts";
 import { AppError } from "./errors.ts";
 import { withConfig } from "./middleware.ts";
+import { account } from "./routes/account.ts";
+import { admin } from "./routes/admin.ts";
 import { assets } from "./routes/assets.ts";
 import { auth } from "./routes/auth.ts";
 import { channels } from "./routes/channels.ts";
 import { health } from "./routes/health.ts";
 import { me } from "./routes/me.ts";
+import { sessions } from "./routes/sessions.ts";
 import { startup } from "./routes/startup.ts";
+import { twoFactor } from "./routes/two-factor.ts";
 import { wellKnown } from "./routes/well-known.ts";
+
+/** HSTS once the operator serves https, so browsers never fall back to plain http. */
+const strictTransport = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  if (c.get("config")?.PUBLIC_URL.startsWith("https:")) {
+    c.header("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+  }
+});
+
+/** Browsers may call the API only from PUBLIC_URL and CORS_ORIGINS. */
+const apiCors = createMiddleware<AppEnv>((c, next) =>
+  cors({
+    origin: (origin) => (allowedOrigins(c.get("config")).includes(origin) ? origin : null),
+    credentials: true,
+    allowHeaders: ["Content-Type", "Authorization", "X-Chatalot-CSRF"],
+    allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
+    maxAge: 600,
+  })(c, next),
+);
 
 export const app = new Hono<AppEnv>()
   .use(
@@ -32,7 +57,7 @@ export const app = new Hono<AppEnv>()
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
       },
-      // HSTS only makes sense once the operator serves https; issue 3 ties it to PUBLIC_URL.
+      // Set by strictTransport below, only when PUBLIC_URL is https.
       strictTransportSecurity: false,
       referrerPolicy: "no-referrer",
     }),
@@ -40,10 +65,16 @@ export const app = new Hono<AppEnv>()
   // Start-up reports configuration errors itself, so it runs before withConfig.
   .route("/internal/startup", startup)
   .use(withConfig)
+  .use(strictTransport)
+  .use("/api/*", apiCors)
   .route("/health", health)
   .route("/.well-known", wellKnown)
   .route("/api/auth", auth)
   .route("/api/me", me)
+  .route("/api/sessions", sessions)
+  .route("/api/account", account)
+  .route("/api/two-factor", twoFactor)
+  .route("/api/admin", admin)
   .route("/api/channels", channels)
   .all("/api/*", (c) => c.json(errorBody("not_found", "no such API route"), 404))
   .route("/", assets)

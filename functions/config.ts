@@ -4,6 +4,7 @@
  * variable and says how to fix it, because the message is what an operator sees
  * when start-up is refused.
  */
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { usernameSchema } from "../protocol/index.ts";
 
@@ -83,6 +84,55 @@ const configSchema = z.object({
   TOTP_ENCRYPTION_KEY: z
     .string({ error: "TOTP_ENCRYPTION_KEY is not set: run scripts/generate-secrets.sh" })
     .regex(/^[0-9a-fA-F]{64}$/, "TOTP_ENCRYPTION_KEY must be 64 hex characters (32 bytes): run scripts/generate-secrets.sh"),
+  /** The version number of TOTP_ENCRYPTION_KEY, stored with each secret it encrypts. */
+  TOTP_ENCRYPTION_KEY_VERSION: integer("TOTP_ENCRYPTION_KEY_VERSION", 1, 32_000, 1),
+  /** Earlier keys still needed to read secrets until scripts/rotate-totp-key.ts has run: `1:<hex>,2:<hex>`. */
+  TOTP_ENCRYPTION_KEYS_RETIRED: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const keys = new Map<number, string>();
+      for (const entry of (value ?? "").split(",").map((part) => part.trim()).filter(Boolean)) {
+        const match = /^(\d+):([0-9a-fA-F]{64})$/.exec(entry);
+        if (!match) {
+          context.addIssue({ code: "custom", message: "TOTP_ENCRYPTION_KEYS_RETIRED must look like 1:<64 hex characters>,2:<64 hex characters>" });
+          return z.NEVER;
+        }
+        keys.set(Number(match[1]), match[2]!);
+      }
+      return keys;
+    }),
+  /** Reverse proxies whose X-Forwarded-For is believed: addresses or CIDR ranges, comma-separated. */
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const ranges: [ipaddr.IPv4 | ipaddr.IPv6, number][] = [];
+      for (const entry of (value ?? "").split(",").map((part) => part.trim()).filter(Boolean)) {
+        try {
+          ranges.push(entry.includes("/") ? ipaddr.parseCIDR(entry) : [ipaddr.parse(entry), ipaddr.parse(entry).kind() === "ipv4" ? 32 : 128]);
+        } catch {
+          context.addIssue({ code: "custom", message: `TRUSTED_PROXIES has "${entry}", which is not an IP address or CIDR range such as 172.16.0.0/12` });
+          return z.NEVER;
+        }
+      }
+      return ranges;
+    }),
+  /** Origins besides PUBLIC_URL allowed to call the API from a browser, comma-separated. */
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const origins: string[] = [];
+      for (const entry of (value ?? "").split(",").map((part) => part.trim()).filter(Boolean)) {
+        if (!URL.canParse(entry) || new URL(entry).origin !== entry.replace(/\/$/, "")) {
+          context.addIssue({ code: "custom", message: `CORS_ORIGINS has "${entry}", which is not an origin such as https://app.example.com` });
+          return z.NEVER;
+        }
+        origins.push(new URL(entry).origin);
+      }
+      return origins;
+    }),
   UPLOAD_MAX_BYTES: integer("UPLOAD_MAX_BYTES", 1024, 10 * 1024 ** 3, 25 * 1024 ** 2),
   /** Unix seconds when the process started, set by the entrypoint; absent under wrangler. */
   CHATALOT_STARTED_AT: integer("CHATALOT_STARTED_AT", 0, 2 ** 40, 0),
@@ -91,6 +141,9 @@ const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** Origins a browser may call from, and open sockets from. */
+export const allowedOrigins = (config: Config): string[] => [config.PUBLIC_URL, ...config.CORS_ORIGINS];
 
 export class ConfigError extends Error {
   override name = "ConfigError";

@@ -1,11 +1,20 @@
 /** The Hono environment: bindings from wrangler/workerd and per-request variables. */
+import type { UserRecord } from "../db/index.ts";
 import type { Config } from "./config.ts";
+
+export interface Client {
+  ip: string | null;
+  userAgent: string | null;
+}
 
 export interface AppEnv {
   Bindings: Env;
   Variables: {
     config: Config;
-    /** Set by requireUser: the verified user id from the access token. */
+    client: Client;
+    /** Set by requireUser from a verified token whose session is still live. */
+    user: UserRecord;
     userId: string;
+    sessionId: string;
   };
 }

@@ -5,7 +5,7 @@
 import { app } from "./app.ts";
 
 export { Database, PostgresBridge } from "../db/index.ts";
-export { ChannelRoom } from "../rooms/index.ts";
+export { ChannelRoom, UserSockets } from "../rooms/index.ts";
 
 export default {
   fetch: app.fetch,

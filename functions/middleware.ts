@@ -1,24 +1,60 @@
-/** Middleware shared by the routes: configuration, authentication, body limits. */
+/** Middleware shared by the routes: configuration, client, authentication, CSRF, body limits. */
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
+import { query } from "../db/index.ts";
 import { HTTP_BODY_MAX_BYTES } from "../protocol/index.ts";
-import { readConfig } from "./config.ts";
+import { clientAddress } from "./client-address.ts";
+import { allowedOrigins, readConfig } from "./config.ts";
 import type { AppEnv } from "./context.ts";
 import { AppError, unauthorized } from "./errors.ts";
 import { verifyAccessToken } from "./tokens.ts";
 
+const USER_AGENT_MAX = 256;
+
 export const withConfig = createMiddleware<AppEnv>(async (c, next) => {
-  c.set("config", readConfig(c.env));
+  const config = readConfig(c.env);
+  c.set("config", config);
+  c.set("client", { ip: clientAddress(c, config), userAgent: c.req.header("User-Agent")?.slice(0, USER_AGENT_MAX) ?? null });
   await next();
 });
 
+/**
+ * A valid access token whose session is still live and whose user is neither
+ * suspended nor deleted: checked in the database on every request, so revocation
+ * takes effect at once rather than when the token expires.
+ */
 export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("Authorization");
   const token = header?.startsWith("Bearer ") ? header.slice("Bearer ".length).trim() : undefined;
   if (!token) throw unauthorized();
-  const userId = await verifyAccessToken(c.get("config"), token);
-  if (!userId) throw unauthorized("the access token is invalid or expired: sign in again");
-  c.set("userId", userId);
+  const subject = await verifyAccessToken(c.get("config"), token);
+  if (!subject) throw unauthorized("the access token is invalid or expired: refresh it or sign in again");
+  const live = await query(c.env.DATABASE, "activeSession", subject);
+  if (!live) throw new AppError(401, "session_ended", "this session has ended: sign in again");
+  c.set("user", live.user);
+  c.set("userId", live.user.id);
+  c.set("sessionId", live.session.id);
+  await next();
+});
+
+export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+  if (!c.get("user").isAdmin) throw new AppError(403, "forbidden", "only instance admins may do this");
+  await next();
+});
+
+/**
+ * For routes authenticated by the refresh cookie: a cross-site page cannot set a
+ * custom header without a CORS preflight, which foreign origins fail, and a
+ * browser-sent Origin must be one of ours.
+ */
+export const requireCsrfHeader = createMiddleware<AppEnv>(async (c, next) => {
+  const origin = c.req.header("Origin");
+  if (origin && !allowedOrigins(c.get("config")).includes(origin)) {
+    throw new AppError(403, "origin_not_allowed", "requests are only accepted from PUBLIC_URL");
+  }
+  if (c.req.header("X-Chatalot-CSRF") !== "1") {
+    throw new AppError(403, "csrf_header_missing", "send the header X-Chatalot-CSRF: 1 with this request");
+  }
   await next();
 });
 

@@ -1,5 +1,6 @@
 /**
- * Signed tokens (EdDSA / Ed25519 through jose): 15-minute access tokens, and
+ * Signed tokens (EdDSA / Ed25519 through jose): 15-minute access tokens naming the
+ * user (`sub`) and session (`sid`), and
  * one-minute socket tickets that let a browser open a channel's WebSocket without
  * putting its access token in a URL. Verification accepts every configured public
  * key, so a key can be rotated without signing anyone out.
@@ -59,16 +60,23 @@ export async function publicJwks(config: Config): Promise<JWK[]> {
   return (await keySet(config)).jwks;
 }
 
-export function issueAccessToken(config: Config, userId: string): Promise<{ token: string; expiresAt: Date }> {
-  return sign(config, {}, userId, ACCESS_AUDIENCE, ACCESS_TOKEN_TTL_SECONDS);
+/** Who a token speaks for: the user and the session (device) it was issued to. */
+export interface TokenSubject {
+  userId: string;
+  sessionId: string;
+}
+
+export function issueAccessToken(config: Config, subject: TokenSubject): Promise<{ token: string; expiresAt: Date }> {
+  return sign(config, { sid: subject.sessionId }, subject.userId, ACCESS_AUDIENCE, ACCESS_TOKEN_TTL_SECONDS);
 }
 
 export async function issueSocketTicket(
   config: Config,
-  userId: string,
+  subject: TokenSubject,
   channelId: string,
 ): Promise<{ ticket: string; expiresAt: Date }> {
-  const { token, expiresAt } = await sign(config, { channel: channelId }, userId, SOCKET_AUDIENCE, SOCKET_TICKET_TTL_SECONDS);
+  const claims = { sid: subject.sessionId, channel: channelId };
+  const { token, expiresAt } = await sign(config, claims, subject.userId, SOCKET_AUDIENCE, SOCKET_TICKET_TTL_SECONDS);
   return { ticket: token, expiresAt };
 }
 
@@ -92,16 +100,19 @@ async function sign(
   return { token, expiresAt };
 }
 
-/** The user id in a valid access token, or null. */
-export async function verifyAccessToken(config: Config, token: string): Promise<string | null> {
-  const payload = await verify(config, token, ACCESS_AUDIENCE);
-  return payload?.sub ?? null;
+/** The subject of a valid access token, or null. The session may still have been revoked since. */
+export async function verifyAccessToken(config: Config, token: string): Promise<TokenSubject | null> {
+  return subjectOf(await verify(config, token, ACCESS_AUDIENCE));
 }
 
-/** The user id in a valid ticket for this channel, or null. */
-export async function verifySocketTicket(config: Config, ticket: string, channelId: string): Promise<string | null> {
+/** The subject of a valid ticket for this channel, or null. */
+export async function verifySocketTicket(config: Config, ticket: string, channelId: string): Promise<TokenSubject | null> {
   const payload = await verify(config, ticket, SOCKET_AUDIENCE);
-  return payload && payload.channel === channelId ? (payload.sub ?? null) : null;
+  return payload?.channel === channelId ? subjectOf(payload) : null;
+}
+
+function subjectOf(payload: { sub?: string; sid?: unknown } | null): TokenSubject | null {
+  return payload?.sub && typeof payload.sid === "string" ? { userId: payload.sub, sessionId: payload.sid } : null;
 }
 
 async function verify(config: Config, token: string, audience: string) {
@@ -116,7 +127,7 @@ async function verify(config: Config, token: string, audience: string) {
       },
       { issuer: ISSUER, audience, algorithms: [ALGORITHM] },
     );
-    return payload as typeof payload & { channel?: string };
+    return payload as typeof payload & { channel?: string; sid?: string };
   } catch {
     return null;
   }

@@ -1,17 +1,53 @@
 /** Turning database records into the protocol's wire shapes. */
-import type { ChannelRecord, UserRecord } from "../db/index.ts";
-import type { ChannelView, UserView } from "../protocol/index.ts";
+import type { AuditRecord, ChannelRecord, InviteRecord, SessionRecord, UserRecord } from "../db/index.ts";
+import type { AuditEventView, ChannelView, DeviceSessionView, InviteView, UserView } from "../protocol/index.ts";
 
 export { messageView } from "../rooms/index.ts";
+
+const iso = (date: Date | string | null) => (date === null ? null : new Date(date).toISOString());
 
 export const userView = (user: UserRecord): UserView => ({
   id: user.id,
   username: user.username,
   isAdmin: user.isAdmin,
+  displayName: user.displayName,
+  bio: user.bio,
+  pronouns: user.pronouns,
+  hasTwoFactor: user.totpEnabled,
 });
 
 export const channelView = (channel: ChannelRecord): ChannelView => ({
   id: channel.id,
   name: channel.name,
-  createdAt: new Date(channel.createdAt).toISOString(),
+  createdAt: iso(channel.createdAt)!,
+});
+
+export const deviceSessionView = (session: SessionRecord, currentId: string): DeviceSessionView => ({
+  id: session.id,
+  deviceName: session.deviceName,
+  userAgent: session.userAgent,
+  ip: session.ip,
+  createdAt: iso(session.createdAt)!,
+  lastSeenAt: iso(session.lastSeenAt)!,
+  isCurrent: session.id === currentId,
+});
+
+export const inviteView = (invite: InviteRecord): InviteView => ({
+  id: invite.id,
+  expiresAt: iso(invite.expiresAt),
+  maxUses: invite.maxUses,
+  uses: invite.uses,
+  revokedAt: iso(invite.revokedAt),
+  createdAt: iso(invite.createdAt)!,
+});
+
+export const auditEventView = (event: AuditRecord): AuditEventView => ({
+  id: event.id,
+  at: iso(event.at)!,
+  action: event.action,
+  actorId: event.actorId,
+  targetUserId: event.targetUserId,
+  ip: event.ip,
+  userAgent: event.userAgent,
+  details: event.details,
 });

@@ -21,8 +21,61 @@ export const passwordSchema = z
   .min(PASSWORD_MIN_LENGTH, `a password has at least ${PASSWORD_MIN_LENGTH} characters`)
   .max(PASSWORD_MAX_LENGTH, `a password has at most ${PASSWORD_MAX_LENGTH} characters`);
 
-export const credentialsSchema = z.strictObject({ username: usernameSchema, password: passwordSchema });
-export type Credentials = z.infer<typeof credentialsSchema>;
+/** A code people type: letters, digits, dashes and spaces, bounded. */
+const typedCodeSchema = z.string().trim().min(6).max(64).regex(/^[A-Za-z0-9 -]+$/, "a code uses letters, digits and dashes");
+const deviceNameSchema = z.string().trim().min(1).max(64).optional();
+
+export const registerSchema = z.strictObject({
+  username: usernameSchema,
+  password: passwordSchema,
+  inviteCode: typedCodeSchema.optional(),
+  deviceName: deviceNameSchema,
+});
+
+export const loginSchema = z.strictObject({
+  username: z.string().min(1).max(USERNAME_MAX_LENGTH),
+  password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+  /** The 6-digit code from an authenticator app, when two-factor is on. */
+  totpCode: z.string().regex(/^\d{6}$/, "a two-factor code is 6 digits").optional(),
+  /** Or one of the backup codes. */
+  backupCode: typedCodeSchema.optional(),
+  deviceName: deviceNameSchema,
+});
+
+export const recoverSchema = z.strictObject({
+  username: z.string().min(1).max(USERNAME_MAX_LENGTH),
+  recoveryCode: typedCodeSchema,
+  newPassword: passwordSchema,
+});
+
+export const changePasswordSchema = z.strictObject({
+  currentPassword: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+  newPassword: passwordSchema,
+});
+
+/** Proof for sensitive changes: the password, plus a current code when two-factor is on. */
+export const confirmSchema = z.strictObject({
+  password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+  totpCode: z.string().regex(/^\d{6}$/, "a two-factor code is 6 digits").optional(),
+});
+
+export const totpCodeSchema = z.strictObject({ totpCode: z.string().regex(/^\d{6}$/, "a two-factor code is 6 digits") });
+
+export const profileSchema = z.strictObject({
+  displayName: z.string().trim().max(64).nullable().optional(),
+  bio: z.string().trim().max(500).nullable().optional(),
+  pronouns: z.string().trim().max(32).nullable().optional(),
+});
+
+export const createInviteSchema = z.strictObject({
+  /** Hours until it expires; absent means never. */
+  expiresInHours: z.number().int().min(1).max(24 * 365).optional(),
+  maxUses: z.number().int().min(1).max(10_000).optional(),
+});
+
+export const registrationModeSchema = z.strictObject({ mode: z.enum(["open", "invite_only", "closed"]) });
+
+export const suspendSchema = z.strictObject({ reason: z.string().trim().min(1).max(500) });
 
 /** Lower-case words joined by '-', like `general` or `release-notes`. */
 export const channelNameSchema = z
@@ -44,12 +97,57 @@ export interface UserView {
   id: string;
   username: string;
   isAdmin: boolean;
+  displayName: string | null;
+  bio: string | null;
+  pronouns: string | null;
+  hasTwoFactor: boolean;
 }
 
 export interface SessionView {
   user: UserView;
   accessToken: string;
   expiresAt: string;
+  sessionId: string;
+}
+
+export interface RegisteredView extends SessionView {
+  /** Shown once: resets the password if it is forgotten. */
+  recoveryCode: string;
+}
+
+export interface DeviceSessionView {
+  id: string;
+  deviceName: string | null;
+  userAgent: string | null;
+  ip: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+  isCurrent: boolean;
+}
+
+export interface TotpSetupView {
+  secret: string;
+  otpauthUri: string;
+}
+
+export interface InviteView {
+  id: string;
+  expiresAt: string | null;
+  maxUses: number | null;
+  uses: number;
+  revokedAt: string | null;
+  createdAt: string;
+}
+
+export interface AuditEventView {
+  id: number;
+  at: string;
+  action: string;
+  actorId: string | null;
+  targetUserId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  details: unknown;
 }
 
 export interface ChannelView {

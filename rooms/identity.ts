@@ -6,20 +6,28 @@
 export interface Member {
   userId: string;
   username: string;
+  sessionId: string;
 }
 
-export const USER_ID_HEADER = "X-Chatalot-User-Id";
-export const USERNAME_HEADER = "X-Chatalot-Username";
+const HEADERS = {
+  userId: "X-Chatalot-User-Id",
+  username: "X-Chatalot-Username",
+  sessionId: "X-Chatalot-Session-Id",
+} as const satisfies Record<keyof Member, string>;
 
 export function stampIdentity(request: Request, member: Member): Request {
   const headers = new Headers(request.headers);
-  headers.set(USER_ID_HEADER, member.userId);
-  headers.set(USERNAME_HEADER, member.username);
+  for (const [field, header] of Object.entries(HEADERS)) headers.set(header, member[field as keyof Member]);
   return new Request(request, { headers });
 }
 
 export function readIdentity(request: Request): Member | null {
-  const userId = request.headers.get(USER_ID_HEADER);
-  const username = request.headers.get(USERNAME_HEADER);
-  return userId && username ? { userId, username } : null;
+  const userId = request.headers.get(HEADERS.userId);
+  const username = request.headers.get(HEADERS.username);
+  const sessionId = request.headers.get(HEADERS.sessionId);
+  return userId && username && sessionId ? { userId, username, sessionId } : null;
 }
+
+/** Connection tags, so a room can find every socket of a user or of a session. */
+export const userTag = (userId: string) => `user:${userId}`;
+export const sessionTag = (sessionId: string) => `session:${sessionId}`;

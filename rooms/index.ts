@@ -1,10 +1,18 @@
-/** rooms/'s public face: the room class and the one way to reach a room. */
+/** rooms/'s public face: the room classes and the ways in from the HTTP side. */
 import { stampIdentity, type Member } from "./identity.ts";
+import type { SocketSelector } from "./user-sockets.ts";
 
-export { ChannelRoom } from "./channel-room.ts";
+export { ChannelRoom, CLOSE_SESSION_ENDED } from "./channel-room.ts";
+export { messageView } from "./message-view.ts";
+export { UserSockets } from "./user-sockets.ts";
+export type { Member } from "./identity.ts";
 
 /** Forwards a verified WebSocket upgrade to the channel's room. */
 export function forwardToRoom(env: Env, channelId: string, request: Request, member: Member): Promise<Response> {
   return env.CHANNEL_ROOM.getByName(channelId).fetch(stampIdentity(request, member));
 }
-export { messageView } from "./message-view.ts";
+
+/** Closes, at once, the open sockets of revoked sessions or of a suspended user. */
+export function disconnectSockets(env: Env, selector: SocketSelector): Promise<number> {
+  return env.USER_SOCKETS.getByName(selector.userId).disconnect(selector);
+}

@@ -2,14 +2,71 @@
  * Every named query the app may run. Callers outside the Database object name a
  * query and pass its input; the query itself runs next to the connection pool.
  */
+import { clearFailures, hitRateLimit, lockedUntil, recordFailure } from "./abuse.ts";
+import { auditForUser, recordAudit } from "./audit.ts";
 import { allChannels, channelById, createChannel } from "./channels.ts";
+import { allInvites, createInvite, revokeInvite } from "./invites.ts";
 import { appendMessage, messagesBefore } from "./messages.ts";
-import { createUser, userById, userByUsername } from "./users.ts";
+import { activeSession, createSession, revokeSession, revokeSessions, rotateRefreshToken, sessionsForUser } from "./sessions.ts";
+import {
+  acceptTotpStep,
+  disableTotp,
+  enableTotp,
+  replaceBackupCodes,
+  replaceTotpSecret,
+  setPendingTotpSecret,
+  totpSecretsUnderKey,
+  unusedBackupCodeCount,
+  useBackupCode,
+} from "./two-factor.ts";
+import {
+  createUser,
+  deleteUser,
+  registrationModeSetting,
+  setPasswordHash,
+  setRecoveryCodeHash,
+  setRegistrationMode,
+  setSuspension,
+  updateProfile,
+  userById,
+  userByUsername,
+} from "./users.ts";
 
 export const queries = {
   createUser,
   userByUsername,
   userById,
+  registrationModeSetting,
+  setRegistrationMode,
+  updateProfile,
+  setPasswordHash,
+  setRecoveryCodeHash,
+  deleteUser,
+  setSuspension,
+  createSession,
+  rotateRefreshToken,
+  activeSession,
+  sessionsForUser,
+  revokeSession,
+  revokeSessions,
+  setPendingTotpSecret,
+  acceptTotpStep,
+  enableTotp,
+  disableTotp,
+  replaceBackupCodes,
+  useBackupCode,
+  unusedBackupCodeCount,
+  totpSecretsUnderKey,
+  replaceTotpSecret,
+  createInvite,
+  allInvites,
+  revokeInvite,
+  recordAudit,
+  auditForUser,
+  lockedUntil,
+  recordFailure,
+  clearFailures,
+  hitRateLimit,
   createChannel,
   allChannels,
   channelById,
@@ -22,6 +79,10 @@ export type QueryName = keyof Queries;
 export type QueryInput<K extends QueryName> = Parameters<Queries[K]>[1];
 export type QueryOutput<K extends QueryName> = Awaited<ReturnType<Queries[K]>>;
 
+export type { LockoutPolicy } from "./abuse.ts";
+export type { AuditRecord } from "./audit.ts";
 export type { ChannelRecord } from "./channels.ts";
+export type { InviteRecord } from "./invites.ts";
 export type { MessageRecord } from "./messages.ts";
+export type { SessionRecord, RotateResult } from "./sessions.ts";
 export type { UserRecord } from "./users.ts";

@@ -1,29 +1,31 @@
-/** Queries about accounts. */
-import { eq, sql } from "drizzle-orm";
+/** Queries about accounts: registration, look-ups, and changes to one's own account. */
+import { and, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
-import { users } from "../schema.ts";
+import { instanceSettings, registrationInvites, sessions, users } from "../schema.ts";
 
-export interface UserRecord {
-  id: string;
-  username: string;
-  passwordHash: string;
-  isAdmin: boolean;
-  createdAt: Date;
-}
+export type UserRecord = typeof users.$inferSelect;
 
 export type CreateUserResult =
-  | { ok: true; user: UserRecord }
-  | { ok: false; reason: "username_taken" | "admin_exists" };
+  | { ok: true; user: UserRecord; usedInviteId: string | null }
+  | { ok: false; reason: "username_taken" | "admin_exists" | "invalid_invite" };
 
 /**
- * Creates an account. `wantsAdmin` makes it the instance admin only while no admin
- * exists; `onlyAsAdmin` refuses the account otherwise (registration closed but for the
- * bootstrap admin). Checked in one transaction under a lock, so two racing sign-ups
- * cannot both become the first admin.
+ * Creates an account, in one transaction under a lock so racing sign-ups are
+ * decided one at a time. `wantsAdmin` makes it the admin while no admin exists.
+ * `onlyAsAdmin` refuses it otherwise (registration closed but for the bootstrap).
+ * `inviteCodeHash`, when given and the account is not the bootstrap admin, must name a
+ * live invite, whose use is counted last, after every other check passed.
  */
 export async function createUser(
   db: Db,
-  input: { username: string; passwordHash: string; wantsAdmin: boolean; onlyAsAdmin: boolean },
+  input: {
+    username: string;
+    passwordHash: string;
+    recoveryCodeHash: string;
+    wantsAdmin: boolean;
+    onlyAsAdmin: boolean;
+    inviteCodeHash: string | null;
+  },
 ): Promise<CreateUserResult> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('chatalot.create_user'))`);
@@ -38,23 +40,121 @@ export async function createUser(
       isAdmin = !admin;
     }
     if (input.onlyAsAdmin && !isAdmin) return { ok: false, reason: "admin_exists" } as const;
+    let usedInviteId: string | null = null;
+    if (input.inviteCodeHash && !isAdmin) {
+      const [invite] = await tx
+        .update(registrationInvites)
+        .set({ uses: sql`${registrationInvites.uses} + 1` })
+        .where(
+          and(
+            eq(registrationInvites.codeHash, input.inviteCodeHash),
+            isNull(registrationInvites.revokedAt),
+            or(isNull(registrationInvites.expiresAt), gt(registrationInvites.expiresAt, sql`now()`)),
+            or(isNull(registrationInvites.maxUses), lt(registrationInvites.uses, registrationInvites.maxUses)),
+          ),
+        )
+        .returning({ id: registrationInvites.id });
+      if (!invite) return { ok: false, reason: "invalid_invite" } as const;
+      usedInviteId = invite.id;
+    }
     const [user] = await tx
       .insert(users)
-      .values({ username: input.username, passwordHash: input.passwordHash, isAdmin })
+      .values({
+        username: input.username,
+        passwordHash: input.passwordHash,
+        recoveryCodeHash: input.recoveryCodeHash,
+        isAdmin,
+      })
       .returning();
-    return { ok: true, user: user! } as const;
+    return { ok: true, user: user!, usedInviteId } as const;
   });
 }
 
+/** A live (not deleted) account by username, case-insensitively. */
 export async function userByUsername(db: Db, input: { username: string }): Promise<UserRecord | null> {
   const [user] = await db
     .select()
     .from(users)
-    .where(sql`lower(${users.username}) = lower(${input.username})`);
+    .where(and(sql`lower(${users.username}) = lower(${input.username})`, isNull(users.deletedAt)));
   return user ?? null;
 }
 
 export async function userById(db: Db, input: { id: string }): Promise<UserRecord | null> {
   const [user] = await db.select().from(users).where(eq(users.id, input.id));
+  return user ?? null;
+}
+
+/** The registration mode an admin set at runtime, or null to use the environment's. */
+export async function registrationModeSetting(db: Db, _input: Record<string, never>): Promise<string | null> {
+  const [row] = await db.select().from(instanceSettings).where(eq(instanceSettings.key, "registration_mode"));
+  return typeof row?.value === "string" ? row.value : null;
+}
+
+export async function setRegistrationMode(db: Db, input: { mode: string }): Promise<void> {
+  await db
+    .insert(instanceSettings)
+    .values({ key: "registration_mode", value: input.mode })
+    .onConflictDoUpdate({ target: instanceSettings.key, set: { value: input.mode, updatedAt: sql`now()` } });
+}
+
+export async function updateProfile(
+  db: Db,
+  input: { userId: string; displayName?: string | null; bio?: string | null; pronouns?: string | null },
+): Promise<UserRecord> {
+  const { userId, ...profile } = input;
+  const [user] = await db.update(users).set(profile).where(eq(users.id, userId)).returning();
+  return user!;
+}
+
+export async function setPasswordHash(db: Db, input: { userId: string; passwordHash: string }): Promise<void> {
+  await db.update(users).set({ passwordHash: input.passwordHash }).where(eq(users.id, input.userId));
+}
+
+export async function setRecoveryCodeHash(db: Db, input: { userId: string; recoveryCodeHash: string }): Promise<void> {
+  await db.update(users).set({ recoveryCodeHash: input.recoveryCodeHash }).where(eq(users.id, input.userId));
+}
+
+/**
+ * Deletes an account: the row stays so its messages keep a sender, but the name is
+ * freed, the credentials and two-factor data are erased and every session ends.
+ */
+export async function deleteUser(db: Db, input: { userId: string }): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx
+      .update(users)
+      .set({
+        username: sql`'deleted-' || ${users.id}::text`,
+        passwordHash: "!",
+        recoveryCodeHash: null,
+        displayName: null,
+        bio: null,
+        pronouns: null,
+        totpSecret: null,
+        totpKeyVersion: null,
+        totpEnabled: false,
+        isAdmin: false,
+        deletedAt: sql`now()`,
+      })
+      .where(eq(users.id, input.userId));
+    await tx
+      .update(sessions)
+      .set({ revokedAt: sql`now()`, revokedReason: "account_deleted" })
+      .where(and(eq(sessions.userId, input.userId), isNull(sessions.revokedAt)));
+  });
+}
+
+export async function setSuspension(
+  db: Db,
+  input: { userId: string; suspended: boolean; reason: string | null },
+): Promise<UserRecord | null> {
+  const [user] = await db
+    .update(users)
+    .set(
+      input.suspended
+        ? { suspendedAt: sql`now()`, suspensionReason: input.reason }
+        : { suspendedAt: null, suspensionReason: null },
+    )
+    .where(and(eq(users.id, input.userId), isNull(users.deletedAt)))
+    .returning();
   return user ?? null;
 }

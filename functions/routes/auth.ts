@@ -1,56 +1,144 @@
 /**
- * /api/auth: registration and sign-in. The account named ADMIN_USERNAME becomes
- * the instance admin when it registers while no admin exists.
+ * /api/auth: registration, sign-in, refresh, sign-out and account recovery.
+ * Every route is rate limited per client address; sign-in failures lock out per
+ * account name and per address, persisted so a restart does not reset them.
  */
 import { Hono } from "hono";
-import { query } from "../../db/index.ts";
-import { credentialsSchema, type SessionView } from "../../protocol/index.ts";
-import type { Config } from "../config.ts";
+import { timingSafeEqual } from "node:crypto";
+import { query, type UserRecord } from "../../db/index.ts";
+import { loginSchema, recoverSchema, registerSchema, type RegisteredView } from "../../protocol/index.ts";
+import { rateLimit, refuseIfLocked } from "../abuse.ts";
+import { audit } from "../audit.ts";
 import type { AppEnv } from "../context.ts";
-import { AppError } from "../errors.ts";
-import { limitBody } from "../middleware.ts";
+import { AppError, unauthorized } from "../errors.ts";
+import { limitBody, requireCsrfHeader, requireUser } from "../middleware.ts";
+import { isReservedUsername, refuseCommonPassword } from "../password-policy.ts";
 import { hashPassword, verifyNothing, verifyPassword } from "../passwords.ts";
-import { issueAccessToken } from "../tokens.ts";
+import { clearRefreshCookie, readRefreshCookie, REFRESH_TOKEN_TTL_SECONDS, setRefreshCookie } from "../refresh-cookie.ts";
+import { registrationMode } from "../registration-mode.ts";
+import { hashCode, hashToken, opaqueToken, readableCode, RECOVERY_CODE_GROUPS } from "../secrets.ts";
+import { failSignIn, secondFactorError, signInKeys } from "../sign-in-checks.ts";
+import { accessFor, startSession } from "../start-session.ts";
+import { disconnectSockets } from "../../rooms/index.ts";
 import { parseJson } from "../validation.ts";
-import { userView } from "../views.ts";
-import type { UserRecord } from "../../db/index.ts";
+
+const REGISTER_LIMIT = rateLimit("register", 10, 60 * 60);
+const SIGN_IN_LIMIT = rateLimit("sign-in", 30, 5 * 60);
+const REFRESH_LIMIT = rateLimit("refresh", 120, 5 * 60);
 
 export const auth = new Hono<AppEnv>()
-  .post("/register", limitBody, async (c) => {
+  .post("/register", REGISTER_LIMIT, limitBody, async (c) => {
     const config = c.get("config");
-    const { username, password } = await parseJson(c, credentialsSchema);
-    const isAdminName = username.toLowerCase() === config.ADMIN_USERNAME.toLowerCase();
-    if (config.REGISTRATION_MODE !== "open" && !isAdminName) {
-      throw new AppError(
-        403,
-        "registration_closed",
-        config.REGISTRATION_MODE === "closed"
-          ? "registration is closed on this server"
-          : "registration on this server needs an invite from an admin",
-      );
+    const input = await parseJson(c, registerSchema);
+    if (isReservedUsername(input.username, config.ADMIN_USERNAME)) {
+      throw new AppError(400, "username_reserved", "that username is reserved: choose another");
     }
+    refuseCommonPassword(input.password, input.username);
+    const mode = await registrationMode(c);
+    const isAdminName = input.username.toLowerCase() === config.ADMIN_USERNAME.toLowerCase();
+    if (mode === "invite_only" && !input.inviteCode && !isAdminName) {
+      throw new AppError(403, "invite_required", "registration on this server needs an invite from an admin");
+    }
+    if (mode === "closed" && !isAdminName) throw new AppError(403, "registration_closed", "registration is closed on this server");
+    const recoveryCode = readableCode(RECOVERY_CODE_GROUPS);
     const result = await query(c.env.DATABASE, "createUser", {
-      username,
-      passwordHash: await hashPassword(password),
+      username: input.username,
+      passwordHash: await hashPassword(input.password),
+      recoveryCodeHash: await hashCode(recoveryCode),
       wantsAdmin: isAdminName,
-      onlyAsAdmin: config.REGISTRATION_MODE !== "open",
+      onlyAsAdmin: mode === "closed" || (mode === "invite_only" && !input.inviteCode),
+      inviteCodeHash: mode === "invite_only" && input.inviteCode ? await hashCode(input.inviteCode) : null,
     });
-    if (!result.ok && result.reason === "username_taken") {
-      throw new AppError(409, "username_taken", "that username is taken: choose another");
-    }
-    if (!result.ok) throw new AppError(403, "registration_closed", "registration is closed on this server");
-    return c.json(await session(config, result.user), 201);
+    if (!result.ok) throw registrationRefused(result.reason);
+    await audit(c, "user.registered", {
+      actorId: result.user.id,
+      targetUserId: result.user.id,
+      details: { isAdmin: result.user.isAdmin, inviteId: result.usedInviteId },
+    });
+    const session = await startSession(c, result.user, input.deviceName);
+    return c.json({ ...session, recoveryCode } satisfies RegisteredView, 201);
   })
-  .post("/login", limitBody, async (c) => {
-    const { username, password } = await parseJson(c, credentialsSchema);
-    const user = await query(c.env.DATABASE, "userByUsername", { username });
+  .post("/login", SIGN_IN_LIMIT, limitBody, async (c) => {
+    const input = await parseJson(c, loginSchema);
+    const keys = signInKeys(c, input.username);
+    await refuseIfLocked(c, keys);
+    const user = await query(c.env.DATABASE, "userByUsername", { username: input.username });
     // Unknown user and wrong password answer alike, after the same hashing work.
-    const isValid = user ? await verifyPassword(password, user.passwordHash) : await verifyNothing(password);
-    if (!user || !isValid) throw new AppError(401, "invalid_credentials", "wrong username or password");
-    return c.json(await session(c.get("config"), user));
+    const isValid = user ? await verifyPassword(input.password, user.passwordHash) : await verifyNothing(input.password);
+    const wrong = new AppError(401, "invalid_credentials", "wrong username or password");
+    if (!user || !isValid) return failSignIn(c, keys, wrong, user, input.username);
+    const factorError = await secondFactorError(c, user, input);
+    if (factorError?.code === "two_factor_required") throw factorError; // not a failure: the client asks for the code
+    if (factorError) return failSignIn(c, keys, factorError, user, input.username);
+    if (user.suspendedAt) throw new AppError(403, "account_suspended", `this account is suspended: ${user.suspensionReason ?? "ask an admin"}`);
+    await query(c.env.DATABASE, "clearFailures", { keys: keys.slice(0, 1) });
+    const session = await startSession(c, user, input.deviceName);
+    await audit(c, "user.signed_in", { actorId: user.id, targetUserId: user.id, details: { sessionId: session.sessionId } });
+    return c.json(session);
+  })
+  .post("/refresh", REFRESH_LIMIT, requireCsrfHeader, async (c) => {
+    const token = readRefreshCookie(c);
+    if (!token) throw unauthorized("no refresh token: sign in");
+    const next = opaqueToken();
+    const result = await query(c.env.DATABASE, "rotateRefreshToken", {
+      tokenHash: await hashToken(token),
+      newTokenHash: await hashToken(next),
+      ip: c.get("client").ip,
+      maxAgeSeconds: REFRESH_TOKEN_TTL_SECONDS,
+    });
+    if (result.status === "reused") {
+      // A copy of a spent token came back: someone else holds this session. End it everywhere.
+      await disconnectSockets(c.env, { userId: result.userId, sessionIds: [result.sessionId], reason: "session revoked" });
+      await audit(c, "session.refresh_token_reused", { actorId: null, targetUserId: result.userId, details: { sessionId: result.sessionId } });
+    }
+    if (result.status !== "ok") {
+      clearRefreshCookie(c);
+      throw new AppError(401, "session_ended", "this session has ended: sign in again");
+    }
+    setRefreshCookie(c, next);
+    return c.json(await accessFor(c, result.user, result.session.id));
+  })
+  .post("/logout", requireUser, async (c) => {
+    const { userId, sessionId } = { userId: c.get("userId"), sessionId: c.get("sessionId") };
+    await query(c.env.DATABASE, "revokeSession", { userId, sessionId, reason: "signed_out" });
+    await disconnectSockets(c.env, { userId, sessionIds: [sessionId], reason: "signed out" });
+    await audit(c, "user.signed_out", { details: { sessionId } });
+    clearRefreshCookie(c);
+    return c.body(null, 204);
+  })
+  .post("/recover", SIGN_IN_LIMIT, limitBody, async (c) => {
+    const input = await parseJson(c, recoverSchema);
+    const keys = signInKeys(c, input.username);
+    await refuseIfLocked(c, keys);
+    const user = await query(c.env.DATABASE, "userByUsername", { username: input.username });
+    const wrong = new AppError(401, "invalid_recovery_code", "wrong username or recovery code");
+    if (!user || !(await matchesRecoveryCode(user, input.recoveryCode))) return failSignIn(c, keys, wrong, user, input.username);
+    refuseCommonPassword(input.newPassword, user.username);
+    const recoveryCode = readableCode(RECOVERY_CODE_GROUPS);
+    await query(c.env.DATABASE, "setPasswordHash", { userId: user.id, passwordHash: await hashPassword(input.newPassword) });
+    await query(c.env.DATABASE, "setRecoveryCodeHash", { userId: user.id, recoveryCodeHash: await hashCode(recoveryCode) });
+    await query(c.env.DATABASE, "revokeSessions", { userId: user.id, keepSessionId: null, reason: "password_recovered" });
+    await disconnectSockets(c.env, { userId: user.id, sessionIds: "all", reason: "password reset" });
+    await query(c.env.DATABASE, "clearFailures", { keys: keys.slice(0, 1) });
+    await audit(c, "password.recovered", { actorId: user.id, targetUserId: user.id });
+    const session = await startSession(c, user, undefined);
+    return c.json({ ...session, recoveryCode } satisfies RegisteredView);
   });
 
-async function session(config: Config, user: UserRecord): Promise<SessionView> {
-  const { token, expiresAt } = await issueAccessToken(config, user.id);
-  return { user: userView(user), accessToken: token, expiresAt: expiresAt.toISOString() };
+function registrationRefused(reason: "username_taken" | "admin_exists" | "invalid_invite"): AppError {
+  switch (reason) {
+    case "username_taken":
+      return new AppError(409, "username_taken", "that username is taken: choose another");
+    case "invalid_invite":
+      return new AppError(403, "invalid_invite", "that invite is unknown, expired, revoked or used up");
+    case "admin_exists":
+      return new AppError(403, "registration_closed", "registration on this server needs an invite from an admin");
+  }
+}
+
+async function matchesRecoveryCode(user: UserRecord, code: string): Promise<boolean> {
+  if (!user.recoveryCodeHash) return false;
+  const given = new TextEncoder().encode(await hashCode(code));
+  const stored = new TextEncoder().encode(user.recoveryCodeHash);
+  return given.length === stored.length && timingSafeEqual(given, stored);
 }

@@ -12,6 +12,7 @@ import {
   type SocketTicketView,
 } from "../../protocol/index.ts";
 import { forwardToRoom } from "../../rooms/index.ts";
+import { allowedOrigins } from "../config.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError, notFound, unauthorized } from "../errors.ts";
 import { limitBody, requireUser } from "../middleware.ts";
@@ -42,7 +43,8 @@ export const channels = new Hono<AppEnv>()
   })
   .post("/:channelId/socket-ticket", requireUser, async (c) => {
     const channel = await existingChannel(c.env, c.req.param("channelId"));
-    const { ticket, expiresAt } = await issueSocketTicket(c.get("config"), c.get("userId"), channel.id);
+    const subject = { userId: c.get("userId"), sessionId: c.get("sessionId") };
+    const { ticket, expiresAt } = await issueSocketTicket(c.get("config"), subject, channel.id);
     return c.json({ ticket, expiresAt: expiresAt.toISOString() } satisfies SocketTicketView);
   })
   .get("/:channelId/socket", async (c) => {
@@ -53,16 +55,17 @@ export const channels = new Hono<AppEnv>()
     const origin = c.req.header("Origin");
     // Browsers always send Origin on upgrades; refusing foreign ones stops
     // cross-site pages from riding a user's ticket. Non-browser clients send none.
-    if (origin && origin !== config.PUBLIC_URL) {
+    if (origin && !allowedOrigins(config).includes(origin)) {
       throw new AppError(403, "origin_not_allowed", "WebSocket connections are only accepted from PUBLIC_URL");
     }
     const channelId = parse(uuidSchema, c.req.param("channelId"));
     const ticket = c.req.query("ticket");
-    const userId = ticket ? await verifySocketTicket(config, ticket, channelId) : null;
-    if (!userId) throw unauthorized("the socket ticket is missing, expired or for another channel: request a new one");
-    const user = await query(c.env.DATABASE, "userById", { id: userId });
-    if (!user) throw unauthorized("this account no longer exists");
-    const upgrade = await forwardToRoom(c.env, channelId, c.req.raw, { userId: user.id, username: user.username });
+    const subject = ticket ? await verifySocketTicket(config, ticket, channelId) : null;
+    if (!subject) throw unauthorized("the socket ticket is missing, expired or for another channel: request a new one");
+    const live = await query(c.env.DATABASE, "activeSession", subject);
+    if (!live) throw new AppError(401, "session_ended", "this session has ended: sign in again");
+    const member = { userId: live.user.id, username: live.user.username, sessionId: live.session.id };
+    const upgrade = await forwardToRoom(c.env, channelId, c.req.raw, member);
     // A Durable Object's response has immutable headers; re-wrap it so middleware can add its own.
     return new Response(upgrade.body, { status: upgrade.status, headers: upgrade.headers, webSocket: upgrade.webSocket });
   });

@@ -13,7 +13,7 @@ const allowed: Record<string, string[]> = {
   rooms: ["protocol", "db"],
   functions: ["protocol", "db", "rooms"],
   web: ["protocol"],
-  scripts: ["db"],
+  scripts: ["db", "protocol"],
 };
 
 function sourceFiles(folder: string): string[] {

@@ -43,7 +43,7 @@ describe("registration", () => {
       inviteOnly,
     );
     expect(response.status).toBe(403);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("registration_closed");
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("invite_required");
     // An admin already exists (the first test), so the admin name cannot bootstrap again either.
     const late = await request("/api/auth/register", json("POST", { username: "admin", password: PASSWORD }), inviteOnly);
     expect([403, 409]).toContain(late.status);

@@ -12,8 +12,18 @@ export const unique = (name: string) => `${name}_${crypto.randomUUID().slice(0, 
 
 export const PASSWORD = "correct horse battery staple";
 
+/** A random documentation-range address, so rate limits see each test as its own client. */
+export const randomAddress = () => `198.51.100.${1 + Math.floor(Math.random() * 254)}`;
+
+/**
+ * Calls the app in-process. Without a socket there is no workerd client address,
+ * so the platform header stands in for it; each call gets a fresh address unless
+ * the test names one.
+ */
 export function request(path: string, init: RequestInit = {}, bindings: object = env): Promise<Response> {
-  return Promise.resolve(app.request(path, init, bindings));
+  const headers = new Headers(init.headers);
+  if (!headers.has("CF-Connecting-IP")) headers.set("CF-Connecting-IP", `2001:db8::${crypto.randomUUID().slice(0, 4)}`);
+  return Promise.resolve(app.request(path, { ...init, headers }, bindings));
 }
 
 export function json(method: string, body: unknown, token?: string): RequestInit {
@@ -26,13 +36,21 @@ export function json(method: string, body: unknown, token?: string): RequestInit
 
 export interface Person extends SessionView {
   token: string;
+  recoveryCode: string;
+  /** The refresh cookie as a Cookie header value. */
+  cookie: string;
+}
+
+export function refreshCookieOf(response: Response): string {
+  const setCookie = response.headers.getSetCookie().find((value) => value.startsWith("chatalot_refresh="));
+  return setCookie ? setCookie.split(";")[0]! : "";
 }
 
 export async function register(name: string, bindings: object = env): Promise<Person> {
   const response = await request("/api/auth/register", json("POST", { username: name, password: PASSWORD }), bindings);
   expect(response.status, await response.clone().text()).toBe(201);
-  const session = (await response.json()) as SessionView;
-  return { ...session, token: session.accessToken };
+  const session = (await response.json()) as SessionView & { recoveryCode: string };
+  return { ...session, token: session.accessToken, cookie: refreshCookieOf(response) };
 }
 
 export async function createChannel(person: Person, name = unique("room").replace(/_/g, "-")): Promise<ChannelView> {

@@ -1,0 +1,147 @@
+/**
+ * Sessions and their refresh tokens. Tokens arrive here already hashed; the raw
+ * values never reach the database.
+ */
+import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
+import type { Db } from "../db.ts";
+import { refreshTokens, sessions, users } from "../schema.ts";
+import type { UserRecord } from "./users.ts";
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  deviceName: string | null;
+  userAgent: string | null;
+  ip: string | null;
+  createdAt: Date;
+  lastSeenAt: Date;
+  revokedAt: Date | null;
+}
+
+/** Sessions touched within this long are not re-stamped on every request. */
+const LAST_SEEN_RESOLUTION = sql`interval '1 minute'`;
+
+export async function createSession(
+  db: Db,
+  input: { userId: string; tokenHash: string; deviceName: string | null; userAgent: string | null; ip: string | null },
+): Promise<SessionRecord> {
+  return db.transaction(async (tx) => {
+    const [session] = await tx
+      .insert(sessions)
+      .values({ userId: input.userId, deviceName: input.deviceName, userAgent: input.userAgent, ip: input.ip })
+      .returning();
+    await tx.insert(refreshTokens).values({ tokenHash: input.tokenHash, sessionId: session!.id });
+    return session!;
+  });
+}
+
+export type RotateResult =
+  | { status: "ok"; session: SessionRecord; user: UserRecord }
+  | { status: "invalid" }
+  | { status: "reused"; sessionId: string; userId: string };
+
+/**
+ * Swaps a refresh token for a new one. A token that was already swapped means a
+ * copy is in someone else's hands: the whole session is revoked.
+ */
+export async function rotateRefreshToken(
+  db: Db,
+  input: { tokenHash: string; newTokenHash: string; ip: string | null; maxAgeSeconds: number },
+): Promise<RotateResult> {
+  return db.transaction(async (tx) => {
+    const [found] = await tx
+      .select({ token: refreshTokens, session: sessions, user: users })
+      .from(refreshTokens)
+      .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(refreshTokens.tokenHash, input.tokenHash))
+      .for("update", { of: [refreshTokens, sessions] });
+    if (!found || found.session.revokedAt || found.user.suspendedAt || found.user.deletedAt) return { status: "invalid" };
+    const ageMs = Date.now() - new Date(found.token.createdAt).getTime();
+    if (found.token.rotatedAt) {
+      await tx
+        .update(sessions)
+        .set({ revokedAt: sql`now()`, revokedReason: "refresh_token_reuse" })
+        .where(eq(sessions.id, found.session.id));
+      return { status: "reused", sessionId: found.session.id, userId: found.user.id };
+    }
+    if (ageMs > input.maxAgeSeconds * 1000) return { status: "invalid" };
+    await tx.update(refreshTokens).set({ rotatedAt: sql`now()` }).where(eq(refreshTokens.tokenHash, input.tokenHash));
+    await tx.insert(refreshTokens).values({ tokenHash: input.newTokenHash, sessionId: found.session.id });
+    const [session] = await tx
+      .update(sessions)
+      .set({ lastSeenAt: sql`now()`, ip: input.ip ?? found.session.ip })
+      .where(eq(sessions.id, found.session.id))
+      .returning();
+    return { status: "ok", session: session!, user: found.user };
+  });
+}
+
+/**
+ * The live session and its user for an access token's session id, or null when the
+ * session was revoked or the user suspended or deleted. Runs on every request.
+ */
+export async function activeSession(
+  db: Db,
+  input: { sessionId: string; userId: string },
+): Promise<{ session: SessionRecord; user: UserRecord } | null> {
+  const [found] = await db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        eq(sessions.id, input.sessionId),
+        eq(sessions.userId, input.userId),
+        isNull(sessions.revokedAt),
+        isNull(users.suspendedAt),
+        isNull(users.deletedAt),
+      ),
+    );
+  if (!found) return null;
+  await db
+    .update(sessions)
+    .set({ lastSeenAt: sql`now()` })
+    .where(and(eq(sessions.id, input.sessionId), sql`${sessions.lastSeenAt} < now() - ${LAST_SEEN_RESOLUTION}`));
+  return found;
+}
+
+export async function sessionsForUser(db: Db, input: { userId: string }): Promise<SessionRecord[]> {
+  return db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, input.userId), isNull(sessions.revokedAt)))
+    .orderBy(desc(sessions.lastSeenAt));
+}
+
+/** Revokes one session of the user; returns whether it was live. */
+export async function revokeSession(
+  db: Db,
+  input: { userId: string; sessionId: string; reason: string },
+): Promise<boolean> {
+  const revoked = await db
+    .update(sessions)
+    .set({ revokedAt: sql`now()`, revokedReason: input.reason })
+    .where(and(eq(sessions.id, input.sessionId), eq(sessions.userId, input.userId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return revoked.length > 0;
+}
+
+/** Revokes every live session of the user except `keepSessionId`; returns the ids revoked. */
+export async function revokeSessions(
+  db: Db,
+  input: { userId: string; keepSessionId: string | null; reason: string },
+): Promise<string[]> {
+  const revoked = await db
+    .update(sessions)
+    .set({ revokedAt: sql`now()`, revokedReason: input.reason })
+    .where(
+      and(
+        eq(sessions.userId, input.userId),
+        isNull(sessions.revokedAt),
+        input.keepSessionId ? ne(sessions.id, input.keepSessionId) : undefined,
+      ),
+    )
+    .returning({ id: sessions.id });
+  return revoked.map((row) => row.id);
+}

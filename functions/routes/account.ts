@@ -1,0 +1,76 @@
+/** /api/account: profile, password, recovery code, deletion, and one's own security log. */
+import { Hono } from "hono";
+import { query } from "../../db/index.ts";
+import { changePasswordSchema, confirmSchema, profileSchema } from "../../protocol/index.ts";
+import { disconnectSockets } from "../../rooms/index.ts";
+import { audit } from "../audit.ts";
+import type { AppEnv } from "../context.ts";
+import { AppError } from "../errors.ts";
+import { limitBody, requireUser } from "../middleware.ts";
+import { refuseCommonPassword } from "../password-policy.ts";
+import { hashPassword, verifyPassword } from "../passwords.ts";
+import { clearRefreshCookie } from "../refresh-cookie.ts";
+import { hashCode, readableCode, RECOVERY_CODE_GROUPS } from "../secrets.ts";
+import { confirmIdentity } from "../sign-in-checks.ts";
+import { parse, parseJson } from "../validation.ts";
+import { auditEventView, userView } from "../views.ts";
+import { z } from "zod";
+
+const auditQuerySchema = z.object({
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+export const account = new Hono<AppEnv>()
+  .use(requireUser)
+  .get("/", async (c) => {
+    const backupCodesLeft = await query(c.env.DATABASE, "unusedBackupCodeCount", { userId: c.get("userId") });
+    return c.json({ user: userView(c.get("user")), backupCodesLeft });
+  })
+  .patch("/profile", limitBody, async (c) => {
+    const profile = await parseJson(c, profileSchema);
+    const empty = (value: string | null | undefined) => (value === "" ? null : value);
+    const user = await query(c.env.DATABASE, "updateProfile", {
+      userId: c.get("userId"),
+      displayName: empty(profile.displayName),
+      bio: empty(profile.bio),
+      pronouns: empty(profile.pronouns),
+    });
+    await audit(c, "profile.updated");
+    return c.json({ user: userView(user) });
+  })
+  .post("/password", limitBody, async (c) => {
+    const input = await parseJson(c, changePasswordSchema);
+    const user = c.get("user");
+    if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+      throw new AppError(403, "wrong_password", "the current password is wrong");
+    }
+    refuseCommonPassword(input.newPassword, user.username);
+    await query(c.env.DATABASE, "setPasswordHash", { userId: user.id, passwordHash: await hashPassword(input.newPassword) });
+    // Anyone who knew the old password may hold a session: end every other one.
+    const revoked = await query(c.env.DATABASE, "revokeSessions", { userId: user.id, keepSessionId: c.get("sessionId"), reason: "password_changed" });
+    await disconnectSockets(c.env, { userId: user.id, sessionIds: revoked, reason: "password changed" });
+    await audit(c, "password.changed", { details: { sessionsRevoked: revoked.length } });
+    return c.body(null, 204);
+  })
+  .post("/recovery-code", limitBody, async (c) => {
+    await confirmIdentity(c, await parseJson(c, confirmSchema));
+    const recoveryCode = readableCode(RECOVERY_CODE_GROUPS);
+    await query(c.env.DATABASE, "setRecoveryCodeHash", { userId: c.get("userId"), recoveryCodeHash: await hashCode(recoveryCode) });
+    await audit(c, "recovery_code.regenerated");
+    return c.json({ recoveryCode });
+  })
+  .delete("/", limitBody, async (c) => {
+    await confirmIdentity(c, await parseJson(c, confirmSchema));
+    const userId = c.get("userId");
+    await query(c.env.DATABASE, "deleteUser", { userId });
+    await disconnectSockets(c.env, { userId, sessionIds: "all", reason: "account deleted" });
+    await audit(c, "user.deleted");
+    clearRefreshCookie(c);
+    return c.body(null, 204);
+  })
+  .get("/audit", async (c) => {
+    const { before, limit } = parse(auditQuerySchema, c.req.query());
+    const events = await query(c.env.DATABASE, "auditForUser", { userId: c.get("userId"), beforeId: before ?? null, limit });
+    return c.json({ events: events.map(auditEventView) });
+  });

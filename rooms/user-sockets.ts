@@ -1,0 +1,38 @@
+/**
+ * UserSockets: one small Durable Object per user that knows which channel rooms
+ * hold that user's sockets. Revoking a session or suspending a user asks it to
+ * close them, so the effect is immediate rather than at the next token expiry.
+ */
+import { DurableObject } from "cloudflare:workers";
+
+/** Which sockets to close: all of the user's, or only those of some sessions. */
+export interface SocketSelector {
+  userId: string;
+  sessionIds: string[] | "all";
+  reason: string;
+}
+
+export class UserSockets extends DurableObject<Env> {
+  /** A room reports a socket of this user opened in it. */
+  async opened(channelId: string): Promise<void> {
+    const count = (await this.ctx.storage.get<number>(channelId)) ?? 0;
+    await this.ctx.storage.put(channelId, count + 1);
+  }
+
+  /** A room reports one of this user's sockets closed. */
+  async closed(channelId: string): Promise<void> {
+    const count = ((await this.ctx.storage.get<number>(channelId)) ?? 1) - 1;
+    if (count > 0) await this.ctx.storage.put(channelId, count);
+    else await this.ctx.storage.delete(channelId);
+  }
+
+  /** Closes the selected sockets in every room that has one; returns how many closed. */
+  async disconnect(selector: SocketSelector): Promise<number> {
+    const rooms = await this.ctx.storage.list<number>();
+    let closed = 0;
+    for (const channelId of rooms.keys()) {
+      closed += await this.env.CHANNEL_ROOM.getByName(channelId).disconnect(selector);
+    }
+    return closed;
+  }
+}
