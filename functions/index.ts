@@ -5,6 +5,7 @@
 import { app } from "./app.ts";
 
 export { Database, PostgresBridge } from "../db/index.ts";
+export { PasswordHasher } from "./password-hasher.ts";
 export { ChannelRoom, UserSockets } from "../rooms/index.ts";
 
 export default {

@@ -1,47 +1,43 @@
 /**
- * Password hashing with scrypt (N = 2^17, r = 8, p = 1: OWASP's recommended
- * minimum, 128 MiB per hash). Stored as `scrypt$<log2 N>$<r>$<p>$<salt>$<hash>`
- * so the cost can be raised later without breaking existing hashes.
+ * Hashing and checking passwords. workerd runs a process's requests on one thread,
+ * and one scrypt hash holds it for ~0.4 s: every socket in every room would stall.
+ * So where the PASSWORD_HASHER binding exists (self-hosted: a second workerd process,
+ * see workerd/chatalot.capnp), the work goes there; elsewhere (wrangler dev, tests,
+ * Cloudflare, where requests do not share one thread) it runs in place.
  */
-import { scrypt, timingSafeEqual } from "node:crypto";
+import { AppError } from "./errors.ts";
+import { scryptHash, scryptNothing, scryptVerify } from "./scrypt.ts";
 
-const LOG2_N = 17;
-const BLOCK_SIZE = 8;
-const PARALLELISM = 1;
-const KEY_BYTES = 32;
-const SALT_BYTES = 16;
+/** The hasher binding exists only in the self-hosted configuration, so it is not in the generated Env. */
+const hasherOf = (env: object): Fetcher | undefined => (env as { PASSWORD_HASHER?: Fetcher }).PASSWORD_HASHER;
 
-export async function hashPassword(password: string): Promise<string> {
-  const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
-  const hash = await derive(password, salt, LOG2_N, BLOCK_SIZE, PARALLELISM);
-  return ["scrypt", LOG2_N, BLOCK_SIZE, PARALLELISM, toBase64(salt), toBase64(hash)].join("$");
+export type HasherRequest =
+  | { op: "hash"; password: string }
+  | { op: "verify"; password: string; stored: string }
+  | { op: "nothing"; password: string };
+
+export function hashPassword(env: object, password: string): Promise<string> {
+  const hasher = hasherOf(env);
+  return hasher ? remote(hasher, { op: "hash", password }) : scryptHash(password);
 }
 
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, logN, r, p, salt, hash] = stored.split("$");
-  if (scheme !== "scrypt" || !salt || !hash) return false;
-  const expected = fromBase64(hash);
-  const actual = await derive(password, fromBase64(salt), Number(logN), Number(r), Number(p));
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+export function verifyPassword(env: object, password: string, stored: string): Promise<boolean> {
+  const hasher = hasherOf(env);
+  return hasher ? remote(hasher, { op: "verify", password, stored }) : scryptVerify(password, stored);
 }
 
-/**
- * Spends the same time as a real verification, for sign-ins naming an unknown
- * user, so response time does not reveal which usernames exist.
- */
-export async function verifyNothing(password: string): Promise<false> {
-  await derive(password, new Uint8Array(SALT_BYTES), LOG2_N, BLOCK_SIZE, PARALLELISM);
-  return false;
+/** The same work as a verification, for unknown users, so timing does not tell them apart. */
+export function verifyNothing(env: object, password: string): Promise<false> {
+  const hasher = hasherOf(env);
+  return hasher ? remote(hasher, { op: "nothing", password }) : scryptNothing(password);
 }
 
-function derive(password: string, salt: Uint8Array, logN: number, r: number, p: number): Promise<Uint8Array> {
-  const cost = 2 ** logN;
-  return new Promise((resolve, reject) =>
-    scrypt(password.normalize("NFC"), salt, KEY_BYTES, { N: cost, r, p, maxmem: 256 * cost * r }, (error: Error | null, key: Buffer) =>
-      error ? reject(error) : resolve(new Uint8Array(key)),
-    ),
-  );
+async function remote<T>(hasher: Fetcher, request: HasherRequest): Promise<T> {
+  const response = await hasher.fetch("http://password-hasher/", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(request),
+  });
+  if (!response.ok) throw new AppError(503, "hasher_unavailable", "password checks are unavailable right now: try again shortly");
+  return ((await response.json()) as { result: T }).result;
 }
-
-const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-const fromBase64 = (text: string) => Uint8Array.from(atob(text), (char) => char.charCodeAt(0));

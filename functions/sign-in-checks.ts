@@ -54,7 +54,7 @@ export async function confirmIdentity(c: Context<AppEnv>, proof: { password: str
   const user = c.get("user");
   const keys = [accountKey(user.username.toLowerCase())];
   await refuseIfLocked(c, keys);
-  if (!(await verifyPassword(proof.password, user.passwordHash))) {
+  if (!(await verifyPassword(c.env, proof.password, user.passwordHash))) {
     await failSignIn(c, keys, new AppError(403, "wrong_password", "the password is wrong"), user, user.username);
   }
   const error = await secondFactorError(c, user, { totpCode: proof.totpCode });

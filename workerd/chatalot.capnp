@@ -20,10 +20,18 @@ const config :Workerd.Config = (
     (name = "room-storage", disk = (path = "../.chatalot/rooms", writable = true)),
     # The built web app, served read-only.
     (name = "web-assets", disk = (path = "../web/dist")),
+    # Password hashing (scrypt, ~0.4 s of CPU each). workerd runs a process on one
+    # thread, so scripts/serve.sh runs a second process that only serves the "hasher"
+    # socket, and the app reaches it through "hasher-process": a hash never stalls chat.
+    (name = "password-hasher", worker = .hasher),
+    (name = "hasher-process", external = (address = "unix:/tmp/chatalot-hasher.sock", http = ())),
   ],
   sockets = [
     # The one public socket; put a TLS-terminating reverse proxy in front of it.
     (name = "http", address = "*:8080", http = (), service = "chatalot"),
+    # The hashing process's socket; private, never published.
+    (name = "hasher", address = "unix:/tmp/chatalot-hasher.sock", http = (),
+     service = (name = "password-hasher", entrypoint = "PasswordHasher")),
   ],
 );
 
@@ -34,6 +42,7 @@ const app :Workerd.Worker = (
   bindings = [
     (name = "ASSETS", service = "web-assets"),
     (name = "PG_BRIDGE", service = (name = "pg-bridge", entrypoint = "PostgresBridge")),
+    (name = "PASSWORD_HASHER", service = "hasher-process"),
     (name = "CHANNEL_ROOM", durableObjectNamespace = "ChannelRoom"),
     (name = "DATABASE", durableObjectNamespace = "Database"),
     (name = "USER_SOCKETS", durableObjectNamespace = "UserSockets"),
@@ -69,4 +78,10 @@ const bridge :Workerd.Worker = (
     (name = "DATABASE_URL", fromEnvironment = "DATABASE_URL"),
   ],
   globalOutbound = "database-network",
+);
+
+const hasher :Workerd.Worker = (
+  modules = [(name = "index.js", esModule = embed "../dist/worker/index.js")],
+  compatibilityDate = "2026-11-01",
+  globalOutbound = "no-network",
 );

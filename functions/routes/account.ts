@@ -42,11 +42,11 @@ export const account = new Hono<AppEnv>()
   .post("/password", limitBody, async (c) => {
     const input = await parseJson(c, changePasswordSchema);
     const user = c.get("user");
-    if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    if (!(await verifyPassword(c.env, input.currentPassword, user.passwordHash))) {
       throw new AppError(403, "wrong_password", "the current password is wrong");
     }
     refuseCommonPassword(input.newPassword, user.username);
-    await query(c.env.DATABASE, "setPasswordHash", { userId: user.id, passwordHash: await hashPassword(input.newPassword) });
+    await query(c.env.DATABASE, "setPasswordHash", { userId: user.id, passwordHash: await hashPassword(c.env, input.newPassword) });
     // Anyone who knew the old password may hold a session: end every other one.
     const revoked = await query(c.env.DATABASE, "revokeSessions", { userId: user.id, keepSessionId: c.get("sessionId"), reason: "password_changed" });
     await disconnectSockets(c.env, { userId: user.id, sessionIds: revoked, reason: "password changed" });

@@ -43,7 +43,7 @@ export const auth = new Hono<AppEnv>()
     const recoveryCode = readableCode(RECOVERY_CODE_GROUPS);
     const result = await query(c.env.DATABASE, "createUser", {
       username: input.username,
-      passwordHash: await hashPassword(input.password),
+      passwordHash: await hashPassword(c.env, input.password),
       recoveryCodeHash: await hashCode(recoveryCode),
       wantsAdmin: isAdminName,
       onlyAsAdmin: mode === "closed" || (mode === "invite_only" && !input.inviteCode),
@@ -64,7 +64,7 @@ export const auth = new Hono<AppEnv>()
     await refuseIfLocked(c, keys);
     const user = await query(c.env.DATABASE, "userByUsername", { username: input.username });
     // Unknown user and wrong password answer alike, after the same hashing work.
-    const isValid = user ? await verifyPassword(input.password, user.passwordHash) : await verifyNothing(input.password);
+    const isValid = user ? await verifyPassword(c.env, input.password, user.passwordHash) : await verifyNothing(c.env, input.password);
     const wrong = new AppError(401, "invalid_credentials", "wrong username or password");
     if (!user || !isValid) return failSignIn(c, keys, wrong, user, input.username);
     const factorError = await secondFactorError(c, user, input);
@@ -115,7 +115,7 @@ export const auth = new Hono<AppEnv>()
     if (!user || !(await matchesRecoveryCode(user, input.recoveryCode))) return failSignIn(c, keys, wrong, user, input.username);
     refuseCommonPassword(input.newPassword, user.username);
     const recoveryCode = readableCode(RECOVERY_CODE_GROUPS);
-    await query(c.env.DATABASE, "setPasswordHash", { userId: user.id, passwordHash: await hashPassword(input.newPassword) });
+    await query(c.env.DATABASE, "setPasswordHash", { userId: user.id, passwordHash: await hashPassword(c.env, input.newPassword) });
     await query(c.env.DATABASE, "setRecoveryCodeHash", { userId: user.id, recoveryCodeHash: await hashCode(recoveryCode) });
     await query(c.env.DATABASE, "revokeSessions", { userId: user.id, keepSessionId: null, reason: "password_recovered" });
     await disconnectSockets(c.env, { userId: user.id, sessionIds: "all", reason: "password reset" });
