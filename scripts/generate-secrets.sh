@@ -77,9 +77,15 @@ fi
 
 create db_password random_hex
 create totp_encryption_key random_hex
+# The TOTP key's version, and the retired keys a rotation keeps until secrets move
+# (scripts/rotate-totp-key.sh); both exist from the start so the compose file can mount them.
+create totp_encryption_key_version printf 1
+create totp_encryption_keys_retired true
 create turn_secret random_hex
 give db_password
 give totp_encryption_key
+give totp_encryption_key_version
+give totp_encryption_keys_retired
 give turn_secret
 sh "$scripts/generate-keys.sh"
 

@@ -26,6 +26,13 @@ read_secret() {
 read_secret JWT_PRIVATE_KEY JWT_PRIVATE_KEY_FILE
 read_secret TOTP_ENCRYPTION_KEY TOTP_ENCRYPTION_KEY_FILE
 read_secret DB_PASSWORD DB_PASSWORD_FILE
+read_secret TOTP_ENCRYPTION_KEY_VERSION TOTP_ENCRYPTION_KEY_VERSION_FILE
+# Retired TOTP keys, one `version:hex` per line (scripts/rotate-totp-key.sh), as a comma list.
+if [ -n "${TOTP_ENCRYPTION_KEYS_RETIRED_FILE:-}" ]; then
+  [ -r "$TOTP_ENCRYPTION_KEYS_RETIRED_FILE" ] || fail "TOTP_ENCRYPTION_KEYS_RETIRED_FILE=$TOTP_ENCRYPTION_KEYS_RETIRED_FILE: file not found or unreadable."
+  TOTP_ENCRYPTION_KEYS_RETIRED=$(grep -v '^[[:space:]]*$' "$TOTP_ENCRYPTION_KEYS_RETIRED_FILE" | paste -sd, -)
+  export TOTP_ENCRYPTION_KEYS_RETIRED
+fi
 
 # JWT_PUBLIC_KEY_FILES: the current public key first, then retired ones still accepted.
 if [ -n "${JWT_PUBLIC_KEY_FILES:-}" ]; then

@@ -188,7 +188,14 @@ describe("docker-compose.yml", () => {
     const { plain } = rendered();
     const chatalot = service(plain, "chatalot");
 
-    expect(secretNames(chatalot).sort()).toEqual(["db_password", "jwt_private.pem", "jwt_public.pem", "totp_encryption_key"]);
+    expect(secretNames(chatalot).sort()).toEqual([
+      "db_password",
+      "jwt_private.pem",
+      "jwt_public.pem",
+      "totp_encryption_key",
+      "totp_encryption_key_version",
+      "totp_encryption_keys_retired",
+    ]);
     for (const name of secretNames(chatalot)) expect(plain.secrets?.[name]?.file).toBe(join(project, "secrets", name));
     // Compose secrets are always read-only; a secret bind-mounted as a volume must be too.
     for (const mount of mounts(chatalot).filter((mount) => mount.source.includes("secrets"))) expect(mount.isReadOnly).toBe(true);
@@ -198,6 +205,8 @@ describe("docker-compose.yml", () => {
       JWT_PRIVATE_KEY_FILE: "/run/secrets/jwt_private.pem",
       JWT_PUBLIC_KEY_FILES: "/run/secrets/jwt_public.pem",
       TOTP_ENCRYPTION_KEY_FILE: "/run/secrets/totp_encryption_key",
+      TOTP_ENCRYPTION_KEY_VERSION_FILE: "/run/secrets/totp_encryption_key_version",
+      TOTP_ENCRYPTION_KEYS_RETIRED_FILE: "/run/secrets/totp_encryption_keys_retired",
     });
   });
 
@@ -221,7 +230,9 @@ describe("docker-compose.yml", () => {
   it("puts no secret value anywhere in the rendered configuration", () => {
     const { withTurnText } = rendered();
 
-    for (const name of readdirSync(join(project, "secrets")).filter((name) => name !== "jwt_public.pem")) {
+    // The public key, the key's version number and the (empty) retired-key list are not secret values.
+    const notValues = ["jwt_public.pem", "totp_encryption_key_version", "totp_encryption_keys_retired"];
+    for (const name of readdirSync(join(project, "secrets")).filter((name) => !notValues.includes(name))) {
       const value = readFileSync(join(project, "secrets", name), "utf8").trim();
       expect(withTurnText.includes(value), name).toBe(false);
     }

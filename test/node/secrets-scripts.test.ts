@@ -11,7 +11,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import { testKeys } from "../support/keys.ts";
 import { root } from "../support/server.ts";
 
-const SECRET_FILES = ["db_password", "jwt_private.pem", "jwt_public.pem", "totp_encryption_key", "turn_secret"];
+const SECRET_FILES = [
+  "db_password",
+  "jwt_private.pem",
+  "jwt_public.pem",
+  "totp_encryption_key",
+  "totp_encryption_key_version",
+  "totp_encryption_keys_retired",
+  "turn_secret",
+];
 const HEX_64 = /^[0-9a-f]{64}$/;
 
 const directories: string[] = [];
@@ -139,7 +147,13 @@ describe("scripts/generate-secrets.sh", () => {
     const result = run("generate-secrets.sh", dir, { PATH: `${bin}:${process.env.PATH}` });
 
     expect(result.status).not.toBe(0);
-    expect(readdirSync(dir).sort()).toEqual(["db_password", "totp_encryption_key", "turn_secret"]);
+    expect(readdirSync(dir).sort()).toEqual([
+      "db_password",
+      "totp_encryption_key",
+      "totp_encryption_key_version",
+      "totp_encryption_keys_retired",
+      "turn_secret",
+    ]);
     expect(generated(dir).output).toContain(`created ${join(dir, "jwt_private.pem")}`);
     expect(createPrivateKey(read(dir, "jwt_private.pem")).asymmetricKeyType).toBe("ed25519");
   });
