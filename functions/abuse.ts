@@ -43,7 +43,9 @@ export function recordFailedSignIn(c: Context<AppEnv>, keys: string[]): Promise<
 }
 
 export function lockedOut(until: Date): AppError {
-  return tooMany(until, `too many failed sign-ins: try again after ${new Date(until).toISOString()}`, "locked_out");
+  const seconds = Math.max(1, Math.ceil((new Date(until).getTime() - Date.now()) / 1000));
+  const wait = seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+  return tooMany(until, `too many failed sign-ins: try again in ${wait}`, "locked_out");
 }
 
 function tooMany(until: Date, message: string, code = "rate_limited"): AppError {

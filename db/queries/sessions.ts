@@ -38,6 +38,8 @@ export async function createSession(
 export type RotateResult =
   | { status: "ok"; session: SessionRecord; user: UserRecord }
   | { status: "invalid" }
+  /** The token was swapped a moment ago by a concurrent request (another tab): retry with the new cookie. */
+  | { status: "conflict" }
   | { status: "reused"; sessionId: string; userId: string };
 
 /**
@@ -46,7 +48,7 @@ export type RotateResult =
  */
 export async function rotateRefreshToken(
   db: Db,
-  input: { tokenHash: string; newTokenHash: string; ip: string | null; maxAgeSeconds: number },
+  input: { tokenHash: string; newTokenHash: string; ip: string | null; maxAgeSeconds: number; graceSeconds: number },
 ): Promise<RotateResult> {
   return db.transaction(async (tx) => {
     const [found] = await tx
@@ -58,6 +60,11 @@ export async function rotateRefreshToken(
       .for("update", { of: [refreshTokens, sessions] });
     if (!found || found.session.revokedAt || found.user.suspendedAt || found.user.deletedAt) return { status: "invalid" };
     const ageMs = Date.now() - new Date(found.token.createdAt).getTime();
+    if (found.token.rotatedAt && (await isRace(tx as unknown as Db, found.session.id, found.token.rotatedAt, input.graceSeconds))) {
+      // Two tabs refreshing at once present the same token: the second learns nothing
+      // (no token is issued) and is told to retry, instead of ending the session.
+      return { status: "conflict" };
+    }
     if (found.token.rotatedAt) {
       await tx
         .update(sessions)
@@ -75,6 +82,20 @@ export async function rotateRefreshToken(
       .returning();
     return { status: "ok", session: session!, user: found.user };
   });
+}
+
+/**
+ * A spent token presented again is a race, not a theft, while it was swapped only
+ * moments ago and its successor has not been spent yet.
+ */
+async function isRace(db: Db, sessionId: string, rotatedAt: Date, graceSeconds: number): Promise<boolean> {
+  if (Date.now() - new Date(rotatedAt).getTime() >= graceSeconds * 1000) return false;
+  const [later] = await db
+    .select({ tokenHash: refreshTokens.tokenHash })
+    .from(refreshTokens)
+    .where(and(eq(refreshTokens.sessionId, sessionId), sql`${refreshTokens.rotatedAt} > ${new Date(rotatedAt).toISOString()}`))
+    .limit(1);
+  return !later;
 }
 
 /**
@@ -106,11 +127,21 @@ export async function activeSession(
   return found;
 }
 
-export async function sessionsForUser(db: Db, input: { userId: string }): Promise<SessionRecord[]> {
+/** Live sessions: not revoked, and seen within `activeWithinSeconds` (the refresh token's lifetime). */
+export async function sessionsForUser(
+  db: Db,
+  input: { userId: string; activeWithinSeconds: number },
+): Promise<SessionRecord[]> {
   return db
     .select()
     .from(sessions)
-    .where(and(eq(sessions.userId, input.userId), isNull(sessions.revokedAt)))
+    .where(
+      and(
+        eq(sessions.userId, input.userId),
+        isNull(sessions.revokedAt),
+        sql`${sessions.lastSeenAt} > now() - make_interval(secs => ${input.activeWithinSeconds})`,
+      ),
+    )
     .orderBy(desc(sessions.lastSeenAt));
 }
 

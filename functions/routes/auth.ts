@@ -25,6 +25,8 @@ import { parseJson } from "../validation.ts";
 const REGISTER_LIMIT = rateLimit("register", 10, 60 * 60);
 const SIGN_IN_LIMIT = rateLimit("sign-in", 30, 5 * 60);
 const REFRESH_LIMIT = rateLimit("refresh", 120, 5 * 60);
+/** How long after a rotation a second use of the old token is a race, not a theft. */
+const REFRESH_CONFLICT_GRACE_SECONDS = 10;
 
 export const auth = new Hono<AppEnv>()
   .post("/register", REGISTER_LIMIT, limitBody, async (c) => {
@@ -85,7 +87,11 @@ export const auth = new Hono<AppEnv>()
       newTokenHash: await hashToken(next),
       ip: c.get("client").ip,
       maxAgeSeconds: REFRESH_TOKEN_TTL_SECONDS,
+      graceSeconds: REFRESH_CONFLICT_GRACE_SECONDS,
     });
+    if (result.status === "conflict") {
+      throw new AppError(409, "refresh_conflict", "another refresh of this session just happened: retry", { "Retry-After": "1" });
+    }
     if (result.status === "reused") {
       // A copy of a spent token came back: someone else holds this session. End it everywhere.
       await disconnectSockets(c.env, { userId: result.userId, sessionIds: [result.sessionId], reason: "session revoked" });

@@ -7,12 +7,16 @@ import { audit } from "../audit.ts";
 import type { AppEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { requireUser } from "../middleware.ts";
+import { REFRESH_TOKEN_TTL_SECONDS } from "../refresh-cookie.ts";
 import { deviceSessionView } from "../views.ts";
 
 export const sessions = new Hono<AppEnv>()
   .use(requireUser)
   .get("/", async (c) => {
-    const all = await query(c.env.DATABASE, "sessionsForUser", { userId: c.get("userId") });
+    const all = await query(c.env.DATABASE, "sessionsForUser", {
+      userId: c.get("userId"),
+      activeWithinSeconds: REFRESH_TOKEN_TTL_SECONDS,
+    });
     return c.json({ sessions: all.map((session) => deviceSessionView(session, c.get("sessionId"))) });
   })
   .delete("/:sessionId", async (c) => {

@@ -1,5 +1,5 @@
 /**
- * /api/account/two-factor: TOTP set-up (a secret and otpauth:// URI), enabling it
+ * /api/two-factor: TOTP set-up (a secret and otpauth:// URI), enabling it
  * with a first valid code (which returns 10 single-use backup codes), disabling
  * it and regenerating backup codes (both need the password and a current code).
  */

@@ -1,14 +1,24 @@
-/** The signed-in layout: who you are, the channel list, and the open channel. */
+/** The signed-in layout: the header, then the channels and the open channel, or the security settings. */
 import { useModel } from "@preact/signals";
 import { ChannelsModel } from "../models/channels.ts";
 import type { Router } from "../models/router.ts";
 import type { Session } from "../models/session.ts";
 import { ChannelList } from "./channel-list.tsx";
 import { ChatView } from "./chat-view.tsx";
+import { SecurityPage } from "./security-page.tsx";
+import { Topbar } from "./topbar.tsx";
 
 export function Workspace({ session, router }: { session: Session; router: Router }) {
   const channels = useModel(() => new ChannelsModel(session));
   const route = router.route.value;
+  if (route.name === "security") {
+    return (
+      <div class="workspace is-settings">
+        <Topbar session={session} router={router} />
+        <SecurityPage session={session} />
+      </div>
+    );
+  }
   const openChannelId = route.name === "channel" ? route.channelId : null;
   const isUnknownChannel =
     openChannelId !== null &&
@@ -18,15 +28,7 @@ export function Workspace({ session, router }: { session: Session; router: Route
 
   return (
     <div class={openChannelId ? "workspace has-open-channel" : "workspace"}>
-      <header class="topbar">
-        <span class="brand">Chatalot</span>
-        <span class="whoami">
-          Signed in as <strong>{session.user.value?.username}</strong>
-        </span>
-        <button type="button" onClick={() => session.signOut()}>
-          Sign out
-        </button>
-      </header>
+      <Topbar session={session} router={router} />
       <nav class="sidebar" aria-labelledby="channels-heading">
         <ChannelList channels={channels} router={router} openChannelId={openChannelId} />
       </nav>

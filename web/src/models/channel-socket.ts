@@ -8,6 +8,12 @@ import type { ClientFrame, ServerFrame, SocketTicketView } from "../../../protoc
 import { describeError } from "./api-client.ts";
 import type { Session } from "./session.ts";
 
+/**
+ * The server closes a socket with this code when its session was revoked or its
+ * user suspended: the page is signed out, not reconnected.
+ */
+export const CLOSE_SESSION_ENDED = 4001;
+
 /** `online` only once the room has said welcome: frames sent before that could meet a room not yet listening. */
 export type ConnectionStatus = "connecting" | "online" | "reconnecting";
 
@@ -50,6 +56,7 @@ export function openChannelSocket(channelId: string, session: Session, events: C
     connectionTimeout: 10_000,
     // Unacknowledged sends are the chat model's to resend; a second copy in here would go out twice.
     maxEnqueuedMessages: 0,
+    shouldReconnectOnClose: (event) => event.code !== CLOSE_SESSION_ENDED,
   });
 
   const setOffline = () => {
@@ -68,7 +75,14 @@ export function openChannelSocket(channelId: string, session: Session, events: C
     }
     events.onFrame(frame);
   });
-  socket.addEventListener("close", setOffline);
+  socket.addEventListener("close", (event) => {
+    if (event.code === CLOSE_SESSION_ENDED && !isClosed) {
+      // Revocation and suspension reach an open page this way, at once.
+      session.end(`this session has ended${event.reason ? ` (${event.reason})` : ""}: sign in again`);
+      return;
+    }
+    setOffline();
+  });
   socket.addEventListener("error", setOffline);
 
   return {

@@ -1,72 +1,155 @@
 /**
  * Who is signed in, and the one door to the API on their behalf.
  *
- * The access token lives only in memory: not in localStorage or sessionStorage,
- * where any script that ever runs on this origin could read it. A later issue adds
- * an HttpOnly refresh cookie that survives a reload; until then a reload signs the
- * user out, and they sign in again (history is on the server, nothing is lost).
+ * The access token (15 minutes) lives only in memory: not in localStorage or
+ * sessionStorage, where any script that ever runs on this origin could read it.
+ * What survives a reload is the refresh token, in an HttpOnly cookie this code
+ * never sees: on start, and shortly before the access token expires, the model
+ * trades it at /api/auth/refresh for a new access token (and a rotated cookie).
  */
-import { computed, createModel, signal } from "@preact/signals";
-import { credentialsSchema, type Credentials, type SessionView, type UserView } from "../../../protocol/index.ts";
+import { createModel, effect, signal } from "@preact/signals";
+import type { SessionView, UserView } from "../../../protocol/index.ts";
 import { ApiError, describeError, requestJson, type ApiRequest } from "./api-client.ts";
+
+/** Refresh this long before the access token expires, so no request meets an expired one. */
+const REFRESH_MARGIN_MS = 60_000;
+/** After a refresh that failed for a passing reason (network, rate limit), try again after this. */
+const REFRESH_RETRY_MS = 30_000;
+const REFRESH_MIN_DELAY_MS = 5_000;
+/** Refresh routes check this header: a cross-site form cannot send it, so it guards the cookie. */
+const CSRF_HEADERS = { "X-Chatalot-CSRF": "1" };
+/** Shared by every tab: two tabs spending the same refresh token at once would look like theft and end the session. */
+const REFRESH_LOCK = "chatalot-refresh";
 
 export const SessionModel = createModel(() => {
   const user = signal<UserView | null>(null);
+  /** True until the start-up refresh has answered: there may be a session to restore. */
+  const isRestoring = signal(true);
+  const isSigningOut = signal(false);
+  /** Why the user is looking at the sign-in page: the session ended, or signing out went wrong. */
+  const notice = signal<string | null>(null);
   let accessToken: string | null = null;
-  const isSignedIn = computed(() => user.value !== null);
-  const isBusy = signal(false);
-  /** Why the last attempt to sign in failed, or why the session ended. */
-  const error = signal<string | null>(null);
+  let expiresAtMs = 0;
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  let refreshing: Promise<RefreshOutcome> | null = null;
 
-  async function start(path: string, credentials: Credentials): Promise<boolean> {
-    const parsed = credentialsSchema.safeParse(credentials);
-    if (!parsed.success) {
-      error.value = parsed.error.issues[0]?.message ?? "check the username and password";
-      return false;
-    }
-    isBusy.value = true;
-    error.value = null;
-    try {
-      const session = await requestJson<SessionView>(path, { method: "POST", body: parsed.data });
-      accessToken = session.accessToken;
-      user.value = session.user;
-      return true;
-    } catch (caught) {
-      error.value = describeError(caught);
-      return false;
-    } finally {
-      isBusy.value = false;
-    }
+  function adopt(view: SessionView): void {
+    accessToken = view.accessToken;
+    expiresAtMs = Date.parse(view.expiresAt);
+    user.value = view.user;
+    notice.value = null;
+    scheduleRefresh(expiresAtMs - Date.now() - REFRESH_MARGIN_MS);
   }
 
-  function signOut(reason: string | null = null): void {
+  function forget(reason: string | null): void {
+    clearTimeout(refreshTimer);
     accessToken = null;
+    expiresAtMs = 0;
     user.value = null;
-    error.value = reason;
+    notice.value = reason;
   }
+
+  function scheduleRefresh(delayMs: number): void {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => void refresh(), Math.max(REFRESH_MIN_DELAY_MS, delayMs));
+  }
+
+  /**
+   * A new access token from the refresh cookie. One at a time per page (and per
+   * browser, by a lock): the token is rotated on every use.
+   */
+  function refresh(): Promise<RefreshOutcome> {
+    refreshing ??= withRefreshLock(async (): Promise<RefreshOutcome> => {
+      try {
+        adopt(await requestJson<SessionView>("/api/auth/refresh", { method: "POST", headers: CSRF_HEADERS }));
+        return { isOk: true };
+      } catch (caught) {
+        if (caught instanceof ApiError && (caught.status === 401 || caught.status === 403)) {
+          // No cookie on a first visit is not news; a session that ended is.
+          forget(user.peek() !== null || caught.code !== "unauthorized" ? caught.message : null);
+          return { isOk: false, error: caught };
+        }
+        if (user.peek()) scheduleRefresh(REFRESH_RETRY_MS);
+        else notice.value = `your session could not be restored: ${describeError(caught)}`;
+        return { isOk: false, error: caught };
+      }
+    }).finally(() => (refreshing = null));
+    return refreshing;
+  }
+
+  /** Ends the session on this page, e.g. when the server closed its sockets. */
+  function end(reason: string): void {
+    if (!user.peek() || isSigningOut.peek()) return;
+    forget(reason);
+  }
+
+  async function request<T>(path: string, init: Omit<ApiRequest, "accessToken"> = {}): Promise<T> {
+    if (!accessToken) throw new ApiError(401, "unauthorized", "sign in first");
+    try {
+      return await requestJson<T>(path, { ...init, accessToken });
+    } catch (caught) {
+      if (!(caught instanceof ApiError) || caught.status !== 401) throw caught;
+      if (caught.code !== "unauthorized") {
+        end(caught.message); // session_ended: revoked, signed out elsewhere, or the user was suspended
+        throw caught;
+      }
+    }
+    // An expired access token is routine: refresh once and try once more.
+    const outcome = await refresh();
+    if (!outcome.isOk) throw outcome.error;
+    try {
+      return await requestJson<T>(path, { ...init, accessToken });
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.status === 401) end(caught.message);
+      throw caught;
+    }
+  }
+
+  // A tab in the background may have slept through its timer: catch up on return.
+  effect(() => {
+    const onVisible = () => {
+      if (document.visibilityState === "visible" && accessToken && Date.now() > expiresAtMs - REFRESH_MARGIN_MS) void refresh();
+    };
+    document.addEventListener("visibilitychange", onVisible);
+    return () => document.removeEventListener("visibilitychange", onVisible);
+  });
+
+  void refresh().finally(() => (isRestoring.value = false));
 
   return {
     user,
-    isSignedIn,
-    isBusy,
-    error,
-    signIn: (credentials: Credentials) => start("/api/auth/login", credentials),
-    register: (credentials: Credentials) => start("/api/auth/register", credentials),
-    signOut,
-    clearError() {
-      error.value = null;
+    isRestoring,
+    isSigningOut,
+    notice,
+    /** Takes over a session the server just started (sign-in, registration, recovery). */
+    adopt,
+    end,
+    request,
+    updateUser(next: UserView) {
+      user.value = next;
     },
-    /** An API call as the signed-in user; a rejected token ends the session. */
-    async request<T>(path: string, request: Omit<ApiRequest, "accessToken"> = {}): Promise<T> {
-      if (!accessToken) throw new ApiError(401, "unauthorized", "sign in first");
+    /** Revokes this session on the server (which also clears the cookie), then forgets it here. */
+    async signOut(): Promise<void> {
+      if (isSigningOut.peek()) return;
+      isSigningOut.value = true;
       try {
-        return await requestJson<T>(path, { ...request, accessToken });
+        await request<null>("/api/auth/logout", { method: "POST", headers: CSRF_HEADERS });
+        forget(null);
       } catch (caught) {
-        if (caught instanceof ApiError && caught.status === 401) signOut(caught.message);
-        throw caught;
+        if (caught instanceof ApiError && caught.status === 401) forget(null);
+        else forget(`the server could not be told that you signed out (${describeError(caught)}): reload the page and sign out again once it is reachable`);
+      } finally {
+        isSigningOut.value = false;
       }
     },
   };
 });
 
 export type Session = InstanceType<typeof SessionModel>;
+
+type RefreshOutcome = { isOk: true } | { isOk: false; error: unknown };
+
+function withRefreshLock<T>(work: () => Promise<T>): Promise<T> {
+  // Web Locks exist on https and localhost; elsewhere the tabs take their chances.
+  return navigator.locks ? (navigator.locks.request(REFRESH_LOCK, work) as Promise<T>) : work();
+}

@@ -1,0 +1,396 @@
+/**
+ * Account security in a real browser, against the production entrypoint and a
+ * fresh PostgreSQL: alice registers and keeps her recovery code, turns on
+ * two-factor authentication with codes from Debian's oathtool (an independent
+ * TOTP implementation), signs in with it, and manages her sessions from several
+ * "devices" (browser contexts, which share no cookies). One journey, in order.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser, type Page, type Route } from "playwright-core";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { root, startServer, type RunningServer } from "../support/server.ts";
+
+const CHROMIUM_PATH = "/usr/bin/chromium";
+const OATHTOOL_PATH = "/usr/bin/oathtool";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const PASSWORD = "correct horse battery";
+const NEW_PASSWORD = "staple gun lantern orbit";
+const SCREENSHOTS = join(root, "docs", "screenshots");
+const TOTP_STEP_MS = 30_000;
+/** Revocation reaches an open page in moments, not when its access token expires. */
+const LIVE_TIMEOUT_MS = 5_000;
+
+let database: TestDatabase;
+let server: RunningServer;
+let browser: Browser;
+/** alice's laptop, where she registers and manages everything. */
+let laptop: Page;
+/** A second device: signed in with a backup code, signed out from the laptop while in #general. */
+let phone: Page;
+/** A third device: signed in and idle when alice signs out every other session. */
+let tablet: Page;
+let recoveryCode = "";
+let totpSecret = "";
+let backupCodes: string[] = [];
+/** The server refuses a TOTP code from a time step it already accepted: each sign-in needs a later one. */
+let lastUsedStep = 0;
+const browserProblems: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium is missing at ${CHROMIUM_PATH}: install it with \`apt-get update && apt-get install -y chromium\``);
+  }
+  if (!existsSync(OATHTOOL_PATH)) {
+    throw new Error(`oathtool is missing at ${OATHTOOL_PATH}: install it with \`apt-get update && apt-get install -y oathtool\``);
+  }
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  database = await createTestDatabase("browser_security");
+  server = await startServer({
+    databaseUrl: database.url,
+    env: { DATABASE_POOL_SIZE: database.isEmbedded ? "1" : "4", REGISTRATION_MODE: "invite_only" },
+  });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  [laptop, phone, tablet] = await Promise.all([openPage(), openPage(), openPage()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await database?.stop();
+});
+
+beforeEach(({ onTestFailed }) => {
+  onTestFailed(() => console.error(`server output:\n${server?.output()}\nbrowser problems:\n${browserProblems.join("\n")}`));
+});
+
+describe("alice's account security in the browser", () => {
+  it("tells alice in words that this server needs an invite to register", async () => {
+    await laptop.goto(`${server.url}/register`);
+    await laptop.getByLabel("Username").fill("alice");
+    await laptop.getByLabel("Password").fill(PASSWORD);
+    await laptop.getByRole("button", { name: "Create account", exact: true }).click();
+    await laptop.getByRole("alert").filter({ hasText: "Registration on this server needs an invite from an admin." }).waitFor();
+  });
+
+  it("fills in the invite from alice's invite link, shows her recovery code once, and keeps her signed in across a reload", async () => {
+    const { code, link } = await adminCreatesInvite();
+    await laptop.goto(link);
+    expect(await laptop.getByLabel("Invite code (if you have one)").inputValue()).toBe(code);
+    await laptop.getByLabel("Username").fill("alice");
+    await laptop.getByLabel("Password").fill(PASSWORD);
+    await laptop.getByRole("button", { name: "Create account", exact: true }).click();
+
+    await laptop.getByRole("heading", { name: "Save your recovery code now" }).waitFor();
+    const codes = await laptop.getByRole("list", { name: "Recovery code" }).getByRole("listitem").allInnerTexts();
+    expect(codes).toHaveLength(1);
+    recoveryCode = codes[0]!.trim();
+    expect(recoveryCode).toMatch(/^[A-Za-z0-9]+(-[A-Za-z0-9]+)+$/);
+    const next = laptop.getByRole("button", { name: "Continue to Chatalot" });
+    expect(await next.isDisabled()).toBe(true);
+    await laptop.getByLabel("I have saved my recovery code somewhere safe").check();
+    await next.click();
+    await laptop.getByRole("heading", { name: "Channels" }).waitFor();
+    expect(new URL(laptop.url()).pathname).toBe("/");
+
+    await laptop.reload();
+    await laptop.getByRole("heading", { name: "Channels" }).waitFor();
+    expect(await laptop.getByText(recoveryCode).count()).toBe(0);
+  });
+
+  it("keeps alice signed in when two tabs restore her session at the same moment", async () => {
+    // Both tabs hold the same refresh cookie; spending it twice would look like theft and end the
+    // session. A slow network (each refresh sent with the cookie of the moment, answered a second
+    // later) makes the two tabs' refreshes overlap for sure, unless the tabs take turns.
+    const context = laptop.context();
+    const slowNetwork = async (route: Route) => {
+      const headers = await route.request().allHeaders();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await route.fulfill({ response: await route.fetch({ headers }) });
+    };
+    await context.route("**/api/auth/refresh", slowNetwork);
+    const secondTab = await context.newPage();
+    try {
+      await Promise.all([secondTab.goto(server.url), laptop.reload()]);
+      await Promise.all([laptop, secondTab].map((page) => page.getByRole("heading", { name: "Channels" }).waitFor()));
+    } finally {
+      await context.unroute("**/api/auth/refresh", slowNetwork);
+      await secondTab.close();
+    }
+    await laptop.reload();
+    await laptop.getByRole("heading", { name: "Channels" }).waitFor();
+  });
+
+  it("lets alice turn on two-factor authentication from the security page with a code from oathtool", async () => {
+    await laptop.getByRole("banner").getByRole("link", { name: "Security" }).click();
+    await laptop.getByRole("heading", { name: "Security", level: 1 }).waitFor();
+    expect(new URL(laptop.url()).pathname).toBe("/settings/security");
+    await laptop.getByRole("button", { name: "Set up two-factor authentication" }).click();
+
+    const qrCode = laptop.getByRole("img", { name: /QR code/ });
+    expect(await qrCode.getAttribute("src")).toMatch(/^data:image\/svg\+xml/);
+    expect(await qrCode.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0)).toBe(true);
+    totpSecret = (await laptop.locator(".totp-secret").innerText()).replace(/\s+/g, "");
+    expect(totpSecret).toMatch(/^[A-Z2-7]+=*$/);
+    await expectToFitAPhone(laptop);
+
+    const { code, step } = await freshTotpCode();
+    await laptop.getByLabel("Code from the app").fill(code);
+    await laptop.getByRole("button", { name: "Turn on two-factor authentication" }).click();
+    lastUsedStep = step;
+
+    await laptop.getByRole("heading", { name: "Save your backup codes now" }).waitFor();
+    backupCodes = (await laptop.getByRole("list", { name: "Backup codes" }).getByRole("listitem").allInnerTexts()).map((text) => text.trim());
+    expect(backupCodes).toHaveLength(10);
+    expect(new Set(backupCodes).size).toBe(10);
+    await expectToFitAPhone(laptop);
+    const download = laptop.getByRole("link", { name: "Download as a text file" });
+    expect(await download.getAttribute("href")).toMatch(/^blob:/);
+    expect(await download.getAttribute("download")).toBe("chatalot-backup-codes.txt");
+
+    await laptop.getByLabel("I have saved my backup codes somewhere safe").check();
+    await laptop.getByRole("button", { name: "Done" }).click();
+    await laptop.getByText("10 backup codes are left.", { exact: false }).waitFor();
+    expect(await laptop.getByText(backupCodes[0]!).count()).toBe(0);
+  });
+
+  it("asks alice for her two-factor code when she signs in again, refusing a wrong one in words", async () => {
+    await laptop.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+    await laptop.getByRole("heading", { name: "Sign in to Chatalot" }).waitFor();
+    await laptop.getByLabel("Username").fill("alice");
+    await laptop.getByLabel("Password").fill(PASSWORD);
+    await laptop.getByRole("button", { name: "Sign in", exact: true }).click();
+
+    await laptop.getByRole("heading", { name: "Two-factor authentication" }).waitFor();
+    // Focus moves to the code field, so the keyboard carries on from here.
+    expect(await laptop.evaluate(() => document.activeElement?.getAttribute("id"))).toBe("second-factor-code");
+    await laptop.screenshot({ path: join(SCREENSHOTS, "sign-in-two-factor.png") });
+
+    await laptop.keyboard.type("000000");
+    await laptop.keyboard.press("Enter");
+    await laptop.getByRole("alert").filter({ hasText: "That two-factor code is wrong or was already used." }).waitFor();
+
+    const { code, step } = await freshTotpCode();
+    await laptop.getByLabel("Two-factor code").fill(code);
+    await laptop.getByRole("button", { name: "Verify and sign in" }).click();
+    lastUsedStep = step;
+    // She was on the security page when she signed out; signing in returns her there.
+    await laptop.getByRole("heading", { name: "Security", level: 1 }).waitFor();
+  });
+
+  it("lists alice's only live session as this device", async () => {
+    const sessions = laptop.getByRole("list", { name: "Where you are signed in" }).getByRole("listitem");
+    await sessions.first().waitFor();
+    expect(await sessions.count()).toBe(1);
+    expect(await sessions.first().innerText()).toContain("This device");
+    // Her earlier sign-ins and sign-outs are in the security events, in words.
+    const events = laptop.getByRole("list", { name: "Recent security events" });
+    await events.getByText("Two-factor authentication turned on").waitFor();
+    await events.getByText("Failed sign-in attempt (wrong two-factor code)").waitFor();
+    expect(await events.getByText("Account created").count()).toBe(1);
+  });
+
+  it("refreshes an access token the server calls expired, and tries the request once more", async () => {
+    await laptop.getByRole("link", { name: "Chatalot" }).click();
+    let attempts = 0;
+    // As if the 15 minutes had run out: the first listing is refused the way an expired token is.
+    await laptop.route("**/api/sessions", async (route) => {
+      if (attempts++ > 0) return route.continue();
+      await route.fulfill({ status: 401, json: { error: { code: "unauthorized", message: "the access token is invalid or expired" } } });
+    });
+    const refreshed = laptop.waitForResponse((response) => new URL(response.url()).pathname === "/api/auth/refresh");
+    await laptop.getByRole("banner").getByRole("link", { name: "Security" }).click();
+    expect((await refreshed).status()).toBe(200);
+    await laptop.getByRole("list", { name: "Where you are signed in" }).getByRole("listitem").first().waitFor();
+    expect(attempts).toBe(2);
+    await laptop.unroute("**/api/sessions");
+  });
+
+  it("lets alice sign in on her phone with a backup code, and sign the phone out from her laptop", async () => {
+    await laptop.getByRole("link", { name: "Chatalot" }).click();
+    await laptop.getByLabel("New channel").fill("general");
+    await laptop.getByRole("button", { name: "Create channel" }).click();
+    await waitUntilConnected(laptop);
+
+    await signInWithBackupCode(phone, backupCodes[0]!);
+    await phone.getByRole("link", { name: "#general" }).click();
+    await waitUntilConnected(phone);
+
+    await laptop.goto(`${server.url}/settings/security`);
+    const sessions = laptop.getByRole("list", { name: "Where you are signed in" }).getByRole("listitem");
+    await sessions.nth(1).waitFor();
+    expect(await sessions.count()).toBe(2);
+    expect(await sessions.filter({ hasText: "This device" }).count()).toBe(1);
+    await laptop.getByText("9 backup codes are left.", { exact: false }).waitFor();
+    await laptop.setViewportSize({ width: 960, height: 1400 });
+    await laptop.screenshot({ path: join(SCREENSHOTS, "security-settings.png") });
+    await laptop.setViewportSize({ width: 960, height: 600 });
+
+    await sessions.filter({ hasNotText: "This device" }).getByRole("button", { name: /^Sign out / }).click();
+    await laptop.getByRole("status").filter({ hasText: "That session is signed out." }).waitFor();
+    await sessions.nth(1).waitFor({ state: "detached" });
+
+    // The phone's open socket is closed by the server (code 4001): the page signs out at once.
+    await phone.getByRole("heading", { name: "Sign in to Chatalot" }).waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await phone.getByRole("alert").filter({ hasText: "This session has ended" }).waitFor();
+    // Its refresh cookie died with the session: a reload does not bring it back.
+    await phone.reload();
+    await phone.getByRole("heading", { name: "Sign in to Chatalot" }).waitFor();
+  });
+
+  it("ends an idle device's access when alice signs out every other session: its next action sends it to sign-in", async () => {
+    await tablet.clock.install();
+    await signInWithBackupCode(tablet, backupCodes[1]!);
+    // Left open, the page renews its 15-minute access token a little before it runs out.
+    const renewed = tablet.waitForResponse((response) => new URL(response.url()).pathname === "/api/auth/refresh");
+    await tablet.clock.fastForward("14:30");
+    expect((await renewed).status()).toBe(200);
+
+    await laptop.reload();
+    const sessions = laptop.getByRole("list", { name: "Where you are signed in" }).getByRole("listitem");
+    await sessions.nth(1).waitFor();
+    await laptop.getByRole("button", { name: "Sign out all other sessions" }).click();
+    await laptop.getByRole("status").filter({ hasText: "1 other session was signed out." }).waitFor();
+    await sessions.nth(1).waitFor({ state: "detached" });
+
+    // The tablet has no socket open; it learns on its next request.
+    await tablet.getByLabel("New channel").fill("random");
+    await tablet.getByRole("button", { name: "Create channel" }).click();
+    await tablet.getByRole("heading", { name: "Sign in to Chatalot" }).waitFor();
+    await tablet.getByRole("alert").filter({ hasText: "This session has ended: sign in again." }).waitFor();
+  });
+
+  it("fits the security page, every form open, on a phone-sized screen", async () => {
+    await laptop.getByRole("heading", { name: "Security", level: 1 }).waitFor();
+    for (const summary of await laptop.locator("summary").all()) await summary.click();
+    expect(await laptop.getByLabel("Current two-factor code").count()).toBe(3);
+    await expectToFitAPhone(laptop);
+  });
+
+  it("resets alice's forgotten password with her recovery code and shows the new code once", async () => {
+    await laptop.getByRole("link", { name: "Chatalot" }).click();
+    await laptop.getByRole("link", { name: "#general" }).click();
+    await waitUntilConnected(laptop);
+
+    await tablet.getByRole("link", { name: "Forgot your password?" }).click();
+    await tablet.getByLabel("Username").fill("alice");
+    await tablet.getByLabel("Recovery code").fill(recoveryCode);
+    await tablet.getByLabel("New password").fill(NEW_PASSWORD);
+    await tablet.getByRole("button", { name: "Reset password" }).click();
+    await tablet.getByRole("heading", { name: "Save your new recovery code now" }).waitFor();
+    const [newCode] = await tablet.getByRole("list", { name: "Recovery code" }).getByRole("listitem").allInnerTexts();
+    expect(newCode?.trim()).not.toBe(recoveryCode);
+    await tablet.getByLabel("I have saved my recovery code somewhere safe").check();
+    await tablet.getByRole("button", { name: "Continue to Chatalot" }).click();
+    await tablet.getByRole("heading", { name: "Channels" }).waitFor();
+
+    // Recovery signed out every other session, the laptop's too; its socket in #general is closed.
+    await laptop.getByRole("heading", { name: "Sign in to Chatalot" }).waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await laptop.getByRole("alert").filter({ hasText: "This session has ended (password reset)" }).waitFor();
+  });
+
+  it("tells a visitor who keeps guessing when the lock on signing in ends, in words", async () => {
+    await phone.getByLabel("Username").fill("alice");
+    // The account and the address lock after a few failures (the wrong two-factor code earlier was one).
+    for (let attempt = 0; attempt < 8; attempt++) {
+      await phone.getByLabel("Password").fill(`wrong guess number ${attempt}`);
+      const [answer] = await Promise.all([
+        phone.waitForResponse((response) => new URL(response.url()).pathname === "/api/auth/login"),
+        phone.getByRole("button", { name: "Sign in", exact: true }).click(),
+      ]);
+      if (answer.status() === 429) break;
+      expect(answer.status()).toBe(401);
+    }
+    const message = await phone.getByRole("alert").filter({ hasText: /Too many failed sign-ins/ }).innerText();
+    expect(message).toMatch(/try again in \d+ seconds, at \d{1,2}:\d{2}/);
+    expect(message).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+  });
+});
+
+describe("the security pages under the server's Content-Security-Policy", () => {
+  it("run without a single policy violation or script error", () => {
+    expect(browserProblems).toEqual([]);
+  });
+});
+
+async function openPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 960, height: 600 } });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  page.on("pageerror", (error) => browserProblems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && /Content Security Policy/i.test(message.text())) {
+      browserProblems.push(`console: ${message.text()}`);
+    }
+  });
+  return page;
+}
+
+/** The bootstrap admin signs up through the API (allowed without an invite) and creates a one-use invite. */
+async function adminCreatesInvite(): Promise<{ code: string; link: string }> {
+  const call = async <T>(path: string, body: unknown, accessToken?: string): Promise<T> => {
+    const headers: Record<string, string> = { "Content-Type": "application/json" };
+    if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
+    const response = await fetch(`${server.url}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
+    expect(response.status, `${path}: ${await response.clone().text()}`).toBeLessThan(300);
+    return (await response.json()) as T;
+  };
+  const { accessToken } = await call<{ accessToken: string }>("/api/auth/register", { username: "admin", password: "a long passphrase for tests" });
+  return call<{ code: string; link: string }>("/api/admin/invites", { maxUses: 1, expiresInHours: 1 }, accessToken);
+}
+
+/** Nothing sticks out sideways at 360 px, the narrowest common phone: no sideways scrolling anywhere. */
+async function expectToFitAPhone(page: Page): Promise<void> {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 740 });
+  try {
+    const sticking = await page.evaluate(() =>
+      Array.from(document.querySelectorAll("body *"))
+        .filter((element) => element.getClientRects().length > 0 && element.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .map((element) => element.outerHTML.slice(0, 80)),
+    );
+    expect(sticking).toEqual([]);
+  } finally {
+    if (size) await page.setViewportSize(size);
+  }
+}
+
+async function signInWithBackupCode(page: Page, backupCode: string): Promise<void> {
+  await page.goto(server.url);
+  await page.getByLabel("Username").fill("alice");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.getByRole("button", { name: "Use a backup code instead" }).click();
+  await page.getByLabel("Backup code").fill(backupCode);
+  await page.getByRole("button", { name: "Verify and sign in" }).click();
+  await page.getByRole("heading", { name: "Channels" }).waitFor();
+}
+
+/**
+ * The current code from oathtool, from a time step after the last one used,
+ * waiting for the next step if need be (at most 30 s).
+ */
+async function freshTotpCode(): Promise<{ code: string; step: number }> {
+  while (Math.floor(Date.now() / TOTP_STEP_MS) <= lastUsedStep) {
+    await new Promise((resolve) => setTimeout(resolve, TOTP_STEP_MS - (Date.now() % TOTP_STEP_MS) + 100));
+  }
+  const seconds = Math.floor(Date.now() / 1000);
+  const code = execFileSync(OATHTOOL_PATH, ["--totp", "-b", `--now=@${seconds}`, totpSecret], { encoding: "utf8" }).trim();
+  expect(code).toMatch(/^\d{6}$/);
+  return { code, step: Math.floor((seconds * 1000) / TOTP_STEP_MS) };
+}
+
+async function waitUntilConnected(page: Page): Promise<void> {
+  await page.getByRole("status").filter({ hasText: /^Connected$/ }).waitFor();
+}

@@ -1,0 +1,42 @@
+/** A new recovery code, replacing the old one: confirmed with the password (and a code). */
+import type { AccountSecrets } from "../models/account-secrets.ts";
+import { ConfirmForm } from "./confirm-form.tsx";
+import { RecoveryCodeNotice } from "./recovery-code-notice.tsx";
+
+interface RecoveryCodeSectionProps {
+  secrets: AccountSecrets;
+  hasTwoFactor: boolean;
+  onChange: () => void;
+}
+
+export function RecoveryCodeSection({ secrets, hasTwoFactor, onChange }: RecoveryCodeSectionProps) {
+  const code = secrets.recoveryCode.value;
+  const renew = async (password: string, totpCode: string) => {
+    const isDone = await secrets.renewRecoveryCode(password, hasTwoFactor ? totpCode : null);
+    if (isDone) onChange();
+    return isDone;
+  };
+
+  return (
+    <section class="card" aria-labelledby="recovery-heading">
+      <h2 id="recovery-heading">Recovery code</h2>
+      {code ? (
+        <RecoveryCodeNotice code={code} continueLabel="Done" onContinue={() => secrets.dismissRecoveryCode()} />
+      ) : (
+        <>
+          <p>The recovery code resets your password if you forget it. Lost it, or think someone else saw it? Create a new one.</p>
+          <details>
+            <summary>Create a new recovery code</summary>
+            <ConfirmForm
+              id="recovery-renew"
+              action={secrets.renewingRecoveryCode}
+              needsCode={hasTwoFactor}
+              submitLabel="Create a new recovery code"
+              onConfirm={renew}
+            />
+          </details>
+        </>
+      )}
+    </section>
+  );
+}
