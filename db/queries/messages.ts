@@ -19,7 +19,8 @@ const messageColumns = {
   channelId: messages.channelId,
   seq: messages.seq,
   senderId: messages.senderId,
-  senderName: users.username,
+  // A deleted account's messages stay, shown as from a deleted user.
+  senderName: sql<string>`case when ${users.deletedAt} is null then ${users.username} else 'deleted user' end`,
   clientId: messages.clientId,
   payload: messages.payload,
   sentAt: messages.sentAt,

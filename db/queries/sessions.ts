@@ -60,7 +60,7 @@ export async function rotateRefreshToken(
       .for("update", { of: [refreshTokens, sessions] });
     if (!found || found.session.revokedAt || found.user.suspendedAt || found.user.deletedAt) return { status: "invalid" };
     const ageMs = Date.now() - new Date(found.token.createdAt).getTime();
-    if (found.token.rotatedAt && (await isRace(tx as unknown as Db, found.session.id, found.token.rotatedAt, input.graceSeconds))) {
+    if (found.token.rotatedAt && (await isRace(tx as unknown as Db, found.token, input.graceSeconds))) {
       // Two tabs refreshing at once present the same token: the second learns nothing
       // (no token is issued) and is told to retry, instead of ending the session.
       return { status: "conflict" };
@@ -88,12 +88,24 @@ export async function rotateRefreshToken(
  * A spent token presented again is a race, not a theft, while it was swapped only
  * moments ago and its successor has not been spent yet.
  */
-async function isRace(db: Db, sessionId: string, rotatedAt: Date, graceSeconds: number): Promise<boolean> {
-  if (Date.now() - new Date(rotatedAt).getTime() >= graceSeconds * 1000) return false;
+async function isRace(
+  db: Db,
+  token: { tokenHash: string; sessionId: string; rotatedAt: Date | null },
+  graceSeconds: number,
+): Promise<boolean> {
+  if (!token.rotatedAt || Date.now() - new Date(token.rotatedAt).getTime() >= graceSeconds * 1000) return false;
+  // The successor was created when this token was spent; has any token of the session been spent since?
   const [later] = await db
     .select({ tokenHash: refreshTokens.tokenHash })
     .from(refreshTokens)
-    .where(and(eq(refreshTokens.sessionId, sessionId), sql`${refreshTokens.rotatedAt} > ${new Date(rotatedAt).toISOString()}`))
+    .where(
+      and(
+        eq(refreshTokens.sessionId, token.sessionId),
+        ne(refreshTokens.tokenHash, token.tokenHash),
+        sql`${refreshTokens.rotatedAt} is not null`,
+        sql`${refreshTokens.rotatedAt} >= (select rotated_at from refresh_tokens where token_hash = ${token.tokenHash})`,
+      ),
+    )
     .limit(1);
   return !later;
 }
