@@ -6,3 +6,4 @@ export * from "./api.ts";
 export * from "./limits.ts";
 export * from "./socket.ts";
 export * from "./base64.ts";
+export * from "./permissions.ts";
