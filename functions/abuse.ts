@@ -5,6 +5,7 @@
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import ipaddr from "ipaddr.js";
 import { query, type LockoutPolicy } from "../db/index.ts";
 import type { AppEnv } from "./context.ts";
 import { AppError } from "./errors.ts";
@@ -19,7 +20,7 @@ export const LOCKOUT_POLICY: LockoutPolicy = {
 /** At most `limit` requests per `windowSeconds` from one address to routes named `name`. */
 export function rateLimit(name: string, limit: number, windowSeconds: number) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const address = c.get("client").ip ?? "unknown";
+    const address = addressBucket(c.get("client").ip);
     const { count, resetsAt } = await query(c.env.DATABASE, "hitRateLimit", {
       key: `${name}:${address}`,
       windowSeconds,
@@ -29,8 +30,18 @@ export function rateLimit(name: string, limit: number, windowSeconds: number) {
   });
 }
 
-export const accountKey = (userId: string) => `account:${userId}`;
-export const addressKey = (c: Context<AppEnv>) => `address:${c.get("client").ip ?? "unknown"}`;
+export const accountKey = (name: string) => `account:${name}`;
+export const addressKey = (c: Context<AppEnv>) => `address:${addressBucket(c.get("client").ip)}`;
+
+/**
+ * The unit limits count by: an IPv4 address, or an IPv6 /64, since one subscriber
+ * commonly holds a whole /64 and could otherwise rotate addresses past every limit.
+ */
+export function addressBucket(ip: string | null): string {
+  if (!ip) return "unknown";
+  if (!ip.includes(":")) return ip;
+  return `${ipaddr.IPv6.parse(ip).toNormalizedString().split(":").slice(0, 4).join(":")}::/64`;
+}
 
 export async function refuseIfLocked(c: Context<AppEnv>, keys: string[]): Promise<void> {
   const until = await query(c.env.DATABASE, "lockedUntil", { keys });

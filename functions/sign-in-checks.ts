@@ -49,14 +49,22 @@ export async function secondFactorError(
   return new AppError(401, "two_factor_required", "enter the code from your authenticator app, or a backup code");
 }
 
-/** For sensitive changes by a signed-in user: the password, and a current code when two-factor is on. */
-export async function confirmIdentity(c: Context<AppEnv>, proof: { password: string; totpCode?: string }): Promise<void> {
+/**
+ * For sensitive changes by a signed-in user: the password, and a current code when
+ * two-factor is on (unless `requireSecondFactor` is false). Failures count toward
+ * the account's lockout like failed sign-ins.
+ */
+export async function confirmIdentity(
+  c: Context<AppEnv>,
+  proof: { password: string; totpCode?: string; requireSecondFactor?: boolean },
+): Promise<void> {
   const user = c.get("user");
   const keys = [accountKey(user.username.toLowerCase())];
   await refuseIfLocked(c, keys);
   if (!(await verifyPassword(c.env, proof.password, user.passwordHash))) {
     await failSignIn(c, keys, new AppError(403, "wrong_password", "the password is wrong"), user, user.username);
   }
+  if (proof.requireSecondFactor === false) return;
   const error = await secondFactorError(c, user, { totpCode: proof.totpCode });
   if (error) await failSignIn(c, keys, new AppError(403, error.code, error.message), user, user.username);
 }

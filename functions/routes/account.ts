@@ -5,10 +5,9 @@ import { changePasswordSchema, confirmSchema, profileSchema } from "../../protoc
 import { disconnectSockets } from "../../rooms/index.ts";
 import { audit } from "../audit.ts";
 import type { AppEnv } from "../context.ts";
-import { AppError } from "../errors.ts";
 import { limitBody, requireUser } from "../middleware.ts";
 import { refuseCommonPassword } from "../password-policy.ts";
-import { hashPassword, verifyPassword } from "../passwords.ts";
+import { hashPassword } from "../passwords.ts";
 import { clearRefreshCookie } from "../refresh-cookie.ts";
 import { hashCode, readableCode, RECOVERY_CODE_GROUPS } from "../secrets.ts";
 import { confirmIdentity } from "../sign-in-checks.ts";
@@ -42,9 +41,8 @@ export const account = new Hono<AppEnv>()
   .post("/password", limitBody, async (c) => {
     const input = await parseJson(c, changePasswordSchema);
     const user = c.get("user");
-    if (!(await verifyPassword(c.env, input.currentPassword, user.passwordHash))) {
-      throw new AppError(403, "wrong_password", "the current password is wrong");
-    }
+    // A stolen access token must not become a free password-guessing oracle: count failures.
+    await confirmIdentity(c, { password: input.currentPassword, totpCode: undefined, requireSecondFactor: false });
     refuseCommonPassword(input.newPassword, user.username);
     await query(c.env.DATABASE, "setPasswordHash", { userId: user.id, passwordHash: await hashPassword(c.env, input.newPassword) });
     // Anyone who knew the old password may hold a session: end every other one.

@@ -119,6 +119,8 @@ export const auth = new Hono<AppEnv>()
     const user = await query(c.env.DATABASE, "userByUsername", { username: input.username });
     const wrong = new AppError(401, "invalid_recovery_code", "wrong username or recovery code");
     if (!user || !(await matchesRecoveryCode(user, input.recoveryCode))) return failSignIn(c, keys, wrong, user, input.username);
+    // Recovery must not become a way around a suspension: refuse before anything changes.
+    if (user.suspendedAt) throw new AppError(403, "account_suspended", `this account is suspended: ${user.suspensionReason ?? "ask an admin"}`);
     refuseCommonPassword(input.newPassword, user.username);
     const recoveryCode = readableCode(RECOVERY_CODE_GROUPS);
     await query(c.env.DATABASE, "setPasswordHash", { userId: user.id, passwordHash: await hashPassword(c.env, input.newPassword) });

@@ -12,9 +12,6 @@ export const unique = (name: string) => `${name}_${crypto.randomUUID().slice(0, 
 
 export const PASSWORD = "correct horse battery staple";
 
-/** A random documentation-range address, so rate limits see each test as its own client. */
-export const randomAddress = () => `198.51.100.${1 + Math.floor(Math.random() * 254)}`;
-
 /**
  * Calls the app in-process. Without a socket there is no workerd client address,
  * so the platform header stands in for it; each call gets a fresh address unless
@@ -22,7 +19,9 @@ export const randomAddress = () => `198.51.100.${1 + Math.floor(Math.random() * 
  */
 export function request(path: string, init: RequestInit = {}, bindings: object = env): Promise<Response> {
   const headers = new Headers(init.headers);
-  if (!headers.has("CF-Connecting-IP")) headers.set("CF-Connecting-IP", `2001:db8::${crypto.randomUUID().slice(0, 4)}`);
+  // Limits count IPv6 by /64, so vary the network part, not only the host part.
+  const group = () => crypto.randomUUID().slice(0, 4);
+  if (!headers.has("CF-Connecting-IP")) headers.set("CF-Connecting-IP", `2001:db8:${group()}:${group()}::1`);
   return Promise.resolve(app.request(path, { ...init, headers }, bindings));
 }
 
