@@ -27,8 +27,6 @@ const CONNECT_TIMEOUT_MS = 5_000;
 const HEALTH_TIMEOUT_MS = 3_000;
 const IDLE_TIMEOUT_MS = 30_000;
 
-/** SQLSTATE classes and codes that mean "cannot reach or use the server now", not "bad query". */
-const UNAVAILABLE_CODES = /^(08|57P0[1-3]|53300)/;
 
 export class Database extends DurableObject<DatabaseEnv> {
   #pool: Pool;
@@ -115,17 +113,35 @@ function failure(error: unknown, migrationFailure: string | undefined): Database
   if (migrationFailure || error instanceof MigrationError) {
     return { ok: false, kind: "migration_failed", message: migrationFailure ?? String(error) };
   }
-  // Drizzle wraps driver errors; the SQLSTATE is on the cause.
-  const cause = error instanceof Error && error.cause ? error.cause : error;
-  const code = (cause as { code?: unknown }).code;
-  if (typeof code !== "string" || UNAVAILABLE_CODES.test(code)) {
-    console.warn(`database unavailable: ${(cause as Error).message}`);
+  if (isUnavailable(error)) {
+    console.warn(`database unavailable: ${messageOf(causeOf(error))}`);
     return { ok: false, kind: "unavailable", message: "the database is unreachable" };
   }
   // A failed query is a server bug, not user input: log it here, keep details out of responses.
-  console.error(`database query failed (${code}): ${(cause as Error).message}`);
+  const cause = causeOf(error);
+  console.error(`database query failed (${(cause as { code?: unknown }).code ?? "no code"}): ${messageOf(cause)}`);
   return { ok: false, kind: "failed", message: "a database query failed" };
 }
+
+/** Drizzle wraps driver errors; the SQLSTATE is on the cause. */
+const causeOf = (error: unknown): unknown => (error instanceof Error && error.cause ? error.cause : error);
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * "Try again later" rather than "this is a bug": connection-level failures, the
+ * server shutting down or full, and transaction conflicts (serialization, deadlock,
+ * read-only after a failover). Errors without a SQLSTATE count only when the driver
+ * or the bridge says the connection went away.
+ */
+export function isUnavailable(error: unknown): boolean {
+  const cause = causeOf(error);
+  const code = (cause as { code?: unknown }).code;
+  if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return RETRYABLE_CODES.test(code);
+  return CONNECTION_ERROR.test(messageOf(cause));
+}
+
+const RETRYABLE_CODES = /^(08|57P0[1-3]|53300|40001|40P01|25006)/;
+const CONNECTION_ERROR = /connect|terminat|timed? ?out|closed|lost|ECONN|socket|bridge|network/i;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;

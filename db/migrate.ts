@@ -16,6 +16,12 @@ interface MigratorInternals {
   session: unknown;
 }
 
+/** Connection-level failures (SQLSTATE class 08, shutdown, or no SQLSTATE at all) are not the migration's fault. */
+function isTransient(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code !== "string" || /^(08|57P0[1-3]|53300)/.test(code);
+}
+
 export class MigrationError extends Error {
   override name = "MigrationError";
 }
@@ -41,6 +47,8 @@ export async function applyMigrations(client: PoolClient): Promise<{ applied: nu
       );
     } catch (error) {
       const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause : error) : undefined;
+      // A dropped connection mid-migration was rolled back too; only a failing statement is final.
+      if (isTransient(cause)) throw error;
       throw new MigrationError(
         `a database migration failed and was rolled back (${cause?.message ?? String(error)}); ` +
           "the schema is unchanged. Check the database logs, fix the cause, then restart Chatalot.",

@@ -14,7 +14,9 @@ export const LOCKOUT_POLICY: LockoutPolicy = {
   freeFailures: 5,
   baseLockSeconds: 30,
   maxLockSeconds: 60 * 60,
-  forgetAfterSeconds: 24 * 60 * 60,
+  // Quiet for an hour, and the count starts again: typos behind one shared address
+  // should not add up to a lock for everyone behind it.
+  forgetAfterSeconds: 60 * 60,
 };
 
 /** At most `limit` requests per `windowSeconds` from one address to routes named `name`. */
@@ -43,14 +45,37 @@ export function addressBucket(ip: string | null): string {
   return `${ipaddr.IPv6.parse(ip).toNormalizedString().split(":").slice(0, 4).join(":")}::/64`;
 }
 
-export async function refuseIfLocked(c: Context<AppEnv>, keys: string[]): Promise<void> {
-  const until = await query(c.env.DATABASE, "lockedUntil", { keys });
-  if (until) throw lockedOut(until);
+/**
+ * One attempt at proving who one is (password, second factor, recovery code),
+ * counted before the check so that parallel guesses cannot outrun the lock.
+ */
+export interface Attempt {
+  /** The check failed: throws the lock if this attempt set one, else `error`. */
+  failed(error: AppError): Promise<never>;
+  /** The check passed: the account's count is forgotten, the address's given back. */
+  succeeded(): Promise<void>;
+  /** Not a real attempt after all (e.g. the client still has to send its code): given back. */
+  cancelled(): Promise<void>;
 }
 
-/** Counts a failed sign-in; returns the lock it caused, if any. */
-export function recordFailedSignIn(c: Context<AppEnv>, keys: string[]): Promise<Date | null> {
-  return query(c.env.DATABASE, "recordFailure", { keys, policy: LOCKOUT_POLICY });
+export async function beginAttempt(
+  c: Context<AppEnv>,
+  keys: { account: string; address?: string },
+): Promise<Attempt> {
+  const all = keys.address ? [keys.account, keys.address] : [keys.account];
+  const counted = await query(c.env.DATABASE, "countAttempt", { keys: all, policy: LOCKOUT_POLICY });
+  if (counted.refusedUntil) throw lockedOut(counted.refusedUntil);
+  const release = (clearKeys: string[], releaseKeys: string[]) =>
+    query(c.env.DATABASE, "releaseAttempt", { clearKeys, releaseKeys });
+  return {
+    async failed(error) {
+      // This attempt reached the limit, so its failure starts the lock it set in advance.
+      if (counted.lockedUntil) throw lockedOut(counted.lockedUntil);
+      throw error;
+    },
+    succeeded: () => release([keys.account], keys.address ? [keys.address] : []),
+    cancelled: () => release([], all),
+  };
 }
 
 export function lockedOut(until: Date): AppError {

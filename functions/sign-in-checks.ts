@@ -4,7 +4,7 @@
  */
 import type { Context } from "hono";
 import { query, type UserRecord } from "../db/index.ts";
-import { accountKey, addressKey, lockedOut, recordFailedSignIn, refuseIfLocked } from "./abuse.ts";
+import { accountKey, addressKey, beginAttempt, type Attempt } from "./abuse.ts";
 import { audit } from "./audit.ts";
 import type { AppEnv } from "./context.ts";
 import { AppError } from "./errors.ts";
@@ -12,18 +12,19 @@ import { verifyPassword } from "./passwords.ts";
 import { hashCode } from "./secrets.ts";
 import { decryptTotpSecret, verifyTotp } from "./totp.ts";
 
-/** Lockout keys for a sign-in attempt: by the name typed (exists or not) and by address. */
-export const signInKeys = (c: Context<AppEnv>, username: string) => [accountKey(username.toLowerCase()), addressKey(c)];
+/** Starts a sign-in attempt, counted by the name typed (exists or not) and by address. */
+export const beginSignIn = (c: Context<AppEnv>, username: string): Promise<Attempt> =>
+  beginAttempt(c, { account: accountKey(username.toLowerCase()), address: addressKey(c) });
 
-/** Counts a failure and throws: 429 when it caused a lock, else the given error. */
-export async function failSignIn(c: Context<AppEnv>, keys: string[], error: AppError, user: UserRecord | null, username: string): Promise<never> {
-  const lock = await recordFailedSignIn(c, keys);
-  await audit(c, "user.sign_in_failed", { actorId: null, targetUserId: user?.id ?? null, details: { username, reason: error.code } });
-  if (lock) {
-    if (user) await audit(c, "user.locked_out", { actorId: null, targetUserId: user.id, details: { until: lock } });
-    throw lockedOut(lock);
-  }
-  throw error;
+/** Audits a failed attempt and throws: the lock if this attempt set one, else `error`. */
+export async function failSignIn(c: Context<AppEnv>, attempt: Attempt, error: AppError, user: UserRecord | null): Promise<never> {
+  // The typed name is kept only when it names an account: people type passwords into name fields.
+  const details = { reason: error.code, ...(user ? { username: user.username } : {}) };
+  await audit(c, "user.sign_in_failed", { actorId: null, targetUserId: user?.id ?? null, details });
+  return attempt.failed(error).catch(async (thrown: AppError) => {
+    if (thrown.code === "locked_out" && user) await audit(c, "user.locked_out", { actorId: null, targetUserId: user.id });
+    throw thrown;
+  });
 }
 
 /**
@@ -59,12 +60,13 @@ export async function confirmIdentity(
   proof: { password: string; totpCode?: string; requireSecondFactor?: boolean },
 ): Promise<void> {
   const user = c.get("user");
-  const keys = [accountKey(user.username.toLowerCase())];
-  await refuseIfLocked(c, keys);
+  const attempt = await beginAttempt(c, { account: accountKey(user.username.toLowerCase()) });
   if (!(await verifyPassword(c.env, proof.password, user.passwordHash))) {
-    await failSignIn(c, keys, new AppError(403, "wrong_password", "the password is wrong"), user, user.username);
+    await failSignIn(c, attempt, new AppError(403, "wrong_password", "the password is wrong"), user);
   }
-  if (proof.requireSecondFactor === false) return;
-  const error = await secondFactorError(c, user, { totpCode: proof.totpCode });
-  if (error) await failSignIn(c, keys, new AppError(403, error.code, error.message), user, user.username);
+  if (proof.requireSecondFactor !== false) {
+    const error = await secondFactorError(c, user, { totpCode: proof.totpCode });
+    if (error) await failSignIn(c, attempt, new AppError(403, error.code, error.message), user);
+  }
+  await attempt.succeeded();
 }

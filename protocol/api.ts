@@ -33,7 +33,9 @@ export const registerSchema = z.strictObject({
 });
 
 export const loginSchema = z.strictObject({
-  username: z.string().min(1).max(USERNAME_MAX_LENGTH),
+  // The registration rules, so that no spelling the database folds together (e.g. "alİce")
+  // can name an account under a different lockout key.
+  username: usernameSchema,
   password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
   /** The 6-digit code from an authenticator app, when two-factor is on. */
   totpCode: z.string().regex(/^\d{6}$/, "a two-factor code is 6 digits").optional(),
@@ -43,7 +45,7 @@ export const loginSchema = z.strictObject({
 });
 
 export const recoverSchema = z.strictObject({
-  username: z.string().min(1).max(USERNAME_MAX_LENGTH),
+  username: usernameSchema,
   recoveryCode: typedCodeSchema,
   newPassword: passwordSchema,
 });
@@ -60,6 +62,12 @@ export const confirmSchema = z.strictObject({
 });
 
 export const totpCodeSchema = z.strictObject({ totpCode: z.string().regex(/^\d{6}$/, "a two-factor code is 6 digits") });
+
+/** Turning two-factor on: the first code from the app, and the password, so a stolen session cannot. */
+export const enableTotpSchema = z.strictObject({
+  totpCode: z.string().regex(/^\d{6}$/, "a two-factor code is 6 digits"),
+  password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+});
 
 export const profileSchema = z.strictObject({
   displayName: z.string().trim().max(64).nullable().optional(),

@@ -20,7 +20,8 @@ export const sendFrameSchema = z.strictObject({
     .string()
     .min(1)
     .max(BASE64_MAX_LENGTH)
-    .regex(/^[A-Za-z0-9+/]*={0,2}$/),
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, "the payload must be base64")
+    .refine((value) => value.length % 4 === 0, "the payload must be padded base64"),
 });
 
 export const clientFrameSchema = z.discriminatedUnion("type", [sendFrameSchema]);
@@ -31,6 +32,7 @@ export type ErrorCode =
   | "malformed_frame"
   | "invalid_frame"
   | "payload_too_large"
+  | "rate_limited"
   | "unavailable"
   | "internal";
 

@@ -4,8 +4,10 @@
  * Each hook delegates to a named function.
  */
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
+import { query } from "../db/index.ts";
 import { receiveFrame, send, type ChatRoom } from "./chat.ts";
 import { readIdentity, sessionTag, userTag, type Member } from "./identity.ts";
+import { FrameRateLimiter } from "./frame-rate-limiter.ts";
 import type { SocketSelector } from "./user-sockets.ts";
 
 /** Close code for a socket whose session was revoked or whose user was suspended. */
@@ -14,6 +16,7 @@ export const CLOSE_SESSION_ENDED = 4001;
 export class ChannelRoom extends Server<Env> implements ChatRoom {
   static override options = { hibernate: true };
   #queue: Promise<unknown> = Promise.resolve();
+  #rateLimiter = new FrameRateLimiter();
 
   override getConnectionTags(_connection: Connection, context: ConnectionContext): string[] {
     const member = readIdentity(context.request);
@@ -24,17 +27,37 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
     const member = readIdentity(context.request);
     // Only forwardToRoom reaches a room; a request without identity is a bug, not a user.
     if (!member) return connection.close(1008, "unauthenticated");
-    connection.setState(member);
+    try {
+      // Register first, then check the session again: a revocation commits before it
+      // walks the rooms, so either it finds this socket or this check finds it revoked.
+      await this.env.USER_SOCKETS.getByName(member.userId).opened(this.name);
+      connection.setState(member);
+      if (!(await query(this.env.DATABASE, "activeSession", member))) {
+        return connection.close(CLOSE_SESSION_ENDED, "session ended");
+      }
+    } catch (error) {
+      console.error(`room ${this.name}: could not admit a socket: ${(error as Error).message}`);
+      return connection.close(1011, "try again");
+    }
     send(connection, { type: "welcome", channelId: this.name, userId: member.userId });
-    await this.env.USER_SOCKETS.getByName(member.userId).opened(this.name);
   }
 
   override async onClose(connection: Connection<Member>): Promise<void> {
+    this.#rateLimiter.forget(connection.id);
     if (connection.state) await this.env.USER_SOCKETS.getByName(connection.state.userId).closed(this.name);
   }
 
-  override onMessage(connection: Connection<Member>, message: WSMessage): Promise<void> {
-    return receiveFrame(this, connection, message);
+  override async onMessage(connection: Connection<Member>, message: WSMessage): Promise<void> {
+    if (!this.#rateLimiter.allow(connection.id)) {
+      return send(connection, { type: "error", code: "rate_limited", message: "too many frames: slow down" });
+    }
+    try {
+      await receiveFrame(this, connection, message);
+    } catch (error) {
+      // partyserver does not await this hook: an escaped error would be lost silently.
+      console.error(`room ${this.name}: frame failed: ${(error as Error).message}`);
+      send(connection, { type: "error", code: "internal", message: "the frame could not be handled" });
+    }
   }
 
   /** Closes the sockets of a revoked session or a suspended user; returns how many. */

@@ -12,7 +12,16 @@ export function forwardToRoom(env: Env, channelId: string, request: Request, mem
   return env.CHANNEL_ROOM.getByName(channelId).fetch(stampIdentity(request, member));
 }
 
-/** Closes, at once, the open sockets of revoked sessions or of a suspended user. */
-export function disconnectSockets(env: Env, selector: SocketSelector): Promise<number> {
-  return env.USER_SOCKETS.getByName(selector.userId).disconnect(selector);
+/**
+ * Closes, at once, the open sockets of revoked sessions or of a suspended user.
+ * The revocation is already committed, so a failure here is logged, not thrown: the
+ * room also re-checks the session when a socket joins, and each request checks it.
+ */
+export async function disconnectSockets(env: Env, selector: SocketSelector): Promise<number> {
+  try {
+    return await env.USER_SOCKETS.getByName(selector.userId).disconnect(selector);
+  } catch (error) {
+    console.error(`could not close the sockets of user ${selector.userId}: ${(error as Error).message}`);
+    return 0;
+  }
 }

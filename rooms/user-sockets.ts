@@ -28,11 +28,14 @@ export class UserSockets extends DurableObject<Env> {
 
   /** Closes the selected sockets in every room that has one; returns how many closed. */
   async disconnect(selector: SocketSelector): Promise<number> {
-    const rooms = await this.ctx.storage.list<number>();
+    const rooms = [...(await this.ctx.storage.list<number>()).keys()];
+    // Every room is asked even if one fails, so one broken room cannot shield the rest.
+    const results = await Promise.allSettled(rooms.map((channelId) => this.env.CHANNEL_ROOM.getByName(channelId).disconnect(selector)));
     let closed = 0;
-    for (const channelId of rooms.keys()) {
-      closed += await this.env.CHANNEL_ROOM.getByName(channelId).disconnect(selector);
-    }
+    results.forEach((result, index) => {
+      if (result.status === "fulfilled") closed += result.value;
+      else console.error(`user sockets: room ${rooms[index]} did not disconnect: ${String(result.reason)}`);
+    });
     return closed;
   }
 }

@@ -2,7 +2,7 @@
  * Abuse controls kept in PostgreSQL so a restart forgets nothing: sign-in failure
  * counters with lockouts, and fixed-window rate limits.
  */
-import { inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
 import { authThrottles, rateLimits } from "../schema.ts";
 
@@ -16,45 +16,58 @@ export interface LockoutPolicy {
   forgetAfterSeconds: number;
 }
 
-/** The latest lock among `keys` (account and address), or null. */
+/** The latest lock among `keys` (account and address) still in force, or null. */
 export async function lockedUntil(db: Db, input: { keys: string[] }): Promise<Date | null> {
-  const rows = await db
-    .select({ lockedUntil: authThrottles.lockedUntil })
+  const [row] = await db
+    .select({ until: sql<Date | null>`max(${authThrottles.lockedUntil})` })
     .from(authThrottles)
-    .where(inArray(authThrottles.key, input.keys));
-  const now = Date.now();
-  const locks = rows.map((row) => row.lockedUntil).filter((lock): lock is Date => !!lock && new Date(lock).getTime() > now);
-  return locks.length ? new Date(Math.max(...locks.map((lock) => new Date(lock).getTime()))) : null;
+    .where(and(inArray(authThrottles.key, input.keys), sql`${authThrottles.lockedUntil} > now()`));
+  return row?.until ? new Date(row.until) : null;
 }
 
-/** Counts a failed sign-in against each key and returns the resulting lock, if any. */
-export async function recordFailure(db: Db, input: { keys: string[]; policy: LockoutPolicy }): Promise<Date | null> {
+/**
+ * Counts an attempt against each key before the credentials are checked, one key
+ * row at a time under a row lock, so parallel guesses cannot slip past: an attempt
+ * meeting a lock in force is refused (`refusedUntil`); the attempt that reaches
+ * `freeFailures` sets the next lock in advance (`lockedUntil`), so the others that
+ * race it are refused while it is checked. Give back a successful attempt with
+ * `releaseAttempt`.
+ */
+export async function countAttempt(
+  db: Db,
+  input: { keys: string[]; policy: LockoutPolicy },
+): Promise<{ refusedUntil: Date | null; lockedUntil: Date | null }> {
   const { freeFailures, baseLockSeconds, maxLockSeconds, forgetAfterSeconds } = input.policy;
-  let latest: Date | null = null;
-  for (const key of input.keys) {
-    const failures = sql`(case when ${authThrottles.lastFailureAt} < now() - make_interval(secs => ${forgetAfterSeconds}) then 1 else ${authThrottles.failures} + 1 end)`;
-    const [row] = await db
-      .insert(authThrottles)
-      .values({ key, failures: 1, lockedUntil: freeFailures <= 1 ? sql`now() + make_interval(secs => ${baseLockSeconds})` : null })
-      .onConflictDoUpdate({
-        target: authThrottles.key,
-        set: {
-          failures,
-          lastFailureAt: sql`now()`,
-          lockedUntil: sql`case when ${failures} >= ${freeFailures}
-            then now() + make_interval(secs => least(${maxLockSeconds}::float8, ${baseLockSeconds}::float8 * power(2, ${failures} - ${freeFailures})))
-            else null end`,
-        },
-      })
-      .returning({ lockedUntil: authThrottles.lockedUntil });
-    const lock = row?.lockedUntil ? new Date(row.lockedUntil) : null;
-    if (lock && (!latest || lock > latest)) latest = lock;
-  }
-  return latest;
+  return db.transaction(async (tx) => {
+    let lockedUntil: Date | null = null;
+    for (const key of [...input.keys].sort()) {
+      await tx.insert(authThrottles).values({ key, failures: 0 }).onConflictDoNothing();
+      const [row] = await tx.select().from(authThrottles).where(eq(authThrottles.key, key)).for("update");
+      const now = Date.now();
+      if (row!.lockedUntil && new Date(row!.lockedUntil).getTime() > now) return { refusedUntil: new Date(row!.lockedUntil), lockedUntil: null };
+      const isForgotten = now - new Date(row!.lastFailureAt).getTime() > forgetAfterSeconds * 1000;
+      const failures = isForgotten ? 1 : row!.failures + 1;
+      const lockSeconds = failures >= freeFailures ? Math.min(maxLockSeconds, baseLockSeconds * 2 ** (failures - freeFailures)) : 0;
+      const lock = lockSeconds ? new Date(now + lockSeconds * 1000) : null;
+      await tx.update(authThrottles).set({ failures, lastFailureAt: sql`now()`, lockedUntil: lock }).where(eq(authThrottles.key, key));
+      if (lock && (!lockedUntil || lock > lockedUntil)) lockedUntil = lock;
+    }
+    return { refusedUntil: null, lockedUntil };
+  });
 }
 
-export async function clearFailures(db: Db, input: { keys: string[] }): Promise<void> {
-  await db.delete(authThrottles).where(inArray(authThrottles.key, input.keys));
+/**
+ * Gives back an attempt that succeeded: `clearKeys` are forgotten (the account);
+ * `releaseKeys` are counted down by one and lose the lock the attempt set in advance
+ * (the address: a correct sign-in must not lock out others behind it).
+ */
+export async function releaseAttempt(db: Db, input: { clearKeys: string[]; releaseKeys: string[] }): Promise<void> {
+  if (input.clearKeys.length) await db.delete(authThrottles).where(inArray(authThrottles.key, input.clearKeys));
+  if (!input.releaseKeys.length) return;
+  await db
+    .update(authThrottles)
+    .set({ failures: sql`greatest(${authThrottles.failures} - 1, 0)`, lockedUntil: null })
+    .where(inArray(authThrottles.key, input.releaseKeys));
 }
 
 /** Counts one request in the key's window; returns the count and when the window resets. */

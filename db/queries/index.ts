@@ -2,7 +2,7 @@
  * Every named query the app may run. Callers outside the Database object name a
  * query and pass its input; the query itself runs next to the connection pool.
  */
-import { clearFailures, hitRateLimit, lockedUntil, recordFailure } from "./abuse.ts";
+import { countAttempt, hitRateLimit, lockedUntil, releaseAttempt } from "./abuse.ts";
 import { auditForUser, recordAudit } from "./audit.ts";
 import { allChannels, channelById, createChannel } from "./channels.ts";
 import { allInvites, createInvite, revokeInvite } from "./invites.ts";
@@ -20,6 +20,7 @@ import {
   useBackupCode,
 } from "./two-factor.ts";
 import {
+  adminCount,
   createUser,
   deleteUser,
   registrationModeSetting,
@@ -33,6 +34,7 @@ import {
 } from "./users.ts";
 
 export const queries = {
+  adminCount,
   createUser,
   userByUsername,
   userById,
@@ -64,8 +66,8 @@ export const queries = {
   recordAudit,
   auditForUser,
   lockedUntil,
-  recordFailure,
-  clearFailures,
+  countAttempt,
+  releaseAttempt,
   hitRateLimit,
   createChannel,
   allChannels,

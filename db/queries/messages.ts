@@ -60,14 +60,14 @@ export async function appendMessage(
       .insert(messages)
       .values({ ...input, seq: channel.seq, payloadBytes: input.payload.byteLength })
       .returning();
-    const [sender] = await tx.select({ username: users.username }).from(users).where(eq(users.id, input.senderId));
+    const [sender] = await tx.select({ senderName: messageColumns.senderName }).from(users).where(eq(users.id, input.senderId));
     return {
       message: {
         id: row!.id,
         channelId: row!.channelId,
         seq: row!.seq,
         senderId: row!.senderId,
-        senderName: sender!.username,
+        senderName: sender!.senderName,
         clientId: row!.clientId,
         payload: row!.payload,
         sentAt: row!.sentAt,

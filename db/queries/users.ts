@@ -5,6 +5,18 @@ import { instanceSettings, registrationInvites, sessions, users } from "../schem
 
 export type UserRecord = typeof users.$inferSelect;
 
+/** Set when the first admin registers; the bootstrap path is closed from then on. */
+const BOOTSTRAP_DONE = "bootstrap_admin_done";
+
+/** How many live accounts are instance admins. */
+export async function adminCount(db: Db, _input: Record<string, never>): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(users)
+    .where(and(eq(users.isAdmin, true), isNull(users.deletedAt)));
+  return row?.count ?? 0;
+}
+
 export type CreateUserResult =
   | { ok: true; user: UserRecord; usedInviteId: string | null }
   | { ok: false; reason: "username_taken" | "admin_exists" | "invalid_invite" };
@@ -34,10 +46,12 @@ export async function createUser(
       .from(users)
       .where(sql`lower(${users.username}) = lower(${input.username})`);
     if (taken) return { ok: false, reason: "username_taken" } as const;
+    // The bootstrap happens once per instance: not again when the last admin is later deleted.
     let isAdmin = false;
     if (input.wantsAdmin) {
       const [admin] = await tx.select({ id: users.id }).from(users).where(eq(users.isAdmin, true)).limit(1);
-      isAdmin = !admin;
+      const [done] = await tx.select().from(instanceSettings).where(eq(instanceSettings.key, BOOTSTRAP_DONE));
+      isAdmin = !admin && !done;
     }
     if (input.onlyAsAdmin && !isAdmin) return { ok: false, reason: "admin_exists" } as const;
     let usedInviteId: string | null = null;
@@ -66,6 +80,7 @@ export async function createUser(
         isAdmin,
       })
       .returning();
+    if (isAdmin) await tx.insert(instanceSettings).values({ key: BOOTSTRAP_DONE, value: true }).onConflictDoNothing();
     return { ok: true, user: user!, usedInviteId } as const;
   });
 }

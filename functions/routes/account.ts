@@ -5,6 +5,7 @@ import { changePasswordSchema, confirmSchema, profileSchema } from "../../protoc
 import { disconnectSockets } from "../../rooms/index.ts";
 import { audit } from "../audit.ts";
 import type { AppEnv } from "../context.ts";
+import { AppError } from "../errors.ts";
 import { limitBody, requireUser } from "../middleware.ts";
 import { refuseCommonPassword } from "../password-policy.ts";
 import { hashPassword } from "../passwords.ts";
@@ -61,6 +62,9 @@ export const account = new Hono<AppEnv>()
   .delete("/", limitBody, async (c) => {
     await confirmIdentity(c, await parseJson(c, confirmSchema));
     const userId = c.get("userId");
+    if (c.get("user").isAdmin && (await query(c.env.DATABASE, "adminCount", {})) <= 1) {
+      throw new AppError(409, "last_admin", "you are the only admin: make someone else an admin before deleting your account");
+    }
     await query(c.env.DATABASE, "deleteUser", { userId });
     await disconnectSockets(c.env, { userId, sessionIds: "all", reason: "account deleted" });
     await audit(c, "user.deleted");

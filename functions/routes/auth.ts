@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { timingSafeEqual } from "node:crypto";
 import { query, type UserRecord } from "../../db/index.ts";
 import { loginSchema, recoverSchema, registerSchema, type RegisteredView } from "../../protocol/index.ts";
-import { rateLimit, refuseIfLocked } from "../abuse.ts";
+import { rateLimit } from "../abuse.ts";
 import { audit } from "../audit.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError, unauthorized } from "../errors.ts";
@@ -17,7 +17,7 @@ import { hashPassword, verifyNothing, verifyPassword } from "../passwords.ts";
 import { clearRefreshCookie, readRefreshCookie, REFRESH_TOKEN_TTL_SECONDS, setRefreshCookie } from "../refresh-cookie.ts";
 import { registrationMode } from "../registration-mode.ts";
 import { hashCode, hashToken, opaqueToken, readableCode, RECOVERY_CODE_GROUPS } from "../secrets.ts";
-import { failSignIn, secondFactorError, signInKeys } from "../sign-in-checks.ts";
+import { beginSignIn, failSignIn, secondFactorError } from "../sign-in-checks.ts";
 import { accessFor, startSession } from "../start-session.ts";
 import { disconnectSockets } from "../../rooms/index.ts";
 import { parseJson } from "../validation.ts";
@@ -62,18 +62,20 @@ export const auth = new Hono<AppEnv>()
   })
   .post("/login", SIGN_IN_LIMIT, limitBody, async (c) => {
     const input = await parseJson(c, loginSchema);
-    const keys = signInKeys(c, input.username);
-    await refuseIfLocked(c, keys);
+    const attempt = await beginSignIn(c, input.username);
     const user = await query(c.env.DATABASE, "userByUsername", { username: input.username });
     // Unknown user and wrong password answer alike, after the same hashing work.
     const isValid = user ? await verifyPassword(c.env, input.password, user.passwordHash) : await verifyNothing(c.env, input.password);
     const wrong = new AppError(401, "invalid_credentials", "wrong username or password");
-    if (!user || !isValid) return failSignIn(c, keys, wrong, user, input.username);
+    if (!user || !isValid) return failSignIn(c, attempt, wrong, user);
     const factorError = await secondFactorError(c, user, input);
-    if (factorError?.code === "two_factor_required") throw factorError; // not a failure: the client asks for the code
-    if (factorError) return failSignIn(c, keys, factorError, user, input.username);
+    if (factorError?.code === "two_factor_required") {
+      await attempt.cancelled(); // not a failure: the client now asks for the code
+      throw factorError;
+    }
+    if (factorError) return failSignIn(c, attempt, factorError, user);
+    await attempt.succeeded();
     if (user.suspendedAt) throw new AppError(403, "account_suspended", `this account is suspended: ${user.suspensionReason ?? "ask an admin"}`);
-    await query(c.env.DATABASE, "clearFailures", { keys: keys.slice(0, 1) });
     const session = await startSession(c, user, input.deviceName);
     await audit(c, "user.signed_in", { actorId: user.id, targetUserId: user.id, details: { sessionId: session.sessionId } });
     return c.json(session);
@@ -114,11 +116,11 @@ export const auth = new Hono<AppEnv>()
   })
   .post("/recover", SIGN_IN_LIMIT, limitBody, async (c) => {
     const input = await parseJson(c, recoverSchema);
-    const keys = signInKeys(c, input.username);
-    await refuseIfLocked(c, keys);
+    const attempt = await beginSignIn(c, input.username);
     const user = await query(c.env.DATABASE, "userByUsername", { username: input.username });
     const wrong = new AppError(401, "invalid_recovery_code", "wrong username or recovery code");
-    if (!user || !(await matchesRecoveryCode(user, input.recoveryCode))) return failSignIn(c, keys, wrong, user, input.username);
+    if (!user || !(await matchesRecoveryCode(user, input.recoveryCode))) return failSignIn(c, attempt, wrong, user);
+    await attempt.succeeded();
     // Recovery must not become a way around a suspension: refuse before anything changes.
     if (user.suspendedAt) throw new AppError(403, "account_suspended", `this account is suspended: ${user.suspensionReason ?? "ask an admin"}`);
     refuseCommonPassword(input.newPassword, user.username);
@@ -127,7 +129,6 @@ export const auth = new Hono<AppEnv>()
     await query(c.env.DATABASE, "setRecoveryCodeHash", { userId: user.id, recoveryCodeHash: await hashCode(recoveryCode) });
     await query(c.env.DATABASE, "revokeSessions", { userId: user.id, keepSessionId: null, reason: "password_recovered" });
     await disconnectSockets(c.env, { userId: user.id, sessionIds: "all", reason: "password reset" });
-    await query(c.env.DATABASE, "clearFailures", { keys: keys.slice(0, 1) });
     await audit(c, "password.recovered", { actorId: user.id, targetUserId: user.id });
     const session = await startSession(c, user, undefined);
     return c.json({ ...session, recoveryCode } satisfies RegisteredView);

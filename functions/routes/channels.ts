@@ -13,12 +13,17 @@ import {
 } from "../../protocol/index.ts";
 import { forwardToRoom } from "../../rooms/index.ts";
 import { allowedOrigins } from "../config.ts";
+import { rateLimit } from "../abuse.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError, notFound, unauthorized } from "../errors.ts";
 import { limitBody, requireUser } from "../middleware.ts";
 import { issueSocketTicket, verifySocketTicket } from "../tokens.ts";
 import { parse, parseJson } from "../validation.ts";
 import { channelView, messageView } from "../views.ts";
+
+/** Opening sockets costs a session check and a room; a client needs a handful a minute. */
+const TICKET_LIMIT = rateLimit("socket-ticket", 120, 60);
+const UPGRADE_LIMIT = rateLimit("socket-upgrade", 120, 60);
 
 export const channels = new Hono<AppEnv>()
   .get("/", requireUser, async (c) => {
@@ -41,13 +46,13 @@ export const channels = new Hono<AppEnv>()
     });
     return c.json({ messages: page.map(messageView) });
   })
-  .post("/:channelId/socket-ticket", requireUser, async (c) => {
+  .post("/:channelId/socket-ticket", requireUser, TICKET_LIMIT, async (c) => {
     const channel = await existingChannel(c.env, c.req.param("channelId"));
     const subject = { userId: c.get("userId"), sessionId: c.get("sessionId") };
     const { ticket, expiresAt } = await issueSocketTicket(c.get("config"), subject, channel.id);
     return c.json({ ticket, expiresAt: expiresAt.toISOString() } satisfies SocketTicketView);
   })
-  .get("/:channelId/socket", async (c) => {
+  .get("/:channelId/socket", UPGRADE_LIMIT, async (c) => {
     if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
       throw new AppError(426, "upgrade_required", "this route only accepts WebSocket upgrades");
     }

@@ -1,11 +1,11 @@
 /**
  * /api/two-factor: TOTP set-up (a secret and otpauth:// URI), enabling it
- * with a first valid code (which returns 10 single-use backup codes), disabling
+ * with the password and a first valid code (which returns 10 single-use backup codes), disabling
  * it and regenerating backup codes (both need the password and a current code).
  */
 import { Hono } from "hono";
 import { query } from "../../db/index.ts";
-import { confirmSchema, totpCodeSchema, type TotpSetupView } from "../../protocol/index.ts";
+import { confirmSchema, enableTotpSchema, type TotpSetupView } from "../../protocol/index.ts";
 import { audit } from "../audit.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError } from "../errors.ts";
@@ -31,9 +31,11 @@ export const twoFactor = new Hono<AppEnv>()
     return c.json({ secret, otpauthUri: otpauthUri(secret, user.username) } satisfies TotpSetupView);
   })
   .post("/enable", limitBody, async (c) => {
-    const { totpCode } = await parseJson(c, totpCodeSchema);
+    const { totpCode, password } = await parseJson(c, enableTotpSchema);
     const user = c.get("user");
     if (user.totpEnabled) throw new AppError(409, "two_factor_already_on", "two-factor authentication is already on");
+    // Without this, whoever holds a stolen session could lock the owner out behind their own authenticator.
+    await confirmIdentity(c, { password, requireSecondFactor: false });
     if (!user.totpSecret || user.totpKeyVersion === null) throw new AppError(409, "two_factor_not_set_up", "start the set-up first");
     const secret = await decryptTotpSecret(c.get("config"), user.totpSecret, user.totpKeyVersion);
     const step = await verifyTotp(secret, totpCode);

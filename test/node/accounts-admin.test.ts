@@ -159,7 +159,7 @@ describe("an admin", () => {
 
   it("resets bob's two-factor authentication, so his password alone signs him in", async () => {
     const setup = await call(server, "/api/two-factor/setup", { method: "POST", token: bob.token });
-    const enable = await call(server, "/api/two-factor/enable", { token: bob.token, body: { totpCode: oathtool(setup.body.secret) } });
+    const enable = await call(server, "/api/two-factor/enable", { token: bob.token, body: { totpCode: oathtool(setup.body.secret), password: PASSWORD } });
     expect(enable.status, enable.text).toBe(200);
     const asked = await call(server, "/api/auth/login", { body: { username: "bob", password: PASSWORD }, forwardedFor: ADDRESSES.bob });
     expect(asked.body.error.code).toBe("two_factor_required");

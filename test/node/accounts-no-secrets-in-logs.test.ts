@@ -73,7 +73,7 @@ describe("secrets", () => {
     remember("TOTP secret", setup.body.secret);
     remember("otpauth URI", setup.body.otpauthUri);
     const now = Date.now();
-    const enable = keep(await call(server, "/api/two-factor/enable", { token: alice.token, body: { totpCode: oathtool(setup.body.secret, new Date(now)) } }));
+    const enable = keep(await call(server, "/api/two-factor/enable", { token: alice.token, body: { totpCode: oathtool(setup.body.secret, new Date(now)), password: ALICE_PASSWORD } }));
     expect(enable.status, enable.text).toBe(200);
     (enable.body.backupCodes as string[]).forEach((code, index) => remember(`backup code ${index}`, code));
 

@@ -61,7 +61,7 @@ describe("the database", () => {
     const alice = await registerOn(server, "alice", PASSWORD);
     const setup = await call(server, "/api/two-factor/setup", { method: "POST", token: alice.token });
     const now = Date.now();
-    const enable = await call(server, "/api/two-factor/enable", { token: alice.token, body: { totpCode: oathtool(setup.body.secret, new Date(now)) } });
+    const enable = await call(server, "/api/two-factor/enable", { token: alice.token, body: { totpCode: oathtool(setup.body.secret, new Date(now)), password: PASSWORD } });
     expect(enable.status, enable.text).toBe(200);
     const laptop = await signInOn(server, "alice", PASSWORD, { totpCode: oathtool(setup.body.secret, new Date(now + STEP_MS)) });
     const refreshed = await call(server, "/api/auth/refresh", { method: "POST", cookie: laptop.cookie });

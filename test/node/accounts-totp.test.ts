@@ -35,7 +35,7 @@ describe("two-factor codes from oathtool", () => {
     expect(new URL(otpauthUri).searchParams.get("secret")).toBe(secret);
 
     const now = Date.now();
-    const enable = await call(server, "/api/two-factor/enable", { token: alice.token, body: { totpCode: oathtool(secret, new Date(now)) } });
+    const enable = await call(server, "/api/two-factor/enable", { token: alice.token, body: { totpCode: oathtool(secret, new Date(now)), password: PASSWORD } });
     expect(enable.status, enable.text).toBe(200);
     expect(enable.body.backupCodes).toHaveLength(10);
 

@@ -145,9 +145,12 @@ describe("alice's account security in the browser", () => {
     expect(totpSecret).toMatch(/^[A-Z2-7]+=*$/);
     await expectToFitAPhone(laptop);
 
+    // The recovery-code form also asks for "Your password": look only inside the two-factor section.
+    const twoFactorSection = laptop.getByRole("region", { name: "Two-factor authentication" });
     const { code, step } = await freshTotpCode();
-    await laptop.getByLabel("Code from the app").fill(code);
-    await laptop.getByRole("button", { name: "Turn on two-factor authentication" }).click();
+    await twoFactorSection.getByLabel("Code from the app").fill(code);
+    await twoFactorSection.getByLabel("Your password").fill(PASSWORD);
+    await twoFactorSection.getByRole("button", { name: "Turn on two-factor authentication" }).click();
     lastUsedStep = step;
 
     await laptop.getByRole("heading", { name: "Save your backup codes now" }).waitFor();

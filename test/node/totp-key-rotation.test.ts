@@ -59,7 +59,7 @@ describe("rotating the TOTP encryption key", () => {
     await start();
     const alice = (await post("/api/auth/register", { username: "alice", password: PASSWORD })).body;
     const { secret } = (await post("/api/two-factor/setup", {}, alice.accessToken)).body;
-    expect((await post("/api/two-factor/enable", { totpCode: oathtool(secret) }, alice.accessToken)).status).toBe(200);
+    expect((await post("/api/two-factor/enable", { totpCode: oathtool(secret), password: PASSWORD }, alice.accessToken)).status).toBe(200);
     expect(await keyVersion()).toBe(1);
     await server!.stop();
 

@@ -28,7 +28,7 @@ describe("the security log at /api/account/audit", () => {
       const setup = await as(laptop, "/api/two-factor/setup", { method: "POST" });
       const { secret } = (await setup.json()) as { secret: string };
       const step = await withFreshStep(10);
-      expect((await as(laptop, "/api/two-factor/enable", json("POST", { totpCode: await totpAt(secret, step) }))).status).toBe(200);
+      expect((await as(laptop, "/api/two-factor/enable", json("POST", { totpCode: await totpAt(secret, step), password: PASSWORD }))).status).toBe(200);
       const disable = await as(laptop, "/api/two-factor/disable", json("POST", { password: PASSWORD, totpCode: await totpAt(secret, step + 1) }));
       expect(disable.status).toBe(204);
       expect((await as(laptop, `/api/sessions/${phoneSession.sessionId}`, { method: "DELETE" })).status).toBe(204);

@@ -44,13 +44,13 @@ describe("two-factor authentication", () => {
     const step = await withFreshStep(20);
 
     const offByOne = String((Number(await totpAt(secret, step)) + 1) % 1_000_000).padStart(6, "0");
-    const wrongCode = await request("/api/two-factor/enable", json("POST", { totpCode: offByOne }, alice.token));
+    const wrongCode = await request("/api/two-factor/enable", json("POST", { totpCode: offByOne, password: PASSWORD }, alice.token));
     expect(wrongCode.status).toBe(400);
     expect((await errorOf(wrongCode)).code).toBe("invalid_two_factor_code");
     expect((await accountOf(alice.token)).user.hasTwoFactor).toBe(false);
 
     // The previous step is still accepted (±1 step for clock drift).
-    const enable = await request("/api/two-factor/enable", json("POST", { totpCode: await totpAt(secret, step - 1) }, alice.token));
+    const enable = await request("/api/two-factor/enable", json("POST", { totpCode: await totpAt(secret, step - 1), password: PASSWORD }, alice.token));
     expect(enable.status, await enable.clone().text()).toBe(200);
     const { backupCodes } = (await enable.json()) as { backupCodes: string[] };
     expect(backupCodes).toHaveLength(10);
@@ -78,7 +78,7 @@ describe("two-factor authentication", () => {
     expect(replay.status).toBe(401);
     expect((await errorOf(replay)).code).toBe("invalid_two_factor_code");
     // The code that turned it on is from an earlier step: also spent.
-    const older = await login(username, { totpCode: await totpAt(secret, step - 1) });
+    const older = await login(username, { totpCode: await totpAt(secret, step - 1), password: PASSWORD });
     expect(older.status).toBe(401);
     expect((await errorOf(older)).code).toBe("invalid_two_factor_code");
 
@@ -119,7 +119,7 @@ describe("two-factor authentication", () => {
     expect((await login(bob.user.username)).status).toBe(200);
 
     const step = await withFreshStep(10);
-    const enable = await request("/api/two-factor/enable", json("POST", { totpCode: await totpAt(secret, step - 1) }, bob.token));
+    const enable = await request("/api/two-factor/enable", json("POST", { totpCode: await totpAt(secret, step - 1), password: PASSWORD }, bob.token));
     const { backupCodes: first } = (await enable.json()) as { backupCodes: string[] };
 
     const regenerate = (body: Record<string, string>) => request("/api/two-factor/backup-codes", json("POST", body, bob.token));
@@ -144,7 +144,7 @@ describe("two-factor authentication", () => {
     const setup = await request("/api/two-factor/setup", { method: "POST", ...bearer(carol.token) });
     const { secret } = (await setup.json()) as { secret: string };
     const step = await withFreshStep(5);
-    const enable = await request("/api/two-factor/enable", json("POST", { totpCode: await totpAt(secret, step) }, carol.token));
+    const enable = await request("/api/two-factor/enable", json("POST", { totpCode: await totpAt(secret, step), password: PASSWORD }, carol.token));
     expect(enable.status).toBe(200);
     const again = await request("/api/two-factor/setup", { method: "POST", ...bearer(carol.token) });
     expect(again.status).toBe(409);

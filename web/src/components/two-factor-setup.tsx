@@ -1,6 +1,7 @@
 /**
  * Setting up two-factor authentication: scan the QR code (or type the key) into
- * an authenticator app, then prove it works with the code it shows.
+ * an authenticator app, then prove it works with the code it shows, and confirm
+ * with the password.
  */
 import type { PendingSetup, TwoFactor } from "../models/two-factor.ts";
 import { describedBy, FormError } from "./form-error.tsx";
@@ -21,7 +22,8 @@ export function TwoFactorSetup({ twoFactor, setup, onEnabled }: TwoFactorSetupPr
 
   const onSubmit = async (event: SubmitEvent) => {
     event.preventDefault();
-    if (await twoFactor.enable(String(new FormData(event.currentTarget as HTMLFormElement).get("code") ?? ""))) onEnabled();
+    const data = new FormData(event.currentTarget as HTMLFormElement);
+    if (await twoFactor.enable(String(data.get("password") ?? ""), String(data.get("code") ?? ""))) onEnabled();
   };
 
   return (
@@ -54,6 +56,15 @@ export function TwoFactorSetup({ twoFactor, setup, onEnabled }: TwoFactorSetupPr
             <p id="two-factor-enable-hint" class="hint">
               The 6 digits the app shows now for Chatalot.
             </p>
+            <label for="two-factor-enable-password">Your password</label>
+            <input
+              id="two-factor-enable-password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              aria-invalid={error ? true : undefined}
+              aria-describedby={describedBy(error && "two-factor-enable-error")}
+            />
             <FormError id="two-factor-enable-error" error={error} />
             <div class="button-row">
               <button type="submit" class="primary" disabled={twoFactor.settingUp.isBusy.value}>

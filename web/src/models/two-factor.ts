@@ -1,11 +1,11 @@
 /**
  * Two-factor authentication for the signed-in user: set-up (a secret shown as a
- * QR code and as text), turning it on with a first code, which yields 10 backup
- * codes shown once; turning it off and new backup codes need the password and a
- * current code.
+ * QR code and as text), turning it on with the password and a first code, which
+ * yields 10 backup codes shown once; turning it off and new backup codes need the
+ * password and a current code.
  */
 import { computed, createModel, signal } from "@preact/signals";
-import { confirmSchema, totpCodeSchema, type TotpSetupView, type UserView } from "../../../protocol/index.ts";
+import { confirmSchema, enableTotpSchema, type TotpSetupView, type UserView } from "../../../protocol/index.ts";
 import { createAction } from "./action.ts";
 import { qrCodeImageUrl } from "./qr-code.ts";
 import type { Session } from "./session.ts";
@@ -59,9 +59,11 @@ export const TwoFactorModel = createModel((session: Session) => {
       pendingSetup.value = null;
       settingUp.reset();
     },
-    async enable(code: string): Promise<boolean> {
-      const parsed = totpCodeSchema.safeParse({ totpCode: code.replace(/\s+/g, "") });
-      if (!parsed.success) return settingUp.fail(parsed.error.issues[0]?.message ?? "enter the 6-digit code");
+    /** The password too: otherwise whoever holds a stolen session could lock the owner out behind their own authenticator. */
+    async enable(password: string, code: string): Promise<boolean> {
+      if (!password) return settingUp.fail("enter your password");
+      const parsed = enableTotpSchema.safeParse({ totpCode: code.replace(/\s+/g, ""), password });
+      if (!parsed.success) return settingUp.fail(parsed.error.issues[0]?.message ?? "enter your password and the 6-digit code");
       const answer = await settingUp.run(() =>
         session.request<{ backupCodes: string[] }>("/api/two-factor/enable", { method: "POST", body: parsed.data }),
       );
