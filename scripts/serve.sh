@@ -99,14 +99,14 @@ trap stop_all TERM INT
 trap 'rm -rf "$RUNTIME_DIR"' EXIT
 
 # The startup check: 200 ready, 503 database not reachable yet, anything else fatal.
-body=$(mktemp)
+body="$RUNTIME_DIR/startup-answer"
 deadline=$(($(date +%s) + STARTUP_TIMEOUT_SECS))
 while :; do
   if ! kill -0 "$server" 2>/dev/null || ! kill -0 "$hasher" 2>/dev/null; then
     stop_all
     fail "workerd exited during start-up."
   fi
-  code=$(curl -s -o "$body" -w '%{http_code}' -X POST -H "X-Startup-Token: $STARTUP_TOKEN" \
+  code=$(curl -s --max-time 30 -o "$body" -w '%{http_code}' -X POST -H "X-Startup-Token: $STARTUP_TOKEN" \
     "http://127.0.0.1:$PORT/internal/startup" || true)
   case "$code" in
     200) break ;;
@@ -117,18 +117,16 @@ while :; do
       echo >&2
       stop_all
       wait "$server" 2>/dev/null || true
-      rm -f "$body"
       exit 78
       ;;
   esac
   if [ "$(date +%s)" -ge "$deadline" ]; then
-    echo "chatalot: gave up after ${STARTUP_TIMEOUT_SECS}s: $(cat "$body")" >&2
+    echo "chatalot: gave up after ${STARTUP_TIMEOUT_SECS}s: $(cat "$body" 2>/dev/null)" >&2
     stop_all
     exit 69 # EX_UNAVAILABLE
   fi
   sleep 0.5
 done
-rm -f "$body"
 echo "chatalot: ready on $LISTEN (public address ${PUBLIC_URL:-unset})"
 
 # Run until either process ends (or a stop signal arrives); then stop the other, so a

@@ -74,5 +74,9 @@ export const account = new Hono<AppEnv>()
   .get("/audit", async (c) => {
     const { before, limit } = parse(auditQuerySchema, c.req.query());
     const events = await query(c.env.DATABASE, "auditForUser", { userId: c.get("userId"), beforeId: before ?? null, limit });
-    return c.json({ events: events.map(auditEventView) });
+    // Someone else's address and browser (an admin acting on you) are theirs, not yours to see.
+    const userId = c.get("userId");
+    const own = (event: ReturnType<typeof auditEventView>) =>
+      event.actorId && event.actorId !== userId ? { ...event, ip: null, userAgent: null } : event;
+    return c.json({ events: events.map(auditEventView).map(own) });
   });
