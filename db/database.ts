@@ -11,6 +11,7 @@ import { bridgeSocketClass } from "./bridge-socket.ts";
 import type { Db } from "./db.ts";
 import { applyMigrations, MigrationError } from "./migrate.ts";
 import { queries, type QueryName } from "./queries/index.ts";
+import { pruneExpired } from "./queries/maintenance.ts";
 import * as schema from "./schema.ts";
 
 export interface DatabaseEnv {
@@ -26,6 +27,9 @@ export type DatabaseResult<T> = { ok: true; value: T } | DatabaseFailure;
 const CONNECT_TIMEOUT_MS = 5_000;
 const HEALTH_TIMEOUT_MS = 3_000;
 const IDLE_TIMEOUT_MS = 30_000;
+const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
+/** The refresh token lifetime (functions/refresh-cookie.ts): spent tokens older than this prove nothing. */
+const REFRESH_TOKEN_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 
 
 export class Database extends DurableObject<DatabaseEnv> {
@@ -54,10 +58,11 @@ export class Database extends DurableObject<DatabaseEnv> {
     this.#db = drizzle({ client: this.#pool, schema, casing: "snake_case" });
   }
 
-  /** Applies pending migrations (once per object lifetime). Called by server start-up. */
+  /** Applies pending migrations (once per object lifetime) and schedules housekeeping. Called by server start-up. */
   async startup(): Promise<DatabaseResult<{ migrated: true }>> {
     try {
       await this.#ensureMigrated();
+      await this.#housekeeping();
       return { ok: true, value: { migrated: true } };
     } catch (error) {
       return failure(error, this.#migrationFailure);
@@ -72,6 +77,27 @@ export class Database extends DurableObject<DatabaseEnv> {
     } catch {
       return false;
     }
+  }
+
+  /** Hourly housekeeping: prune expired rows; a failure waits for the next hour. */
+  override async alarm(): Promise<void> {
+    await this.#housekeeping();
+  }
+
+  /** Prunes expired rows (at start-up, then hourly); a failure waits for the next run. */
+  async #housekeeping(): Promise<void> {
+    try {
+      await this.#ensureMigrated();
+      const pruned = await pruneExpired(this.#db, {
+        spentTokenSeconds: REFRESH_TOKEN_MAX_AGE_SECONDS,
+        endedSessionSeconds: REFRESH_TOKEN_MAX_AGE_SECONDS,
+        idleSessionSeconds: 2 * REFRESH_TOKEN_MAX_AGE_SECONDS,
+      });
+      if (Object.values(pruned).some((count) => count > 0)) console.log(`database: pruned ${JSON.stringify(pruned)}`);
+    } catch (error) {
+      console.warn(`database: housekeeping failed: ${(error as Error).message}`);
+    }
+    await this.ctx.storage.setAlarm(Date.now() + HOUSEKEEPING_INTERVAL_MS);
   }
 
   /** Runs one named query from db/queries with its input. */

@@ -6,6 +6,7 @@ import { countAttempt, hitRateLimit, lockedUntil, releaseAttempt } from "./abuse
 import { auditForUser, recordAudit } from "./audit.ts";
 import { allChannels, channelById, createChannel } from "./channels.ts";
 import { allInvites, createInvite, revokeInvite } from "./invites.ts";
+import { pruneExpired } from "./maintenance.ts";
 import { appendMessage, messagesBefore } from "./messages.ts";
 import { activeSession, createSession, revokeSession, revokeSessions, rotateRefreshToken, sessionsForUser } from "./sessions.ts";
 import {
@@ -69,6 +70,7 @@ export const queries = {
   countAttempt,
   releaseAttempt,
   hitRateLimit,
+  pruneExpired,
   createChannel,
   allChannels,
   channelById,
