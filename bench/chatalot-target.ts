@@ -80,7 +80,8 @@ async function postJson<T>(baseUrl: string, path: string, body: unknown, accessT
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
-  if (!response.ok) throw new HttpError(response.status, `POST ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+  if (!response.ok)
+    throw new HttpError(response.status, `POST ${path} answered ${response.status}: ${text.slice(0, 300)}`);
   return JSON.parse(text) as T;
 }
 

@@ -34,7 +34,9 @@ export function sampleCpu(groups: CpuGroup[]): CpuSample | undefined {
   let processes: ProcessStat[];
   let machine: number[];
   try {
-    processes = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry)).flatMap(readProcess);
+    processes = readdirSync("/proc")
+      .filter((entry) => /^\d+$/.test(entry))
+      .flatMap(readProcess);
     machine = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
   } catch {
     return undefined;

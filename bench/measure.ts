@@ -39,7 +39,12 @@ export async function measureLatency(target: Target, run: Measurement): Promise<
     const start = performance.now();
     await runSequential(session, sender, run.options.latencyMessages);
     const seconds = (performance.now() - start) / 1000;
-    const window: Window = { seconds, acks: session.ackLatencies.length, deliveries: 0, sent: run.options.latencyMessages };
+    const window: Window = {
+      seconds,
+      acks: session.ackLatencies.length,
+      deliveries: 0,
+      sent: run.options.latencyMessages,
+    };
     return await finish(session, run, "latency (sequential)", target, window, before);
   } finally {
     session.close();
@@ -90,7 +95,9 @@ async function finish(
 ): Promise<ScenarioResult> {
   // /proc counts CPU in 10 ms ticks: over a shorter window the percentages are noise.
   const cpu =
-    window.seconds >= CPU_MIN_WINDOW_SECONDS ? cpuPercent(cpuBefore, sampleCpu(run.cpuGroups)) : new Map<string, number>();
+    window.seconds >= CPU_MIN_WINDOW_SECONDS
+      ? cpuPercent(cpuBefore, sampleCpu(run.cpuGroups))
+      : new Map<string, number>();
   await drain(session, DRAIN_TIMEOUT_MS);
   const counts = session.counts();
   if (target.name === "chatalot") run.totalAcked += counts.acked;

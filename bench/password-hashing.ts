@@ -29,7 +29,11 @@ async function measure(mode: "separate" | "same"): Promise<Result> {
   const database = await createTestDatabase(`bench_hash_${mode}`);
   const server = await startServer({
     databaseUrl: database.url,
-    env: { PASSWORD_HASHER_PROCESS: mode, TRUSTED_PROXIES: "127.0.0.1", DATABASE_POOL_SIZE: database.isEmbedded ? "1" : "8" },
+    env: {
+      PASSWORD_HASHER_PROCESS: mode,
+      TRUSTED_PROXIES: "127.0.0.1",
+      DATABASE_POOL_SIZE: database.isEmbedded ? "1" : "8",
+    },
   });
   try {
     // Each person signs in from their own address, so rate limits stay out of the picture.
@@ -51,7 +55,9 @@ async function measure(mode: "separate" | "same"): Promise<Result> {
     const auth = { Authorization: `Bearer ${admin.accessToken}` };
     const { channel } = await post("/api/channels", { name: "bench" }, auth);
     const { ticket } = await post(`/api/channels/${channel.id}/socket-ticket`, {}, auth);
-    const socket = new WebSocket(`${server.url.replace("http", "ws")}/api/channels/${channel.id}/socket?ticket=${ticket}`);
+    const socket = new WebSocket(
+      `${server.url.replace("http", "ws")}/api/channels/${channel.id}/socket?ticket=${ticket}`,
+    );
     await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
 
     let sequence = 0;
@@ -101,8 +107,12 @@ async function measure(mode: "separate" | "same"): Promise<Result> {
 }
 
 const results = [await measure("separate"), await measure("same")];
-console.log(`\npassword hashing vs chat latency (${cpus().length} cores, node ${process.version}, ${SIGNERS} people signing in back to back, ${PHASE_MS / 1000} s per phase)`);
-console.log("hasher            | chat send->ack idle p50/p99/max ms | during sign-ins p50/p99/max ms | sign-ins/s | sign-in p50 ms");
+console.log(
+  `\npassword hashing vs chat latency (${cpus().length} cores, node ${process.version}, ${SIGNERS} people signing in back to back, ${PHASE_MS / 1000} s per phase)`,
+);
+console.log(
+  "hasher            | chat send->ack idle p50/p99/max ms | during sign-ins p50/p99/max ms | sign-ins/s | sign-in p50 ms",
+);
 for (const result of results) {
   const row = (summary: Summary) => [summary.p50, summary.p99, summary.max].map(formatNumber).join(" / ");
   console.log(
@@ -110,4 +120,6 @@ for (const result of results) {
   );
 }
 const [separate, same] = results;
-console.log(`\nchat p99 during sign-ins, same thread / separate process: ${formatNumber(same!.loaded.p99 / separate!.loaded.p99)}x`);
+console.log(
+  `\nchat p99 during sign-ins, same thread / separate process: ${formatNumber(same!.loaded.p99 / separate!.loaded.p99)}x`,
+);

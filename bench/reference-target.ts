@@ -20,7 +20,10 @@ export async function startReference(channels: number): Promise<ReferenceServer>
   child.stderr!.on("data", (chunk) => (output += chunk));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the reference server did not start: ${output}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`the reference server did not start: ${output}`)),
+      START_TIMEOUT_MS,
+    );
     child.stdout!.on("data", (chunk) => {
       output += chunk;
       const match = /listening (\d+)/.exec(output);

@@ -47,7 +47,9 @@ export function commandLine(): string {
 
 export function machineLine(): string {
   const cores = cpus();
-  const load = loadavg().map((value) => value.toFixed(2)).join(" ");
+  const load = loadavg()
+    .map((value) => value.toFixed(2))
+    .join(" ");
   return (
     `${osType()} ${release()}, ${cores.length} CPUs (${cores[0]?.model ?? "unknown"}), ` +
     `${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, load average at start ${load}`
@@ -59,7 +61,9 @@ export function printTable(title: string, headers: string[], rows: string[][]): 
     Math.max(header.length, ...rows.map((row) => (row[column] ?? "").length)),
   );
   const line = (cells: string[]) =>
-    cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ");
+    cells
+      .map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+      .join("  ");
   console.log(`\n${title}`);
   console.log(line(headers));
   console.log(widths.map((width) => "-".repeat(width)).join("  "));
@@ -90,7 +94,18 @@ export function printResults(results: ScenarioResult[], cpuGroups: string[]): vo
   );
   printTable(
     "Latency, ms (send -> ack at the sender; send -> relay at each other member)",
-    ["scenario", "target", "ack p50", "ack p95", "ack p99", "ack max", "relay p50", "relay p95", "relay p99", "relay max"],
+    [
+      "scenario",
+      "target",
+      "ack p50",
+      "ack p95",
+      "ack p99",
+      "ack max",
+      "relay p50",
+      "relay p95",
+      "relay p99",
+      "relay max",
+    ],
     results.map((result) => [
       result.scenario,
       result.target,
@@ -130,7 +145,8 @@ export function printResults(results: ScenarioResult[], cpuGroups: string[]): vo
 /** Chatalot's figure against the reference's, for each scenario both ran. */
 export function printRatios(results: ScenarioResult[]): void {
   const rows: string[][] = [];
-  const find = (scenario: string, target: string) => results.find((r) => r.scenario === scenario && r.target === target);
+  const find = (scenario: string, target: string) =>
+    results.find((r) => r.scenario === scenario && r.target === target);
   for (const scenario of new Set(results.map((result) => result.scenario))) {
     const ours = find(scenario, "chatalot");
     const theirs = find(scenario, "reference");

@@ -38,7 +38,10 @@ async function main(options: BenchOptions): Promise<void> {
     for (const line of problems.slice(0, 10)) console.log(`  ${line.slice(0, 300)}`);
   };
   console.log(`database: ${await describeDatabase(database)}`);
-  const server = await startServer({ databaseUrl: database.url, env: { DATABASE_POOL_SIZE: String(options.poolSize) } });
+  const server = await startServer({
+    databaseUrl: database.url,
+    env: { DATABASE_POOL_SIZE: String(options.poolSize) },
+  });
   // Cleanup runs last-registered first: stop the server, then save its complete log.
   onCleanup("save the server log", async () => saveServerLog(server.output()));
   onCleanup("stop the server", () => server.stop());
@@ -52,8 +55,11 @@ async function main(options: BenchOptions): Promise<void> {
   const registering = performance.now();
   const chatalot = await prepareChatalot(server.url, options);
   const setupSeconds = ((performance.now() - registering) / 1000).toFixed(1);
-  const shortfall = chatalot.accounts < options.users ? ` (of ${options.users} asked: registration is rate limited)` : "";
-  console.log(`setup:    registered ${chatalot.accounts} users${shortfall} in ${setupSeconds} s; sockets share them round-robin`);
+  const shortfall =
+    chatalot.accounts < options.users ? ` (of ${options.users} asked: registration is rate limited)` : "";
+  console.log(
+    `setup:    registered ${chatalot.accounts} users${shortfall} in ${setupSeconds} s; sockets share them round-robin`,
+  );
   const reference = await startReference(options.channels);
   onCleanup("stop the reference server", () => reference.stop());
 
@@ -75,7 +81,10 @@ async function main(options: BenchOptions): Promise<void> {
     }
   }
 
-  printResults(results, cpuGroups.map((group) => group.name));
+  printResults(
+    results,
+    cpuGroups.map((group) => group.name),
+  );
   printRatios(results);
   const stored = await countStoredMessages(database);
   console.log(

@@ -42,7 +42,12 @@ export async function runSequential(session: LoadSession, sender: Member, count:
   }).finally(() => (session.onSettle = undefined));
 }
 
-export async function runFixedRate(session: LoadSession, senders: Member[], rate: number, seconds: number): Promise<Window> {
+export async function runFixedRate(
+  session: LoadSession,
+  senders: Member[],
+  rate: number,
+  seconds: number,
+): Promise<Window> {
   const before = { acks: session.acks, deliveries: session.deliveries };
   const start = performance.now();
   let sent = 0;

@@ -31,7 +31,6 @@ const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
 /** The refresh token lifetime (functions/refresh-cookie.ts): spent tokens older than this prove nothing. */
 const REFRESH_TOKEN_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 
-
 export class Database extends DurableObject<DatabaseEnv> {
   #pool: Pool;
   #db: Db;

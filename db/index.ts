@@ -7,7 +7,15 @@ import type { QueryInput, QueryName, QueryOutput } from "./queries/index.ts";
 
 export { Database } from "./database.ts";
 export { PostgresBridge } from "./postgres-bridge.ts";
-export type { AuditRecord, ChannelRecord, InviteRecord, LockoutPolicy, MessageRecord, SessionRecord, UserRecord } from "./queries/index.ts";
+export type {
+  AuditRecord,
+  ChannelRecord,
+  InviteRecord,
+  LockoutPolicy,
+  MessageRecord,
+  SessionRecord,
+  UserRecord,
+} from "./queries/index.ts";
 
 /** The single Database object every caller shares. */
 const DATABASE_NAME = "primary";
@@ -15,7 +23,10 @@ const DATABASE_NAME = "primary";
 /** Thrown when the database cannot answer; callers turn it into 503 or 500. */
 export class DatabaseError extends Error {
   override name = "DatabaseError";
-  constructor(readonly kind: DatabaseFailure["kind"], message: string) {
+  constructor(
+    readonly kind: DatabaseFailure["kind"],
+    message: string,
+  ) {
     super(message);
   }
 }

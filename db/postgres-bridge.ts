@@ -48,8 +48,7 @@ function pipe(webSocket: WebSocket, socket: Socket): void {
   };
 
   webSocket.addEventListener("message", (event) => {
-    const bytes =
-      typeof event.data === "string" ? new TextEncoder().encode(event.data) : new Uint8Array(event.data);
+    const bytes = typeof event.data === "string" ? new TextEncoder().encode(event.data) : new Uint8Array(event.data);
     writer.write(bytes).catch(closeBoth);
     // Pooled connections end with Terminate; close both sides or they leak.
     if (isTerminate(bytes)) closeBoth();

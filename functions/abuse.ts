@@ -58,10 +58,7 @@ export interface Attempt {
   cancelled(): Promise<void>;
 }
 
-export async function beginAttempt(
-  c: Context<AppEnv>,
-  keys: { account: string; address?: string },
-): Promise<Attempt> {
+export async function beginAttempt(c: Context<AppEnv>, keys: { account: string; address?: string }): Promise<Attempt> {
   const all = keys.address ? [keys.account, keys.address] : [keys.account];
   const counted = await query(c.env.DATABASE, "countAttempt", { keys: all, policy: LOCKOUT_POLICY });
   if (counted.refusedUntil) throw lockedOut(counted.refusedUntil);

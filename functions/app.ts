@@ -89,7 +89,13 @@ export const app = new Hono<AppEnv>()
     }
     // The operator sees the detail at start-up and in the log; callers only learn the kind.
     if (error instanceof DatabaseError && error.kind === "migration_failed") {
-      return c.json(errorBody("migration_failed", "the database schema could not be updated: the operator must check the server log"), 500);
+      return c.json(
+        errorBody(
+          "migration_failed",
+          "the database schema could not be updated: the operator must check the server log",
+        ),
+        500,
+      );
     }
     if (error instanceof ConfigError) {
       console.error(error.message);

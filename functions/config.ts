@@ -22,7 +22,10 @@ const integer = (name: string, min: number, max: number, fallback: number) =>
       if (value === undefined || value === "") return fallback;
       const parsed = Number(value);
       if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-        context.addIssue({ code: "custom", message: `${name} must be a whole number from ${min} to ${max} (got "${value}")` });
+        context.addIssue({
+          code: "custom",
+          message: `${name} must be a whole number from ${min} to ${max} (got "${value}")`,
+        });
         return z.NEVER;
       }
       return parsed;
@@ -67,7 +70,10 @@ const configSchema = z.object({
     }),
   DATABASE_POOL_SIZE: integer("DATABASE_POOL_SIZE", 1, 64, 8),
   JWT_PRIVATE_KEY: z
-    .string({ error: "JWT_PRIVATE_KEY is not set: run scripts/generate-keys.sh and point JWT_PRIVATE_KEY_FILE at secrets/jwt_private.pem" })
+    .string({
+      error:
+        "JWT_PRIVATE_KEY is not set: run scripts/generate-keys.sh and point JWT_PRIVATE_KEY_FILE at secrets/jwt_private.pem",
+    })
     .refine((value) => PEM_PRIVATE.test(value), {
       message: "JWT_PRIVATE_KEY is not a PEM private key: run scripts/generate-keys.sh",
     }),
@@ -76,14 +82,20 @@ const configSchema = z.object({
     .transform((value, context) => {
       const keys = value.match(PEM_PUBLIC) ?? [];
       if (keys.length === 0) {
-        context.addIssue({ code: "custom", message: "JWT_PUBLIC_KEYS holds no PEM public key: run scripts/generate-keys.sh" });
+        context.addIssue({
+          code: "custom",
+          message: "JWT_PUBLIC_KEYS holds no PEM public key: run scripts/generate-keys.sh",
+        });
         return z.NEVER;
       }
       return keys;
     }),
   TOTP_ENCRYPTION_KEY: z
     .string({ error: "TOTP_ENCRYPTION_KEY is not set: run scripts/generate-secrets.sh" })
-    .regex(/^[0-9a-fA-F]{64}$/, "TOTP_ENCRYPTION_KEY must be 64 hex characters (32 bytes): run scripts/generate-secrets.sh"),
+    .regex(
+      /^[0-9a-fA-F]{64}$/,
+      "TOTP_ENCRYPTION_KEY must be 64 hex characters (32 bytes): run scripts/generate-secrets.sh",
+    ),
   /** The version number of TOTP_ENCRYPTION_KEY, stored with each secret it encrypts. */
   TOTP_ENCRYPTION_KEY_VERSION: integer("TOTP_ENCRYPTION_KEY_VERSION", 1, 32_000, 1),
   /** Earlier keys still needed to read secrets until scripts/rotate-totp-key.ts has run: `1:<hex>,2:<hex>`. */
@@ -92,10 +104,16 @@ const configSchema = z.object({
     .optional()
     .transform((value, context) => {
       const keys = new Map<number, string>();
-      for (const entry of (value ?? "").split(",").map((part) => part.trim()).filter(Boolean)) {
+      for (const entry of (value ?? "")
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean)) {
         const match = /^(\d+):([0-9a-fA-F]{64})$/.exec(entry);
         if (!match) {
-          context.addIssue({ code: "custom", message: "TOTP_ENCRYPTION_KEYS_RETIRED must look like 1:<64 hex characters>,2:<64 hex characters>" });
+          context.addIssue({
+            code: "custom",
+            message: "TOTP_ENCRYPTION_KEYS_RETIRED must look like 1:<64 hex characters>,2:<64 hex characters>",
+          });
           return z.NEVER;
         }
         keys.set(Number(match[1]), match[2]!);
@@ -108,11 +126,21 @@ const configSchema = z.object({
     .optional()
     .transform((value, context) => {
       const ranges: [ipaddr.IPv4 | ipaddr.IPv6, number][] = [];
-      for (const entry of (value ?? "").split(",").map((part) => part.trim()).filter(Boolean)) {
+      for (const entry of (value ?? "")
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean)) {
         try {
-          ranges.push(entry.includes("/") ? ipaddr.parseCIDR(entry) : [ipaddr.parse(entry), ipaddr.parse(entry).kind() === "ipv4" ? 32 : 128]);
+          ranges.push(
+            entry.includes("/")
+              ? ipaddr.parseCIDR(entry)
+              : [ipaddr.parse(entry), ipaddr.parse(entry).kind() === "ipv4" ? 32 : 128],
+          );
         } catch {
-          context.addIssue({ code: "custom", message: `TRUSTED_PROXIES has "${entry}", which is not an IP address or CIDR range such as 172.16.0.0/12` });
+          context.addIssue({
+            code: "custom",
+            message: `TRUSTED_PROXIES has "${entry}", which is not an IP address or CIDR range such as 172.16.0.0/12`,
+          });
           return z.NEVER;
         }
       }
@@ -124,9 +152,15 @@ const configSchema = z.object({
     .optional()
     .transform((value, context) => {
       const origins: string[] = [];
-      for (const entry of (value ?? "").split(",").map((part) => part.trim()).filter(Boolean)) {
+      for (const entry of (value ?? "")
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean)) {
         if (!URL.canParse(entry) || new URL(entry).origin !== entry.replace(/\/$/, "")) {
-          context.addIssue({ code: "custom", message: `CORS_ORIGINS has "${entry}", which is not an origin such as https://app.example.com` });
+          context.addIssue({
+            code: "custom",
+            message: `CORS_ORIGINS has "${entry}", which is not an origin such as https://app.example.com`,
+          });
           return z.NEVER;
         }
         origins.push(new URL(entry).origin);

@@ -14,7 +14,10 @@ const USER_AGENT_MAX = 256;
 export const withConfig = createMiddleware<AppEnv>(async (c, next) => {
   const config = readConfig(c.env);
   c.set("config", config);
-  c.set("client", { ip: clientAddress(c, config), userAgent: c.req.header("User-Agent")?.slice(0, USER_AGENT_MAX) ?? null });
+  c.set("client", {
+    ip: clientAddress(c, config),
+    userAgent: c.req.header("User-Agent")?.slice(0, USER_AGENT_MAX) ?? null,
+  });
   await next();
 });
 

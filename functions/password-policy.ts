@@ -20,8 +20,25 @@ export function refuseCommonPassword(password: string, username: string): void {
 
 /** Names nobody may register, so no account can pass for the system or staff. */
 const RESERVED_USERNAMES = new Set([
-  "admin", "administrator", "root", "system", "chatalot", "support", "help", "moderator", "mod",
-  "staff", "official", "security", "everyone", "here", "null", "undefined", "deleted", "api", "www",
+  "admin",
+  "administrator",
+  "root",
+  "system",
+  "chatalot",
+  "support",
+  "help",
+  "moderator",
+  "mod",
+  "staff",
+  "official",
+  "security",
+  "everyone",
+  "here",
+  "null",
+  "undefined",
+  "deleted",
+  "api",
+  "www",
 ]);
 
 /** A reserved name, unless it is the configured bootstrap admin name. */

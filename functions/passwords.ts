@@ -38,6 +38,7 @@ async function remote<T>(hasher: Fetcher, request: HasherRequest): Promise<T> {
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify(request),
   });
-  if (!response.ok) throw new AppError(503, "hasher_unavailable", "password checks are unavailable right now: try again shortly");
+  if (!response.ok)
+    throw new AppError(503, "hasher_unavailable", "password checks are unavailable right now: try again shortly");
   return ((await response.json()) as { result: T }).result;
 }

@@ -37,8 +37,12 @@ export async function scryptNothing(password: string): Promise<false> {
 function derive(password: string, salt: Uint8Array, logN: number, r: number, p: number): Promise<Uint8Array> {
   const cost = 2 ** logN;
   return new Promise((resolve, reject) =>
-    scrypt(password.normalize("NFC"), salt, KEY_BYTES, { N: cost, r, p, maxmem: 256 * cost * r }, (error: Error | null, key: Buffer) =>
-      error ? reject(error) : resolve(new Uint8Array(key)),
+    scrypt(
+      password.normalize("NFC"),
+      salt,
+      KEY_BYTES,
+      { N: cost, r, p, maxmem: 256 * cost * r },
+      (error: Error | null, key: Buffer) => (error ? reject(error) : resolve(new Uint8Array(key))),
     ),
   );
 }

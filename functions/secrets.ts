@@ -17,7 +17,10 @@ export function readableCode(groups: number): string {
 /** 256 random bits, base64url: refresh tokens. */
 export function opaqueToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 /** The stored form of a code people type: SHA-256 of its canonical spelling (case, spaces and dashes ignored). */

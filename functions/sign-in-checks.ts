@@ -17,12 +17,18 @@ export const beginSignIn = (c: Context<AppEnv>, username: string): Promise<Attem
   beginAttempt(c, { account: accountKey(username.toLowerCase()), address: addressKey(c) });
 
 /** Audits a failed attempt and throws: the lock if this attempt set one, else `error`. */
-export async function failSignIn(c: Context<AppEnv>, attempt: Attempt, error: AppError, user: UserRecord | null): Promise<never> {
+export async function failSignIn(
+  c: Context<AppEnv>,
+  attempt: Attempt,
+  error: AppError,
+  user: UserRecord | null,
+): Promise<never> {
   // The typed name is kept only when it names an account: people type passwords into name fields.
   const details = { reason: error.code, ...(user ? { username: user.username } : {}) };
   await audit(c, "user.sign_in_failed", { actorId: null, targetUserId: user?.id ?? null, details });
   return attempt.failed(error).catch(async (thrown: AppError) => {
-    if (thrown.code === "locked_out" && user) await audit(c, "user.locked_out", { actorId: null, targetUserId: user.id });
+    if (thrown.code === "locked_out" && user)
+      await audit(c, "user.locked_out", { actorId: null, targetUserId: user.id });
     throw thrown;
   });
 }
@@ -44,7 +50,10 @@ export async function secondFactorError(
     return new AppError(401, "invalid_two_factor_code", "that two-factor code is wrong or was already used");
   }
   if (proof.backupCode) {
-    const used = await query(c.env.DATABASE, "useBackupCode", { userId: user.id, codeHash: await hashCode(proof.backupCode) });
+    const used = await query(c.env.DATABASE, "useBackupCode", {
+      userId: user.id,
+      codeHash: await hashCode(proof.backupCode),
+    });
     return used ? null : new AppError(401, "invalid_two_factor_code", "that backup code is wrong or was already used");
   }
   return new AppError(401, "two_factor_required", "enter the code from your authenticator app, or a backup code");

@@ -51,7 +51,9 @@ async function loadKeys(config: Config): Promise<KeySet> {
     jwks.push({ ...jwk, kid, alg: ALGORITHM, use: "sig" });
   }
   if (!verifyingKeys.has(signingKid)) {
-    throw new Error("JWT_PUBLIC_KEYS does not contain the public half of JWT_PRIVATE_KEY: re-run scripts/generate-keys.sh");
+    throw new Error(
+      "JWT_PUBLIC_KEYS does not contain the public half of JWT_PRIVATE_KEY: re-run scripts/generate-keys.sh",
+    );
   }
   return { signingKey, signingKid, verifyingKeys, jwks };
 }
@@ -106,7 +108,11 @@ export async function verifyAccessToken(config: Config, token: string): Promise<
 }
 
 /** The subject of a valid ticket for this channel, or null. */
-export async function verifySocketTicket(config: Config, ticket: string, channelId: string): Promise<TokenSubject | null> {
+export async function verifySocketTicket(
+  config: Config,
+  ticket: string,
+  channelId: string,
+): Promise<TokenSubject | null> {
   const payload = await verify(config, ticket, SOCKET_AUDIENCE);
   return payload?.channel === channelId ? subjectOf(payload) : null;
 }

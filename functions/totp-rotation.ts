@@ -18,7 +18,12 @@ export async function reencryptRetiredTotpSecrets(env: Env, config: Config): Pro
       for (const row of batch) {
         const secret = await decryptTotpSecret(config, row.totpSecret, version);
         const { ciphertext, keyVersion } = await encryptTotpSecret(config, secret);
-        await query(env.DATABASE, "replaceTotpSecret", { userId: row.id, fromKeyVersion: version, secret: ciphertext, keyVersion });
+        await query(env.DATABASE, "replaceTotpSecret", {
+          userId: row.id,
+          fromKeyVersion: version,
+          secret: ciphertext,
+          keyVersion,
+        });
         moved++;
       }
       if (batch.length < BATCH) break;

@@ -23,10 +23,15 @@ export async function verifyTotp(secret: string, code: string): Promise<number |
   return result.valid && "timeStep" in result ? result.timeStep : null;
 }
 
-export async function encryptTotpSecret(config: Config, secret: string): Promise<{ ciphertext: Uint8Array; keyVersion: number }> {
+export async function encryptTotpSecret(
+  config: Config,
+  secret: string,
+): Promise<{ ciphertext: Uint8Array; keyVersion: number }> {
   const key = await importKey(config.TOTP_ENCRYPTION_KEY);
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, new TextEncoder().encode(secret)));
+  const sealed = new Uint8Array(
+    await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, new TextEncoder().encode(secret)),
+  );
   const ciphertext = new Uint8Array(IV_BYTES + sealed.length);
   ciphertext.set(iv);
   ciphertext.set(sealed, IV_BYTES);
@@ -35,11 +40,18 @@ export async function encryptTotpSecret(config: Config, secret: string): Promise
 
 export async function decryptTotpSecret(config: Config, ciphertext: Uint8Array, keyVersion: number): Promise<string> {
   const hex =
-    keyVersion === config.TOTP_ENCRYPTION_KEY_VERSION ? config.TOTP_ENCRYPTION_KEY : config.TOTP_ENCRYPTION_KEYS_RETIRED.get(keyVersion);
-  if (!hex) throw new Error(`no TOTP encryption key with version ${keyVersion}: add it to TOTP_ENCRYPTION_KEYS_RETIRED`);
+    keyVersion === config.TOTP_ENCRYPTION_KEY_VERSION
+      ? config.TOTP_ENCRYPTION_KEY
+      : config.TOTP_ENCRYPTION_KEYS_RETIRED.get(keyVersion);
+  if (!hex)
+    throw new Error(`no TOTP encryption key with version ${keyVersion}: add it to TOTP_ENCRYPTION_KEYS_RETIRED`);
   const key = await importKey(hex);
   const bytes = new Uint8Array(ciphertext);
-  const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: bytes.subarray(0, IV_BYTES) }, key, bytes.subarray(IV_BYTES));
+  const plain = await crypto.subtle.decrypt(
+    { name: "AES-GCM", iv: bytes.subarray(0, IV_BYTES) },
+    key,
+    bytes.subarray(IV_BYTES),
+  );
   return new TextDecoder().decode(plain);
 }
 

@@ -14,7 +14,10 @@ export const usernameSchema = z
   .string()
   .min(USERNAME_MIN_LENGTH, `a username has at least ${USERNAME_MIN_LENGTH} characters`)
   .max(USERNAME_MAX_LENGTH, `a username has at most ${USERNAME_MAX_LENGTH} characters`)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a username uses letters, digits, '_', '.' and '-', starting with a letter or digit");
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+    "a username uses letters, digits, '_', '.' and '-', starting with a letter or digit",
+  );
 
 export const passwordSchema = z
   .string()
@@ -22,7 +25,12 @@ export const passwordSchema = z
   .max(PASSWORD_MAX_LENGTH, `a password has at most ${PASSWORD_MAX_LENGTH} characters`);
 
 /** A code people type: letters, digits, dashes and spaces, bounded. */
-const typedCodeSchema = z.string().trim().min(6).max(64).regex(/^[A-Za-z0-9 -]+$/, "a code uses letters, digits and dashes");
+const typedCodeSchema = z
+  .string()
+  .trim()
+  .min(6)
+  .max(64)
+  .regex(/^[A-Za-z0-9 -]+$/, "a code uses letters, digits and dashes");
 const deviceNameSchema = z.string().trim().min(1).max(64).optional();
 
 export const registerSchema = z.strictObject({
@@ -38,7 +46,10 @@ export const loginSchema = z.strictObject({
   username: usernameSchema,
   password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
   /** The 6-digit code from an authenticator app, when two-factor is on. */
-  totpCode: z.string().regex(/^\d{6}$/, "a two-factor code is 6 digits").optional(),
+  totpCode: z
+    .string()
+    .regex(/^\d{6}$/, "a two-factor code is 6 digits")
+    .optional(),
   /** Or one of the backup codes. */
   backupCode: typedCodeSchema.optional(),
   deviceName: deviceNameSchema,
@@ -58,10 +69,15 @@ export const changePasswordSchema = z.strictObject({
 /** Proof for sensitive changes: the password, plus a current code when two-factor is on. */
 export const confirmSchema = z.strictObject({
   password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
-  totpCode: z.string().regex(/^\d{6}$/, "a two-factor code is 6 digits").optional(),
+  totpCode: z
+    .string()
+    .regex(/^\d{6}$/, "a two-factor code is 6 digits")
+    .optional(),
 });
 
-export const totpCodeSchema = z.strictObject({ totpCode: z.string().regex(/^\d{6}$/, "a two-factor code is 6 digits") });
+export const totpCodeSchema = z.strictObject({
+  totpCode: z.string().regex(/^\d{6}$/, "a two-factor code is 6 digits"),
+});
 
 /** Turning two-factor on: the first code from the app, and the password, so a stolen session cannot. */
 export const enableTotpSchema = z.strictObject({
@@ -77,7 +93,12 @@ export const profileSchema = z.strictObject({
 
 export const createInviteSchema = z.strictObject({
   /** Hours until it expires; absent means never. */
-  expiresInHours: z.number().int().min(1).max(24 * 365).optional(),
+  expiresInHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .optional(),
   maxUses: z.number().int().min(1).max(10_000).optional(),
 });
 

@@ -49,9 +49,16 @@ export const DEFAULT_EVERYONE_PERMISSIONS =
   Permission.VIDEO;
 
 /** Taken away while a member is timed out, whatever their roles say. */
-const TIMEOUT_REMOVES = Permission.SEND_MESSAGES | Permission.ADD_REACTIONS | Permission.ATTACH_FILES | Permission.SPEAK | Permission.VIDEO;
+const TIMEOUT_REMOVES =
+  Permission.SEND_MESSAGES | Permission.ADD_REACTIONS | Permission.ATTACH_FILES | Permission.SPEAK | Permission.VIDEO;
 /** Taken away in an archived channel, from everyone. */
-const ARCHIVE_REMOVES = Permission.SEND_MESSAGES | Permission.ADD_REACTIONS | Permission.ATTACH_FILES | Permission.SPEAK | Permission.VIDEO | Permission.CONNECT;
+const ARCHIVE_REMOVES =
+  Permission.SEND_MESSAGES |
+  Permission.ADD_REACTIONS |
+  Permission.ATTACH_FILES |
+  Permission.SPEAK |
+  Permission.VIDEO |
+  Permission.CONNECT;
 /** Taken away in a read-only channel from those who cannot manage it. */
 const READ_ONLY_REMOVES = Permission.SEND_MESSAGES | Permission.ADD_REACTIONS | Permission.ATTACH_FILES;
 
@@ -109,7 +116,8 @@ export function channelPermissions(member: MemberContext, channel: ChannelContex
       }
     }
     permissions = (permissions & ~roleDeny) | roleAllow;
-    if (channel.memberOverride) permissions = (permissions & ~channel.memberOverride.deny) | channel.memberOverride.allow;
+    if (channel.memberOverride)
+      permissions = (permissions & ~channel.memberOverride.deny) | channel.memberOverride.allow;
     // Without VIEW_CHANNEL nothing else in the channel applies.
     if (!(permissions & Permission.VIEW_CHANNEL)) return 0;
   }
@@ -128,7 +136,10 @@ export function topPosition(member: Pick<MemberContext, "isOwner" | "roles">): n
 }
 
 /** The hierarchy rule: one may act only on members whose top role is strictly lower. */
-export function canActOn(actor: Pick<MemberContext, "isOwner" | "roles">, target: Pick<MemberContext, "isOwner" | "roles">): boolean {
+export function canActOn(
+  actor: Pick<MemberContext, "isOwner" | "roles">,
+  target: Pick<MemberContext, "isOwner" | "roles">,
+): boolean {
   return !target.isOwner && topPosition(actor) > topPosition(target);
 }
 

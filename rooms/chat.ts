@@ -55,7 +55,10 @@ function parseFrame(raw: unknown): ClientFrame | { error: ServerFrame } {
   }
   const parsed = clientFrameSchema.safeParse(json);
   if (!parsed.success) {
-    return error("invalid_frame", parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "));
+    return error(
+      "invalid_frame",
+      parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "),
+    );
   }
   return parsed.data;
 }
@@ -90,14 +93,17 @@ async function sendMessage(
     return send(connection, {
       type: "error",
       code: isUnavailable ? "unavailable" : "internal",
-      message: isUnavailable ? "the message was not stored: the database is unreachable, retry" : "the message was not stored",
+      message: isUnavailable
+        ? "the message was not stored: the database is unreachable, retry"
+        : "the message was not stored",
       clientId: frame.clientId,
     });
   }
   const view = messageView(stored.message);
   send(connection, { type: "ack", clientId: frame.clientId, message: view });
   // A resend after a lost ack was relayed the first time; don't relay it twice.
-  if (!stored.isDuplicate) room.broadcast(JSON.stringify({ type: "message", message: view } satisfies ServerFrame), [connection.id]);
+  if (!stored.isDuplicate)
+    room.broadcast(JSON.stringify({ type: "message", message: view } satisfies ServerFrame), [connection.id]);
 }
 
 function assertNever(value: never): never {

@@ -30,7 +30,9 @@ export class UserSockets extends DurableObject<Env> {
   async disconnect(selector: SocketSelector): Promise<number> {
     const rooms = [...(await this.ctx.storage.list<number>()).keys()];
     // Every room is asked even if one fails, so one broken room cannot shield the rest.
-    const results = await Promise.allSettled(rooms.map((channelId) => this.env.CHANNEL_ROOM.getByName(channelId).disconnect(selector)));
+    const results = await Promise.allSettled(
+      rooms.map((channelId) => this.env.CHANNEL_ROOM.getByName(channelId).disconnect(selector)),
+    );
     let closed = 0;
     results.forEach((result, index) => {
       if (result.status === "fulfilled") closed += result.value;

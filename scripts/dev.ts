@@ -40,7 +40,10 @@ if (process.env.DATABASE_URL || !existsSync(devVars)) {
 
 const children: ChildProcess[] = [
   spawn(join(root, "scripts", "wrangler.sh"), ["dev", "--port", "8787", "--ip", "127.0.0.1"], { stdio: "inherit" }),
-  spawn(join(root, "node_modules", ".bin", "vite"), ["--config", "web/vite.config.ts"], { cwd: root, stdio: "inherit" }),
+  spawn(join(root, "node_modules", ".bin", "vite"), ["--config", "web/vite.config.ts"], {
+    cwd: root,
+    stdio: "inherit",
+  }),
 ];
 const stop = () => children.forEach((child) => child.kill("SIGTERM"));
 process.on("SIGINT", stop);

@@ -68,10 +68,14 @@ if (!databaseUrl) {
   const dataDir = join(state, "pglite");
   mkdirSync(dataDir, { recursive: true });
   console.log(`chatalot: starting embedded PostgreSQL (data in ${dataDir})`);
-  const pglite = spawn(bin("node"), [bin("pglite-server"), `--db=${dataDir}`, `--port=${pglitePort}`, "--max-connections=4"], {
-    cwd: root,
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  const pglite = spawn(
+    bin("node"),
+    [bin("pglite-server"), `--db=${dataDir}`, `--port=${pglitePort}`, "--max-connections=4"],
+    {
+      cwd: root,
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
   children.push(pglite);
   pglite.once("exit", (code) => stop(`embedded PostgreSQL exited (${code})`, 1));
   await waitForPort(pglitePort, 60_000);
@@ -103,4 +107,6 @@ const server = spawn(join(root, "scripts", "serve.sh"), [], {
 children.push(server);
 server.once("exit", (code) => stop(code === 0 ? "" : `the server exited (${code})`, code ?? 1));
 await waitForHealth(port, 120_000);
-console.log(`\nChatalot is running at http://localhost:${port}\nRegister "${process.env.ADMIN_USERNAME ?? "admin"}" first: that account becomes the admin. Ctrl-C stops it.\n`);
+console.log(
+  `\nChatalot is running at http://localhost:${port}\nRegister "${process.env.ADMIN_USERNAME ?? "admin"}" first: that account becomes the admin. Ctrl-C stops it.\n`,
+);

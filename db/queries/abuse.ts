@@ -44,12 +44,17 @@ export async function countAttempt(
       await tx.insert(authThrottles).values({ key, failures: 0 }).onConflictDoNothing();
       const [row] = await tx.select().from(authThrottles).where(eq(authThrottles.key, key)).for("update");
       const now = Date.now();
-      if (row!.lockedUntil && new Date(row!.lockedUntil).getTime() > now) return { refusedUntil: new Date(row!.lockedUntil), lockedUntil: null };
+      if (row!.lockedUntil && new Date(row!.lockedUntil).getTime() > now)
+        return { refusedUntil: new Date(row!.lockedUntil), lockedUntil: null };
       const isForgotten = now - new Date(row!.lastFailureAt).getTime() > forgetAfterSeconds * 1000;
       const failures = isForgotten ? 1 : row!.failures + 1;
-      const lockSeconds = failures >= freeFailures ? Math.min(maxLockSeconds, baseLockSeconds * 2 ** (failures - freeFailures)) : 0;
+      const lockSeconds =
+        failures >= freeFailures ? Math.min(maxLockSeconds, baseLockSeconds * 2 ** (failures - freeFailures)) : 0;
       const lock = lockSeconds ? new Date(now + lockSeconds * 1000) : null;
-      await tx.update(authThrottles).set({ failures, lastFailureAt: sql`now()`, lockedUntil: lock }).where(eq(authThrottles.key, key));
+      await tx
+        .update(authThrottles)
+        .set({ failures, lastFailureAt: sql`now()`, lockedUntil: lock })
+        .where(eq(authThrottles.key, key));
       if (lock && (!lockedUntil || lock > lockedUntil)) lockedUntil = lock;
     }
     return { refusedUntil: null, lockedUntil };

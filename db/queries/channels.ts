@@ -13,20 +13,16 @@ export interface ChannelRecord {
 
 export type CreateChannelResult = { ok: true; channel: ChannelRecord } | { ok: false; reason: "name_taken" };
 
-export async function createChannel(
-  db: Db,
-  input: { name: string; createdBy: string },
-): Promise<CreateChannelResult> {
-  const [channel] = await db
-    .insert(channels)
-    .values(input)
-    .onConflictDoNothing()
-    .returning();
+export async function createChannel(db: Db, input: { name: string; createdBy: string }): Promise<CreateChannelResult> {
+  const [channel] = await db.insert(channels).values(input).onConflictDoNothing().returning();
   return channel ? { ok: true, channel } : { ok: false, reason: "name_taken" };
 }
 
 export async function allChannels(db: Db, _input: Record<string, never>): Promise<ChannelRecord[]> {
-  return db.select().from(channels).orderBy(asc(sql`lower(${channels.name})`));
+  return db
+    .select()
+    .from(channels)
+    .orderBy(asc(sql`lower(${channels.name})`));
 }
 
 export async function channelById(db: Db, input: { id: string }): Promise<ChannelRecord | null> {

@@ -8,7 +8,14 @@ import { allChannels, channelById, createChannel } from "./channels.ts";
 import { allInvites, createInvite, revokeInvite } from "./invites.ts";
 import { pruneExpired } from "./maintenance.ts";
 import { appendMessage, messagesBefore } from "./messages.ts";
-import { activeSession, createSession, revokeSession, revokeSessions, rotateRefreshToken, sessionsForUser } from "./sessions.ts";
+import {
+  activeSession,
+  createSession,
+  revokeSession,
+  revokeSessions,
+  rotateRefreshToken,
+  sessionsForUser,
+} from "./sessions.ts";
 import {
   acceptTotpStep,
   disableTotp,

@@ -18,7 +18,10 @@ export interface RetentionPolicy {
 }
 
 export async function pruneExpired(db: Db, input: RetentionPolicy): Promise<Record<string, number>> {
-  const windows = await db.delete(rateLimits).where(lt(rateLimits.windowStart, sql`now() - ${DAY}`)).returning({ key: rateLimits.key });
+  const windows = await db
+    .delete(rateLimits)
+    .where(lt(rateLimits.windowStart, sql`now() - ${DAY}`))
+    .returning({ key: rateLimits.key });
   const throttles = await db
     .delete(authThrottles)
     .where(

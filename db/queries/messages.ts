@@ -60,7 +60,10 @@ export async function appendMessage(
       .insert(messages)
       .values({ ...input, seq: channel.seq, payloadBytes: input.payload.byteLength })
       .returning();
-    const [sender] = await tx.select({ senderName: messageColumns.senderName }).from(users).where(eq(users.id, input.senderId));
+    const [sender] = await tx
+      .select({ senderName: messageColumns.senderName })
+      .from(users)
+      .where(eq(users.id, input.senderId));
     return {
       message: {
         id: row!.id,

@@ -58,7 +58,8 @@ export async function rotateRefreshToken(
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(eq(refreshTokens.tokenHash, input.tokenHash))
       .for("update", { of: [refreshTokens, sessions] });
-    if (!found || found.session.revokedAt || found.user.suspendedAt || found.user.deletedAt) return { status: "invalid" };
+    if (!found || found.session.revokedAt || found.user.suspendedAt || found.user.deletedAt)
+      return { status: "invalid" };
     const ageMs = Date.now() - new Date(found.token.createdAt).getTime();
     if (found.token.rotatedAt && (await isRace(tx as unknown as Db, found.token, input.graceSeconds))) {
       // Two tabs refreshing at once present the same token: the second learns nothing
@@ -73,7 +74,10 @@ export async function rotateRefreshToken(
       return { status: "reused", sessionId: found.session.id, userId: found.user.id };
     }
     if (ageMs > input.maxAgeSeconds * 1000) return { status: "invalid" };
-    await tx.update(refreshTokens).set({ rotatedAt: sql`now()` }).where(eq(refreshTokens.tokenHash, input.tokenHash));
+    await tx
+      .update(refreshTokens)
+      .set({ rotatedAt: sql`now()` })
+      .where(eq(refreshTokens.tokenHash, input.tokenHash));
     await tx.insert(refreshTokens).values({ tokenHash: input.newTokenHash, sessionId: found.session.id });
     const [session] = await tx
       .update(sessions)

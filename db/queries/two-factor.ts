@@ -60,7 +60,9 @@ export async function useBackupCode(db: Db, input: { userId: string; codeHash: s
   const used = await db
     .update(backupCodes)
     .set({ usedAt: sql`now()` })
-    .where(and(eq(backupCodes.userId, input.userId), eq(backupCodes.codeHash, input.codeHash), isNull(backupCodes.usedAt)))
+    .where(
+      and(eq(backupCodes.userId, input.userId), eq(backupCodes.codeHash, input.codeHash), isNull(backupCodes.usedAt)),
+    )
     .returning({ id: backupCodes.id });
   return used.length > 0;
 }

@@ -45,9 +45,16 @@ export const account = new Hono<AppEnv>()
     // A stolen access token must not become a free password-guessing oracle: count failures.
     await confirmIdentity(c, { password: input.currentPassword, totpCode: undefined, requireSecondFactor: false });
     refuseCommonPassword(input.newPassword, user.username);
-    await query(c.env.DATABASE, "setPasswordHash", { userId: user.id, passwordHash: await hashPassword(c.env, input.newPassword) });
+    await query(c.env.DATABASE, "setPasswordHash", {
+      userId: user.id,
+      passwordHash: await hashPassword(c.env, input.newPassword),
+    });
     // Anyone who knew the old password may hold a session: end every other one.
-    const revoked = await query(c.env.DATABASE, "revokeSessions", { userId: user.id, keepSessionId: c.get("sessionId"), reason: "password_changed" });
+    const revoked = await query(c.env.DATABASE, "revokeSessions", {
+      userId: user.id,
+      keepSessionId: c.get("sessionId"),
+      reason: "password_changed",
+    });
     await disconnectSockets(c.env, { userId: user.id, sessionIds: revoked, reason: "password changed" });
     await audit(c, "password.changed", { details: { sessionsRevoked: revoked.length } });
     return c.body(null, 204);
@@ -55,7 +62,10 @@ export const account = new Hono<AppEnv>()
   .post("/recovery-code", limitBody, async (c) => {
     await confirmIdentity(c, await parseJson(c, confirmSchema));
     const recoveryCode = readableCode(RECOVERY_CODE_GROUPS);
-    await query(c.env.DATABASE, "setRecoveryCodeHash", { userId: c.get("userId"), recoveryCodeHash: await hashCode(recoveryCode) });
+    await query(c.env.DATABASE, "setRecoveryCodeHash", {
+      userId: c.get("userId"),
+      recoveryCodeHash: await hashCode(recoveryCode),
+    });
     await audit(c, "recovery_code.regenerated");
     return c.json({ recoveryCode });
   })
@@ -63,7 +73,11 @@ export const account = new Hono<AppEnv>()
     await confirmIdentity(c, await parseJson(c, confirmSchema));
     const userId = c.get("userId");
     if (c.get("user").isAdmin && (await query(c.env.DATABASE, "adminCount", {})) <= 1) {
-      throw new AppError(409, "last_admin", "you are the only admin: make someone else an admin before deleting your account");
+      throw new AppError(
+        409,
+        "last_admin",
+        "you are the only admin: make someone else an admin before deleting your account",
+      );
     }
     await query(c.env.DATABASE, "deleteUser", { userId });
     await disconnectSockets(c.env, { userId, sessionIds: "all", reason: "account deleted" });
@@ -73,7 +87,11 @@ export const account = new Hono<AppEnv>()
   })
   .get("/audit", async (c) => {
     const { before, limit } = parse(auditQuerySchema, c.req.query());
-    const events = await query(c.env.DATABASE, "auditForUser", { userId: c.get("userId"), beforeId: before ?? null, limit });
+    const events = await query(c.env.DATABASE, "auditForUser", {
+      userId: c.get("userId"),
+      beforeId: before ?? null,
+      limit,
+    });
     // Someone else's address and browser (an admin acting on you) are theirs, not yours to see.
     const userId = c.get("userId");
     const own = (event: ReturnType<typeof auditEventView>) =>

@@ -45,7 +45,10 @@ export const admin = new Hono<AppEnv>()
     });
     await audit(c, "invite.created", { targetUserId: null, details: { inviteId: invite.id, maxUses: invite.maxUses } });
     // The code is shown once; only its hash is stored.
-    return c.json({ invite: inviteView(invite), code, link: `${c.get("config").PUBLIC_URL}/register?invite=${code}` }, 201);
+    return c.json(
+      { invite: inviteView(invite), code, link: `${c.get("config").PUBLIC_URL}/register?invite=${code}` },
+      201,
+    );
   })
   .get("/invites", async (c) => {
     const invites = await query(c.env.DATABASE, "allInvites", { limit: 200 });
@@ -59,7 +62,8 @@ export const admin = new Hono<AppEnv>()
   })
   .post("/users/:userId/suspend", limitBody, async (c) => {
     const target = await targetUser(c);
-    if (target.id === c.get("userId")) throw new AppError(400, "cannot_suspend_self", "you cannot suspend your own account");
+    if (target.id === c.get("userId"))
+      throw new AppError(400, "cannot_suspend_self", "you cannot suspend your own account");
     const { reason } = await parseJson(c, suspendSchema);
     const user = await query(c.env.DATABASE, "setSuspension", { userId: target.id, suspended: true, reason });
     await disconnectSockets(c.env, { userId: target.id, sessionIds: "all", reason: "account suspended" });
@@ -80,7 +84,11 @@ export const admin = new Hono<AppEnv>()
   })
   .post("/users/:userId/revoke-sessions", async (c) => {
     const target = await targetUser(c);
-    const revoked = await query(c.env.DATABASE, "revokeSessions", { userId: target.id, keepSessionId: null, reason: "revoked_by_admin" });
+    const revoked = await query(c.env.DATABASE, "revokeSessions", {
+      userId: target.id,
+      keepSessionId: null,
+      reason: "revoked_by_admin",
+    });
     await disconnectSockets(c.env, { userId: target.id, sessionIds: "all", reason: "sessions revoked by an admin" });
     await audit(c, "admin.sessions_revoked", { targetUserId: target.id, details: { count: revoked.length } });
     return c.json({ revoked: revoked.length });

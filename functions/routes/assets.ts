@@ -37,6 +37,9 @@ export const assets = new Hono<AppEnv>().on(["GET", "HEAD"], "*", async (c) => {
   const type = CONTENT_TYPES[extension ?? "html"];
   if (type) headers.set("Content-Type", type);
   // Vite fingerprints everything under /assets/; the HTML itself must never be cached.
-  headers.set("Cache-Control", url.pathname.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
+  headers.set(
+    "Cache-Control",
+    url.pathname.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache",
+  );
   return new Response(response.body, { status: response.status, headers });
 });

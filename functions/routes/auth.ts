@@ -14,7 +14,12 @@ import { AppError, unauthorized } from "../errors.ts";
 import { limitBody, requireCsrfHeader, requireUser } from "../middleware.ts";
 import { isReservedUsername, refuseCommonPassword } from "../password-policy.ts";
 import { hashPassword, verifyNothing, verifyPassword } from "../passwords.ts";
-import { clearRefreshCookie, readRefreshCookie, REFRESH_TOKEN_TTL_SECONDS, setRefreshCookie } from "../refresh-cookie.ts";
+import {
+  clearRefreshCookie,
+  readRefreshCookie,
+  REFRESH_TOKEN_TTL_SECONDS,
+  setRefreshCookie,
+} from "../refresh-cookie.ts";
 import { registrationMode } from "../registration-mode.ts";
 import { hashCode, hashToken, opaqueToken, readableCode, RECOVERY_CODE_GROUPS } from "../secrets.ts";
 import { beginSignIn, failSignIn, secondFactorError } from "../sign-in-checks.ts";
@@ -41,7 +46,8 @@ export const auth = new Hono<AppEnv>()
     if (mode === "invite_only" && !input.inviteCode && !isAdminName) {
       throw new AppError(403, "invite_required", "registration on this server needs an invite from an admin");
     }
-    if (mode === "closed" && !isAdminName) throw new AppError(403, "registration_closed", "registration is closed on this server");
+    if (mode === "closed" && !isAdminName)
+      throw new AppError(403, "registration_closed", "registration is closed on this server");
     const recoveryCode = readableCode(RECOVERY_CODE_GROUPS);
     const result = await query(c.env.DATABASE, "createUser", {
       username: input.username,
@@ -65,7 +71,9 @@ export const auth = new Hono<AppEnv>()
     const attempt = await beginSignIn(c, input.username);
     const user = await query(c.env.DATABASE, "userByUsername", { username: input.username });
     // Unknown user and wrong password answer alike, after the same hashing work.
-    const isValid = user ? await verifyPassword(c.env, input.password, user.passwordHash) : await verifyNothing(c.env, input.password);
+    const isValid = user
+      ? await verifyPassword(c.env, input.password, user.passwordHash)
+      : await verifyNothing(c.env, input.password);
     const wrong = new AppError(401, "invalid_credentials", "wrong username or password");
     if (!user || !isValid) return failSignIn(c, attempt, wrong, user);
     const factorError = await secondFactorError(c, user, input);
@@ -75,9 +83,18 @@ export const auth = new Hono<AppEnv>()
     }
     if (factorError) return failSignIn(c, attempt, factorError, user);
     await attempt.succeeded();
-    if (user.suspendedAt) throw new AppError(403, "account_suspended", `this account is suspended: ${user.suspensionReason ?? "ask an admin"}`);
+    if (user.suspendedAt)
+      throw new AppError(
+        403,
+        "account_suspended",
+        `this account is suspended: ${user.suspensionReason ?? "ask an admin"}`,
+      );
     const session = await startSession(c, user, input.deviceName);
-    await audit(c, "user.signed_in", { actorId: user.id, targetUserId: user.id, details: { sessionId: session.sessionId } });
+    await audit(c, "user.signed_in", {
+      actorId: user.id,
+      targetUserId: user.id,
+      details: { sessionId: session.sessionId },
+    });
     return c.json(session);
   })
   .post("/refresh", REFRESH_LIMIT, requireCsrfHeader, async (c) => {
@@ -92,12 +109,22 @@ export const auth = new Hono<AppEnv>()
       graceSeconds: REFRESH_CONFLICT_GRACE_SECONDS,
     });
     if (result.status === "conflict") {
-      throw new AppError(409, "refresh_conflict", "another refresh of this session just happened: retry", { "Retry-After": "1" });
+      throw new AppError(409, "refresh_conflict", "another refresh of this session just happened: retry", {
+        "Retry-After": "1",
+      });
     }
     if (result.status === "reused") {
       // A copy of a spent token came back: someone else holds this session. End it everywhere.
-      await disconnectSockets(c.env, { userId: result.userId, sessionIds: [result.sessionId], reason: "session revoked" });
-      await audit(c, "session.refresh_token_reused", { actorId: null, targetUserId: result.userId, details: { sessionId: result.sessionId } });
+      await disconnectSockets(c.env, {
+        userId: result.userId,
+        sessionIds: [result.sessionId],
+        reason: "session revoked",
+      });
+      await audit(c, "session.refresh_token_reused", {
+        actorId: null,
+        targetUserId: result.userId,
+        details: { sessionId: result.sessionId },
+      });
     }
     if (result.status !== "ok") {
       clearRefreshCookie(c);
@@ -122,12 +149,27 @@ export const auth = new Hono<AppEnv>()
     if (!user || !(await matchesRecoveryCode(user, input.recoveryCode))) return failSignIn(c, attempt, wrong, user);
     await attempt.succeeded();
     // Recovery must not become a way around a suspension: refuse before anything changes.
-    if (user.suspendedAt) throw new AppError(403, "account_suspended", `this account is suspended: ${user.suspensionReason ?? "ask an admin"}`);
+    if (user.suspendedAt)
+      throw new AppError(
+        403,
+        "account_suspended",
+        `this account is suspended: ${user.suspensionReason ?? "ask an admin"}`,
+      );
     refuseCommonPassword(input.newPassword, user.username);
     const recoveryCode = readableCode(RECOVERY_CODE_GROUPS);
-    await query(c.env.DATABASE, "setPasswordHash", { userId: user.id, passwordHash: await hashPassword(c.env, input.newPassword) });
-    await query(c.env.DATABASE, "setRecoveryCodeHash", { userId: user.id, recoveryCodeHash: await hashCode(recoveryCode) });
-    await query(c.env.DATABASE, "revokeSessions", { userId: user.id, keepSessionId: null, reason: "password_recovered" });
+    await query(c.env.DATABASE, "setPasswordHash", {
+      userId: user.id,
+      passwordHash: await hashPassword(c.env, input.newPassword),
+    });
+    await query(c.env.DATABASE, "setRecoveryCodeHash", {
+      userId: user.id,
+      recoveryCodeHash: await hashCode(recoveryCode),
+    });
+    await query(c.env.DATABASE, "revokeSessions", {
+      userId: user.id,
+      keepSessionId: null,
+      reason: "password_recovered",
+    });
     await disconnectSockets(c.env, { userId: user.id, sessionIds: "all", reason: "password reset" });
     await audit(c, "password.recovered", { actorId: user.id, targetUserId: user.id });
     const session = await startSession(c, user, undefined);

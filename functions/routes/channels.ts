@@ -5,12 +5,7 @@
  */
 import { Hono } from "hono";
 import { query } from "../../db/index.ts";
-import {
-  createChannelSchema,
-  historyQuerySchema,
-  uuidSchema,
-  type SocketTicketView,
-} from "../../protocol/index.ts";
+import { createChannelSchema, historyQuerySchema, uuidSchema, type SocketTicketView } from "../../protocol/index.ts";
 import { forwardToRoom } from "../../rooms/index.ts";
 import { allowedOrigins } from "../config.ts";
 import { rateLimit } from "../abuse.ts";
@@ -72,7 +67,11 @@ export const channels = new Hono<AppEnv>()
     const member = { userId: live.user.id, username: live.user.username, sessionId: live.session.id };
     const upgrade = await forwardToRoom(c.env, channelId, c.req.raw, member);
     // A Durable Object's response has immutable headers; re-wrap it so middleware can add its own.
-    return new Response(upgrade.body, { status: upgrade.status, headers: upgrade.headers, webSocket: upgrade.webSocket });
+    return new Response(upgrade.body, {
+      status: upgrade.status,
+      headers: upgrade.headers,
+      webSocket: upgrade.webSocket,
+    });
   });
 
 async function existingChannel(env: Env, rawId: string) {

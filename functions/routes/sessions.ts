@@ -22,7 +22,9 @@ export const sessions = new Hono<AppEnv>()
   .delete("/:sessionId", async (c) => {
     const sessionId = uuidSchema.safeParse(c.req.param("sessionId"));
     const userId = c.get("userId");
-    const revoked = sessionId.success && (await query(c.env.DATABASE, "revokeSession", { userId, sessionId: sessionId.data, reason: "revoked_by_user" }));
+    const revoked =
+      sessionId.success &&
+      (await query(c.env.DATABASE, "revokeSession", { userId, sessionId: sessionId.data, reason: "revoked_by_user" }));
     if (!revoked) throw notFound("that session");
     await disconnectSockets(c.env, { userId, sessionIds: [sessionId.data!], reason: "session revoked" });
     await audit(c, "session.revoked", { details: { sessionId: sessionId.data } });
@@ -30,7 +32,11 @@ export const sessions = new Hono<AppEnv>()
   })
   .post("/revoke-others", async (c) => {
     const userId = c.get("userId");
-    const revoked = await query(c.env.DATABASE, "revokeSessions", { userId, keepSessionId: c.get("sessionId"), reason: "revoked_by_user" });
+    const revoked = await query(c.env.DATABASE, "revokeSessions", {
+      userId,
+      keepSessionId: c.get("sessionId"),
+      reason: "revoked_by_user",
+    });
     await disconnectSockets(c.env, { userId, sessionIds: revoked, reason: "session revoked" });
     if (revoked.length) await audit(c, "session.revoked", { details: { sessionIds: revoked } });
     return c.json({ revoked: revoked.length });

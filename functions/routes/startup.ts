@@ -28,6 +28,9 @@ export const startup = new Hono<AppEnv>().post("/", async (c) => {
   if (!result.ok && result.kind === "unavailable") return c.text(`waiting for the database: ${result.message}`, 503);
   if (!result.ok) return c.text(result.message, 500);
   const moved = await reencryptRetiredTotpSecrets(c.env, config);
-  if (moved > 0) console.log(`startup: re-encrypted ${moved} TOTP secret(s) under key version ${config.TOTP_ENCRYPTION_KEY_VERSION}`);
+  if (moved > 0)
+    console.log(
+      `startup: re-encrypted ${moved} TOTP secret(s) under key version ${config.TOTP_ENCRYPTION_KEY_VERSION}`,
+    );
   return c.text("ready");
 });

@@ -24,7 +24,8 @@ export const twoFactor = new Hono<AppEnv>()
   .use(requireUser)
   .post("/setup", limitBody, async (c) => {
     const user = c.get("user");
-    if (user.totpEnabled) throw new AppError(409, "two_factor_already_on", "two-factor authentication is already on: disable it first");
+    if (user.totpEnabled)
+      throw new AppError(409, "two_factor_already_on", "two-factor authentication is already on: disable it first");
     const secret = newTotpSecret();
     const { ciphertext, keyVersion } = await encryptTotpSecret(c.get("config"), secret);
     await query(c.env.DATABASE, "setPendingTotpSecret", { userId: user.id, secret: ciphertext, keyVersion });
@@ -36,11 +37,16 @@ export const twoFactor = new Hono<AppEnv>()
     if (user.totpEnabled) throw new AppError(409, "two_factor_already_on", "two-factor authentication is already on");
     // Without this, whoever holds a stolen session could lock the owner out behind their own authenticator.
     await confirmIdentity(c, { password, requireSecondFactor: false });
-    if (!user.totpSecret || user.totpKeyVersion === null) throw new AppError(409, "two_factor_not_set_up", "start the set-up first");
+    if (!user.totpSecret || user.totpKeyVersion === null)
+      throw new AppError(409, "two_factor_not_set_up", "start the set-up first");
     const secret = await decryptTotpSecret(c.get("config"), user.totpSecret, user.totpKeyVersion);
     const step = await verifyTotp(secret, totpCode);
     if (step === null || !(await query(c.env.DATABASE, "acceptTotpStep", { userId: user.id, step }))) {
-      throw new AppError(400, "invalid_two_factor_code", "that code is wrong: check the time on your device and try the next one");
+      throw new AppError(
+        400,
+        "invalid_two_factor_code",
+        "that code is wrong: check the time on your device and try the next one",
+      );
     }
     const { codes, hashes } = await newBackupCodes();
     await query(c.env.DATABASE, "enableTotp", { userId: user.id, backupCodeHashes: hashes });

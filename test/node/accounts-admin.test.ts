@@ -29,7 +29,10 @@ let bob: Account;
 
 beforeAll(async () => {
   database = await createTestDatabase("accounts_admin");
-  server = await startServer({ databaseUrl: database.url, env: { REGISTRATION_MODE: "invite_only", TRUSTED_PROXIES: "127.0.0.1" } });
+  server = await startServer({
+    databaseUrl: database.url,
+    env: { REGISTRATION_MODE: "invite_only", TRUSTED_PROXIES: "127.0.0.1" },
+  });
 });
 
 afterAll(async () => {
@@ -38,15 +41,25 @@ afterAll(async () => {
 });
 
 const register = (username: keyof typeof ADDRESSES, inviteCode?: string) =>
-  call(server, "/api/auth/register", { body: { username, password: PASSWORD, ...(inviteCode ? { inviteCode } : {}) }, forwardedFor: ADDRESSES[username] });
+  call(server, "/api/auth/register", {
+    body: { username, password: PASSWORD, ...(inviteCode ? { inviteCode } : {}) },
+    forwardedFor: ADDRESSES[username],
+  });
 
-async function createInvite(options: { maxUses?: number; expiresInHours?: number } = {}): Promise<{ id: string; code: string; link: string }> {
-  const response = await call(server, "/api/admin/invites", { token: admin.token, forwardedFor: ADDRESSES.admin, body: options });
+async function createInvite(
+  options: { maxUses?: number; expiresInHours?: number } = {},
+): Promise<{ id: string; code: string; link: string }> {
+  const response = await call(server, "/api/admin/invites", {
+    token: admin.token,
+    forwardedFor: ADDRESSES.admin,
+    body: options,
+  });
   expect(response.status, response.text).toBe(201);
   return { id: response.body.invite.id, code: response.body.code, link: response.body.link };
 }
 
-const asAdmin = (path: string, body: unknown = {}, method = "POST") => call(server, path, { method, token: admin.token, forwardedFor: ADDRESSES.admin, body });
+const asAdmin = (path: string, body: unknown = {}, method = "POST") =>
+  call(server, path, { method, token: admin.token, forwardedFor: ADDRESSES.admin, body });
 
 describe("in invite_only mode", () => {
   it("the account named ADMIN_USERNAME registers without an invite and becomes admin; nobody else gets in without one", async () => {
@@ -56,7 +69,10 @@ describe("in invite_only mode", () => {
 
     admin = await registerOn(server, "admin", PASSWORD, { forwardedFor: ADDRESSES.admin });
     expect(admin.isAdmin).toBe(true);
-    const mode = await call(server, "/api/admin/registration-mode", { token: admin.token, forwardedFor: ADDRESSES.admin });
+    const mode = await call(server, "/api/admin/registration-mode", {
+      token: admin.token,
+      forwardedFor: ADDRESSES.admin,
+    });
     expect(mode.body).toEqual({ mode: "invite_only" });
   });
 
@@ -71,7 +87,10 @@ describe("in invite_only mode", () => {
     expect(loser.body.error.code).toBe("invalid_invite");
 
     const invites = await call(server, "/api/admin/invites", { token: admin.token, forwardedFor: ADDRESSES.admin });
-    expect(invites.body.invites.find((row: { id: string }) => row.id === invite.id)).toMatchObject({ uses: 1, maxUses: 1 });
+    expect(invites.body.invites.find((row: { id: string }) => row.id === invite.id)).toMatchObject({
+      uses: 1,
+      maxUses: 1,
+    });
   });
 
   it("an invite is only used once every other check has passed", async () => {
@@ -93,7 +112,11 @@ describe("in invite_only mode", () => {
 
   it("a revoked invite and an expired invite are refused", async () => {
     const revoked = await createInvite();
-    const revoke = await call(server, `/api/admin/invites/${revoked.id}`, { method: "DELETE", token: admin.token, forwardedFor: ADDRESSES.admin });
+    const revoke = await call(server, `/api/admin/invites/${revoked.id}`, {
+      method: "DELETE",
+      token: admin.token,
+      forwardedFor: ADDRESSES.admin,
+    });
     expect(revoke.status).toBe(204);
     const withRevoked = await register("erin", revoked.code);
     expect(withRevoked.status).toBe(403);
@@ -103,13 +126,16 @@ describe("in invite_only mode", () => {
     // The clock is the outer boundary: move the expiry into the past rather than wait an hour.
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    await client.query("update registration_invites set expires_at = now() - interval '1 minute' where id = $1", [expiring.id]);
+    await client.query("update registration_invites set expires_at = now() - interval '1 minute' where id = $1", [
+      expiring.id,
+    ]);
     await client.end();
     const withExpired = await register("erin", expiring.code);
     expect(withExpired.status).toBe(403);
     expect(withExpired.body.error.code).toBe("invalid_invite");
 
-    const invites = (await call(server, "/api/admin/invites", { token: admin.token, forwardedFor: ADDRESSES.admin })).body.invites;
+    const invites = (await call(server, "/api/admin/invites", { token: admin.token, forwardedFor: ADDRESSES.admin }))
+      .body.invites;
     expect(invites.find((row: { id: string }) => row.id === revoked.id).revokedAt).toEqual(expect.any(String));
     expect(invites.find((row: { id: string }) => row.id === expiring.id).uses).toBe(0);
   });
@@ -119,7 +145,11 @@ describe("an admin", () => {
   it("suspends bob: his open socket closes with 4001 at once, his next request is refused, and he cannot sign in until unsuspended", async () => {
     const invite = await createInvite();
     bob = await registerOn(server, "bob", PASSWORD, { inviteCode: invite.code, forwardedFor: ADDRESSES.bob });
-    const channel = await call(server, "/api/channels", { token: admin.token, forwardedFor: ADDRESSES.admin, body: { name: "general" } });
+    const channel = await call(server, "/api/channels", {
+      token: admin.token,
+      forwardedFor: ADDRESSES.admin,
+      body: { name: "general" },
+    });
     expect(channel.status, channel.text).toBe(201);
     const { closed } = await openChannelSocket(server, bob, channel.body.channel.id);
 
@@ -132,9 +162,15 @@ describe("an admin", () => {
     expect(me.status).toBe(401);
     expect(me.body.error.code).toBe("session_ended");
     expect((await call(server, "/api/auth/refresh", { method: "POST", cookie: bob.cookie })).status).toBe(401);
-    const signIn = await call(server, "/api/auth/login", { body: { username: "bob", password: PASSWORD }, forwardedFor: ADDRESSES.bob });
+    const signIn = await call(server, "/api/auth/login", {
+      body: { username: "bob", password: PASSWORD },
+      forwardedFor: ADDRESSES.bob,
+    });
     expect(signIn.status).toBe(403);
-    expect(signIn.body.error).toEqual({ code: "account_suspended", message: expect.stringContaining("spamming #general") });
+    expect(signIn.body.error).toEqual({
+      code: "account_suspended",
+      message: expect.stringContaining("spamming #general"),
+    });
 
     const ownAccount = await asAdmin(`/api/admin/users/${admin.id}/suspend`, { reason: "oops" });
     expect(ownAccount.status).toBe(400);
@@ -159,9 +195,15 @@ describe("an admin", () => {
 
   it("resets bob's two-factor authentication, so his password alone signs him in", async () => {
     const setup = await call(server, "/api/two-factor/setup", { method: "POST", token: bob.token });
-    const enable = await call(server, "/api/two-factor/enable", { token: bob.token, body: { totpCode: oathtool(setup.body.secret), password: PASSWORD } });
+    const enable = await call(server, "/api/two-factor/enable", {
+      token: bob.token,
+      body: { totpCode: oathtool(setup.body.secret), password: PASSWORD },
+    });
     expect(enable.status, enable.text).toBe(200);
-    const asked = await call(server, "/api/auth/login", { body: { username: "bob", password: PASSWORD }, forwardedFor: ADDRESSES.bob });
+    const asked = await call(server, "/api/auth/login", {
+      body: { username: "bob", password: PASSWORD },
+      forwardedFor: ADDRESSES.bob,
+    });
     expect(asked.body.error.code).toBe("two_factor_required");
 
     const reset = await asAdmin(`/api/admin/users/${bob.id}/reset-two-factor`);
@@ -187,7 +229,9 @@ describe("an admin", () => {
   it("switches registration to open at runtime, letting anyone register, and to closed, stopping everyone", async () => {
     const open = await asAdmin("/api/admin/registration-mode", { mode: "open" }, "PUT");
     expect(open.body).toEqual({ mode: "open" });
-    expect((await call(server, "/api/admin/registration-mode", { token: admin.token, forwardedFor: ADDRESSES.admin })).body).toEqual({ mode: "open" });
+    expect(
+      (await call(server, "/api/admin/registration-mode", { token: admin.token, forwardedFor: ADDRESSES.admin })).body,
+    ).toEqual({ mode: "open" });
     const frank = await register("frank");
     expect(frank.status, frank.text).toBe(201);
 
@@ -204,7 +248,9 @@ describe("an admin", () => {
   });
 
   it("leaves every one of these actions in the audit log, with the admin as actor, on the admin's log and bob's", async () => {
-    const adminEvents = (await call(server, "/api/account/audit?limit=100", { token: admin.token, forwardedFor: ADDRESSES.admin })).body.events as {
+    const adminEvents = (
+      await call(server, "/api/account/audit?limit=100", { token: admin.token, forwardedFor: ADDRESSES.admin })
+    ).body.events as {
       action: string;
       actorId: string;
       targetUserId: string | null;
@@ -228,11 +274,9 @@ describe("an admin", () => {
     expect(byAdmin.find((event) => event.action === "user.suspended" && event.targetUserId === bob.id)).toMatchObject({
       details: { reason: "spamming #general" },
     });
-    expect(byAdmin.filter((event) => event.action === "registration_mode.changed").map((event) => event.details.mode)).toEqual([
-      "invite_only",
-      "closed",
-      "open",
-    ]);
+    expect(
+      byAdmin.filter((event) => event.action === "registration_mode.changed").map((event) => event.details.mode),
+    ).toEqual(["invite_only", "closed", "open"]);
 
     const bobNow = await signInOn(server, "bob", PASSWORD, { forwardedFor: ADDRESSES.bob });
     const bobEvents = (await call(server, "/api/account/audit?limit=100", { token: bobNow.token })).body.events as {
@@ -240,7 +284,10 @@ describe("an admin", () => {
       actorId: string;
     }[];
     for (const action of ["user.suspended", "user.unsuspended", "totp.reset_by_admin", "admin.sessions_revoked"]) {
-      expect(bobEvents.find((event) => event.action === action), action).toMatchObject({ actorId: admin.id });
+      expect(
+        bobEvents.find((event) => event.action === action),
+        action,
+      ).toMatchObject({ actorId: admin.id });
     }
   });
 });
@@ -250,7 +297,10 @@ describe("in closed mode", () => {
     const closedDatabase = await createTestDatabase("accounts_admin_closed");
     // One server at a time: the invite_only one has done its work.
     await server.stop();
-    const closed = await startServer({ databaseUrl: closedDatabase.url, env: { REGISTRATION_MODE: "closed", TRUSTED_PROXIES: "127.0.0.1" } });
+    const closed = await startServer({
+      databaseUrl: closedDatabase.url,
+      env: { REGISTRATION_MODE: "closed", TRUSTED_PROXIES: "127.0.0.1" },
+    });
     try {
       const attempt = (username: string, forwardedFor: string) =>
         call(closed, "/api/auth/register", { body: { username, password: PASSWORD }, forwardedFor });

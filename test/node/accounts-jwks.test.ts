@@ -33,16 +33,24 @@ afterAll(async () => {
 const decodeSegment = (segment: string) => JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
 
 /** `openssl pkeyutl -verify` of an Ed25519 signature over `signingInput` (Ed25519 signs the raw message: -rawin). */
-function opensslVerifies(publicKeyPem: string, signingInput: string, signature: Buffer): { ok: boolean; output: string } {
+function opensslVerifies(
+  publicKeyPem: string,
+  signingInput: string,
+  signature: Buffer,
+): { ok: boolean; output: string } {
   const key = join(workDir, "key.pem");
   const input = join(workDir, "signing-input");
   const sig = join(workDir, "sig.bin");
   writeFileSync(key, publicKeyPem);
   writeFileSync(input, signingInput);
   writeFileSync(sig, signature);
-  const result = spawnSync("openssl", ["pkeyutl", "-verify", "-pubin", "-inkey", key, "-rawin", "-in", input, "-sigfile", sig], {
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    "openssl",
+    ["pkeyutl", "-verify", "-pubin", "-inkey", key, "-rawin", "-in", input, "-sigfile", sig],
+    {
+      encoding: "utf8",
+    },
+  );
   if (result.error) throw new Error(`openssl could not run (${result.error.message}): install openssl`);
   return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
 }
@@ -68,7 +76,9 @@ describe("an access token", () => {
     expect(genuine.output).toContain("Signature Verified Successfully");
 
     const claims = decodeSegment(payloadPart);
-    const forgedPayload = Buffer.from(JSON.stringify({ ...claims, sub: "00000000-0000-4000-8000-000000000000" })).toString("base64url");
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ ...claims, sub: "00000000-0000-4000-8000-000000000000" }),
+    ).toString("base64url");
     const tampered = opensslVerifies(pem, `${headerPart}.${forgedPayload}`, signature);
     expect(tampered.ok, tampered.output).toBe(false);
     expect(tampered.output).toContain("Signature Verification Failure");
@@ -97,7 +107,10 @@ describe("rotating the signing key", () => {
     const oldKey = keyFiles("old");
     const newKey = keyFiles("new");
     const withKeys = (signing: string, published: string[]) =>
-      startServer({ databaseUrl: database.url, env: { JWT_PRIVATE_KEY_FILE: signing, JWT_PUBLIC_KEY_FILES: published.join(" ") } });
+      startServer({
+        databaseUrl: database.url,
+        env: { JWT_PRIVATE_KEY_FILE: signing, JWT_PUBLIC_KEY_FILES: published.join(" ") },
+      });
     const kidOf = (token: string) => decodeSegment(token.split(".")[0]!).kid as string;
 
     await server.stop();

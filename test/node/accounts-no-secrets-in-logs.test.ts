@@ -73,17 +73,28 @@ describe("secrets", () => {
     remember("TOTP secret", setup.body.secret);
     remember("otpauth URI", setup.body.otpauthUri);
     const now = Date.now();
-    const enable = keep(await call(server, "/api/two-factor/enable", { token: alice.token, body: { totpCode: oathtool(setup.body.secret, new Date(now)), password: ALICE_PASSWORD } }));
+    const enable = keep(
+      await call(server, "/api/two-factor/enable", {
+        token: alice.token,
+        body: { totpCode: oathtool(setup.body.secret, new Date(now)), password: ALICE_PASSWORD },
+      }),
+    );
     expect(enable.status, enable.text).toBe(200);
     (enable.body.backupCodes as string[]).forEach((code, index) => remember(`backup code ${index}`, code));
 
     keep(await call(server, "/api/auth/login", { body: { username: "alice", password: ALICE_PASSWORD } }));
-    const withCode = await signInOn(server, "alice", ALICE_PASSWORD, { totpCode: oathtool(setup.body.secret, new Date(now + STEP_MS)) });
+    const withCode = await signInOn(server, "alice", ALICE_PASSWORD, {
+      totpCode: oathtool(setup.body.secret, new Date(now + STEP_MS)),
+    });
     remember("access token after a TOTP sign-in", withCode.token);
     const withBackup = await signInOn(server, "alice", ALICE_PASSWORD, { backupCode: enable.body.backupCodes[0] });
     remember("access token after a backup-code sign-in", withBackup.token);
     remember("refresh cookie after a backup-code sign-in", cookieValue(withBackup.cookie));
-    keep(await call(server, "/api/auth/login", { body: { username: "alice", password: ALICE_PASSWORD, backupCode: enable.body.backupCodes[0] } }));
+    keep(
+      await call(server, "/api/auth/login", {
+        body: { username: "alice", password: ALICE_PASSWORD, backupCode: enable.body.backupCodes[0] },
+      }),
+    );
 
     const refreshed = keep(await call(server, "/api/auth/refresh", { method: "POST", cookie: withBackup.cookie }));
     expect(refreshed.status, refreshed.text).toBe(200);
@@ -97,20 +108,52 @@ describe("secrets", () => {
     expect(reuse.status).toBe(401);
 
     const channel = keep(await call(server, "/api/channels", { token: withCode.token, body: { name: "general" } }));
-    const ticket = keep(await call(server, `/api/channels/${channel.body.channel.id}/socket-ticket`, { method: "POST", token: withCode.token }));
+    const ticket = keep(
+      await call(server, `/api/channels/${channel.body.channel.id}/socket-ticket`, {
+        method: "POST",
+        token: withCode.token,
+      }),
+    );
     remember("socket ticket", ticket.body.ticket);
 
-    keep(await call(server, "/api/auth/recover", { body: { username: "alice", recoveryCode: "aaaa-bbbb-cccc-dddd-eeee-ffff-gggg", newPassword: RECOVERED_PASSWORD } }));
-    const recovered = keep(await call(server, "/api/auth/recover", { body: { username: "alice", recoveryCode: alice.recoveryCode, newPassword: RECOVERED_PASSWORD } }));
+    keep(
+      await call(server, "/api/auth/recover", {
+        body: {
+          username: "alice",
+          recoveryCode: "aaaa-bbbb-cccc-dddd-eeee-ffff-gggg",
+          newPassword: RECOVERED_PASSWORD,
+        },
+      }),
+    );
+    const recovered = keep(
+      await call(server, "/api/auth/recover", {
+        body: { username: "alice", recoveryCode: alice.recoveryCode, newPassword: RECOVERED_PASSWORD },
+      }),
+    );
     expect(recovered.status, recovered.text).toBe(200);
     remember("second recovery code", recovered.body.recoveryCode);
     remember("access token after recovery", recovered.body.accessToken);
     remember("refresh cookie after recovery", cookieValue(recovered.cookie));
 
-    keep(await call(server, "/api/account/password", { token: recovered.body.accessToken, body: { currentPassword: WRONG_PASSWORD, newPassword: CHANGED_PASSWORD } }));
-    const changed = keep(await call(server, "/api/account/password", { token: recovered.body.accessToken, body: { currentPassword: RECOVERED_PASSWORD, newPassword: CHANGED_PASSWORD } }));
+    keep(
+      await call(server, "/api/account/password", {
+        token: recovered.body.accessToken,
+        body: { currentPassword: WRONG_PASSWORD, newPassword: CHANGED_PASSWORD },
+      }),
+    );
+    const changed = keep(
+      await call(server, "/api/account/password", {
+        token: recovered.body.accessToken,
+        body: { currentPassword: RECOVERED_PASSWORD, newPassword: CHANGED_PASSWORD },
+      }),
+    );
     expect(changed.status, changed.text).toBe(204);
-    keep(await call(server, "/api/account/recovery-code", { token: recovered.body.accessToken, body: { password: WRONG_PASSWORD } }));
+    keep(
+      await call(server, "/api/account/recovery-code", {
+        token: recovered.body.accessToken,
+        body: { password: WRONG_PASSWORD },
+      }),
+    );
 
     // Give the processes a moment to flush what they print.
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -121,13 +164,17 @@ describe("secrets", () => {
     }
     // Token signatures alone, and codes typed without dashes, are secrets too.
     for (const [name, value] of Object.entries(secrets)) {
-      if (value.split(".").length === 3) expect(output.includes(value.split(".")[2]!), `the server printed the ${name}'s signature`).toBe(false);
-      if (/^[a-z0-9]{4}(-[a-z0-9]{4})+$/.test(value)) expect(output.includes(value.replaceAll("-", "")), `the server printed the ${name}`).toBe(false);
+      if (value.split(".").length === 3)
+        expect(output.includes(value.split(".")[2]!), `the server printed the ${name}'s signature`).toBe(false);
+      if (/^[a-z0-9]{4}(-[a-z0-9]{4})+$/.test(value))
+        expect(output.includes(value.replaceAll("-", "")), `the server printed the ${name}`).toBe(false);
     }
 
     expect(errors.length).toBeGreaterThanOrEqual(8);
     for (const response of errors) {
-      expect(response.body, response.text).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+      expect(response.body, response.text).toEqual({
+        error: { code: expect.any(String), message: expect.any(String) },
+      });
       for (const password of PASSWORDS) expect(response.text).not.toContain(password);
     }
   });

@@ -61,9 +61,14 @@ describe("the database", () => {
     const alice = await registerOn(server, "alice", PASSWORD);
     const setup = await call(server, "/api/two-factor/setup", { method: "POST", token: alice.token });
     const now = Date.now();
-    const enable = await call(server, "/api/two-factor/enable", { token: alice.token, body: { totpCode: oathtool(setup.body.secret, new Date(now)), password: PASSWORD } });
+    const enable = await call(server, "/api/two-factor/enable", {
+      token: alice.token,
+      body: { totpCode: oathtool(setup.body.secret, new Date(now)), password: PASSWORD },
+    });
     expect(enable.status, enable.text).toBe(200);
-    const laptop = await signInOn(server, "alice", PASSWORD, { totpCode: oathtool(setup.body.secret, new Date(now + STEP_MS)) });
+    const laptop = await signInOn(server, "alice", PASSWORD, {
+      totpCode: oathtool(setup.body.secret, new Date(now + STEP_MS)),
+    });
     const refreshed = await call(server, "/api/auth/refresh", { method: "POST", cookie: laptop.cookie });
     expect(refreshed.status).toBe(200);
 
@@ -86,7 +91,10 @@ describe("the database", () => {
     for (const [name, value] of secrets) {
       expect(value, name).toBeTruthy();
       expect(dump.includes(value), `the database holds ${name} as it was handed out`).toBe(false);
-      expect(dump.toLowerCase().includes(value.toLowerCase().replaceAll("-", "")), `the database holds ${name} without dashes`).toBe(false);
+      expect(
+        dump.toLowerCase().includes(value.toLowerCase().replaceAll("-", "")),
+        `the database holds ${name} without dashes`,
+      ).toBe(false);
     }
     // Ten backup codes, each stored once, as a hash.
     const codes = await query("select code_hash from backup_codes where user_id = $1", [alice.id]);

@@ -35,7 +35,10 @@ describe("two-factor codes from oathtool", () => {
     expect(new URL(otpauthUri).searchParams.get("secret")).toBe(secret);
 
     const now = Date.now();
-    const enable = await call(server, "/api/two-factor/enable", { token: alice.token, body: { totpCode: oathtool(secret, new Date(now)), password: PASSWORD } });
+    const enable = await call(server, "/api/two-factor/enable", {
+      token: alice.token,
+      body: { totpCode: oathtool(secret, new Date(now)), password: PASSWORD },
+    });
     expect(enable.status, enable.text).toBe(200);
     expect(enable.body.backupCodes).toHaveLength(10);
 
@@ -46,9 +49,14 @@ describe("two-factor codes from oathtool", () => {
     // The code for the next 30-second step: the server accepts one step of clock drift either way.
     const nextStepCode = oathtool(secret, new Date(now + STEP_MS));
     const session = await signInOn(server, "alice", PASSWORD, { totpCode: nextStepCode });
-    expect((await call(server, "/api/me", { token: session.token })).body.user).toMatchObject({ username: "alice", hasTwoFactor: true });
+    expect((await call(server, "/api/me", { token: session.token })).body.user).toMatchObject({
+      username: "alice",
+      hasTwoFactor: true,
+    });
 
-    const replay = await call(server, "/api/auth/login", { body: { username: "alice", password: PASSWORD, totpCode: nextStepCode } });
+    const replay = await call(server, "/api/auth/login", {
+      body: { username: "alice", password: PASSWORD, totpCode: nextStepCode },
+    });
     expect(replay.status).toBe(401);
     expect(replay.body.error.code).toBe("invalid_two_factor_code");
 

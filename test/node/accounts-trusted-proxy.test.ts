@@ -31,7 +31,11 @@ afterAll(async () => {
 });
 
 /** The address the server recorded for a fresh sign-in sent with these headers. */
-async function recordedAddress(running: RunningServer, username: string, headers: Record<string, string>): Promise<string | null> {
+async function recordedAddress(
+  running: RunningServer,
+  username: string,
+  headers: Record<string, string>,
+): Promise<string | null> {
   const session = await signInOn(running, username, PASSWORD, { headers });
   const sessions = await call(running, "/api/sessions", { token: session.token });
   return sessions.body.sessions.find((row: { isCurrent: boolean }) => row.isCurrent).ip;
@@ -48,7 +52,9 @@ describe("with TRUSTED_PROXIES unset", () => {
 
     expect(await recordedAddress(server, "alice", { "X-Forwarded-For": "203.0.113.5" })).toBe("127.0.0.1");
     expect(await recordedAddress(server, "alice", { "CF-Connecting-IP": "203.0.113.6" })).toBe("127.0.0.1");
-    expect(await recordedAddress(server, "alice", { "X-Real-IP": "203.0.113.7", "True-Client-IP": "203.0.113.8" })).toBe("127.0.0.1");
+    expect(
+      await recordedAddress(server, "alice", { "X-Real-IP": "203.0.113.7", "True-Client-IP": "203.0.113.8" }),
+    ).toBe("127.0.0.1");
 
     const audit = await call(server, "/api/account/audit", { token: alice.token });
     const registered = audit.body.events.find((event: { action: string }) => event.action === "user.registered");
@@ -81,14 +87,18 @@ describe("with TRUSTED_PROXIES=127.0.0.1 and a private range", () => {
     // A client may put anything on the left; only the hop our proxy appended counts.
     expect(await recordedAddress(server, "bob", { "X-Forwarded-For": "192.0.2.99, 203.0.113.7" })).toBe("203.0.113.7");
     // Hops through further trusted proxies are skipped.
-    expect(await recordedAddress(server, "bob", { "X-Forwarded-For": "192.0.2.99, 203.0.113.8, 10.1.2.3" })).toBe("203.0.113.8");
+    expect(await recordedAddress(server, "bob", { "X-Forwarded-For": "192.0.2.99, 203.0.113.8, 10.1.2.3" })).toBe(
+      "203.0.113.8",
+    );
     // IPv6 clients, too.
     expect(await recordedAddress(server, "bob", { "X-Forwarded-For": "2001:db8::42" })).toBe("2001:db8::42");
     // Without the header (or with junk in it) the proxy itself is all we know.
     expect(await recordedAddress(server, "bob", {})).toBe("127.0.0.1");
     expect(await recordedAddress(server, "bob", { "X-Forwarded-For": "not-an-address" })).toBe("127.0.0.1");
 
-    const audit = await call(server, "/api/account/audit", { token: (await signInOn(server, "bob", PASSWORD, { forwardedFor: "203.0.113.9" })).token });
+    const audit = await call(server, "/api/account/audit", {
+      token: (await signInOn(server, "bob", PASSWORD, { forwardedFor: "203.0.113.9" })).token,
+    });
     expect(audit.body.events[0]).toMatchObject({ action: "user.signed_in", ip: "203.0.113.9" });
   });
 });

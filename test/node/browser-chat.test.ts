@@ -44,7 +44,9 @@ const browserProblems: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM_PATH}: install it with \`apt-get update && apt-get install -y chromium\``);
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM_PATH}: install it with \`apt-get update && apt-get install -y chromium\``,
+    );
   }
   mkdirSync(dirname(SCREENSHOT_PATH), { recursive: true });
   database = await createTestDatabase("browser_chat");
@@ -67,7 +69,9 @@ afterAll(async () => {
 });
 
 beforeEach(({ onTestFailed }) => {
-  onTestFailed(() => console.error(`server output:\n${server?.output()}\nbrowser problems:\n${browserProblems.join("\n")}`));
+  onTestFailed(() =>
+    console.error(`server output:\n${server?.output()}\nbrowser problems:\n${browserProblems.join("\n")}`),
+  );
 });
 
 describe("two people chatting in #general in the browser", () => {
@@ -118,7 +122,9 @@ describe("two people chatting in #general in the browser", () => {
       // Byte for byte what the browser sent: the server neither reads nor re-encodes payloads.
       expect((row.payload as Buffer).toString("base64")).toBe(sentPayloads.get(row.client_id as string));
       // And no column holds the words themselves.
-      const plainText = Object.values(row).filter((value) => typeof value === "string" && /hello bob|hi alice/.test(value));
+      const plainText = Object.values(row).filter(
+        (value) => typeof value === "string" && /hello bob|hi alice/.test(value),
+      );
       expect(plainText).toEqual([]);
     }
   });
@@ -166,7 +172,10 @@ describe("a dropped connection in the browser", () => {
     await carol.getByLabel("Message #general").fill("are you still there?");
     await carol.getByRole("button", { name: "Send" }).click();
     // Stored and relayed, but carol never heard back.
-    await alice.getByRole("log").getByText("are you still there?", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await alice
+      .getByRole("log")
+      .getByText("are you still there?", { exact: true })
+      .waitFor({ timeout: LIVE_TIMEOUT_MS });
     await carol.getByRole("log").getByText("Sending…").waitFor();
     isSwallowingAcks = false;
     await cutLine();
@@ -236,7 +245,10 @@ async function register(page: Page, username: string): Promise<void> {
 }
 
 async function waitUntilConnected(page: Page): Promise<void> {
-  await page.getByRole("status").filter({ hasText: /^Connected$/ }).waitFor();
+  await page
+    .getByRole("status")
+    .filter({ hasText: /^Connected$/ })
+    .waitFor();
 }
 
 /** The sender's copy loses its "Sending…" mark once the server's ack arrives. */

@@ -50,10 +50,14 @@ const browserProblems: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM_PATH}: install it with \`apt-get update && apt-get install -y chromium\``);
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM_PATH}: install it with \`apt-get update && apt-get install -y chromium\``,
+    );
   }
   if (!existsSync(OATHTOOL_PATH)) {
-    throw new Error(`oathtool is missing at ${OATHTOOL_PATH}: install it with \`apt-get update && apt-get install -y oathtool\``);
+    throw new Error(
+      `oathtool is missing at ${OATHTOOL_PATH}: install it with \`apt-get update && apt-get install -y oathtool\``,
+    );
   }
   mkdirSync(SCREENSHOTS, { recursive: true });
   database = await createTestDatabase("browser_security");
@@ -72,7 +76,9 @@ afterAll(async () => {
 });
 
 beforeEach(({ onTestFailed }) => {
-  onTestFailed(() => console.error(`server output:\n${server?.output()}\nbrowser problems:\n${browserProblems.join("\n")}`));
+  onTestFailed(() =>
+    console.error(`server output:\n${server?.output()}\nbrowser problems:\n${browserProblems.join("\n")}`),
+  );
 });
 
 describe("alice's account security in the browser", () => {
@@ -81,7 +87,10 @@ describe("alice's account security in the browser", () => {
     await laptop.getByLabel("Username").fill("alice");
     await laptop.getByLabel("Password").fill(PASSWORD);
     await laptop.getByRole("button", { name: "Create account", exact: true }).click();
-    await laptop.getByRole("alert").filter({ hasText: "Registration on this server needs an invite from an admin." }).waitFor();
+    await laptop
+      .getByRole("alert")
+      .filter({ hasText: "Registration on this server needs an invite from an admin." })
+      .waitFor();
   });
 
   it("fills in the invite from alice's invite link, shows her recovery code once, and keeps her signed in across a reload", async () => {
@@ -154,7 +163,9 @@ describe("alice's account security in the browser", () => {
     lastUsedStep = step;
 
     await laptop.getByRole("heading", { name: "Save your backup codes now" }).waitFor();
-    backupCodes = (await laptop.getByRole("list", { name: "Backup codes" }).getByRole("listitem").allInnerTexts()).map((text) => text.trim());
+    backupCodes = (await laptop.getByRole("list", { name: "Backup codes" }).getByRole("listitem").allInnerTexts()).map(
+      (text) => text.trim(),
+    );
     expect(backupCodes).toHaveLength(10);
     expect(new Set(backupCodes).size).toBe(10);
     await expectToFitAPhone(laptop);
@@ -210,7 +221,10 @@ describe("alice's account security in the browser", () => {
     // As if the 15 minutes had run out: the first listing is refused the way an expired token is.
     await laptop.route("**/api/sessions", async (route) => {
       if (attempts++ > 0) return route.continue();
-      await route.fulfill({ status: 401, json: { error: { code: "unauthorized", message: "the access token is invalid or expired" } } });
+      await route.fulfill({
+        status: 401,
+        json: { error: { code: "unauthorized", message: "the access token is invalid or expired" } },
+      });
     });
     const refreshed = laptop.waitForResponse((response) => new URL(response.url()).pathname === "/api/auth/refresh");
     await laptop.getByRole("banner").getByRole("link", { name: "Security" }).click();
@@ -240,7 +254,10 @@ describe("alice's account security in the browser", () => {
     await laptop.screenshot({ path: join(SCREENSHOTS, "security-settings.png") });
     await laptop.setViewportSize({ width: 960, height: 600 });
 
-    await sessions.filter({ hasNotText: "This device" }).getByRole("button", { name: /^Sign out / }).click();
+    await sessions
+      .filter({ hasNotText: "This device" })
+      .getByRole("button", { name: /^Sign out / })
+      .click();
     await laptop.getByRole("status").filter({ hasText: "That session is signed out." }).waitFor();
     await sessions.nth(1).waitFor({ state: "detached" });
 
@@ -315,7 +332,10 @@ describe("alice's account security in the browser", () => {
       if (answer.status() === 429) break;
       expect(answer.status()).toBe(401);
     }
-    const message = await phone.getByRole("alert").filter({ hasText: /Too many failed sign-ins/ }).innerText();
+    const message = await phone
+      .getByRole("alert")
+      .filter({ hasText: /Too many failed sign-ins/ })
+      .innerText();
     expect(message).toMatch(/try again in \d+ seconds, at \d{1,2}:\d{2}/);
     expect(message).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
   });
@@ -349,7 +369,10 @@ async function adminCreatesInvite(): Promise<{ code: string; link: string }> {
     expect(response.status, `${path}: ${await response.clone().text()}`).toBeLessThan(300);
     return (await response.json()) as T;
   };
-  const { accessToken } = await call<{ accessToken: string }>("/api/auth/register", { username: "admin", password: "a long passphrase for tests" });
+  const { accessToken } = await call<{ accessToken: string }>("/api/auth/register", {
+    username: "admin",
+    password: "a long passphrase for tests",
+  });
   return call<{ code: string; link: string }>("/api/admin/invites", { maxUses: 1, expiresInHours: 1 }, accessToken);
 }
 
@@ -360,7 +383,10 @@ async function expectToFitAPhone(page: Page): Promise<void> {
   try {
     const sticking = await page.evaluate(() =>
       Array.from(document.querySelectorAll("body *"))
-        .filter((element) => element.getClientRects().length > 0 && element.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .filter(
+          (element) =>
+            element.getClientRects().length > 0 && element.getBoundingClientRect().right > window.innerWidth + 0.5,
+        )
         .map((element) => element.outerHTML.slice(0, 80)),
     );
     expect(sticking).toEqual([]);
@@ -389,11 +415,16 @@ async function freshTotpCode(): Promise<{ code: string; step: number }> {
     await new Promise((resolve) => setTimeout(resolve, TOTP_STEP_MS - (Date.now() % TOTP_STEP_MS) + 100));
   }
   const seconds = Math.floor(Date.now() / 1000);
-  const code = execFileSync(OATHTOOL_PATH, ["--totp", "-b", `--now=@${seconds}`, totpSecret], { encoding: "utf8" }).trim();
+  const code = execFileSync(OATHTOOL_PATH, ["--totp", "-b", `--now=@${seconds}`, totpSecret], {
+    encoding: "utf8",
+  }).trim();
   expect(code).toMatch(/^\d{6}$/);
   return { code, step: Math.floor((seconds * 1000) / TOTP_STEP_MS) };
 }
 
 async function waitUntilConnected(page: Page): Promise<void> {
-  await page.getByRole("status").filter({ hasText: /^Connected$/ }).waitFor();
+  await page
+    .getByRole("status")
+    .filter({ hasText: /^Connected$/ })
+    .waitFor();
 }

@@ -57,13 +57,18 @@ function rendered(): Rendered {
 
 /** Runs docker-compose in the scratch project with nothing from our own environment but PATH and HOME. */
 function dockerCompose(args: string[]): string {
-  const result = spawnSync("docker-compose", ["--project-directory", project, "-f", join(project, "docker-compose.yml"), ...args], {
-    cwd: project,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    "docker-compose",
+    ["--project-directory", project, "-f", join(project, "docker-compose.yml"), ...args],
+    {
+      cwd: project,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      encoding: "utf8",
+    },
+  );
   if (result.error && (result.error as NodeJS.ErrnoException).code === "ENOENT") throw new Error(INSTALL_HINT);
-  if (result.status !== 0) throw new Error(`docker-compose ${args.join(" ")} failed:\n${result.stderr}${result.stdout}`);
+  if (result.status !== 0)
+    throw new Error(`docker-compose ${args.join(" ")} failed:\n${result.stderr}${result.stdout}`);
   return result.stdout;
 }
 
@@ -77,17 +82,22 @@ function render(profiles: string[]): { config: ComposeConfig; text: string } {
   }
   const text = dockerCompose([...profileArgs, "config"]);
   // docker-compose v1 is a Python program that depends on PyYAML, so this converter is always there.
-  const converted = spawnSync("python3", ["-c", "import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)"], {
-    input: text,
-    encoding: "utf8",
-  });
+  const converted = spawnSync(
+    "python3",
+    ["-c", "import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)"],
+    {
+      input: text,
+      encoding: "utf8",
+    },
+  );
   if (converted.status !== 0) throw new Error(`could not read docker-compose's YAML: ${converted.stderr}`);
   return { config: JSON.parse(converted.stdout) as ComposeConfig, text };
 }
 
 beforeAll(() => {
   project = mkdtempSync(join(tmpdir(), "chatalot-compose-"));
-  for (const name of ["docker-compose.yml", "Dockerfile", ".dockerignore"]) copyFileSync(join(root, name), join(project, name));
+  for (const name of ["docker-compose.yml", "Dockerfile", ".dockerignore"])
+    copyFileSync(join(root, name), join(project, name));
   copyFileSync(join(root, ".env.example"), join(project, ".env"));
   const secrets = spawnSync("sh", [join(root, "scripts", "generate-secrets.sh")], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, SECRETS_DIR: join(project, "secrets") },
@@ -112,20 +122,24 @@ const service = (config: ComposeConfig, name: string): Service => {
   return found;
 };
 
-const networksOf = (entry: Service) => (Array.isArray(entry.networks) ? entry.networks : Object.keys(entry.networks ?? {}));
+const networksOf = (entry: Service) =>
+  Array.isArray(entry.networks) ? entry.networks : Object.keys(entry.networks ?? {});
 
 /** A volume entry in either rendering: "source:target:mode" (v1) or the long form (v2). */
 function mounts(entry: Service) {
   return (entry.volumes ?? []).map((volume) => {
-    if (typeof volume !== "string") return { source: volume.source ?? "", target: volume.target, isReadOnly: volume.read_only === true };
+    if (typeof volume !== "string")
+      return { source: volume.source ?? "", target: volume.target, isReadOnly: volume.read_only === true };
     const [source = "", target = "", mode = "rw"] = volume.split(":");
     return { source, target, isReadOnly: mode.split(",").includes("ro") };
   });
 }
 
-const secretNames = (entry: Service) => (entry.secrets ?? []).map((secret) => (typeof secret === "string" ? secret : secret.source));
+const secretNames = (entry: Service) =>
+  (entry.secrets ?? []).map((secret) => (typeof secret === "string" ? secret : secret.source));
 
-const asList = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const asList = (value: string | string[] | undefined) =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** The last USER of the Dockerfile's final stage: who the image runs as. */
 function dockerfileUser(): string | undefined {
@@ -198,7 +212,8 @@ describe("docker-compose.yml", () => {
     ]);
     for (const name of secretNames(chatalot)) expect(plain.secrets?.[name]?.file).toBe(join(project, "secrets", name));
     // Compose secrets are always read-only; a secret bind-mounted as a volume must be too.
-    for (const mount of mounts(chatalot).filter((mount) => mount.source.includes("secrets"))) expect(mount.isReadOnly).toBe(true);
+    for (const mount of mounts(chatalot).filter((mount) => mount.source.includes("secrets")))
+      expect(mount.isReadOnly).toBe(true);
     expect(chatalot.environment).toMatchObject({
       DB_HOST: "postgres",
       DB_PASSWORD_FILE: "/run/secrets/db_password",
@@ -265,14 +280,22 @@ describe("the turn profile", () => {
       denied[family].addRange(start, end, family);
     }
     const mustBeDenied = [
-      "0.0.0.0", "10.1.2.3", "100.64.0.1", "127.0.0.1", "127.255.0.9", "169.254.169.254",
-      "172.16.0.1", "172.31.255.254", "192.168.1.1",
+      "0.0.0.0",
+      "10.1.2.3",
+      "100.64.0.1",
+      "127.0.0.1",
+      "127.255.0.9",
+      "169.254.169.254",
+      "172.16.0.1",
+      "172.31.255.254",
+      "192.168.1.1",
     ];
     for (const address of mustBeDenied) expect(denied.ipv4.check(address, "ipv4"), address).toBe(true);
     for (const address of ["::", "::1", "fc00::1", "fd12:3456::1", "fe80::1", "::ffff:10.0.0.1"]) {
       expect(denied.ipv6.check(address, "ipv6"), address).toBe(true);
     }
-    for (const address of ["8.8.8.8", "1.1.1.1", "172.32.0.1"]) expect(denied.ipv4.check(address, "ipv4"), address).toBe(false);
+    for (const address of ["8.8.8.8", "1.1.1.1", "172.32.0.1"])
+      expect(denied.ipv4.check(address, "ipv4"), address).toBe(false);
     expect(denied.ipv6.check("2606:4700::1111", "ipv6")).toBe(false);
   });
 
@@ -282,7 +305,9 @@ describe("the turn profile", () => {
     );
     const args = asList(turn().command);
 
-    expect(ports).toEqual(expect.arrayContaining(["3478:3478/udp", "3478:3478/tcp", "49160:49160/udp", "49200:49200/udp"]));
+    expect(ports).toEqual(
+      expect.arrayContaining(["3478:3478/udp", "3478:3478/tcp", "49160:49160/udp", "49200:49200/udp"]),
+    );
     expect(args).toEqual(expect.arrayContaining(["--min-port=49160", "--max-port=49200"]));
     expect(networksOf(turn())).not.toContain("backend");
   });

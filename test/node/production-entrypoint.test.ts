@@ -53,17 +53,25 @@ describe("the production entrypoint", () => {
     expect(healthy.body.uptime_secs).toEqual(expect.any(Number));
 
     await postgres.stop();
-    const degraded = await eventually(async () => {
-      const health = await healthOf(chatalot.url);
-      return health.status === 503 ? health : undefined;
-    }, 20_000, "a degraded /health");
+    const degraded = await eventually(
+      async () => {
+        const health = await healthOf(chatalot.url);
+        return health.status === 503 ? health : undefined;
+      },
+      20_000,
+      "a degraded /health",
+    );
     expect(degraded.body).toMatchObject({ status: "degraded", db_healthy: false });
 
     postgres = await startPglite(postgres.dataDir, postgres.port);
-    const recovered = await eventually(async () => {
-      const health = await healthOf(chatalot.url);
-      return health.status === 200 ? health : undefined;
-    }, 30_000, "/health to recover");
+    const recovered = await eventually(
+      async () => {
+        const health = await healthOf(chatalot.url);
+        return health.status === 200 ? health : undefined;
+      },
+      30_000,
+      "/health to recover",
+    );
     expect(recovered.body).toMatchObject({ status: "ok", db_healthy: true });
   });
 
@@ -84,11 +92,19 @@ describe("the production entrypoint", () => {
     const { channel } = await post("/api/channels", { name: "general" }, admin.accessToken);
     const { ticket } = await post(`/api/channels/${channel.id}/socket-ticket`, {}, admin.accessToken);
 
-    const socket = new WebSocket(`${chatalot.url.replace("http", "ws")}/api/channels/${channel.id}/socket?ticket=${ticket}`);
+    const socket = new WebSocket(
+      `${chatalot.url.replace("http", "ws")}/api/channels/${channel.id}/socket?ticket=${ticket}`,
+    );
     const frames: any[] = [];
     socket.on("message", (data) => frames.push(JSON.parse(String(data))));
     await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
-    socket.send(JSON.stringify({ type: "send", clientId: "first-message", payload: Buffer.from("opaque bytes").toString("base64") }));
+    socket.send(
+      JSON.stringify({
+        type: "send",
+        clientId: "first-message",
+        payload: Buffer.from("opaque bytes").toString("base64"),
+      }),
+    );
     const ack = await eventually(async () => frames.find((frame) => frame.type === "ack"), 5_000, "an ack");
     socket.close();
     expect(ack.message.seq).toBe(1);
@@ -137,12 +153,24 @@ describe("the production entrypoint", () => {
 
 describe("invalid configuration stops start-up with a message naming the variable", () => {
   const cases: [string, Record<string, string | undefined>, string[]][] = [
-    ["an unknown registration mode", { REGISTRATION_MODE: "wide_open" }, ["REGISTRATION_MODE", "open, invite_only, closed"]],
+    [
+      "an unknown registration mode",
+      { REGISTRATION_MODE: "wide_open" },
+      ["REGISTRATION_MODE", "open, invite_only, closed"],
+    ],
     ["a malformed public URL", { PUBLIC_URL: "chat.example.com" }, ["PUBLIC_URL", "https://"]],
-    ["a missing key file", { JWT_PRIVATE_KEY_FILE: "/nonexistent/jwt_private.pem" }, ["JWT_PRIVATE_KEY_FILE", "generate-secrets.sh"]],
+    [
+      "a missing key file",
+      { JWT_PRIVATE_KEY_FILE: "/nonexistent/jwt_private.pem" },
+      ["JWT_PRIVATE_KEY_FILE", "generate-secrets.sh"],
+    ],
     ["a missing admin username", { ADMIN_USERNAME: undefined }, ["ADMIN_USERNAME"]],
     ["a TOTP key of the wrong length", { TOTP_ENCRYPTION_KEY: "abc" }, ["TOTP_ENCRYPTION_KEY", "generate-secrets.sh"]],
-    ["a database URL of another kind", { DATABASE_URL: "mysql://root@localhost/chat" }, ["DATABASE_URL", "postgres://"]],
+    [
+      "a database URL of another kind",
+      { DATABASE_URL: "mysql://root@localhost/chat" },
+      ["DATABASE_URL", "postgres://"],
+    ],
   ];
 
   it.each(cases)("refuses %s", async (_name, env, expected) => {

@@ -195,7 +195,9 @@ describe("scripts/generate-keys.sh", () => {
     expect(result.output).toContain(`kept existing ${join(dir, "jwt_private.pem")}`);
     expect(result.output).toContain(`created ${join(dir, "jwt_public.pem")}`);
     expect(read(dir, "jwt_private.pem")).toBe(privatePem);
-    expect(createPublicKey(read(dir, "jwt_public.pem")).export({ type: "spki", format: "der" })).toEqual(publicKeyOf(privatePem));
+    expect(createPublicKey(read(dir, "jwt_public.pem")).export({ type: "spki", format: "der" })).toEqual(
+      publicKeyOf(privatePem),
+    );
     expect(modeOf(join(dir, "jwt_public.pem"))).toBe(0o644);
   });
 

@@ -24,7 +24,9 @@ function oathtool(secret: string, when = "now"): string {
   try {
     return execFileSync("oathtool", ["--totp", "-b", "-N", when, secret], { encoding: "utf8" }).trim();
   } catch (error) {
-    throw new Error(`oathtool is needed to compute codes independently: apt-get install oathtool (${(error as Error).message})`);
+    throw new Error(
+      `oathtool is needed to compute codes independently: apt-get install oathtool (${(error as Error).message})`,
+    );
   }
 }
 
@@ -59,7 +61,10 @@ describe("rotating the TOTP encryption key", () => {
     await start();
     const alice = (await post("/api/auth/register", { username: "alice", password: PASSWORD })).body;
     const { secret } = (await post("/api/two-factor/setup", {}, alice.accessToken)).body;
-    expect((await post("/api/two-factor/enable", { totpCode: oathtool(secret), password: PASSWORD }, alice.accessToken)).status).toBe(200);
+    expect(
+      (await post("/api/two-factor/enable", { totpCode: oathtool(secret), password: PASSWORD }, alice.accessToken))
+        .status,
+    ).toBe(200);
     expect(await keyVersion()).toBe(1);
     await server!.stop();
 
@@ -70,11 +75,17 @@ describe("rotating the TOTP encryption key", () => {
     expect(await keyVersion()).toBe(2);
     await server!.stop();
 
-    execFileSync(join(root, "scripts", "rotate-totp-key.sh"), ["--forget-retired"], { env: { ...process.env, SECRETS_DIR: secrets } });
+    execFileSync(join(root, "scripts", "rotate-totp-key.sh"), ["--forget-retired"], {
+      env: { ...process.env, SECRETS_DIR: secrets },
+    });
     expect(readFileSync(join(secrets, "totp_encryption_keys_retired"), "utf8")).toBe("");
     await start();
     // The code for the next 30 s step: the enabling code's step is already spent.
-    const signIn = await post("/api/auth/login", { username: "alice", password: PASSWORD, totpCode: oathtool(secret, "now + 30 seconds") });
+    const signIn = await post("/api/auth/login", {
+      username: "alice",
+      password: PASSWORD,
+      totpCode: oathtool(secret, "now + 30 seconds"),
+    });
     expect(signIn.status, JSON.stringify(signIn.body)).toBe(200);
   });
 });

@@ -27,7 +27,11 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export async function call<T = any>(server: RunningServer, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
+export async function call<T = any>(
+  server: RunningServer,
+  path: string,
+  options: CallOptions = {},
+): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
@@ -49,7 +53,13 @@ export async function call<T = any>(server: RunningServer, path: string, options
     body = undefined;
   }
   const setCookie = response.headers.getSetCookie().find((value) => value.startsWith("chatalot_refresh="));
-  return { status: response.status, body, text, headers: response.headers, cookie: setCookie ? setCookie.split(";")[0]! : "" };
+  return {
+    status: response.status,
+    body,
+    text,
+    headers: response.headers,
+    cookie: setCookie ? setCookie.split(";")[0]! : "",
+  };
 }
 
 export interface Account {
@@ -84,7 +94,11 @@ export async function signInOn(
   extra: { totpCode?: string; backupCode?: string; forwardedFor?: string; headers?: Record<string, string> } = {},
 ): Promise<Account> {
   const { forwardedFor, headers, ...codes } = extra;
-  const response = await call(server, "/api/auth/login", { body: { username, password, ...codes }, forwardedFor, headers });
+  const response = await call(server, "/api/auth/login", {
+    body: { username, password, ...codes },
+    forwardedFor,
+    headers,
+  });
   if (response.status !== 200) throw new Error(`signing in ${username}: ${response.status} ${response.text}`);
   return accountFrom(response, password);
 }
@@ -106,10 +120,14 @@ function accountFrom(response: ApiResponse, password: string): Account {
 /** A TOTP code from oathtool for the given moment (default now). Fails loudly when oathtool is missing. */
 export function oathtool(secret: string, at: Date = new Date()): string {
   try {
-    return execFileSync("oathtool", ["--totp", "-b", "-N", `@${Math.floor(at.getTime() / 1000)}`, secret], { encoding: "utf8" }).trim();
+    return execFileSync("oathtool", ["--totp", "-b", "-N", `@${Math.floor(at.getTime() / 1000)}`, secret], {
+      encoding: "utf8",
+    }).trim();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new Error("oathtool is not installed: these tests need it as an independent TOTP implementation. Run `apt-get install oathtool`.");
+      throw new Error(
+        "oathtool is not installed: these tests need it as an independent TOTP implementation. Run `apt-get install oathtool`.",
+      );
     }
     throw error;
   }
@@ -121,9 +139,14 @@ export async function openChannelSocket(
   account: Account,
   channelId: string,
 ): Promise<{ socket: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
-  const ticket = await call(server, `/api/channels/${channelId}/socket-ticket`, { method: "POST", token: account.token });
+  const ticket = await call(server, `/api/channels/${channelId}/socket-ticket`, {
+    method: "POST",
+    token: account.token,
+  });
   if (ticket.status !== 200) throw new Error(`socket ticket: ${ticket.status} ${ticket.text}`);
-  const socket = new WebSocket(`${server.url.replace("http", "ws")}/api/channels/${channelId}/socket?ticket=${ticket.body.ticket}`);
+  const socket = new WebSocket(
+    `${server.url.replace("http", "ws")}/api/channels/${channelId}/socket?ticket=${ticket.body.ticket}`,
+  );
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     socket.once("close", (code, reason) => resolve({ code, reason: reason.toString() })),
   );
@@ -150,6 +173,8 @@ export async function openChannelSocket(
 export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([
     promise,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)),
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms),
+    ),
   ]);
 }

@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { MessageView } from "../../protocol/index.ts";
-import { clientId, connect, createChannel, json, PASSWORD, refreshCookieOf, register, request, text, unique } from "./fixtures.ts";
+import {
+  clientId,
+  connect,
+  createChannel,
+  json,
+  PASSWORD,
+  refreshCookieOf,
+  register,
+  request,
+  text,
+  unique,
+} from "./fixtures.ts";
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 const csrf = (cookie: string) => ({ Cookie: cookie, "X-Chatalot-CSRF": "1" });

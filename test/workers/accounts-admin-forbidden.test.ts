@@ -27,7 +27,10 @@ describe("the admin API", () => {
   it("answers 403 forbidden to a signed-in person who is not an admin, and does nothing", async () => {
     expect(mallory.user.isAdmin).toBe(false);
     for (const [method, path, body] of adminRoutes()) {
-      const init = body === undefined ? { method, headers: { Authorization: `Bearer ${mallory.token}` } } : json(method, body, mallory.token);
+      const init =
+        body === undefined
+          ? { method, headers: { Authorization: `Bearer ${mallory.token}` } }
+          : json(method, body, mallory.token);
       const response = await request(path, init);
       expect(response.status, `${method} ${path}`).toBe(403);
       expect(await errorOf(response)).toEqual({ code: "forbidden", message: expect.stringContaining("admin") });

@@ -27,7 +27,10 @@ async function expectNoEcho(response: Response, ...secrets: string[]) {
 describe("error bodies never echo a secret", () => {
   it("a wrong password at sign-in", async () => {
     const password = secret("wrong password");
-    const error = await expectNoEcho(await request("/api/auth/login", json("POST", { username: alice.user.username, password })), password);
+    const error = await expectNoEcho(
+      await request("/api/auth/login", json("POST", { username: alice.user.username, password })),
+      password,
+    );
     expect(error.code).toBe("invalid_credentials");
   });
 
@@ -50,11 +53,21 @@ describe("error bodies never echo a secret", () => {
   it("a wrong current password, a wrong recovery code, a malformed code and an unknown field", async () => {
     const current = secret("current");
     const next = secret("next password");
-    await expectNoEcho(await request("/api/account/password", json("POST", { currentPassword: current, newPassword: next }, alice.token)), current, next);
+    await expectNoEcho(
+      await request(
+        "/api/account/password",
+        json("POST", { currentPassword: current, newPassword: next }, alice.token),
+      ),
+      current,
+      next,
+    );
 
     const code = "zzzz-yyyy-xxxx-wwww-vvvv-uuuu-tttt";
     await expectNoEcho(
-      await request("/api/auth/recover", json("POST", { username: alice.user.username, recoveryCode: code, newPassword: next })),
+      await request(
+        "/api/auth/recover",
+        json("POST", { username: alice.user.username, recoveryCode: code, newPassword: next }),
+      ),
       code,
       next,
     );

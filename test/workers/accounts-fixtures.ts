@@ -29,7 +29,12 @@ export const device = (deviceName: string, userAgent = `TestBrowser/1.0 (${devic
 });
 
 /** Calls the app as `from`: its address in CF-Connecting-IP (what wrangler/Cloudflare set) and its User-Agent. */
-export function requestFrom(from: Device | string, path: string, init: RequestInit = {}, bindings: object = env): Promise<Response> {
+export function requestFrom(
+  from: Device | string,
+  path: string,
+  init: RequestInit = {},
+  bindings: object = env,
+): Promise<Response> {
   const headers = new Headers(init.headers);
   const client = typeof from === "string" ? { address: from, userAgent: undefined } : from;
   headers.set("CF-Connecting-IP", client.address);
@@ -73,7 +78,10 @@ export async function signIn(
 }
 
 /** POST /api/auth/refresh with a refresh cookie and the CSRF header, as the web app sends it. */
-export function refresh(cookie: string, init: { headers?: Record<string, string>; bindings?: object } = {}): Promise<Response> {
+export function refresh(
+  cookie: string,
+  init: { headers?: Record<string, string>; bindings?: object } = {},
+): Promise<Response> {
   return request(
     "/api/auth/refresh",
     { method: "POST", headers: { Cookie: cookie, "X-Chatalot-CSRF": "1", ...init.headers } },
@@ -137,13 +145,14 @@ function base32ToBytes(text: string): Uint8Array {
 
 /** The HMAC-SHA1 TOTP code (6 digits unless told) for a base32 secret at a 30-second time step (RFC 4226 + 6238). */
 export async function totpAt(secret: string, step: number, digits = 6): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", base32ToBytes(secret), { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey("raw", base32ToBytes(secret), { name: "HMAC", hash: "SHA-1" }, false, [
+    "sign",
+  ]);
   const counter = new ArrayBuffer(8);
   new DataView(counter).setBigUint64(0, BigInt(step));
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, counter));
   const offset = mac[mac.length - 1]! & 0x0f;
-  const binary =
-    ((mac[offset]! & 0x7f) << 24) | (mac[offset + 1]! << 16) | (mac[offset + 2]! << 8) | mac[offset + 3]!;
+  const binary = ((mac[offset]! & 0x7f) << 24) | (mac[offset + 1]! << 16) | (mac[offset + 2]! << 8) | mac[offset + 3]!;
   return String(binary % 10 ** digits).padStart(digits, "0");
 }
 

@@ -3,7 +3,11 @@ import { request } from "./fixtures.ts";
 
 /** Registration is limited to 10 an hour per address; invalid bodies count too, which keeps this fast. */
 const attempt = (address: string) =>
-  request("/api/auth/register", { method: "POST", headers: { "CF-Connecting-IP": address, "Content-Type": "application/json" }, body: "{}" });
+  request("/api/auth/register", {
+    method: "POST",
+    headers: { "CF-Connecting-IP": address, "Content-Type": "application/json" },
+    body: "{}",
+  });
 
 describe("rate limits on IPv6", () => {
   it("count a whole /64 as one client, so rotating host addresses does not escape them", async () => {

@@ -64,7 +64,10 @@ describe.concurrent("failed sign-ins", { timeout: 90_000 }, () => {
     // Her existing session is unaffected, and her security log tells her what happened.
     const events = await auditOf(alice);
     expect(events.filter((event) => event.action === "user.sign_in_failed" && event.ip === mallory)).toHaveLength(5);
-    expect(events.find((event) => event.action === "user.locked_out")).toMatchObject({ targetUserId: alice.user.id, ip: mallory });
+    expect(events.find((event) => event.action === "user.locked_out")).toMatchObject({
+      targetUserId: alice.user.id,
+      ip: mallory,
+    });
   });
 
   it("leave a different account at another address unaffected", async () => {

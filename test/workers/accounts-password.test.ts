@@ -8,8 +8,7 @@ const SIGN_INS_TIMEOUT_MS = 30_000;
 
 const NEW_PASSWORD = "a brand new passphrase 42";
 
-const login = (username: string, password: string) =>
-  request("/api/auth/login", json("POST", { username, password }));
+const login = (username: string, password: string) => request("/api/auth/login", json("POST", { username, password }));
 
 describe("changing the password", { timeout: SIGN_INS_TIMEOUT_MS }, () => {
   it("signs out every other session, sockets included, and keeps the current one", async () => {
@@ -98,7 +97,9 @@ describe("recovering an account with the recovery code", { timeout: SIGN_INS_TIM
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(await errorOf(wrong)).toEqual(await errorOf(unknown));
-    expect((await errorOf(await recover(dave.user.username, "aaaa-bbbb-cccc-dddd-eeee-ffff-gggg"))).code).toBe("invalid_recovery_code");
+    expect((await errorOf(await recover(dave.user.username, "aaaa-bbbb-cccc-dddd-eeee-ffff-gggg"))).code).toBe(
+      "invalid_recovery_code",
+    );
     // Nothing changed for dave.
     expect(await statusWith(dave.token)).toBe(200);
     expect((await login(dave.user.username, PASSWORD)).status).toBe(200);
@@ -106,7 +107,10 @@ describe("recovering an account with the recovery code", { timeout: SIGN_INS_TIM
 
   it("can be regenerated from settings with the password, which retires the old one", async () => {
     const erin = await register(unique("erin"));
-    const wrongPassword = await request("/api/account/recovery-code", json("POST", { password: "not my password" }, erin.token));
+    const wrongPassword = await request(
+      "/api/account/recovery-code",
+      json("POST", { password: "not my password" }, erin.token),
+    );
     expect(wrongPassword.status).toBe(403);
     const response = await request("/api/account/recovery-code", json("POST", { password: PASSWORD }, erin.token));
     expect(response.status).toBe(200);

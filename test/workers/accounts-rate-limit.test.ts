@@ -55,7 +55,10 @@ describe("rate limits per client address", () => {
   });
 
   it("allow 120 refreshes in five minutes; the 121st gets 429 with Retry-After", async () => {
-    const { refused } = await hitLimit("/api/auth/refresh", 120, () => ({ method: "POST", headers: { "X-Chatalot-CSRF": "1" } }));
+    const { refused } = await hitLimit("/api/auth/refresh", 120, () => ({
+      method: "POST",
+      headers: { "X-Chatalot-CSRF": "1" },
+    }));
     expect(refused.status).toBe(429);
     expect(retryAfterOf(refused)).toBeLessThanOrEqual(5 * 60);
   });

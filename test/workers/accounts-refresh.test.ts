@@ -86,7 +86,11 @@ describe("refreshing", { timeout: SIGN_INS_TIMEOUT_MS }, () => {
     const second = await refresh(refreshCookieOf(first));
     expect(second.status).toBe(200);
     const newestCookie = refreshCookieOf(second);
-    const accessTokens = [phone.token, ((await first.json()) as SessionView).accessToken, ((await second.json()) as SessionView).accessToken];
+    const accessTokens = [
+      phone.token,
+      ((await first.json()) as SessionView).accessToken,
+      ((await second.json()) as SessionView).accessToken,
+    ];
 
     // mallory replays the token she stole before the phone used it.
     const replay = await refresh(phone.cookie);

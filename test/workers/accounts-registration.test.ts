@@ -48,9 +48,15 @@ describe("registration refuses", () => {
     const inviteOnly = { ...env, REGISTRATION_MODE: "invite_only" };
     const withoutInvite = await registering({ username: unique("carol"), password: PASSWORD }, inviteOnly);
     expect(withoutInvite.status).toBe(403);
-    expect(await errorOf(withoutInvite)).toEqual({ code: "invite_required", message: expect.stringContaining("invite") });
+    expect(await errorOf(withoutInvite)).toEqual({
+      code: "invite_required",
+      message: expect.stringContaining("invite"),
+    });
 
-    const madeUp = await registering({ username: unique("carol"), password: PASSWORD, inviteCode: "abcd-efgh-ijkm-npqr-stuv" }, inviteOnly);
+    const madeUp = await registering(
+      { username: unique("carol"), password: PASSWORD, inviteCode: "abcd-efgh-ijkm-npqr-stuv" },
+      inviteOnly,
+    );
     expect(madeUp.status).toBe(403);
     expect((await errorOf(madeUp)).code).toBe("invalid_invite");
   });

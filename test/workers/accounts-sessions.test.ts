@@ -38,7 +38,12 @@ describe("several sessions at once", { timeout: SIGN_INS_TIMEOUT_MS }, () => {
       createdAt: expect.any(String),
       lastSeenAt: expect.any(String),
     });
-    expect(laptopRow).toMatchObject({ deviceName: "alice's laptop", userAgent: laptopDevice.userAgent, ip: laptopDevice.address, isCurrent: true });
+    expect(laptopRow).toMatchObject({
+      deviceName: "alice's laptop",
+      userAgent: laptopDevice.userAgent,
+      ip: laptopDevice.address,
+      isCurrent: true,
+    });
     expect(sessions.filter((session) => session.isCurrent)).toHaveLength(1);
     expect((await sessionsOf(phone)).find((session) => session.isCurrent)?.id).toBe(phone.sessionId);
   });

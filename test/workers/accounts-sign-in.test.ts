@@ -34,7 +34,10 @@ describe("a failed sign-in", () => {
     }
     // Both pay for a full password hash; neither is a fast "no such user".
     const ratio = median(unknownUser) / median(wrongPassword);
-    expect(ratio, `unknown user ${median(unknownUser)} ms vs wrong password ${median(wrongPassword)} ms`).toBeGreaterThan(0.5);
+    expect(
+      ratio,
+      `unknown user ${median(unknownUser)} ms vs wrong password ${median(wrongPassword)} ms`,
+    ).toBeGreaterThan(0.5);
     expect(ratio).toBeLessThan(2);
   }, 30_000);
 });

@@ -13,9 +13,14 @@ describe("registration", () => {
   it("refuses a username that differs only in case from an existing one", async () => {
     const name = unique("bob");
     await register(name);
-    const response = await request("/api/auth/register", json("POST", { username: name.toUpperCase(), password: PASSWORD }));
+    const response = await request(
+      "/api/auth/register",
+      json("POST", { username: name.toUpperCase(), password: PASSWORD }),
+    );
     expect(response.status).toBe(409);
-    expect(await response.json()).toEqual({ error: { code: "username_taken", message: expect.stringContaining("taken") } });
+    expect(await response.json()).toEqual({
+      error: { code: "username_taken", message: expect.stringContaining("taken") },
+    });
   });
 
   it("explains what is wrong with a bad username or a short password", async () => {
@@ -31,7 +36,10 @@ describe("registration", () => {
     const notJson = await request("/api/auth/register", { method: "POST", body: "username=alice" });
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as { error: { code: string } }).error.code).toBe("invalid_json");
-    const huge = await request("/api/auth/register", json("POST", { username: "alice", password: "p".repeat(100_000) }));
+    const huge = await request(
+      "/api/auth/register",
+      json("POST", { username: "alice", password: "p".repeat(100_000) }),
+    );
     expect(huge.status).toBe(413);
   });
 
@@ -45,13 +53,21 @@ describe("registration", () => {
     expect(response.status).toBe(403);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("invite_required");
     // An admin already exists (the first test), so the admin name cannot bootstrap again either.
-    const late = await request("/api/auth/register", json("POST", { username: "admin", password: PASSWORD }), inviteOnly);
+    const late = await request(
+      "/api/auth/register",
+      json("POST", { username: "admin", password: PASSWORD }),
+      inviteOnly,
+    );
     expect([403, 409]).toContain(late.status);
   });
 
   it("in closed mode refuses everyone once an admin exists", async () => {
     const closed = { ...env, REGISTRATION_MODE: "closed" };
-    const response = await request("/api/auth/register", json("POST", { username: unique("dave"), password: PASSWORD }), closed);
+    const response = await request(
+      "/api/auth/register",
+      json("POST", { username: unique("dave"), password: PASSWORD }),
+      closed,
+    );
     expect(response.status).toBe(403);
     expect(((await response.json()) as { error: { message: string } }).error.message).toContain("closed");
   });
@@ -73,8 +89,14 @@ describe("signing in", () => {
   it("answers a wrong password and an unknown user identically", async () => {
     const name = unique("frank");
     await register(name);
-    const wrongPassword = await request("/api/auth/login", json("POST", { username: name, password: "not the password!" }));
-    const unknownUser = await request("/api/auth/login", json("POST", { username: unique("nobody"), password: PASSWORD }));
+    const wrongPassword = await request(
+      "/api/auth/login",
+      json("POST", { username: name, password: "not the password!" }),
+    );
+    const unknownUser = await request(
+      "/api/auth/login",
+      json("POST", { username: unique("nobody"), password: PASSWORD }),
+    );
     expect(wrongPassword.status).toBe(401);
     expect(unknownUser.status).toBe(401);
     expect(await wrongPassword.json()).toEqual(await unknownUser.json());
@@ -84,9 +106,15 @@ describe("signing in", () => {
     const grace = await register(unique("grace"));
     expect((await request("/api/me")).status).toBe(401);
     const [header, payload, signature] = grace.token.split(".");
-    const forgedPayload = btoa(JSON.stringify({ ...JSON.parse(atob(payload!.replace(/-/g, "+").replace(/_/g, "/"))), sub: crypto.randomUUID() }))
-      .replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
-    const tampered = await request("/api/me", { headers: { Authorization: `Bearer ${header}.${forgedPayload}.${signature}` } });
+    const forgedPayload = btoa(
+      JSON.stringify({ ...JSON.parse(atob(payload!.replace(/-/g, "+").replace(/_/g, "/"))), sub: crypto.randomUUID() }),
+    )
+      .replace(/=+$/, "")
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_");
+    const tampered = await request("/api/me", {
+      headers: { Authorization: `Bearer ${header}.${forgedPayload}.${signature}` },
+    });
     expect(tampered.status).toBe(401);
     expect(((await tampered.json()) as { error: { code: string } }).error.code).toBe("unauthorized");
   });

@@ -86,7 +86,11 @@ describe("every response", () => {
   });
 
   it("names the variable and the fix when the configuration is invalid, and hides secrets", async () => {
-    const response = await request("/health", {}, { ...env, REGISTRATION_MODE: "wide_open", DATABASE_URL: "mysql://u:hunter22@h/d" });
+    const response = await request(
+      "/health",
+      {},
+      { ...env, REGISTRATION_MODE: "wide_open", DATABASE_URL: "mysql://u:hunter22@h/d" },
+    );
     expect(response.status).toBe(500);
     const { error } = (await response.json()) as { error: { code: string; message: string } };
     expect(error.code).toBe("invalid_configuration");

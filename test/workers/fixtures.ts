@@ -88,7 +88,8 @@ export class TestSocket {
       );
       if (index >= 0) return this.frames.splice(0, index + 1).pop() as Extract<ServerFrame, { type: T }>;
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`no ${type} frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames)}`);
+      if (remaining <= 0)
+        throw new Error(`no ${type} frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames)}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, remaining);
         this.#waiters.push(() => {
@@ -105,7 +106,10 @@ export class TestSocket {
 }
 
 export async function ticketFor(person: Person, channelId: string): Promise<string> {
-  const response = await request(`/api/channels/${channelId}/socket-ticket`, { method: "POST", headers: { Authorization: `Bearer ${person.token}` } });
+  const response = await request(`/api/channels/${channelId}/socket-ticket`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${person.token}` },
+  });
   expect(response.status).toBe(200);
   return ((await response.json()) as { ticket: string }).ticket;
 }

@@ -22,7 +22,9 @@ beforeAll(async () => {
 });
 
 async function history(person: Person, channel: ChannelView): Promise<MessageView[]> {
-  const response = await request(`/api/channels/${channel.id}/messages`, { headers: { Authorization: `Bearer ${person.token}` } });
+  const response = await request(`/api/channels/${channel.id}/messages`, {
+    headers: { Authorization: `Bearer ${person.token}` },
+  });
   expect(response.status).toBe(200);
   return ((await response.json()) as { messages: MessageView[] }).messages;
 }
@@ -39,7 +41,12 @@ describe("a channel room", () => {
     const relayed = await bobSocket.next("message");
 
     expect(ack.clientId).toBe(id);
-    expect(ack.message).toMatchObject({ seq: 1, senderId: alice.user.id, senderName: alice.user.username, payload: text("hello bob") });
+    expect(ack.message).toMatchObject({
+      seq: 1,
+      senderId: alice.user.id,
+      senderName: alice.user.username,
+      payload: text("hello bob"),
+    });
     expect(relayed.message).toEqual(ack.message);
     expect(await history(bob, general)).toEqual([ack.message]);
     aliceSocket.close();
@@ -84,7 +91,9 @@ describe("a channel room", () => {
     const stored = await history(alice, channel);
     expect(stored.map((message) => message.seq)).toEqual(seqs);
     // Each sender's own messages keep the order they were sent in.
-    const aliceOrder = stored.filter((message) => message.senderId === alice.user.id).map((message) => atob(message.payload));
+    const aliceOrder = stored
+      .filter((message) => message.senderId === alice.user.id)
+      .map((message) => atob(message.payload));
     expect(aliceOrder).toEqual(Array.from({ length: perSender }, (_, index) => `a${index}`));
   });
 });

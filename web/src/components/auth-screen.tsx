@@ -33,7 +33,12 @@ export function AuthScreen({ session, router }: { session: Session; router: Rout
           </p>
         )}
         {route.name === "register" ? (
-          <RegisterForm registration={registration} router={router} inviteCode={route.inviteCode} onSignedIn={onSignedIn} />
+          <RegisterForm
+            registration={registration}
+            router={router}
+            inviteCode={route.inviteCode}
+            onSignedIn={onSignedIn}
+          />
         ) : route.name === "recover" ? (
           <RecoverForm recovery={recovery} router={router} onSignedIn={onSignedIn} />
         ) : (

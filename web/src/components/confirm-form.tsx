@@ -29,7 +29,13 @@ export function ConfirmForm({ id, action, needsCode, submitLabel, isDangerous = 
   return (
     <form class="stack" onSubmit={onSubmit} noValidate>
       <label for={`${id}-password`}>Your password</label>
-      <input id={`${id}-password`} name="password" type="password" autoComplete="current-password" aria-describedby={describedBy(errorId)} />
+      <input
+        id={`${id}-password`}
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        aria-describedby={describedBy(errorId)}
+      />
       {needsCode && (
         <>
           <label for={`${id}-code`}>Current two-factor code</label>

@@ -11,4 +11,5 @@ export function FormError({ id, error }: { id: string; error: string | null }) {
 }
 
 /** aria-describedby for an input: its hint, and the error while there is one. */
-export const describedBy = (...ids: (string | false | null | undefined)[]) => ids.filter(Boolean).join(" ") || undefined;
+export const describedBy = (...ids: (string | false | null | undefined)[]) =>
+  ids.filter(Boolean).join(" ") || undefined;

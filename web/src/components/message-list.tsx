@@ -21,13 +21,19 @@ export function MessageList({ chat, title }: { chat: Chat; title: string }) {
 
   const onScroll = () => {
     const element = scroller.current;
-    if (element) isFollowing.current = element.scrollHeight - element.scrollTop - element.clientHeight < FOLLOW_THRESHOLD_PX;
+    if (element)
+      isFollowing.current = element.scrollHeight - element.scrollTop - element.clientHeight < FOLLOW_THRESHOLD_PX;
   };
 
   return (
     <div class="message-scroller" ref={scroller} onScroll={onScroll}>
       {chat.hasOlder.value && (
-        <button type="button" class="load-older" onClick={() => void chat.loadOlder()} disabled={chat.isLoadingOlder.value}>
+        <button
+          type="button"
+          class="load-older"
+          onClick={() => void chat.loadOlder()}
+          disabled={chat.isLoadingOlder.value}
+        >
           Load older messages
         </button>
       )}

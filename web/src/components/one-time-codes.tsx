@@ -62,7 +62,11 @@ export function OneTimeCodes(props: OneTimeCodesProps) {
         {copyStatus.value}
       </p>
       <label class="checkbox">
-        <input type="checkbox" checked={isSaved.value} onChange={(event) => (isSaved.value = event.currentTarget.checked)} />
+        <input
+          type="checkbox"
+          checked={isSaved.value}
+          onChange={(event) => (isSaved.value = event.currentTarget.checked)}
+        />
         {props.confirmLabel}
       </label>
       <button type="button" class="primary" disabled={!isSaved.value} onClick={props.onContinue}>

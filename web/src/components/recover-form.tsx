@@ -36,7 +36,8 @@ export function RecoverForm({ recovery, router, onSignedIn }: RecoverFormProps) 
     <form class="auth-form" onSubmit={onSubmit} aria-labelledby="recover-heading" noValidate>
       <h1 id="recover-heading">Reset your password</h1>
       <p class="hint" id="recover-hint">
-        Use the recovery code you saved when you created your account. Every device signed in to the account will be signed out.
+        Use the recovery code you saved when you created your account. Every device signed in to the account will be
+        signed out.
       </p>
       <label for="recover-username">Username</label>
       <input

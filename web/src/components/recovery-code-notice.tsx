@@ -9,7 +9,12 @@ interface RecoveryCodeNoticeProps {
   continueLabel?: string;
 }
 
-export function RecoveryCodeNotice({ code, onContinue, isNewAccount = false, continueLabel = "Continue to Chatalot" }: RecoveryCodeNoticeProps) {
+export function RecoveryCodeNotice({
+  code,
+  onContinue,
+  isNewAccount = false,
+  continueLabel = "Continue to Chatalot",
+}: RecoveryCodeNoticeProps) {
   return (
     <OneTimeCodes
       id="recovery-code"
@@ -23,8 +28,8 @@ export function RecoveryCodeNotice({ code, onContinue, isNewAccount = false, con
       onContinue={onContinue}
     >
       <p>
-        If you forget your password, this code is the only way back into your account. It is shown <strong>only this once</strong>:
-        keep it in a password manager or print it.
+        If you forget your password, this code is the only way back into your account. It is shown{" "}
+        <strong>only this once</strong>: keep it in a password manager or print it.
       </p>
       {!isNewAccount && <p class="hint">Any recovery code you saved before no longer works.</p>}
     </OneTimeCodes>

@@ -24,7 +24,10 @@ export function RecoveryCodeSection({ secrets, hasTwoFactor, onChange }: Recover
         <RecoveryCodeNotice code={code} continueLabel="Done" onContinue={() => secrets.dismissRecoveryCode()} />
       ) : (
         <>
-          <p>The recovery code resets your password if you forget it. Lost it, or think someone else saw it? Create a new one.</p>
+          <p>
+            The recovery code resets your password if you forget it. Lost it, or think someone else saw it? Create a new
+            one.
+          </p>
           <details>
             <summary>Create a new recovery code</summary>
             <ConfirmForm

@@ -75,7 +75,9 @@ export function RegisterForm({ registration, router, inviteCode, onSignedIn }: R
         aria-describedby={describedBy("register-invite-hint", error && "register-error")}
       />
       <p id="register-invite-hint" class="hint">
-        {inviteCode ? "Filled in from your invite link." : "Some servers only accept new accounts with an invite from an admin."}
+        {inviteCode
+          ? "Filled in from your invite link."
+          : "Some servers only accept new accounts with an invite from an admin."}
       </p>
       <FormError id="register-error" error={error} />
       <button type="submit" class="primary" disabled={registration.action.isBusy.value}>

@@ -18,7 +18,8 @@ export function SignInForm({ signIn, router, onSignedIn }: SignInFormProps) {
   const onSubmit = async (event: SubmitEvent) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
-    if (await signIn.submitPassword(String(form.get("username") ?? ""), String(form.get("password") ?? ""))) onSignedIn();
+    if (await signIn.submitPassword(String(form.get("username") ?? ""), String(form.get("password") ?? "")))
+      onSignedIn();
   };
 
   return (

@@ -38,11 +38,16 @@ export function TwoFactorSection({ twoFactor, onChange }: { twoFactor: TwoFactor
         ) : (
           <>
             <p>
-              <strong>Off.</strong> With two-factor authentication on, signing in also asks for a code from an authenticator app on your
-              phone, so a stolen password alone is not enough.
+              <strong>Off.</strong> With two-factor authentication on, signing in also asks for a code from an
+              authenticator app on your phone, so a stolen password alone is not enough.
             </p>
             <FormError id="two-factor-setup-error" error={twoFactor.settingUp.error.value} />
-            <button type="button" class="primary" onClick={() => void twoFactor.startSetup()} disabled={twoFactor.settingUp.isBusy.value}>
+            <button
+              type="button"
+              class="primary"
+              onClick={() => void twoFactor.startSetup()}
+              disabled={twoFactor.settingUp.isBusy.value}
+            >
               Set up two-factor authentication
             </button>
           </>

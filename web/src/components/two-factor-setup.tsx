@@ -33,12 +33,22 @@ export function TwoFactorSetup({ twoFactor, setup, onEnabled }: TwoFactorSetupPr
       </h3>
       <ol class="steps">
         <li>
-          <p>Scan this QR code with an authenticator app (such as Aegis, 2FAS, Google Authenticator or a password manager).</p>
-          <img class="qr-code" src={setup.qrCodeUrl} width={200} height={200} alt="QR code that adds this account to an authenticator app" />
+          <p>
+            Scan this QR code with an authenticator app (such as Aegis, 2FAS, Google Authenticator or a password
+            manager).
+          </p>
+          <img
+            class="qr-code"
+            src={setup.qrCodeUrl}
+            width={200}
+            height={200}
+            alt="QR code that adds this account to an authenticator app"
+          />
         </li>
         <li>
           <p>
-            Or type this setup key into the app (time-based, 6 digits): <code class="totp-secret">{grouped(setup.secret)}</code>
+            Or type this setup key into the app (time-based, 6 digits):{" "}
+            <code class="totp-secret">{grouped(setup.secret)}</code>
           </p>
         </li>
         <li>

@@ -36,7 +36,13 @@ export function Workspace({ session, router }: { session: Session; router: Route
         {isUnknownChannel ? (
           <p class="placeholder">That channel does not exist, or it was deleted.</p>
         ) : openChannelId ? (
-          <ChatView key={openChannelId} channelId={openChannelId} session={session} channels={channels} router={router} />
+          <ChatView
+            key={openChannelId}
+            channelId={openChannelId}
+            session={session}
+            channels={channels}
+            router={router}
+          />
         ) : (
           <p class="placeholder">Choose a channel, or create one.</p>
         )}

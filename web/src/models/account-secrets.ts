@@ -24,7 +24,9 @@ export const AccountSecretsModel = createModel((session: Session) => {
       if (!currentPassword) return changingPassword.fail("enter your current password");
       const parsed = changePasswordSchema.safeParse({ currentPassword, newPassword });
       if (!parsed.success) return changingPassword.fail(parsed.error.issues[0]?.message ?? "check both passwords");
-      const isDone = await changingPassword.run(async () => (await session.request<null>("/api/account/password", { method: "POST", body: parsed.data }), true));
+      const isDone = await changingPassword.run(
+        async () => (await session.request<null>("/api/account/password", { method: "POST", body: parsed.data }), true),
+      );
       passwordChanged.value = isDone === true;
       return isDone === true;
     },

@@ -59,7 +59,8 @@ function errorFrom(response: Response, json: unknown): ApiError {
 
 /** The words to show for any thrown value. */
 export function describeError(error: unknown): string {
-  if (error instanceof ApiError && error.status === 429 && error.retryAfterSeconds !== null) return withRetryTime(error);
+  if (error instanceof ApiError && error.status === 429 && error.retryAfterSeconds !== null)
+    return withRetryTime(error);
   if (error instanceof Error) return error.message;
   return String(error);
 }
@@ -70,7 +71,10 @@ export function describeError(error: unknown): string {
  */
 function withRetryTime(error: ApiError): string {
   const seconds = error.retryAfterSeconds ?? 0;
-  const at = new Date(Date.now() + seconds * 1000).toLocaleTimeString(undefined, { hour: "numeric", minute: "2-digit" });
+  const at = new Date(Date.now() + seconds * 1000).toLocaleTimeString(undefined, {
+    hour: "numeric",
+    minute: "2-digit",
+  });
   const when = `try again ${retryDelayInWords(seconds)}, at ${at}`;
   switch (error.code) {
     case "locked_out":

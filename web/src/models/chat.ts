@@ -41,7 +41,10 @@ export const ChatModel = createModel((channelId: string, session: Session) => {
     `/api/channels/${encodeURIComponent(channelId)}/messages?limit=${HISTORY_PAGE_SIZE}${before ? `&before=${before}` : ""}`;
 
   const merge = (messages: readonly MessageView[]) => {
-    entries.value = upsertEntries(entries.value, messages.map((message) => storedEntry(message, ownUserId)));
+    entries.value = upsertEntries(
+      entries.value,
+      messages.map((message) => storedEntry(message, ownUserId)),
+    );
   };
 
   /** The newest page, merged by seq: after a reconnect it fills what the socket missed. */

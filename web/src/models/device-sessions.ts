@@ -43,10 +43,13 @@ export const DeviceSessionsModel = createModel((session: Session) => {
     },
     async revokeOthers(): Promise<void> {
       outcome.value = null;
-      const answer = await changing.run(() => session.request<{ revoked: number }>("/api/sessions/revoke-others", { method: "POST" }));
+      const answer = await changing.run(() =>
+        session.request<{ revoked: number }>("/api/sessions/revoke-others", { method: "POST" }),
+      );
       if (answer) {
         sessions.value = sessions.value.filter((known) => known.isCurrent);
-        outcome.value = answer.revoked === 1 ? "1 other session was signed out" : `${answer.revoked} other sessions were signed out`;
+        outcome.value =
+          answer.revoked === 1 ? "1 other session was signed out" : `${answer.revoked} other sessions were signed out`;
       }
       await load();
     },

@@ -24,14 +24,17 @@ export const RecoveryModel = createModel((session: Session) => {
     /** The new recovery code to show, while it waits to be saved. */
     recoveryCode: computed(() => recovered.value?.recoveryCode ?? null),
     async recover(input: RecoveryInput): Promise<boolean> {
-      if (!input.username.trim() || !input.recoveryCode.trim()) return action.fail("enter your username and your recovery code");
+      if (!input.username.trim() || !input.recoveryCode.trim())
+        return action.fail("enter your username and your recovery code");
       const parsed = recoverSchema.safeParse({
         username: input.username.trim(),
         recoveryCode: input.recoveryCode.trim(),
         newPassword: input.newPassword,
       });
       if (!parsed.success) return action.fail(parsed.error.issues[0]?.message ?? "check the form");
-      const view = await action.run(() => requestJson<RegisteredView>("/api/auth/recover", { method: "POST", body: parsed.data }));
+      const view = await action.run(() =>
+        requestJson<RegisteredView>("/api/auth/recover", { method: "POST", body: parsed.data }),
+      );
       recovered.value = view;
       return view !== null;
     },

@@ -30,7 +30,9 @@ export const RegistrationModel = createModel((session: Session) => {
         inviteCode: input.inviteCode.trim() || undefined,
       });
       if (!parsed.success) return action.fail(parsed.error.issues[0]?.message ?? "check the form");
-      const view = await action.run(() => requestJson<RegisteredView>("/api/auth/register", { method: "POST", body: parsed.data }));
+      const view = await action.run(() =>
+        requestJson<RegisteredView>("/api/auth/register", { method: "POST", body: parsed.data }),
+      );
       registered.value = view;
       return view !== null;
     },

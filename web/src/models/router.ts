@@ -33,7 +33,8 @@ export function parseRoute(path: string, search = ""): Route {
 }
 
 /** Pages for visitors; a signed-in user who lands on one is shown the home page. */
-export const isVisitorRoute = (route: Route) => route.name === "sign-in" || route.name === "register" || route.name === "recover";
+export const isVisitorRoute = (route: Route) =>
+  route.name === "sign-in" || route.name === "register" || route.name === "recover";
 
 export const RouterModel = createModel(() => {
   const current = signal({ path: location.pathname, search: location.search });

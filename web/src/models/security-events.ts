@@ -12,7 +12,9 @@ export const SecurityEventsModel = createModel((session: Session) => {
   const action = createAction();
 
   const page = (before?: number) =>
-    session.request<{ events: AuditEventView[] }>(`/api/account/audit?limit=${PAGE_SIZE}${before ? `&before=${before}` : ""}`);
+    session.request<{ events: AuditEventView[] }>(
+      `/api/account/audit?limit=${PAGE_SIZE}${before ? `&before=${before}` : ""}`,
+    );
 
   /** The newest page again: after any change on the page, so the change shows here too. */
   async function load(): Promise<void> {

@@ -108,7 +108,8 @@ export const SessionModel = createModel(() => {
   // A tab in the background may have slept through its timer: catch up on return.
   effect(() => {
     const onVisible = () => {
-      if (document.visibilityState === "visible" && accessToken && Date.now() > expiresAtMs - REFRESH_MARGIN_MS) void refresh();
+      if (document.visibilityState === "visible" && accessToken && Date.now() > expiresAtMs - REFRESH_MARGIN_MS)
+        void refresh();
     };
     document.addEventListener("visibilitychange", onVisible);
     return () => document.removeEventListener("visibilitychange", onVisible);
@@ -137,7 +138,10 @@ export const SessionModel = createModel(() => {
         forget(null);
       } catch (caught) {
         if (caught instanceof ApiError && caught.status === 401) forget(null);
-        else forget(`the server could not be told that you signed out (${describeError(caught)}): reload the page and sign out again once it is reachable`);
+        else
+          forget(
+            `the server could not be told that you signed out (${describeError(caught)}): reload the page and sign out again once it is reachable`,
+          );
       } finally {
         isSigningOut.value = false;
       }

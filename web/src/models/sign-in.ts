@@ -61,7 +61,10 @@ export const SignInModel = createModel((session: Session) => {
     },
     submitCode(code: string): Promise<boolean> {
       const typed = code.trim();
-      if (!typed) return Promise.resolve(action.fail(isUsingBackupCode.peek() ? "enter one of your backup codes" : "enter the 6-digit code"));
+      if (!typed)
+        return Promise.resolve(
+          action.fail(isUsingBackupCode.peek() ? "enter one of your backup codes" : "enter the 6-digit code"),
+        );
       if (isUsingBackupCode.peek()) return attempt({ backupCode: typed });
       return attempt({ totpCode: typed.replace(/\s+/g, "") });
     },

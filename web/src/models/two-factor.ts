@@ -27,7 +27,9 @@ export const TwoFactorModel = createModel((session: Session) => {
   const renewing = createAction();
 
   async function loadStatus(): Promise<void> {
-    const answer = await loading.run(() => session.request<{ user: UserView; backupCodesLeft: number }>("/api/account"));
+    const answer = await loading.run(() =>
+      session.request<{ user: UserView; backupCodesLeft: number }>("/api/account"),
+    );
     if (!answer) return;
     session.updateUser(answer.user);
     backupCodesLeft.value = answer.backupCodesLeft;
@@ -63,7 +65,8 @@ export const TwoFactorModel = createModel((session: Session) => {
     async enable(password: string, code: string): Promise<boolean> {
       if (!password) return settingUp.fail("enter your password");
       const parsed = enableTotpSchema.safeParse({ totpCode: code.replace(/\s+/g, ""), password });
-      if (!parsed.success) return settingUp.fail(parsed.error.issues[0]?.message ?? "enter your password and the 6-digit code");
+      if (!parsed.success)
+        return settingUp.fail(parsed.error.issues[0]?.message ?? "enter your password and the 6-digit code");
       const answer = await settingUp.run(() =>
         session.request<{ backupCodes: string[] }>("/api/two-factor/enable", { method: "POST", body: parsed.data }),
       );
@@ -77,8 +80,14 @@ export const TwoFactorModel = createModel((session: Session) => {
     async disable(password: string, code: string): Promise<boolean> {
       if (!password) return turningOff.fail("enter your password");
       const parsed = confirmSchema.safeParse({ password, totpCode: code.replace(/\s+/g, "") });
-      if (!parsed.success) return turningOff.fail(parsed.error.issues[0]?.message ?? "enter your password and a current code");
-      const isDone = await turningOff.run(async () => (await session.request<null>("/api/two-factor/disable", { method: "POST", body: parsed.data }), true));
+      if (!parsed.success)
+        return turningOff.fail(parsed.error.issues[0]?.message ?? "enter your password and a current code");
+      const isDone = await turningOff.run(
+        async () => (
+          await session.request<null>("/api/two-factor/disable", { method: "POST", body: parsed.data }),
+          true
+        ),
+      );
       if (!isDone) return false;
       backupCodes.value = null;
       backupCodesLeft.value = 0;
@@ -88,9 +97,13 @@ export const TwoFactorModel = createModel((session: Session) => {
     async renewBackupCodes(password: string, code: string): Promise<boolean> {
       if (!password) return renewing.fail("enter your password");
       const parsed = confirmSchema.safeParse({ password, totpCode: code.replace(/\s+/g, "") });
-      if (!parsed.success) return renewing.fail(parsed.error.issues[0]?.message ?? "enter your password and a current code");
+      if (!parsed.success)
+        return renewing.fail(parsed.error.issues[0]?.message ?? "enter your password and a current code");
       const answer = await renewing.run(() =>
-        session.request<{ backupCodes: string[] }>("/api/two-factor/backup-codes", { method: "POST", body: parsed.data }),
+        session.request<{ backupCodes: string[] }>("/api/two-factor/backup-codes", {
+          method: "POST",
+          body: parsed.data,
+        }),
       );
       if (!answer) return false;
       backupCodes.value = answer.backupCodes;
