@@ -10,9 +10,12 @@ export { PostgresBridge } from "./postgres-bridge.ts";
 export type {
   AuditRecord,
   ChannelRecord,
+  CommunityRecord,
   InviteRecord,
   LockoutPolicy,
+  MemberContextRecord,
   MessageRecord,
+  RoleRecord,
   SessionRecord,
   UserRecord,
 } from "./queries/index.ts";

@@ -200,3 +200,123 @@ export const auditEvents = pgTable(
     index("audit_events_actor_idx").on(table.actorId, table.at),
   ],
 );
+
+/** A community: members, roles and (later) its channels. */
+export const communities = pgTable("communities", {
+  id: uuid().primaryKey().defaultRandom(),
+  name: text().notNull(),
+  description: text(),
+  ownerId: uuid()
+    .notNull()
+    .references(() => users.id),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Roles per community; the one with `isEveryone` is the base every member holds. */
+export const roles = pgTable(
+  "roles",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    communityId: uuid()
+      .notNull()
+      .references(() => communities.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    /** Higher is more senior; @everyone is 0. */
+    position: integer().notNull(),
+    /** Permission flags (protocol/permissions.ts). */
+    permissions: integer().notNull(),
+    isEveryone: boolean().notNull().default(false),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("roles_community_idx").on(table.communityId)],
+);
+
+export const communityMembers = pgTable(
+  "community_members",
+  {
+    communityId: uuid()
+      .notNull()
+      .references(() => communities.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    joinedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** No sending, reacting or speaking until then. */
+    timedOutUntil: timestamp({ withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex("community_members_unique").on(table.communityId, table.userId),
+    index("community_members_user_idx").on(table.userId),
+  ],
+);
+
+export const memberRoles = pgTable(
+  "member_roles",
+  {
+    communityId: uuid()
+      .notNull()
+      .references(() => communities.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    roleId: uuid()
+      .notNull()
+      .references(() => roles.id, { onDelete: "cascade" }),
+  },
+  (table) => [
+    uniqueIndex("member_roles_unique").on(table.userId, table.roleId),
+    index("member_roles_community_idx").on(table.communityId),
+  ],
+);
+
+export const communityInvites = pgTable("community_invites", {
+  id: uuid().primaryKey().defaultRandom(),
+  communityId: uuid()
+    .notNull()
+    .references(() => communities.id, { onDelete: "cascade" }),
+  codeHash: text().notNull().unique(),
+  createdBy: uuid()
+    .notNull()
+    .references(() => users.id),
+  expiresAt: timestamp({ withTimezone: true }),
+  maxUses: integer(),
+  uses: integer().notNull().default(0),
+  revokedAt: timestamp({ withTimezone: true }),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+export const communityBans = pgTable(
+  "community_bans",
+  {
+    communityId: uuid()
+      .notNull()
+      .references(() => communities.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    bannedBy: uuid()
+      .notNull()
+      .references(() => users.id),
+    reason: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex("community_bans_unique").on(table.communityId, table.userId)],
+);
+
+/** Moderation and administration inside one community: who did what to whom, and why. */
+export const communityAuditEvents = pgTable(
+  "community_audit_events",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    communityId: uuid()
+      .notNull()
+      .references(() => communities.id, { onDelete: "cascade" }),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    actorId: uuid(),
+    action: text().notNull(),
+    targetUserId: uuid(),
+    reason: text(),
+    details: jsonb(),
+  },
+  (table) => [index("community_audit_community_idx").on(table.communityId, table.at)],
+);

@@ -17,6 +17,8 @@ import { admin } from "./routes/admin.ts";
 import { assets } from "./routes/assets.ts";
 import { auth } from "./routes/auth.ts";
 import { channels } from "./routes/channels.ts";
+import { communities } from "./routes/communities.ts";
+import { acceptCommunityInvite } from "./routes/community-invites.ts";
 import { health } from "./routes/health.ts";
 import { me } from "./routes/me.ts";
 import { sessions } from "./routes/sessions.ts";
@@ -76,6 +78,8 @@ export const app = new Hono<AppEnv>()
   .route("/api/two-factor", twoFactor)
   .route("/api/admin", admin)
   .route("/api/channels", channels)
+  .route("/api/communities", communities)
+  .route("/api/community-invites", acceptCommunityInvite)
   .all("/api/*", (c) => c.json(errorBody("not_found", "no such API route"), 404))
   .route("/", assets)
   .onError((error, c) => {

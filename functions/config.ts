@@ -168,6 +168,21 @@ const configSchema = z.object({
       return origins;
     }),
   UPLOAD_MAX_BYTES: integer("UPLOAD_MAX_BYTES", 1024, 10 * 1024 ** 3, 25 * 1024 ** 2),
+  /** Who may create communities: instance admins only (default), or anyone signed in. */
+  COMMUNITY_CREATION_MODE: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const mode = value === undefined || value === "" ? "admin_only" : value;
+      if (mode !== "admin_only" && mode !== "open") {
+        context.addIssue({
+          code: "custom",
+          message: `COMMUNITY_CREATION_MODE must be admin_only or open (got "${mode}")`,
+        });
+        return z.NEVER;
+      }
+      return mode;
+    }),
   /** Unix seconds when the process started, set by the entrypoint; absent under wrangler. */
   CHATALOT_STARTED_AT: integer("CHATALOT_STARTED_AT", 0, 2 ** 40, 0),
   /** A random value the entrypoint sends to /internal/startup; absent means the route is off. */

@@ -57,6 +57,7 @@ const app :Workerd.Worker = (
     (name = "UPLOAD_MAX_BYTES", fromEnvironment = "UPLOAD_MAX_BYTES"),
     (name = "TRUSTED_PROXIES", fromEnvironment = "TRUSTED_PROXIES"),
     (name = "CORS_ORIGINS", fromEnvironment = "CORS_ORIGINS"),
+    (name = "COMMUNITY_CREATION_MODE", fromEnvironment = "COMMUNITY_CREATION_MODE"),
     (name = "TOTP_ENCRYPTION_KEY_VERSION", fromEnvironment = "TOTP_ENCRYPTION_KEY_VERSION"),
     (name = "TOTP_ENCRYPTION_KEYS_RETIRED", fromEnvironment = "TOTP_ENCRYPTION_KEYS_RETIRED"),
     (name = "CHATALOT_STARTED_AT", fromEnvironment = "CHATALOT_STARTED_AT"),

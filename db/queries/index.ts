@@ -4,6 +4,32 @@
  */
 import { countAttempt, hitRateLimit, lockedUntil, releaseAttempt } from "./abuse.ts";
 import { auditForUser, recordAudit } from "./audit.ts";
+import {
+  createCommunity,
+  communitiesForUser,
+  memberContext,
+  membersOf,
+  updateCommunity,
+  deleteCommunity,
+  transferOwnership,
+  removeMember,
+  banMember,
+  unbanMember,
+  bansOf,
+  setMemberTimeout,
+  createCommunityInvite,
+  communityInvitesOf,
+  revokeCommunityInvite,
+  acceptCommunityInvite,
+  rolesOf,
+  createRole,
+  updateRole,
+  deleteRole,
+  assignRole,
+  unassignRole,
+  recordCommunityAudit,
+  communityAudit,
+} from "./communities.ts";
 import { allChannels, channelById, createChannel } from "./channels.ts";
 import { allInvites, createInvite, revokeInvite } from "./invites.ts";
 import { pruneExpired } from "./maintenance.ts";
@@ -78,6 +104,30 @@ export const queries = {
   releaseAttempt,
   hitRateLimit,
   pruneExpired,
+  createCommunity,
+  communitiesForUser,
+  memberContext,
+  membersOf,
+  updateCommunity,
+  deleteCommunity,
+  transferOwnership,
+  removeMember,
+  banMember,
+  unbanMember,
+  bansOf,
+  setMemberTimeout,
+  createCommunityInvite,
+  communityInvitesOf,
+  revokeCommunityInvite,
+  acceptCommunityInvite,
+  rolesOf,
+  createRole,
+  updateRole,
+  deleteRole,
+  assignRole,
+  unassignRole,
+  recordCommunityAudit,
+  communityAudit,
   createChannel,
   allChannels,
   channelById,
@@ -93,6 +143,7 @@ export type QueryOutput<K extends QueryName> = Awaited<ReturnType<Queries[K]>>;
 export type { LockoutPolicy } from "./abuse.ts";
 export type { AuditRecord } from "./audit.ts";
 export type { ChannelRecord } from "./channels.ts";
+export type { CommunityRecord, MemberContextRecord, RoleRecord } from "./communities.ts";
 export type { InviteRecord } from "./invites.ts";
 export type { MessageRecord } from "./messages.ts";
 export type { SessionRecord, RotateResult } from "./sessions.ts";

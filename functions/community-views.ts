@@ -1,0 +1,42 @@
+/** Community records in their wire shapes. */
+import type { CommunityRecord, RoleRecord } from "../db/index.ts";
+import {
+  Permission,
+  type CommunityView,
+  type MemberView,
+  type PermissionName,
+  type RoleView,
+} from "../protocol/index.ts";
+
+export const communityView = (community: CommunityRecord): CommunityView => ({
+  id: community.id,
+  name: community.name,
+  description: community.description,
+  ownerId: community.ownerId,
+  createdAt: new Date(community.createdAt).toISOString(),
+});
+
+export const permissionNames = (flags: number): string[] =>
+  (Object.keys(Permission) as PermissionName[]).filter((name) => (flags & Permission[name]) === Permission[name]);
+
+export const roleView = (role: RoleRecord): RoleView => ({
+  id: role.id,
+  name: role.name,
+  position: role.position,
+  permissions: permissionNames(role.permissions),
+  isEveryone: role.isEveryone,
+});
+
+export const memberView = (member: {
+  userId: string;
+  username: string;
+  joinedAt: Date;
+  timedOutUntil: Date | null;
+  roleIds: string[];
+}): MemberView => ({
+  userId: member.userId,
+  username: member.username,
+  joinedAt: new Date(member.joinedAt).toISOString(),
+  timedOutUntil: member.timedOutUntil ? new Date(member.timedOutUntil).toISOString() : null,
+  roleIds: member.roleIds,
+});

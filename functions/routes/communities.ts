@@ -1,0 +1,109 @@
+/**
+ * /api/communities: create, list, read, edit, delete, transfer and leave
+ * communities, and list their members. Every route but create and list goes
+ * through `communityAccess`, so a non-member finds nothing.
+ */
+import { Hono } from "hono";
+import { query } from "../../db/index.ts";
+import {
+  createCommunitySchema,
+  DEFAULT_EVERYONE_PERMISSIONS,
+  transferSchema,
+  updateCommunitySchema,
+} from "../../protocol/index.ts";
+import { communityAccess, requirePermission } from "../community-access.ts";
+import { communityView, memberView, permissionNames, roleView } from "../community-views.ts";
+import type { AppEnv } from "../context.ts";
+import { communityInviteRoutes } from "./community-invites.ts";
+import { communityModeration } from "./community-moderation.ts";
+import { communityRoles } from "./community-roles.ts";
+import { AppError } from "../errors.ts";
+import { limitBody, requireUser } from "../middleware.ts";
+import { parseJson } from "../validation.ts";
+
+const MEMBER_PAGE = 500;
+
+export const communities = new Hono<AppEnv>()
+  .use(requireUser)
+  .get("/", async (c) => {
+    const mine = await query(c.env.DATABASE, "communitiesForUser", { userId: c.get("userId") });
+    return c.json({ communities: mine.map(communityView) });
+  })
+  .post("/", limitBody, async (c) => {
+    if (c.get("config").COMMUNITY_CREATION_MODE === "admin_only" && !c.get("user").isAdmin) {
+      throw new AppError(
+        403,
+        "community_creation_closed",
+        "only instance admins may create communities on this server",
+      );
+    }
+    const input = await parseJson(c, createCommunitySchema);
+    const community = await query(c.env.DATABASE, "createCommunity", {
+      name: input.name,
+      description: input.description ?? null,
+      ownerId: c.get("userId"),
+      everyonePermissions: DEFAULT_EVERYONE_PERMISSIONS,
+    });
+    return c.json({ community: communityView(community) }, 201);
+  })
+  .get("/:communityId", async (c) => {
+    const access = await communityAccess(c, c.req.param("communityId"));
+    const roles = await query(c.env.DATABASE, "rolesOf", { communityId: access.record.community.id });
+    return c.json({
+      community: communityView(access.record.community),
+      myPermissions: permissionNames(access.permissions),
+      roles: roles.map(roleView),
+    });
+  })
+  .patch("/:communityId", limitBody, async (c) => {
+    const access = await communityAccess(c, c.req.param("communityId"));
+    requirePermission(access, "MANAGE_COMMUNITY", "edit the community");
+    const changes = await parseJson(c, updateCommunitySchema);
+    const community = await query(c.env.DATABASE, "updateCommunity", {
+      communityId: access.record.community.id,
+      ...changes,
+    });
+    return c.json({ community: communityView(community) });
+  })
+  .delete("/:communityId", async (c) => {
+    const access = await communityAccess(c, c.req.param("communityId"));
+    if (!access.member.isOwner) throw new AppError(403, "owner_only", "only the owner may delete the community");
+    await query(c.env.DATABASE, "deleteCommunity", { communityId: access.record.community.id });
+    return c.body(null, 204);
+  })
+  .post("/:communityId/transfer", limitBody, async (c) => {
+    const access = await communityAccess(c, c.req.param("communityId"));
+    if (!access.member.isOwner) throw new AppError(403, "owner_only", "only the owner may hand the community over");
+    const { userId } = await parseJson(c, transferSchema);
+    const communityId = access.record.community.id;
+    if (!(await query(c.env.DATABASE, "transferOwnership", { communityId, newOwnerId: userId }))) {
+      throw new AppError(404, "not_found", "the new owner must be a member of the community");
+    }
+    await query(c.env.DATABASE, "recordCommunityAudit", {
+      communityId,
+      actorId: c.get("userId"),
+      action: "community.transferred",
+      targetUserId: userId,
+      reason: null,
+    });
+    return c.body(null, 204);
+  })
+  .post("/:communityId/leave", async (c) => {
+    const access = await communityAccess(c, c.req.param("communityId"));
+    if (access.member.isOwner)
+      throw new AppError(409, "owner_must_transfer", "hand the community to another member before leaving it");
+    await query(c.env.DATABASE, "removeMember", { communityId: access.record.community.id, userId: c.get("userId") });
+    return c.body(null, 204);
+  })
+  .get("/:communityId/members", async (c) => {
+    const access = await communityAccess(c, c.req.param("communityId"));
+    const members = await query(c.env.DATABASE, "membersOf", {
+      communityId: access.record.community.id,
+      limit: MEMBER_PAGE,
+    });
+    return c.json({ members: members.map(memberView) });
+  })
+  // Mounted inside this sub-app so they share its one requireUser.
+  .route("/", communityInviteRoutes)
+  .route("/", communityRoles)
+  .route("/", communityModeration);

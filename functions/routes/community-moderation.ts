@@ -1,0 +1,121 @@
+/**
+ * Moderation inside a community: kick, ban and unban, time out. Each checks the
+ * permission and the hierarchy through `actOn`, and is written to the community's
+ * audit log, readable by those who may manage the community.
+ */
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { query } from "../../db/index.ts";
+import { banSchema, moderationReasonSchema, timeoutSchema, uuidSchema } from "../../protocol/index.ts";
+import { actOn, communityAccess, requirePermission, type CommunityAccess } from "../community-access.ts";
+import type { AppEnv } from "../context.ts";
+import { AppError, notFound } from "../errors.ts";
+import { limitBody } from "../middleware.ts";
+import { parse, parseJson } from "../validation.ts";
+
+const MINUTE_MS = 60_000;
+const auditQuerySchema = z.object({
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+function record(
+  c: Context<AppEnv>,
+  access: CommunityAccess,
+  action: string,
+  targetUserId: string | null,
+  reason?: string,
+  details?: Record<string, unknown>,
+) {
+  return query(c.env.DATABASE, "recordCommunityAudit", {
+    communityId: access.record.community.id,
+    actorId: c.get("userId"),
+    action,
+    targetUserId,
+    reason: reason ?? null,
+    details,
+  });
+}
+
+export const communityModeration = new Hono<AppEnv>()
+  .post("/:communityId/members/:userId/kick", limitBody, async (c) => {
+    const access = await communityAccess(c, c.req.param("communityId"));
+    requirePermission(access, "KICK_MEMBERS", "remove members");
+    const target = await actOn(c, access, c.req.param("userId"));
+    const { reason } = await parseJson(c, moderationReasonSchema);
+    await query(c.env.DATABASE, "removeMember", { communityId: access.record.community.id, userId: target.userId });
+    await record(c, access, "member.kicked", target.userId, reason);
+    return c.body(null, 204);
+  })
+  .post("/:communityId/bans", limitBody, async (c) => {
+    const access = await communityAccess(c, c.req.param("communityId"));
+    requirePermission(access, "BAN_MEMBERS", "ban people");
+    const { userId, reason } = await parseJson(c, banSchema);
+    const communityId = access.record.community.id;
+    // A member must rank below the banner; someone who is not a member can be banned ahead of time.
+    const isMember = await query(c.env.DATABASE, "memberContext", { communityId, userId });
+    if (isMember) await actOn(c, access, userId);
+    else if (userId === c.get("userId") || userId === access.record.community.ownerId)
+      throw new AppError(403, "hierarchy", "you cannot ban that person");
+    else if (!(await query(c.env.DATABASE, "userById", { id: userId }))) throw notFound("that user");
+    await query(c.env.DATABASE, "banMember", {
+      communityId,
+      userId,
+      bannedBy: c.get("userId"),
+      reason: reason ?? null,
+    });
+    await record(c, access, "member.banned", userId, reason);
+    return c.body(null, 204);
+  })
+  .get("/:communityId/bans", async (c) => {
+    const access = await communityAccess(c, c.req.param("communityId"));
+    requirePermission(access, "BAN_MEMBERS", "see the bans");
+    const bans = await query(c.env.DATABASE, "bansOf", { communityId: access.record.community.id });
+    return c.json({ bans: bans.map((ban) => ({ ...ban, createdAt: new Date(ban.createdAt).toISOString() })) });
+  })
+  .delete("/:communityId/bans/:userId", async (c) => {
+    const access = await communityAccess(c, c.req.param("communityId"));
+    requirePermission(access, "BAN_MEMBERS", "lift bans");
+    const userId = parse(uuidSchema, c.req.param("userId"));
+    if (!(await query(c.env.DATABASE, "unbanMember", { communityId: access.record.community.id, userId })))
+      throw notFound("that ban");
+    await record(c, access, "member.unbanned", userId);
+    return c.body(null, 204);
+  })
+  .post("/:communityId/members/:userId/timeout", limitBody, async (c) => {
+    const access = await communityAccess(c, c.req.param("communityId"));
+    requirePermission(access, "TIMEOUT_MEMBERS", "time members out");
+    const target = await actOn(c, access, c.req.param("userId"));
+    const { minutes, reason } = await parseJson(c, timeoutSchema);
+    const until = new Date(Date.now() + minutes * MINUTE_MS);
+    await query(c.env.DATABASE, "setMemberTimeout", {
+      communityId: access.record.community.id,
+      userId: target.userId,
+      until,
+    });
+    await record(c, access, "member.timed_out", target.userId, reason, { until: until.toISOString() });
+    return c.json({ timedOutUntil: until.toISOString() });
+  })
+  .delete("/:communityId/members/:userId/timeout", async (c) => {
+    const access = await communityAccess(c, c.req.param("communityId"));
+    requirePermission(access, "TIMEOUT_MEMBERS", "lift time-outs");
+    const target = await actOn(c, access, c.req.param("userId"));
+    await query(c.env.DATABASE, "setMemberTimeout", {
+      communityId: access.record.community.id,
+      userId: target.userId,
+      until: null,
+    });
+    await record(c, access, "member.timeout_lifted", target.userId);
+    return c.body(null, 204);
+  })
+  .get("/:communityId/audit", async (c) => {
+    const access = await communityAccess(c, c.req.param("communityId"));
+    requirePermission(access, "MANAGE_COMMUNITY", "read the audit log");
+    const { before, limit } = parse(auditQuerySchema, c.req.query());
+    const events = await query(c.env.DATABASE, "communityAudit", {
+      communityId: access.record.community.id,
+      beforeId: before ?? null,
+      limit,
+    });
+    return c.json({ events: events.map((event) => ({ ...event, at: new Date(event.at).toISOString() })) });
+  });
