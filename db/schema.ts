@@ -320,3 +320,14 @@ export const communityAuditEvents = pgTable(
   },
   (table) => [index("community_audit_community_idx").on(table.communityId, table.at)],
 );
+
+/** Messages from the instance admins to everyone, shown until they expire or are removed. */
+export const announcements = pgTable("announcements", {
+  id: uuid().primaryKey().defaultRandom(),
+  body: text().notNull(),
+  createdBy: uuid()
+    .notNull()
+    .references(() => users.id),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp({ withTimezone: true }),
+});

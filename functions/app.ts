@@ -14,6 +14,7 @@ import { AppError } from "./errors.ts";
 import { withConfig } from "./middleware.ts";
 import { account } from "./routes/account.ts";
 import { admin } from "./routes/admin.ts";
+import { announcementsRoute } from "./routes/announcements.ts";
 import { assets } from "./routes/assets.ts";
 import { auth } from "./routes/auth.ts";
 import { channels } from "./routes/channels.ts";
@@ -77,6 +78,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/account", account)
   .route("/api/two-factor", twoFactor)
   .route("/api/admin", admin)
+  .route("/api/announcements", announcementsRoute)
   .route("/api/channels", channels)
   .route("/api/communities", communities)
   .route("/api/community-invites", acceptCommunityInvite)

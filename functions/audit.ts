@@ -26,7 +26,13 @@ export type AuditAction =
   | "admin.sessions_revoked"
   | "invite.created"
   | "invite.revoked"
-  | "registration_mode.changed";
+  | "registration_mode.changed"
+  | "user.deleted_by_admin"
+  | "admin.granted"
+  | "admin.revoked"
+  | "settings.changed"
+  | "announcement.created"
+  | "announcement.deleted";
 
 export async function audit(
   c: Context<AppEnv>,

@@ -32,6 +32,17 @@ import {
 } from "./communities.ts";
 import { allChannels, channelById, createChannel } from "./channels.ts";
 import { allInvites, createInvite, revokeInvite } from "./invites.ts";
+import {
+  instanceSettingsMap,
+  setInstanceSetting,
+  searchUsers,
+  setAdmin,
+  instanceStatistics,
+  createAnnouncement,
+  activeAnnouncements,
+  deleteAnnouncement,
+  instanceAudit,
+} from "./instance.ts";
 import { pruneExpired } from "./maintenance.ts";
 import { appendMessage, messagesBefore } from "./messages.ts";
 import {
@@ -104,6 +115,15 @@ export const queries = {
   releaseAttempt,
   hitRateLimit,
   pruneExpired,
+  instanceSettingsMap,
+  setInstanceSetting,
+  searchUsers,
+  setAdmin,
+  instanceStatistics,
+  createAnnouncement,
+  activeAnnouncements,
+  deleteAnnouncement,
+  instanceAudit,
   createCommunity,
   communitiesForUser,
   memberContext,

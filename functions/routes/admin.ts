@@ -1,11 +1,23 @@
 /**
- * /api/admin: what instance admins need for accounts now (invites, the registration
- * mode, suspension, resetting two-factor, ending a user's sessions). Every action is
- * audited. The full admin API grows with the communities issue.
+ * /api/admin: instance administration, for instance admins only (403 otherwise),
+ * every change audited: users (search, suspend, delete, admin rights, two-factor
+ * reset, sessions), registration invites and mode, instance settings,
+ * announcements, statistics, and the instance audit log.
  */
 import { Hono, type Context } from "hono";
 import { query, type UserRecord } from "../../db/index.ts";
-import { createInviteSchema, registrationModeSchema, suspendSchema, uuidSchema } from "../../protocol/index.ts";
+import {
+  adminAuditQuerySchema,
+  announcementSchema,
+  createInviteSchema,
+  instanceSettingsSchema,
+  registrationModeSchema,
+  setAdminSchema,
+  suspendSchema,
+  userSearchSchema,
+  uuidSchema,
+} from "../../protocol/index.ts";
+import { instanceSettings } from "../instance-settings.ts";
 import { disconnectSockets } from "../../rooms/index.ts";
 import { audit } from "../audit.ts";
 import type { AppEnv } from "../context.ts";
@@ -14,7 +26,7 @@ import { limitBody, requireAdmin, requireUser } from "../middleware.ts";
 import { registrationMode } from "../registration-mode.ts";
 import { hashCode, INVITE_CODE_GROUPS, readableCode } from "../secrets.ts";
 import { parse, parseJson } from "../validation.ts";
-import { inviteView, userView } from "../views.ts";
+import { auditEventView, inviteView, userView } from "../views.ts";
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -81,6 +93,90 @@ export const admin = new Hono<AppEnv>()
     await query(c.env.DATABASE, "disableTotp", { userId: target.id });
     await audit(c, "totp.reset_by_admin", { targetUserId: target.id });
     return c.body(null, 204);
+  })
+  .get("/users", async (c) => {
+    const { search, after, limit } = parse(userSearchSchema, c.req.query());
+    const found = await query(c.env.DATABASE, "searchUsers", { search: search || null, after: after ?? null, limit });
+    return c.json({
+      users: found.map((user) => ({
+        ...userView(user),
+        createdAt: new Date(user.createdAt).toISOString(),
+        suspendedAt: user.suspendedAt ? new Date(user.suspendedAt).toISOString() : null,
+        suspensionReason: user.suspensionReason,
+      })),
+      next: found.length === limit ? found.at(-1)!.username : null,
+    });
+  })
+  .delete("/users/:userId", async (c) => {
+    const target = await targetUser(c);
+    if (target.id === c.get("userId"))
+      throw new AppError(400, "use_account_deletion", "delete your own account from your settings");
+    if (target.isAdmin) {
+      const demoted = await query(c.env.DATABASE, "setAdmin", { userId: target.id, isAdmin: false });
+      if (demoted === "last_admin") throw new AppError(409, "last_admin", "the last admin cannot be deleted");
+    }
+    await query(c.env.DATABASE, "deleteUser", { userId: target.id });
+    await disconnectSockets(c.env, { userId: target.id, sessionIds: "all", reason: "account deleted" });
+    await audit(c, "user.deleted_by_admin", { targetUserId: target.id });
+    return c.body(null, 204);
+  })
+  .put("/users/:userId/admin", limitBody, async (c) => {
+    const target = await targetUser(c);
+    const { isAdmin } = await parseJson(c, setAdminSchema);
+    const result = await query(c.env.DATABASE, "setAdmin", { userId: target.id, isAdmin });
+    if (result === "last_admin")
+      throw new AppError(
+        409,
+        "last_admin",
+        "the last admin cannot lose admin rights: make someone else an admin first",
+      );
+    await audit(c, isAdmin ? "admin.granted" : "admin.revoked", { targetUserId: target.id });
+    return c.json({ user: userView({ ...target, isAdmin }) });
+  })
+  .get("/settings", async (c) => c.json({ settings: await instanceSettings(c) }))
+  .patch("/settings", limitBody, async (c) => {
+    const input = await parseJson(c, instanceSettingsSchema);
+    const keys = {
+      instanceName: "instance_name",
+      communityCreationMode: "community_creation_mode",
+      uploadMaxBytes: "upload_max_bytes",
+    } as const;
+    for (const [field, key] of Object.entries(keys)) {
+      const value = input[field as keyof typeof keys];
+      if (value !== undefined) await query(c.env.DATABASE, "setInstanceSetting", { key, value });
+    }
+    await audit(c, "settings.changed", { targetUserId: null, details: input });
+    return c.json({ settings: await instanceSettings(c) });
+  })
+  .get("/stats", async (c) => c.json({ stats: await query(c.env.DATABASE, "instanceStatistics", {}) }))
+  .post("/announcements", limitBody, async (c) => {
+    const { body, expiresInHours } = await parseJson(c, announcementSchema);
+    const announcement = await query(c.env.DATABASE, "createAnnouncement", {
+      body,
+      createdBy: c.get("userId"),
+      expiresAt: expiresInHours ? new Date(Date.now() + expiresInHours * HOUR_MS) : null,
+    });
+    await audit(c, "announcement.created", { targetUserId: null, details: { announcementId: announcement.id } });
+    return c.json({ announcement }, 201);
+  })
+  .delete("/announcements/:announcementId", async (c) => {
+    const id = parse(uuidSchema, c.req.param("announcementId"));
+    if (!(await query(c.env.DATABASE, "deleteAnnouncement", { id }))) throw notFound("that announcement");
+    await audit(c, "announcement.deleted", { targetUserId: null, details: { announcementId: id } });
+    return c.body(null, 204);
+  })
+  .get("/audit", async (c) => {
+    const filter = parse(adminAuditQuerySchema, c.req.query());
+    const events = await query(c.env.DATABASE, "instanceAudit", {
+      actorId: filter.actor ?? null,
+      action: filter.action ?? null,
+      targetUserId: filter.target ?? null,
+      from: filter.from ? new Date(filter.from) : null,
+      to: filter.to ? new Date(filter.to) : null,
+      beforeId: filter.before ?? null,
+      limit: filter.limit,
+    });
+    return c.json({ events: events.map(auditEventView) });
   })
   .post("/users/:userId/revoke-sessions", async (c) => {
     const target = await targetUser(c);

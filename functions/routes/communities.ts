@@ -14,6 +14,7 @@ import {
 import { communityAccess, requirePermission } from "../community-access.ts";
 import { communityView, memberView, permissionNames, roleView } from "../community-views.ts";
 import type { AppEnv } from "../context.ts";
+import { instanceSettings } from "../instance-settings.ts";
 import { communityInviteRoutes } from "./community-invites.ts";
 import { communityModeration } from "./community-moderation.ts";
 import { communityRoles } from "./community-roles.ts";
@@ -30,7 +31,7 @@ export const communities = new Hono<AppEnv>()
     return c.json({ communities: mine.map(communityView) });
   })
   .post("/", limitBody, async (c) => {
-    if (c.get("config").COMMUNITY_CREATION_MODE === "admin_only" && !c.get("user").isAdmin) {
+    if ((await instanceSettings(c)).communityCreationMode === "admin_only" && !c.get("user").isAdmin) {
       throw new AppError(
         403,
         "community_creation_closed",

@@ -1,0 +1,145 @@
+/**
+ * The instance administration API against the production server and a fresh
+ * database: "admin" is the bootstrap admin, bob and carol are people.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { startServer, type RunningServer } from "../support/server.ts";
+
+const PASSWORD = "a long enough password";
+let database: TestDatabase;
+let server: RunningServer;
+let admin: { token: string; id: string };
+let bob: { token: string; id: string };
+let carol: { token: string; id: string };
+
+async function call(method: string, path: string, token?: string, body?: unknown) {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json().catch(() => null)) as any };
+}
+
+async function register(username: string) {
+  const { status, body } = await call("POST", "/api/auth/register", undefined, { username, password: PASSWORD });
+  expect(status, JSON.stringify(body)).toBe(201);
+  return { token: body.accessToken as string, id: body.user.id as string };
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase("admin_api");
+  server = await startServer({ databaseUrl: database.url });
+  admin = await register("admin");
+  bob = await register("bob");
+  carol = await register("carol");
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await database?.stop();
+});
+
+describe("the instance admin API", () => {
+  const adminRoutes: [string, string, unknown?][] = [
+    ["GET", "/api/admin/users"],
+    ["DELETE", `/api/admin/users/00000000-0000-4000-8000-000000000000`],
+    ["PUT", `/api/admin/users/00000000-0000-4000-8000-000000000000/admin`, { isAdmin: true }],
+    ["POST", `/api/admin/users/00000000-0000-4000-8000-000000000000/suspend`, { reason: "x" }],
+    ["POST", `/api/admin/users/00000000-0000-4000-8000-000000000000/unsuspend`],
+    ["POST", `/api/admin/users/00000000-0000-4000-8000-000000000000/reset-two-factor`],
+    ["POST", `/api/admin/users/00000000-0000-4000-8000-000000000000/revoke-sessions`],
+    ["GET", "/api/admin/invites"],
+    ["POST", "/api/admin/invites", {}],
+    ["DELETE", "/api/admin/invites/00000000-0000-4000-8000-000000000000"],
+    ["GET", "/api/admin/registration-mode"],
+    ["PUT", "/api/admin/registration-mode", { mode: "open" }],
+    ["GET", "/api/admin/settings"],
+    ["PATCH", "/api/admin/settings", { instanceName: "Mine now" }],
+    ["GET", "/api/admin/stats"],
+    ["POST", "/api/admin/announcements", { body: "hello" }],
+    ["DELETE", "/api/admin/announcements/00000000-0000-4000-8000-000000000000"],
+    ["GET", "/api/admin/audit"],
+  ];
+
+  it.each(adminRoutes)("answers 403 to a non-admin for %s %s", async (method, path, body) => {
+    const { status, body: answer } = await call(method, path, bob.token, body);
+    expect(status).toBe(403);
+    expect(answer.error.code).toBe("forbidden");
+  });
+
+  it("lists and searches users, a page at a time", async () => {
+    const all = await call("GET", "/api/admin/users?limit=2", admin.token);
+    expect(all.body.users.map((user: { username: string }) => user.username)).toEqual(["admin", "bob"]);
+    expect(all.body.next).toBe("bob");
+    const next = await call("GET", `/api/admin/users?limit=2&after=${all.body.next}`, admin.token);
+    expect(next.body.users.map((user: { username: string }) => user.username)).toEqual(["carol"]);
+    const search = await call("GET", "/api/admin/users?search=CAR", admin.token);
+    expect(search.body.users.map((user: { username: string }) => user.username)).toEqual(["carol"]);
+  });
+
+  it("grants and revokes admin rights, but never from the last admin", async () => {
+    expect((await call("PUT", `/api/admin/users/${bob.id}/admin`, admin.token, { isAdmin: true })).status).toBe(200);
+    expect((await call("GET", "/api/admin/stats", bob.token)).status).toBe(200);
+    expect((await call("PUT", `/api/admin/users/${bob.id}/admin`, admin.token, { isAdmin: false })).status).toBe(200);
+    expect((await call("GET", "/api/admin/stats", bob.token)).status).toBe(403);
+    const alone = await call("PUT", `/api/admin/users/${admin.id}/admin`, admin.token, { isAdmin: false });
+    expect(alone.status).toBe(409);
+    expect(alone.body.error.code).toBe("last_admin");
+  });
+
+  it("changes instance settings at runtime: community creation opens to everyone", async () => {
+    expect((await call("POST", "/api/communities", bob.token, { name: "Bob's garden" })).status).toBe(403);
+    const changed = await call("PATCH", "/api/admin/settings", admin.token, {
+      communityCreationMode: "open",
+      instanceName: "Our Chat",
+    });
+    expect(changed.body.settings).toMatchObject({ communityCreationMode: "open", instanceName: "Our Chat" });
+    expect((await call("POST", "/api/communities", bob.token, { name: "Bob's garden" })).status).toBe(201);
+  });
+
+  it("shows announcements to everyone until they are removed", async () => {
+    const created = await call("POST", "/api/admin/announcements", admin.token, { body: "Maintenance on Sunday" });
+    expect(created.status).toBe(201);
+    const seen = await call("GET", "/api/announcements", carol.token);
+    expect(seen.body.announcements.map((entry: { body: string }) => entry.body)).toContain("Maintenance on Sunday");
+    expect((await call("DELETE", `/api/admin/announcements/${created.body.announcement.id}`, admin.token)).status).toBe(
+      204,
+    );
+    expect((await call("GET", "/api/announcements", carol.token)).body.announcements).toEqual([]);
+  });
+
+  it("counts users, communities, channels and messages", async () => {
+    const { body } = await call("GET", "/api/admin/stats", admin.token);
+    expect(body.stats).toMatchObject({ users: 3, communities: 1, channels: 0, messages: 0, messageBytes: 0 });
+  });
+
+  it("deletes a user, whose access ends at once, and audits it with filters that find it", async () => {
+    expect((await call("DELETE", `/api/admin/users/${carol.id}`, admin.token)).status).toBe(204);
+    expect((await call("GET", "/api/me", carol.token)).status).toBe(401);
+    const deletions = await call(
+      "GET",
+      `/api/admin/audit?action=user.deleted_by_admin&target=${carol.id}`,
+      admin.token,
+    );
+    expect(deletions.body.events).toHaveLength(1);
+    expect(deletions.body.events[0]).toMatchObject({ actorId: admin.id, targetUserId: carol.id });
+    const byAdmin = await call("GET", `/api/admin/audit?actor=${admin.id}&limit=200`, admin.token);
+    const actions = byAdmin.body.events.map((event: { action: string }) => event.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        "admin.granted",
+        "admin.revoked",
+        "settings.changed",
+        "announcement.created",
+        "user.deleted_by_admin",
+      ]),
+    );
+    const none = await call("GET", `/api/admin/audit?from=${new Date(Date.now() + 60_000).toISOString()}`, admin.token);
+    expect(none.body.events).toEqual([]);
+  });
+});
