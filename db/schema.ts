@@ -331,3 +331,18 @@ export const announcements = pgTable("announcements", {
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   expiresAt: timestamp({ withTimezone: true }),
 });
+
+/** Who blocked whom: a block refuses direct messages either way. */
+export const userBlocks = pgTable(
+  "user_blocks",
+  {
+    blockerId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    blockedId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex("user_blocks_unique").on(table.blockerId, table.blockedId)],
+);

@@ -16,6 +16,7 @@ import { account } from "./routes/account.ts";
 import { admin } from "./routes/admin.ts";
 import { announcementsRoute } from "./routes/announcements.ts";
 import { assets } from "./routes/assets.ts";
+import { blocks } from "./routes/blocks.ts";
 import { auth } from "./routes/auth.ts";
 import { channels } from "./routes/channels.ts";
 import { communities } from "./routes/communities.ts";
@@ -79,6 +80,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/two-factor", twoFactor)
   .route("/api/admin", admin)
   .route("/api/announcements", announcementsRoute)
+  .route("/api/blocks", blocks)
   .route("/api/channels", channels)
   .route("/api/communities", communities)
   .route("/api/community-invites", acceptCommunityInvite)

@@ -35,5 +35,12 @@ export const embeddedMigrations: EmbeddedMigration[] = [
     "breakpoints": true,
     "hash": "1efb5a6b3228ed63535cf9cf9e40e9d0841ceca9b0aaa41ac8f298828a939d20",
     "sql": "CREATE TABLE \"announcements\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"body\" text NOT NULL,\n\t\"created_by\" uuid NOT NULL,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"expires_at\" timestamp with time zone\n);\n--> statement-breakpoint\nALTER TABLE \"announcements\" ADD CONSTRAINT \"announcements_created_by_users_id_fk\" FOREIGN KEY (\"created_by\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE no action ON UPDATE no action;"
+  },
+  {
+    "tag": "0004_blocks",
+    "when": 1795728403358,
+    "breakpoints": true,
+    "hash": "5f490bbbd8edbaa5dbf02e586ed007eb209d681212acc2c28d42d26c31371179",
+    "sql": "CREATE TABLE \"user_blocks\" (\n\t\"blocker_id\" uuid NOT NULL,\n\t\"blocked_id\" uuid NOT NULL,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL\n);\n--> statement-breakpoint\nALTER TABLE \"user_blocks\" ADD CONSTRAINT \"user_blocks_blocker_id_users_id_fk\" FOREIGN KEY (\"blocker_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint\nALTER TABLE \"user_blocks\" ADD CONSTRAINT \"user_blocks_blocked_id_users_id_fk\" FOREIGN KEY (\"blocked_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint\nCREATE UNIQUE INDEX \"user_blocks_unique\" ON \"user_blocks\" USING btree (\"blocker_id\",\"blocked_id\");"
   }
 ];

@@ -44,6 +44,7 @@ import {
   instanceAudit,
 } from "./instance.ts";
 import { pruneExpired } from "./maintenance.ts";
+import { blockedBy, blockUser, isBlockedEitherWay, unblockUser } from "./blocks.ts";
 import { appendMessage, messagesBefore } from "./messages.ts";
 import {
   activeSession,
@@ -115,6 +116,10 @@ export const queries = {
   releaseAttempt,
   hitRateLimit,
   pruneExpired,
+  blockUser,
+  unblockUser,
+  blockedBy,
+  isBlockedEitherWay,
   instanceSettingsMap,
   setInstanceSetting,
   searchUsers,
