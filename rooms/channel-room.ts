@@ -7,7 +7,7 @@ import { Server, type Connection, type ConnectionContext, type WSMessage } from 
 import { query } from "../db/index.ts";
 import { receiveFrame, send, type ChatRoom } from "./chat.ts";
 import { readIdentity, sessionTag, userTag, type Member } from "./identity.ts";
-import { FrameRateLimiter } from "./frame-rate-limiter.ts";
+import { DEFAULT_FRAMES_PER_SECOND, FrameRateLimiter } from "./frame-rate-limiter.ts";
 import type { SocketSelector } from "./user-sockets.ts";
 
 /** Close code for a socket whose session was revoked or whose user was suspended. */
@@ -16,7 +16,13 @@ export const CLOSE_SESSION_ENDED = 4001;
 export class ChannelRoom extends Server<Env> implements ChatRoom {
   static override options = { hibernate: true };
   #queue: Promise<unknown> = Promise.resolve();
-  #rateLimiter = new FrameRateLimiter();
+  #rateLimiter: FrameRateLimiter;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    const configured = Number((env as { SOCKET_FRAMES_PER_SECOND?: string }).SOCKET_FRAMES_PER_SECOND);
+    this.#rateLimiter = new FrameRateLimiter(configured > 0 ? configured : DEFAULT_FRAMES_PER_SECOND);
+  }
 
   override getConnectionTags(_connection: Connection, context: ConnectionContext): string[] {
     const member = readIdentity(context.request);
@@ -49,7 +55,10 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
 
   override async onMessage(connection: Connection<Member>, message: WSMessage): Promise<void> {
     if (!this.#rateLimiter.allow(connection.id)) {
-      return send(connection, { type: "error", code: "rate_limited", message: "too many frames: slow down" });
+      // Name the refused send, when it is one, so the client can retry it later.
+      const clientId =
+        typeof message === "string" ? /"clientId":"([A-Za-z0-9_-]{8,64})"/.exec(message.slice(0, 512))?.[1] : undefined;
+      return send(connection, { type: "error", code: "rate_limited", message: "too many frames: slow down", clientId });
     }
     try {
       await receiveFrame(this, connection, message);

@@ -58,6 +58,7 @@ const app :Workerd.Worker = (
     (name = "TRUSTED_PROXIES", fromEnvironment = "TRUSTED_PROXIES"),
     (name = "CORS_ORIGINS", fromEnvironment = "CORS_ORIGINS"),
     (name = "COMMUNITY_CREATION_MODE", fromEnvironment = "COMMUNITY_CREATION_MODE"),
+    (name = "SOCKET_FRAMES_PER_SECOND", fromEnvironment = "SOCKET_FRAMES_PER_SECOND"),
     (name = "TOTP_ENCRYPTION_KEY_VERSION", fromEnvironment = "TOTP_ENCRYPTION_KEY_VERSION"),
     (name = "TOTP_ENCRYPTION_KEYS_RETIRED", fromEnvironment = "TOTP_ENCRYPTION_KEYS_RETIRED"),
     (name = "CHATALOT_STARTED_AT", fromEnvironment = "CHATALOT_STARTED_AT"),

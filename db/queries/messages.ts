@@ -27,57 +27,65 @@ const messageColumns = {
 };
 
 /**
- * Stores a message and returns it with its sequence number. The channel row is
- * locked while the number is taken, so numbers are strictly increasing without
- * gaps. A resend with the same client id returns the stored message unchanged.
+ * Stores a message and returns it with its sequence number, in one statement (one
+ * round trip, its own transaction): a resend with the same client id returns the
+ * stored message unchanged; otherwise the channel row's counter is bumped (the row
+ * lock orders concurrent appends) and the message inserted with that number, so
+ * numbers are strictly increasing without gaps. The room appends one at a time, so
+ * a retry never races its original inside the statement.
  */
 export async function appendMessage(
   db: Db,
   input: { channelId: string; senderId: string; clientId: string; payload: Uint8Array },
 ): Promise<{ message: MessageRecord; isDuplicate: boolean }> {
-  return db.transaction(async (tx) => {
-    const [existing] = await tx
-      .select(messageColumns)
-      .from(messages)
-      .innerJoin(users, eq(users.id, messages.senderId))
-      .where(
-        and(
-          eq(messages.channelId, input.channelId),
-          eq(messages.senderId, input.senderId),
-          eq(messages.clientId, input.clientId),
-        ),
-      );
-    if (existing) return { message: existing, isDuplicate: true };
-
-    const [channel] = await tx
-      .update(channels)
-      .set({ lastSeq: sql`${channels.lastSeq} + 1` })
-      .where(eq(channels.id, input.channelId))
-      .returning({ seq: channels.lastSeq });
-    if (!channel) throw new Error("channel does not exist");
-
-    const [row] = await tx
-      .insert(messages)
-      .values({ ...input, seq: channel.seq, payloadBytes: input.payload.byteLength })
-      .returning();
-    const [sender] = await tx
-      .select({ senderName: messageColumns.senderName })
-      .from(users)
-      .where(eq(users.id, input.senderId));
-    return {
-      message: {
-        id: row!.id,
-        channelId: row!.channelId,
-        seq: row!.seq,
-        senderId: row!.senderId,
-        senderName: sender!.senderName,
-        clientId: row!.clientId,
-        payload: row!.payload,
-        sentAt: row!.sentAt,
-      },
-      isDuplicate: false,
-    };
-  });
+  const result = await db.execute<{
+    id: string;
+    channel_id: string;
+    seq: string | number;
+    sender_id: string;
+    sender_name: string;
+    client_id: string;
+    payload: Uint8Array;
+    sent_at: Date | string;
+    is_duplicate: boolean;
+  }>(sql`
+    with existing as (
+      select * from messages
+      where channel_id = ${input.channelId} and sender_id = ${input.senderId} and client_id = ${input.clientId}
+    ), numbered as (
+      update channels set last_seq = last_seq + 1
+      where id = ${input.channelId} and not exists (select 1 from existing)
+      returning last_seq
+    ), inserted as (
+      insert into messages (channel_id, seq, sender_id, client_id, payload, payload_bytes)
+      select ${input.channelId}, last_seq, ${input.senderId}, ${input.clientId}, ${input.payload}, ${input.payload.byteLength}
+      from numbered
+      returning *
+    ), stored as (
+      select *, false as is_duplicate from inserted
+      union all
+      select *, true as is_duplicate from existing
+    )
+    select stored.id, stored.channel_id, stored.seq, stored.sender_id, stored.client_id, stored.payload, stored.sent_at,
+      stored.is_duplicate,
+      case when users.deleted_at is null then users.username else 'deleted user' end as sender_name
+    from stored join users on users.id = stored.sender_id
+  `);
+  const row = result.rows[0];
+  if (!row) throw new Error("channel does not exist");
+  return {
+    message: {
+      id: row.id,
+      channelId: row.channel_id,
+      seq: Number(row.seq),
+      senderId: row.sender_id,
+      senderName: row.sender_name,
+      clientId: row.client_id,
+      payload: new Uint8Array(row.payload),
+      sentAt: new Date(row.sent_at),
+    },
+    isDuplicate: row.is_duplicate,
+  };
 }
 
 /** The newest `limit` messages before `beforeSeq` (or the newest overall), oldest first. */

@@ -180,3 +180,26 @@ describe("the socket route", () => {
     expect(missing.status).toBe(404);
   });
 });
+
+describe("a channel room under a flood", () => {
+  it("refuses frames beyond the per-connection rate, naming the refused send, and stores only what it accepted", async () => {
+    const channel = await createChannel(alice);
+    const socket = await connect(alice, channel.id);
+    const ids = Array.from({ length: 30 }, () => clientId());
+    for (const id of ids) socket.send({ type: "send", clientId: id, payload: text("flood") });
+    const answered = () => socket.frames.filter((frame) => frame.type === "ack" || frame.type === "error");
+    for (let waited = 0; answered().length < ids.length && waited < 10_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const acks = socket.frames.filter((frame) => frame.type === "ack");
+    const refusals = socket.frames.filter((frame) => frame.type === "error");
+    // A burst of 20 at once is fine (10 a second by default); the rest are refused by name.
+    expect(acks.length).toBeGreaterThanOrEqual(20);
+    expect(refusals.length).toBeGreaterThan(0);
+    expect(acks.length + refusals.length).toBe(30);
+    for (const refusal of refusals) {
+      expect(refusal).toMatchObject({ code: "rate_limited", clientId: expect.any(String) });
+    }
+    expect(await history(alice, channel)).toHaveLength(acks.length);
+  });
+});

@@ -13,7 +13,7 @@ import type { Session } from "./session.ts";
 import { entryKey, oldestSeq, storedEntry, updateEntry, upsertEntries, type TimelineEntry } from "./timeline.ts";
 
 const HISTORY_PAGE_SIZE = 50;
-/** Backoff for sends the server could not store yet (error code `unavailable`). */
+/** Backoff for sends the server could not store yet (`unavailable`) or asked to slow down (`rate_limited`). */
 const RETRY_FIRST_DELAY_MS = 1_000;
 const RETRY_MAX_DELAY_MS = 30_000;
 
@@ -95,7 +95,8 @@ export const ChatModel = createModel((channelId: string, session: Session) => {
       case "message":
         return merge([frame.message]);
       case "error":
-        if (frame.clientId && frame.code === "unavailable") return retryLater(frame.clientId);
+        if (frame.clientId && (frame.code === "unavailable" || frame.code === "rate_limited"))
+          return retryLater(frame.clientId);
         if (frame.clientId) return fail(frame.clientId, frame.message);
         problem.value = frame.message;
         return;
