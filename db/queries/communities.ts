@@ -122,9 +122,20 @@ export async function deleteCommunity(db: Db, input: { communityId: string }): P
   await db.delete(communities).where(eq(communities.id, input.communityId));
 }
 
+/**
+ * Locks the community row and the member's row for the rest of the transaction, so
+ * ownership, membership and bans of one person change one at a time.
+ */
+async function lockMembership(db: Db, communityId: string, userId: string) {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`chatalot.member:${communityId}:${userId}`}))`);
+  const [community] = await db.select().from(communities).where(eq(communities.id, communityId)).for("update");
+  return community;
+}
+
 /** Hands the community to another member; false if they are not a member. */
 export async function transferOwnership(db: Db, input: { communityId: string; newOwnerId: string }): Promise<boolean> {
   return db.transaction(async (tx) => {
+    await lockMembership(tx as unknown as Db, input.communityId, input.newOwnerId);
     const [member] = await tx
       .select()
       .from(communityMembers)
@@ -135,9 +146,17 @@ export async function transferOwnership(db: Db, input: { communityId: string; ne
   });
 }
 
-/** Removes a member and their roles (leaving, or being kicked). */
-export async function removeMember(db: Db, input: { communityId: string; userId: string }): Promise<boolean> {
+/**
+ * Removes a member and their roles (leaving, or being kicked). "owner" when they own
+ * the community (checked under the lock, so a transfer racing it cannot strand it).
+ */
+export async function removeMember(
+  db: Db,
+  input: { communityId: string; userId: string },
+): Promise<"removed" | "not_member" | "owner"> {
   return db.transaction(async (tx) => {
+    const community = await lockMembership(tx as unknown as Db, input.communityId, input.userId);
+    if (community?.ownerId === input.userId) return "owner";
     await tx
       .delete(memberRoles)
       .where(and(eq(memberRoles.communityId, input.communityId), eq(memberRoles.userId, input.userId)));
@@ -145,15 +164,17 @@ export async function removeMember(db: Db, input: { communityId: string; userId:
       .delete(communityMembers)
       .where(and(eq(communityMembers.communityId, input.communityId), eq(communityMembers.userId, input.userId)))
       .returning({ userId: communityMembers.userId });
-    return removed.length > 0;
+    return removed.length > 0 ? "removed" : "not_member";
   });
 }
 
 export async function banMember(
   db: Db,
   input: { communityId: string; userId: string; bannedBy: string; reason: string | null },
-): Promise<void> {
-  await db.transaction(async (tx) => {
+): Promise<"banned" | "owner"> {
+  return db.transaction(async (tx) => {
+    const community = await lockMembership(tx as unknown as Db, input.communityId, input.userId);
+    if (community?.ownerId === input.userId) return "owner";
     await tx
       .insert(communityBans)
       .values(input)
@@ -167,6 +188,7 @@ export async function banMember(
     await tx
       .delete(communityMembers)
       .where(and(eq(communityMembers.communityId, input.communityId), eq(communityMembers.userId, input.userId)));
+    return "banned";
   });
 }
 
@@ -254,6 +276,8 @@ export async function acceptCommunityInvite(
   return db.transaction(async (tx) => {
     const [invite] = await tx.select().from(communityInvites).where(eq(communityInvites.codeHash, input.codeHash));
     if (!invite) return { ok: false, reason: "invalid_invite" } as const;
+    // Serialized with a ban of the same person, so a ban cannot lose to an accept in flight.
+    await lockMembership(tx as unknown as Db, invite.communityId, input.userId);
     const [ban] = await tx
       .select()
       .from(communityBans)
@@ -278,7 +302,10 @@ export async function acceptCommunityInvite(
       )
       .returning({ id: communityInvites.id });
     if (!used) return { ok: false, reason: "invalid_invite" } as const;
-    await tx.insert(communityMembers).values({ communityId: invite.communityId, userId: input.userId });
+    await tx
+      .insert(communityMembers)
+      .values({ communityId: invite.communityId, userId: input.userId })
+      .onConflictDoNothing();
     return { ok: true, community: community!, isAlreadyMember: false } as const;
   });
 }
@@ -364,4 +391,13 @@ export async function communityAudit(db: Db, input: { communityId: string; befor
     )
     .orderBy(desc(communityAuditEvents.id))
     .limit(input.limit);
+}
+
+/** How many communities the user owns (an owner must hand them over before the account goes). */
+export async function ownedCommunityCount(db: Db, input: { userId: string }): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(communities)
+    .where(eq(communities.ownerId, input.userId));
+  return row?.count ?? 0;
 }

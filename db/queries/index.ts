@@ -29,6 +29,7 @@ import {
   unassignRole,
   recordCommunityAudit,
   communityAudit,
+  ownedCommunityCount,
 } from "./communities.ts";
 import { allChannels, channelById, createChannel } from "./channels.ts";
 import { allInvites, createInvite, revokeInvite } from "./invites.ts";
@@ -153,6 +154,7 @@ export const queries = {
   unassignRole,
   recordCommunityAudit,
   communityAudit,
+  ownedCommunityCount,
   createChannel,
   allChannels,
   channelById,

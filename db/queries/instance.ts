@@ -38,7 +38,7 @@ export async function searchUsers(
     .limit(input.limit);
 }
 
-/** Grants or revokes instance admin; refuses to remove the last admin. */
+/** Grants or revokes instance admin; refuses to remove the last active admin. */
 export async function setAdmin(
   db: Db,
   input: { userId: string; isAdmin: boolean },
@@ -49,9 +49,13 @@ export async function setAdmin(
       const [row] = await tx
         .select({ count: sql<number>`count(*)::int` })
         .from(users)
-        .where(and(eq(users.isAdmin, true), isNull(users.deletedAt)));
-      const [target] = await tx.select({ isAdmin: users.isAdmin }).from(users).where(eq(users.id, input.userId));
-      if (target?.isAdmin && (row?.count ?? 0) <= 1) return "last_admin";
+        .where(and(eq(users.isAdmin, true), isNull(users.deletedAt), isNull(users.suspendedAt)));
+      const [target] = await tx
+        .select({ isAdmin: users.isAdmin, suspendedAt: users.suspendedAt })
+        .from(users)
+        .where(eq(users.id, input.userId));
+      // Only active admins count: a suspended one cannot sign in to run the instance.
+      if (target?.isAdmin && !target.suspendedAt && (row?.count ?? 0) <= 1) return "last_admin";
     }
     const updated = await tx
       .update(users)

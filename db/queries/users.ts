@@ -13,7 +13,7 @@ export async function adminCount(db: Db, _input: Record<string, never>): Promise
   const [row] = await db
     .select({ count: sql<number>`count(*)::int` })
     .from(users)
-    .where(and(eq(users.isAdmin, true), isNull(users.deletedAt)));
+    .where(and(eq(users.isAdmin, true), isNull(users.deletedAt), isNull(users.suspendedAt)));
   return row?.count ?? 0;
 }
 

@@ -72,7 +72,18 @@ export const account = new Hono<AppEnv>()
   .delete("/", limitBody, async (c) => {
     await confirmIdentity(c, await parseJson(c, confirmSchema));
     const userId = c.get("userId");
-    if (c.get("user").isAdmin && (await query(c.env.DATABASE, "adminCount", {})) <= 1) {
+    if ((await query(c.env.DATABASE, "ownedCommunityCount", { userId })) > 0) {
+      throw new AppError(
+        409,
+        "owns_communities",
+        "hand over or delete the communities you own before deleting your account",
+      );
+    }
+    // Giving up admin first is the atomic last-admin check (it runs under the admins lock).
+    if (
+      c.get("user").isAdmin &&
+      (await query(c.env.DATABASE, "setAdmin", { userId, isAdmin: false })) === "last_admin"
+    ) {
       throw new AppError(
         409,
         "last_admin",

@@ -77,6 +77,9 @@ export const admin = new Hono<AppEnv>()
     if (target.id === c.get("userId"))
       throw new AppError(400, "cannot_suspend_self", "you cannot suspend your own account");
     const { reason } = await parseJson(c, suspendSchema);
+    if (target.isAdmin && (await query(c.env.DATABASE, "adminCount", {})) <= 1) {
+      throw new AppError(409, "last_admin", "the last active admin cannot be suspended");
+    }
     const user = await query(c.env.DATABASE, "setSuspension", { userId: target.id, suspended: true, reason });
     await disconnectSockets(c.env, { userId: target.id, sessionIds: "all", reason: "account suspended" });
     await audit(c, "user.suspended", { targetUserId: target.id, details: { reason } });
@@ -111,6 +114,9 @@ export const admin = new Hono<AppEnv>()
     const target = await targetUser(c);
     if (target.id === c.get("userId"))
       throw new AppError(400, "use_account_deletion", "delete your own account from your settings");
+    if ((await query(c.env.DATABASE, "ownedCommunityCount", { userId: target.id })) > 0) {
+      throw new AppError(409, "owns_communities", "that person owns communities: transfer or delete them first");
+    }
     if (target.isAdmin) {
       const demoted = await query(c.env.DATABASE, "setAdmin", { userId: target.id, isAdmin: false });
       if (demoted === "last_admin") throw new AppError(409, "last_admin", "the last admin cannot be deleted");

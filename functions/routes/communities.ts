@@ -60,6 +60,8 @@ export const communities = new Hono<AppEnv>()
     const access = await communityAccess(c, c.req.param("communityId"));
     requirePermission(access, "MANAGE_COMMUNITY", "edit the community");
     const changes = await parseJson(c, updateCommunitySchema);
+    if (Object.keys(changes).length === 0)
+      throw new AppError(400, "invalid_request", "change at least one of name, description");
     const community = await query(c.env.DATABASE, "updateCommunity", {
       communityId: access.record.community.id,
       ...changes,
@@ -93,7 +95,12 @@ export const communities = new Hono<AppEnv>()
     const access = await communityAccess(c, c.req.param("communityId"));
     if (access.member.isOwner)
       throw new AppError(409, "owner_must_transfer", "hand the community to another member before leaving it");
-    await query(c.env.DATABASE, "removeMember", { communityId: access.record.community.id, userId: c.get("userId") });
+    const left = await query(c.env.DATABASE, "removeMember", {
+      communityId: access.record.community.id,
+      userId: c.get("userId"),
+    });
+    if (left === "owner")
+      throw new AppError(409, "owner_must_transfer", "hand the community to another member before leaving it");
     return c.body(null, 204);
   })
   .get("/:communityId/members", async (c) => {

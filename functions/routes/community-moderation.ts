@@ -43,7 +43,11 @@ export const communityModeration = new Hono<AppEnv>()
     requirePermission(access, "KICK_MEMBERS", "remove members");
     const target = await actOn(c, access, c.req.param("userId"));
     const { reason } = await parseJson(c, moderationReasonSchema);
-    await query(c.env.DATABASE, "removeMember", { communityId: access.record.community.id, userId: target.userId });
+    const removed = await query(c.env.DATABASE, "removeMember", {
+      communityId: access.record.community.id,
+      userId: target.userId,
+    });
+    if (removed === "owner") throw new AppError(403, "hierarchy", "nobody can remove the owner");
     await record(c, access, "member.kicked", target.userId, reason);
     return c.body(null, 204);
   })
@@ -58,12 +62,13 @@ export const communityModeration = new Hono<AppEnv>()
     else if (userId === c.get("userId") || userId === access.record.community.ownerId)
       throw new AppError(403, "hierarchy", "you cannot ban that person");
     else if (!(await query(c.env.DATABASE, "userById", { id: userId }))) throw notFound("that user");
-    await query(c.env.DATABASE, "banMember", {
+    const banned = await query(c.env.DATABASE, "banMember", {
       communityId,
       userId,
       bannedBy: c.get("userId"),
       reason: reason ?? null,
     });
+    if (banned === "owner") throw new AppError(403, "hierarchy", "nobody can ban the owner");
     await record(c, access, "member.banned", userId, reason);
     return c.body(null, 204);
   })

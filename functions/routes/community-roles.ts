@@ -23,7 +23,7 @@ import { parse, parseJson } from "../validation.ts";
 function flagsOf(names: string[]): number {
   let flags = 0;
   for (const name of names) {
-    if (!(name in Permission)) throw new AppError(400, "invalid_request", `unknown permission "${name}"`);
+    if (!Object.hasOwn(Permission, name)) throw new AppError(400, "invalid_request", `unknown permission "${name}"`);
     flags |= Permission[name as PermissionName];
   }
   return flags;
@@ -76,6 +76,8 @@ export const communityRoles = new Hono<AppEnv>()
     requirePermission(access, "MANAGE_ROLES", "edit roles");
     const role = await roleIn(c, access, c.req.param("roleId"));
     const input = await parseJson(c, updateRoleSchema);
+    if (Object.keys(input).length === 0)
+      throw new AppError(400, "invalid_request", "change at least one of name, permissions, position");
     refuseUnlessBelow(access, role.position);
     if (role.isEveryone && (input.name !== undefined || input.position !== undefined)) {
       throw new AppError(400, "invalid_request", "@everyone keeps its name and position; only its permissions change");
@@ -91,7 +93,8 @@ export const communityRoles = new Hono<AppEnv>()
       position: input.position,
       permissions,
     });
-    return c.json({ role: roleView(updated!) });
+    if (!updated) throw notFound("that role");
+    return c.json({ role: roleView(updated) });
   })
   .delete("/:communityId/roles/:roleId", async (c) => {
     const access = await communityAccess(c, c.req.param("communityId"));
@@ -108,6 +111,8 @@ export const communityRoles = new Hono<AppEnv>()
     const role = await roleIn(c, access, c.req.param("roleId"));
     refuseUnlessBelow(access, role.position);
     if (role.isEveryone) throw new AppError(400, "invalid_request", "everyone holds @everyone already");
+    // Giving a role grants its permissions: only those one holds.
+    refuseUngrantable(access, role.permissions);
     const target = await actOn(c, access, c.req.param("userId"));
     await query(c.env.DATABASE, "assignRole", {
       communityId: access.record.community.id,

@@ -118,6 +118,22 @@ describe("the instance admin API", () => {
     expect(body.stats).toMatchObject({ users: 3, communities: 1, channels: 0, messages: 0, messageBytes: 0 });
   });
 
+  it("keeps the top of the instance staffed: no deleting an owner of communities, no suspending the last admin", async () => {
+    const owner = await call("DELETE", `/api/admin/users/${bob.id}`, admin.token);
+    expect(owner.status).toBe(409);
+    expect(owner.body.error.code).toBe("owns_communities");
+    expect((await call("PUT", `/api/admin/users/${bob.id}/admin`, admin.token, { isAdmin: true })).status).toBe(200);
+    // bob, an admin, suspends the other admin: allowed while bob remains; then nobody may suspend bob.
+    expect((await call("POST", `/api/admin/users/${admin.id}/suspend`, bob.token, { reason: "test" })).status).toBe(
+      200,
+    );
+    const last = await call("PUT", `/api/admin/users/${bob.id}/admin`, bob.token, { isAdmin: false });
+    expect(last.status).toBe(409);
+    expect(last.body.error.code).toBe("last_admin");
+    expect((await call("POST", `/api/admin/users/${admin.id}/unsuspend`, bob.token)).status).toBe(200);
+    expect((await call("PUT", `/api/admin/users/${bob.id}/admin`, bob.token, { isAdmin: false })).status).toBe(200);
+  });
+
   it("deletes a user, whose access ends at once, and audits it with filters that find it", async () => {
     expect((await call("DELETE", `/api/admin/users/${carol.id}`, admin.token)).status).toBe(204);
     expect((await call("GET", "/api/me", carol.token)).status).toBe(401);

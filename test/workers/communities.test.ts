@@ -237,3 +237,46 @@ describe("moderation", () => {
     );
   });
 });
+
+describe("guarding the top of the hierarchy", () => {
+  it("lets nobody hand out a role whose permissions they do not hold", async () => {
+    const [ivy, jon] = (await Promise.all([register(unique("ivy")), register(unique("jon"))])) as [Person, Person];
+    const { code } = (await (await as(alice, "POST", `/api/communities/${community.id}/invites`, {})).json()) as {
+      code: string;
+    };
+    await join(ivy, code);
+    await join(jon, code);
+    const roleManager = (await (
+      await as(alice, "POST", `/api/communities/${community.id}/roles`, {
+        name: "role manager",
+        position: 10,
+        permissions: ["MANAGE_ROLES"],
+      })
+    ).json()) as { role: RoleView };
+    const bots = (await (
+      await as(alice, "POST", `/api/communities/${community.id}/roles`, {
+        name: "bots",
+        position: 2,
+        permissions: ["ADMINISTRATOR"],
+      })
+    ).json()) as { role: RoleView };
+    await as(alice, "PUT", `/api/communities/${community.id}/members/${ivy.user.id}/roles/${roleManager.role.id}`);
+    const escalation = await as(
+      ivy,
+      "PUT",
+      `/api/communities/${community.id}/members/${jon.user.id}/roles/${bots.role.id}`,
+    );
+    expect(escalation.status).toBe(403);
+    expect(await errorCode(escalation)).toBe("missing_permission");
+  });
+
+  it("refuses permission names that are not permissions, and empty edits", async () => {
+    const sneaky = await as(alice, "POST", `/api/communities/${community.id}/roles`, {
+      name: "sneaky",
+      position: 1,
+      permissions: ["toString"],
+    });
+    expect(sneaky.status).toBe(400);
+    expect((await as(alice, "PATCH", `/api/communities/${community.id}`, {})).status).toBe(400);
+  });
+});
