@@ -227,15 +227,8 @@ export const updateCommunitySchema = z.strictObject({
 
 export const transferSchema = z.strictObject({ userId: z.uuid() });
 
-export const communityInviteSchema = z.strictObject({
-  expiresInHours: z
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 365)
-    .optional(),
-  maxUses: z.number().int().min(1).max(100_000).optional(),
-});
+/** A community invite takes the same options as a registration invite. */
+export const communityInviteSchema = createInviteSchema;
 
 export const acceptInviteSchema = z.strictObject({ code: z.string().trim().min(6).max(64) });
 
