@@ -11,8 +11,11 @@ import { usernameSchema } from "../protocol/index.ts";
 export const REGISTRATION_MODES = ["open", "invite_only", "closed"] as const;
 export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
 
-const PEM_PRIVATE = /-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/;
-const PEM_PUBLIC = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g;
+/** A PEM block with this label; jose checks the key inside when it is imported. */
+const pemBlock = (label: string, flags = "") =>
+  new RegExp(`-----BEGIN ${label}-----[\\s\\S]+?-----END ${label}-----`, flags);
+const PEM_PRIVATE = pemBlock("PRIVATE KEY");
+const PEM_PUBLIC = pemBlock("PUBLIC KEY", "g");
 
 const integer = (name: string, min: number, max: number, fallback: number) =>
   z

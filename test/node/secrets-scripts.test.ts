@@ -141,7 +141,7 @@ describe("scripts/generate-secrets.sh", () => {
     const bin = join(dir, "..", "bin");
     mkdirSync(bin);
     const fakeOpenssl = join(bin, "openssl");
-    writeFileSync(fakeOpenssl, "#!/bin/sh\necho '-----BEGIN PRIVATE KEY-----'\nexit 1\n");
+    writeFileSync(fakeOpenssl, "#!/bin/sh\necho 'the first half of a key'\nexit 1\n");
     chmodSync(fakeOpenssl, 0o755);
 
     const result = run("generate-secrets.sh", dir, { PATH: `${bin}:${process.env.PATH}` });
