@@ -1,6 +1,8 @@
 /**
  * The PostgreSQL schema, in Drizzle's TypeScript form. drizzle-kit generates the
  * SQL migrations in `db/migrations/` from this file; never edit those by hand.
+ * It is longer than our other files on purpose: every table in one place, in the
+ * order migrations created them, is how the data model is read and reviewed.
  */
 import { sql } from "drizzle-orm";
 import {

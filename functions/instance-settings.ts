@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import { query } from "../db/index.ts";
 import type { AppEnv } from "./context.ts";
-import { registrationMode } from "./registration-mode.ts";
+import { registrationModeFrom } from "./registration-mode.ts";
 
 export interface InstanceSettings {
   instanceName: string;
@@ -16,7 +16,8 @@ export async function instanceSettings(c: Context<AppEnv>): Promise<InstanceSett
   const config = c.get("config");
   return {
     instanceName: typeof stored.instance_name === "string" ? stored.instance_name : "Chatalot",
-    registrationMode: await registrationMode(c),
+    // From the same read: the registration mode is one of the stored settings.
+    registrationMode: registrationModeFrom(stored.registration_mode, config),
     communityCreationMode:
       stored.community_creation_mode === "open" || stored.community_creation_mode === "admin_only"
         ? stored.community_creation_mode

@@ -4,6 +4,7 @@
  * so the cost can be raised later without breaking existing hashes.
  */
 import { scrypt, timingSafeEqual } from "node:crypto";
+import { base64ToBytes, bytesToBase64 } from "../protocol/index.ts";
 
 const LOG2_N = 17;
 const BLOCK_SIZE = 8;
@@ -14,14 +15,14 @@ const SALT_BYTES = 16;
 export async function scryptHash(password: string): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
   const hash = await derive(password, salt, LOG2_N, BLOCK_SIZE, PARALLELISM);
-  return ["scrypt", LOG2_N, BLOCK_SIZE, PARALLELISM, toBase64(salt), toBase64(hash)].join("$");
+  return ["scrypt", LOG2_N, BLOCK_SIZE, PARALLELISM, bytesToBase64(salt), bytesToBase64(hash)].join("$");
 }
 
 export async function scryptVerify(password: string, stored: string): Promise<boolean> {
   const [scheme, logN, r, p, salt, hash] = stored.split("$");
   if (scheme !== "scrypt" || !salt || !hash) return false;
-  const expected = fromBase64(hash);
-  const actual = await derive(password, fromBase64(salt), Number(logN), Number(r), Number(p));
+  const expected = base64ToBytes(hash);
+  const actual = await derive(password, base64ToBytes(salt), Number(logN), Number(r), Number(p));
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
@@ -46,6 +47,3 @@ function derive(password: string, salt: Uint8Array, logN: number, r: number, p: 
     ),
   );
 }
-
-const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-const fromBase64 = (text: string) => Uint8Array.from(atob(text), (char) => char.charCodeAt(0));

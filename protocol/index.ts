@@ -2,7 +2,9 @@
  * The wire protocol shared by the browser and the server. Runtime-free: it imports
  * no server, worker or browser API, only zod for validation.
  */
+export * from "./admin.ts";
 export * from "./api.ts";
+export * from "./communities.ts";
 export * from "./limits.ts";
 export * from "./socket.ts";
 export * from "./base64.ts";

@@ -1,165 +1,40 @@
 /**
  * Every named query the app may run. Callers outside the Database object name a
  * query and pass its input; the query itself runs next to the connection pool.
+ * Each module below exports only queries (types aside), so the registry is their union.
  */
-import { countAttempt, hitRateLimit, lockedUntil, releaseAttempt } from "./abuse.ts";
-import { auditForUser, recordAudit } from "./audit.ts";
-import {
-  createCommunity,
-  communitiesForUser,
-  memberContext,
-  membersOf,
-  updateCommunity,
-  deleteCommunity,
-  transferOwnership,
-  removeMember,
-  banMember,
-  unbanMember,
-  bansOf,
-  setMemberTimeout,
-  createCommunityInvite,
-  communityInvitesOf,
-  revokeCommunityInvite,
-  acceptCommunityInvite,
-  rolesOf,
-  createRole,
-  updateRole,
-  deleteRole,
-  assignRole,
-  unassignRole,
-  recordCommunityAudit,
-  communityAudit,
-  ownedCommunityCount,
-} from "./communities.ts";
-import { allChannels, channelById, createChannel } from "./channels.ts";
-import { allInvites, createInvite, revokeInvite } from "./invites.ts";
-import {
-  instanceSettingsMap,
-  setInstanceSetting,
-  searchUsers,
-  setAdmin,
-  instanceStatistics,
-  createAnnouncement,
-  activeAnnouncements,
-  deleteAnnouncement,
-  instanceAudit,
-} from "./instance.ts";
-import { pruneExpired } from "./maintenance.ts";
-import { blockedBy, blockUser, isBlockedEitherWay, unblockUser } from "./blocks.ts";
-import { appendMessage, messagesBefore } from "./messages.ts";
-import {
-  activeSession,
-  createSession,
-  revokeSession,
-  revokeSessions,
-  rotateRefreshToken,
-  sessionsForUser,
-} from "./sessions.ts";
-import {
-  acceptTotpStep,
-  disableTotp,
-  enableTotp,
-  replaceBackupCodes,
-  replaceTotpSecret,
-  setPendingTotpSecret,
-  totpSecretsUnderKey,
-  unusedBackupCodeCount,
-  useBackupCode,
-} from "./two-factor.ts";
-import {
-  adminCount,
-  createUser,
-  deleteUser,
-  registrationModeSetting,
-  setPasswordHash,
-  setRecoveryCodeHash,
-  setRegistrationMode,
-  setSuspension,
-  updateProfile,
-  userById,
-  userByUsername,
-} from "./users.ts";
+import * as abuse from "./abuse.ts";
+import * as audit from "./audit.ts";
+import * as blocks from "./blocks.ts";
+import * as channels from "./channels.ts";
+import * as communities from "./communities.ts";
+import * as communityInvites from "./community-invites.ts";
+import * as communityModeration from "./community-moderation.ts";
+import * as communityRoles from "./community-roles.ts";
+import * as instance from "./instance.ts";
+import * as invites from "./invites.ts";
+import * as maintenance from "./maintenance.ts";
+import * as messages from "./messages.ts";
+import * as sessions from "./sessions.ts";
+import * as twoFactor from "./two-factor.ts";
+import * as users from "./users.ts";
 
 export const queries = {
-  adminCount,
-  createUser,
-  userByUsername,
-  userById,
-  registrationModeSetting,
-  setRegistrationMode,
-  updateProfile,
-  setPasswordHash,
-  setRecoveryCodeHash,
-  deleteUser,
-  setSuspension,
-  createSession,
-  rotateRefreshToken,
-  activeSession,
-  sessionsForUser,
-  revokeSession,
-  revokeSessions,
-  setPendingTotpSecret,
-  acceptTotpStep,
-  enableTotp,
-  disableTotp,
-  replaceBackupCodes,
-  useBackupCode,
-  unusedBackupCodeCount,
-  totpSecretsUnderKey,
-  replaceTotpSecret,
-  createInvite,
-  allInvites,
-  revokeInvite,
-  recordAudit,
-  auditForUser,
-  lockedUntil,
-  countAttempt,
-  releaseAttempt,
-  hitRateLimit,
-  pruneExpired,
-  blockUser,
-  unblockUser,
-  blockedBy,
-  isBlockedEitherWay,
-  instanceSettingsMap,
-  setInstanceSetting,
-  searchUsers,
-  setAdmin,
-  instanceStatistics,
-  createAnnouncement,
-  activeAnnouncements,
-  deleteAnnouncement,
-  instanceAudit,
-  createCommunity,
-  communitiesForUser,
-  memberContext,
-  membersOf,
-  updateCommunity,
-  deleteCommunity,
-  transferOwnership,
-  removeMember,
-  banMember,
-  unbanMember,
-  bansOf,
-  setMemberTimeout,
-  createCommunityInvite,
-  communityInvitesOf,
-  revokeCommunityInvite,
-  acceptCommunityInvite,
-  rolesOf,
-  createRole,
-  updateRole,
-  deleteRole,
-  assignRole,
-  unassignRole,
-  recordCommunityAudit,
-  communityAudit,
-  ownedCommunityCount,
-  createChannel,
-  allChannels,
-  channelById,
-  appendMessage,
-  messagesBefore,
+  ...abuse,
+  ...audit,
+  ...blocks,
+  ...channels,
+  ...communities,
+  ...communityInvites,
+  ...communityModeration,
+  ...communityRoles,
+  ...instance,
+  ...invites,
+  ...maintenance,
+  ...messages,
+  ...sessions,
+  ...twoFactor,
+  ...users,
 };
 
 export type Queries = typeof queries;

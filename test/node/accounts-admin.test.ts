@@ -2,6 +2,8 @@
  * The bootstrap admin and what an admin does to accounts, against the production
  * server and a fresh database in invite_only mode. The server trusts 127.0.0.1 as
  * a proxy, so each person can have an address of their own (X-Forwarded-For).
+ * One server and database for the whole file (each start costs seconds), so the file
+ * is long: the cases share the admin, the invites and the people they create.
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -3,25 +3,15 @@
  * built web app, served by the production entrypoint, with PostgreSQL behind it.
  * The tests are one journey and run in order; each step builds on the last.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import pg from "pg";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { launchChromium, openPage as openIsolatedPage, waitUntilConnected } from "../support/browser.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { root, startServer, type RunningServer } from "../support/server.ts";
 
-const CHROMIUM_PATH = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const PASSWORD = "correct horse battery";
 const SCREENSHOT_PATH = join(root, "docs", "screenshots", "chat.png");
 /** Real-time means seconds, not a poll interval. */
@@ -43,11 +33,6 @@ let bobFrames: SocketFrames;
 const browserProblems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Chromium is missing at ${CHROMIUM_PATH}: install it with \`apt-get update && apt-get install -y chromium\``,
-    );
-  }
   mkdirSync(dirname(SCREENSHOT_PATH), { recursive: true });
   database = await createTestDatabase("browser_chat");
   server = await startServer({
@@ -55,7 +40,7 @@ beforeAll(async () => {
     // Embedded PGlite serves one connection reliably, not several.
     env: { DATABASE_POOL_SIZE: database.isEmbedded ? "1" : "4" },
   });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   // Two contexts are two separate browsers as far as the app can tell: no shared storage.
   [alice, bob] = await Promise.all([openPage(), openPage()]);
   aliceFrames = recordSocketFrames(alice);
@@ -209,18 +194,7 @@ async function countMessages(): Promise<number> {
   return row?.count ?? 0;
 }
 
-async function openPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 960, height: 600 } });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => browserProblems.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error" && /Content Security Policy/i.test(message.text())) {
-      browserProblems.push(`console: ${message.text()}`);
-    }
-  });
-  return page;
-}
+const openPage = () => openIsolatedPage(browser, browserProblems);
 
 function recordSocketFrames(page: Page): SocketFrames {
   const frames: SocketFrames = { sent: [], received: [] };
@@ -242,13 +216,6 @@ async function register(page: Page, username: string): Promise<void> {
   await page.getByLabel("I have saved my recovery code somewhere safe").check();
   await page.getByRole("button", { name: "Continue to Chatalot" }).click();
   await page.getByRole("heading", { name: "Channels" }).waitFor();
-}
-
-async function waitUntilConnected(page: Page): Promise<void> {
-  await page
-    .getByRole("status")
-    .filter({ hasText: /^Connected$/ })
-    .waitFor();
 }
 
 /** The sender's copy loses its "Sending…" mark once the server's ack arrives. */

@@ -3,28 +3,24 @@
  * fresh PostgreSQL: alice registers and keeps her recovery code, turns on
  * two-factor authentication with codes from Debian's oathtool (an independent
  * TOTP implementation), signs in with it, and manages her sessions from several
- * "devices" (browser contexts, which share no cookies). One journey, in order.
+ * "devices" (browser contexts, which share no cookies). One journey, in order:
+ * each step needs the state the last one left (codes, sessions), hence one long file.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page, type Route } from "playwright-core";
+import { type Browser, type Page, type Route } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  launchChromium,
+  openPage as openIsolatedPage,
+  requireProgram,
+  waitUntilConnected,
+} from "../support/browser.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { root, startServer, type RunningServer } from "../support/server.ts";
 
-const CHROMIUM_PATH = "/usr/bin/chromium";
 const OATHTOOL_PATH = "/usr/bin/oathtool";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const PASSWORD = "correct horse battery";
 const NEW_PASSWORD = "staple gun lantern orbit";
 const SCREENSHOTS = join(root, "docs", "screenshots");
@@ -49,23 +45,14 @@ let lastUsedStep = 0;
 const browserProblems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Chromium is missing at ${CHROMIUM_PATH}: install it with \`apt-get update && apt-get install -y chromium\``,
-    );
-  }
-  if (!existsSync(OATHTOOL_PATH)) {
-    throw new Error(
-      `oathtool is missing at ${OATHTOOL_PATH}: install it with \`apt-get update && apt-get install -y oathtool\``,
-    );
-  }
+  requireProgram(OATHTOOL_PATH, "oathtool");
   mkdirSync(SCREENSHOTS, { recursive: true });
   database = await createTestDatabase("browser_security");
   server = await startServer({
     databaseUrl: database.url,
     env: { DATABASE_POOL_SIZE: database.isEmbedded ? "1" : "4", REGISTRATION_MODE: "invite_only" },
   });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   [laptop, phone, tablet] = await Promise.all([openPage(), openPage(), openPage()]);
 });
 
@@ -347,18 +334,7 @@ describe("the security pages under the server's Content-Security-Policy", () => 
   });
 });
 
-async function openPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 960, height: 600 } });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => browserProblems.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error" && /Content Security Policy/i.test(message.text())) {
-      browserProblems.push(`console: ${message.text()}`);
-    }
-  });
-  return page;
-}
+const openPage = () => openIsolatedPage(browser, browserProblems);
 
 /** The bootstrap admin signs up through the API (allowed without an invite) and creates a one-use invite. */
 async function adminCreatesInvite(): Promise<{ code: string; link: string }> {
@@ -420,11 +396,4 @@ async function freshTotpCode(): Promise<{ code: string; step: number }> {
   }).trim();
   expect(code).toMatch(/^\d{6}$/);
   return { code, step: Math.floor((seconds * 1000) / TOTP_STEP_MS) };
-}
-
-async function waitUntilConnected(page: Page): Promise<void> {
-  await page
-    .getByRole("status")
-    .filter({ hasText: /^Connected$/ })
-    .waitFor();
 }

@@ -3,6 +3,7 @@
  * (the Debian docker-compose package) in a scratch copy of the deployment, with .env made
  * from .env.example and secrets/ from scripts/generate-secrets.sh, then checked for the
  * properties self-hosting relies on. The Dockerfile is read as text for its USER.
+ * Long because every property is its own behaviour sentence over the one rendering.
  */
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";

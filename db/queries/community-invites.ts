@@ -1,0 +1,89 @@
+/** Community invites: codes stored as hashes, uses counted atomically, bans checked. */
+import { and, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
+import type { Db } from "../db.ts";
+import { communities, communityBans, communityInvites, communityMembers } from "../schema.ts";
+import type { CommunityRecord } from "./communities.ts";
+import { lockMembership } from "./membership-lock.ts";
+
+export async function createCommunityInvite(
+  db: Db,
+  input: { communityId: string; codeHash: string; createdBy: string; expiresAt: Date | null; maxUses: number | null },
+) {
+  const [invite] = await db.insert(communityInvites).values(input).returning();
+  return invite!;
+}
+
+export async function communityInvitesOf(db: Db, input: { communityId: string }) {
+  return db
+    .select()
+    .from(communityInvites)
+    .where(eq(communityInvites.communityId, input.communityId))
+    .orderBy(desc(communityInvites.createdAt));
+}
+
+export async function revokeCommunityInvite(
+  db: Db,
+  input: { communityId: string; inviteId: string },
+): Promise<boolean> {
+  const revoked = await db
+    .update(communityInvites)
+    .set({ revokedAt: sql`now()` })
+    .where(
+      and(
+        eq(communityInvites.id, input.inviteId),
+        eq(communityInvites.communityId, input.communityId),
+        isNull(communityInvites.revokedAt),
+      ),
+    )
+    .returning({ id: communityInvites.id });
+  return revoked.length > 0;
+}
+
+export type AcceptInviteResult =
+  | { ok: true; community: CommunityRecord; isAlreadyMember: boolean }
+  | { ok: false; reason: "invalid_invite" | "banned" };
+
+/**
+ * Joins through an invite. A banned user is refused and an existing member is let
+ * through, both without spending a use; otherwise the use is counted atomically.
+ */
+export async function acceptCommunityInvite(
+  db: Db,
+  input: { codeHash: string; userId: string },
+): Promise<AcceptInviteResult> {
+  return db.transaction(async (tx) => {
+    const [invite] = await tx.select().from(communityInvites).where(eq(communityInvites.codeHash, input.codeHash));
+    if (!invite) return { ok: false, reason: "invalid_invite" } as const;
+    // Serialized with a ban of the same person, so a ban cannot lose to an accept in flight.
+    await lockMembership(tx as unknown as Db, invite.communityId, input.userId);
+    const [ban] = await tx
+      .select()
+      .from(communityBans)
+      .where(and(eq(communityBans.communityId, invite.communityId), eq(communityBans.userId, input.userId)));
+    if (ban) return { ok: false, reason: "banned" } as const;
+    const [community] = await tx.select().from(communities).where(eq(communities.id, invite.communityId));
+    const [member] = await tx
+      .select()
+      .from(communityMembers)
+      .where(and(eq(communityMembers.communityId, invite.communityId), eq(communityMembers.userId, input.userId)));
+    if (member) return { ok: true, community: community!, isAlreadyMember: true } as const;
+    const [used] = await tx
+      .update(communityInvites)
+      .set({ uses: sql`${communityInvites.uses} + 1` })
+      .where(
+        and(
+          eq(communityInvites.id, invite.id),
+          isNull(communityInvites.revokedAt),
+          or(isNull(communityInvites.expiresAt), gt(communityInvites.expiresAt, sql`now()`)),
+          or(isNull(communityInvites.maxUses), lt(communityInvites.uses, communityInvites.maxUses)),
+        ),
+      )
+      .returning({ id: communityInvites.id });
+    if (!used) return { ok: false, reason: "invalid_invite" } as const;
+    await tx
+      .insert(communityMembers)
+      .values({ communityId: invite.communityId, userId: input.userId })
+      .onConflictDoNothing();
+    return { ok: true, community: community!, isAlreadyMember: false } as const;
+  });
+}

@@ -1,0 +1,114 @@
+/** Removing, banning and timing out members, and the community audit log that records it. */
+import { and, desc, eq, lt } from "drizzle-orm";
+import type { Db } from "../db.ts";
+import { communityAuditEvents, communityBans, communityMembers, memberRoles, roles, users } from "../schema.ts";
+import { lockMembership } from "./membership-lock.ts";
+
+/**
+ * Removes a member and their roles (leaving, or being kicked). "owner" when they own
+ * the community (checked under the lock, so a transfer racing it cannot strand it).
+ */
+export async function removeMember(
+  db: Db,
+  input: { communityId: string; userId: string },
+): Promise<"removed" | "not_member" | "owner"> {
+  return db.transaction(async (tx) => {
+    const community = await lockMembership(tx as unknown as Db, input.communityId, input.userId);
+    if (community?.ownerId === input.userId) return "owner";
+    await tx
+      .delete(memberRoles)
+      .where(and(eq(memberRoles.communityId, input.communityId), eq(memberRoles.userId, input.userId)));
+    const removed = await tx
+      .delete(communityMembers)
+      .where(and(eq(communityMembers.communityId, input.communityId), eq(communityMembers.userId, input.userId)))
+      .returning({ userId: communityMembers.userId });
+    return removed.length > 0 ? "removed" : "not_member";
+  });
+}
+
+export async function banMember(
+  db: Db,
+  input: { communityId: string; userId: string; bannedBy: string; reason: string | null },
+): Promise<"banned" | "owner"> {
+  return db.transaction(async (tx) => {
+    const community = await lockMembership(tx as unknown as Db, input.communityId, input.userId);
+    if (community?.ownerId === input.userId) return "owner";
+    await tx
+      .insert(communityBans)
+      .values(input)
+      .onConflictDoUpdate({
+        target: [communityBans.communityId, communityBans.userId],
+        set: { reason: input.reason, bannedBy: input.bannedBy },
+      });
+    await tx
+      .delete(memberRoles)
+      .where(and(eq(memberRoles.communityId, input.communityId), eq(memberRoles.userId, input.userId)));
+    await tx
+      .delete(communityMembers)
+      .where(and(eq(communityMembers.communityId, input.communityId), eq(communityMembers.userId, input.userId)));
+    return "banned";
+  });
+}
+
+export async function unbanMember(db: Db, input: { communityId: string; userId: string }): Promise<boolean> {
+  const removed = await db
+    .delete(communityBans)
+    .where(and(eq(communityBans.communityId, input.communityId), eq(communityBans.userId, input.userId)))
+    .returning({ userId: communityBans.userId });
+  return removed.length > 0;
+}
+
+export async function bansOf(db: Db, input: { communityId: string }) {
+  return db
+    .select({
+      userId: communityBans.userId,
+      username: users.username,
+      reason: communityBans.reason,
+      bannedBy: communityBans.bannedBy,
+      createdAt: communityBans.createdAt,
+    })
+    .from(communityBans)
+    .innerJoin(users, eq(users.id, communityBans.userId))
+    .where(eq(communityBans.communityId, input.communityId))
+    .orderBy(desc(communityBans.createdAt));
+}
+
+export async function setMemberTimeout(
+  db: Db,
+  input: { communityId: string; userId: string; until: Date | null },
+): Promise<boolean> {
+  const updated = await db
+    .update(communityMembers)
+    .set({ timedOutUntil: input.until })
+    .where(and(eq(communityMembers.communityId, input.communityId), eq(communityMembers.userId, input.userId)))
+    .returning({ userId: communityMembers.userId });
+  return updated.length > 0;
+}
+
+export async function recordCommunityAudit(
+  db: Db,
+  input: {
+    communityId: string;
+    actorId: string;
+    action: string;
+    targetUserId: string | null;
+    reason: string | null;
+    details?: Record<string, unknown>;
+  },
+): Promise<void> {
+  await db.insert(communityAuditEvents).values({ ...input, details: input.details ?? null });
+}
+
+export async function communityAudit(db: Db, input: { communityId: string; beforeId: number | null; limit: number }) {
+  return db
+    .select()
+    .from(communityAuditEvents)
+    .where(
+      and(
+        eq(communityAuditEvents.communityId, input.communityId),
+        input.beforeId ? lt(communityAuditEvents.id, input.beforeId) : undefined,
+      ),
+    )
+    .orderBy(desc(communityAuditEvents.id))
+    .limit(input.limit);
+}

@@ -1,0 +1,41 @@
+/** Instance administration request shapes: settings, admin rights, announcements, search, audit filters. */
+import { z } from "zod";
+
+export const instanceSettingsSchema = z.strictObject({
+  instanceName: z.string().trim().min(1).max(64).optional(),
+  communityCreationMode: z.enum(["admin_only", "open"]).optional(),
+  uploadMaxBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(10 * 1024 ** 3)
+    .optional(),
+});
+
+export const setAdminSchema = z.strictObject({ isAdmin: z.boolean() });
+
+export const announcementSchema = z.strictObject({
+  body: z.string().trim().min(1).max(2000),
+  expiresInHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .optional(),
+});
+
+export const userSearchSchema = z.object({
+  search: z.string().trim().max(32).optional(),
+  after: z.string().max(32).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const adminAuditQuerySchema = z.object({
+  actor: z.uuid().optional(),
+  action: z.string().max(64).optional(),
+  target: z.uuid().optional(),
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});

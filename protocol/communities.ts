@@ -1,0 +1,68 @@
+/** Community request and response shapes: communities, invites, roles, moderation. */
+import { z } from "zod";
+import { createInviteSchema } from "./api.ts";
+
+/** Community names: any text people can read, trimmed, 1 to 100 characters. */
+export const createCommunitySchema = z.strictObject({
+  name: z.string().trim().min(1, "a community needs a name").max(100),
+  description: z.string().trim().max(1000).optional(),
+});
+
+export const updateCommunitySchema = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  description: z.string().trim().max(1000).nullable().optional(),
+});
+
+export const transferSchema = z.strictObject({ userId: z.uuid() });
+
+/** A community invite takes the same options as a registration invite. */
+export const communityInviteSchema = createInviteSchema;
+
+export const acceptInviteSchema = z.strictObject({ code: z.string().trim().min(6).max(64) });
+
+export const roleSchema = z.strictObject({
+  name: z.string().trim().min(1).max(64),
+  /** Permission names, as in protocol/permissions.ts. */
+  permissions: z.array(z.string()).max(32),
+  position: z.number().int().min(1).max(10_000),
+});
+
+export const updateRoleSchema = roleSchema.partial();
+
+export const moderationReasonSchema = z.strictObject({ reason: z.string().trim().max(500).optional() });
+
+export const banSchema = z.strictObject({ userId: z.uuid(), reason: z.string().trim().max(500).optional() });
+
+export const timeoutSchema = z.strictObject({
+  /** Up to 28 days. */
+  minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(28 * 24 * 60),
+  reason: z.string().trim().max(500).optional(),
+});
+
+export interface CommunityView {
+  id: string;
+  name: string;
+  description: string | null;
+  ownerId: string;
+  createdAt: string;
+}
+
+export interface RoleView {
+  id: string;
+  name: string;
+  position: number;
+  permissions: string[];
+  isEveryone: boolean;
+}
+
+export interface MemberView {
+  userId: string;
+  username: string;
+  joinedAt: string;
+  timedOutUntil: string | null;
+  roleIds: string[];
+}

@@ -1,0 +1,59 @@
+/**
+ * Debian's Chromium for the browser journeys, driven by playwright-core (which never
+ * downloads a browser). A missing Chromium fails the test with the command to install it.
+ */
+import { existsSync } from "node:fs";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+const CHROMIUM_PATH = "/usr/bin/chromium";
+/** Headless and quiet: without the background-networking flags Chromium tries to reach Google. */
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Fails with the install command when a Debian program a test needs is missing. */
+export function requireProgram(path: string, debianPackage: string): void {
+  if (!existsSync(path)) {
+    throw new Error(
+      `${debianPackage} is missing at ${path}: install it with \`apt-get update && apt-get install -y ${debianPackage}\``,
+    );
+  }
+}
+
+export function launchChromium(): Promise<Browser> {
+  requireProgram(CHROMIUM_PATH, "chromium");
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A page in its own context (no storage shared with other pages: another device, as
+ * far as the app can tell). Page errors and CSP violations go into `problems`: a CSP
+ * violation means an inline style or script slipped in.
+ */
+export async function openPage(browser: Browser, problems: string[]): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 960, height: 600 } });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && /Content Security Policy/i.test(message.text())) {
+      problems.push(`console: ${message.text()}`);
+    }
+  });
+  return page;
+}
+
+/** The chat view's connection status says the channel socket is open. */
+export async function waitUntilConnected(page: Page): Promise<void> {
+  await page
+    .getByRole("status")
+    .filter({ hasText: /^Connected$/ })
+    .waitFor();
+}
