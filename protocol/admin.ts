@@ -1,5 +1,6 @@
 /** Instance administration request shapes: settings, admin rights, announcements, search, audit filters. */
 import { z } from "zod";
+import { expiresInHoursSchema } from "./api.ts";
 
 export const instanceSettingsSchema = z.strictObject({
   instanceName: z.string().trim().min(1).max(64).optional(),
@@ -16,12 +17,7 @@ export const setAdminSchema = z.strictObject({ isAdmin: z.boolean() });
 
 export const announcementSchema = z.strictObject({
   body: z.string().trim().min(1).max(2000),
-  expiresInHours: z
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 365)
-    .optional(),
+  expiresInHours: expiresInHoursSchema,
 });
 
 export const userSearchSchema = z.object({

@@ -87,14 +87,16 @@ export const profileSchema = z.strictObject({
   pronouns: z.string().trim().max(32).nullable().optional(),
 });
 
+/** Hours until something expires, up to a year; absent means never. */
+export const expiresInHoursSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 365)
+  .optional();
+
 export const createInviteSchema = z.strictObject({
-  /** Hours until it expires; absent means never. */
-  expiresInHours: z
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 365)
-    .optional(),
+  expiresInHours: expiresInHoursSchema,
   maxUses: z.number().int().min(1).max(10_000).optional(),
 });
 
