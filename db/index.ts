@@ -9,12 +9,16 @@ export { Database } from "./database.ts";
 export { PostgresBridge } from "./postgres-bridge.ts";
 export type {
   AuditRecord,
+  CategoryRecord,
+  ChannelContextRecord,
   ChannelRecord,
   CommunityRecord,
   InviteRecord,
   LockoutPolicy,
   MemberContextRecord,
+  MembershipEventRecord,
   MessageRecord,
+  OverrideRecord,
   RoleRecord,
   SessionRecord,
   UserRecord,

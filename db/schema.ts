@@ -9,8 +9,10 @@ import {
   bigint,
   bigserial,
   boolean,
+  check,
   customType,
   index,
+  type AnyPgColumn,
   integer,
   jsonb,
   pgTable,
@@ -56,6 +58,11 @@ export const users = pgTable(
   (table) => [uniqueIndex("users_username_lower_unique").on(sql`lower(${table.username})`)],
 );
 
+/**
+ * A channel: a text or voice channel of a community, or a direct conversation
+ * (`dm` between two people, `group_dm` among up to ten) that belongs to no community.
+ * Community channels are reached through membership; DMs through `channel_members`.
+ */
 export const channels = pgTable(
   "channels",
   {
@@ -67,8 +74,29 @@ export const channels = pgTable(
     /** Highest sequence number handed out in this channel; the next message takes lastSeq + 1. */
     lastSeq: bigint({ mode: "number" }).notNull().default(0),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Null for direct messages. */
+    communityId: uuid().references((): AnyPgColumn => communities.id, { onDelete: "cascade" }),
+    categoryId: uuid().references((): AnyPgColumn => categories.id, { onDelete: "set null" }),
+    /** text, voice, dm or group_dm (protocol/channels.ts). */
+    kind: text().notNull().default("text"),
+    topic: text(),
+    /** Order within the category (or the uncategorised top), ascending. */
+    position: integer().notNull().default(0),
+    /** Read-only for everyone, kept for reading. */
+    isArchived: boolean().notNull().default(false),
+    /** Only those who may manage the channel can post. */
+    isReadOnly: boolean().notNull().default(false),
+    /** Seconds a member waits between two messages; 0 is off. */
+    slowModeSeconds: integer().notNull().default(0),
+    /** For a 1:1 DM, the two user ids sorted and joined: get-or-create finds it by this. */
+    dmKey: text().unique(),
   },
-  (table) => [uniqueIndex("channels_name_lower_unique").on(sql`lower(${table.name})`)],
+  (table) => [
+    uniqueIndex("channels_community_name_unique")
+      .on(table.communityId, sql`lower(${table.name})`)
+      .where(sql`${table.communityId} is not null`),
+    index("channels_community_idx").on(table.communityId),
+  ],
 );
 
 export const messages = pgTable(
@@ -347,4 +375,83 @@ export const userBlocks = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [uniqueIndex("user_blocks_unique").on(table.blockerId, table.blockedId)],
+);
+
+/** Channel groups inside a community, ordered by position. */
+export const categories = pgTable(
+  "categories",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    communityId: uuid()
+      .notNull()
+      .references(() => communities.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    position: integer().notNull().default(0),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("categories_community_idx").on(table.communityId)],
+);
+
+/**
+ * Per-channel permission overrides, for one role or one member (exactly one of the
+ * two is set): flags in `allow` are granted, flags in `deny` taken away.
+ */
+export const channelOverrides = pgTable(
+  "channel_overrides",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    channelId: uuid()
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    roleId: uuid().references(() => roles.id, { onDelete: "cascade" }),
+    userId: uuid().references(() => users.id, { onDelete: "cascade" }),
+    allow: integer().notNull().default(0),
+    deny: integer().notNull().default(0),
+  },
+  (table) => [
+    uniqueIndex("channel_overrides_role_unique").on(table.channelId, table.roleId),
+    uniqueIndex("channel_overrides_user_unique").on(table.channelId, table.userId),
+    check("channel_overrides_one_target", sql`(${table.roleId} is null) <> (${table.userId} is null)`),
+  ],
+);
+
+/** The participants of direct conversations (DMs and group DMs). */
+export const channelMembers = pgTable(
+  "channel_members",
+  {
+    channelId: uuid()
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    joinedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex("channel_members_unique").on(table.channelId, table.userId),
+    index("channel_members_user_idx").on(table.userId),
+  ],
+);
+
+/**
+ * Changes to who may read what, in order: a member joined, left, was kicked, banned
+ * or timed out, roles or overrides changed, a device was added. End-to-end encryption
+ * reads this log to add and remove members of each channel's key group.
+ */
+export const membershipEvents = pgTable(
+  "membership_events",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    communityId: uuid(),
+    channelId: uuid(),
+    /** The person whose access changed; null when a change touches everyone (a role edit). */
+    userId: uuid(),
+    kind: text().notNull(),
+    details: jsonb(),
+  },
+  (table) => [
+    index("membership_events_community_idx").on(table.communityId, table.id),
+    index("membership_events_user_idx").on(table.userId, table.id),
+  ],
 );

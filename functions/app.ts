@@ -21,6 +21,7 @@ import { auth } from "./routes/auth.ts";
 import { channels } from "./routes/channels.ts";
 import { communities } from "./routes/communities.ts";
 import { acceptCommunityInvite } from "./routes/community-invites.ts";
+import { directMessages } from "./routes/direct-messages.ts";
 import { health } from "./routes/health.ts";
 import { me } from "./routes/me.ts";
 import { sessions } from "./routes/sessions.ts";
@@ -84,6 +85,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/channels", channels)
   .route("/api/communities", communities)
   .route("/api/community-invites", acceptCommunityInvite)
+  .route("/api/dms", directMessages)
   .all("/api/*", (c) => c.json(errorBody("not_found", "no such API route"), 404))
   .route("/", assets)
   .onError((error, c) => {

@@ -14,6 +14,7 @@ import {
   type MemberContext,
   type PermissionName,
 } from "../protocol/index.ts";
+import { toMemberContext } from "../rooms/index.ts";
 import type { AppEnv } from "./context.ts";
 import { AppError, notFound } from "./errors.ts";
 
@@ -21,15 +22,6 @@ export interface CommunityAccess {
   record: MemberContextRecord;
   member: MemberContext;
   permissions: number;
-}
-
-export function toMemberContext(record: MemberContextRecord, userId: string): MemberContext {
-  return {
-    isOwner: record.community.ownerId === userId,
-    everyone: record.everyone,
-    roles: record.roles,
-    timedOutUntil: record.timedOutUntil ? new Date(record.timedOutUntil).getTime() : null,
-  };
 }
 
 export async function communityAccess(c: Context<AppEnv>, rawCommunityId: string): Promise<CommunityAccess> {

@@ -1,12 +1,8 @@
 /** Community records in their wire shapes. */
 import type { CommunityRecord, RoleRecord } from "../db/index.ts";
-import {
-  Permission,
-  type CommunityView,
-  type MemberView,
-  type PermissionName,
-  type RoleView,
-} from "../protocol/index.ts";
+import { permissionNames, type CommunityView, type MemberView, type RoleView } from "../protocol/index.ts";
+
+export { permissionNames } from "../protocol/index.ts";
 
 export const communityView = (community: CommunityRecord): CommunityView => ({
   id: community.id,
@@ -15,9 +11,6 @@ export const communityView = (community: CommunityRecord): CommunityView => ({
   ownerId: community.ownerId,
   createdAt: new Date(community.createdAt).toISOString(),
 });
-
-export const permissionNames = (flags: number): string[] =>
-  (Object.keys(Permission) as PermissionName[]).filter((name) => (flags & Permission[name]) === Permission[name]);
 
 export const roleView = (role: RoleRecord): RoleView => ({
   id: role.id,

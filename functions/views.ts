@@ -1,6 +1,24 @@
 /** Turning database records into the protocol's wire shapes. */
-import type { AuditRecord, ChannelRecord, InviteRecord, SessionRecord, UserRecord } from "../db/index.ts";
-import type { AuditEventView, ChannelView, DeviceSessionView, InviteView, UserView } from "../protocol/index.ts";
+import type {
+  AuditRecord,
+  CategoryRecord,
+  ChannelRecord,
+  InviteRecord,
+  OverrideRecord,
+  SessionRecord,
+  UserRecord,
+} from "../db/index.ts";
+import {
+  permissionNames,
+  type AuditEventView,
+  type CategoryView,
+  type ChannelKind,
+  type ChannelView,
+  type DeviceSessionView,
+  type InviteView,
+  type OverrideView,
+  type UserView,
+} from "../protocol/index.ts";
 
 export { messageView } from "../rooms/index.ts";
 
@@ -16,10 +34,38 @@ export const userView = (user: UserRecord): UserView => ({
   hasTwoFactor: user.totpEnabled,
 });
 
-export const channelView = (channel: ChannelRecord): ChannelView => ({
+export const channelView = (
+  channel: ChannelRecord,
+  permissions: number,
+  participants?: { userId: string; username: string }[],
+): ChannelView => ({
   id: channel.id,
   name: channel.name,
+  kind: channel.kind as ChannelKind,
+  communityId: channel.communityId,
+  categoryId: channel.categoryId,
+  topic: channel.topic,
+  position: channel.position,
+  isArchived: channel.isArchived,
+  isReadOnly: channel.isReadOnly,
+  slowModeSeconds: channel.slowModeSeconds,
+  lastSeq: channel.lastSeq,
   createdAt: iso(channel.createdAt)!,
+  myPermissions: permissionNames(permissions),
+  ...(participants ? { participants } : {}),
+});
+
+export const categoryView = (category: CategoryRecord): CategoryView => ({
+  id: category.id,
+  name: category.name,
+  position: category.position,
+});
+
+export const overrideView = (override: OverrideRecord): OverrideView => ({
+  roleId: override.roleId,
+  userId: override.userId,
+  allow: permissionNames(override.allow),
+  deny: permissionNames(override.deny),
 });
 
 export const deviceSessionView = (session: SessionRecord, currentId: string): DeviceSessionView => ({

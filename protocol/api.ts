@@ -111,8 +111,6 @@ export const channelNameSchema = z
   .max(CHANNEL_NAME_MAX_LENGTH, `a channel name has at most ${CHANNEL_NAME_MAX_LENGTH} characters`)
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a channel name uses lower-case letters and digits, words joined by '-'");
 
-export const createChannelSchema = z.strictObject({ name: channelNameSchema });
-
 export const historyQuerySchema = z.object({
   before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(HISTORY_PAGE_MAX).default(50),
@@ -175,12 +173,6 @@ export interface AuditEventView {
   ip: string | null;
   userAgent: string | null;
   details: unknown;
-}
-
-export interface ChannelView {
-  id: string;
-  name: string;
-  createdAt: string;
 }
 
 export interface MessageView {

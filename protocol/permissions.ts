@@ -147,3 +147,22 @@ export function canActOn(
 export function canGrant(actorPermissions: number, granted: number): boolean {
   return (granted & ~actorPermissions) === 0;
 }
+
+/** What each participant may do in a direct conversation: there are no roles there. */
+export const DIRECT_PERMISSIONS =
+  Permission.VIEW_CHANNEL |
+  Permission.SEND_MESSAGES |
+  Permission.ATTACH_FILES |
+  Permission.ADD_REACTIONS |
+  Permission.CONNECT |
+  Permission.SPEAK |
+  Permission.VIDEO;
+
+/** A participant's permissions in a DM: after a block either way, the history stays readable but nothing new goes in. */
+export function directPermissions(isBlocked: boolean): number {
+  return isBlocked ? Permission.VIEW_CHANNEL : DIRECT_PERMISSIONS;
+}
+
+/** The names of the flags set in `flags`, for the wire. */
+export const permissionNames = (flags: number): PermissionName[] =>
+  (Object.keys(Permission) as PermissionName[]).filter((name) => (flags & Permission[name]) === Permission[name]);

@@ -33,11 +33,25 @@ export type ErrorCode =
   | "invalid_frame"
   | "payload_too_large"
   | "rate_limited"
+  | "missing_permission"
+  | "slow_mode"
   | "unavailable"
   | "internal";
 
+/**
+ * Close codes a room uses. 4001: the session ended (sign in again). 4003: the
+ * person lost access to the channel (kicked, banned, a permission or the channel
+ * removed); reconnecting will not help.
+ */
+export const CLOSE_SESSION_ENDED = 4001;
+export const CLOSE_ACCESS_REMOVED = 4003;
+
 export type ServerFrame =
-  | { type: "welcome"; channelId: string; userId: string }
+  /** `permissions`: what the person may do in this channel (permission names). */
+  | { type: "welcome"; channelId: string; userId: string; permissions: string[] }
+  /** Sent when a role, override, time-out or channel setting changed what the person may do. */
+  | { type: "permissions"; permissions: string[] }
   | { type: "ack"; clientId: string; message: MessageView }
   | { type: "message"; message: MessageView }
-  | { type: "error"; code: ErrorCode; message: string; clientId?: string };
+  /** `retryAfterMs`: for slow mode, how long until the next message is accepted. */
+  | { type: "error"; code: ErrorCode; message: string; clientId?: string; retryAfterMs?: number };

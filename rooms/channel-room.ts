@@ -5,18 +5,20 @@
  */
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { query } from "../db/index.ts";
+import { CLOSE_ACCESS_REMOVED, CLOSE_SESSION_ENDED, permissionNames } from "../protocol/index.ts";
 import { receiveFrame, send, type ChatRoom } from "./chat.ts";
 import { readIdentity, sessionTag, userTag, type Member } from "./identity.ts";
 import { DEFAULT_FRAMES_PER_SECOND, FrameRateLimiter } from "./frame-rate-limiter.ts";
+import { RoomAccess } from "./room-access.ts";
 import type { SocketSelector } from "./user-sockets.ts";
 
-/** Close code for a socket whose session was revoked or whose user was suspended. */
-export const CLOSE_SESSION_ENDED = 4001;
+export { CLOSE_ACCESS_REMOVED, CLOSE_SESSION_ENDED };
 
 export class ChannelRoom extends Server<Env> implements ChatRoom {
   static override options = { hibernate: true };
   #queue: Promise<unknown> = Promise.resolve();
   #rateLimiter: FrameRateLimiter;
+  #access: RoomAccess | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -33,19 +35,28 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
     const member = readIdentity(context.request);
     // Only forwardToRoom reaches a room; a request without identity is a bug, not a user.
     if (!member) return connection.close(1008, "unauthenticated");
+    let permissions: number;
     try {
-      // Register first, then check the session again: a revocation commits before it
-      // walks the rooms, so either it finds this socket or this check finds it revoked.
+      // Register first, then check the session and access again: a revocation or a kick
+      // commits before it walks the rooms, so either it finds this socket or these checks see it.
       await this.env.USER_SOCKETS.getByName(member.userId).opened(this.name);
       connection.setState(member);
       if (!(await query(this.env.DATABASE, "activeSession", member))) {
         return connection.close(CLOSE_SESSION_ENDED, "session ended");
       }
+      this.access.forget(member.userId);
+      permissions = await this.access.permissions(member.userId);
     } catch (error) {
       console.error(`room ${this.name}: could not admit a socket: ${(error as Error).message}`);
       return connection.close(1011, "try again");
     }
-    send(connection, { type: "welcome", channelId: this.name, userId: member.userId });
+    if (permissions === 0) return connection.close(CLOSE_ACCESS_REMOVED, "no access to this channel");
+    send(connection, {
+      type: "welcome",
+      channelId: this.name,
+      userId: member.userId,
+      permissions: permissionNames(permissions),
+    });
   }
 
   override async onClose(connection: Connection<Member>): Promise<void> {
@@ -82,8 +93,34 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
     return closed;
   }
 
+  /**
+   * Someone's access changed (or everyone's, with null): reload it, close the sockets
+   * of those who lost the channel, and tell the others what they may do now.
+   * Returns how many sockets were closed.
+   */
+  async accessChanged(userId: string | null): Promise<number> {
+    this.access.forget(userId);
+    const connections = [...this.getConnections<Member>(userId ? userTag(userId) : undefined)];
+    let closed = 0;
+    for (const connection of connections) {
+      if (!connection.state) continue;
+      const permissions = await this.access.permissions(connection.state.userId);
+      if (permissions === 0) {
+        connection.close(CLOSE_ACCESS_REMOVED, "you no longer have access to this channel");
+        closed++;
+      } else send(connection, { type: "permissions", permissions: permissionNames(permissions) });
+    }
+    return closed;
+  }
+
   get database(): Env["DATABASE"] {
     return this.env.DATABASE;
+  }
+
+  /** Created on first use: the room's name (its channel id) is only known once a request arrives. */
+  get access(): RoomAccess {
+    this.#access ??= new RoomAccess(this.name, this.env.DATABASE, this.ctx.storage);
+    return this.#access;
   }
 
   enqueue<T>(work: () => Promise<T>): Promise<T> {

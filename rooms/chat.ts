@@ -1,5 +1,6 @@
 /**
- * Chat in a channel room: parse each frame, store the message in PostgreSQL, then
+ * Chat in a channel room: parse each frame, check the sender may send (permission,
+ * time-out, read-only, slow mode), store the message in PostgreSQL, then
  * acknowledge it to the sender and relay it to everyone else. A message is only
  * acknowledged after it is committed.
  */
@@ -8,6 +9,8 @@ import { DatabaseError, query, type MessageRecord } from "../db/index.ts";
 import {
   base64ToBytes,
   clientFrameSchema,
+  has,
+  Permission,
   MESSAGE_PAYLOAD_MAX_BYTES,
   SOCKET_FRAME_MAX_BYTES,
   type ClientFrame,
@@ -15,10 +18,12 @@ import {
 } from "../protocol/index.ts";
 import type { Member } from "./identity.ts";
 import { messageView } from "./message-view.ts";
+import type { RoomAccess } from "./room-access.ts";
 
 export interface ChatRoom {
   name: string;
   database: Env["DATABASE"];
+  access: RoomAccess;
   broadcast(message: string, without?: string[]): void;
   /** Appends run one at a time so messages are relayed in sequence order. */
   enqueue<T>(work: () => Promise<T>): Promise<T>;
@@ -78,6 +83,18 @@ async function sendMessage(
       clientId: frame.clientId,
     });
   }
+  const refusal = await refuseSend(room, member, frame.clientId);
+  if (refusal) return send(connection, refusal);
+  const slowMode = await room.access.slowMode(member.userId, frame.clientId);
+  if (!slowMode.isAllowed) {
+    return send(connection, {
+      type: "error",
+      code: "slow_mode",
+      message: `slow mode is on in this channel: wait ${Math.ceil(slowMode.retryAfterMs / 1000)} s before sending again`,
+      clientId: frame.clientId,
+      retryAfterMs: slowMode.retryAfterMs,
+    });
+  }
   let stored: { message: MessageRecord; isDuplicate: boolean };
   try {
     stored = await room.enqueue(() =>
@@ -89,6 +106,7 @@ async function sendMessage(
       }),
     );
   } catch (error) {
+    slowMode.release();
     const isUnavailable = error instanceof DatabaseError && error.kind === "unavailable";
     return send(connection, {
       type: "error",
@@ -104,6 +122,25 @@ async function sendMessage(
   // A resend after a lost ack was relayed the first time; don't relay it twice.
   if (!stored.isDuplicate)
     room.broadcast(JSON.stringify({ type: "message", message: view } satisfies ServerFrame), [connection.id]);
+}
+
+/** An error frame when the member may not send here right now, or null. */
+async function refuseSend(room: ChatRoom, member: Member, clientId: string): Promise<ServerFrame | null> {
+  const context = await room.access.context(member.userId);
+  const permissions = await room.access.permissions(member.userId);
+  if (has(permissions, Permission.SEND_MESSAGES)) return null;
+  const timedOutUntil = context?.scope === "community" ? context.member.timedOutUntil : null;
+  const reason =
+    timedOutUntil && new Date(timedOutUntil).getTime() > Date.now()
+      ? `you are timed out until ${new Date(timedOutUntil).toISOString()}`
+      : context?.channel.isArchived
+        ? "this channel is archived: it is read-only"
+        : context?.channel.isReadOnly
+          ? "this channel is read-only"
+          : context?.scope === "direct"
+            ? "you cannot send messages in this conversation"
+            : "you do not have permission to send messages here";
+  return { type: "error", code: "missing_permission", message: reason, clientId };
 }
 
 function assertNever(value: never): never {

@@ -2,7 +2,8 @@
 import { stampIdentity, type Member } from "./identity.ts";
 import type { SocketSelector } from "./user-sockets.ts";
 
-export { ChannelRoom, CLOSE_SESSION_ENDED } from "./channel-room.ts";
+export { ChannelRoom, CLOSE_ACCESS_REMOVED, CLOSE_SESSION_ENDED } from "./channel-room.ts";
+export { permissionsIn, toMemberContext } from "./channel-access.ts";
 export { messageView } from "./message-view.ts";
 export { UserSockets } from "./user-sockets.ts";
 export type { Member } from "./identity.ts";

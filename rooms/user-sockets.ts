@@ -26,6 +26,19 @@ export class UserSockets extends DurableObject<Env> {
     else await this.ctx.storage.delete(channelId);
   }
 
+  /**
+   * The user's access changed in these channels (a community's, say): each room
+   * among them that holds a socket of theirs reloads it. Returns how many closed.
+   */
+  async accessChanged(userId: string, channelIds: string[]): Promise<number> {
+    const mine = new Set((await this.ctx.storage.list<number>()).keys());
+    const rooms = channelIds.filter((channelId) => mine.has(channelId));
+    const results = await Promise.allSettled(
+      rooms.map((channelId) => this.env.CHANNEL_ROOM.getByName(channelId).accessChanged(userId)),
+    );
+    return results.reduce((closed, result) => closed + (result.status === "fulfilled" ? result.value : 0), 0);
+  }
+
   /** Closes the selected sockets in every room that has one; returns how many closed. */
   async disconnect(selector: SocketSelector): Promise<number> {
     const rooms = [...(await this.ctx.storage.list<number>()).keys()];

@@ -1,31 +1,224 @@
-/** Queries about channels. */
-import { asc, eq, sql } from "drizzle-orm";
+/**
+ * Queries about channels: creating, changing and listing a community's channels,
+ * and `channelContext`, the one load every access check starts from.
+ */
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
-import { channels } from "../schema.ts";
+import { categories, channelMembers, channelOverrides, channels, users } from "../schema.ts";
+import { isBlockedEitherWay } from "./blocks.ts";
+import { memberContext, type MemberContextRecord } from "./communities.ts";
 
-export interface ChannelRecord {
-  id: string;
-  name: string;
-  createdBy: string;
-  lastSeq: number;
-  createdAt: Date;
+export type ChannelRecord = typeof channels.$inferSelect;
+export type OverrideRecord = typeof channelOverrides.$inferSelect;
+
+/** What decides a person's access to one channel, loaded through their membership. */
+export type ChannelContextRecord =
+  | { channel: ChannelRecord; scope: "community"; member: MemberContextRecord; overrides: OverrideRecord[] }
+  | {
+      channel: ChannelRecord;
+      scope: "direct";
+      participants: { userId: string; username: string }[];
+      /** 1:1 only: either side blocked the other. */
+      isBlocked: boolean;
+    };
+
+const isUniqueViolation = (error: unknown) =>
+  ((error as { cause?: { code?: string } }).cause ?? (error as { code?: string })).code === "23505";
+
+/**
+ * The channel as the user may reach it, or null: a community channel needs a
+ * membership of its community, a DM needs a place among its participants.
+ */
+export async function channelContext(
+  db: Db,
+  input: { channelId: string; userId: string },
+): Promise<ChannelContextRecord | null> {
+  const [channel] = await db.select().from(channels).where(eq(channels.id, input.channelId));
+  if (!channel) return null;
+  if (channel.communityId) {
+    const member = await memberContext(db, { communityId: channel.communityId, userId: input.userId });
+    if (!member) return null;
+    const overrides = await db.select().from(channelOverrides).where(eq(channelOverrides.channelId, channel.id));
+    return { channel, scope: "community", member, overrides };
+  }
+  const participants = await participantsOfChannels(db, { channelIds: [channel.id] });
+  const mine = participants.get(channel.id) ?? [];
+  if (!mine.some((participant) => participant.userId === input.userId)) return null;
+  const other = mine.find((participant) => participant.userId !== input.userId);
+  const isBlocked =
+    channel.kind === "dm" && other ? await isBlockedEitherWay(db, { userId: input.userId, otherId: other.userId }) : false;
+  return { channel, scope: "direct", participants: mine, isBlocked };
 }
 
-export type CreateChannelResult = { ok: true; channel: ChannelRecord } | { ok: false; reason: "name_taken" };
-
-export async function createChannel(db: Db, input: { name: string; createdBy: string }): Promise<CreateChannelResult> {
-  const [channel] = await db.insert(channels).values(input).onConflictDoNothing().returning();
-  return channel ? { ok: true, channel } : { ok: false, reason: "name_taken" };
+/** The participants of each direct conversation, by channel id. */
+export async function participantsOfChannels(db: Db, { channelIds }: { channelIds: string[] }) {
+  const byChannel = new Map<string, { userId: string; username: string }[]>();
+  if (channelIds.length === 0) return byChannel;
+  const rows = await db
+    .select({
+      channelId: channelMembers.channelId,
+      userId: channelMembers.userId,
+      username: sql<string>`case when ${users.deletedAt} is null then ${users.username} else 'deleted user' end`,
+    })
+    .from(channelMembers)
+    .innerJoin(users, eq(users.id, channelMembers.userId))
+    .where(inArray(channelMembers.channelId, channelIds))
+    .orderBy(asc(sql`lower(${users.username})`));
+  for (const row of rows) {
+    const list = byChannel.get(row.channelId) ?? [];
+    list.push({ userId: row.userId, username: row.username });
+    byChannel.set(row.channelId, list);
+  }
+  return byChannel;
 }
 
-export async function allChannels(db: Db, _input: Record<string, never>): Promise<ChannelRecord[]> {
-  return db
+/** Every channel and category of a community with their overrides; the caller filters by permission. */
+export async function communityLayout(db: Db, input: { communityId: string }) {
+  const all = await db
     .select()
     .from(channels)
-    .orderBy(asc(sql`lower(${channels.name})`));
+    .where(eq(channels.communityId, input.communityId))
+    .orderBy(asc(channels.position), asc(sql`lower(${channels.name})`));
+  const overrides =
+    all.length === 0
+      ? []
+      : await db
+          .select()
+          .from(channelOverrides)
+          .where(
+            inArray(
+              channelOverrides.channelId,
+              all.map((channel) => channel.id),
+            ),
+          );
+  const groups = await db
+    .select()
+    .from(categories)
+    .where(eq(categories.communityId, input.communityId))
+    .orderBy(asc(categories.position), asc(categories.name));
+  return { channels: all, overrides, categories: groups };
 }
 
-export async function channelById(db: Db, input: { id: string }): Promise<ChannelRecord | null> {
-  const [channel] = await db.select().from(channels).where(eq(channels.id, input.id));
-  return channel ?? null;
+/** The ids of a community's channels: the rooms to tell when access changes. */
+export async function channelIdsOfCommunity(db: Db, input: { communityId: string }): Promise<string[]> {
+  const rows = await db
+    .select({ id: channels.id })
+    .from(channels)
+    .where(eq(channels.communityId, input.communityId));
+  return rows.map((row) => row.id);
+}
+
+export type CreateChannelResult =
+  | { ok: true; channel: ChannelRecord }
+  | { ok: false; reason: "name_taken" | "no_such_category" | "too_many" };
+
+/**
+ * Creates a channel in a community. A private channel denies VIEW_CHANNEL to
+ * @everyone and allows it to its creator, in the same transaction.
+ */
+export async function createCommunityChannel(
+  db: Db,
+  input: {
+    communityId: string;
+    everyoneRoleId: string;
+    createdBy: string;
+    name: string;
+    kind: "text" | "voice";
+    categoryId: string | null;
+    topic: string | null;
+    position: number | null;
+    isPrivate: boolean;
+    viewFlag: number;
+    maxChannels: number;
+  },
+): Promise<CreateChannelResult> {
+  return db.transaction(async (tx) => {
+    // Serializes creations in one community, so the count limit holds under races.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`chatalot.channels:${input.communityId}`}))`);
+    const [existing] = await tx
+      .select({ total: count() })
+      .from(channels)
+      .where(eq(channels.communityId, input.communityId));
+    if ((existing?.total ?? 0) >= input.maxChannels) return { ok: false, reason: "too_many" } as const;
+    if (input.categoryId && !(await categoryIn(tx as unknown as Db, input.communityId, input.categoryId))) {
+      return { ok: false, reason: "no_such_category" } as const;
+    }
+    const [last] = await tx
+      .select({ top: sql<number>`coalesce(max(${channels.position}), -1)::int` })
+      .from(channels)
+      .where(eq(channels.communityId, input.communityId));
+    const [channel] = await tx
+      .insert(channels)
+      .values({
+        communityId: input.communityId,
+        createdBy: input.createdBy,
+        name: input.name,
+        kind: input.kind,
+        categoryId: input.categoryId,
+        topic: input.topic,
+        position: input.position ?? (last?.top ?? -1) + 1,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!channel) return { ok: false, reason: "name_taken" } as const;
+    if (input.isPrivate) {
+      await tx.insert(channelOverrides).values([
+        { channelId: channel.id, roleId: input.everyoneRoleId, deny: input.viewFlag },
+        { channelId: channel.id, userId: input.createdBy, allow: input.viewFlag },
+      ]);
+    }
+    return { ok: true, channel } as const;
+  });
+}
+
+async function categoryIn(db: Db, communityId: string, categoryId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: categories.id })
+    .from(categories)
+    .where(and(eq(categories.id, categoryId), eq(categories.communityId, communityId)));
+  return !!row;
+}
+
+export type UpdateChannelResult =
+  | { ok: true; channel: ChannelRecord }
+  | { ok: false; reason: "name_taken" | "no_such_category" };
+
+export async function updateChannel(
+  db: Db,
+  input: {
+    channelId: string;
+    communityId: string;
+    name?: string;
+    topic?: string | null;
+    position?: number;
+    categoryId?: string | null;
+    isArchived?: boolean;
+    isReadOnly?: boolean;
+    slowModeSeconds?: number;
+  },
+): Promise<UpdateChannelResult> {
+  const { channelId, communityId, ...changes } = input;
+  if (changes.categoryId && !(await categoryIn(db, communityId, changes.categoryId))) {
+    return { ok: false, reason: "no_such_category" };
+  }
+  try {
+    const [channel] = await db
+      .update(channels)
+      .set(changes)
+      .where(and(eq(channels.id, channelId), eq(channels.communityId, communityId)))
+      .returning();
+    return { ok: true, channel: channel! };
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, reason: "name_taken" };
+    throw error;
+  }
+}
+
+/** Deletes a community channel and, with it, its messages. */
+export async function deleteChannel(db: Db, input: { channelId: string; communityId: string }): Promise<boolean> {
+  const removed = await db
+    .delete(channels)
+    .where(and(eq(channels.id, input.channelId), eq(channels.communityId, input.communityId)))
+    .returning({ id: channels.id });
+  return removed.length > 0;
 }

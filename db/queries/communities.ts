@@ -1,10 +1,11 @@
 /**
  * Communities and their members. Everything a member may see is loaded through
- * their membership (`memberContext`), so a non-member finds nothing.
+ * their membership (`memberContext`), so a non-member finds nothing. A new
+ * community starts with its @everyone role, its owner and a #general channel.
  */
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
-import { communities, communityMembers, memberRoles, roles, users } from "../schema.ts";
+import { channels, communities, communityMembers, memberRoles, roles, users } from "../schema.ts";
 import { lockMembership } from "./membership-lock.ts";
 
 export type CommunityRecord = typeof communities.$inferSelect;
@@ -34,6 +35,7 @@ export async function createCommunity(
       isEveryone: true,
     });
     await tx.insert(communityMembers).values({ communityId: community!.id, userId: input.ownerId });
+    await tx.insert(channels).values({ communityId: community!.id, name: "general", createdBy: input.ownerId });
     return community!;
   });
 }

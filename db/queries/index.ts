@@ -6,14 +6,18 @@
 import * as abuse from "./abuse.ts";
 import * as audit from "./audit.ts";
 import * as blocks from "./blocks.ts";
+import * as categories from "./categories.ts";
+import * as channelOverrides from "./channel-overrides.ts";
 import * as channels from "./channels.ts";
 import * as communities from "./communities.ts";
 import * as communityInvites from "./community-invites.ts";
 import * as communityModeration from "./community-moderation.ts";
 import * as communityRoles from "./community-roles.ts";
+import * as directMessages from "./direct-messages.ts";
 import * as instance from "./instance.ts";
 import * as invites from "./invites.ts";
 import * as maintenance from "./maintenance.ts";
+import * as membershipEvents from "./membership-events.ts";
 import * as messages from "./messages.ts";
 import * as sessions from "./sessions.ts";
 import * as twoFactor from "./two-factor.ts";
@@ -23,14 +27,18 @@ export const queries = {
   ...abuse,
   ...audit,
   ...blocks,
+  ...categories,
+  ...channelOverrides,
   ...channels,
   ...communities,
   ...communityInvites,
   ...communityModeration,
   ...communityRoles,
+  ...directMessages,
   ...instance,
   ...invites,
   ...maintenance,
+  ...membershipEvents,
   ...messages,
   ...sessions,
   ...twoFactor,
@@ -44,7 +52,9 @@ export type QueryOutput<K extends QueryName> = Awaited<ReturnType<Queries[K]>>;
 
 export type { LockoutPolicy } from "./abuse.ts";
 export type { AuditRecord } from "./audit.ts";
-export type { ChannelRecord } from "./channels.ts";
+export type { CategoryRecord } from "./categories.ts";
+export type { ChannelContextRecord, ChannelRecord, OverrideRecord } from "./channels.ts";
+export type { MembershipEventRecord } from "./membership-events.ts";
 export type { CommunityRecord, MemberContextRecord, RoleRecord } from "./communities.ts";
 export type { InviteRecord } from "./invites.ts";
 export type { MessageRecord } from "./messages.ts";

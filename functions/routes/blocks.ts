@@ -1,11 +1,21 @@
-/** /api/blocks: the people the signed-in user has blocked; block and unblock. */
-import { Hono } from "hono";
+/**
+ * /api/blocks: the people the signed-in user has blocked; block and unblock. A
+ * block refuses new DMs either way and makes an existing DM read-only at once.
+ */
+import { Hono, type Context } from "hono";
 import { query } from "../../db/index.ts";
 import { uuidSchema } from "../../protocol/index.ts";
+import { publishAccessChange } from "../access-changes.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError, notFound } from "../errors.ts";
 import { requireUser } from "../middleware.ts";
 import { parse } from "../validation.ts";
+
+/** Tells the DM between the two, if any, to re-read who may send. */
+async function dmAccessChanged(c: Context<AppEnv>, otherId: string, kind: "dm.blocked" | "dm.unblocked") {
+  const channelId = await query(c.env.DATABASE, "dmBetween", { userId: c.get("userId"), otherId });
+  if (channelId) await publishAccessChange(c, { kind, communityId: null, channelId, userId: null });
+}
 
 export const blocks = new Hono<AppEnv>()
   .use(requireUser)
@@ -21,11 +31,13 @@ export const blocks = new Hono<AppEnv>()
     const target = await query(c.env.DATABASE, "userById", { id: blockedId });
     if (!target || target.deletedAt) throw notFound("that user");
     await query(c.env.DATABASE, "blockUser", { blockerId: c.get("userId"), blockedId });
+    await dmAccessChanged(c, blockedId, "dm.blocked");
     return c.body(null, 204);
   })
   .delete("/:userId", async (c) => {
     const blockedId = parse(uuidSchema, c.req.param("userId"));
     if (!(await query(c.env.DATABASE, "unblockUser", { blockerId: c.get("userId"), blockedId })))
       throw notFound("that block");
+    await dmAccessChanged(c, blockedId, "dm.unblocked");
     return c.body(null, 204);
   });

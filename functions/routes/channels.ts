@@ -1,50 +1,105 @@
 /**
- * /api/channels: list and create channels, read history, and open a channel's
- * socket. The socket route is the single door into a room: it verifies the ticket
- * and stamps the verified identity on the forwarded upgrade; the room trusts only that.
+ * /api/channels/:channelId: one channel, reached only through `channelAccess`
+ * (a channel one cannot view answers 404): read it, change its settings, delete
+ * it, its permission overrides, its history, and its socket. The socket route is
+ * the single door into a room: it verifies the ticket and the caller's access, and
+ * stamps the verified identity on the forwarded upgrade; the room trusts only that.
  */
 import { Hono } from "hono";
 import { query } from "../../db/index.ts";
-import { createChannelSchema, historyQuerySchema, uuidSchema, type SocketTicketView } from "../../protocol/index.ts";
+import { historyQuerySchema, updateChannelSchema, type SocketTicketView } from "../../protocol/index.ts";
 import { forwardToRoom } from "../../rooms/index.ts";
-import { allowedOrigins } from "../config.ts";
 import { rateLimit } from "../abuse.ts";
+import { publishAccessChange } from "../access-changes.ts";
+import { channelAccess, channelAccessFor, requireChannelPermission, requireCommunityChannel } from "../channel-access.ts";
+import { allowedOrigins } from "../config.ts";
 import type { AppEnv } from "../context.ts";
-import { AppError, notFound, unauthorized } from "../errors.ts";
+import { AppError, unauthorized } from "../errors.ts";
 import { limitBody, requireUser } from "../middleware.ts";
 import { issueSocketTicket, verifySocketTicket } from "../tokens.ts";
 import { parse, parseJson } from "../validation.ts";
 import { channelView, messageView } from "../views.ts";
+import { channelOverrideRoutes } from "./channel-overrides.ts";
 
 /** Opening sockets costs a session check and a room; a client needs a handful a minute. */
 const TICKET_LIMIT = rateLimit("socket-ticket", 120, 60);
 const UPGRADE_LIMIT = rateLimit("socket-upgrade", 120, 60);
 
+const nameTaken = (name: string) => new AppError(409, "channel_exists", `a channel named #${name} already exists here`);
+const noSuchCategory = () => new AppError(404, "not_found", "that category does not exist in this community");
+
 export const channels = new Hono<AppEnv>()
-  .get("/", requireUser, async (c) => {
-    const all = await query(c.env.DATABASE, "allChannels", {});
-    return c.json({ channels: all.map(channelView) });
+  .get("/:channelId", requireUser, async (c) => {
+    const access = await channelAccess(c, c.req.param("channelId"));
+    const participants = access.context.scope === "direct" ? access.context.participants : undefined;
+    return c.json({ channel: channelView(access.context.channel, access.permissions, participants) });
   })
-  .post("/", requireUser, limitBody, async (c) => {
-    const { name } = await parseJson(c, createChannelSchema);
-    const result = await query(c.env.DATABASE, "createChannel", { name, createdBy: c.get("userId") });
-    if (!result.ok) throw new AppError(409, "channel_exists", `a channel named #${name} already exists`);
-    return c.json({ channel: channelView(result.channel) }, 201);
+  .patch("/:channelId", requireUser, limitBody, async (c) => {
+    const access = await channelAccess(c, c.req.param("channelId"));
+    requireCommunityChannel(access);
+    requireChannelPermission(access, "MANAGE_CHANNELS", "change this channel");
+    const changes = await parseJson(c, updateChannelSchema);
+    if (Object.keys(changes).length === 0) throw new AppError(400, "invalid_request", "change at least one setting");
+    const { channel } = access.context;
+    const result = await query(c.env.DATABASE, "updateChannel", {
+      channelId: channel.id,
+      communityId: channel.communityId!,
+      ...changes,
+    });
+    if (!result.ok) throw result.reason === "name_taken" ? nameTaken(changes.name!) : noSuchCategory();
+    await query(c.env.DATABASE, "recordCommunityAudit", {
+      communityId: channel.communityId!,
+      actorId: c.get("userId"),
+      action: "channel.changed",
+      targetUserId: null,
+      reason: null,
+      details: { channelId: channel.id, ...changes },
+    });
+    // Archive, read-only and slow mode are enforced by the room: it must re-read them now.
+    await publishAccessChange(c, {
+      kind: "channel.changed",
+      communityId: channel.communityId,
+      channelId: channel.id,
+      userId: null,
+    });
+    return c.json({ channel: channelView(result.channel, access.permissions) });
+  })
+  .delete("/:channelId", requireUser, async (c) => {
+    const access = await channelAccess(c, c.req.param("channelId"));
+    requireCommunityChannel(access);
+    requireChannelPermission(access, "MANAGE_CHANNELS", "delete this channel");
+    const { channel } = access.context;
+    await query(c.env.DATABASE, "deleteChannel", { channelId: channel.id, communityId: channel.communityId! });
+    await query(c.env.DATABASE, "recordCommunityAudit", {
+      communityId: channel.communityId!,
+      actorId: c.get("userId"),
+      action: "channel.deleted",
+      targetUserId: null,
+      reason: null,
+      details: { channelId: channel.id, name: channel.name },
+    });
+    await publishAccessChange(c, {
+      kind: "channel.deleted",
+      communityId: channel.communityId,
+      channelId: channel.id,
+      userId: null,
+    });
+    return c.body(null, 204);
   })
   .get("/:channelId/messages", requireUser, async (c) => {
-    const channel = await existingChannel(c.env, c.req.param("channelId"));
+    const access = await channelAccess(c, c.req.param("channelId"));
     const { before, limit } = parse(historyQuerySchema, c.req.query());
     const page = await query(c.env.DATABASE, "messagesBefore", {
-      channelId: channel.id,
+      channelId: access.context.channel.id,
       beforeSeq: before ?? null,
       limit,
     });
     return c.json({ messages: page.map(messageView) });
   })
   .post("/:channelId/socket-ticket", requireUser, TICKET_LIMIT, async (c) => {
-    const channel = await existingChannel(c.env, c.req.param("channelId"));
+    const access = await channelAccess(c, c.req.param("channelId"));
     const subject = { userId: c.get("userId"), sessionId: c.get("sessionId") };
-    const { ticket, expiresAt } = await issueSocketTicket(c.get("config"), subject, channel.id);
+    const { ticket, expiresAt } = await issueSocketTicket(c.get("config"), subject, access.context.channel.id);
     return c.json({ ticket, expiresAt: expiresAt.toISOString() } satisfies SocketTicketView);
   })
   .get("/:channelId/socket", UPGRADE_LIMIT, async (c) => {
@@ -58,25 +113,21 @@ export const channels = new Hono<AppEnv>()
     if (origin && !allowedOrigins(config).includes(origin)) {
       throw new AppError(403, "origin_not_allowed", "WebSocket connections are only accepted from PUBLIC_URL");
     }
-    const channelId = parse(uuidSchema, c.req.param("channelId"));
+    const channelId = c.req.param("channelId");
     const ticket = c.req.query("ticket");
     const subject = ticket ? await verifySocketTicket(config, ticket, channelId) : null;
     if (!subject) throw unauthorized("the socket ticket is missing, expired or for another channel: request a new one");
     const live = await query(c.env.DATABASE, "activeSession", subject);
     if (!live) throw new AppError(401, "session_ended", "this session has ended: sign in again");
+    // Access may have been lost since the ticket was issued (a kick, a ban).
+    const access = await channelAccessFor(c.env, channelId, live.user.id);
     const member = { userId: live.user.id, username: live.user.username, sessionId: live.session.id };
-    const upgrade = await forwardToRoom(c.env, channelId, c.req.raw, member);
+    const upgrade = await forwardToRoom(c.env, access.context.channel.id, c.req.raw, member);
     // A Durable Object's response has immutable headers; re-wrap it so middleware can add its own.
     return new Response(upgrade.body, {
       status: upgrade.status,
       headers: upgrade.headers,
       webSocket: upgrade.webSocket,
     });
-  });
-
-async function existingChannel(env: Env, rawId: string) {
-  const id = uuidSchema.safeParse(rawId);
-  const channel = id.success ? await query(env.DATABASE, "channelById", { id: id.data }) : null;
-  if (!channel) throw notFound("that channel");
-  return channel;
-}
+  })
+  .route("/", channelOverrideRoutes);

@@ -13,8 +13,10 @@ import {
 } from "../../protocol/index.ts";
 import { communityAccess, requirePermission } from "../community-access.ts";
 import { communityView, memberView, permissionNames, roleView } from "../community-views.ts";
+import { publishAccessChange } from "../access-changes.ts";
 import type { AppEnv } from "../context.ts";
 import { instanceSettings } from "../instance-settings.ts";
+import { communityChannels } from "./community-channels.ts";
 import { communityInviteRoutes } from "./community-invites.ts";
 import { communityModeration } from "./community-moderation.ts";
 import { communityRoles } from "./community-roles.ts";
@@ -71,7 +73,11 @@ export const communities = new Hono<AppEnv>()
   .delete("/:communityId", async (c) => {
     const access = await communityAccess(c, c.req.param("communityId"));
     if (!access.member.isOwner) throw new AppError(403, "owner_only", "only the owner may delete the community");
-    await query(c.env.DATABASE, "deleteCommunity", { communityId: access.record.community.id });
+    const communityId = access.record.community.id;
+    // Read before the cascade removes them: these rooms must close their sockets.
+    const channelIds = await query(c.env.DATABASE, "channelIdsOfCommunity", { communityId });
+    await query(c.env.DATABASE, "deleteCommunity", { communityId });
+    await publishAccessChange(c, { kind: "community.deleted", communityId, userId: null, channelIds });
     return c.body(null, 204);
   })
   .post("/:communityId/transfer", limitBody, async (c) => {
@@ -89,6 +95,10 @@ export const communities = new Hono<AppEnv>()
       targetUserId: userId,
       reason: null,
     });
+    // The new owner holds every permission now, the old one only their roles'.
+    for (const changed of [userId, c.get("userId")]) {
+      await publishAccessChange(c, { kind: "member.roles_changed", communityId, userId: changed });
+    }
     return c.body(null, 204);
   })
   .post("/:communityId/leave", async (c) => {
@@ -101,6 +111,11 @@ export const communities = new Hono<AppEnv>()
     });
     if (left === "owner")
       throw new AppError(409, "owner_must_transfer", "hand the community to another member before leaving it");
+    await publishAccessChange(c, {
+      kind: "member.left",
+      communityId: access.record.community.id,
+      userId: c.get("userId"),
+    });
     return c.body(null, 204);
   })
   .get("/:communityId/members", async (c) => {
@@ -112,6 +127,7 @@ export const communities = new Hono<AppEnv>()
     return c.json({ members: members.map(memberView) });
   })
   // Mounted inside this sub-app so they share its one requireUser.
+  .route("/", communityChannels)
   .route("/", communityInviteRoutes)
   .route("/", communityRoles)
   .route("/", communityModeration);

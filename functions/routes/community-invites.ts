@@ -7,6 +7,7 @@ import { query } from "../../db/index.ts";
 import { acceptInviteSchema, communityInviteSchema, uuidSchema } from "../../protocol/index.ts";
 import { communityAccess, requirePermission } from "../community-access.ts";
 import { communityView } from "../community-views.ts";
+import { publishAccessChange } from "../access-changes.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError, notFound } from "../errors.ts";
 import { limitBody, requireUser } from "../middleware.ts";
@@ -65,6 +66,13 @@ export const acceptCommunityInvite = new Hono<AppEnv>().post(
     if (!result.ok && result.reason === "banned")
       throw new AppError(403, "banned", "you are banned from that community");
     if (!result.ok) throw new AppError(404, "invalid_invite", "that invite is unknown, expired, revoked or used up");
+    if (!result.isAlreadyMember) {
+      await publishAccessChange(c, {
+        kind: "member.joined",
+        communityId: result.community.id,
+        userId: c.get("userId"),
+      });
+    }
     return c.json({ community: communityView(result.community), isAlreadyMember: result.isAlreadyMember });
   },
 );

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { query } from "../../db/index.ts";
 import { banSchema, moderationReasonSchema, timeoutSchema, uuidSchema } from "../../protocol/index.ts";
 import { actOn, communityAccess, requirePermission, type CommunityAccess } from "../community-access.ts";
+import { publishAccessChange } from "../access-changes.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError, notFound } from "../errors.ts";
 import { limitBody } from "../middleware.ts";
@@ -49,6 +50,7 @@ export const communityModeration = new Hono<AppEnv>()
     });
     if (removed === "owner") throw new AppError(403, "hierarchy", "nobody can remove the owner");
     await record(c, access, "member.kicked", target.userId, reason);
+    await publishAccessChange(c, { kind: "member.kicked", communityId: access.record.community.id, userId: target.userId });
     return c.body(null, 204);
   })
   .post("/:communityId/bans", limitBody, async (c) => {
@@ -70,6 +72,7 @@ export const communityModeration = new Hono<AppEnv>()
     });
     if (banned === "owner") throw new AppError(403, "hierarchy", "nobody can ban the owner");
     await record(c, access, "member.banned", userId, reason);
+    await publishAccessChange(c, { kind: "member.banned", communityId, userId });
     return c.body(null, 204);
   })
   .get("/:communityId/bans", async (c) => {
@@ -99,6 +102,12 @@ export const communityModeration = new Hono<AppEnv>()
       until,
     });
     await record(c, access, "member.timed_out", target.userId, reason, { until: until.toISOString() });
+    await publishAccessChange(c, {
+      kind: "member.timed_out",
+      communityId: access.record.community.id,
+      userId: target.userId,
+      details: { until: until.toISOString() },
+    });
     return c.json({ timedOutUntil: until.toISOString() });
   })
   .delete("/:communityId/members/:userId/timeout", async (c) => {
@@ -111,6 +120,11 @@ export const communityModeration = new Hono<AppEnv>()
       until: null,
     });
     await record(c, access, "member.timeout_lifted", target.userId);
+    await publishAccessChange(c, {
+      kind: "member.timeout_lifted",
+      communityId: access.record.community.id,
+      userId: target.userId,
+    });
     return c.body(null, 204);
   })
   .get("/:communityId/audit", async (c) => {

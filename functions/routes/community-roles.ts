@@ -6,28 +6,19 @@ import { Hono, type Context } from "hono";
 import { query, type RoleRecord } from "../../db/index.ts";
 import {
   canGrant,
-  Permission,
   roleSchema,
   topPosition,
   updateRoleSchema,
   uuidSchema,
-  type PermissionName,
 } from "../../protocol/index.ts";
 import { actOn, communityAccess, requirePermission, type CommunityAccess } from "../community-access.ts";
 import { roleView } from "../community-views.ts";
+import { publishAccessChange } from "../access-changes.ts";
 import type { AppEnv } from "../context.ts";
+import { flagsOf } from "../permission-flags.ts";
 import { AppError, notFound } from "../errors.ts";
 import { limitBody } from "../middleware.ts";
 import { parse, parseJson } from "../validation.ts";
-
-function flagsOf(names: string[]): number {
-  let flags = 0;
-  for (const name of names) {
-    if (!Object.hasOwn(Permission, name)) throw new AppError(400, "invalid_request", `unknown permission "${name}"`);
-    flags |= Permission[name as PermissionName];
-  }
-  return flags;
-}
 
 function refuseUnlessBelow(access: CommunityAccess, position: number): void {
   if (position >= topPosition(access.member))
@@ -94,6 +85,12 @@ export const communityRoles = new Hono<AppEnv>()
       permissions,
     });
     if (!updated) throw notFound("that role");
+    await publishAccessChange(c, {
+      kind: "roles.changed",
+      communityId: access.record.community.id,
+      userId: null,
+      details: { roleId: role.id },
+    });
     return c.json({ role: roleView(updated) });
   })
   .delete("/:communityId/roles/:roleId", async (c) => {
@@ -103,6 +100,12 @@ export const communityRoles = new Hono<AppEnv>()
     refuseUnlessBelow(access, role.position);
     if (role.isEveryone) throw new AppError(400, "invalid_request", "@everyone cannot be deleted");
     await query(c.env.DATABASE, "deleteRole", { communityId: access.record.community.id, roleId: role.id });
+    await publishAccessChange(c, {
+      kind: "roles.changed",
+      communityId: access.record.community.id,
+      userId: null,
+      details: { roleId: role.id, deleted: true },
+    });
     return c.body(null, 204);
   })
   .put("/:communityId/members/:userId/roles/:roleId", async (c) => {
@@ -119,6 +122,12 @@ export const communityRoles = new Hono<AppEnv>()
       userId: target.userId,
       roleId: role.id,
     });
+    await publishAccessChange(c, {
+      kind: "member.roles_changed",
+      communityId: access.record.community.id,
+      userId: target.userId,
+      details: { added: role.id },
+    });
     return c.body(null, 204);
   })
   .delete("/:communityId/members/:userId/roles/:roleId", async (c) => {
@@ -131,6 +140,12 @@ export const communityRoles = new Hono<AppEnv>()
       communityId: access.record.community.id,
       userId: target.userId,
       roleId: role.id,
+    });
+    await publishAccessChange(c, {
+      kind: "member.roles_changed",
+      communityId: access.record.community.id,
+      userId: target.userId,
+      details: { removed: role.id },
     });
     return c.body(null, 204);
   });

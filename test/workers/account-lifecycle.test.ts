@@ -21,7 +21,7 @@ describe("deleting an account", () => {
     const name = unique("dora");
     const dora = await register(name);
     const witness = await register(unique("walt"));
-    const channel = await createChannel(witness);
+    const channel = await createChannel(witness, dora);
     const socket = await connect(dora, channel.id);
     socket.send({ type: "send", clientId: clientId(), payload: text("before I go") });
     await socket.next("ack");

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:test";
 import { expect } from "vitest";
 import { app } from "../../functions/app.ts";
-import type { ChannelView, ServerFrame, SessionView } from "../../protocol/index.ts";
+import type { ChannelView, CommunityView, ServerFrame, SessionView } from "../../protocol/index.ts";
 
 export const unique = (name: string) => `${name}_${crypto.randomUUID().slice(0, 8)}`;
 
@@ -52,9 +52,52 @@ export async function register(name: string, bindings: object = env): Promise<Pe
   return { ...session, token: session.accessToken, cookie: refreshCookieOf(response) };
 }
 
-export async function createChannel(person: Person, name = unique("room").replace(/_/g, "-")): Promise<ChannelView> {
-  const response = await request("/api/channels", json("POST", { name }, person.token));
-  expect(response.status, await response.clone().text()).toBe(201);
+/** Calls the API as `person`, with a JSON body when one is given. */
+export function as(person: Person, method: string, path: string, body?: unknown): Promise<Response> {
+  return request(
+    path,
+    body === undefined
+      ? { method, headers: { Authorization: `Bearer ${person.token}` } }
+      : json(method, body, person.token),
+  );
+}
+
+export async function expectStatus(response: Response, status: number): Promise<Response> {
+  expect(response.status, await response.clone().text()).toBe(status);
+  return response;
+}
+
+export const errorCode = async (response: Response) =>
+  ((await response.json()) as { error: { code: string } }).error.code;
+
+/** A new community owned by `owner`, with `members` joined through an invite. */
+export async function createCommunity(owner: Person, ...members: Person[]): Promise<CommunityView> {
+  const created = await expectStatus(await as(owner, "POST", "/api/communities", { name: unique("Community") }), 201);
+  const community = ((await created.json()) as { community: CommunityView }).community;
+  if (members.length > 0) {
+    const invite = await expectStatus(await as(owner, "POST", `/api/communities/${community.id}/invites`, {}), 201);
+    const { code } = (await invite.json()) as { code: string };
+    for (const member of members) {
+      await expectStatus(await as(member, "POST", "/api/community-invites/accept", { code }), 200);
+    }
+  }
+  return community;
+}
+
+/** A new text channel in `community` (or in a new community of `owner`'s that `members` join). */
+export async function createChannel(owner: Person, ...members: Person[]): Promise<ChannelView> {
+  const community = await createCommunity(owner, ...members);
+  return createChannelIn(owner, community.id);
+}
+
+export async function createChannelIn(
+  person: Person,
+  communityId: string,
+  options: Record<string, unknown> = {},
+): Promise<ChannelView> {
+  const name = unique("room").replace(/_/g, "-").toLowerCase();
+  const response = await as(person, "POST", `/api/communities/${communityId}/channels`, { name, ...options });
+  await expectStatus(response, 201);
   return ((await response.json()) as { channel: ChannelView }).channel;
 }
 
@@ -62,9 +105,15 @@ export async function createChannel(person: Person, name = unique("room").replac
 export class TestSocket {
   readonly frames: ServerFrame[] = [];
   #waiters: (() => void)[] = [];
+  #closeCode: number | null = null;
+  #closeWaiters: ((code: number) => void)[] = [];
 
   constructor(readonly socket: WebSocket) {
     socket.accept();
+    socket.addEventListener("close", (event) => {
+      this.#closeCode = event.code;
+      this.#closeWaiters.splice(0).forEach((wake) => wake(event.code));
+    });
     socket.addEventListener("message", (event) => {
       this.frames.push(JSON.parse(event.data as string) as ServerFrame);
       this.#waiters.splice(0).forEach((wake) => wake());
@@ -102,6 +151,21 @@ export class TestSocket {
 
   close(): void {
     this.socket.close(1000, "done");
+  }
+
+  /** Resolves with the close code once the server closes the socket. */
+  closed(timeoutMs = 5_000): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`socket still open after ${timeoutMs} ms`)), timeoutMs);
+      if (this.#closeCode !== null) {
+        clearTimeout(timer);
+        return resolve(this.#closeCode);
+      }
+      this.#closeWaiters.push((code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
   }
 }
 

@@ -31,7 +31,7 @@ async function history(person: Person, channel: ChannelView): Promise<MessageVie
 
 describe("a channel room", () => {
   it("acknowledges a message to its sender, relays it to the others, and stores it", async () => {
-    const general = await createChannel(alice);
+    const general = await createChannel(alice, bob);
     const aliceSocket = await connect(alice, general.id);
     const bobSocket = await connect(bob, general.id);
     const id = clientId();
@@ -54,7 +54,7 @@ describe("a channel room", () => {
   });
 
   it("stores a resent client id once and answers with the original acknowledgement", async () => {
-    const channel = await createChannel(alice);
+    const channel = await createChannel(alice, bob);
     const aliceSocket = await connect(alice, channel.id);
     const bobSocket = await connect(bob, channel.id);
     const id = clientId();
@@ -74,7 +74,7 @@ describe("a channel room", () => {
   });
 
   it("numbers concurrent senders' messages 1..n without gaps or duplicates", async () => {
-    const channel = await createChannel(alice);
+    const channel = await createChannel(alice, bob);
     const aliceSocket = await connect(alice, channel.id);
     const bobSocket = await connect(bob, channel.id);
     const perSender = 15;
@@ -156,7 +156,7 @@ describe("the socket route", () => {
   });
 
   it("ignores identity headers a client tries to set itself", async () => {
-    const channel = await createChannel(alice);
+    const channel = await createChannel(alice, bob);
     const response = await upgrade(`/api/channels/${channel.id}/socket?ticket=${await ticketFor(bob, channel.id)}`, {
       "X-Chatalot-User-Id": alice.user.id,
       "X-Chatalot-Username": alice.user.username,
