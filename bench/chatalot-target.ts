@@ -1,6 +1,7 @@
 /**
- * Chatalot as a bench target, through its public HTTP API: register accounts,
- * create channels, and mint a socket ticket per connection (tickets live 60 s, so
+ * Chatalot as a bench target, through its public HTTP API: register accounts (the
+ * first is the bootstrap admin, who may create communities), put them all in one
+ * community, create its channels, and mint a socket ticket per connection (tickets live 60 s, so
  * each is asked for just before its socket is dialled). Registration is rate limited
  * per client address (429): the bench then goes on with the accounts it got, since
  * one account may hold any number of sockets.
@@ -27,7 +28,7 @@ export async function prepareChatalot(
       for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
         try {
           const session = await postJson<{ accessToken: string; user: { id: string } }>(baseUrl, "/api/auth/register", {
-            username: `bench-user-${index}`,
+            username: index === 0 ? "admin" : `bench-user-${index}`,
             password: PASSWORD,
           });
           accounts.push({ userId: session.user.id, accessToken: session.accessToken });
@@ -40,8 +41,30 @@ export async function prepareChatalot(
   );
   const owner = accounts[0];
   if (!owner) throw new Error("could not register a single account (rate limited from the start?)");
+  const { community } = await postJson<{ community: { id: string } }>(
+    baseUrl,
+    "/api/communities",
+    { name: "Bench" },
+    owner.accessToken,
+  );
+  const { code } = await postJson<{ code: string }>(
+    baseUrl,
+    `/api/communities/${community.id}/invites`,
+    {},
+    owner.accessToken,
+  );
+  for (const account of accounts.slice(1)) {
+    await postJson(baseUrl, "/api/community-invites/accept", { code }, account.accessToken);
+  }
   const createChannel = async (name: string) =>
-    (await postJson<{ channel: { id: string } }>(baseUrl, "/api/channels", { name }, owner.accessToken)).channel.id;
+    (
+      await postJson<{ channel: { id: string } }>(
+        baseUrl,
+        `/api/communities/${community.id}/channels`,
+        { name },
+        owner.accessToken,
+      )
+    ).channel.id;
   const channels: string[] = [];
   for (let index = 0; index < options.channels; index++) channels.push(await createChannel(`bench-${index}`));
   const latencyChannel = await createChannel("bench-latency");

@@ -53,10 +53,12 @@ async function measure(mode: "separate" | "same"): Promise<Result> {
       people.push(await post("/api/auth/register", { username: `signer${index}`, password: PASSWORD }, from(index)));
     }
     const auth = { Authorization: `Bearer ${admin.accessToken}` };
-    const { channel } = await post("/api/channels", { name: "bench" }, auth);
-    const { ticket } = await post(`/api/channels/${channel.id}/socket-ticket`, {}, auth);
+    const { community } = await post("/api/communities", { name: "Bench" }, auth);
+    const listed = await fetch(`${server.url}/api/communities/${community.id}/channels`, { headers: auth });
+    const [channel] = ((await listed.json()) as { channels: { id: string }[] }).channels;
+    const { ticket } = await post(`/api/channels/${channel!.id}/socket-ticket`, {}, auth);
     const socket = new WebSocket(
-      `${server.url.replace("http", "ws")}/api/channels/${channel.id}/socket?ticket=${ticket}`,
+      `${server.url.replace("http", "ws")}/api/channels/${channel!.id}/socket?ticket=${ticket}`,
     );
     await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
 

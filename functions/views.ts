@@ -4,6 +4,7 @@ import type {
   CategoryRecord,
   ChannelRecord,
   InviteRecord,
+  MembershipEventRecord,
   OverrideRecord,
   SessionRecord,
   UserRecord,
@@ -16,6 +17,7 @@ import {
   type ChannelView,
   type DeviceSessionView,
   type InviteView,
+  type MembershipEventView,
   type OverrideView,
   type UserView,
 } from "../protocol/index.ts";
@@ -95,5 +97,14 @@ export const auditEventView = (event: AuditRecord): AuditEventView => ({
   targetUserId: event.targetUserId,
   ip: event.ip,
   userAgent: event.userAgent,
+  details: event.details,
+});
+
+export const membershipEventView = (event: MembershipEventRecord): MembershipEventView => ({
+  id: event.id,
+  at: iso(event.at)!,
+  kind: event.kind,
+  channelId: event.channelId,
+  userId: event.userId,
   details: event.details,
 });

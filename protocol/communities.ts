@@ -66,3 +66,18 @@ export interface MemberView {
   timedOutUntil: string | null;
   roleIds: string[];
 }
+
+export const membershipEventsQuerySchema = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+/** One change of who may read what in a community, in log order. */
+export interface MembershipEventView {
+  id: number;
+  at: string;
+  kind: string;
+  channelId: string | null;
+  userId: string | null;
+  details: unknown;
+}

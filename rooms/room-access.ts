@@ -38,7 +38,10 @@ export class RoomAccess {
   context(userId: string, now = Date.now()): Promise<ChannelContextRecord | null> {
     const cached = this.#contexts.get(userId);
     if (cached && now - cached.loadedAt < CONTEXT_MAX_AGE_MS) return cached.context;
-    const entry = { loadedAt: now, context: query(this.database, "channelContext", { channelId: this.channelId, userId }) };
+    const entry = {
+      loadedAt: now,
+      context: query(this.database, "channelContext", { channelId: this.channelId, userId }),
+    };
     // A failed load is not remembered: the next frame tries again.
     entry.context.catch(() => {
       if (this.#contexts.get(userId) === entry) this.#contexts.delete(userId);

@@ -46,7 +46,9 @@ export async function channelContext(
   if (!mine.some((participant) => participant.userId === input.userId)) return null;
   const other = mine.find((participant) => participant.userId !== input.userId);
   const isBlocked =
-    channel.kind === "dm" && other ? await isBlockedEitherWay(db, { userId: input.userId, otherId: other.userId }) : false;
+    channel.kind === "dm" && other
+      ? await isBlockedEitherWay(db, { userId: input.userId, otherId: other.userId })
+      : false;
   return { channel, scope: "direct", participants: mine, isBlocked };
 }
 
@@ -101,16 +103,12 @@ export async function communityLayout(db: Db, input: { communityId: string }) {
 
 /** The ids of a community's channels: the rooms to tell when access changes. */
 export async function channelIdsOfCommunity(db: Db, input: { communityId: string }): Promise<string[]> {
-  const rows = await db
-    .select({ id: channels.id })
-    .from(channels)
-    .where(eq(channels.communityId, input.communityId));
+  const rows = await db.select({ id: channels.id }).from(channels).where(eq(channels.communityId, input.communityId));
   return rows.map((row) => row.id);
 }
 
 export type CreateChannelResult =
-  | { ok: true; channel: ChannelRecord }
-  | { ok: false; reason: "name_taken" | "no_such_category" | "too_many" };
+  { ok: true; channel: ChannelRecord } | { ok: false; reason: "name_taken" | "no_such_category" | "too_many" };
 
 /**
  * Creates a channel in a community. A private channel denies VIEW_CHANNEL to
@@ -180,8 +178,7 @@ async function categoryIn(db: Db, communityId: string, categoryId: string): Prom
 }
 
 export type UpdateChannelResult =
-  | { ok: true; channel: ChannelRecord }
-  | { ok: false; reason: "name_taken" | "no_such_category" };
+  { ok: true; channel: ChannelRecord } | { ok: false; reason: "name_taken" | "no_such_category" };
 
 export async function updateChannel(
   db: Db,

@@ -41,10 +41,7 @@ export async function openDm(
   });
 }
 
-export async function createGroupDm(
-  db: Db,
-  input: { creatorId: string; memberIds: string[] },
-): Promise<ChannelRecord> {
+export async function createGroupDm(db: Db, input: { creatorId: string; memberIds: string[] }): Promise<ChannelRecord> {
   return db.transaction(async (tx) => {
     const [channel] = await tx
       .insert(channels)

@@ -11,7 +11,12 @@ import { historyQuerySchema, updateChannelSchema, type SocketTicketView } from "
 import { forwardToRoom } from "../../rooms/index.ts";
 import { rateLimit } from "../abuse.ts";
 import { publishAccessChange } from "../access-changes.ts";
-import { channelAccess, channelAccessFor, requireChannelPermission, requireCommunityChannel } from "../channel-access.ts";
+import {
+  channelAccess,
+  channelAccessFor,
+  requireChannelPermission,
+  requireCommunityChannel,
+} from "../channel-access.ts";
 import { allowedOrigins } from "../config.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError, unauthorized } from "../errors.ts";

@@ -8,6 +8,7 @@ import { query } from "../../db/index.ts";
 import {
   createCommunitySchema,
   DEFAULT_EVERYONE_PERMISSIONS,
+  membershipEventsQuerySchema,
   transferSchema,
   updateCommunitySchema,
 } from "../../protocol/index.ts";
@@ -22,7 +23,8 @@ import { communityModeration } from "./community-moderation.ts";
 import { communityRoles } from "./community-roles.ts";
 import { AppError } from "../errors.ts";
 import { limitBody, requireUser } from "../middleware.ts";
-import { parseJson } from "../validation.ts";
+import { parse, parseJson } from "../validation.ts";
+import { membershipEventView } from "../views.ts";
 
 const MEMBER_PAGE = 500;
 
@@ -125,6 +127,17 @@ export const communities = new Hono<AppEnv>()
       limit: MEMBER_PAGE,
     });
     return c.json({ members: members.map(memberView) });
+  })
+  /** The membership event log, in order, for members' clients (end-to-end encryption re-keys from it). */
+  .get("/:communityId/membership-events", async (c) => {
+    const access = await communityAccess(c, c.req.param("communityId"));
+    const { after, limit } = parse(membershipEventsQuerySchema, c.req.query());
+    const events = await query(c.env.DATABASE, "membershipEventsAfter", {
+      communityId: access.record.community.id,
+      afterId: after,
+      limit,
+    });
+    return c.json({ events: events.map(membershipEventView) });
   })
   // Mounted inside this sub-app so they share its one requireUser.
   .route("/", communityChannels)

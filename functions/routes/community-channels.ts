@@ -68,7 +68,11 @@ export const communityChannels = new Hono<AppEnv>()
       if (result.reason === "name_taken")
         throw new AppError(409, "channel_exists", `a channel named #${input.name} already exists here`);
       if (result.reason === "too_many")
-        throw new AppError(409, "too_many_channels", `a community holds at most ${CHANNELS_PER_COMMUNITY_MAX} channels`);
+        throw new AppError(
+          409,
+          "too_many_channels",
+          `a community holds at most ${CHANNELS_PER_COMMUNITY_MAX} channels`,
+        );
       throw notFound("that category");
     }
     await audit(c, access, "channel.created", { channelId: result.channel.id, name: input.name });

@@ -50,7 +50,11 @@ export const communityModeration = new Hono<AppEnv>()
     });
     if (removed === "owner") throw new AppError(403, "hierarchy", "nobody can remove the owner");
     await record(c, access, "member.kicked", target.userId, reason);
-    await publishAccessChange(c, { kind: "member.kicked", communityId: access.record.community.id, userId: target.userId });
+    await publishAccessChange(c, {
+      kind: "member.kicked",
+      communityId: access.record.community.id,
+      userId: target.userId,
+    });
     return c.body(null, 204);
   })
   .post("/:communityId/bans", limitBody, async (c) => {

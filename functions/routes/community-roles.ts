@@ -4,13 +4,7 @@
  */
 import { Hono, type Context } from "hono";
 import { query, type RoleRecord } from "../../db/index.ts";
-import {
-  canGrant,
-  roleSchema,
-  topPosition,
-  updateRoleSchema,
-  uuidSchema,
-} from "../../protocol/index.ts";
+import { canGrant, roleSchema, topPosition, updateRoleSchema, uuidSchema } from "../../protocol/index.ts";
 import { actOn, communityAccess, requirePermission, type CommunityAccess } from "../community-access.ts";
 import { roleView } from "../community-views.ts";
 import { publishAccessChange } from "../access-changes.ts";

@@ -7,7 +7,16 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, oathtool, openChannelSocket, registerOn, signInOn, within, type Account } from "../support/accounts.ts";
+import {
+  call,
+  generalChannel,
+  oathtool,
+  openChannelSocket,
+  registerOn,
+  signInOn,
+  within,
+  type Account,
+} from "../support/accounts.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
@@ -28,6 +37,8 @@ let database: TestDatabase;
 let server: RunningServer;
 let admin: Account;
 let bob: Account;
+/** #general of the admin's community, which bob joins. */
+let generalId: string;
 
 beforeAll(async () => {
   database = await createTestDatabase("accounts_admin");
@@ -147,13 +158,8 @@ describe("an admin", () => {
   it("suspends bob: his open socket closes with 4001 at once, his next request is refused, and he cannot sign in until unsuspended", async () => {
     const invite = await createInvite();
     bob = await registerOn(server, "bob", PASSWORD, { inviteCode: invite.code, forwardedFor: ADDRESSES.bob });
-    const channel = await call(server, "/api/channels", {
-      token: admin.token,
-      forwardedFor: ADDRESSES.admin,
-      body: { name: "general" },
-    });
-    expect(channel.status, channel.text).toBe(201);
-    const { closed } = await openChannelSocket(server, bob, channel.body.channel.id);
+    generalId = await generalChannel(server, admin, [bob], { forwardedFor: ADDRESSES.admin });
+    const { closed } = await openChannelSocket(server, bob, generalId);
 
     const suspend = await asAdmin(`/api/admin/users/${bob.id}/suspend`, { reason: "spamming #general" });
     expect(suspend.status, suspend.text).toBe(200);
@@ -219,8 +225,7 @@ describe("an admin", () => {
 
   it("ends all of bob's sessions, closing his sockets", async () => {
     const second = await signInOn(server, "bob", PASSWORD, { forwardedFor: ADDRESSES.bob });
-    const channels = await call(server, "/api/channels", { token: second.token });
-    const { closed } = await openChannelSocket(server, second, channels.body.channels[0].id);
+    const { closed } = await openChannelSocket(server, second, generalId);
     const response = await asAdmin(`/api/admin/users/${bob.id}/revoke-sessions`);
     expect(response.status).toBe(200);
     expect(response.body.revoked).toBeGreaterThanOrEqual(2);

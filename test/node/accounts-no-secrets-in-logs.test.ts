@@ -5,7 +5,7 @@
  * in anything the server printed, and no error body may echo a password.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, oathtool, registerOn, signInOn, type ApiResponse } from "../support/accounts.ts";
+import { call, generalChannel, oathtool, registerOn, signInOn, type ApiResponse } from "../support/accounts.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
@@ -107,9 +107,9 @@ describe("secrets", () => {
     const reuse = keep(await call(server, "/api/auth/refresh", { method: "POST", cookie: withBackup.cookie }));
     expect(reuse.status).toBe(401);
 
-    const channel = keep(await call(server, "/api/channels", { token: withCode.token, body: { name: "general" } }));
+    const channelId = await generalChannel(server, admin, [withCode]);
     const ticket = keep(
-      await call(server, `/api/channels/${channel.body.channel.id}/socket-ticket`, {
+      await call(server, `/api/channels/${channelId}/socket-ticket`, {
         method: "POST",
         token: withCode.token,
       }),

@@ -115,7 +115,19 @@ describe("the instance admin API", () => {
 
   it("counts users, communities, channels and messages", async () => {
     const { body } = await call("GET", "/api/admin/stats", admin.token);
-    expect(body.stats).toMatchObject({ users: 3, communities: 1, channels: 0, messages: 0, messageBytes: 0 });
+    // The community holds its #general channel.
+    expect(body.stats).toMatchObject({ users: 3, communities: 1, channels: 1, messages: 0, messageBytes: 0 });
+  });
+
+  it("lets an instance admin open a DM with anyone, while people who share no community cannot", async () => {
+    const dm = await call("POST", "/api/dms", admin.token, { userIds: [bob.id] });
+    expect(dm.status, JSON.stringify(dm.body)).toBe(201);
+    expect((await call("POST", "/api/dms", bob.token, { userIds: [admin.id] })).body.channel.id).toBe(
+      dm.body.channel.id,
+    );
+    const strangers = await call("POST", "/api/dms", bob.token, { userIds: [carol.id] });
+    expect(strangers.status).toBe(403);
+    expect(strangers.body.error.code).toBe("no_shared_community");
   });
 
   it("keeps the top of the instance staffed: no deleting an owner of communities, no suspending the last admin", async () => {

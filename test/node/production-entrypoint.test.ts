@@ -89,11 +89,16 @@ describe("the production entrypoint", () => {
     };
     const admin = await post("/api/auth/register", { username: "admin", password: "correct horse battery" });
     expect(admin.user.isAdmin).toBe(true);
-    const { channel } = await post("/api/channels", { name: "general" }, admin.accessToken);
-    const { ticket } = await post(`/api/channels/${channel.id}/socket-ticket`, {}, admin.accessToken);
+    const { community } = await post("/api/communities", { name: "Town" }, admin.accessToken);
+    const listed = await fetch(`${chatalot.url}/api/communities/${community.id}/channels`, {
+      headers: { Authorization: `Bearer ${admin.accessToken}` },
+    });
+    const [channel] = ((await listed.json()) as { channels: { id: string; name: string }[] }).channels;
+    expect(channel!.name).toBe("general");
+    const { ticket } = await post(`/api/channels/${channel!.id}/socket-ticket`, {}, admin.accessToken);
 
     const socket = new WebSocket(
-      `${chatalot.url.replace("http", "ws")}/api/channels/${channel.id}/socket?ticket=${ticket}`,
+      `${chatalot.url.replace("http", "ws")}/api/channels/${channel!.id}/socket?ticket=${ticket}`,
     );
     const frames: any[] = [];
     socket.on("message", (data) => frames.push(JSON.parse(String(data))));
@@ -115,7 +120,7 @@ describe("the production entrypoint", () => {
     await rows.end();
     expect(stored.rows).toEqual([{ seq: "1", payload: Buffer.from("opaque bytes") }]);
 
-    const history = await fetch(`${chatalot.url}/api/channels/${channel.id}/messages`, {
+    const history = await fetch(`${chatalot.url}/api/channels/${channel!.id}/messages`, {
       headers: { Authorization: `Bearer ${admin.accessToken}` },
     });
     expect(((await history.json()) as { messages: unknown[] }).messages).toEqual([ack.message]);

@@ -178,3 +178,34 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
     ),
   ]);
 }
+
+/**
+ * A new community of `owner`'s (who must be allowed to create one: the admin always
+ * is) that each of `members` joins by invite; returns its #general channel's id.
+ */
+export async function generalChannel(
+  server: RunningServer,
+  owner: { token: string },
+  members: { token: string }[] = [],
+  options: { forwardedFor?: string } = {},
+): Promise<string> {
+  const created = await call(server, "/api/communities", { ...options, token: owner.token, body: { name: "Town" } });
+  if (created.status !== 201) throw new Error(`create community: ${created.status} ${created.text}`);
+  const communityId = created.body.community.id as string;
+  if (members.length > 0) {
+    const invite = await call(server, `/api/communities/${communityId}/invites`, {
+      ...options,
+      token: owner.token,
+      body: {},
+    });
+    for (const member of members) {
+      const joined = await call(server, "/api/community-invites/accept", {
+        token: member.token,
+        body: { code: invite.body.code },
+      });
+      if (joined.status !== 200) throw new Error(`join community: ${joined.status} ${joined.text}`);
+    }
+  }
+  const channels = await call(server, `/api/communities/${communityId}/channels`, { ...options, token: owner.token });
+  return channels.body.channels.find((channel: { name: string }) => channel.name === "general").id;
+}

@@ -42,7 +42,10 @@ beforeAll(async () => {
     permissions: ["MANAGE_CHANNELS", "MANAGE_MESSAGES"],
   });
   const { id } = ((await role.json()) as { role: RoleView }).role;
-  await expectStatus(await as(alice, "PUT", `/api/communities/${community.id}/members/${carol.user.id}/roles/${id}`), 204);
+  await expectStatus(
+    await as(alice, "PUT", `/api/communities/${community.id}/members/${carol.user.id}/roles/${id}`),
+    204,
+  );
 });
 
 describe("a new community", () => {
@@ -170,9 +173,11 @@ describe("changing a channel", () => {
 describe("overrides", () => {
   it("hide a channel from a role's holders and show it to one member, within the grant and hierarchy rules", async () => {
     const channel = await createChannelIn(alice, community.id);
-    const roles = ((await (await as(alice, "GET", `/api/communities/${community.id}/roles`)).json()) as {
-      roles: RoleView[];
-    }).roles;
+    const roles = (
+      (await (await as(alice, "GET", `/api/communities/${community.id}/roles`)).json()) as {
+        roles: RoleView[];
+      }
+    ).roles;
     const everyone = roles.find((role) => role.isEveryone)!;
     const path = `/api/channels/${channel.id}/overrides`;
     // Carol keeps channels but may not manage roles: overrides are not hers to set.

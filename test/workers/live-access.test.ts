@@ -1,0 +1,239 @@
+/**
+ * Access changes reach open sockets at once: alice owns the community, bob is a
+ * member with a socket open in a channel, carol a moderator. Each moderation or
+ * permission change is checked by what bob's socket does right after it.
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import type { ChannelView, CommunityView, MembershipEventView, RoleView } from "../../protocol/index.ts";
+import { CLOSE_ACCESS_REMOVED } from "../../protocol/index.ts";
+import {
+  as,
+  clientId,
+  connect,
+  createChannelIn,
+  createCommunity,
+  errorCode,
+  expectStatus,
+  register,
+  text,
+  unique,
+  type Person,
+  type TestSocket,
+} from "./fixtures.ts";
+
+let alice: Person, bob: Person, carol: Person;
+let community: CommunityView;
+let channel: ChannelView;
+let moderator: RoleView;
+
+beforeEach(async () => {
+  [alice, bob, carol] = (await Promise.all(["alice", "bob", "carol"].map((name) => register(unique(name))))) as [
+    Person,
+    Person,
+    Person,
+  ];
+  community = await createCommunity(alice, bob, carol);
+  channel = await createChannelIn(alice, community.id);
+  const role = await as(alice, "POST", `/api/communities/${community.id}/roles`, {
+    name: "moderator",
+    position: 5,
+    permissions: ["KICK_MEMBERS", "BAN_MEMBERS", "TIMEOUT_MEMBERS", "MANAGE_MESSAGES", "MANAGE_CHANNELS"],
+  });
+  moderator = ((await role.json()) as { role: RoleView }).role;
+  await expectStatus(
+    await as(alice, "PUT", `/api/communities/${community.id}/members/${carol.user.id}/roles/${moderator.id}`),
+    204,
+  );
+});
+
+async function sends(
+  socket: TestSocket,
+  body = "hello",
+): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
+  const id = clientId();
+  socket.send({ type: "send", clientId: id, payload: text(body) });
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const answer = socket.frames.find(
+      (frame) => (frame.type === "ack" || frame.type === "error") && frame.clientId === id,
+    );
+    if (answer?.type === "ack") return { ok: true };
+    if (answer?.type === "error") return { ok: false, code: answer.code, message: answer.message };
+    if (Date.now() > deadline) throw new Error(`no answer to a send: ${JSON.stringify(socket.frames)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const events = async (person: Person) =>
+  (
+    (await (await as(person, "GET", `/api/communities/${community.id}/membership-events`)).json()) as {
+      events: MembershipEventView[];
+    }
+  ).events;
+
+describe("a moderation action on a member with an open socket", () => {
+  it("kick: the socket closes at once, a new ticket is refused, and the kick is logged and published", async () => {
+    const socket = await connect(bob, channel.id);
+    await expectStatus(
+      await as(carol, "POST", `/api/communities/${community.id}/members/${bob.user.id}/kick`, { reason: "spam" }),
+      204,
+    );
+    expect(await socket.closed()).toBe(CLOSE_ACCESS_REMOVED);
+    expect((await as(bob, "POST", `/api/channels/${channel.id}/socket-ticket`)).status).toBe(404);
+    expect(await events(alice)).toContainEqual(expect.objectContaining({ kind: "member.kicked", userId: bob.user.id }));
+    const audit = (await (await as(alice, "GET", `/api/communities/${community.id}/audit`)).json()) as {
+      events: { action: string; targetUserId: string; reason: string }[];
+    };
+    expect(audit.events).toContainEqual(
+      expect.objectContaining({ action: "member.kicked", targetUserId: bob.user.id, reason: "spam" }),
+    );
+  });
+
+  it("ban: the socket closes at once and the invite no longer lets them back in", async () => {
+    const socket = await connect(bob, channel.id);
+    const invite = await as(alice, "POST", `/api/communities/${community.id}/invites`, {});
+    const { code } = (await invite.json()) as { code: string };
+    await expectStatus(await as(carol, "POST", `/api/communities/${community.id}/bans`, { userId: bob.user.id }), 204);
+    expect(await socket.closed()).toBe(CLOSE_ACCESS_REMOVED);
+    const rejoin = await as(bob, "POST", "/api/community-invites/accept", { code });
+    expect(rejoin.status).toBe(403);
+    expect(await errorCode(rejoin)).toBe("banned");
+  });
+
+  it("timeout: the socket stays open but sends are refused until the time-out is lifted", async () => {
+    const socket = await connect(bob, channel.id);
+    await expectStatus(
+      await as(carol, "POST", `/api/communities/${community.id}/members/${bob.user.id}/timeout`, { minutes: 10 }),
+      200,
+    );
+    const restricted = await socket.next("permissions");
+    expect(restricted.permissions).toContain("VIEW_CHANNEL");
+    expect(restricted.permissions).not.toContain("SEND_MESSAGES");
+    const refused = await sends(socket);
+    expect(refused).toMatchObject({
+      ok: false,
+      code: "missing_permission",
+      message: expect.stringContaining("timed out"),
+    });
+
+    await expectStatus(
+      await as(carol, "DELETE", `/api/communities/${community.id}/members/${bob.user.id}/timeout`),
+      204,
+    );
+    expect((await socket.next("permissions")).permissions).toContain("SEND_MESSAGES");
+    expect(await sends(socket)).toEqual({ ok: true });
+  });
+
+  it("leaving the community closes one's own sockets in it", async () => {
+    const socket = await connect(bob, channel.id);
+    await expectStatus(await as(bob, "POST", `/api/communities/${community.id}/leave`), 204);
+    expect(await socket.closed()).toBe(CLOSE_ACCESS_REMOVED);
+  });
+});
+
+describe("a permission change with sockets open", () => {
+  it("hiding the channel from @everyone closes members' sockets; the owner's stays and is told", async () => {
+    const bobSocket = await connect(bob, channel.id);
+    const aliceSocket = await connect(alice, channel.id);
+    const everyone = await everyoneRole();
+    await expectStatus(
+      await as(alice, "PUT", `/api/channels/${channel.id}/overrides/roles/${everyone.id}`, { deny: ["VIEW_CHANNEL"] }),
+      204,
+    );
+    expect(await bobSocket.closed()).toBe(CLOSE_ACCESS_REMOVED);
+    expect((await aliceSocket.next("permissions")).permissions).toContain("ADMINISTRATOR");
+    expect(await sends(aliceSocket)).toEqual({ ok: true });
+  });
+
+  it("taking SEND_MESSAGES from @everyone is felt on the next frame, not at the next connect", async () => {
+    const socket = await connect(bob, channel.id);
+    const everyone = await everyoneRole();
+    const remaining = everyone.permissions.filter((name) => name !== "SEND_MESSAGES");
+    await expectStatus(
+      await as(alice, "PATCH", `/api/communities/${community.id}/roles/${everyone.id}`, { permissions: remaining }),
+      200,
+    );
+    await socket.next("permissions", (frame) => !frame.permissions.includes("SEND_MESSAGES"));
+    expect(await sends(socket)).toMatchObject({ ok: false, code: "missing_permission" });
+  });
+
+  it("giving a role tells the member's socket what they may do now", async () => {
+    const socket = await connect(bob, channel.id);
+    await expectStatus(
+      await as(alice, "PUT", `/api/communities/${community.id}/members/${bob.user.id}/roles/${moderator.id}`),
+      204,
+    );
+    expect((await socket.next("permissions")).permissions).toContain("MANAGE_MESSAGES");
+  });
+});
+
+describe("channel settings enforced by the room", () => {
+  it("read-only: members' sends are refused, those who manage the channel may still post", async () => {
+    const bobSocket = await connect(bob, channel.id);
+    const carolSocket = await connect(carol, channel.id);
+    await expectStatus(await as(alice, "PATCH", `/api/channels/${channel.id}`, { isReadOnly: true }), 200);
+    await bobSocket.next("permissions", (frame) => !frame.permissions.includes("SEND_MESSAGES"));
+    expect(await sends(bobSocket)).toMatchObject({ ok: false, message: "this channel is read-only" });
+    expect(await sends(carolSocket)).toEqual({ ok: true });
+  });
+
+  it("archived: nobody sends, not even the owner, and the history stays readable", async () => {
+    const aliceSocket = await connect(alice, channel.id);
+    expect(await sends(aliceSocket, "before the archive")).toEqual({ ok: true });
+    await expectStatus(await as(carol, "PATCH", `/api/channels/${channel.id}`, { isArchived: true }), 200);
+    await aliceSocket.next("permissions", (frame) => !frame.permissions.includes("SEND_MESSAGES"));
+    expect(await sends(aliceSocket)).toMatchObject({ ok: false, message: expect.stringContaining("archived") });
+    const history = await as(bob, "GET", `/api/channels/${channel.id}/messages`);
+    expect(((await history.json()) as { messages: unknown[] }).messages).toHaveLength(1);
+  });
+
+  it("slow mode: a second message within the interval is refused with the wait, a resend is not, moderators are exempt", async () => {
+    await expectStatus(await as(alice, "PATCH", `/api/channels/${channel.id}`, { slowModeSeconds: 60 }), 200);
+    const bobSocket = await connect(bob, channel.id);
+    const first = clientId();
+    bobSocket.send({ type: "send", clientId: first, payload: text("one") });
+    const ack = await bobSocket.next("ack");
+    bobSocket.send({ type: "send", clientId: clientId(), payload: text("two") });
+    const refusal = await bobSocket.next("error");
+    expect(refusal.code).toBe("slow_mode");
+    expect(refusal.retryAfterMs).toBeGreaterThan(50_000);
+    expect(refusal.retryAfterMs).toBeLessThanOrEqual(60_000);
+    // A retry after a lost acknowledgement is answered, not refused.
+    bobSocket.send({ type: "send", clientId: first, payload: text("one") });
+    expect((await bobSocket.next("ack")).message).toEqual(ack.message);
+
+    const carolSocket = await connect(carol, channel.id);
+    expect(await sends(carolSocket, "one")).toEqual({ ok: true });
+    expect(await sends(carolSocket, "two")).toEqual({ ok: true });
+  });
+
+  it("deleting the channel closes every socket in it", async () => {
+    const bobSocket = await connect(bob, channel.id);
+    const aliceSocket = await connect(alice, channel.id);
+    await expectStatus(await as(carol, "DELETE", `/api/channels/${channel.id}`), 204);
+    expect(await bobSocket.closed()).toBe(CLOSE_ACCESS_REMOVED);
+    expect(await aliceSocket.closed()).toBe(CLOSE_ACCESS_REMOVED);
+  });
+
+  it("deleting the community closes every socket in its channels", async () => {
+    const general = (
+      (await (await as(bob, "GET", `/api/communities/${community.id}/channels`)).json()) as {
+        channels: ChannelView[];
+      }
+    ).channels.find((known) => known.name === "general")!;
+    const inGeneral = await connect(bob, general.id);
+    const inChannel = await connect(carol, channel.id);
+    await expectStatus(await as(alice, "DELETE", `/api/communities/${community.id}`), 204);
+    expect(await inGeneral.closed()).toBe(CLOSE_ACCESS_REMOVED);
+    expect(await inChannel.closed()).toBe(CLOSE_ACCESS_REMOVED);
+  });
+});
+
+async function everyoneRole(): Promise<RoleView> {
+  const roles = (
+    (await (await as(alice, "GET", `/api/communities/${community.id}/roles`)).json()) as {
+      roles: RoleView[];
+    }
+  ).roles;
+  return roles.find((role) => role.isEveryone)!;
+}
