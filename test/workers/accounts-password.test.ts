@@ -126,7 +126,8 @@ describe("deleting the account", { timeout: SIGN_INS_TIMEOUT_MS }, () => {
   it("needs the password, ends every session and socket at once, and the name no longer signs in", async () => {
     const frank = await register(unique("frank"));
     const phone = await signIn(frank.user.username, { from: device("phone") });
-    const general = await createChannel(phone);
+    // Someone else owns the community: an owner must hand it over before deleting the account.
+    const general = await createChannel(await register(unique("gina")), phone);
     const phoneSocket = await connect(phone, general.id);
     const phoneClosed = closeOf(phoneSocket.socket);
 
