@@ -74,6 +74,8 @@ export const channels = pgTable(
     /** Highest sequence number handed out in this channel; the next message takes lastSeq + 1. */
     lastSeq: bigint({ mode: "number" }).notNull().default(0),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** The channel's change counter (messages.event): bumped by every new message, edit, deletion, reaction, pin. */
+    lastEvent: bigint({ mode: "number" }).notNull().default(0),
     /** Null for direct messages. */
     communityId: uuid().references((): AnyPgColumn => communities.id, { onDelete: "cascade" }),
     categoryId: uuid().references((): AnyPgColumn => categories.id, { onDelete: "set null" }),
@@ -99,6 +101,13 @@ export const channels = pgTable(
   ],
 );
 
+/**
+ * Messages. The payload is opaque (end-to-end encrypted); everything else is the
+ * metadata the server needs to order, relay, notify and moderate. `event` is the
+ * channel's change counter at this message's latest change (creation, edit,
+ * deletion, reaction, pin): a client resumes by asking for every message whose event
+ * is above the last one it saw.
+ */
 export const messages = pgTable(
   "messages",
   {
@@ -115,11 +124,92 @@ export const messages = pgTable(
     payload: bytea().notNull(),
     payloadBytes: integer().notNull(),
     sentAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** The sending device (its session, until devices have their own keys). */
+    senderSessionId: uuid(),
+    replyToSeq: bigint({ mode: "number" }),
+    /** Set on replies inside a thread: the seq of the thread's first message. */
+    threadRootSeq: bigint({ mode: "number" }),
+    /** Who the sender declares as mentioned, for notifications; the server cannot read the text. */
+    mentionedUserIds: uuid()
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+    mentionedRoleIds: uuid()
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+    mentionsEveryone: boolean().notNull().default(false),
+    mentionsHere: boolean().notNull().default(false),
+    editedAt: timestamp({ withTimezone: true }),
+    /** A deleted message stays as a tombstone: its payload and earlier versions are erased. */
+    deletedAt: timestamp({ withTimezone: true }),
+    deletedBy: uuid(),
+    pinnedAt: timestamp({ withTimezone: true }),
+    pinnedBy: uuid(),
+    event: bigint({ mode: "number" }).notNull().default(0),
   },
   (table) => [
     uniqueIndex("messages_channel_seq_unique").on(table.channelId, table.seq),
     uniqueIndex("messages_channel_client_unique").on(table.channelId, table.senderId, table.clientId),
+    index("messages_channel_event_idx").on(table.channelId, table.event),
+    index("messages_thread_idx")
+      .on(table.channelId, table.threadRootSeq, table.seq)
+      .where(sql`${table.threadRootSeq} is not null`),
+    index("messages_pinned_idx")
+      .on(table.channelId)
+      .where(sql`${table.pinnedAt} is not null`),
   ],
+);
+
+/** Earlier versions of edited messages (opaque payloads), erased when the message is deleted. */
+export const messageVersions = pgTable(
+  "message_versions",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    messageId: uuid()
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    payload: bytea().notNull(),
+    /** When this version was current from. */
+    sentAt: timestamp({ withTimezone: true }).notNull(),
+    replacedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("message_versions_message_idx").on(table.messageId)],
+);
+
+/**
+ * Reactions are metadata, not content: the server sees which emoji who put on which
+ * message (documented in docs/api.md), as it must to count and show them.
+ */
+export const messageReactions = pgTable(
+  "message_reactions",
+  {
+    messageId: uuid()
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    emoji: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex("message_reactions_unique").on(table.messageId, table.userId, table.emoji)],
+);
+
+/** How far each person has read each channel; shared by all their devices. */
+export const readPositions = pgTable(
+  "read_positions",
+  {
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    channelId: uuid()
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    lastReadSeq: bigint({ mode: "number" }).notNull().default(0),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex("read_positions_unique").on(table.userId, table.channelId)],
 );
 
 /** One signed-in device. Revoking it ends its refresh token and, at once, its access. */

@@ -27,6 +27,7 @@ import { me } from "./routes/me.ts";
 import { sessions } from "./routes/sessions.ts";
 import { startup } from "./routes/startup.ts";
 import { twoFactor } from "./routes/two-factor.ts";
+import { unread } from "./routes/unread.ts";
 import { wellKnown } from "./routes/well-known.ts";
 
 /** HSTS once the operator serves https, so browsers never fall back to plain http. */
@@ -86,6 +87,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/communities", communities)
   .route("/api/community-invites", acceptCommunityInvite)
   .route("/api/dms", directMessages)
+  .route("/api/unread", unread)
   .all("/api/*", (c) => c.json(errorBody("not_found", "no such API route"), 404))
   .route("/", assets)
   .onError((error, c) => {

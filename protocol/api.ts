@@ -2,7 +2,6 @@
 import { z } from "zod";
 import {
   CHANNEL_NAME_MAX_LENGTH,
-  HISTORY_PAGE_MAX,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   USERNAME_MAX_LENGTH,
@@ -111,11 +110,6 @@ export const channelNameSchema = z
   .max(CHANNEL_NAME_MAX_LENGTH, `a channel name has at most ${CHANNEL_NAME_MAX_LENGTH} characters`)
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a channel name uses lower-case letters and digits, words joined by '-'");
 
-export const historyQuerySchema = z.object({
-  before: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(HISTORY_PAGE_MAX).default(50),
-});
-
 export const uuidSchema = z.uuid();
 
 export interface UserView {
@@ -173,18 +167,6 @@ export interface AuditEventView {
   ip: string | null;
   userAgent: string | null;
   details: unknown;
-}
-
-export interface MessageView {
-  id: string;
-  channelId: string;
-  seq: number;
-  senderId: string;
-  senderName: string;
-  clientId: string;
-  /** The opaque payload, base64. */
-  payload: string;
-  sentAt: string;
 }
 
 export interface SocketTicketView {

@@ -5,7 +5,13 @@
  */
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { query } from "../db/index.ts";
-import { CLOSE_ACCESS_REMOVED, CLOSE_SESSION_ENDED, permissionNames } from "../protocol/index.ts";
+import {
+  CLOSE_ACCESS_REMOVED,
+  CLOSE_SESSION_ENDED,
+  CLOSE_TOO_MANY_SOCKETS,
+  permissionNames,
+} from "../protocol/index.ts";
+import { AppendBatcher } from "./append-batcher.ts";
 import { receiveFrame, send, type ChatRoom } from "./chat.ts";
 import { readIdentity, sessionTag, userTag, type Member } from "./identity.ts";
 import { DEFAULT_FRAMES_PER_SECOND, FrameRateLimiter } from "./frame-rate-limiter.ts";
@@ -14,16 +20,24 @@ import type { SocketSelector } from "./user-sockets.ts";
 
 export { CLOSE_ACCESS_REMOVED, CLOSE_SESSION_ENDED };
 
+/** Sockets one account may hold across all rooms (tabs, devices); more is a runaway client. */
+export const DEFAULT_SOCKETS_PER_USER = 32;
+
 export class ChannelRoom extends Server<Env> implements ChatRoom {
   static override options = { hibernate: true };
   #queue: Promise<unknown> = Promise.resolve();
   #rateLimiter: FrameRateLimiter;
   #access: RoomAccess | undefined;
+  #batcher: AppendBatcher | undefined;
+  readonly #socketsPerUser: number;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    const configured = Number((env as { SOCKET_FRAMES_PER_SECOND?: string }).SOCKET_FRAMES_PER_SECOND);
-    this.#rateLimiter = new FrameRateLimiter(configured > 0 ? configured : DEFAULT_FRAMES_PER_SECOND);
+    const settings = env as { SOCKET_FRAMES_PER_SECOND?: string; SOCKETS_PER_USER?: string };
+    const framesPerSecond = Number(settings.SOCKET_FRAMES_PER_SECOND);
+    this.#rateLimiter = new FrameRateLimiter(framesPerSecond > 0 ? framesPerSecond : DEFAULT_FRAMES_PER_SECOND);
+    const socketsPerUser = Number(settings.SOCKETS_PER_USER);
+    this.#socketsPerUser = socketsPerUser > 0 ? socketsPerUser : DEFAULT_SOCKETS_PER_USER;
   }
 
   override getConnectionTags(_connection: Connection, context: ConnectionContext): string[] {
@@ -36,26 +50,34 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
     // Only forwardToRoom reaches a room; a request without identity is a bug, not a user.
     if (!member) return connection.close(1008, "unauthenticated");
     let permissions: number;
+    let position: { lastSeq: number; lastEvent: number } | null;
     try {
       // Register first, then check the session and access again: a revocation or a kick
       // commits before it walks the rooms, so either it finds this socket or these checks see it.
-      await this.env.USER_SOCKETS.getByName(member.userId).opened(this.name);
+      const sockets = this.env.USER_SOCKETS.getByName(member.userId);
+      let open = await sockets.opened(this.name);
       connection.setState(member);
+      if (open > this.#socketsPerUser) open = await sockets.reconcile(member.userId);
+      if (open > this.#socketsPerUser) {
+        return connection.close(CLOSE_TOO_MANY_SOCKETS, `at most ${this.#socketsPerUser} open sockets per account`);
+      }
       if (!(await query(this.env.DATABASE, "activeSession", member))) {
         return connection.close(CLOSE_SESSION_ENDED, "session ended");
       }
       this.access.forget(member.userId);
       permissions = await this.access.permissions(member.userId);
+      position = await query(this.env.DATABASE, "channelPosition", { channelId: this.name });
     } catch (error) {
       console.error(`room ${this.name}: could not admit a socket: ${(error as Error).message}`);
       return connection.close(1011, "try again");
     }
-    if (permissions === 0) return connection.close(CLOSE_ACCESS_REMOVED, "no access to this channel");
+    if (permissions === 0 || !position) return connection.close(CLOSE_ACCESS_REMOVED, "no access to this channel");
     send(connection, {
       type: "welcome",
       channelId: this.name,
       userId: member.userId,
       permissions: permissionNames(permissions),
+      ...position,
     });
   }
 
@@ -121,6 +143,20 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
   get access(): RoomAccess {
     this.#access ??= new RoomAccess(this.name, this.env.DATABASE, this.ctx.storage);
     return this.#access;
+  }
+
+  get batcher(): AppendBatcher {
+    this.#batcher ??= new AppendBatcher(this.name, this.env.DATABASE, (work) => this.enqueue(work));
+    return this.#batcher;
+  }
+
+  /** How many sockets of the user this room holds (UserSockets recounts with it). */
+  async socketsOf(userId: string): Promise<number> {
+    return [...this.getConnections(userTag(userId))].length;
+  }
+
+  connectionsOf(userId: string): Iterable<Connection<Member>> {
+    return this.getConnections<Member>(userTag(userId));
   }
 
   enqueue<T>(work: () => Promise<T>): Promise<T> {

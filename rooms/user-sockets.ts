@@ -13,10 +13,32 @@ export interface SocketSelector {
 }
 
 export class UserSockets extends DurableObject<Env> {
-  /** A room reports a socket of this user opened in it. */
-  async opened(channelId: string): Promise<void> {
+  /** A room reports a socket of this user opened in it; returns how many the user now holds in all rooms. */
+  async opened(channelId: string): Promise<number> {
     const count = (await this.ctx.storage.get<number>(channelId)) ?? 0;
     await this.ctx.storage.put(channelId, count + 1);
+    let total = 0;
+    for (const open of (await this.ctx.storage.list<number>()).values()) total += open;
+    return total;
+  }
+
+  /**
+   * Recounts by asking each listed room how many of the user's sockets it really
+   * holds: counts drift upward when a process dies without running close hooks.
+   * Returns the true total.
+   */
+  async reconcile(userId: string): Promise<number> {
+    const rooms = [...(await this.ctx.storage.list<number>()).keys()];
+    let total = 0;
+    for (const channelId of rooms) {
+      const open = await this.env.CHANNEL_ROOM.getByName(channelId)
+        .socketsOf(userId)
+        .catch(() => 0);
+      if (open > 0) await this.ctx.storage.put(channelId, open);
+      else await this.ctx.storage.delete(channelId);
+      total += open;
+    }
+    return total;
   }
 
   /** A room reports one of this user's sockets closed. */

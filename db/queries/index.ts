@@ -1,7 +1,8 @@
 /**
  * Every named query the app may run. Callers outside the Database object name a
  * query and pass its input; the query itself runs next to the connection pool.
- * Each module below exports only queries (types aside), so the registry is their union.
+ * Each module below exports only queries (types aside), so the registry is their union;
+ * `message-records.ts` is the shared row shape behind the message queries, not a module of queries.
  */
 import * as abuse from "./abuse.ts";
 import * as audit from "./audit.ts";
@@ -18,7 +19,10 @@ import * as instance from "./instance.ts";
 import * as invites from "./invites.ts";
 import * as maintenance from "./maintenance.ts";
 import * as membershipEvents from "./membership-events.ts";
+import * as messageChanges from "./message-changes.ts";
+import * as messageHistory from "./message-history.ts";
 import * as messages from "./messages.ts";
+import * as readPositions from "./read-positions.ts";
 import * as sessions from "./sessions.ts";
 import * as twoFactor from "./two-factor.ts";
 import * as users from "./users.ts";
@@ -39,7 +43,10 @@ export const queries = {
   ...invites,
   ...maintenance,
   ...membershipEvents,
+  ...messageChanges,
+  ...messageHistory,
   ...messages,
+  ...readPositions,
   ...sessions,
   ...twoFactor,
   ...users,
@@ -57,6 +64,7 @@ export type { ChannelContextRecord, ChannelRecord, OverrideRecord } from "./chan
 export type { MembershipEventRecord } from "./membership-events.ts";
 export type { CommunityRecord, MemberContextRecord, RoleRecord } from "./communities.ts";
 export type { InviteRecord } from "./invites.ts";
-export type { MessageRecord } from "./messages.ts";
+export type { ChangeResult } from "./message-changes.ts";
+export type { AppendResult, MessageRecord, NewMessage, ReactionRecord } from "./messages.ts";
 export type { SessionRecord, RotateResult } from "./sessions.ts";
 export type { UserRecord } from "./users.ts";

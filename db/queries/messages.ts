@@ -1,108 +1,117 @@
-/** Queries about messages: appending with gap-free sequence numbers, and history pages. */
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+/**
+ * Appending messages, in batches, with gap-free sequence numbers and idempotent
+ * client ids. Every write to a channel's messages also numbers the change
+ * (`channels.last_event`), so a client can resume from the last change it saw.
+ */
+import { sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
-import { channels, messages, users } from "../schema.ts";
+import {
+  MESSAGE_COLUMNS,
+  messageFromRow,
+  withReactions,
+  type MessageRecord,
+  type MessageRow,
+} from "./message-records.ts";
 
-export interface MessageRecord {
-  id: string;
-  channelId: string;
-  seq: number;
+export { readMessages } from "./message-records.ts";
+export type { MessageRecord, ReactionRecord } from "./message-records.ts";
+
+export interface NewMessage {
   senderId: string;
-  senderName: string;
+  senderSessionId: string | null;
   clientId: string;
   payload: Uint8Array;
-  sentAt: Date;
+  replyToSeq: number | null;
+  threadRootSeq: number | null;
+  mentionedUserIds: string[];
+  mentionedRoleIds: string[];
+  mentionsEveryone: boolean;
+  mentionsHere: boolean;
 }
 
-const messageColumns = {
-  id: messages.id,
-  channelId: messages.channelId,
-  seq: messages.seq,
-  senderId: messages.senderId,
-  // A deleted account's messages stay, shown as from a deleted user.
-  senderName: sql<string>`case when ${users.deletedAt} is null then ${users.username} else 'deleted user' end`,
-  clientId: messages.clientId,
-  payload: messages.payload,
-  sentAt: messages.sentAt,
-};
+/** Per input, in input order: the stored message (new or the earlier one with its client id), or why not. */
+export type AppendResult =
+  { ok: true; message: MessageRecord; isDuplicate: boolean } | { ok: false; reason: "no_such_message" };
+
+const pgArray = (values: string[]) => `{${values.join(",")}}`;
 
 /**
- * Stores a message and returns it with its sequence number, in one statement (one
- * round trip, its own transaction): a resend with the same client id returns the
- * stored message unchanged; otherwise the channel row's counter is bumped (the row
- * lock orders concurrent appends) and the message inserted with that number, so
- * numbers are strictly increasing without gaps. The room appends one at a time, so
- * a retry never races its original inside the statement.
+ * Stores a batch of messages in one statement (one round trip, one commit). Inputs
+ * whose (sender, client id) is already stored return that message unchanged; the
+ * others are numbered after the channel's last seq, in input order, by bumping the
+ * channel row (its lock orders concurrent batches). An input replying to, or
+ * posting into the thread of, a message that does not exist is refused. The caller
+ * never puts one (sender, client id) twice in a batch.
  */
-export async function appendMessage(
+export async function appendMessages(
   db: Db,
-  input: { channelId: string; senderId: string; clientId: string; payload: Uint8Array },
-): Promise<{ message: MessageRecord; isDuplicate: boolean }> {
-  const result = await db.execute<{
-    id: string;
-    channel_id: string;
-    seq: string | number;
-    sender_id: string;
-    sender_name: string;
-    client_id: string;
-    payload: Uint8Array;
-    sent_at: Date | string;
-    is_duplicate: boolean;
-  }>(sql`
-    with existing as (
-      select * from messages
-      where channel_id = ${input.channelId} and sender_id = ${input.senderId} and client_id = ${input.clientId}
+  input: { channelId: string; messages: NewMessage[] },
+): Promise<AppendResult[]> {
+  const rows = input.messages.map((message, ord) => ({
+    ord,
+    sender_id: message.senderId,
+    session_id: message.senderSessionId,
+    client_id: message.clientId,
+    payload: Buffer.from(message.payload).toString("base64"),
+    reply_to_seq: message.replyToSeq,
+    thread_root_seq: message.threadRootSeq,
+    mentioned_user_ids: pgArray(message.mentionedUserIds),
+    mentioned_role_ids: pgArray(message.mentionedRoleIds),
+    mentions_everyone: message.mentionsEveryone,
+    mentions_here: message.mentionsHere,
+  }));
+  const result = await db.execute<MessageRow & { ord: number; is_duplicate: boolean }>(sql`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as t(
+        ord int, sender_id uuid, session_id uuid, client_id text, payload text, reply_to_seq bigint,
+        thread_root_seq bigint, mentioned_user_ids text, mentioned_role_ids text, mentions_everyone boolean,
+        mentions_here boolean)
+    ), existing as (
+      select input.ord, messages.id from input
+      join messages on messages.channel_id = ${input.channelId}
+        and messages.sender_id = input.sender_id and messages.client_id = input.client_id
+    ), fresh as (
+      select input.*, row_number() over (order by input.ord) as rank from input
+      where not exists (select 1 from existing where existing.ord = input.ord)
+        and (input.reply_to_seq is null or exists (
+          select 1 from messages target where target.channel_id = ${input.channelId} and target.seq = input.reply_to_seq))
+        and (input.thread_root_seq is null or exists (
+          select 1 from messages root where root.channel_id = ${input.channelId} and root.seq = input.thread_root_seq
+            and root.thread_root_seq is null))
+    ), total as (
+      select count(*) as n from fresh
     ), numbered as (
-      update channels set last_seq = last_seq + 1
-      where id = ${input.channelId} and not exists (select 1 from existing)
-      returning last_seq
+      update channels set last_seq = last_seq + total.n, last_event = last_event + total.n
+      from total where channels.id = ${input.channelId} and total.n > 0
+      returning channels.last_seq, channels.last_event, total.n
     ), inserted as (
-      insert into messages (channel_id, seq, sender_id, client_id, payload, payload_bytes)
-      select ${input.channelId}, last_seq, ${input.senderId}, ${input.clientId}, ${input.payload}, ${input.payload.byteLength}
-      from numbered
+      insert into messages (channel_id, seq, event, sender_id, sender_session_id, client_id, payload, payload_bytes,
+        reply_to_seq, thread_root_seq, mentioned_user_ids, mentioned_role_ids, mentions_everyone, mentions_here)
+      select ${input.channelId}, numbered.last_seq - numbered.n + fresh.rank, numbered.last_event - numbered.n + fresh.rank,
+        fresh.sender_id, fresh.session_id, fresh.client_id, decode(fresh.payload, 'base64'),
+        length(decode(fresh.payload, 'base64')), fresh.reply_to_seq, fresh.thread_root_seq,
+        fresh.mentioned_user_ids::uuid[], fresh.mentioned_role_ids::uuid[], fresh.mentions_everyone, fresh.mentions_here
+      from fresh cross join numbered
       returning *
-    ), stored as (
-      select *, false as is_duplicate from inserted
-      union all
-      select *, true as is_duplicate from existing
     )
-    select stored.id, stored.channel_id, stored.seq, stored.sender_id, stored.client_id, stored.payload, stored.sent_at,
-      stored.is_duplicate,
-      case when users.deleted_at is null then users.username else 'deleted user' end as sender_name
-    from stored join users on users.id = stored.sender_id
+    select fresh.ord, false as is_duplicate, ${MESSAGE_COLUMNS} from inserted m
+      join users u on u.id = m.sender_id
+      join fresh on fresh.client_id = m.client_id and fresh.sender_id = m.sender_id
+    union all
+    select existing.ord, true as is_duplicate, ${MESSAGE_COLUMNS} from existing
+      join messages m on m.id = existing.id join users u on u.id = m.sender_id
   `);
-  const row = result.rows[0];
-  if (!row) throw new Error("channel does not exist");
-  return {
-    message: {
-      id: row.id,
-      channelId: row.channel_id,
-      seq: Number(row.seq),
-      senderId: row.sender_id,
-      senderName: row.sender_name,
-      clientId: row.client_id,
-      payload: new Uint8Array(row.payload),
-      sentAt: new Date(row.sent_at),
-    },
-    isDuplicate: row.is_duplicate,
-  };
-}
-
-/** The newest `limit` messages before `beforeSeq` (or the newest overall), oldest first. */
-export async function messagesBefore(
-  db: Db,
-  input: { channelId: string; beforeSeq: number | null; limit: number },
-): Promise<MessageRecord[]> {
-  const rows = await db
-    .select(messageColumns)
-    .from(messages)
-    .innerJoin(users, eq(users.id, messages.senderId))
-    .where(
-      input.beforeSeq === null
-        ? eq(messages.channelId, input.channelId)
-        : and(eq(messages.channelId, input.channelId), lt(messages.seq, input.beforeSeq)),
-    )
-    .orderBy(desc(messages.seq))
-    .limit(input.limit);
-  return rows.reverse();
+  // A duplicate may have gathered reactions since; a new message has none.
+  const duplicates = await withReactions(db, result.rows.filter((row) => row.is_duplicate).map(messageFromRow));
+  const reacted = new Map(duplicates.map((record) => [record.id, record]));
+  const stored = new Map(
+    result.rows.map((row) => {
+      const record = messageFromRow(row);
+      return [Number(row.ord), { message: reacted.get(record.id) ?? record, isDuplicate: Boolean(row.is_duplicate) }];
+    }),
+  );
+  return input.messages.map((_, ord): AppendResult => {
+    const found = stored.get(ord);
+    return found ? { ok: true, ...found } : { ok: false, reason: "no_such_message" };
+  });
 }

@@ -7,7 +7,7 @@
  */
 import { Hono } from "hono";
 import { query } from "../../db/index.ts";
-import { historyQuerySchema, updateChannelSchema, type SocketTicketView } from "../../protocol/index.ts";
+import { updateChannelSchema, type SocketTicketView } from "../../protocol/index.ts";
 import { forwardToRoom } from "../../rooms/index.ts";
 import { rateLimit } from "../abuse.ts";
 import { publishAccessChange } from "../access-changes.ts";
@@ -22,8 +22,9 @@ import type { AppEnv } from "../context.ts";
 import { AppError, unauthorized } from "../errors.ts";
 import { limitBody, requireUser } from "../middleware.ts";
 import { issueSocketTicket, verifySocketTicket } from "../tokens.ts";
-import { parse, parseJson } from "../validation.ts";
-import { channelView, messageView } from "../views.ts";
+import { parseJson } from "../validation.ts";
+import { channelView } from "../views.ts";
+import { channelHistory } from "./channel-history.ts";
 import { channelOverrideRoutes } from "./channel-overrides.ts";
 
 /** Opening sockets costs a session check and a room; a client needs a handful a minute. */
@@ -91,16 +92,7 @@ export const channels = new Hono<AppEnv>()
     });
     return c.body(null, 204);
   })
-  .get("/:channelId/messages", requireUser, async (c) => {
-    const access = await channelAccess(c, c.req.param("channelId"));
-    const { before, limit } = parse(historyQuerySchema, c.req.query());
-    const page = await query(c.env.DATABASE, "messagesBefore", {
-      channelId: access.context.channel.id,
-      beforeSeq: before ?? null,
-      limit,
-    });
-    return c.json({ messages: page.map(messageView) });
-  })
+  .route("/", channelHistory)
   .post("/:channelId/socket-ticket", requireUser, TICKET_LIMIT, async (c) => {
     const access = await channelAccess(c, c.req.param("channelId"));
     const subject = { userId: c.get("userId"), sessionId: c.get("sessionId") };

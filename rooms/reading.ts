@@ -1,0 +1,37 @@
+/**
+ * Who is typing, and how far someone has read. Typing is relayed, never stored,
+ * and at most once every few seconds per socket; a read position is stored (it is
+ * shared by the person's devices) and echoed to their other sockets in this room.
+ */
+import type { Connection } from "partyserver";
+import { query } from "../db/index.ts";
+import { has, Permission } from "../protocol/index.ts";
+import { broadcastFrame, send, type ChatRoom } from "./chat.ts";
+import type { Member } from "./identity.ts";
+
+/** Typing indicators last ~5 s on screen; one relay per socket per 3 s keeps them lit. */
+export const TYPING_INTERVAL_MS = 3_000;
+const lastTyping = new WeakMap<Connection, number>();
+
+export async function announceTyping(room: ChatRoom, connection: Connection<Member>): Promise<void> {
+  const now = Date.now();
+  if (now - (lastTyping.get(connection) ?? 0) < TYPING_INTERVAL_MS) return;
+  const member = connection.state!;
+  if (!has(await room.access.permissions(member.userId), Permission.SEND_MESSAGES)) return;
+  lastTyping.set(connection, now);
+  broadcastFrame(room, { type: "typing", userId: member.userId, username: member.username }, [connection.id]);
+}
+
+export async function markRead(room: ChatRoom, connection: Connection<Member>, seq: number): Promise<void> {
+  const member = connection.state!;
+  let position: number;
+  try {
+    position = await query(room.database, "markRead", { userId: member.userId, channelId: room.name, seq });
+  } catch (error) {
+    console.warn(`room ${room.name}: could not store a read position: ${(error as Error).message}`);
+    return;
+  }
+  for (const other of room.connectionsOf(member.userId)) {
+    if (other.id !== connection.id) send(other, { type: "read", seq: position });
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Sending a message: check the sender may send here now (permission, time-out,
+ * archive, read-only, mentions, slow mode), store it through the batcher, then
+ * acknowledge it to the sender and relay it to everyone else. Nothing is
+ * acknowledged before PostgreSQL committed it.
+ */
+import type { Connection } from "partyserver";
+import type { AppendResult } from "../db/index.ts";
+import {
+  base64ToBytes,
+  has,
+  MESSAGE_PAYLOAD_MAX_BYTES,
+  Permission,
+  type ClientFrame,
+  type ServerFrame,
+} from "../protocol/index.ts";
+import { broadcastFrame, send, storageFailure, type ChatRoom } from "./chat.ts";
+import type { Member } from "./identity.ts";
+import { messageView } from "./message-view.ts";
+
+type SendFrame = Extract<ClientFrame, { type: "send" }>;
+
+export async function sendMessage(room: ChatRoom, connection: Connection<Member>, frame: SendFrame): Promise<void> {
+  const member = connection.state!;
+  const payload = base64ToBytes(frame.payload);
+  if (payload.byteLength > MESSAGE_PAYLOAD_MAX_BYTES) {
+    return send(connection, {
+      type: "error",
+      code: "payload_too_large",
+      message: `message payloads are limited to ${MESSAGE_PAYLOAD_MAX_BYTES} bytes`,
+      clientId: frame.clientId,
+    });
+  }
+  const refusal = await refuseSend(room, member, frame);
+  if (refusal) return send(connection, refusal);
+  const slowMode = await room.access.slowMode(member.userId, frame.clientId);
+  if (!slowMode.isAllowed) {
+    return send(connection, {
+      type: "error",
+      code: "slow_mode",
+      message: `slow mode is on in this channel: wait ${Math.ceil(slowMode.retryAfterMs / 1000)} s before sending again`,
+      clientId: frame.clientId,
+      retryAfterMs: slowMode.retryAfterMs,
+    });
+  }
+  const mentions = frame.mentions ?? { userIds: [], roleIds: [], everyone: false, here: false };
+  let stored: AppendResult;
+  try {
+    stored = await room.batcher.append({
+      senderId: member.userId,
+      senderSessionId: member.sessionId,
+      clientId: frame.clientId,
+      payload,
+      replyToSeq: frame.replyToSeq ?? null,
+      threadRootSeq: frame.threadRootSeq ?? null,
+      mentionedUserIds: [...new Set(mentions.userIds)],
+      mentionedRoleIds: [...new Set(mentions.roleIds)],
+      mentionsEveryone: mentions.everyone,
+      mentionsHere: mentions.here,
+    });
+  } catch (error) {
+    slowMode.release();
+    return send(connection, storageFailure(error, frame.clientId));
+  }
+  if (!stored.ok) {
+    slowMode.release();
+    return send(connection, {
+      type: "error",
+      code: "no_such_message",
+      message: "the message replied to (or the thread's first message) does not exist in this channel",
+      clientId: frame.clientId,
+    });
+  }
+  // Nothing awaits between the batch's answer and these frames, so relays go out in seq order.
+  const view = messageView(stored.message);
+  send(connection, { type: "ack", clientId: frame.clientId, message: view });
+  // A resend after a lost ack was relayed the first time; don't relay it twice.
+  if (!stored.isDuplicate) broadcastFrame(room, { type: "message", message: view }, [connection.id]);
+}
+
+/** An error frame when the member may not send this here right now, or null. */
+async function refuseSend(room: ChatRoom, member: Member, frame: SendFrame): Promise<ServerFrame | null> {
+  const context = await room.access.context(member.userId);
+  const permissions = await room.access.permissions(member.userId);
+  const refuse = (message: string): ServerFrame => ({
+    type: "error",
+    code: "missing_permission",
+    message,
+    clientId: frame.clientId,
+  });
+  if (!has(permissions, Permission.SEND_MESSAGES)) {
+    const timedOutUntil = context?.scope === "community" ? context.member.timedOutUntil : null;
+    if (timedOutUntil && new Date(timedOutUntil).getTime() > Date.now())
+      return refuse(`you are timed out until ${new Date(timedOutUntil).toISOString()}`);
+    if (context?.channel.isArchived) return refuse("this channel is archived: it is read-only");
+    if (context?.channel.isReadOnly) return refuse("this channel is read-only");
+    if (context?.scope === "direct") return refuse("you cannot send messages in this conversation");
+    return refuse("you do not have permission to send messages here");
+  }
+  const mentions = frame.mentions;
+  const isMentioningMany = mentions && (mentions.everyone || mentions.here || mentions.roleIds.length > 0);
+  if (isMentioningMany && !has(permissions, Permission.MENTION_EVERYONE)) {
+    return refuse("you need the mention_everyone permission to mention @everyone, @here or roles");
+  }
+  return null;
+}
