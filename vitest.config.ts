@@ -25,6 +25,8 @@ export default defineConfig({
                 PUBLIC_URL: "http://chatalot.test",
                 ADMIN_USERNAME: "admin",
                 REGISTRATION_MODE: "open",
+                // Small, so test/workers/messaging.test.ts can reach it; no other test holds as many.
+                SOCKETS_PER_USER: "6",
               },
             },
           })),

@@ -1,10 +1,12 @@
 /**
- * The thin path in a real browser: alice and bob chat in #general through the
- * built web app, served by the production entrypoint, with PostgreSQL behind it.
- * The tests are one journey and run in order; each step builds on the last.
+ * The thin path in a real browser: the admin creates the Acme community and
+ * invites bob by link; bob signs up from the link, lands in Acme, and they chat
+ * in #general and then in a direct conversation, through the built web app served
+ * by the production entrypoint, with PostgreSQL behind it. The tests are one
+ * journey and run in order; each step builds on the last.
  */
 import { mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import pg from "pg";
 import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -13,7 +15,7 @@ import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { root, startServer, type RunningServer } from "../support/server.ts";
 
 const PASSWORD = "correct horse battery";
-const SCREENSHOT_PATH = join(root, "docs", "screenshots", "chat.png");
+const SCREENSHOTS = join(root, "docs", "screenshots");
 /** Real-time means seconds, not a poll interval. */
 const LIVE_TIMEOUT_MS = 5_000;
 
@@ -25,15 +27,17 @@ interface SocketFrames {
 let database: TestDatabase;
 let server: RunningServer;
 let browser: Browser;
-let alice: Page;
+/** The instance admin (the first account named `admin`), who may create communities. */
+let admin: Page;
 let bob: Page;
-let aliceFrames: SocketFrames;
+let adminFrames: SocketFrames;
 let bobFrames: SocketFrames;
+let inviteLink = "";
 /** Things the browser should never print: a CSP violation means an inline style or script slipped in. */
 const browserProblems: string[] = [];
 
 beforeAll(async () => {
-  mkdirSync(dirname(SCREENSHOT_PATH), { recursive: true });
+  mkdirSync(SCREENSHOTS, { recursive: true });
   database = await createTestDatabase("browser_chat");
   server = await startServer({
     databaseUrl: database.url,
@@ -42,8 +46,8 @@ beforeAll(async () => {
   });
   browser = await launchChromium();
   // Two contexts are two separate browsers as far as the app can tell: no shared storage.
-  [alice, bob] = await Promise.all([openPage(), openPage()]);
-  aliceFrames = recordSocketFrames(alice);
+  [admin, bob] = await Promise.all([openPage(), openPage()]);
+  adminFrames = recordSocketFrames(admin);
   bobFrames = recordSocketFrames(bob);
 });
 
@@ -59,42 +63,70 @@ beforeEach(({ onTestFailed }) => {
   );
 });
 
-describe("two people chatting in #general in the browser", () => {
-  it("lets alice register, create #general and open it", async () => {
-    await register(alice, "alice");
-    await alice.getByLabel("New channel").fill("general");
-    await alice.getByRole("button", { name: "Create channel" }).click();
-    await alice.getByRole("heading", { name: "#general" }).waitFor();
-    await waitUntilConnected(alice);
-    expect(await alice.getByRole("link", { name: "#general" }).getAttribute("aria-current")).toBe("page");
+describe("the admin and bob chatting in a community in the browser", () => {
+  it("lets the admin register, create the Acme community and open its #general", async () => {
+    await register(admin, "admin");
+    await admin.getByLabel("Community name").fill("Acme");
+    await admin.getByRole("button", { name: "Create community" }).click();
+    await admin.getByRole("main").getByRole("heading", { name: "Acme" }).waitFor();
+    expect(new URL(admin.url()).pathname).toMatch(/^\/communities\/[0-9a-f-]{36}$/);
+
+    await channelLink(admin, "#general").click();
+    await admin.getByRole("heading", { name: "#general" }).waitFor();
+    await waitUntilConnected(admin);
+    expect(await channelLink(admin, "#general").getAttribute("aria-current")).toBe("page");
+    expect(new URL(admin.url()).pathname).toMatch(/^\/communities\/[0-9a-f-]{36}\/channels\/[0-9a-f-]{36}$/);
   });
 
-  it("lets bob register in another browser and open #general", async () => {
-    await register(bob, "bob");
-    await bob.getByRole("link", { name: "#general" }).click();
+  it("gives the admin an invite link to copy", async () => {
+    await admin.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+    await admin.getByRole("button", { name: "Invite people" }).click();
+    inviteLink = await admin.getByLabel("Invite link", { exact: true }).inputValue();
+    expect(inviteLink).toMatch(new RegExp(`^${server.url}/join/[A-Za-z0-9-]+$`));
+    await admin.getByRole("button", { name: "Copy link" }).click();
+    await admin.getByRole("status").filter({ hasText: "Copied to the clipboard." }).waitFor();
+    expect(await admin.evaluate(() => navigator.clipboard.readText())).toBe(inviteLink);
+    await admin.screenshot({ path: join(SCREENSHOTS, "community-invite.png") });
+    await admin.getByRole("button", { name: "Done" }).click();
+  });
+
+  it("lets bob create an account from the invite link and lands him in Acme", async () => {
+    await bob.goto(inviteLink);
+    await bob.getByText("You have been invited to a community on Chatalot").waitFor();
+    await bob.getByRole("link", { name: "Create an account" }).click();
+    await fillRegistration(bob, "bob");
+    await bob.getByRole("main").getByRole("heading", { name: "Acme" }).waitFor();
+    expect(await communityLink(bob, "Acme").getAttribute("aria-current")).toBe("page");
+    // The join page was replaced: going back does not accept the invite again.
+    expect(new URL(bob.url()).pathname).toMatch(/^\/communities\//);
+  });
+
+  it("shows #general to bob, and the admin's message as soon as she sends it", async () => {
+    await channelLink(bob, "#general").click();
     await bob.getByRole("heading", { name: "#general" }).waitFor();
     await waitUntilConnected(bob);
-  });
 
-  it("shows alice's message to bob as soon as she sends it", async () => {
-    const composer = alice.getByLabel("Message #general");
+    const composer = admin.getByLabel("Message #general");
     await composer.fill("hello bob");
     await composer.press("Enter");
     await bob.getByRole("log").getByText("hello bob", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT_MS });
-    await waitUntilDelivered(alice);
+    await waitUntilDelivered(admin);
     expect(bobFrames.received.map((frame) => frame.type)).toContain("message");
   });
 
-  it("shows bob's reply to alice in real time", async () => {
-    await bob.getByLabel("Message #general").fill("hi alice, got it");
+  it("shows bob's reply to the admin in real time", async () => {
+    await bob.getByLabel("Message #general").fill("hi admin, got it");
     await bob.getByRole("button", { name: "Send" }).click();
-    await alice.getByRole("log").getByText("hi alice, got it", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await admin.getByRole("log").getByText("hi admin, got it", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT_MS });
     await waitUntilDelivered(bob);
-    await alice.screenshot({ path: SCREENSHOT_PATH });
+    // Bob is in the admin's members list now that she comes back to the tab.
+    await focusWindow(admin);
+    await memberList(admin).getByRole("button", { name: "Message bob" }).waitFor();
+    await admin.screenshot({ path: join(SCREENSHOTS, "chat.png") });
   });
 
   it("stores both messages in PostgreSQL as the opaque bytes the browsers sent", async () => {
-    const sent = [...aliceFrames.sent, ...bobFrames.sent].filter((frame) => frame.type === "send");
+    const sent = [...adminFrames.sent, ...bobFrames.sent].filter((frame) => frame.type === "send");
     const sentPayloads = new Map(sent.map((frame) => [frame.clientId, frame.payload]));
     expect(await countMessages()).toBe(2);
     const columns = await queryDatabase<{ data_type: string }>(
@@ -108,7 +140,7 @@ describe("two people chatting in #general in the browser", () => {
       expect((row.payload as Buffer).toString("base64")).toBe(sentPayloads.get(row.client_id as string));
       // And no column holds the words themselves.
       const plainText = Object.values(row).filter(
-        (value) => typeof value === "string" && /hello bob|hi alice/.test(value),
+        (value) => typeof value === "string" && /hello bob|hi admin/.test(value),
       );
       expect(plainText).toEqual([]);
     }
@@ -121,13 +153,42 @@ describe("two people chatting in #general in the browser", () => {
     expect(await bob.getByRole("heading", { name: "Sign in to Chatalot" }).count()).toBe(0);
     await waitUntilConnected(bob);
     const log = bob.getByRole("log");
-    await log.getByText("hi alice, got it", { exact: true }).waitFor();
+    await log.getByText("hi admin, got it", { exact: true }).waitFor();
     const texts = await log.getByRole("listitem").allInnerTexts();
     expect(texts).toHaveLength(2);
-    expect(texts[0]).toContain("alice");
+    expect(texts[0]).toContain("admin");
     expect(texts[0]).toContain("hello bob");
     expect(texts[1]).toContain("bob");
-    expect(texts[1]).toContain("hi alice, got it");
+    expect(texts[1]).toContain("hi admin, got it");
+  });
+
+  it("lets bob message the admin directly from the members list, and the admin answer", async () => {
+    await memberList(bob).getByRole("button", { name: "Message admin" }).click();
+    await bob.getByRole("heading", { name: "@admin" }).waitFor();
+    expect(new URL(bob.url()).pathname).toMatch(/^\/dms\/[0-9a-f-]{36}$/);
+    await waitUntilConnected(bob);
+    await bob.getByLabel("Message @admin").fill("psst, a word in private");
+    await bob.getByLabel("Message @admin").press("Enter");
+    await waitUntilDelivered(bob);
+    expect(await conversationLink(bob, "admin").getAttribute("aria-current")).toBe("page");
+
+    // Nothing pushes a new conversation to the admin's page yet; coming back to the tab finds it.
+    await focusWindow(admin);
+    await conversationLink(admin, "bob").click();
+    await admin.getByRole("heading", { name: "@bob" }).waitFor();
+    await waitUntilConnected(admin);
+    await admin.getByRole("log").getByText("psst, a word in private", { exact: true }).waitFor();
+    await admin.getByLabel("Message @bob").fill("private reply");
+    await admin.getByRole("button", { name: "Send" }).click();
+    await bob.getByRole("log").getByText("private reply", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await waitUntilDelivered(admin);
+    await bob.screenshot({ path: join(SCREENSHOTS, "direct-message.png") });
+
+    // The conversation is its own channel: #general holds only its two messages.
+    await channelLink(bob, "#general").click();
+    await waitUntilConnected(bob);
+    expect(await bob.getByRole("log").getByRole("listitem").count()).toBe(2);
+    expect(await countMessages()).toBe(4);
   });
 });
 
@@ -149,15 +210,19 @@ describe("a dropped connection in the browser", () => {
         await room.close();
       };
     });
-    await register(carol, "carol");
-    await carol.getByRole("link", { name: "#general" }).click();
+    await carol.goto(inviteLink);
+    await carol.getByRole("link", { name: "Create an account" }).click();
+    await fillRegistration(carol, "carol");
+    await channelLink(carol, "#general").click();
     await waitUntilConnected(carol);
+    await channelLink(admin, "#general").click();
+    await waitUntilConnected(admin);
 
     isSwallowingAcks = true;
     await carol.getByLabel("Message #general").fill("are you still there?");
     await carol.getByRole("button", { name: "Send" }).click();
     // Stored and relayed, but carol never heard back.
-    await alice
+    await admin
       .getByRole("log")
       .getByText("are you still there?", { exact: true })
       .waitFor({ timeout: LIVE_TIMEOUT_MS });
@@ -168,8 +233,8 @@ describe("a dropped connection in the browser", () => {
     // The reconnect resends under the same client id; the server answers with the stored message.
     await waitUntilDelivered(carol);
     expect(await carol.getByRole("log").getByText("are you still there?", { exact: true }).count()).toBe(1);
-    expect(await alice.getByRole("log").getByText("are you still there?", { exact: true }).count()).toBe(1);
-    expect(await countMessages()).toBe(3);
+    expect(await admin.getByRole("log").getByText("are you still there?", { exact: true }).count()).toBe(1);
+    expect(await countMessages()).toBe(5);
   });
 });
 
@@ -205,17 +270,34 @@ function recordSocketFrames(page: Page): SocketFrames {
   return frames;
 }
 
+const channelLink = (page: Page, name: string) =>
+  page.getByRole("navigation", { name: "Channels" }).getByRole("link", { name, exact: true });
+const communityLink = (page: Page, name: string) =>
+  page.getByRole("navigation", { name: "Communities" }).getByRole("link", { name, exact: true });
+const conversationLink = (page: Page, name: string) =>
+  page.getByRole("navigation", { name: "Direct messages" }).getByRole("link", { name, exact: true });
+const memberList = (page: Page) => page.getByRole("region", { name: /^Members/ });
+
 async function register(page: Page, username: string): Promise<void> {
   await page.goto(server.url);
   await page.getByRole("link", { name: "Create an account" }).click();
+  await fillRegistration(page, username);
+  await page.getByRole("heading", { name: "Communities" }).waitFor();
+}
+
+/** The registration form, then the recovery code, shown once: going on means saying it is saved. */
+async function fillRegistration(page: Page, username: string): Promise<void> {
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account", exact: true }).click();
-  // The recovery code is shown once; going on means saying it is saved.
   await page.getByRole("heading", { name: "Save your recovery code now" }).waitFor();
   await page.getByLabel("I have saved my recovery code somewhere safe").check();
   await page.getByRole("button", { name: "Continue to Chatalot" }).click();
-  await page.getByRole("heading", { name: "Channels" }).waitFor();
+}
+
+/** As when the person comes back to the window: the app re-reads the lists nothing pushes to it yet. */
+async function focusWindow(page: Page): Promise<void> {
+  await page.evaluate(() => window.dispatchEvent(new Event("focus")));
 }
 
 /** The sender's copy loses its "Sending…" mark once the server's ack arrives. */

@@ -42,7 +42,8 @@ async function migrateToBeforeCommunities(url: string): Promise<void> {
   const last = journal.entries.findIndex((entry: { tag: string }) => entry.tag === LAST_OLD_MIGRATION);
   journal.entries = journal.entries.slice(0, last + 1);
   writeFileSync(join(folder, "meta", "_journal.json"), JSON.stringify(journal));
-  for (const entry of journal.entries) copyFileSync(join(migrations, `${entry.tag}.sql`), join(folder, `${entry.tag}.sql`));
+  for (const entry of journal.entries)
+    copyFileSync(join(migrations, `${entry.tag}.sql`), join(folder, `${entry.tag}.sql`));
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   await migrate(drizzle({ client }), { migrationsFolder: folder });
@@ -58,9 +59,10 @@ describe("upgrading from instance-wide channels", () => {
     const hash = storedHash(PASSWORD);
     const {
       rows: [admin],
-    } = await old.query("insert into users (username, password_hash, is_admin) values ('admin', $1, true) returning id", [
-      hash,
-    ]);
+    } = await old.query(
+      "insert into users (username, password_hash, is_admin) values ('admin', $1, true) returning id",
+      [hash],
+    );
     const {
       rows: [bob],
     } = await old.query("insert into users (username, password_hash) values ('bob', $1) returning id", [hash]);
