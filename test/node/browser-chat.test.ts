@@ -122,7 +122,7 @@ describe("the admin and bob chatting in a community in the browser", () => {
     // Bob is in the admin's members list now that she comes back to the tab.
     await focusWindow(admin);
     await memberList(admin).getByRole("button", { name: "Message bob" }).waitFor();
-    await admin.screenshot({ path: join(SCREENSHOTS, "chat.png") });
+    await screenshotTall(admin, "chat.png");
   });
 
   it("stores both messages in PostgreSQL as the opaque bytes the browsers sent", async () => {
@@ -182,7 +182,7 @@ describe("the admin and bob chatting in a community in the browser", () => {
     await admin.getByRole("button", { name: "Send" }).click();
     await bob.getByRole("log").getByText("private reply", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT_MS });
     await waitUntilDelivered(admin);
-    await bob.screenshot({ path: join(SCREENSHOTS, "direct-message.png") });
+    await screenshotTall(bob, "direct-message.png");
 
     // The conversation is its own channel: #general holds only its two messages.
     await channelLink(bob, "#general").click();
@@ -298,6 +298,17 @@ async function fillRegistration(page: Page, username: string): Promise<void> {
 /** As when the person comes back to the window: the app re-reads the lists nothing pushes to it yet. */
 async function focusWindow(page: Page): Promise<void> {
   await page.evaluate(() => window.dispatchEvent(new Event("focus")));
+}
+
+/** Tall enough for the whole sidebar (communities, conversations, channels, members) to show. */
+async function screenshotTall(page: Page, name: string): Promise<void> {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 960, height: 720 });
+  try {
+    await page.screenshot({ path: join(SCREENSHOTS, name) });
+  } finally {
+    if (size) await page.setViewportSize(size);
+  }
 }
 
 /** The sender's copy loses its "Sending…" mark once the server's ack arrives. */

@@ -113,6 +113,22 @@ describe("bob in the Acme community, as it changes around him", () => {
     bobId = (members as { userId: string; username: string }[]).find((member) => member.username === "bob")!.userId;
   });
 
+  it("lets carol, who already has an account, sign in from an invite link and land in Acme", async () => {
+    await registerOn(server, "carol", PASSWORD);
+    const carol = await openPage(browser, browserProblems);
+    try {
+      await carol.goto(`${server.url}/join/${inviteCode}`);
+      await carol.getByText("You have been invited to a community on Chatalot").waitFor();
+      await carol.getByLabel("Username").fill("carol");
+      await carol.getByLabel("Password").fill(PASSWORD);
+      await carol.getByRole("button", { name: "Sign in", exact: true }).click();
+      await carol.getByRole("main").getByRole("heading", { name: "Acme" }).waitFor();
+      expect(new URL(carol.url()).pathname).toBe(`/communities/${acmeId}`);
+    } finally {
+      await carol.context().close();
+    }
+  });
+
   it("shows bob a channel the admin created once he comes back to the tab, voice channels marked", async () => {
     await asAdmin("POST", `/api/communities/${acmeId}/channels`, { name: "announcements" }, 201);
     await asAdmin("POST", `/api/communities/${acmeId}/channels`, { name: "lounge", kind: "voice" }, 201);
