@@ -40,7 +40,23 @@ export interface AccessChange {
   channelIds?: string[];
 }
 
-/** Records the change and pushes it to the rooms; returns how many sockets were closed. */
+/** Membership of a community changed: the person's account sockets follow other hubs now. */
+const COMMUNITY_MEMBERSHIP_KINDS = new Set<AccessChangeKind>([
+  "member.joined",
+  "member.left",
+  "member.kicked",
+  "member.banned",
+]);
+/** What members see of the community's channels changed: their clients fetch the list again. */
+const CHANNEL_LIST_KINDS = new Set<AccessChangeKind>([
+  "channel.created",
+  "channel.changed",
+  "channel.deleted",
+  "roles.changed",
+  "member.roles_changed",
+]);
+
+/** Records the change, tells account sockets and pushes it to the rooms; returns how many sockets were closed. */
 export async function publishAccessChange(c: Context<AppEnv>, change: AccessChange): Promise<number> {
   const env = c.env;
   await query(env.DATABASE, "recordMembershipEvent", {
@@ -50,6 +66,9 @@ export async function publishAccessChange(c: Context<AppEnv>, change: AccessChan
     kind: change.kind,
     details: change.details,
   });
+  await tellAccounts(env, change).catch((error: Error) =>
+    console.warn(`could not tell account sockets of ${change.kind}: ${error.message}`),
+  );
   try {
     const channelIds =
       change.channelIds ??
@@ -66,5 +85,26 @@ export async function publishAccessChange(c: Context<AppEnv>, change: AccessChan
   } catch (error) {
     console.error(`could not push an access change (${change.kind}) to the rooms: ${(error as Error).message}`);
     return 0;
+  }
+}
+
+/** The lists a client shows (communities, channels, DMs) that this change made stale. */
+async function tellAccounts(env: Env, change: AccessChange): Promise<void> {
+  if (change.userId && COMMUNITY_MEMBERSHIP_KINDS.has(change.kind)) {
+    await env.USER_SOCKETS.getByName(change.userId).communitiesChanged(change.userId);
+  }
+  if (change.kind === "community.deleted" && change.communityId) {
+    await env.COMMUNITY_HUB.getByName(change.communityId).changed({ type: "changed", scope: "communities" });
+  } else if (CHANNEL_LIST_KINDS.has(change.kind) && change.communityId) {
+    const frame = { type: "changed", scope: "channels", communityId: change.communityId } as const;
+    if (change.userId) await env.USER_SOCKETS.getByName(change.userId).push(frame);
+    else await env.COMMUNITY_HUB.getByName(change.communityId).changed(frame);
+  }
+  if (change.kind === "dm.created" || change.kind === "dm.left") {
+    const participants =
+      (change.details?.participants as string[] | undefined) ?? (change.userId ? [change.userId] : []);
+    await Promise.allSettled(
+      participants.map((userId) => env.USER_SOCKETS.getByName(userId).push({ type: "changed", scope: "dms" })),
+    );
   }
 }

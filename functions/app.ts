@@ -22,6 +22,7 @@ import { channels } from "./routes/channels.ts";
 import { communities } from "./routes/communities.ts";
 import { acceptCommunityInvite } from "./routes/community-invites.ts";
 import { directMessages } from "./routes/direct-messages.ts";
+import { events } from "./routes/events.ts";
 import { health } from "./routes/health.ts";
 import { me } from "./routes/me.ts";
 import { sessions } from "./routes/sessions.ts";
@@ -88,6 +89,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/community-invites", acceptCommunityInvite)
   .route("/api/dms", directMessages)
   .route("/api/unread", unread)
+  .route("/api/events", events)
   .all("/api/*", (c) => c.json(errorBody("not_found", "no such API route"), 404))
   .route("/", assets)
   .onError((error, c) => {

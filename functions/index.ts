@@ -6,7 +6,7 @@ import { app } from "./app.ts";
 
 export { Database, PostgresBridge } from "../db/index.ts";
 export { PasswordHasher } from "./password-hasher.ts";
-export { ChannelRoom, UserSockets } from "../rooms/index.ts";
+export { ChannelRoom, CommunityHub, UserSockets } from "../rooms/index.ts";
 
 export default {
   fetch: app.fetch,

@@ -6,6 +6,7 @@ export * from "./admin.ts";
 export * from "./api.ts";
 export * from "./channels.ts";
 export * from "./communities.ts";
+export * from "./events.ts";
 export * from "./limits.ts";
 export * from "./messages.ts";
 export * from "./socket.ts";

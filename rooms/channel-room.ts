@@ -10,7 +10,9 @@ import {
   CLOSE_SESSION_ENDED,
   CLOSE_TOO_MANY_SOCKETS,
   permissionNames,
+  type EventsServerFrame,
 } from "../protocol/index.ts";
+import { ActivityNotifier } from "./activity.ts";
 import { AppendBatcher } from "./append-batcher.ts";
 import { receiveFrame, send, type ChatRoom } from "./chat.ts";
 import { readIdentity, sessionTag, userTag, type Member } from "./identity.ts";
@@ -29,6 +31,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
   #rateLimiter: FrameRateLimiter;
   #access: RoomAccess | undefined;
   #batcher: AppendBatcher | undefined;
+  #activity: ActivityNotifier | undefined;
   readonly #socketsPerUser: number;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -143,6 +146,17 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
   get access(): RoomAccess {
     this.#access ??= new RoomAccess(this.name, this.env.DATABASE, this.ctx.storage);
     return this.#access;
+  }
+
+  get activity(): ActivityNotifier {
+    this.#activity ??= new ActivityNotifier(this.env, (work) => this.ctx.waitUntil(work));
+    return this.#activity;
+  }
+
+  async notifyAccount(userId: string, frame: EventsServerFrame): Promise<void> {
+    await this.env.USER_SOCKETS.getByName(userId)
+      .push(frame)
+      .catch((error: Error) => console.warn(`room ${this.name}: account of ${userId} not told: ${error.message}`));
   }
 
   get batcher(): AppendBatcher {

@@ -5,7 +5,8 @@
  */
 import type { Connection } from "partyserver";
 import { DatabaseError } from "../db/index.ts";
-import type { ServerFrame } from "../protocol/index.ts";
+import type { EventsServerFrame, ServerFrame } from "../protocol/index.ts";
+import type { ActivityNotifier } from "./activity.ts";
 import type { AppendBatcher } from "./append-batcher.ts";
 import { resume } from "./catch-up.ts";
 import type { Member } from "./identity.ts";
@@ -25,6 +26,10 @@ export interface ChatRoom {
   connectionsOf(userId: string): Iterable<Connection<Member>>;
   /** Writes run one at a time so changes are relayed in the order they were stored. */
   enqueue<T>(work: () => Promise<T>): Promise<T>;
+  /** New messages, for the account sockets of the channel's people. */
+  activity: ActivityNotifier;
+  /** A frame for one person's account sockets (their other devices). */
+  notifyAccount(userId: string, frame: EventsServerFrame): Promise<void>;
 }
 
 export function send(connection: Connection, frame: ServerFrame): void {

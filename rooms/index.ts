@@ -1,10 +1,13 @@
 /** rooms/'s public face: the room classes and the ways in from the HTTP side. */
 import { stampIdentity, type Member } from "./identity.ts";
+
+export { stampIdentity } from "./identity.ts";
 import type { SocketSelector } from "./user-sockets.ts";
 
 export { ChannelRoom, CLOSE_ACCESS_REMOVED, CLOSE_SESSION_ENDED } from "./channel-room.ts";
 export { permissionsIn, toMemberContext } from "./channel-access.ts";
 export { messageView } from "./message-view.ts";
+export { CommunityHub } from "./community-hub.ts";
 export { UserSockets } from "./user-sockets.ts";
 export type { Member } from "./identity.ts";
 

@@ -34,4 +34,5 @@ export async function markRead(room: ChatRoom, connection: Connection<Member>, s
   for (const other of room.connectionsOf(member.userId)) {
     if (other.id !== connection.id) send(other, { type: "read", seq: position });
   }
+  await room.notifyAccount(member.userId, { type: "read", channelId: room.name, seq: position });
 }

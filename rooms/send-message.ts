@@ -75,7 +75,10 @@ export async function sendMessage(room: ChatRoom, connection: Connection<Member>
   const view = messageView(stored.message);
   send(connection, { type: "ack", clientId: frame.clientId, message: view });
   // A resend after a lost ack was relayed the first time; don't relay it twice.
-  if (!stored.isDuplicate) broadcastFrame(room, { type: "message", message: view }, [connection.id]);
+  if (stored.isDuplicate) return;
+  broadcastFrame(room, { type: "message", message: view }, [connection.id]);
+  const context = await room.access.context(member.userId);
+  if (context) room.activity.note(stored.message, context);
 }
 
 /** An error frame when the member may not send this here right now, or null. */

@@ -1,9 +1,22 @@
 /**
- * UserSockets: one small Durable Object per user that knows which channel rooms
- * hold that user's sockets. Revoking a session or suspending a user asks it to
- * close them, so the effect is immediate rather than at the next token expiry.
+ * UserSockets: one small Durable Object per user. It knows which channel rooms hold
+ * the user's sockets (so a revocation closes them at once and an access change
+ * reaches them), and it holds the user's account sockets: their presence, the
+ * activity of every channel they may view, and reads from their other devices.
  */
 import { DurableObject } from "cloudflare:workers";
+import { query } from "../db/index.ts";
+import {
+  CLOSE_SESSION_ENDED,
+  eventsClientFrameSchema,
+  has,
+  Permission,
+  shownStatus,
+  type EventsServerFrame,
+  type PresenceStatus,
+} from "../protocol/index.ts";
+import { permissionsIn } from "./channel-access.ts";
+import { readIdentity, sessionTag, type Member } from "./identity.ts";
 
 /** Which sockets to close: all of the user's, or only those of some sessions. */
 export interface SocketSelector {
@@ -12,14 +25,31 @@ export interface SocketSelector {
   reason: string;
 }
 
+const ROOM_KEY = "room:";
+const STATUS_KEY = "status";
+const COMMUNITIES_KEY = "communities";
+/** Visibility answers are pushed out by access changes; this bound covers a lost push. */
+const VISIBILITY_MAX_AGE_MS = 60_000;
+
 export class UserSockets extends DurableObject<Env> {
+  #visible = new Map<string, { isVisible: Promise<boolean>; at: number }>();
+
+  // --- Channel sockets, counted per room ---------------------------------------------
+
   /** A room reports a socket of this user opened in it; returns how many the user now holds in all rooms. */
   async opened(channelId: string): Promise<number> {
-    const count = (await this.ctx.storage.get<number>(channelId)) ?? 0;
-    await this.ctx.storage.put(channelId, count + 1);
+    const count = (await this.ctx.storage.get<number>(ROOM_KEY + channelId)) ?? 0;
+    await this.ctx.storage.put(ROOM_KEY + channelId, count + 1);
     let total = 0;
-    for (const open of (await this.ctx.storage.list<number>()).values()) total += open;
+    for (const open of (await this.#rooms()).values()) total += open;
     return total;
+  }
+
+  /** A room reports one of this user's sockets closed. */
+  async closed(channelId: string): Promise<void> {
+    const count = ((await this.ctx.storage.get<number>(ROOM_KEY + channelId)) ?? 1) - 1;
+    if (count > 0) await this.ctx.storage.put(ROOM_KEY + channelId, count);
+    else await this.ctx.storage.delete(ROOM_KEY + channelId);
   }
 
   /**
@@ -28,24 +58,16 @@ export class UserSockets extends DurableObject<Env> {
    * Returns the true total.
    */
   async reconcile(userId: string): Promise<number> {
-    const rooms = [...(await this.ctx.storage.list<number>()).keys()];
     let total = 0;
-    for (const channelId of rooms) {
+    for (const channelId of (await this.#rooms()).keys()) {
       const open = await this.env.CHANNEL_ROOM.getByName(channelId)
         .socketsOf(userId)
         .catch(() => 0);
-      if (open > 0) await this.ctx.storage.put(channelId, open);
-      else await this.ctx.storage.delete(channelId);
+      if (open > 0) await this.ctx.storage.put(ROOM_KEY + channelId, open);
+      else await this.ctx.storage.delete(ROOM_KEY + channelId);
       total += open;
     }
     return total;
-  }
-
-  /** A room reports one of this user's sockets closed. */
-  async closed(channelId: string): Promise<void> {
-    const count = ((await this.ctx.storage.get<number>(channelId)) ?? 1) - 1;
-    if (count > 0) await this.ctx.storage.put(channelId, count);
-    else await this.ctx.storage.delete(channelId);
   }
 
   /**
@@ -53,7 +75,8 @@ export class UserSockets extends DurableObject<Env> {
    * among them that holds a socket of theirs reloads it. Returns how many closed.
    */
   async accessChanged(userId: string, channelIds: string[]): Promise<number> {
-    const mine = new Set((await this.ctx.storage.list<number>()).keys());
+    this.#visible.clear();
+    const mine = await this.#rooms();
     const rooms = channelIds.filter((channelId) => mine.has(channelId));
     const results = await Promise.allSettled(
       rooms.map((channelId) => this.env.CHANNEL_ROOM.getByName(channelId).accessChanged(userId)),
@@ -61,18 +84,158 @@ export class UserSockets extends DurableObject<Env> {
     return results.reduce((closed, result) => closed + (result.status === "fulfilled" ? result.value : 0), 0);
   }
 
-  /** Closes the selected sockets in every room that has one; returns how many closed. */
+  /** Closes the selected sockets (channel sockets in every room, and account sockets); returns how many. */
   async disconnect(selector: SocketSelector): Promise<number> {
-    const rooms = [...(await this.ctx.storage.list<number>()).keys()];
+    let closed = 0;
+    for (const socket of this.ctx.getWebSockets()) {
+      const member = socket.deserializeAttachment() as Member | null;
+      if (member && (selector.sessionIds === "all" || selector.sessionIds.includes(member.sessionId))) {
+        socket.close(CLOSE_SESSION_ENDED, selector.reason);
+        closed++;
+      }
+    }
+    const rooms = [...(await this.#rooms()).keys()];
     // Every room is asked even if one fails, so one broken room cannot shield the rest.
     const results = await Promise.allSettled(
       rooms.map((channelId) => this.env.CHANNEL_ROOM.getByName(channelId).disconnect(selector)),
     );
-    let closed = 0;
     results.forEach((result, index) => {
       if (result.status === "fulfilled") closed += result.value;
       else console.error(`user sockets: room ${rooms[index]} did not disconnect: ${String(result.reason)}`);
     });
+    if (this.#accountSockets().length === 0) await this.#goOffline(selector.userId);
     return closed;
+  }
+
+  async #rooms(): Promise<Map<string, number>> {
+    const listed = await this.ctx.storage.list<number>({ prefix: ROOM_KEY });
+    return new Map([...listed].map(([key, count]) => [key.slice(ROOM_KEY.length), count]));
+  }
+
+  // --- The account socket ------------------------------------------------------------
+
+  /** The upgrade, forwarded by /api/events/socket with the verified identity stamped on it. */
+  override async fetch(request: Request): Promise<Response> {
+    const member = readIdentity(request);
+    if (!member || request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("expected a verified WebSocket upgrade", { status: 400 });
+    }
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server, [sessionTag(member.sessionId)]);
+    server.serializeAttachment(member);
+    const status = await this.#status();
+    send(server, { type: "hello", userId: member.userId, status });
+    // Subscribing is idempotent: every new socket gets the current snapshot.
+    const users = await this.#subscribe(member.userId, status);
+    send(server, { type: "presence", users });
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const member = socket.deserializeAttachment() as Member;
+    if (typeof message !== "string" || message.length > 1024) {
+      return send(socket, { type: "error", code: "malformed_frame", message: "frames are short JSON text" });
+    }
+    let parsed;
+    try {
+      parsed = eventsClientFrameSchema.safeParse(JSON.parse(message));
+    } catch {
+      return send(socket, { type: "error", code: "malformed_frame", message: "the frame is not valid JSON" });
+    }
+    if (!parsed.success) {
+      return send(socket, { type: "error", code: "invalid_frame", message: 'expected {type: "status", status}' });
+    }
+    await this.ctx.storage.put(STATUS_KEY, parsed.data.status);
+    for (const other of this.#accountSockets())
+      send(other, { type: "hello", userId: member.userId, status: parsed.data.status });
+    await this.#eachHub((hub) => hub.setStatus(member.userId, shownStatus(parsed.data.status)));
+  }
+
+  override async webSocketClose(socket: WebSocket): Promise<void> {
+    const member = socket.deserializeAttachment() as Member | null;
+    const remaining = this.#accountSockets().filter((other) => other !== socket);
+    if (member && remaining.length === 0) await this.#goOffline(member.userId);
+  }
+
+  /** Sends a frame to the user's account sockets; for a channel's activity, only if they may view it. */
+  async push(frame: EventsServerFrame, channelId?: string): Promise<void> {
+    const sockets = this.#accountSockets();
+    if (sockets.length === 0) return;
+    if (frame.type === "changed") this.#visible.clear();
+    if (channelId) {
+      const member = sockets[0]!.deserializeAttachment() as Member;
+      if (!(await this.#canView(member.userId, channelId))) return;
+    }
+    for (const socket of sockets) send(socket, frame);
+  }
+
+  /** The user joined or left a community: follow the right hubs, and tell the client. */
+  async communitiesChanged(userId: string): Promise<void> {
+    this.#visible.clear();
+    if (this.#accountSockets().length === 0) return;
+    const before = (await this.ctx.storage.get<string[]>(COMMUNITIES_KEY)) ?? [];
+    const users = await this.#subscribe(userId, await this.#status());
+    const after = (await this.ctx.storage.get<string[]>(COMMUNITIES_KEY)) ?? [];
+    await Promise.allSettled(
+      before
+        .filter((communityId) => !after.includes(communityId))
+        .map((communityId) => this.env.COMMUNITY_HUB.getByName(communityId).unsubscribe(userId)),
+    );
+    for (const socket of this.#accountSockets()) {
+      send(socket, { type: "changed", scope: "communities" });
+      send(socket, { type: "presence", users });
+    }
+  }
+
+  #accountSockets(): WebSocket[] {
+    return this.ctx.getWebSockets().filter((socket) => socket.readyState === WebSocket.OPEN);
+  }
+
+  async #status(): Promise<PresenceStatus> {
+    return (await this.ctx.storage.get<PresenceStatus>(STATUS_KEY)) ?? "online";
+  }
+
+  /** Joins every community's hub with this status; returns who else is visible there now. */
+  async #subscribe(userId: string, status: PresenceStatus) {
+    const communities = await query(this.env.DATABASE, "communitiesForUser", { userId });
+    const ids = communities.map((community) => community.id);
+    await this.ctx.storage.put(COMMUNITIES_KEY, ids);
+    const snapshots = await Promise.allSettled(
+      ids.map((communityId) => this.env.COMMUNITY_HUB.getByName(communityId).subscribe(userId, shownStatus(status))),
+    );
+    const users = new Map<string, { userId: string; status: ReturnType<typeof shownStatus> }>();
+    for (const snapshot of snapshots) {
+      if (snapshot.status === "fulfilled") for (const user of snapshot.value) users.set(user.userId, user);
+    }
+    return [...users.values()];
+  }
+
+  async #goOffline(userId: string): Promise<void> {
+    await this.#eachHub((hub) => hub.unsubscribe(userId));
+    await this.ctx.storage.delete(COMMUNITIES_KEY);
+  }
+
+  async #eachHub(call: (hub: DurableObjectStub<import("./community-hub.ts").CommunityHub>) => Promise<unknown>) {
+    const ids = (await this.ctx.storage.get<string[]>(COMMUNITIES_KEY)) ?? [];
+    await Promise.allSettled(ids.map((communityId) => call(this.env.COMMUNITY_HUB.getByName(communityId))));
+  }
+
+  #canView(userId: string, channelId: string): Promise<boolean> {
+    const cached = this.#visible.get(channelId);
+    if (cached && Date.now() - cached.at < VISIBILITY_MAX_AGE_MS) return cached.isVisible;
+    const isVisible = query(this.env.DATABASE, "channelContext", { channelId, userId }).then(
+      (context) => !!context && has(permissionsIn(context, userId, Date.now()), Permission.VIEW_CHANNEL),
+      () => false,
+    );
+    this.#visible.set(channelId, { isVisible, at: Date.now() });
+    return isVisible;
+  }
+}
+
+function send(socket: WebSocket, frame: EventsServerFrame): void {
+  try {
+    socket.send(JSON.stringify(frame));
+  } catch {
+    // A socket closing under us: its close handler does the rest.
   }
 }

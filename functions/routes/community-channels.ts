@@ -17,6 +17,7 @@ import {
 } from "../../protocol/index.ts";
 import { permissionsIn } from "../../rooms/index.ts";
 import { communityAccess, requirePermission, type CommunityAccess } from "../community-access.ts";
+import { publishAccessChange } from "../access-changes.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError, notFound } from "../errors.ts";
 import { limitBody } from "../middleware.ts";
@@ -76,6 +77,13 @@ export const communityChannels = new Hono<AppEnv>()
       throw notFound("that category");
     }
     await audit(c, access, "channel.created", { channelId: result.channel.id, name: input.name });
+    await publishAccessChange(c, {
+      kind: "channel.created",
+      communityId: access.record.community.id,
+      channelId: result.channel.id,
+      userId: null,
+      details: { isPrivate: input.isPrivate ?? false },
+    });
     const context = {
       scope: "community" as const,
       channel: result.channel,

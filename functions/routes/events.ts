@@ -1,0 +1,50 @@
+/**
+ * /api/events: the account socket, one per browser session (presence, activity for
+ * unread badges, reads from other devices, lists that changed). Opened like a
+ * channel socket: a one-minute ticket, then an upgrade whose verified identity the
+ * user's own object trusts.
+ */
+import { Hono } from "hono";
+import { query } from "../../db/index.ts";
+import type { SocketTicketView } from "../../protocol/index.ts";
+import { stampIdentity } from "../../rooms/index.ts";
+import { rateLimit } from "../abuse.ts";
+import { allowedOrigins } from "../config.ts";
+import type { AppEnv } from "../context.ts";
+import { AppError, unauthorized } from "../errors.ts";
+import { requireUser } from "../middleware.ts";
+import { issueSocketTicket, verifySocketTicket } from "../tokens.ts";
+
+/** Tickets name what they open; this one opens the account socket. */
+const EVENTS_TICKET_SCOPE = "account-events";
+const TICKET_LIMIT = rateLimit("events-ticket", 60, 60);
+const UPGRADE_LIMIT = rateLimit("events-upgrade", 60, 60);
+
+export const events = new Hono<AppEnv>()
+  .post("/socket-ticket", requireUser, TICKET_LIMIT, async (c) => {
+    const subject = { userId: c.get("userId"), sessionId: c.get("sessionId") };
+    const { ticket, expiresAt } = await issueSocketTicket(c.get("config"), subject, EVENTS_TICKET_SCOPE);
+    return c.json({ ticket, expiresAt: expiresAt.toISOString() } satisfies SocketTicketView);
+  })
+  .get("/socket", UPGRADE_LIMIT, async (c) => {
+    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+      throw new AppError(426, "upgrade_required", "this route only accepts WebSocket upgrades");
+    }
+    const config = c.get("config");
+    const origin = c.req.header("Origin");
+    if (origin && !allowedOrigins(config).includes(origin)) {
+      throw new AppError(403, "origin_not_allowed", "WebSocket connections are only accepted from PUBLIC_URL");
+    }
+    const ticket = c.req.query("ticket");
+    const subject = ticket ? await verifySocketTicket(config, ticket, EVENTS_TICKET_SCOPE) : null;
+    if (!subject) throw unauthorized("the socket ticket is missing, expired or for a channel: request a new one");
+    const live = await query(c.env.DATABASE, "activeSession", subject);
+    if (!live) throw new AppError(401, "session_ended", "this session has ended: sign in again");
+    const member = { userId: live.user.id, username: live.user.username, sessionId: live.session.id };
+    const upgrade = await c.env.USER_SOCKETS.getByName(member.userId).fetch(stampIdentity(c.req.raw, member));
+    return new Response(upgrade.body, {
+      status: upgrade.status,
+      headers: upgrade.headers,
+      webSocket: upgrade.webSocket,
+    });
+  });

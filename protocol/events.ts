@@ -1,0 +1,41 @@
+/**
+ * The account socket: one per browser session, for what concerns the person rather
+ * than one channel: presence of the people they share a community with, activity in
+ * every channel and DM they may view (for unread badges), read positions from their
+ * other devices, and lists that changed (a new DM, a community joined or left).
+ */
+import { z } from "zod";
+
+/** What a person chooses; `invisible` shows them as offline to everyone else. */
+export const PRESENCE_STATUSES = ["online", "idle", "dnd", "invisible"] as const;
+export type PresenceStatus = (typeof PRESENCE_STATUSES)[number];
+/** What others see. */
+export type ShownStatus = "online" | "idle" | "dnd" | "offline";
+
+export const shownStatus = (status: PresenceStatus | null): ShownStatus =>
+  status === null || status === "invisible" ? "offline" : status;
+
+export const eventsClientFrameSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("status"), status: z.enum(PRESENCE_STATUSES) }),
+]);
+export type EventsClientFrame = z.infer<typeof eventsClientFrameSchema>;
+
+export type EventsServerFrame =
+  /** On connecting: who the socket belongs to and the status they chose. */
+  | { type: "hello"; userId: string; status: PresenceStatus }
+  /** Statuses of people sharing a community with the person: a snapshot on connecting, then each change. */
+  | { type: "presence"; users: { userId: string; status: ShownStatus }[] }
+  /** New messages in a channel or DM the person may view (coalesced: at most a few a second per channel). */
+  | {
+      type: "activity";
+      channelId: string;
+      communityId: string | null;
+      lastSeq: number;
+      /** Everyone mentioned in the messages since the last activity frame for this channel. */
+      mentions: { userIds: string[]; roleIds: string[]; everyone: boolean; here: boolean };
+    }
+  /** Another device of the person read a channel up to `seq`. */
+  | { type: "read"; channelId: string; seq: number }
+  /** A list the client shows changed: fetch it again. */
+  | { type: "changed"; scope: "communities" | "dms" | "channels"; communityId?: string }
+  | { type: "error"; code: "invalid_frame" | "malformed_frame"; message: string };

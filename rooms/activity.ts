@@ -1,0 +1,71 @@
+/**
+ * Telling the people of a channel, on their account sockets, that it has new
+ * messages (for unread badges and notifications). Coalesced: a busy channel sends
+ * at most one activity frame per window, naming its last seq and everyone mentioned
+ * since the previous one. Community channels go through the community's hub (one
+ * call per online member); DMs straight to their participants.
+ */
+import type { ChannelContextRecord, MessageRecord } from "../db/index.ts";
+import type { EventsServerFrame } from "../protocol/index.ts";
+
+export const ACTIVITY_WINDOW_MS = 250;
+
+type ActivityFrame = Extract<EventsServerFrame, { type: "activity" }>;
+
+export class ActivityNotifier {
+  #pending: ActivityFrame | null = null;
+  #context: ChannelContextRecord | null = null;
+
+  constructor(
+    readonly env: Env,
+    /** Keeps the room alive until a scheduled flush ran (ctx.waitUntil). */
+    readonly keepAlive: (work: Promise<unknown>) => void,
+  ) {}
+
+  note(message: MessageRecord, context: ChannelContextRecord): void {
+    this.#context = context;
+    const pending = this.#pending;
+    if (pending) {
+      pending.lastSeq = Math.max(pending.lastSeq, message.seq);
+      pending.mentions.userIds = [...new Set([...pending.mentions.userIds, ...message.mentionedUserIds])];
+      pending.mentions.roleIds = [...new Set([...pending.mentions.roleIds, ...message.mentionedRoleIds])];
+      pending.mentions.everyone ||= message.mentionsEveryone;
+      pending.mentions.here ||= message.mentionsHere;
+      return;
+    }
+    this.#pending = {
+      type: "activity",
+      channelId: message.channelId,
+      communityId: context.channel.communityId,
+      lastSeq: message.seq,
+      mentions: {
+        userIds: [...message.mentionedUserIds],
+        roleIds: [...message.mentionedRoleIds],
+        everyone: message.mentionsEveryone,
+        here: message.mentionsHere,
+      },
+    };
+    this.keepAlive(new Promise((resolve) => setTimeout(resolve, ACTIVITY_WINDOW_MS)).then(() => this.#flush()));
+  }
+
+  async #flush(): Promise<void> {
+    const frame = this.#pending;
+    const context = this.#context;
+    this.#pending = null;
+    if (!frame || !context) return;
+    try {
+      if (context.scope === "community") {
+        await this.env.COMMUNITY_HUB.getByName(context.channel.communityId!).activity(frame);
+      } else {
+        await Promise.allSettled(
+          context.participants.map((participant) =>
+            this.env.USER_SOCKETS.getByName(participant.userId).push(frame, frame.channelId),
+          ),
+        );
+      }
+    } catch (error) {
+      // Activity is a hint for badges; the counts themselves come from the database.
+      console.warn(`activity for ${frame.channelId} not relayed: ${(error as Error).message}`);
+    }
+  }
+}
