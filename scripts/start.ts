@@ -93,6 +93,8 @@ const server = spawn(join(root, "scripts", "serve.sh"), [], {
     ADMIN_USERNAME: process.env.ADMIN_USERNAME ?? "admin",
     // Local trial: anyone who can reach this machine's loopback may register.
     REGISTRATION_MODE: process.env.REGISTRATION_MODE ?? "open",
+    // And whoever registers may create a community to try it with.
+    COMMUNITY_CREATION_MODE: process.env.COMMUNITY_CREATION_MODE ?? "open",
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: poolSize,
     JWT_PRIVATE_KEY_FILE: join(secrets, "jwt_private.pem"),

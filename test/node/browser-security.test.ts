@@ -42,6 +42,8 @@ let totpSecret = "";
 let backupCodes: string[] = [];
 /** The server refuses a TOTP code from a time step it already accepted: each sign-in needs a later one. */
 let lastUsedStep = 0;
+/** The admin's community invite link: alice joins Acme with it, for a channel to have open. */
+let acmeInviteLink = "";
 const browserProblems: string[] = [];
 
 beforeAll(async () => {
@@ -81,7 +83,8 @@ describe("alice's account security in the browser", () => {
   });
 
   it("fills in the invite from alice's invite link, shows her recovery code once, and keeps her signed in across a reload", async () => {
-    const { code, link } = await adminCreatesInvite();
+    const { code, link, communityLink } = await adminCreatesInvite();
+    acmeInviteLink = communityLink;
     await laptop.goto(link);
     expect(await laptop.getByLabel("Invite code (if you have one)").inputValue()).toBe(code);
     await laptop.getByLabel("Username").fill("alice");
@@ -222,9 +225,8 @@ describe("alice's account security in the browser", () => {
   });
 
   it("lets alice sign in on her phone with a backup code, and sign the phone out from her laptop", async () => {
-    await laptop.getByRole("link", { name: "Chatalot" }).click();
-    await laptop.getByLabel("New channel").fill("general");
-    await laptop.getByRole("button", { name: "Create channel" }).click();
+    await laptop.goto(acmeInviteLink);
+    await laptop.getByRole("link", { name: "#general" }).click();
     await waitUntilConnected(laptop);
 
     await signInWithBackupCode(phone, backupCodes[0]!);
@@ -272,8 +274,7 @@ describe("alice's account security in the browser", () => {
     await sessions.nth(1).waitFor({ state: "detached" });
 
     // The tablet has no socket open; it learns on its next request.
-    await tablet.getByLabel("New channel").fill("random");
-    await tablet.getByRole("button", { name: "Create channel" }).click();
+    await tablet.getByRole("button", { name: "Invite people" }).click();
     await tablet.getByRole("heading", { name: "Sign in to Chatalot" }).waitFor();
     await tablet.getByRole("alert").filter({ hasText: "This session has ended: sign in again." }).waitFor();
   });
@@ -336,8 +337,11 @@ describe("the security pages under the server's Content-Security-Policy", () => 
 
 const openPage = () => openIsolatedPage(browser, browserProblems);
 
-/** The bootstrap admin signs up through the API (allowed without an invite) and creates a one-use invite. */
-async function adminCreatesInvite(): Promise<{ code: string; link: string }> {
+/**
+ * The bootstrap admin signs up through the API (allowed without an invite), creates a
+ * one-use registration invite, and the Acme community with an invite link of its own.
+ */
+async function adminCreatesInvite(): Promise<{ code: string; link: string; communityLink: string }> {
   const call = async <T>(path: string, body: unknown, accessToken?: string): Promise<T> => {
     const headers: Record<string, string> = { "Content-Type": "application/json" };
     if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
@@ -349,7 +353,14 @@ async function adminCreatesInvite(): Promise<{ code: string; link: string }> {
     username: "admin",
     password: "a long passphrase for tests",
   });
-  return call<{ code: string; link: string }>("/api/admin/invites", { maxUses: 1, expiresInHours: 1 }, accessToken);
+  const invite = await call<{ code: string; link: string }>(
+    "/api/admin/invites",
+    { maxUses: 1, expiresInHours: 1 },
+    accessToken,
+  );
+  const { community } = await call<{ community: { id: string } }>("/api/communities", { name: "Acme" }, accessToken);
+  const { link } = await call<{ link: string }>(`/api/communities/${community.id}/invites`, {}, accessToken);
+  return { ...invite, communityLink: link };
 }
 
 /** Nothing sticks out sideways at 360 px, the narrowest common phone: no sideways scrolling anywhere. */

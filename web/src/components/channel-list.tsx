@@ -1,41 +1,51 @@
-/** The sidebar: every channel as a link, and the form that creates one. */
-import type { Channels } from "../models/channels.ts";
+/** A community's channels as links, grouped under their categories; voice and archived channels say so. */
+import type { ChannelView } from "../../../protocol/index.ts";
+import type { Community } from "../models/community.ts";
 import { channelPath, type Router } from "../models/router.ts";
 import { AppLink } from "./app-link.tsx";
-import { CreateChannelForm } from "./create-channel-form.tsx";
-import { sentence } from "./sentence.ts";
 
 interface ChannelListProps {
-  channels: Channels;
+  community: Community;
+  communityId: string;
   router: Router;
   openChannelId: string | null;
 }
 
-export function ChannelList({ channels, router, openChannelId }: ChannelListProps) {
-  const list = channels.channels.value;
-  const loadError = channels.loadError.value;
+export function ChannelList({ community, communityId, router, openChannelId }: ChannelListProps) {
+  const groups = community.groups.value;
+  const link = (channel: ChannelView) => (
+    <li key={channel.id}>
+      <AppLink
+        href={channelPath(communityId, channel.id)}
+        router={router}
+        class={channel.isArchived ? "is-archived" : undefined}
+        isCurrent={channel.id === openChannelId}
+      >
+        {channel.kind === "voice" ? channel.name : `#${channel.name}`}
+        {channel.kind === "voice" && <span class="tag">voice</span>}
+        {channel.isArchived && <span class="tag">archived</span>}
+      </AppLink>
+    </li>
+  );
+
   return (
-    <>
-      <h2 id="channels-heading">Channels</h2>
-      {loadError && (
-        <p class="error" role="alert">
-          {sentence(loadError)}
-        </p>
+    <nav class="sidebar-section" aria-labelledby="channels-heading">
+      <h3 id="channels-heading">Channels</h3>
+      {groups.map((group) =>
+        group.category ? (
+          <div key={group.category.id} role="group" aria-labelledby={`category-${group.category.id}`}>
+            <h4 id={`category-${group.category.id}`} class="category-name">
+              {group.category.name}
+            </h4>
+            <ul class="channel-list">{group.channels.map(link)}</ul>
+          </div>
+        ) : (
+          <ul key="uncategorized" class="channel-list">
+            {group.channels.map(link)}
+          </ul>
+        ),
       )}
-      {list.length > 0 ? (
-        <ul class="channel-list">
-          {list.map((channel) => (
-            <li key={channel.id}>
-              <AppLink href={channelPath(channel.id)} router={router} isCurrent={channel.id === openChannelId}>
-                #{channel.name}
-              </AppLink>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        !channels.isLoading.value && !loadError && <p class="hint">No channels yet: create the first one.</p>
-      )}
-      <CreateChannelForm channels={channels} router={router} />
-    </>
+      {groups.length === 0 && !community.isLoading.value && <p class="hint">No channels you can see yet.</p>}
+    </nav>
   );
 }

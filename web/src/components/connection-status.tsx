@@ -5,6 +5,7 @@ const LABELS: Record<Status, string> = {
   connecting: "Connecting…",
   online: "Connected",
   reconnecting: "Reconnecting… messages will be sent once connected",
+  closed: "Not connected",
 };
 
 export function ConnectionStatus({ status }: { status: Status }) {

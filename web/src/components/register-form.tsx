@@ -3,7 +3,7 @@
  * invite link fills it in); then the recovery code, shown once.
  */
 import type { Registration } from "../models/registration.ts";
-import type { Router } from "../models/router.ts";
+import { joinPath, type Router } from "../models/router.ts";
 import { AppLink } from "./app-link.tsx";
 import { describedBy, FormError } from "./form-error.tsx";
 import { RecoveryCodeNotice } from "./recovery-code-notice.tsx";
@@ -12,10 +12,12 @@ interface RegisterFormProps {
   registration: Registration;
   router: Router;
   inviteCode: string | null;
+  /** A community invite the visitor came by: signing in instead goes back to it. */
+  joinCode: string | null;
   onSignedIn: () => void;
 }
 
-export function RegisterForm({ registration, router, inviteCode, onSignedIn }: RegisterFormProps) {
+export function RegisterForm({ registration, router, inviteCode, joinCode, onSignedIn }: RegisterFormProps) {
   const recoveryCode = registration.recoveryCode.value;
   if (recoveryCode) {
     const onContinue = () => {
@@ -85,7 +87,7 @@ export function RegisterForm({ registration, router, inviteCode, onSignedIn }: R
       </button>
       <p class="switch-mode">
         Already have an account?{" "}
-        <AppLink href="/sign-in" router={router}>
+        <AppLink href={joinCode ? joinPath(joinCode) : "/sign-in"} router={router}>
           Sign in instead
         </AppLink>
       </p>

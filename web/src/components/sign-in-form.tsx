@@ -1,5 +1,5 @@
 /** Username and password; then, for accounts with two-factor on, the code step. */
-import type { Router } from "../models/router.ts";
+import { registerPath, type Router } from "../models/router.ts";
 import type { SignIn } from "../models/sign-in.ts";
 import { AppLink } from "./app-link.tsx";
 import { describedBy, FormError } from "./form-error.tsx";
@@ -8,10 +8,12 @@ import { SecondFactorForm } from "./second-factor-form.tsx";
 interface SignInFormProps {
   signIn: SignIn;
   router: Router;
+  /** A community invite to carry through to registration, when the visitor came by one. */
+  joinCode: string | null;
   onSignedIn: () => void;
 }
 
-export function SignInForm({ signIn, router, onSignedIn }: SignInFormProps) {
+export function SignInForm({ signIn, router, joinCode, onSignedIn }: SignInFormProps) {
   if (signIn.step.value === "second-factor") return <SecondFactorForm signIn={signIn} onSignedIn={onSignedIn} />;
   const error = signIn.action.error.value;
 
@@ -56,7 +58,7 @@ export function SignInForm({ signIn, router, onSignedIn }: SignInFormProps) {
       </p>
       <p class="switch-mode">
         New here?{" "}
-        <AppLink href="/register" router={router}>
+        <AppLink href={registerPath(joinCode)} router={router}>
           Create an account
         </AppLink>
       </p>

@@ -1,17 +1,38 @@
-/** The signed-in layout: the header, then the channels and the open channel, or the security settings. */
+/**
+ * The signed-in layout: the header; the sidebar with the user's communities,
+ * direct conversations and the selected community; and the open channel,
+ * conversation or invite, or the security settings instead of all that.
+ */
 import { useModel } from "@preact/signals";
-import { ChannelsModel } from "../models/channels.ts";
-import type { Router } from "../models/router.ts";
+import { CommunitiesModel, type Communities } from "../models/communities.ts";
+import { CommunityModel, type Community } from "../models/community.ts";
+import { DirectMessagesModel, type DirectMessages } from "../models/direct-messages.ts";
+import { communityPath, type Router } from "../models/router.ts";
 import type { Session } from "../models/session.ts";
-import { ChannelList } from "./channel-list.tsx";
 import { ChatView } from "./chat-view.tsx";
+import { CommunityHome } from "./community-home.tsx";
+import { CommunityList } from "./community-list.tsx";
+import { CommunityPanel } from "./community-panel.tsx";
+import { ConversationList } from "./conversation-list.tsx";
+import { JoinView } from "./join-view.tsx";
 import { SecurityPage } from "./security-page.tsx";
 import { Topbar } from "./topbar.tsx";
+import { VoiceChannelNotice } from "./voice-channel-notice.tsx";
 
-export function Workspace({ session, router }: { session: Session; router: Router }) {
-  const channels = useModel(() => new ChannelsModel(session));
-  const route = router.route.value;
-  if (route.name === "security") {
+interface WorkspaceProps {
+  session: Session;
+  router: Router;
+}
+
+interface LayoutProps extends WorkspaceProps {
+  communities: Communities;
+  conversations: DirectMessages;
+}
+
+export function Workspace({ session, router }: WorkspaceProps) {
+  const communities = useModel(() => new CommunitiesModel(session, router));
+  const conversations = useModel(() => new DirectMessagesModel(session));
+  if (router.route.value.name === "security") {
     return (
       <div class="workspace is-settings">
         <Topbar session={session} router={router} />
@@ -19,34 +40,117 @@ export function Workspace({ session, router }: { session: Session; router: Route
       </div>
     );
   }
-  const openChannelId = route.name === "channel" ? route.channelId : null;
-  const isUnknownChannel =
-    openChannelId !== null &&
-    !channels.isLoading.value &&
-    !channels.loadError.value &&
-    !channels.channels.value.some((channel) => channel.id === openChannelId);
+  const communityId = communities.selectedId.value;
+  const props = { session, router, communities, conversations };
+  // Keyed by community: switching communities starts from a fresh model.
+  return communityId ? (
+    <CommunityWorkspace key={communityId} communityId={communityId} {...props} />
+  ) : (
+    <WorkspaceLayout community={null} communityId={null} {...props} />
+  );
+}
+
+function CommunityWorkspace(props: LayoutProps & { communityId: string }) {
+  const community = useModel(() => new CommunityModel(props.communityId, props.session));
+  return <WorkspaceLayout community={community} {...props} />;
+}
+
+function WorkspaceLayout(props: LayoutProps & { community: Community | null; communityId: string | null }) {
+  const { session, router, communities, conversations, community, communityId } = props;
+  const route = router.route.value;
+  const ownUserId = session.user.value?.id ?? "";
+  const openChannelId = route.name === "channel" || route.name === "dm" ? route.channelId : null;
+  // On a phone one pane shows at a time: these routes are about the main pane, not the lists.
+  const isPaneOpen = route.name === "channel" || route.name === "dm" || route.name === "join";
 
   return (
-    <div class={openChannelId ? "workspace has-open-channel" : "workspace"}>
+    <div class={isPaneOpen ? "workspace has-open-channel" : "workspace"}>
       <Topbar session={session} router={router} />
-      <nav class="sidebar" aria-labelledby="channels-heading">
-        <ChannelList channels={channels} router={router} openChannelId={openChannelId} />
-      </nav>
-      <main class="main">
-        {isUnknownChannel ? (
-          <p class="placeholder">That channel does not exist, or it was deleted.</p>
-        ) : openChannelId ? (
-          <ChatView
-            key={openChannelId}
-            channelId={openChannelId}
-            session={session}
-            channels={channels}
+      <div class="sidebar">
+        <CommunityList communities={communities} router={router} />
+        <ConversationList
+          conversations={conversations}
+          router={router}
+          ownUserId={ownUserId}
+          openChannelId={openChannelId}
+        />
+        {community && communityId ? (
+          <CommunityPanel
+            community={community}
+            communityId={communityId}
+            conversations={conversations}
             router={router}
+            ownUserId={ownUserId}
+            openChannelId={openChannelId}
           />
         ) : (
-          <p class="placeholder">Choose a channel, or create one.</p>
+          <section class="sidebar-section" aria-labelledby="channels-heading">
+            <h2 id="channels-heading">Channels</h2>
+            <p class="hint">A community’s channels show here once you are in one.</p>
+          </section>
         )}
+      </div>
+      <main class="main">
+        <MainPane {...props} />
       </main>
     </div>
   );
+}
+
+function MainPane(props: LayoutProps & { community: Community | null; communityId: string | null }) {
+  const { session, router, communities, conversations, community } = props;
+  const route = router.route.value;
+  /** Whatever the socket learned about access, the lists around the channel may be out of date. */
+  const onAccessChanged = () => {
+    void community?.load();
+    void communities.load();
+    void conversations.load();
+  };
+
+  switch (route.name) {
+    case "join":
+      return <JoinView communities={communities} router={router} />;
+    case "channel": {
+      const known = community?.channels.value.find((channel) => channel.id === route.channelId) ?? null;
+      const back = { href: communityPath(route.communityId), label: "Channels" };
+      if (known?.kind === "voice") return <VoiceChannelNotice channel={known} router={router} back={back} />;
+      return (
+        <ChatView
+          key={route.channelId}
+          channelId={route.channelId}
+          session={session}
+          router={router}
+          known={known}
+          back={back}
+          timedOutUntil={community?.me.value?.timedOutUntil ?? null}
+          onAccessChanged={onAccessChanged}
+        />
+      );
+    }
+    case "dm": {
+      const known = conversations.conversations.value.find((channel) => channel.id === route.channelId) ?? null;
+      return (
+        <ChatView
+          key={route.channelId}
+          channelId={route.channelId}
+          session={session}
+          router={router}
+          known={known}
+          back={{ href: "/", label: "Conversations" }}
+          timedOutUntil={null}
+          onAccessChanged={onAccessChanged}
+        />
+      );
+    }
+    case "community":
+      return <CommunityHome community={community} router={router} />;
+    default:
+      return (
+        <p class="placeholder">
+          {communities.communities.value.length > 0 || conversations.conversations.value.length > 0
+            ? "Choose a channel or a conversation."
+            : "Welcome to Chatalot. Create a community, or join one with an invite link someone sent you."}
+        </p>
+      );
+  }
 }

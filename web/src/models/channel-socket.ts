@@ -1,25 +1,32 @@
 /**
  * One channel's WebSocket, reconnecting on its own. Each (re)connect first asks
  * the API for a fresh socket ticket (tickets last 60 s and name one channel), so
- * a socket that drops an hour later still comes back.
+ * a socket that drops an hour later still comes back. Two endings are final: the
+ * session ended (close 4001: the page signs out) and the user lost the channel
+ * (close 4003, or no ticket because the channel is gone: reconnecting cannot help).
  */
 import ReconnectingWebSocket from "partysocket/ws";
-import type { ClientFrame, ServerFrame, SocketTicketView } from "../../../protocol/index.ts";
-import { describeError } from "./api-client.ts";
+import {
+  CLOSE_ACCESS_REMOVED,
+  CLOSE_SESSION_ENDED,
+  type ClientFrame,
+  type ServerFrame,
+  type SocketTicketView,
+} from "../../../protocol/index.ts";
+import { ApiError, describeError } from "./api-client.ts";
 import type { Session } from "./session.ts";
 
 /**
- * The server closes a socket with this code when its session was revoked or its
- * user suspended: the page is signed out, not reconnected.
+ * `online` only once the room has said welcome: frames sent before that could meet a room not yet listening.
+ * `closed`: the user lost access; the socket stays shut.
  */
-export const CLOSE_SESSION_ENDED = 4001;
-
-/** `online` only once the room has said welcome: frames sent before that could meet a room not yet listening. */
-export type ConnectionStatus = "connecting" | "online" | "reconnecting";
+export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "closed";
 
 export interface ChannelSocketEvents {
   onFrame(frame: ServerFrame): void;
   onStatus(status: ConnectionStatus, problem: string | null): void;
+  /** The user may no longer see this channel (kicked, banned, the channel deleted): `reason` in words. */
+  onAccessRemoved(reason: string): void;
 }
 
 export interface ChannelSocket {
@@ -28,13 +35,32 @@ export interface ChannelSocket {
   close(): void;
 }
 
-const SERVER_FRAME_TYPES = new Set<string>(["welcome", "ack", "message", "error"] satisfies ServerFrame["type"][]);
+const SERVER_FRAME_TYPES = new Set<string>([
+  "welcome",
+  "permissions",
+  "ack",
+  "message",
+  "error",
+] satisfies ServerFrame["type"][]);
+
+const ACCESS_LOST = "you no longer have access to this channel";
+const NOT_VISIBLE = "this channel does not exist, or you cannot see it";
 
 export function openChannelSocket(channelId: string, session: Session, events: ChannelSocketEvents): ChannelSocket {
   let isOnline = false;
   let hasBeenOnline = false;
   let isClosed = false;
   let lastProblem: string | null = null;
+
+  /** Final: no reconnect; the model shows why. */
+  const endForGood = (reason: string) => {
+    if (isClosed) return;
+    isClosed = true;
+    isOnline = false;
+    socket.close(1000, "access removed");
+    events.onStatus("closed", null);
+    events.onAccessRemoved(reason);
+  };
 
   const socketUrl = async (): Promise<string> => {
     try {
@@ -45,6 +71,8 @@ export function openChannelSocket(channelId: string, session: Session, events: C
       url.searchParams.set("ticket", ticket);
       return url.toString();
     } catch (caught) {
+      // The ticket route answers 404 for a channel the user cannot see: asking again will not change that.
+      if (caught instanceof ApiError && caught.status === 404) endForGood(hasBeenOnline ? ACCESS_LOST : NOT_VISIBLE);
       lastProblem = describeError(caught);
       throw caught;
     }
@@ -56,7 +84,7 @@ export function openChannelSocket(channelId: string, session: Session, events: C
     connectionTimeout: 10_000,
     // Unacknowledged sends are the chat model's to resend; a second copy in here would go out twice.
     maxEnqueuedMessages: 0,
-    shouldReconnectOnClose: (event) => event.code !== CLOSE_SESSION_ENDED,
+    shouldReconnectOnClose: (event) => event.code !== CLOSE_SESSION_ENDED && event.code !== CLOSE_ACCESS_REMOVED,
   });
 
   const setOffline = () => {
@@ -81,6 +109,7 @@ export function openChannelSocket(channelId: string, session: Session, events: C
       session.end(`this session has ended${event.reason ? ` (${event.reason})` : ""}: sign in again`);
       return;
     }
+    if (event.code === CLOSE_ACCESS_REMOVED) return endForGood(ACCESS_LOST);
     setOffline();
   });
   socket.addEventListener("error", setOffline);

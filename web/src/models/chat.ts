@@ -1,12 +1,14 @@
 /**
- * One open channel: its history, its live socket and the user's outgoing
- * messages. A sent message shows at once as pending and becomes stored when the
- * ack arrives; until then it stays in the outbox and is resent after every
- * reconnect with the same client id, which the server deduplicates.
+ * One open channel: its settings, what the user may do in it, its history, its
+ * live socket and the user's outgoing messages. A sent message shows at once as
+ * pending and becomes stored when the ack arrives; until then it stays in the
+ * outbox and is resent after every reconnect with the same client id, which the
+ * server deduplicates. A refusal that waiting cannot fix (no permission, slow
+ * mode) marks the message failed with the server's reason: only the user resends it.
  */
-import { createModel, effect, signal } from "@preact/signals";
-import type { MessageView, ServerFrame } from "../../../protocol/index.ts";
-import { describeError } from "./api-client.ts";
+import { computed, createModel, effect, signal } from "@preact/signals";
+import type { ChannelView, MessageView, ServerFrame } from "../../../protocol/index.ts";
+import { ApiError, describeError } from "./api-client.ts";
 import { openChannelSocket, type ConnectionStatus } from "./channel-socket.ts";
 import { encodeContent } from "./content.ts";
 import type { Session } from "./session.ts";
@@ -25,8 +27,20 @@ interface Outgoing {
   retryTimer?: ReturnType<typeof setTimeout>;
 }
 
-export const ChatModel = createModel((channelId: string, session: Session) => {
+export interface ChatOptions {
+  /** The channel as a list already knows it, so the title shows before the channel is read. */
+  known?: ChannelView | null;
+  /** What the user may do here changed, or they lost the channel: the lists around it are stale. */
+  onAccessChanged?: () => void;
+}
+
+export const ChatModel = createModel((channelId: string, session: Session, options: ChatOptions = {}) => {
   const ownUserId = session.user.peek()?.id ?? "";
+  const channel = signal<ChannelView | null>(options.known ?? null);
+  /** Permission names from the room (welcome, then each change); the channel's own until the socket says. */
+  const permissions = signal<string[] | null>(options.known?.myPermissions ?? null);
+  /** Set once the user cannot see this channel (any more): nothing more is sent or received. */
+  const accessProblem = signal<string | null>(null);
   const entries = signal<TimelineEntry[]>([]);
   const status = signal<ConnectionStatus>("connecting");
   /** Something the user should know about: a failed history load, a lost connection's cause. */
@@ -46,6 +60,27 @@ export const ChatModel = createModel((channelId: string, session: Session) => {
       messages.map((message) => storedEntry(message, ownUserId)),
     );
   };
+
+  /** The channel's settings (name, archived, read-only, slow mode), re-read whenever permissions change. */
+  async function loadChannel(): Promise<void> {
+    try {
+      const answer = await session.request<{ channel: ChannelView }>(`/api/channels/${encodeURIComponent(channelId)}`);
+      channel.value = answer.channel;
+      if (permissions.peek() === null) permissions.value = answer.channel.myPermissions;
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.status === 404)
+        loseAccess("this channel does not exist, or you cannot see it");
+      else problem.value = `this channel's settings could not be loaded: ${describeError(caught)}`;
+    }
+  }
+
+  function loseAccess(reason: string): void {
+    if (accessProblem.peek()) return;
+    accessProblem.value = reason;
+    socket.close();
+    for (const clientId of outbox.keys()) fail(clientId, reason);
+    options.onAccessChanged?.();
+  }
 
   /** The newest page, merged by seq: after a reconnect it fills what the socket missed. */
   async function refreshHistory(): Promise<void> {
@@ -84,9 +119,23 @@ export const ChatModel = createModel((channelId: string, session: Session) => {
 
   function receive(frame: ServerFrame): void {
     switch (frame.type) {
-      case "welcome":
+      case "welcome": {
+        // After a reconnect the room may tell of a change whose own frame was missed while offline.
+        const previous = permissions.peek();
+        permissions.value = frame.permissions;
+        if (previous !== null && !isSameSet(previous, frame.permissions)) {
+          void loadChannel();
+          options.onAccessChanged?.();
+        }
         for (const [clientId, outgoing] of outbox) if (!outgoing.isFailed) transmit(clientId);
         void refreshHistory();
+        return;
+      }
+      case "permissions":
+        // A role, a time-out or a channel setting changed: the reason may be in the channel's settings.
+        permissions.value = frame.permissions;
+        void loadChannel();
+        options.onAccessChanged?.();
         return;
       case "ack":
         clearTimeout(outbox.get(frame.clientId)?.retryTimer);
@@ -97,8 +146,17 @@ export const ChatModel = createModel((channelId: string, session: Session) => {
       case "error":
         if (frame.clientId && (frame.code === "unavailable" || frame.code === "rate_limited"))
           return retryLater(frame.clientId);
+        // missing_permission, slow_mode and the rest: resending by itself would only be refused again.
         if (frame.clientId) return fail(frame.clientId, frame.message);
         problem.value = frame.message;
+        return;
+      case "done":
+      case "update":
+      case "typing":
+      case "read":
+      case "sync":
+      case "synced":
+        // Edits, reactions, typing and read positions are not shown by this client yet (the socket drops them).
         return;
       default:
         return assertNever(frame);
@@ -112,15 +170,22 @@ export const ChatModel = createModel((channelId: string, session: Session) => {
       if (reason) problem.value = reason;
       else if (next === "online") problem.value = null;
     },
+    onAccessRemoved: loseAccess,
   });
   // Disposing the model (leaving the channel) runs this cleanup.
   effect(() => () => {
     socket.close();
     for (const outgoing of outbox.values()) clearTimeout(outgoing.retryTimer);
   });
+  void loadChannel();
   void refreshHistory();
 
   return {
+    channel,
+    permissions,
+    accessProblem,
+    /** Until the room says otherwise, assume the user may write: the composer is not disabled on a guess. */
+    canSend: computed(() => permissions.value?.includes("SEND_MESSAGES") ?? true),
     entries,
     status,
     problem,
@@ -133,7 +198,7 @@ export const ChatModel = createModel((channelId: string, session: Session) => {
     /** Sends the draft; false (with `problem` set) when there is nothing or too much to send. */
     send(): boolean {
       const text = draft.value.trim();
-      if (!text) return false;
+      if (!text || accessProblem.peek()) return false;
       let payload: string;
       try {
         payload = encodeContent({ text });
@@ -164,7 +229,7 @@ export const ChatModel = createModel((channelId: string, session: Session) => {
     /** Sends a failed message again, under its old client id. */
     retry(clientId: string) {
       const outgoing = outbox.get(clientId);
-      if (!outgoing) return;
+      if (!outgoing || accessProblem.peek()) return;
       outgoing.attempts = 0;
       outgoing.isFailed = false;
       entries.value = updateEntry(entries.value, entryKey(ownUserId, clientId), (entry) => ({
@@ -196,6 +261,10 @@ export type Chat = InstanceType<typeof ChatModel>;
 /** 128 random bits in hex; getRandomValues, unlike randomUUID, also works on plain-http origins. */
 function newClientId(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+function isSameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name) => b.includes(name));
 }
 
 function assertNever(value: never): never {

@@ -1,40 +1,81 @@
 /**
  * The app's location as a signal. Paths, not hashes: the server answers any
- * extension-less path with index.html, so /channels/<id> survives a reload.
+ * extension-less path with index.html, so /communities/<id>/channels/<id> and
+ * /join/<code> survive a reload and can be shared.
  */
 import { computed, createModel, effect, signal } from "@preact/signals";
 
 export type Route =
   | { name: "home" }
-  | { name: "channel"; channelId: string }
+  | { name: "community"; communityId: string }
+  | { name: "channel"; communityId: string; channelId: string }
+  | { name: "dm"; channelId: string }
+  /** A community invite link: accepted once someone is signed in. */
+  | { name: "join"; code: string }
   | { name: "security" }
   | { name: "sign-in" }
-  /** An invite link is /register?invite=<code>. */
-  | { name: "register"; inviteCode: string | null }
+  /** A registration invite link is /register?invite=<code>; ?join=<code> carries a community invite through sign-up. */
+  | { name: "register"; inviteCode: string | null; joinCode: string | null }
   | { name: "recover" };
 
-export const channelPath = (channelId: string) => `/channels/${encodeURIComponent(channelId)}`;
+const segment = encodeURIComponent;
+export const communityPath = (communityId: string) => `/communities/${segment(communityId)}`;
+export const channelPath = (communityId: string, channelId: string) =>
+  `${communityPath(communityId)}/channels/${segment(channelId)}`;
+export const dmPath = (channelId: string) => `/dms/${segment(channelId)}`;
+export const joinPath = (code: string) => `/join/${segment(code)}`;
+export const registerPath = (joinCode: string | null) =>
+  joinCode ? `/register?join=${segment(joinCode)}` : "/register";
 export const SECURITY_PATH = "/settings/security";
+
+/** Each path shape and the route it names, tried in order. */
+const PATTERNS: [RegExp, (parts: string[]) => Route][] = [
+  [/^\/communities\/([^/]+)$/, ([communityId]) => ({ name: "community", communityId: communityId! })],
+  [
+    /^\/communities\/([^/]+)\/channels\/([^/]+)$/,
+    ([communityId, channelId]) => ({ name: "channel", communityId: communityId!, channelId: channelId! }),
+  ],
+  [/^\/dms\/([^/]+)$/, ([channelId]) => ({ name: "dm", channelId: channelId! })],
+  [/^\/join\/([^/]+)$/, ([code]) => ({ name: "join", code: code!.trim() })],
+];
 
 export function parseRoute(path: string, search = ""): Route {
   const trimmed = path.length > 1 ? path.replace(/\/+$/, "") : path;
+  const query = new URLSearchParams(search);
   switch (trimmed) {
     case SECURITY_PATH:
       return { name: "security" };
     case "/sign-in":
       return { name: "sign-in" };
     case "/register":
-      return { name: "register", inviteCode: new URLSearchParams(search).get("invite")?.trim() || null };
+      return {
+        name: "register",
+        inviteCode: query.get("invite")?.trim() || null,
+        joinCode: query.get("join")?.trim() || null,
+      };
     case "/recover":
       return { name: "recover" };
   }
-  const match = /^\/channels\/([^/]+)$/.exec(trimmed);
-  return match?.[1] ? { name: "channel", channelId: decodeURIComponent(match[1]) } : { name: "home" };
+  for (const [pattern, toRoute] of PATTERNS) {
+    const match = pattern.exec(trimmed);
+    if (match) {
+      try {
+        return toRoute(match.slice(1).map(decodeURIComponent));
+      } catch {
+        return { name: "home" }; // a malformed %-escape
+      }
+    }
+  }
+  return { name: "home" };
 }
 
 /** Pages for visitors; a signed-in user who lands on one is shown the home page. */
 export const isVisitorRoute = (route: Route) =>
   route.name === "sign-in" || route.name === "register" || route.name === "recover";
+
+/** The community a route is in, if it names one. */
+export const routeCommunityId = (route: Route): string | null =>
+  route.name === "community" || route.name === "channel" ? route.communityId : null;
 
 export const RouterModel = createModel(() => {
   const current = signal({ path: location.pathname, search: location.search });

@@ -1,0 +1,60 @@
+/** Who is in the community, each with a button that opens a direct conversation with them. */
+import type { Community } from "../models/community.ts";
+import type { DirectMessages } from "../models/direct-messages.ts";
+import { dmPath, type Router } from "../models/router.ts";
+import { FormError } from "./form-error.tsx";
+import { dateTimeInWords } from "./time-words.ts";
+
+interface MemberListProps {
+  community: Community;
+  conversations: DirectMessages;
+  router: Router;
+  ownUserId: string;
+}
+
+export function MemberList({ community, conversations, router, ownUserId }: MemberListProps) {
+  const members = community.members.value;
+  const ownerId = community.community.value?.ownerId;
+  const now = Date.now();
+
+  const message = async (userId: string) => {
+    const channel = await conversations.open([userId]);
+    if (channel) router.navigate(dmPath(channel.id));
+  };
+
+  return (
+    <section class="sidebar-section" aria-labelledby="members-heading">
+      <h3 id="members-heading">Members ({members.length})</h3>
+      <FormError id="open-dm-error" error={conversations.opening.error.value} />
+      <ul class="member-list" aria-labelledby="members-heading">
+        {members.map((member) => {
+          const isTimedOut = member.timedOutUntil !== null && Date.parse(member.timedOutUntil) > now;
+          return (
+            <li key={member.userId} class="member">
+              <span class="member-name">
+                {member.username}
+                {member.userId === ownUserId && <span class="hint"> (you)</span>}
+              </span>
+              {member.userId === ownerId && <span class="tag">owner</span>}
+              {isTimedOut && (
+                <span class="tag" title={`Timed out until ${dateTimeInWords(member.timedOutUntil!)}`}>
+                  timed out
+                </span>
+              )}
+              {member.userId !== ownUserId && (
+                <button
+                  type="button"
+                  class="small"
+                  onClick={() => void message(member.userId)}
+                  disabled={conversations.opening.isBusy.value}
+                >
+                  Message<span class="visually-hidden"> {member.username}</span>
+                </button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
