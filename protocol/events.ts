@@ -38,4 +38,4 @@ export type EventsServerFrame =
   | { type: "read"; channelId: string; seq: number }
   /** A list the client shows changed: fetch it again. */
   | { type: "changed"; scope: "communities" | "dms" | "channels"; communityId?: string }
-  | { type: "error"; code: "invalid_frame" | "malformed_frame"; message: string };
+  | { type: "error"; code: "invalid_frame" | "malformed_frame" | "rate_limited"; message: string };

@@ -30,9 +30,12 @@ const STATUS_KEY = "status";
 const COMMUNITIES_KEY = "communities";
 /** Visibility answers are pushed out by access changes; this bound covers a lost push. */
 const VISIBILITY_MAX_AGE_MS = 60_000;
+/** Each status change is relayed to every online member of every community: one a second is plenty. */
+const STATUS_CHANGE_INTERVAL_MS = 1_000;
 
 export class UserSockets extends DurableObject<Env> {
   #visible = new Map<string, { isVisible: Promise<boolean>; at: number }>();
+  #lastStatusChange = 0;
 
   // --- Channel sockets, counted per room ---------------------------------------------
 
@@ -145,6 +148,11 @@ export class UserSockets extends DurableObject<Env> {
     if (!parsed.success) {
       return send(socket, { type: "error", code: "invalid_frame", message: 'expected {type: "status", status}' });
     }
+    const now = Date.now();
+    if (now - this.#lastStatusChange < STATUS_CHANGE_INTERVAL_MS) {
+      return send(socket, { type: "error", code: "rate_limited", message: "one status change a second at most" });
+    }
+    this.#lastStatusChange = now;
     await this.ctx.storage.put(STATUS_KEY, parsed.data.status);
     for (const other of this.#accountSockets())
       send(other, { type: "hello", userId: member.userId, status: parsed.data.status });

@@ -69,9 +69,13 @@ describe("presence", () => {
       ["invisible", "offline"],
       ["online", "online"],
     ] as const) {
+      // One change a second at most (each one is relayed to every online member).
+      await new Promise((resolve) => setTimeout(resolve, 1_050));
       aliceEvents.send({ type: "status", status: chosen });
       expect(statusOf(await bobEvents.next("presence"), alice.user.id)).toBe(shown);
     }
+    aliceEvents.send({ type: "status", status: "dnd" });
+    expect((await aliceEvents.next("error")).code).toBe("rate_limited");
     aliceEvents.close();
     expect(statusOf(await bobEvents.next("presence"), alice.user.id)).toBe("offline");
   });
