@@ -321,11 +321,13 @@ export const auditEvents = pgTable(
   ],
 );
 
-/** A community: members, roles and (later) its channels. */
+/** A community: members, roles, categories and channels. */
 export const communities = pgTable("communities", {
   id: uuid().primaryKey().defaultRandom(),
   name: text().notNull(),
   description: text(),
+  /** A small image as a data: URL (protocol/communities.ts bounds it), shown beside the name. */
+  icon: text(),
   ownerId: uuid()
     .notNull()
     .references(() => users.id),

@@ -8,6 +8,7 @@ export const communityView = (community: CommunityRecord): CommunityView => ({
   id: community.id,
   name: community.name,
   description: community.description,
+  icon: community.icon,
   ownerId: community.ownerId,
   createdAt: new Date(community.createdAt).toISOString(),
 });

@@ -8,9 +8,22 @@ export const createCommunitySchema = z.strictObject({
   description: z.string().trim().max(1000).optional(),
 });
 
+/** Largest community icon, as a data: URL (a 128x128 WebP or PNG fits comfortably). */
+export const COMMUNITY_ICON_MAX_LENGTH = 12 * 1024;
+
+/** A community icon: a PNG, JPEG, WebP or GIF image inline as base64, nothing else (no SVG: it can carry script). */
+export const communityIconSchema = z
+  .string()
+  .max(COMMUNITY_ICON_MAX_LENGTH, `an icon is at most ${COMMUNITY_ICON_MAX_LENGTH} characters as a data: URL`)
+  .regex(
+    /^data:image\/(png|jpeg|webp|gif);base64,[A-Za-z0-9+/]+={0,2}$/,
+    "an icon is a data:image/png, jpeg, webp or gif URL in base64",
+  );
+
 export const updateCommunitySchema = z.strictObject({
   name: z.string().trim().min(1).max(100).optional(),
   description: z.string().trim().max(1000).nullable().optional(),
+  icon: communityIconSchema.nullable().optional(),
 });
 
 export const transferSchema = z.strictObject({ userId: z.uuid() });
@@ -47,6 +60,7 @@ export interface CommunityView {
   id: string;
   name: string;
   description: string | null;
+  icon: string | null;
   ownerId: string;
   createdAt: string;
 }

@@ -70,5 +70,12 @@ export const embeddedMigrations: EmbeddedMigration[] = [
     "breakpoints": true,
     "hash": "f35ba1fc8d6e6647f269b39cf358f5e13d1d33151416282087265b3200b1fb59",
     "sql": "-- Messages stored before the change counter existed: each one's creation was its last\n-- change, so its event is its sequence number, and each channel's counter starts there.\n-- Written by hand because drizzle-kit generates only schema changes (`--custom`).\nUPDATE messages SET event = seq WHERE event = 0;--> statement-breakpoint\nUPDATE channels SET last_event = last_seq WHERE last_event = 0;\n"
+  },
+  {
+    "tag": "0009_community_icon",
+    "when": 1795945196027,
+    "breakpoints": true,
+    "hash": "72445f87f92a1eec2acf4585e0cfa3592c864743cf6b1a6a631e0f2ed9d9049a",
+    "sql": "ALTER TABLE \"communities\" ADD COLUMN \"icon\" text;"
   }
 ];

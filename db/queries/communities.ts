@@ -105,7 +105,7 @@ export async function membersOf(
 
 export async function updateCommunity(
   db: Db,
-  input: { communityId: string; name?: string; description?: string | null },
+  input: { communityId: string; name?: string; description?: string | null; icon?: string | null },
 ): Promise<CommunityRecord> {
   const { communityId, ...changes } = input;
   const [community] = await db.update(communities).set(changes).where(eq(communities.id, communityId)).returning();

@@ -65,7 +65,7 @@ export const communities = new Hono<AppEnv>()
     requirePermission(access, "MANAGE_COMMUNITY", "edit the community");
     const changes = await parseJson(c, updateCommunitySchema);
     if (Object.keys(changes).length === 0)
-      throw new AppError(400, "invalid_request", "change at least one of name, description");
+      throw new AppError(400, "invalid_request", "change at least one of name, description, icon");
     const community = await query(c.env.DATABASE, "updateCommunity", {
       communityId: access.record.community.id,
       ...changes,

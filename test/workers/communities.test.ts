@@ -94,6 +94,28 @@ describe("a community", () => {
     );
   });
 
+  it("takes a small inline image as its icon, refuses SVG, other URLs and oversized ones, and drops it on null", async () => {
+    // A 1x1 transparent PNG.
+    const icon =
+      "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+    const set = await as(alice, "PATCH", `/api/communities/${community.id}`, { icon });
+    expect(((await set.json()) as { community: CommunityView }).community.icon).toBe(icon);
+    const listed = (await (await as(bob, "GET", "/api/communities")).json()) as { communities: CommunityView[] };
+    expect(listed.communities.find((known) => known.id === community.id)?.icon).toBe(icon);
+    for (const bad of [
+      "data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=",
+      "https://example.com/icon.png",
+      `data:image/png;base64,${"A".repeat(12 * 1024)}`,
+    ]) {
+      expect(
+        (await as(alice, "PATCH", `/api/communities/${community.id}`, { icon: bad })).status,
+        bad.slice(0, 30),
+      ).toBe(400);
+    }
+    const cleared = await as(alice, "PATCH", `/api/communities/${community.id}`, { icon: null });
+    expect(((await cleared.json()) as { community: CommunityView }).community.icon).toBeNull();
+  });
+
   it("cannot be left by its owner before handing it over", async () => {
     const response = await as(alice, "POST", `/api/communities/${community.id}/leave`);
     expect(response.status).toBe(409);
