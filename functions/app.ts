@@ -14,6 +14,7 @@ import { AppError } from "./errors.ts";
 import { withConfig } from "./middleware.ts";
 import { account } from "./routes/account.ts";
 import { admin } from "./routes/admin.ts";
+import { adminAssets } from "./routes/admin-assets.ts";
 import { announcementsRoute } from "./routes/announcements.ts";
 import { assets } from "./routes/assets.ts";
 import { blocks } from "./routes/blocks.ts";
@@ -91,6 +92,8 @@ export const app = new Hono<AppEnv>()
   .route("/api/unread", unread)
   .route("/api/events", events)
   .all("/api/*", (c) => c.json(errorBody("not_found", "no such API route"), 404))
+  // Before the public assets: the admin page's code is only for admins.
+  .route("/admin-assets", adminAssets)
   .route("/", assets)
   .onError((error, c) => {
     if (error instanceof AppError) {

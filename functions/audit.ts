@@ -32,7 +32,9 @@ export type AuditAction =
   | "admin.revoked"
   | "settings.changed"
   | "announcement.created"
-  | "announcement.deleted";
+  | "announcement.deleted"
+  | "community.transferred_by_admin"
+  | "community.deleted_by_admin";
 
 export async function audit(
   c: Context<AppEnv>,

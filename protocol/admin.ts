@@ -35,3 +35,17 @@ export const adminAuditQuerySchema = z.object({
   before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+export const communitySearchSchema = z.object({
+  search: z.string().trim().max(100).optional(),
+  after: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** An audit export: the filters of the audit log, up to this many rows per file. */
+export const AUDIT_EXPORT_MAX_ROWS = 50_000;
+
+export interface AdminWarningView {
+  code: "no_admin_with_two_factor" | "database_degraded" | "database_large";
+  message: string;
+}

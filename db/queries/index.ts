@@ -16,6 +16,7 @@ import * as communityModeration from "./community-moderation.ts";
 import * as communityRoles from "./community-roles.ts";
 import * as directMessages from "./direct-messages.ts";
 import * as instance from "./instance.ts";
+import * as instanceOverview from "./instance-overview.ts";
 import * as invites from "./invites.ts";
 import * as maintenance from "./maintenance.ts";
 import * as membershipEvents from "./membership-events.ts";
@@ -40,6 +41,7 @@ export const queries = {
   ...communityRoles,
   ...directMessages,
   ...instance,
+  ...instanceOverview,
   ...invites,
   ...maintenance,
   ...membershipEvents,

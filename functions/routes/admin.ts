@@ -18,6 +18,7 @@ import {
   uuidSchema,
 } from "../../protocol/index.ts";
 import { instanceSettings } from "../instance-settings.ts";
+import { adminConsole } from "./admin-console.ts";
 import { disconnectSockets } from "../../rooms/index.ts";
 import { audit } from "../audit.ts";
 import type { AppEnv } from "../context.ts";
@@ -194,4 +195,5 @@ export const admin = new Hono<AppEnv>()
     await disconnectSockets(c.env, { userId: target.id, sessionIds: "all", reason: "sessions revoked by an admin" });
     await audit(c, "admin.sessions_revoked", { targetUserId: target.id, details: { count: revoked.length } });
     return c.json({ revoked: revoked.length });
-  });
+  })
+  .route("/", adminConsole);

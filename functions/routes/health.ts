@@ -1,5 +1,5 @@
 /** GET /health: liveness and database reachability, for Docker and load balancers. */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import type { HealthView } from "../../protocol/index.ts";
 import { databaseStub } from "../../db/index.ts";
 import type { AppEnv } from "../context.ts";
@@ -8,17 +8,22 @@ import packageJson from "../../package.json" with { type: "json" };
 /** When this isolate first served; the fallback when the entrypoint gave no start time. */
 let firstServedAt: number | undefined;
 
-export const health = new Hono<AppEnv>().get("/", async (c) => {
+/** The health report, also shown on the admin page's overview. */
+export async function healthOf(c: Context<AppEnv>): Promise<HealthView> {
   const now = Date.now();
   firstServedAt ??= now;
   const startedAtMs = c.get("config").CHATALOT_STARTED_AT * 1000 || firstServedAt;
   const isDbHealthy = await databaseStub(c.env.DATABASE).isHealthy();
-  const body = {
+  return {
     status: isDbHealthy ? "ok" : "degraded",
     version: packageJson.version,
     uptime_secs: Math.max(0, Math.floor((now - startedAtMs) / 1000)),
     db_healthy: isDbHealthy,
-  } satisfies HealthView;
+  };
+}
+
+export const health = new Hono<AppEnv>().get("/", async (c) => {
+  const body = await healthOf(c);
   c.header("Cache-Control", "no-store");
-  return c.json(body, isDbHealthy ? 200 : 503);
+  return c.json(body, body.db_healthy ? 200 : 503);
 });

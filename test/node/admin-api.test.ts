@@ -3,6 +3,7 @@
  * database: "admin" is the bootstrap admin, bob and carol are people.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
@@ -29,6 +30,21 @@ async function register(username: string) {
   const { status, body } = await call("POST", "/api/auth/register", undefined, { username, password: PASSWORD });
   expect(status, JSON.stringify(body)).toBe(201);
   return { token: body.accessToken as string, id: body.user.id as string };
+}
+
+/** A channel socket, open once the room said welcome. */
+async function openSocket(token: string, channelId: string): Promise<WebSocket> {
+  const { body } = await call("POST", `/api/channels/${channelId}/socket-ticket`, token);
+  const socket = new WebSocket(
+    `${server.url.replace("http", "ws")}/api/channels/${channelId}/socket?ticket=${body.ticket}`,
+  );
+  await new Promise<void>((resolve, reject) => {
+    socket.once("error", reject);
+    socket.on("message", (data) => {
+      if (JSON.parse(String(data)).type === "welcome") resolve();
+    });
+  });
+  return socket;
 }
 
 beforeAll(async () => {
@@ -64,6 +80,13 @@ describe("the instance admin API", () => {
     ["POST", "/api/admin/announcements", { body: "hello" }],
     ["DELETE", "/api/admin/announcements/00000000-0000-4000-8000-000000000000"],
     ["GET", "/api/admin/audit"],
+    ["GET", "/api/admin/overview"],
+    ["GET", "/api/admin/users/00000000-0000-4000-8000-000000000000"],
+    ["GET", "/api/admin/communities"],
+    ["POST", "/api/admin/communities/00000000-0000-4000-8000-000000000000/transfer", { userId: crypto.randomUUID() }],
+    ["DELETE", "/api/admin/communities/00000000-0000-4000-8000-000000000000"],
+    ["GET", "/api/admin/audit.csv"],
+    ["POST", "/api/admin/console"],
   ];
 
   it.each(adminRoutes)("answers 403 to a non-admin for %s %s", async (method, path, body) => {
@@ -128,6 +151,82 @@ describe("the instance admin API", () => {
     const strangers = await call("POST", "/api/dms", bob.token, { userIds: [carol.id] });
     expect(strangers.status).toBe(403);
     expect(strangers.body.error.code).toBe("no_shared_community");
+  });
+
+  it("gives an overview: health, counts, live sockets, registration mode and what to act on", async () => {
+    const created = await call("POST", "/api/communities", admin.token, { name: "Overview" });
+    const channels = await call("GET", `/api/communities/${created.body.community.id}/channels`, admin.token);
+    const socket = await openSocket(admin.token, channels.body.channels[0].id);
+    const { status, body } = await call("GET", "/api/admin/overview", admin.token);
+    socket.close();
+    expect(status).toBe(200);
+    expect(body.health).toMatchObject({ status: "ok", db_healthy: true });
+    expect(body.counts).toMatchObject({ users: expect.any(Number), communities: expect.any(Number) });
+    expect(body.counts.databaseBytes).toBeGreaterThan(0);
+    expect(body.live.sockets).toBeGreaterThanOrEqual(1);
+    expect(body.live.activeRooms).toBeGreaterThanOrEqual(1);
+    expect(body.registrationMode).toEqual(expect.any(String));
+    // Nobody here has two-factor on: the overview says so.
+    expect(body.warnings.map((warning: { code: string }) => warning.code)).toContain("no_admin_with_two_factor");
+    await call("DELETE", `/api/admin/communities/${created.body.community.id}`, admin.token);
+  });
+
+  it("shows one person in detail: sessions, two-factor, communities", async () => {
+    const { status, body } = await call("GET", `/api/admin/users/${bob.id}`, admin.token);
+    expect(status).toBe(200);
+    expect(body.user).toMatchObject({
+      id: bob.id,
+      username: "bob",
+      hasTwoFactor: false,
+      createdAt: expect.any(String),
+    });
+    expect(body.user.lastSeenAt).toEqual(expect.any(String));
+    expect(body.sessions.length).toBeGreaterThanOrEqual(1);
+    expect(body.sessions[0]).toEqual(
+      expect.objectContaining({ id: expect.any(String), lastSeenAt: expect.any(String) }),
+    );
+    expect((await call("GET", `/api/admin/users/${crypto.randomUUID()}`, admin.token)).status).toBe(404);
+  });
+
+  it("lists communities with owner and sizes, hands one over and deletes one, each audited", async () => {
+    const created = await call("POST", "/api/communities", admin.token, { name: "Handover" });
+    const id = created.body.community.id;
+    const invite = await call("POST", `/api/communities/${id}/invites`, admin.token, {});
+    await call("POST", "/api/community-invites/accept", bob.token, { code: invite.body.code });
+    const listed = await call("GET", "/api/admin/communities?search=handover", admin.token);
+    expect(listed.body.communities).toEqual([
+      expect.objectContaining({ id, name: "Handover", ownerName: "admin", members: 2, channels: 1 }),
+    ]);
+    expect(
+      (await call("POST", `/api/admin/communities/${id}/transfer`, admin.token, { userId: carol.id })).status,
+    ).toBe(404);
+    expect((await call("POST", `/api/admin/communities/${id}/transfer`, admin.token, { userId: bob.id })).status).toBe(
+      204,
+    );
+    expect((await call("GET", `/api/communities/${id}`, bob.token)).body.community.ownerId).toBe(bob.id);
+    expect((await call("DELETE", `/api/admin/communities/${id}`, admin.token)).status).toBe(204);
+    expect((await call("GET", `/api/communities/${id}`, bob.token)).status).toBe(404);
+    const audit = await call("GET", "/api/admin/audit?action=community.deleted_by_admin", admin.token);
+    expect(audit.body.events[0]).toMatchObject({ actorId: admin.id, targetUserId: bob.id });
+  });
+
+  it("exports the audit log as CSV, with formula-looking cells defused", async () => {
+    const response = await fetch(`${server.url}/api/auth/register`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "User-Agent": '=HYPERLINK("http://evil.example","x")' },
+      body: JSON.stringify({ username: "dora", password: PASSWORD }),
+    });
+    expect(response.status).toBe(201);
+    const csv = await fetch(`${server.url}/api/admin/audit.csv?action=user.registered`, {
+      headers: { Authorization: `Bearer ${admin.token}` },
+    });
+    expect(csv.headers.get("Content-Type")).toContain("text/csv");
+    const text = await csv.text();
+    const [header, ...rows] = text.trim().split("\r\n");
+    expect(header).toBe("id,at,action,actor_id,target_user_id,ip,user_agent,details");
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    expect(rows.every((row) => row.includes(",user.registered,"))).toBe(true);
+    expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
   });
 
   it("keeps the top of the instance staffed: no deleting an owner of communities, no suspending the last admin", async () => {

@@ -21,6 +21,13 @@ const adminRoutes = (): [string, string, unknown][] => [
   ["POST", `/api/admin/users/${bob.user.id}/unsuspend`, undefined],
   ["POST", `/api/admin/users/${bob.user.id}/reset-two-factor`, undefined],
   ["POST", `/api/admin/users/${bob.user.id}/revoke-sessions`, undefined],
+  ["GET", "/api/admin/overview", undefined],
+  ["GET", `/api/admin/users/${bob.user.id}`, undefined],
+  ["GET", "/api/admin/communities", undefined],
+  ["POST", `/api/admin/communities/${crypto.randomUUID()}/transfer`, { userId: bob.user.id }],
+  ["DELETE", `/api/admin/communities/${crypto.randomUUID()}`, undefined],
+  ["GET", "/api/admin/audit.csv", undefined],
+  ["POST", "/api/admin/console", undefined],
 ];
 
 describe("the admin API", () => {
@@ -37,6 +44,18 @@ describe("the admin API", () => {
     }
     // bob was neither suspended nor signed out.
     expect(await statusWith(bob.token)).toBe(200);
+  });
+
+  it("serves the admin page's code to nobody without the admin console cookie", async () => {
+    for (const headers of [
+      {},
+      { Cookie: "chatalot_admin_console=forged" },
+      { Authorization: `Bearer ${mallory.token}` },
+    ]) {
+      const response = await request("/admin-assets/admin.js", { headers });
+      expect(response.status).toBe(403);
+      expect(await response.text()).not.toContain("function");
+    }
   });
 
   it("answers 401 to anyone not signed in", async () => {
