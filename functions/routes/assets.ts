@@ -27,8 +27,10 @@ export const assets = new Hono<AppEnv>().on(["GET", "HEAD"], "*", async (c) => {
     ? new Response(null, { status: 404 })
     : await c.env.ASSETS.fetch(new Request(url, { method: c.req.method }));
   if (response.status === 404 && !extension) {
-    // An app route such as /channels/abc: serve the single-page app.
-    response = await c.env.ASSETS.fetch(new Request(new URL("/index.html", url), { method: c.req.method }));
+    // An app route such as /channels/abc: serve the single-page app. /admin is its own
+    // page: a small public shell that loads the admin code from /admin-assets, for admins only.
+    const page = url.pathname === "/admin" || url.pathname.startsWith("/admin/") ? "/admin.html" : "/index.html";
+    response = await c.env.ASSETS.fetch(new Request(new URL(page, url), { method: c.req.method }));
   }
   if (!response.ok) return c.json({ error: { code: "not_found", message: "no such page" } }, 404);
   const headers = new Headers(response.headers);
