@@ -164,6 +164,11 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
     return this.#batcher;
   }
 
+  /** How many sockets this room holds now (the admin page's live figures). */
+  async liveSockets(): Promise<number> {
+    return [...this.getConnections()].length;
+  }
+
   /** How many sockets of the user this room holds (UserSockets recounts with it). */
   async socketsOf(userId: string): Promise<number> {
     return [...this.getConnections(userTag(userId))].length;

@@ -47,11 +47,12 @@ describe("the admin API", () => {
   });
 
   it("serves the admin page's code to nobody without the admin console cookie", async () => {
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       {},
       { Cookie: "chatalot_admin_console=forged" },
       { Authorization: `Bearer ${mallory.token}` },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const response = await request("/admin-assets/admin.js", { headers });
       expect(response.status).toBe(403);
       expect(await response.text()).not.toContain("function");
