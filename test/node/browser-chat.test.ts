@@ -172,9 +172,8 @@ describe("the admin and bob chatting in a community in the browser", () => {
     await waitUntilDelivered(bob);
     expect(await conversationLink(bob, "admin").getAttribute("aria-current")).toBe("page");
 
-    // Nothing pushes a new conversation to the admin's page yet; coming back to the tab finds it.
-    await focusWindow(admin);
-    await conversationLink(admin, "bob").click();
+    // The account socket tells the admin's open page of the new conversation.
+    await conversationLink(admin, "bob").click({ timeout: LIVE_TIMEOUT_MS });
     await admin.getByRole("heading", { name: "@bob" }).waitFor();
     await waitUntilConnected(admin);
     await admin.getByRole("log").getByText("psst, a word in private", { exact: true }).waitFor();
@@ -198,7 +197,8 @@ describe("a dropped connection in the browser", () => {
     // Carol's socket runs through the test, which can swallow what the room says and cut the line.
     let isSwallowingAcks = false;
     let cutLine = async () => {};
-    await carol.routeWebSocket(/\/socket\?/, (page) => {
+    // Her channel sockets only: the account socket (/api/events/socket) goes straight through.
+    await carol.routeWebSocket(/\/api\/channels\/[^/]+\/socket\?/, (page) => {
       const room = page.connectToServer();
       page.onMessage((frame) => room.send(frame));
       room.onMessage((frame) => {

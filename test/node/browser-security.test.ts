@@ -260,6 +260,8 @@ describe("alice's account security in the browser", () => {
 
   it("ends an idle device's access when alice signs out every other session: its next action sends it to sign-in", async () => {
     await tablet.clock.install();
+    // The tablet is asleep: its account socket will not hear the session end (the server's close is dropped).
+    await tablet.routeWebSocket(/\/api\/events\/socket\?/, (page) => page.connectToServer().onClose(() => {}));
     await signInWithBackupCode(tablet, backupCodes[1]!);
     // Left open, the page renews its 15-minute access token a little before it runs out.
     const renewed = tablet.waitForResponse((response) => new URL(response.url()).pathname === "/api/auth/refresh");
@@ -273,7 +275,7 @@ describe("alice's account security in the browser", () => {
     await laptop.getByRole("status").filter({ hasText: "1 other session was signed out." }).waitFor();
     await sessions.nth(1).waitFor({ state: "detached" });
 
-    // The tablet has no socket open; it learns on its next request.
+    // Nothing reached the sleeping tablet; it learns on its next request.
     await tablet.getByRole("button", { name: "Invite people" }).click();
     await tablet.getByRole("heading", { name: "Sign in to Chatalot" }).waitFor();
     await tablet.getByRole("alert").filter({ hasText: "This session has ended: sign in again." }).waitFor();

@@ -7,17 +7,25 @@ interface AppLinkProps {
   router: Router;
   class?: string;
   isCurrent?: boolean;
+  /** The id of an element whose text describes the link (unread counts, presence). */
+  describedBy?: string;
   children: ComponentChildren;
 }
 
-export function AppLink({ href, router, class: className, isCurrent = false, children }: AppLinkProps) {
+export function AppLink({ href, router, class: className, isCurrent = false, describedBy, children }: AppLinkProps) {
   const onClick = (event: MouseEvent) => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
     router.navigate(href);
   };
   return (
-    <a href={href} class={className} aria-current={isCurrent ? "page" : undefined} onClick={onClick}>
+    <a
+      href={href}
+      class={className}
+      aria-current={isCurrent ? "page" : undefined}
+      aria-describedby={describedBy}
+      onClick={onClick}
+    >
       {children}
     </a>
   );

@@ -1,31 +1,35 @@
-/** A community's channels as links, grouped under their categories; voice and archived channels say so. */
+/** A community's channels as links, grouped under their categories; voice and archived channels say so, unread ones show badges. */
 import type { ChannelView } from "../../../protocol/index.ts";
 import type { Community } from "../models/community.ts";
 import { channelPath, type Router } from "../models/router.ts";
-import { AppLink } from "./app-link.tsx";
+import type { Unread } from "../models/unread.ts";
+import { SidebarLink } from "./sidebar-link.tsx";
 
 interface ChannelListProps {
   community: Community;
   communityId: string;
   router: Router;
+  unread: Unread;
   openChannelId: string | null;
 }
 
-export function ChannelList({ community, communityId, router, openChannelId }: ChannelListProps) {
+export function ChannelList({ community, communityId, router, unread, openChannelId }: ChannelListProps) {
   const groups = community.groups.value;
+  const counts = unread.counts.value;
   const link = (channel: ChannelView) => (
-    <li key={channel.id}>
-      <AppLink
-        href={channelPath(communityId, channel.id)}
-        router={router}
-        class={channel.isArchived ? "is-archived" : undefined}
-        isCurrent={channel.id === openChannelId}
-      >
-        {channel.kind === "voice" ? channel.name : `#${channel.name}`}
-        {channel.kind === "voice" && <span class="tag">voice</span>}
-        {channel.isArchived && <span class="tag">archived</span>}
-      </AppLink>
-    </li>
+    <SidebarLink
+      key={channel.id}
+      id={`channel-${channel.id}`}
+      href={channelPath(communityId, channel.id)}
+      router={router}
+      class={channel.isArchived ? "is-archived" : undefined}
+      isCurrent={channel.id === openChannelId}
+      unread={channel.kind === "voice" ? undefined : counts.get(channel.id)}
+    >
+      {channel.kind === "voice" ? channel.name : `#${channel.name}`}
+      {channel.kind === "voice" && <span class="tag">voice</span>}
+      {channel.isArchived && <span class="tag">archived</span>}
+    </SidebarLink>
   );
 
   return (

@@ -1,10 +1,12 @@
 /**
- * One open channel or conversation: its name and connection, the messages, and
- * the composer, or why the user can no longer see it.
+ * One open channel or conversation: its name and connection, the messages, who
+ * is typing and the composer, beside a thread or the pinned messages when one is
+ * open; or why the user can no longer see it.
  */
 import { useModel } from "@preact/signals";
 import type { ChannelView } from "../../../protocol/index.ts";
 import { ChatModel } from "../models/chat.ts";
+import type { Person } from "../models/mentions.ts";
 import type { Router } from "../models/router.ts";
 import type { Session } from "../models/session.ts";
 import { AppLink } from "./app-link.tsx";
@@ -12,7 +14,10 @@ import { channelTitle, sendRefusalInWords, slowModeInWords } from "./channel-wor
 import { Composer } from "./composer.tsx";
 import { ConnectionStatus } from "./connection-status.tsx";
 import { MessageList } from "./message-list.tsx";
+import { PinsPanel } from "./pins-panel.tsx";
 import { sentence } from "./sentence.ts";
+import { ThreadPanel } from "./thread-panel.tsx";
+import { TypingIndicator } from "./typing-indicator.tsx";
 
 interface ChatViewProps {
   channelId: string;
@@ -24,21 +29,27 @@ interface ChatViewProps {
   back: { href: string; label: string };
   /** Until when the user is timed out in this channel's community, if they are. */
   timedOutUntil: string | null;
+  /** Who can be @mentioned: the community's members (a conversation's participants by default). */
+  people?: () => readonly Person[];
   onAccessChanged: () => void;
 }
 
-export function ChatView({ channelId, session, router, known, back, timedOutUntil, onAccessChanged }: ChatViewProps) {
+export function ChatView(props: ChatViewProps) {
+  const { channelId, session, router, known, back, timedOutUntil, people, onAccessChanged } = props;
   // The parent keys this view by channel, so each channel gets its own model and socket.
-  const chat = useModel(() => new ChatModel(channelId, session, { known, onAccessChanged }));
+  const chat = useModel(() => new ChatModel(channelId, session, { known, onAccessChanged, people }));
+  const ownUserId = session.user.value?.id ?? "";
   const channel = chat.channel.value ?? known;
-  const title = channel ? channelTitle(channel, session.user.value?.id ?? "") : "Channel";
+  const title = channel ? channelTitle(channel, ownUserId) : "Channel";
   const accessProblem = chat.accessProblem.value;
   const problem = chat.problem.value;
   const refusal = chat.canSend.value ? null : sendRefusalInWords(channel, timedOutUntil);
   const hint = channel && channel.slowModeSeconds > 0 ? slowModeInWords(channel.slowModeSeconds) : null;
+  const panel = chat.panels.panel.value;
+  const isPinsOpen = panel?.kind === "pins";
 
   return (
-    <section class="chat" aria-labelledby="chat-heading">
+    <section class={panel ? "chat has-panel" : "chat"} aria-labelledby="chat-heading">
       <header class="chat-header">
         <AppLink href={back.href} router={router} class="back-link">
           ← {back.label}
@@ -46,6 +57,14 @@ export function ChatView({ channelId, session, router, known, back, timedOutUnti
         <h2 id="chat-heading">{title}</h2>
         {channel?.isArchived && <span class="tag">archived</span>}
         <ConnectionStatus status={chat.status.value} />
+        <button
+          type="button"
+          class="small pins-button"
+          aria-expanded={isPinsOpen}
+          onClick={() => (isPinsOpen ? chat.panels.close() : void chat.panels.openPins())}
+        >
+          Pinned messages
+        </button>
         {channel?.topic && <p class="chat-topic">{channel.topic}</p>}
       </header>
       {accessProblem ? (
@@ -55,12 +74,24 @@ export function ChatView({ channelId, session, router, known, back, timedOutUnti
       ) : (
         problem && (
           <p class="error chat-problem" role="alert">
-            {sentence(problem)}
+            {sentence(problem)}{" "}
+            <button type="button" class="link-button" onClick={() => chat.dismissProblem()}>
+              Dismiss
+            </button>
           </p>
         )
       )}
-      <MessageList chat={chat} title={title} />
-      {!accessProblem && <Composer chat={chat} title={title} refusal={refusal} hint={hint} />}
+      <div class="chat-body">
+        <div class="chat-main">
+          <MessageList chat={chat} title={title} ownUserId={ownUserId} />
+          <TypingIndicator names={chat.typingNames.value} />
+          {!accessProblem && <Composer chat={chat} title={title} refusal={refusal} hint={hint} />}
+        </div>
+        {panel?.kind === "thread" && (
+          <ThreadPanel chat={chat} ownUserId={ownUserId} isShut={!!accessProblem || !!refusal} />
+        )}
+        {isPinsOpen && <PinsPanel chat={chat} ownUserId={ownUserId} />}
+      </div>
     </section>
   );
 }

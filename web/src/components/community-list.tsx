@@ -1,13 +1,23 @@
-/** The sidebar's first section: the user's communities as links, and creating or joining one. */
+/** The sidebar's first section: the user's communities as links (with what is unread in them), and creating or joining one. */
 import type { Communities } from "../models/communities.ts";
 import { communityPath, type Router } from "../models/router.ts";
-import { AppLink } from "./app-link.tsx";
+import type { Unread } from "../models/unread.ts";
 import { CreateCommunityForm } from "./create-community-form.tsx";
 import { JoinCommunityForm } from "./join-community-form.tsx";
 import { sentence } from "./sentence.ts";
+import { SidebarLink } from "./sidebar-link.tsx";
 
-export function CommunityList({ communities, router }: { communities: Communities; router: Router }) {
+export function CommunityList({
+  communities,
+  router,
+  unread,
+}: {
+  communities: Communities;
+  router: Router;
+  unread: Unread;
+}) {
   const list = communities.communities.value;
+  const counts = unread.byCommunity.value;
   const selectedId = communities.selectedId.value;
   const loadError = communities.loadError.value;
   const isEmpty = list.length === 0 && !communities.isLoading.value && !loadError;
@@ -23,11 +33,16 @@ export function CommunityList({ communities, router }: { communities: Communitie
       {list.length > 0 && (
         <ul class="channel-list">
           {list.map((community) => (
-            <li key={community.id}>
-              <AppLink href={communityPath(community.id)} router={router} isCurrent={community.id === selectedId}>
-                {community.name}
-              </AppLink>
-            </li>
+            <SidebarLink
+              key={community.id}
+              id={`community-${community.id}`}
+              href={communityPath(community.id)}
+              router={router}
+              isCurrent={community.id === selectedId}
+              unread={counts.get(community.id)}
+            >
+              {community.name}
+            </SidebarLink>
           ))}
         </ul>
       )}

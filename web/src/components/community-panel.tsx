@@ -3,9 +3,11 @@
  * who may), its channels, creating one (for those who may manage channels) and
  * its members.
  */
+import type { AccountEvents } from "../models/account-events.ts";
 import type { Community } from "../models/community.ts";
 import type { DirectMessages } from "../models/direct-messages.ts";
 import type { Router } from "../models/router.ts";
+import type { Unread } from "../models/unread.ts";
 import { ChannelList } from "./channel-list.tsx";
 import { CreateChannelForm } from "./create-channel-form.tsx";
 import { InvitePanel } from "./invite-panel.tsx";
@@ -16,6 +18,8 @@ interface CommunityPanelProps {
   community: Community;
   communityId: string;
   conversations: DirectMessages;
+  events: AccountEvents;
+  unread: Unread;
   router: Router;
   ownUserId: string;
   openChannelId: string | null;
@@ -47,6 +51,7 @@ export function CommunityPanel(props: CommunityPanelProps) {
         community={community}
         communityId={communityId}
         router={props.router}
+        unread={props.unread}
         openChannelId={props.openChannelId}
       />
       {community.canManageChannels.value && (
@@ -58,6 +63,7 @@ export function CommunityPanel(props: CommunityPanelProps) {
       <MemberList
         community={community}
         conversations={props.conversations}
+        events={props.events}
         router={props.router}
         ownUserId={props.ownUserId}
       />

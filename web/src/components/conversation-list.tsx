@@ -1,19 +1,32 @@
-/** The sidebar's direct conversations, named by who is in them. */
+/** The sidebar's direct conversations, named by who is in them, with the other person's presence and unread badges. */
+import type { AccountEvents } from "../models/account-events.ts";
 import { conversationName, type DirectMessages } from "../models/direct-messages.ts";
 import { dmPath, type Router } from "../models/router.ts";
-import { AppLink } from "./app-link.tsx";
+import type { Unread } from "../models/unread.ts";
 import { sentence } from "./sentence.ts";
+import { SidebarLink } from "./sidebar-link.tsx";
 
 interface ConversationListProps {
   conversations: DirectMessages;
   router: Router;
+  events: AccountEvents;
+  unread: Unread;
   ownUserId: string;
   openChannelId: string | null;
 }
 
-export function ConversationList({ conversations, router, ownUserId, openChannelId }: ConversationListProps) {
+export function ConversationList({
+  conversations,
+  router,
+  events,
+  unread,
+  ownUserId,
+  openChannelId,
+}: ConversationListProps) {
   const list = conversations.conversations.value;
   const loadError = conversations.loadError.value;
+  const statuses = events.statuses.value;
+  const counts = unread.counts.value;
   return (
     <nav class="sidebar-section" aria-labelledby="conversations-heading">
       <h2 id="conversations-heading">Direct messages</h2>
@@ -24,14 +37,24 @@ export function ConversationList({ conversations, router, ownUserId, openChannel
       )}
       {list.length > 0 ? (
         <ul class="channel-list">
-          {list.map((channel) => (
-            <li key={channel.id}>
-              <AppLink href={dmPath(channel.id)} router={router} isCurrent={channel.id === openChannelId}>
+          {list.map((channel) => {
+            const other =
+              channel.kind === "dm" ? channel.participants?.find((person) => person.userId !== ownUserId) : null;
+            return (
+              <SidebarLink
+                key={channel.id}
+                id={`conversation-${channel.id}`}
+                href={dmPath(channel.id)}
+                router={router}
+                isCurrent={channel.id === openChannelId}
+                unread={counts.get(channel.id)}
+                presence={other ? (statuses.get(other.userId) ?? "offline") : undefined}
+              >
                 {conversationName(channel, ownUserId)}
                 {channel.kind === "group_dm" && <span class="tag">group</span>}
-              </AppLink>
-            </li>
-          ))}
+              </SidebarLink>
+            );
+          })}
         </ul>
       ) : (
         !conversations.isLoading.value &&

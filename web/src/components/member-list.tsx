@@ -1,19 +1,23 @@
-/** Who is in the community, each with a button that opens a direct conversation with them. */
+/** Who is in the community and whether they are around, each with a button that opens a direct conversation with them. */
+import type { AccountEvents } from "../models/account-events.ts";
 import type { Community } from "../models/community.ts";
 import type { DirectMessages } from "../models/direct-messages.ts";
 import { dmPath, type Router } from "../models/router.ts";
 import { FormError } from "./form-error.tsx";
+import { PresenceDot } from "./presence-dot.tsx";
 import { dateTimeInWords } from "./time-words.ts";
 
 interface MemberListProps {
   community: Community;
   conversations: DirectMessages;
+  events: AccountEvents;
   router: Router;
   ownUserId: string;
 }
 
-export function MemberList({ community, conversations, router, ownUserId }: MemberListProps) {
+export function MemberList({ community, conversations, events, router, ownUserId }: MemberListProps) {
   const members = community.members.value;
+  const statuses = events.statuses.value;
   const ownerId = community.community.value?.ownerId;
   const now = Date.now();
 
@@ -31,6 +35,7 @@ export function MemberList({ community, conversations, router, ownUserId }: Memb
           const isTimedOut = member.timedOutUntil !== null && Date.parse(member.timedOutUntil) > now;
           return (
             <li key={member.userId} class="member">
+              <PresenceDot status={statuses.get(member.userId) ?? "offline"} />
               <span class="member-name">
                 {member.username}
                 {member.userId === ownUserId && <span class="hint"> (you)</span>}

@@ -1,26 +1,109 @@
-/** One message: who, when, what, and whether it has reached the server. */
+/**
+ * One message: what it replies to, who sent it and when, what it says (or that
+ * it was deleted), whether it was edited or pinned, its reactions and replies,
+ * whether it has reached the server, and what the reader may do with it.
+ */
+import type { Chat } from "../models/chat.ts";
 import type { TimelineEntry } from "../models/timeline.ts";
+import { DeleteConfirmation } from "./delete-confirmation.tsx";
+import { MessageEditor } from "./message-editor.tsx";
+import { MessageText } from "./message-text.tsx";
+import { MessageToolbar } from "./message-toolbar.tsx";
+import { ReactionBar } from "./reaction-bar.tsx";
+import { ReplyQuote } from "./reply-quote.tsx";
 import { sentence } from "./sentence.ts";
+import { dateTimeInWords } from "./time-words.ts";
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 
-export function MessageItem({ entry, onRetry }: { entry: TimelineEntry; onRetry: () => void }) {
-  const classes = ["message", `is-${entry.state}`, entry.isOwn ? "is-own" : ""].join(" ").trim();
+/** Where a message shows: the main list, a thread panel, the pinned messages. */
+export type MessagePlace = "main" | "thread" | "pins";
+
+/** The main list's element for a message, for jumping to it. */
+export const messageElementId = (seq: number) => `message-${seq}`;
+
+interface MessageItemProps {
+  entry: TimelineEntry;
+  chat: Chat;
+  ownUserId: string;
+  place: MessagePlace;
+  replyCount?: number;
+  isHighlighted?: boolean;
+}
+
+export function MessageItem({
+  entry,
+  chat,
+  ownUserId,
+  place,
+  replyCount = 0,
+  isHighlighted = false,
+}: MessageItemProps) {
+  const { actions } = chat;
+  const seq = entry.seq;
+  const isEditing = seq !== null && actions.editing.value?.seq === seq;
+  const classes = [
+    "message",
+    `is-${entry.state}`,
+    entry.isOwn && "is-own",
+    entry.isMentioningMe && "is-mentioning-me",
+    entry.isDeleted && "is-deleted",
+    isHighlighted && "is-highlighted",
+  ].filter(Boolean);
+
   return (
-    <li class={classes}>
+    <li
+      id={place === "main" && seq !== null ? messageElementId(seq) : undefined}
+      class={classes.join(" ")}
+      tabIndex={place === "main" && seq !== null ? -1 : undefined}
+    >
+      {entry.replyToSeq !== null && <ReplyQuote chat={chat} seq={entry.replyToSeq} />}
       <p class="message-meta">
         <span class="sender">{entry.senderName}</span>
         {entry.sentAt && <time dateTime={entry.sentAt}>{timeFormat.format(new Date(entry.sentAt))}</time>}
+        {entry.editedAt && !entry.isDeleted && (
+          <span class="edited" title={`Edited ${dateTimeInWords(entry.editedAt)}`}>
+            (edited)
+          </span>
+        )}
+        {entry.pinnedAt && !entry.isDeleted && <span class="tag">pinned</span>}
+        {entry.isMentioningMe && <span class="tag mention-tag">mentions you</span>}
         {entry.state === "pending" && <span class="delivery">Sending…</span>}
       </p>
-      <p class="message-text">{entry.text ?? <em>This message cannot be shown on this device.</em>}</p>
+      {entry.isDeleted ? (
+        <p class="message-text is-tombstone">
+          <em>This message was deleted.</em>
+        </p>
+      ) : isEditing ? (
+        <MessageEditor chat={chat} place={place} />
+      ) : (
+        <p class="message-text">
+          {entry.text === null ? (
+            <em>This message cannot be shown on this device.</em>
+          ) : (
+            <MessageText text={entry.text} />
+          )}
+        </p>
+      )}
       {entry.state === "failed" && (
         <p class="error delivery-failure">
           Not sent: {sentence(entry.failure ?? "the server refused it")}{" "}
-          <button type="button" class="link-button" onClick={onRetry}>
+          <button type="button" class="link-button" onClick={() => chat.retry(entry.clientId)}>
             Try again
           </button>
         </p>
+      )}
+      {!entry.isDeleted && entry.reactions.length > 0 && seq !== null && (
+        <ReactionBar chat={chat} seq={seq} reactions={entry.reactions} ownUserId={ownUserId} />
+      )}
+      {place === "main" && replyCount > 0 && seq !== null && (
+        <button type="button" class="link-button thread-link" onClick={() => void chat.panels.openThread(seq)}>
+          {replyCount === 1 ? "1 reply" : `${replyCount} replies`}
+        </button>
+      )}
+      {seq !== null && actions.confirmingDelete.value === seq && <DeleteConfirmation chat={chat} />}
+      {entry.state === "stored" && !entry.isDeleted && !isEditing && (
+        <MessageToolbar chat={chat} entry={entry} place={place} />
       )}
     </li>
   );

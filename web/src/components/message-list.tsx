@@ -1,47 +1,76 @@
 /**
- * The channel's messages, oldest first. A log region, so screen readers announce
- * new messages; it follows the newest message unless the reader scrolled up.
+ * The channel's messages, oldest first, without thread replies (those live in
+ * their thread). A log region, so screen readers announce new messages; it
+ * follows the newest message unless the reader scrolled up, and brings a message
+ * jumped to into view.
  */
 import { useLayoutEffect, useRef } from "preact/hooks";
 import type { Chat } from "../models/chat.ts";
-import { MessageItem } from "./message-item.tsx";
+import { MessageItem, messageElementId } from "./message-item.tsx";
 
 /** How close to the bottom still counts as reading the newest messages. */
 const FOLLOW_THRESHOLD_PX = 80;
 
-export function MessageList({ chat, title }: { chat: Chat; title: string }) {
-  const entries = chat.entries.value;
+export function MessageList({ chat, title, ownUserId }: { chat: Chat; title: string; ownUserId: string }) {
+  const rows = chat.rows.value;
+  const highlighted = chat.history.highlighted.value;
   const scroller = useRef<HTMLDivElement>(null);
   const isFollowing = useRef(true);
 
   useLayoutEffect(() => {
     const element = scroller.current;
     if (element && isFollowing.current) element.scrollTop = element.scrollHeight;
-  }, [entries]);
+  }, [rows]);
+
+  useLayoutEffect(() => {
+    if (!highlighted) return;
+    const target = document.getElementById(messageElementId(highlighted.seq));
+    if (!target) return;
+    isFollowing.current = false;
+    target.scrollIntoView({ block: "center" });
+    target.focus({ preventScroll: true });
+  }, [highlighted]);
 
   const onScroll = () => {
     const element = scroller.current;
     if (element)
       isFollowing.current = element.scrollHeight - element.scrollTop - element.clientHeight < FOLLOW_THRESHOLD_PX;
   };
+  const isLoading = chat.history.isLoading.value;
 
   return (
     <div class="message-scroller" ref={scroller} onScroll={onScroll}>
-      {chat.hasOlder.value && (
-        <button
-          type="button"
-          class="load-older"
-          onClick={() => void chat.loadOlder()}
-          disabled={chat.isLoadingOlder.value}
-        >
+      {chat.history.hasOlder.value && (
+        <button type="button" class="load-older" onClick={() => void chat.history.loadOlder()} disabled={isLoading}>
           Load older messages
         </button>
       )}
-      {entries.length === 0 && <p class="placeholder">No messages yet: say hello.</p>}
+      {rows.length === 0 && <p class="placeholder">No messages yet: say hello.</p>}
       <ol class="message-list" role="log" aria-label={`Messages in ${title}`} aria-relevant="additions">
-        {entries.map((entry) => (
-          <MessageItem key={entry.key} entry={entry} onRetry={() => chat.retry(entry.clientId)} />
-        ))}
+        {rows.map((row) =>
+          row.kind === "gap" ? (
+            <li key={`gap-${row.afterSeq}`} class="history-gap">
+              <button
+                type="button"
+                class="small"
+                onClick={() => void chat.history.loadAfter(row.afterSeq)}
+                disabled={isLoading}
+              >
+                Load the messages in between
+              </button>
+            </li>
+          ) : (
+            <MessageItem
+              key={row.entry.key}
+              entry={row.entry}
+              chat={chat}
+              ownUserId={ownUserId}
+              place="main"
+              replyCount={row.replyCount}
+              isHighlighted={highlighted?.seq === row.entry.seq}
+            />
+          ),
+        )}
       </ol>
     </div>
   );

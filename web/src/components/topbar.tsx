@@ -1,9 +1,11 @@
-/** The header on every signed-in page: home, security settings, who you are, sign out. */
+/** The header on every signed-in page: home, security settings, the user's status, who they are, sign out. */
+import type { AccountEvents } from "../models/account-events.ts";
 import { SECURITY_PATH, type Router } from "../models/router.ts";
 import type { Session } from "../models/session.ts";
 import { AppLink } from "./app-link.tsx";
+import { StatusPicker } from "./status-picker.tsx";
 
-export function Topbar({ session, router }: { session: Session; router: Router }) {
+export function Topbar({ session, router, events }: { session: Session; router: Router; events: AccountEvents }) {
   const route = router.route.value;
   return (
     <header class="topbar">
@@ -18,6 +20,7 @@ export function Topbar({ session, router }: { session: Session; router: Router }
       <span class="whoami">
         Signed in as <strong>{session.user.value?.username}</strong>
       </span>
+      <StatusPicker events={events} />
       <button type="button" onClick={() => void session.signOut()} disabled={session.isSigningOut.value}>
         Sign out
       </button>

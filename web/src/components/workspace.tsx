@@ -1,14 +1,18 @@
 /**
  * The signed-in layout: the header; the sidebar with the user's communities,
  * direct conversations and the selected community; and the open channel,
- * conversation or invite, or the security settings instead of all that.
+ * conversation or invite, or the security settings instead of all that. The
+ * account socket (presence, unread news, changed lists) lives as long as the
+ * signed-in page, whichever of these shows.
  */
 import { useModel } from "@preact/signals";
+import { AccountEventsModel, type AccountEvents } from "../models/account-events.ts";
 import { CommunitiesModel, type Communities } from "../models/communities.ts";
 import { CommunityModel, type Community } from "../models/community.ts";
 import { DirectMessagesModel, type DirectMessages } from "../models/direct-messages.ts";
 import { communityPath, type Router } from "../models/router.ts";
 import type { Session } from "../models/session.ts";
+import { UnreadModel, type Unread } from "../models/unread.ts";
 import { ChatView } from "./chat-view.tsx";
 import { CommunityHome } from "./community-home.tsx";
 import { CommunityList } from "./community-list.tsx";
@@ -16,6 +20,7 @@ import { CommunityPanel } from "./community-panel.tsx";
 import { ConversationList } from "./conversation-list.tsx";
 import { JoinView } from "./join-view.tsx";
 import { SecurityPage } from "./security-page.tsx";
+import { sentence } from "./sentence.ts";
 import { Topbar } from "./topbar.tsx";
 import { VoiceChannelNotice } from "./voice-channel-notice.tsx";
 
@@ -27,21 +32,25 @@ interface WorkspaceProps {
 interface LayoutProps extends WorkspaceProps {
   communities: Communities;
   conversations: DirectMessages;
+  events: AccountEvents;
+  unread: Unread;
 }
 
 export function Workspace({ session, router }: WorkspaceProps) {
-  const communities = useModel(() => new CommunitiesModel(session, router));
-  const conversations = useModel(() => new DirectMessagesModel(session));
+  const events = useModel(() => new AccountEventsModel(session));
+  const unread = useModel(() => new UnreadModel(session, events, router));
+  const communities = useModel(() => new CommunitiesModel(session, router, events));
+  const conversations = useModel(() => new DirectMessagesModel(session, events));
   if (router.route.value.name === "security") {
     return (
       <div class="workspace is-settings">
-        <Topbar session={session} router={router} />
+        <Topbar session={session} router={router} events={events} />
         <SecurityPage session={session} />
       </div>
     );
   }
   const communityId = communities.selectedId.value;
-  const props = { session, router, communities, conversations };
+  const props = { session, router, communities, conversations, events, unread };
   // Keyed by community: switching communities starts from a fresh model.
   return communityId ? (
     <CommunityWorkspace key={communityId} communityId={communityId} {...props} />
@@ -51,12 +60,12 @@ export function Workspace({ session, router }: WorkspaceProps) {
 }
 
 function CommunityWorkspace(props: LayoutProps & { communityId: string }) {
-  const community = useModel(() => new CommunityModel(props.communityId, props.session));
+  const community = useModel(() => new CommunityModel(props.communityId, props.session, props.events));
   return <WorkspaceLayout community={community} {...props} />;
 }
 
 function WorkspaceLayout(props: LayoutProps & { community: Community | null; communityId: string | null }) {
-  const { session, router, communities, conversations, community, communityId } = props;
+  const { session, router, communities, conversations, events, unread, community, communityId } = props;
   const route = router.route.value;
   const ownUserId = session.user.value?.id ?? "";
   const openChannelId = route.name === "channel" || route.name === "dm" ? route.channelId : null;
@@ -65,12 +74,20 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
 
   return (
     <div class={isPaneOpen ? "workspace has-open-channel" : "workspace"}>
-      <Topbar session={session} router={router} />
+      <Topbar session={session} router={router} events={events} />
       <div class="sidebar">
-        <CommunityList communities={communities} router={router} />
+        {unread.hasUnread.value && (
+          <button type="button" class="small mark-all-read" onClick={() => void unread.markAllRead()}>
+            Mark all read
+          </button>
+        )}
+        {unread.loadError.value && <p class="hint">{sentence(unread.loadError.value)}</p>}
+        <CommunityList communities={communities} router={router} unread={unread} />
         <ConversationList
           conversations={conversations}
           router={router}
+          events={events}
+          unread={unread}
           ownUserId={ownUserId}
           openChannelId={openChannelId}
         />
@@ -79,6 +96,8 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
             community={community}
             communityId={communityId}
             conversations={conversations}
+            events={events}
+            unread={unread}
             router={router}
             ownUserId={ownUserId}
             openChannelId={openChannelId}
@@ -123,6 +142,7 @@ function MainPane(props: LayoutProps & { community: Community | null; communityI
           known={known}
           back={back}
           timedOutUntil={community?.me.value?.timedOutUntil ?? null}
+          people={() => community?.members.peek() ?? []}
           onAccessChanged={onAccessChanged}
         />
       );

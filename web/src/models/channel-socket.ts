@@ -9,6 +9,7 @@ import ReconnectingWebSocket from "partysocket/ws";
 import {
   CLOSE_ACCESS_REMOVED,
   CLOSE_SESSION_ENDED,
+  SERVER_FRAME_TYPES,
   type ClientFrame,
   type ServerFrame,
   type SocketTicketView,
@@ -35,13 +36,7 @@ export interface ChannelSocket {
   close(): void;
 }
 
-const SERVER_FRAME_TYPES = new Set<string>([
-  "welcome",
-  "permissions",
-  "ack",
-  "message",
-  "error",
-] satisfies ServerFrame["type"][]);
+const KNOWN_FRAME_TYPES = new Set<string>(SERVER_FRAME_TYPES);
 
 const ACCESS_LOST = "you no longer have access to this channel";
 const NOT_VISIBLE = "this channel does not exist, or you cannot see it";
@@ -133,7 +128,7 @@ function parseServerFrame(data: unknown): ServerFrame | null {
   try {
     const value: unknown = JSON.parse(data);
     const type = (value as { type?: unknown } | null)?.type;
-    return typeof type === "string" && SERVER_FRAME_TYPES.has(type) ? (value as ServerFrame) : null;
+    return typeof type === "string" && KNOWN_FRAME_TYPES.has(type) ? (value as ServerFrame) : null;
   } catch {
     return null;
   }

@@ -1,37 +1,38 @@
 /**
- * One open channel: its settings, what the user may do in it, its history, its
- * live socket and the user's outgoing messages. A sent message shows at once as
- * pending and becomes stored when the ack arrives; until then it stays in the
- * outbox and is resent after every reconnect with the same client id, which the
- * server deduplicates. A refusal that waiting cannot fix (no permission, slow
- * mode) marks the message failed with the server's reason: only the user resends it.
+ * One open channel: its settings, what the user may do in it, its messages, its
+ * live socket, and the user's messages and changes on their way. Every view of a
+ * message (history page, relay, catch-up, ack) goes into one store, where the view
+ * with the highest `event` wins; after every welcome the model resumes from the
+ * last event it holds completely, so a reconnect loses nothing and applies nothing
+ * twice. Sends and changes not yet answered go out again under their client ids.
  */
 import { computed, createModel, effect, signal } from "@preact/signals";
 import type { ChannelView, MessageView, ServerFrame } from "../../../protocol/index.ts";
 import { ApiError, describeError } from "./api-client.ts";
+import { createMessagePages } from "./message-pages.ts";
 import { openChannelSocket, type ConnectionStatus } from "./channel-socket.ts";
-import { encodeContent } from "./content.ts";
+import { createHistoryBrowsing } from "./history-browsing.ts";
+import { createMessageActions, REFUSED_CHANGE_WORDS, type ChangeRequest } from "./message-actions.ts";
+import type { Person } from "./mentions.ts";
+import { createOutgoingMessages, type Placement } from "./outgoing-messages.ts";
+import { createPendingRequests, newClientId, type Request } from "./pending-requests.ts";
+import { createReadMarker } from "./read-marker.ts";
+import { createResumePoint } from "./resume-point.ts";
 import type { Session } from "./session.ts";
-import { entryKey, oldestSeq, storedEntry, updateEntry, upsertEntries, type TimelineEntry } from "./timeline.ts";
+import { createSidePanels } from "./side-panels.ts";
+import { findBySeq, mainListRows, mergeLive, mergeStored, timelineBounds, type TimelineEntry } from "./timeline.ts";
+import { createTypingAnnouncer, createTypingIndicator } from "./typing.ts";
 
-const HISTORY_PAGE_SIZE = 50;
-/** Backoff for sends the server could not store yet (`unavailable`) or asked to slow down (`rate_limited`). */
-const RETRY_FIRST_DELAY_MS = 1_000;
-const RETRY_MAX_DELAY_MS = 30_000;
-
-interface Outgoing {
-  payload: string;
-  attempts: number;
-  /** Refused for good (not `unavailable`): only the user's retry sends it again. */
-  isFailed: boolean;
-  retryTimer?: ReturnType<typeof setTimeout>;
-}
+/** After a catch-up that stopped part-way (the database was unreachable), ask again after this. */
+const RESUME_RETRY_MS = 2_000;
 
 export interface ChatOptions {
   /** The channel as a list already knows it, so the title shows before the channel is read. */
   known?: ChannelView | null;
   /** What the user may do here changed, or they lost the channel: the lists around it are stale. */
   onAccessChanged?: () => void;
+  /** Who can be @mentioned here: the community's members (a conversation's participants by default). */
+  people?: () => readonly Person[];
 }
 
 export const ChatModel = createModel((channelId: string, session: Session, options: ChatOptions = {}) => {
@@ -43,23 +44,30 @@ export const ChatModel = createModel((channelId: string, session: Session, optio
   const accessProblem = signal<string | null>(null);
   const entries = signal<TimelineEntry[]>([]);
   const status = signal<ConnectionStatus>("connecting");
-  /** Something the user should know about: a failed history load, a lost connection's cause. */
+  /** Something the user should know about: a failed history load, a refused change, a lost connection's cause. */
   const problem = signal<string | null>(null);
-  const hasOlder = signal(false);
-  const isLoadingOlder = signal(false);
   const draft = signal("");
-  const outbox = new Map<string, Outgoing>();
-  let localOrder = 0;
+  /** The message the composer's next message replies to. */
+  const replyingTo = signal<number | null>(null);
+  const pages = createMessagePages(channelId, session);
+  const resumePoint = createResumePoint();
+  const typists = createTypingIndicator();
+  const requests = createPendingRequests((frame) => void socket.send(frame));
+  const typing = createTypingAnnouncer(() => socket.send({ type: "typing" }));
+  const bounds = computed(() => timelineBounds(entries.value));
+  const can = (name: string) => permissions.value?.includes(name) ?? false;
+  const people = () => options.people?.() ?? channel.peek()?.participants ?? [];
+  let lastResume = 0;
+  let resumeTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const historyPath = (before?: number) =>
-    `/api/channels/${encodeURIComponent(channelId)}/messages?limit=${HISTORY_PAGE_SIZE}${before ? `&before=${before}` : ""}`;
-
-  const merge = (messages: readonly MessageView[]) => {
-    entries.value = upsertEntries(
-      entries.value,
-      messages.map((message) => storedEntry(message, ownUserId)),
-    );
+  const merge = (messages: readonly MessageView[], isInTimeline: boolean) => {
+    if (messages.length > 0) entries.value = mergeStored(entries.value, messages, ownUserId, isInTimeline);
   };
+  /** Socket views: see `mergeLive` for what is left out. */
+  const receiveViews = (messages: readonly MessageView[]) => {
+    entries.value = mergeLive(entries.value, messages, ownUserId);
+  };
+  const find = (seq: number) => findBySeq(entries.peek(), seq);
 
   /** The channel's settings (name, archived, read-only, slow mode), re-read whenever permissions change. */
   async function loadChannel(): Promise<void> {
@@ -78,43 +86,35 @@ export const ChatModel = createModel((channelId: string, session: Session, optio
     if (accessProblem.peek()) return;
     accessProblem.value = reason;
     socket.close();
-    for (const clientId of outbox.keys()) fail(clientId, reason);
+    for (const clientId of requests.clientIds()) outgoing.fail(clientId, reason);
     options.onAccessChanged?.();
   }
 
-  /** The newest page, merged by seq: after a reconnect it fills what the socket missed. */
-  async function refreshHistory(): Promise<void> {
-    try {
-      const { messages } = await session.request<{ messages: MessageView[] }>(historyPath());
-      if (entries.peek().every((entry) => entry.seq === null)) hasOlder.value = messages.length === HISTORY_PAGE_SIZE;
-      merge(messages);
-    } catch (caught) {
-      problem.value = `the history could not be loaded: ${describeError(caught)}`;
+  function resume(afterEvent: number): void {
+    clearTimeout(resumeTimer);
+    lastResume = afterEvent;
+    socket.send({ type: "resume", afterEvent });
+  }
+
+  function refused(frame: Extract<ServerFrame, { type: "error" }>): void {
+    const { clientId } = frame;
+    if (!clientId) {
+      // A catch-up that stopped part-way (or a refused resume) is asked for again from where it started.
+      const isTransient = frame.code === "unavailable" || frame.code === "internal" || frame.code === "rate_limited";
+      if (isTransient && !resumePoint.isSynced()) resumeTimer = setTimeout(() => resume(lastResume), RESUME_RETRY_MS);
+      // Typing and read frames are hints: one refused for going too fast is not worth a word.
+      else if (frame.code !== "rate_limited") problem.value = frame.message;
+      return;
     }
-  }
-
-  function transmit(clientId: string): void {
-    const outgoing = outbox.get(clientId);
-    if (outgoing) socket.send({ type: "send", clientId, payload: outgoing.payload });
-  }
-
-  function retryLater(clientId: string): void {
-    const outgoing = outbox.get(clientId);
-    if (!outgoing) return;
-    outgoing.attempts += 1;
-    clearTimeout(outgoing.retryTimer);
-    const delay = Math.min(RETRY_MAX_DELAY_MS, RETRY_FIRST_DELAY_MS * 2 ** (outgoing.attempts - 1));
-    outgoing.retryTimer = setTimeout(() => transmit(clientId), delay);
-  }
-
-  function fail(clientId: string, reason: string): void {
-    const outgoing = outbox.get(clientId);
-    if (!outgoing) return;
-    clearTimeout(outgoing.retryTimer);
-    outgoing.isFailed = true;
-    entries.value = updateEntry(entries.value, entryKey(ownUserId, clientId), (entry) =>
-      entry.state === "stored" ? entry : { ...entry, state: "failed", failure: reason },
-    );
+    const pending = requests.get(clientId);
+    if (!pending) return;
+    if (frame.code === "unavailable" || frame.code === "rate_limited") return requests.retryLater(clientId);
+    // missing_permission, slow_mode and the rest: resending by itself would only be refused again.
+    if (pending.frame.type === "send") return outgoing.fail(clientId, frame.message);
+    requests.settle(clientId);
+    // A deletion repeated after a reconnect finds its message already gone: the first one worked.
+    if (pending.frame.type === "delete" && pending.isRepeat && frame.code === "no_such_message") return;
+    problem.value = `${REFUSED_CHANGE_WORDS[pending.frame.type]}: ${frame.message}`;
   }
 
   function receive(frame: ServerFrame): void {
@@ -127,8 +127,14 @@ export const ChatModel = createModel((channelId: string, session: Session, optio
           void loadChannel();
           options.onAccessChanged?.();
         }
-        for (const [clientId, outgoing] of outbox) if (!outgoing.isFailed) transmit(clientId);
-        void refreshHistory();
+        resumePoint.connected();
+        const held = resumePoint.held();
+        // First connection: the newest page, read after the welcome, holds everything up to
+        // its lastEvent; later changes come live. Every later connection catches up from what it holds.
+        if (held === null) void history.loadNewest();
+        resume(held ?? frame.lastEvent);
+        requests.resendAll();
+        reading.reconnected();
         return;
       }
       case "permissions":
@@ -138,26 +144,30 @@ export const ChatModel = createModel((channelId: string, session: Session, optio
         options.onAccessChanged?.();
         return;
       case "ack":
-        clearTimeout(outbox.get(frame.clientId)?.retryTimer);
-        outbox.delete(frame.clientId);
-        return merge([frame.message]);
-      case "message":
-        return merge([frame.message]);
-      case "error":
-        if (frame.clientId && (frame.code === "unavailable" || frame.code === "rate_limited"))
-          return retryLater(frame.clientId);
-        // missing_permission, slow_mode and the rest: resending by itself would only be refused again.
-        if (frame.clientId) return fail(frame.clientId, frame.message);
-        problem.value = frame.message;
-        return;
       case "done":
+        requests.settle(frame.clientId);
+        resumePoint.live(frame.message.event);
+        return receiveViews([frame.message]);
+      case "message":
+        typists.stopped(frame.message.senderId);
+        resumePoint.live(frame.message.event);
+        return receiveViews([frame.message]);
       case "update":
-      case "typing":
-      case "read":
+        resumePoint.live(frame.message.event);
+        return receiveViews([frame.message]);
       case "sync":
+        // Catch-up pages may be overtaken by live frames: they fill in, but only `synced` moves the resume point.
+        return receiveViews(frame.messages);
       case "synced":
-        // Edits, reactions, typing and read positions are not shown by this client yet (the socket drops them).
+        return resumePoint.synced(frame.lastEvent);
+      case "typing":
+        // The user's other tabs type too; that is not news to them.
+        if (frame.userId !== ownUserId) typists.heard(frame.userId, frame.username);
         return;
+      case "read":
+        return reading.heard(frame.seq);
+      case "error":
+        return refused(frame);
       default:
         return assertNever(frame);
     }
@@ -172,13 +182,53 @@ export const ChatModel = createModel((channelId: string, session: Session, optio
     },
     onAccessRemoved: loseAccess,
   });
+  const reading = createReadMarker(
+    computed(() => bounds.value?.newest ?? null),
+    (seq) => socket.send({ type: "read", seq }),
+  );
+  const actions = createMessageActions({
+    ownUserId,
+    find,
+    request(change: ChangeRequest) {
+      if (!accessProblem.peek()) requests.add({ ...change, clientId: newClientId() } as Request);
+    },
+    fail(reason) {
+      problem.value = reason;
+    },
+  });
+  const panels = createSidePanels({ pages, entries, merge });
+  const history = createHistoryBrowsing({
+    pages,
+    entries,
+    bounds,
+    merge: (messages) => merge(messages, true),
+    openThread: (rootSeq) => void panels.openThread(rootSeq),
+    problem,
+  });
+  const outgoing = createOutgoingMessages({
+    ownUserId,
+    ownUsername: () => session.user.peek()?.username ?? "",
+    entries,
+    requests,
+    people,
+    canMentionEveryone: () => can("MENTION_EVERYONE"),
+    problem,
+  });
+  const submit = (text: string, placement: Placement) => {
+    if (accessProblem.peek() || !outgoing.submit(text, placement)) return false;
+    typing.sent();
+    return true;
+  };
   // Disposing the model (leaving the channel) runs this cleanup.
   effect(() => () => {
     socket.close();
-    for (const outgoing of outbox.values()) clearTimeout(outgoing.retryTimer);
+    requests.dispose();
+    typists.dispose();
+    clearTimeout(resumeTimer);
   });
   void loadChannel();
-  void refreshHistory();
+  // Shown at once; read again after the room's welcome, which is what the catch-up builds on.
+  void history.loadNewest();
 
   return {
     channel,
@@ -186,82 +236,60 @@ export const ChatModel = createModel((channelId: string, session: Session, optio
     accessProblem,
     /** Until the room says otherwise, assume the user may write: the composer is not disabled on a guess. */
     canSend: computed(() => permissions.value?.includes("SEND_MESSAGES") ?? true),
+    canReact: computed(() => can("ADD_REACTIONS")),
+    canManageMessages: computed(() => can("MANAGE_MESSAGES")),
+    /** In a conversation both people may pin; in a community it takes MANAGE_MESSAGES. */
+    canPin: computed(() => (channel.value?.communityId === null ? can("SEND_MESSAGES") : can("MANAGE_MESSAGES"))),
     entries,
+    rows: computed(() => mainListRows(entries.value)),
     status,
     problem,
-    hasOlder,
-    isLoadingOlder,
     draft,
+    replyingTo,
+    typingNames: typists.names,
+    history,
+    actions,
+    panels,
     setDraft(text: string) {
       draft.value = text;
+      if (text.trim()) typing.typed();
     },
-    /** Sends the draft; false (with `problem` set) when there is nothing or too much to send. */
+    /** Sends the draft (as a reply, when one was chosen); false (with `problem` set) when it cannot go. */
     send(): boolean {
-      const text = draft.value.trim();
-      if (!text || accessProblem.peek()) return false;
-      let payload: string;
-      try {
-        payload = encodeContent({ text });
-      } catch (caught) {
-        problem.value = describeError(caught);
-        return false;
-      }
-      const clientId = newClientId();
-      outbox.set(clientId, { payload, attempts: 0, isFailed: false });
-      entries.value = upsertEntries(entries.value, [
-        {
-          key: entryKey(ownUserId, clientId),
-          clientId,
-          seq: null,
-          senderName: session.user.value?.username ?? "",
-          isOwn: true,
-          text,
-          sentAt: null,
-          state: "pending",
-          failure: null,
-          localOrder: ++localOrder,
-        },
-      ]);
+      if (!submit(draft.value, { replyToSeq: replyingTo.value, threadRootSeq: null })) return false;
       draft.value = "";
-      transmit(clientId);
+      replyingTo.value = null;
+      return true;
+    },
+    replyTo(seq: number) {
+      actions.closeMenus();
+      replyingTo.value = seq;
+    },
+    cancelReply() {
+      replyingTo.value = null;
+    },
+    setThreadDraft(text: string) {
+      panels.threadDraft.value = text;
+      if (text.trim()) typing.typed();
+    },
+    sendToThread(): boolean {
+      const rootSeq = panels.threadRootSeq.value;
+      if (rootSeq === null) return false;
+      if (!submit(panels.threadDraft.value, { replyToSeq: null, threadRootSeq: rootSeq })) return false;
+      panels.threadDraft.value = "";
       return true;
     },
     /** Sends a failed message again, under its old client id. */
     retry(clientId: string) {
-      const outgoing = outbox.get(clientId);
-      if (!outgoing || accessProblem.peek()) return;
-      outgoing.attempts = 0;
-      outgoing.isFailed = false;
-      entries.value = updateEntry(entries.value, entryKey(ownUserId, clientId), (entry) => ({
-        ...entry,
-        state: "pending",
-        failure: null,
-      }));
-      transmit(clientId);
+      if (!accessProblem.peek()) outgoing.retry(clientId);
     },
-    async loadOlder(): Promise<void> {
-      const before = oldestSeq(entries.value);
-      if (before === null || isLoadingOlder.value) return;
-      isLoadingOlder.value = true;
-      try {
-        const { messages } = await session.request<{ messages: MessageView[] }>(historyPath(before));
-        hasOlder.value = messages.length === HISTORY_PAGE_SIZE;
-        merge(messages);
-      } catch (caught) {
-        problem.value = `older messages could not be loaded: ${describeError(caught)}`;
-      } finally {
-        isLoadingOlder.value = false;
-      }
+    dismissProblem() {
+      problem.value = null;
     },
   };
 });
 
 export type Chat = InstanceType<typeof ChatModel>;
-
-/** 128 random bits in hex; getRandomValues, unlike randomUUID, also works on plain-http origins. */
-function newClientId(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
 
 function isSameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((name) => b.includes(name));

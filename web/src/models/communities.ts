@@ -6,8 +6,10 @@
  */
 import { computed, createModel, effect, signal, untracked } from "@preact/signals";
 import { acceptInviteSchema, createCommunitySchema, type CommunityView } from "../../../protocol/index.ts";
+import type { AccountEvents } from "./account-events.ts";
 import { createAction } from "./action.ts";
 import { describeError } from "./api-client.ts";
+import { latestOnly } from "./latest-only.ts";
 import { communityPath, joinPath, routeCommunityId, type Router } from "./router.ts";
 import type { Session } from "./session.ts";
 
@@ -25,7 +27,7 @@ export function inviteCodeFrom(typed: string): string {
   }
 }
 
-export const CommunitiesModel = createModel((session: Session, router: Router) => {
+export const CommunitiesModel = createModel((session: Session, router: Router, events: AccountEvents) => {
   const communities = signal<CommunityView[]>([]);
   const isLoading = signal(true);
   const loadError = signal<string | null>(null);
@@ -37,13 +39,16 @@ export const CommunitiesModel = createModel((session: Session, router: Router) =
   /** Where the user last was, so the home page and DMs keep that community's channels in view. */
   const lastVisitedId = signal<string | null>(null);
 
+  const nextLoad = latestOnly();
+
   async function load(): Promise<void> {
+    const isLatest = nextLoad();
     loadError.value = null;
     try {
       const answer = await session.request<{ communities: CommunityView[] }>("/api/communities");
-      communities.value = [...answer.communities].sort(byName);
+      if (isLatest()) communities.value = [...answer.communities].sort(byName);
     } catch (caught) {
-      loadError.value = describeError(caught);
+      if (isLatest()) loadError.value = describeError(caught);
     } finally {
       isLoading.value = false;
     }
@@ -72,7 +77,12 @@ export const CommunitiesModel = createModel((session: Session, router: Router) =
   }
 
   void load();
-  // No socket announces communities yet: coming back to the tab is when a stale list would show.
+  // The account socket says when the list changed; coming back to the tab covers a socket that was down.
+  effect(() =>
+    events.listen((news) => {
+      if ((news.type === "changed" && news.scope === "communities") || news.type === "reconnected") void load();
+    }),
+  );
   effect(() => {
     const onFocus = () => void load();
     addEventListener("focus", onFocus);
@@ -112,8 +122,10 @@ export const CommunitiesModel = createModel((session: Session, router: Router) =
       const answer = await creating.run(() =>
         session.request<{ community: CommunityView }>("/api/communities", { method: "POST", body: parsed.data }),
       );
-      if (answer) remember(answer.community);
-      return answer?.community ?? null;
+      if (!answer) return null;
+      remember(answer.community);
+      events.resubscribe();
+      return answer.community;
     },
     /** Goes to the invite's /join page, which accepts it; false (with `joinForm.error`) when nothing usable was typed. */
     openInvite(typed: string): boolean {

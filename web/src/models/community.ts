@@ -13,8 +13,10 @@ import {
   type InviteView,
   type MemberView,
 } from "../../../protocol/index.ts";
+import type { AccountEvents } from "./account-events.ts";
 import { createAction } from "./action.ts";
 import { ApiError, describeError } from "./api-client.ts";
+import { latestOnly } from "./latest-only.ts";
 import type { Session } from "./session.ts";
 
 /** New invite links work for a week unless someone revokes them. */
@@ -51,7 +53,7 @@ export function groupChannels(categories: readonly CategoryView[], channels: rea
   return groups.filter((group) => group.channels.length > 0);
 }
 
-export const CommunityModel = createModel((communityId: string, session: Session) => {
+export const CommunityModel = createModel((communityId: string, session: Session, events: AccountEvents) => {
   const ownUserId = session.user.peek()?.id ?? "";
   const path = `/api/communities/${encodeURIComponent(communityId)}`;
   const community = signal<CommunityView | null>(null);
@@ -69,7 +71,10 @@ export const CommunityModel = createModel((communityId: string, session: Session
   /** Whether the last copy of the invite link reached the clipboard. */
   const inviteCopy = signal<"copied" | "refused" | null>(null);
 
+  const nextLoad = latestOnly();
+
   async function load(): Promise<void> {
+    const isLatest = nextLoad();
     loadError.value = null;
     try {
       const [detail, layout, roster] = await Promise.all([
@@ -77,6 +82,7 @@ export const CommunityModel = createModel((communityId: string, session: Session
         session.request<{ categories: CategoryView[]; channels: ChannelView[] }>(`${path}/channels`),
         session.request<{ members: MemberView[] }>(`${path}/members`),
       ]);
+      if (!isLatest()) return;
       community.value = detail.community;
       myPermissions.value = detail.myPermissions;
       categories.value = layout.categories;
@@ -84,6 +90,7 @@ export const CommunityModel = createModel((communityId: string, session: Session
       members.value = roster.members;
       isGone.value = false;
     } catch (caught) {
+      if (!isLatest()) return;
       // Kicked, banned, left, or a link to someone else's community: the server does not say which.
       if (caught instanceof ApiError && caught.status === 404) isGone.value = true;
       else loadError.value = describeError(caught);
@@ -92,7 +99,23 @@ export const CommunityModel = createModel((communityId: string, session: Session
     }
   }
   void load();
-  // No socket announces new channels or members yet: coming back to the tab is when stale lists would show.
+  effect(() =>
+    events.listen((news) => {
+      if (news.type === "changed" && news.scope === "channels" && news.communityId === communityId) void load();
+      else if (news.type === "reconnected") void load();
+    }),
+  );
+  // The server tells only the person who joined, not the other members; but the newcomer's presence
+  // reaches them. Someone present who is not in the list makes it be read again, once per person.
+  const askedAbout = new Set<string>();
+  effect(() => {
+    const isListed = (userId: string) => members.peek().some((member) => member.userId === userId);
+    const unknown = [...events.statuses.value.keys()].filter((userId) => !askedAbout.has(userId) && !isListed(userId));
+    if (unknown.length === 0 || isLoading.peek()) return;
+    for (const userId of unknown) askedAbout.add(userId);
+    void load();
+  });
+  // Coming back to the tab covers an account socket that was down.
   effect(() => {
     const onFocus = () => void load();
     addEventListener("focus", onFocus);

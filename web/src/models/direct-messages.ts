@@ -1,17 +1,16 @@
 /**
  * The user's direct conversations, 1:1 and group, named by who is in them, and
  * opening one with a person (the server finds the existing conversation or
- * starts one). Nothing announces a conversation someone else started yet, so the
- * list is read again when the tab comes back into focus and every little while.
+ * starts one). The account socket announces a conversation someone else started;
+ * the list is also read again when the tab comes back into focus.
  */
 import { createModel, effect, signal } from "@preact/signals";
 import { openDmSchema, type ChannelView } from "../../../protocol/index.ts";
+import type { AccountEvents } from "./account-events.ts";
 import { createAction } from "./action.ts";
 import { describeError } from "./api-client.ts";
+import { latestOnly } from "./latest-only.ts";
 import type { Session } from "./session.ts";
-
-/** How often an open page looks for conversations others started. */
-const POLL_INTERVAL_MS = 30_000;
 
 /** "bob" or "bob, carol": everyone but the reader; "only you" once the others left a group. */
 export function conversationName(channel: ChannelView, ownUserId: string): string {
@@ -20,34 +19,37 @@ export function conversationName(channel: ChannelView, ownUserId: string): strin
   return others.map((person) => person.username).join(", ");
 }
 
-export const DirectMessagesModel = createModel((session: Session) => {
+export const DirectMessagesModel = createModel((session: Session, events: AccountEvents) => {
   const conversations = signal<ChannelView[]>([]);
   const isLoading = signal(true);
   const loadError = signal<string | null>(null);
   const opening = createAction();
 
+  const nextLoad = latestOnly();
+
   async function load(): Promise<void> {
+    const isLatest = nextLoad();
     try {
       const answer = await session.request<{ channels: ChannelView[] }>("/api/dms");
+      if (!isLatest()) return;
       conversations.value = answer.channels;
       loadError.value = null;
     } catch (caught) {
-      loadError.value = describeError(caught);
+      if (isLatest()) loadError.value = describeError(caught);
     } finally {
       isLoading.value = false;
     }
   }
   void load();
+  effect(() =>
+    events.listen((news) => {
+      if ((news.type === "changed" && news.scope === "dms") || news.type === "reconnected") void load();
+    }),
+  );
   effect(() => {
     const onFocus = () => void load();
-    const poll = setInterval(() => {
-      if (document.visibilityState === "visible") void load();
-    }, POLL_INTERVAL_MS);
     addEventListener("focus", onFocus);
-    return () => {
-      clearInterval(poll);
-      removeEventListener("focus", onFocus);
-    };
+    return () => removeEventListener("focus", onFocus);
   });
 
   return {

@@ -1,9 +1,10 @@
 /**
  * A channel's messages as the user sees them: stored messages in sequence order,
  * then the user's own messages still on their way. Pure functions, so the same
- * message arriving by history, by relay and by ack is one entry, not three.
+ * message arriving by history, by relay, by catch-up and by ack is one entry, and
+ * of two views of one message the one with the higher `event` (the later change) wins.
  */
-import type { MessageView } from "../../../protocol/index.ts";
+import type { Mentions, MessageView, ReactionView } from "../../../protocol/index.ts";
 import { decodeContent } from "./content.ts";
 
 export interface TimelineEntry {
@@ -12,9 +13,12 @@ export interface TimelineEntry {
   clientId: string;
   /** The channel's sequence number; null until the server has stored the message. */
   seq: number | null;
+  /** The channel's change counter at this view of the message; 0 until stored. */
+  event: number;
+  senderId: string;
   senderName: string;
   isOwn: boolean;
-  /** null when this client cannot read the payload. */
+  /** null when this client cannot read the payload (and for a deleted message). */
   text: string | null;
   sentAt: string | null;
   state: "pending" | "stored" | "failed";
@@ -22,34 +26,107 @@ export interface TimelineEntry {
   failure: string | null;
   /** Orders unsent messages among themselves (stored ones sort by seq). */
   localOrder: number;
+  replyToSeq: number | null;
+  threadRootSeq: number | null;
+  mentions: Mentions;
+  /** Someone else's message naming the reader, @everyone or @here. */
+  isMentioningMe: boolean;
+  editedAt: string | null;
+  isDeleted: boolean;
+  pinnedAt: string | null;
+  reactions: ReactionView[];
+  /**
+   * Part of the channel's continuous history as loaded (a page, a live frame, a
+   * catch-up), not only fetched as a thread's reply: holes between such entries are
+   * messages not loaded yet.
+   */
+  isInTimeline: boolean;
 }
+
+export const NO_MENTIONS: Mentions = { userIds: [], roleIds: [], everyone: false, here: false };
 
 export const entryKey = (senderId: string, clientId: string) => `${senderId}/${clientId}`;
 
-export function storedEntry(message: MessageView, ownUserId: string): TimelineEntry {
+export function storedEntry(message: MessageView, ownUserId: string, isInTimeline: boolean): TimelineEntry {
+  const isOwn = message.senderId === ownUserId;
+  const isDeleted = message.deletedAt !== null;
   return {
     key: entryKey(message.senderId, message.clientId),
     clientId: message.clientId,
     seq: message.seq,
+    event: message.event,
+    senderId: message.senderId,
     senderName: message.senderName,
-    isOwn: message.senderId === ownUserId,
-    text: decodeContent(message.payload)?.text ?? null,
+    isOwn,
+    text: isDeleted ? null : (decodeContent(message.payload)?.text ?? null),
     sentAt: message.sentAt,
     state: "stored",
     failure: null,
     localOrder: 0,
+    replyToSeq: message.replyToSeq,
+    threadRootSeq: message.threadRootSeq,
+    mentions: message.mentions,
+    isMentioningMe:
+      !isOwn &&
+      !isDeleted &&
+      (message.mentions.userIds.includes(ownUserId) || message.mentions.everyone || message.mentions.here),
+    editedAt: message.editedAt,
+    isDeleted,
+    pinnedAt: message.pinnedAt,
+    reactions: message.reactions,
+    isInTimeline,
   };
 }
 
-/** Adds or replaces entries by key; a stored entry is never replaced by an unsent one. */
+/**
+ * Adds or replaces entries by key. A stored entry is never replaced by an unsent
+ * one, nor by an older view of itself; once in the timeline, always in it.
+ */
 export function upsertEntries(entries: readonly TimelineEntry[], incoming: readonly TimelineEntry[]): TimelineEntry[] {
   const byKey = new Map(entries.map((entry) => [entry.key, entry]));
   for (const entry of incoming) {
     const known = byKey.get(entry.key);
-    if (known?.state === "stored" && entry.state !== "stored") continue;
-    byKey.set(entry.key, entry);
+    const isInTimeline = entry.isInTimeline || (known?.isInTimeline ?? false);
+    if (known?.state === "stored" && (entry.state !== "stored" || entry.event < known.event)) {
+      if (isInTimeline !== known.isInTimeline) byKey.set(entry.key, { ...known, isInTimeline });
+      continue;
+    }
+    byKey.set(entry.key, isInTimeline === entry.isInTimeline ? entry : { ...entry, isInTimeline });
   }
   return [...byKey.values()].sort(compareEntries);
+}
+
+/** Views from history pages; `isInTimeline` false for ones fetched outside the loaded history (a thread's, the pins). */
+export function mergeStored(
+  entries: readonly TimelineEntry[],
+  messages: readonly MessageView[],
+  ownUserId: string,
+  isInTimeline: boolean,
+): TimelineEntry[] {
+  return upsertEntries(
+    entries,
+    messages.map((message) => storedEntry(message, ownUserId, isInTimeline)),
+  );
+}
+
+/**
+ * Views from the socket (relays, acks, catch-up pages). Changes to messages older
+ * than the loaded history are left out (scrolling up reads them fresh), unless a
+ * thread or the pins hold them.
+ */
+export function mergeLive(
+  entries: readonly TimelineEntry[],
+  messages: readonly MessageView[],
+  ownUserId: string,
+): TimelineEntry[] {
+  const loaded = timelineBounds(entries);
+  const held = new Set(entries.map((entry) => entry.key));
+  const incoming = messages.flatMap((message) => {
+    const isOlder = loaded !== null && message.seq < loaded.oldest;
+    if (isOlder && !held.has(entryKey(message.senderId, message.clientId))) return [];
+    return [storedEntry(message, ownUserId, !isOlder)];
+  });
+  return upsertEntries(entries, incoming);
 }
 
 /** Changes one entry in place of the old, keeping the order. */
@@ -68,7 +145,55 @@ function compareEntries(a: TimelineEntry, b: TimelineEntry): number {
   return a.localOrder - b.localOrder;
 }
 
-/** The lowest stored sequence number, where the next older page starts. */
-export function oldestSeq(entries: readonly TimelineEntry[]): number | null {
-  return entries.find((entry) => entry.seq !== null)?.seq ?? null;
+/** The lowest and highest seq of the loaded history (null when nothing is loaded). */
+export function timelineBounds(entries: readonly TimelineEntry[]): { oldest: number; newest: number } | null {
+  let oldest = Infinity;
+  let newest = -Infinity;
+  for (const entry of entries) {
+    if (entry.seq === null || !entry.isInTimeline) continue;
+    oldest = Math.min(oldest, entry.seq);
+    newest = Math.max(newest, entry.seq);
+  }
+  return newest < 0 ? null : { oldest, newest };
 }
+
+/** The highest event among stored entries: everything up to it is reflected in what was loaded with it. */
+export function newestEvent(entries: readonly TimelineEntry[]): number {
+  return entries.reduce((newest, entry) => Math.max(newest, entry.event), 0);
+}
+
+export const findBySeq = (entries: readonly TimelineEntry[], seq: number) =>
+  entries.find((entry) => entry.seq === seq) ?? null;
+
+/** A row of the main list: a message (thread replies stay in their thread), or messages not loaded yet. */
+export type MainListRow =
+  | { kind: "message"; entry: TimelineEntry; replyCount: number }
+  /** Seqs after `afterSeq` up to `beforeSeq` (excluded) are not loaded. */
+  | { kind: "gap"; afterSeq: number; beforeSeq: number };
+
+export function mainListRows(entries: readonly TimelineEntry[]): MainListRow[] {
+  const replyCounts = new Map<number, number>();
+  for (const entry of entries) {
+    if (entry.threadRootSeq !== null)
+      replyCounts.set(entry.threadRootSeq, (replyCounts.get(entry.threadRootSeq) ?? 0) + 1);
+  }
+  const rows: MainListRow[] = [];
+  let previousSeq: number | null = null;
+  for (const entry of entries) {
+    if (entry.seq !== null && entry.isInTimeline) {
+      // Seqs have no holes on the server: a hole here is history not loaded yet.
+      if (previousSeq !== null && entry.seq > previousSeq + 1)
+        rows.push({ kind: "gap", afterSeq: previousSeq, beforeSeq: entry.seq });
+      previousSeq = entry.seq;
+    } else if (entry.seq !== null) {
+      continue; // a thread reply fetched for its thread, outside the loaded history
+    }
+    if (entry.threadRootSeq !== null) continue;
+    rows.push({ kind: "message", entry, replyCount: entry.seq === null ? 0 : (replyCounts.get(entry.seq) ?? 0) });
+  }
+  return rows;
+}
+
+/** A thread's replies, oldest first, with the user's own still on their way. */
+export const threadEntries = (entries: readonly TimelineEntry[], rootSeq: number) =>
+  entries.filter((entry) => entry.threadRootSeq === rootSeq);

@@ -1,0 +1,59 @@
+/**
+ * A link in a sidebar list (community, channel, conversation) with its unread
+ * badge and, for a person, a presence dot. Both are described in words through
+ * aria-describedby, so the link's accessible name is only its name.
+ */
+import type { ComponentChildren } from "preact";
+import type { ShownStatus } from "../../../protocol/index.ts";
+import type { Router } from "../models/router.ts";
+import type { UnreadCount } from "../models/unread.ts";
+import { PresenceDot, presenceInWords } from "./presence-dot.tsx";
+import { UnreadBadge, unreadInWords } from "./unread-badge.tsx";
+import { AppLink } from "./app-link.tsx";
+
+interface SidebarLinkProps {
+  /** Unique on the page: names the describing element. */
+  id: string;
+  href: string;
+  router: Router;
+  isCurrent: boolean;
+  class?: string;
+  unread?: UnreadCount;
+  presence?: ShownStatus;
+  children: ComponentChildren;
+}
+
+export function SidebarLink({
+  id,
+  href,
+  router,
+  isCurrent,
+  class: className,
+  unread,
+  presence,
+  children,
+}: SidebarLinkProps) {
+  const words = [presence && presenceInWords(presence), unreadInWords(unread)].filter(Boolean).join(", ");
+  const descriptionId = `${id}-description`;
+  const classes = [className, unread && unread.unread > 0 ? "has-unread" : ""].filter(Boolean).join(" ");
+  return (
+    <li>
+      <AppLink
+        href={href}
+        router={router}
+        class={classes || undefined}
+        isCurrent={isCurrent}
+        describedBy={words ? descriptionId : undefined}
+      >
+        {presence && <PresenceDot status={presence} isDescribedElsewhere />}
+        <span class="link-name">{children}</span>
+        <UnreadBadge count={unread} />
+      </AppLink>
+      {words && (
+        <span id={descriptionId} hidden>
+          {words}
+        </span>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * Moving through a channel's history: the newest page, older pages, filling a
+ * hole left by a jump, and jumping to one message (loading the page around it
+ * when it is not loaded, opening its thread when it is a thread's reply).
+ */
+import { computed, signal, type ReadonlySignal, type Signal } from "@preact/signals";
+import type { MessageView } from "../../../protocol/index.ts";
+import { describeError } from "./api-client.ts";
+import type { MessagePages } from "./message-pages.ts";
+import { findBySeq, type TimelineEntry } from "./timeline.ts";
+
+interface HistoryBrowsingDependencies {
+  pages: MessagePages;
+  entries: ReadonlySignal<TimelineEntry[]>;
+  bounds: ReadonlySignal<{ oldest: number; newest: number } | null>;
+  /** Adds a page of the channel's continuous history to the store. */
+  merge(messages: readonly MessageView[]): void;
+  openThread(rootSeq: number): void;
+  problem: Signal<string | null>;
+}
+
+export function createHistoryBrowsing(dependencies: HistoryBrowsingDependencies) {
+  const { pages, entries, bounds, problem } = dependencies;
+  const isLoading = signal(false);
+  /** The message to bring into view (a new object each time, so jumping twice to one message works). */
+  const highlighted = signal<{ seq: number } | null>(null);
+
+  async function load(page: () => Promise<MessageView[]>, what: string): Promise<boolean> {
+    isLoading.value = true;
+    try {
+      dependencies.merge(await page());
+      return true;
+    } catch (caught) {
+      problem.value = `${what} could not be loaded: ${describeError(caught)}`;
+      return false;
+    } finally {
+      isLoading.value = false;
+    }
+  }
+
+  return {
+    isLoading,
+    highlighted,
+    /** Whether messages older than the loaded ones exist (seqs start at 1 and have no holes). */
+    hasOlder: computed(() => (bounds.value?.oldest ?? 1) > 1),
+    loadNewest: () => load(pages.newest, "the history"),
+    async loadOlder(): Promise<void> {
+      const oldest = bounds.peek()?.oldest;
+      if (oldest !== undefined && !isLoading.peek()) await load(() => pages.before(oldest), "older messages");
+    },
+    /** Fills a hole in the loaded history (left by jumping to an older message). */
+    async loadAfter(seq: number): Promise<void> {
+      if (!isLoading.peek()) await load(() => pages.after(seq), "the messages in between");
+    },
+    async jumpTo(seq: number): Promise<void> {
+      const isLoaded = findBySeq(entries.peek(), seq)?.isInTimeline ?? false;
+      if (!isLoaded && !(await load(() => pages.around(seq), "that message"))) return;
+      const target = findBySeq(entries.peek(), seq);
+      if (!target) {
+        problem.value = "that message is no longer in this channel";
+        return;
+      }
+      if (target.threadRootSeq !== null) dependencies.openThread(target.threadRootSeq);
+      highlighted.value = { seq };
+    },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * Changing messages already sent: editing and deleting one's own (moderators may
+ * delete anyone's), reacting, pinning; and which small menu is open on which
+ * message (one edit, one confirmation, one reaction picker at a time).
+ */
+import { signal } from "@preact/signals";
+import { describeError } from "./api-client.ts";
+import { encodeContent } from "./content.ts";
+import type { Request } from "./pending-requests.ts";
+import type { TimelineEntry } from "./timeline.ts";
+
+/** The reactions offered; reactions other clients put on (any emoji) still show and can be toggled. */
+export const REACTION_CHOICES = [
+  { emoji: "👍", name: "thumbs up" },
+  { emoji: "❤️", name: "heart" },
+  { emoji: "😂", name: "laughing" },
+  { emoji: "🎉", name: "party" },
+  { emoji: "😮", name: "surprised" },
+  { emoji: "👀", name: "eyes" },
+] as const;
+
+export const reactionName = (emoji: string) => REACTION_CHOICES.find((choice) => choice.emoji === emoji)?.name ?? emoji;
+
+type WithoutClientId<T> = T extends unknown ? Omit<T, "clientId"> : never;
+export type ChangeRequest = WithoutClientId<Exclude<Request, { type: "send" }>>;
+
+interface MessageActionsDependencies {
+  ownUserId: string;
+  find(seq: number): TimelineEntry | null;
+  request(change: ChangeRequest): void;
+  fail(reason: string): void;
+}
+
+export function createMessageActions({ ownUserId, find, request, fail }: MessageActionsDependencies) {
+  const editing = signal<{ seq: number; text: string } | null>(null);
+  const confirmingDelete = signal<number | null>(null);
+  const pickingReaction = signal<number | null>(null);
+
+  const closeMenus = () => {
+    editing.value = null;
+    confirmingDelete.value = null;
+    pickingReaction.value = null;
+  };
+
+  return {
+    editing,
+    confirmingDelete,
+    pickingReaction,
+    closeMenus,
+    startEditing(seq: number) {
+      const entry = find(seq);
+      if (!entry?.isOwn || entry.isDeleted || entry.text === null) return;
+      closeMenus();
+      editing.value = { seq, text: entry.text };
+    },
+    setEditText(text: string) {
+      const current = editing.peek();
+      if (current) editing.value = { ...current, text };
+    },
+    /** Saves the edit; an empty text is refused (deleting is the way to remove a message). */
+    saveEdit() {
+      const current = editing.peek();
+      if (!current) return;
+      const text = current.text.trim();
+      if (!text) return fail("a message cannot be empty: delete it instead");
+      if (text !== find(current.seq)?.text) {
+        let payload: string;
+        try {
+          payload = encodeContent({ text });
+        } catch (caught) {
+          return fail(describeError(caught));
+        }
+        request({ type: "edit", seq: current.seq, payload });
+      }
+      editing.value = null;
+    },
+    cancelEdit() {
+      editing.value = null;
+    },
+    askToDelete(seq: number) {
+      closeMenus();
+      confirmingDelete.value = seq;
+    },
+    cancelDelete() {
+      confirmingDelete.value = null;
+    },
+    confirmDelete() {
+      const seq = confirmingDelete.peek();
+      confirmingDelete.value = null;
+      if (seq !== null) request({ type: "delete", seq });
+    },
+    toggleReactionPicker(seq: number) {
+      const isOpen = pickingReaction.peek() === seq;
+      closeMenus();
+      pickingReaction.value = isOpen ? null : seq;
+    },
+    /** Adds the user's reaction, or takes it back when they already reacted with this emoji. */
+    toggleReaction(seq: number, emoji: string) {
+      const isMine = find(seq)
+        ?.reactions.find((reaction) => reaction.emoji === emoji)
+        ?.userIds.includes(ownUserId);
+      pickingReaction.value = null;
+      request({ type: isMine ? "unreact" : "react", seq, emoji });
+    },
+    setPinned(seq: number, isPinned: boolean) {
+      request({ type: isPinned ? "pin" : "unpin", seq });
+    },
+  };
+}
+
+export type MessageActions = ReturnType<typeof createMessageActions>;
+
+/** How a refused change is introduced to the user. */
+export const REFUSED_CHANGE_WORDS: Record<ChangeRequest["type"], string> = {
+  edit: "the message was not edited",
+  delete: "the message was not deleted",
+  react: "the reaction was not added",
+  unreact: "the reaction was not removed",
+  pin: "the message was not pinned",
+  unpin: "the message was not unpinned",
+};
