@@ -92,6 +92,13 @@ export async function publishAccessChange(c: Context<AppEnv>, change: AccessChan
 async function tellAccounts(env: Env, change: AccessChange): Promise<void> {
   if (change.userId && COMMUNITY_MEMBERSHIP_KINDS.has(change.kind)) {
     await env.USER_SOCKETS.getByName(change.userId).communitiesChanged(change.userId);
+    if (change.communityId) {
+      await env.COMMUNITY_HUB.getByName(change.communityId).changed({
+        type: "changed",
+        scope: "members",
+        communityId: change.communityId,
+      });
+    }
   }
   if (change.kind === "community.deleted" && change.communityId) {
     await env.COMMUNITY_HUB.getByName(change.communityId).changed({ type: "changed", scope: "communities" });

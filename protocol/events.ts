@@ -31,11 +31,13 @@ export type EventsServerFrame =
       channelId: string;
       communityId: string | null;
       lastSeq: number;
+      /** Who sent the messages since the last activity frame (one's own do not count as unread). */
+      senderIds: string[];
       /** Everyone mentioned in the messages since the last activity frame for this channel. */
       mentions: { userIds: string[]; roleIds: string[]; everyone: boolean; here: boolean };
     }
   /** Another device of the person read a channel up to `seq`. */
   | { type: "read"; channelId: string; seq: number }
   /** A list the client shows changed: fetch it again. */
-  | { type: "changed"; scope: "communities" | "dms" | "channels"; communityId?: string }
+  | { type: "changed"; scope: "communities" | "dms" | "channels" | "members"; communityId?: string }
   | { type: "error"; code: "invalid_frame" | "malformed_frame" | "rate_limited"; message: string };

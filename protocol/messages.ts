@@ -59,6 +59,8 @@ export interface MessageView {
   deletedBy: string | null;
   pinnedAt: string | null;
   pinnedBy: string | null;
+  /** Replies in the thread this message starts, when it was read (live replies arrive as messages). */
+  threadReplyCount: number;
   reactions: ReactionView[];
 }
 

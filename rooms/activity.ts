@@ -27,6 +27,7 @@ export class ActivityNotifier {
     const pending = this.#pending;
     if (pending) {
       pending.lastSeq = Math.max(pending.lastSeq, message.seq);
+      if (!pending.senderIds.includes(message.senderId)) pending.senderIds.push(message.senderId);
       pending.mentions.userIds = [...new Set([...pending.mentions.userIds, ...message.mentionedUserIds])];
       pending.mentions.roleIds = [...new Set([...pending.mentions.roleIds, ...message.mentionedRoleIds])];
       pending.mentions.everyone ||= message.mentionsEveryone;
@@ -38,6 +39,7 @@ export class ActivityNotifier {
       channelId: message.channelId,
       communityId: context.channel.communityId,
       lastSeq: message.seq,
+      senderIds: [message.senderId],
       mentions: {
         userIds: [...message.mentionedUserIds],
         roleIds: [...message.mentionedRoleIds],

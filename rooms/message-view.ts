@@ -28,6 +28,7 @@ export const messageView = (message: MessageRecord): MessageView => ({
   deletedBy: message.deletedBy,
   pinnedAt: iso(message.pinnedAt),
   pinnedBy: message.pinnedBy,
+  threadReplyCount: message.threadReplyCount,
   reactions: message.reactions.map((reaction) => ({
     emoji: reaction.emoji,
     count: reaction.userIds.length,

@@ -33,6 +33,8 @@ export interface MessageRecord {
   deletedBy: string | null;
   pinnedAt: Date | null;
   pinnedBy: string | null;
+  /** Replies in the thread this message starts (0 for replies themselves). */
+  threadReplyCount: number;
   reactions: ReactionRecord[];
 }
 
@@ -42,7 +44,9 @@ export type MessageRow = Record<string, unknown>;
 export const MESSAGE_COLUMNS = sql.raw(`m.id, m.channel_id, m.seq, m.event, m.sender_id, m.sender_session_id,
   m.client_id, m.payload, m.sent_at, m.reply_to_seq, m.thread_root_seq, m.mentioned_user_ids, m.mentioned_role_ids,
   m.mentions_everyone, m.mentions_here, m.edited_at, m.deleted_at, m.deleted_by, m.pinned_at, m.pinned_by,
-  case when u.deleted_at is null then u.username else 'deleted user' end as sender_name`);
+  case when u.deleted_at is null then u.username else 'deleted user' end as sender_name,
+  case when m.thread_root_seq is null then (select count(*) from messages t
+    where t.channel_id = m.channel_id and t.thread_root_seq = m.seq) else 0 end as thread_reply_count`);
 
 const date = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string));
 const uuids = (value: unknown): string[] => {
@@ -76,6 +80,7 @@ export function messageFromRow(row: MessageRow): MessageRecord {
     deletedBy: (row.deleted_by as string | null) ?? null,
     pinnedAt: date(row.pinned_at),
     pinnedBy: (row.pinned_by as string | null) ?? null,
+    threadReplyCount: Number(row.thread_reply_count ?? 0),
     reactions: [],
   };
 }

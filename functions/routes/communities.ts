@@ -49,6 +49,8 @@ export const communities = new Hono<AppEnv>()
       ownerId: c.get("userId"),
       everyonePermissions: DEFAULT_EVERYONE_PERMISSIONS,
     });
+    // The owner is its first member: their account socket starts following it.
+    await publishAccessChange(c, { kind: "member.joined", communityId: community.id, userId: c.get("userId") });
     return c.json({ community: communityView(community) }, 201);
   })
   .get("/:communityId", async (c) => {

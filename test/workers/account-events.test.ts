@@ -111,7 +111,7 @@ describe("activity", () => {
       mentions: { userIds: [bob.user.id] },
     });
     const activity = await bobEvents.next("activity");
-    expect(activity).toMatchObject({ channelId: channel.id, communityId, lastSeq: 1 });
+    expect(activity).toMatchObject({ channelId: channel.id, communityId, lastSeq: 1, senderIds: [alice.user.id] });
     expect(activity.mentions.userIds).toEqual([bob.user.id]);
   });
 
@@ -148,6 +148,16 @@ describe("changed lists", () => {
     });
     await expectStatus(await as(alice, "POST", `/api/communities/${communityId}/members/${bob.user.id}/kick`, {}), 204);
     await bobEvents.next("changed", (frame) => frame.scope === "communities");
+  });
+
+  it("announce a member joining to the community's online members, and a new community to its creator", async () => {
+    const aliceEvents = await account(alice);
+    const invite = await as(alice, "POST", `/api/communities/${communityId}/invites`, {});
+    const { code } = (await invite.json()) as { code: string };
+    await expectStatus(await as(mallory, "POST", "/api/community-invites/accept", { code }), 200);
+    expect(await aliceEvents.next("changed", (frame) => frame.scope === "members")).toMatchObject({ communityId });
+    await expectStatus(await as(alice, "POST", "/api/communities", { name: unique("Second") }), 201);
+    await aliceEvents.next("changed", (frame) => frame.scope === "communities");
   });
 
   it("announce a new channel to the community's online members", async () => {

@@ -96,6 +96,8 @@ describe("replies and threads", () => {
     const thread = await as(bob, "GET", `/api/channels/${channel.id}/threads/${root.seq}`);
     const replies = ((await thread.json()) as { messages: MessageView[] }).messages;
     expect(replies.map((message) => message.seq)).toEqual([first.seq, second.seq]);
+    const [rootAsRead] = await history(bob, `?around=${root.seq}&limit=1`);
+    expect(rootAsRead).toMatchObject({ seq: root.seq, threadReplyCount: 2 });
     aliceSocket.send({ type: "send", clientId: clientId(), payload: text("nested"), threadRootSeq: first.seq });
     expect((await aliceSocket.next("error")).code).toBe("no_such_message");
   });

@@ -101,7 +101,8 @@ export const CommunityModel = createModel((communityId: string, session: Session
   void load();
   effect(() =>
     events.listen((news) => {
-      if (news.type === "changed" && news.scope === "channels" && news.communityId === communityId) void load();
+      const isOurs = news.type === "changed" && news.communityId === communityId;
+      if (isOurs && (news.scope === "channels" || news.scope === "members")) void load();
       else if (news.type === "reconnected") void load();
     }),
   );

@@ -76,6 +76,7 @@ export function createOutgoingMessages(dependencies: OutgoingDependencies) {
           isDeleted: false,
           pinnedAt: null,
           reactions: [],
+          threadReplyCount: 0,
           isInTimeline: false,
         },
       ]);

@@ -35,6 +35,8 @@ export interface TimelineEntry {
   isDeleted: boolean;
   pinnedAt: string | null;
   reactions: ReactionView[];
+  /** Replies in the thread this message starts, as the server counted them when it was read. */
+  threadReplyCount: number;
   /**
    * Part of the channel's continuous history as loaded (a page, a live frame, a
    * catch-up), not only fetched as a thread's reply: holes between such entries are
@@ -74,6 +76,7 @@ export function storedEntry(message: MessageView, ownUserId: string, isInTimelin
     isDeleted,
     pinnedAt: message.pinnedAt,
     reactions: message.reactions,
+    threadReplyCount: message.threadReplyCount,
     isInTimeline,
   };
 }
@@ -189,7 +192,9 @@ export function mainListRows(entries: readonly TimelineEntry[]): MainListRow[] {
       continue; // a thread reply fetched for its thread, outside the loaded history
     }
     if (entry.threadRootSeq !== null) continue;
-    rows.push({ kind: "message", entry, replyCount: entry.seq === null ? 0 : (replyCounts.get(entry.seq) ?? 0) });
+    // The server's count covers replies not loaded here; loaded ones cover replies since it counted.
+    const loaded = entry.seq === null ? 0 : (replyCounts.get(entry.seq) ?? 0);
+    rows.push({ kind: "message", entry, replyCount: Math.max(loaded, entry.threadReplyCount) });
   }
   return rows;
 }

@@ -71,6 +71,9 @@ export const UnreadModel = createModel((session: Session, events: AccountEvents,
   effect(() =>
     events.listen((news) => {
       if (news.type === "read") read(news.channelId, news.seq);
+      // One's own messages are never unread: activity of only one's own sends changes nothing.
+      else if (news.type === "activity" && news.senderIds.every((senderId) => senderId === session.user.peek()?.id))
+        return;
       else if (news.type === "activity" || news.type === "reconnected" || news.type === "changed") refreshSoon();
     }),
   );
