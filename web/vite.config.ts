@@ -33,6 +33,9 @@ export default defineConfig({
       },
       "/health": WORKER_URL,
       "/.well-known": WORKER_URL,
+      // The admin page is built on its own (web/admin/) and served by the worker from web/dist,
+      // behind its admin check: run `npm run build:web` once before opening /admin in development.
+      "/admin": WORKER_URL,
     },
   },
 });

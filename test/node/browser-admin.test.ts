@@ -327,6 +327,12 @@ describe("the admin page", () => {
     const seen = await call(server, "/api/announcements", { token: dave.token });
     expect(seen.body.announcements).toEqual([expect.objectContaining({ body: "Maintenance on Sunday at 10:00." })]);
     await adminPage.screenshot({ path: join(SCREENSHOTS, "admin-settings.png"), fullPage: true });
+    // Everyone signed in reads it above the chat, and can hide it.
+    await carolPage.goto(`${server.url}/`);
+    const banner = carolPage.getByRole("region", { name: "Announcements" });
+    await banner.getByText("Maintenance on Sunday at 10:00.").waitFor();
+    await banner.getByRole("button", { name: "Hide this announcement" }).click();
+    await banner.waitFor({ state: "detached" });
 
     await list.getByRole("button", { name: "Take down…" }).click();
     await list.getByRole("button", { name: "Take it down" }).click();
