@@ -1,0 +1,95 @@
+/**
+ * The encryption primitives that do not depend on MLS: attachments sealed in 64 KiB
+ * chunks (every way of damaging the file is refused, never half-decrypted) and the
+ * safety numbers two people compare.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  ATTACHMENT_CHUNK_BYTES,
+  decryptAttachment,
+  encryptAttachment,
+  epochCode,
+  newAttachmentKey,
+  safetyNumber,
+  safetyQrPayload,
+} from "../../protocol/e2ee/index.ts";
+
+const bytes = (length: number) => {
+  const data = new Uint8Array(length);
+  for (let offset = 0; offset < length; offset += 65_536) {
+    crypto.getRandomValues(data.subarray(offset, Math.min(length, offset + 65_536)));
+  }
+  return data;
+};
+const HEADER = 15;
+const SEALED_CHUNK = ATTACHMENT_CHUNK_BYTES + 16;
+
+describe("an encrypted attachment", () => {
+  it.each([0, 1, ATTACHMENT_CHUNK_BYTES - 1, ATTACHMENT_CHUNK_BYTES, ATTACHMENT_CHUNK_BYTES + 1, 300_000])(
+    "of %i bytes decrypts to the same bytes, and hides them",
+    async (length) => {
+      const key = newAttachmentKey();
+      const file = bytes(length);
+      const sealed = await encryptAttachment(key, file);
+      expect(sealed.byteLength).toBe(HEADER + length + Math.max(1, Math.ceil(length / ATTACHMENT_CHUNK_BYTES)) * 16);
+      expect(await decryptAttachment(key, sealed)).toEqual(file);
+      if (length >= 32) expect(Buffer.from(sealed).includes(Buffer.from(file.subarray(0, 32)))).toBe(false);
+    },
+  );
+
+  it("is refused when any byte changed, chunks were swapped, dropped or cut off, or the key is wrong", async () => {
+    const key = newAttachmentKey();
+    const sealed = await encryptAttachment(key, bytes(3 * ATTACHMENT_CHUNK_BYTES + 10));
+    const flip = (at: number) => {
+      const copy = new Uint8Array(sealed);
+      copy[at]! ^= 1;
+      return copy;
+    };
+    const chunk = (index: number) =>
+      sealed.subarray(HEADER + index * SEALED_CHUNK, HEADER + (index + 1) * SEALED_CHUNK);
+    const joined = (...parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
+    const damaged: [string, Uint8Array][] = [
+      ["a header byte", flip(8)],
+      ["a first-chunk byte", flip(HEADER + 5)],
+      ["a last tag byte", flip(sealed.byteLength - 1)],
+      ["two chunks swapped", joined(sealed.subarray(0, HEADER), chunk(1), chunk(0), chunk(2), chunk(3))],
+      ["a middle chunk dropped", joined(sealed.subarray(0, HEADER), chunk(0), chunk(2), chunk(3))],
+      ["the last chunk cut off", sealed.subarray(0, HEADER + 3 * SEALED_CHUNK)],
+      ["a chunk repeated", joined(sealed.subarray(0, HEADER), chunk(0), chunk(0), chunk(1), chunk(2), chunk(3))],
+    ];
+    for (const [what, bad] of damaged) {
+      await expect(decryptAttachment(key, bad), what).rejects.toThrow(/damaged or incomplete|not an encrypted/);
+    }
+    await expect(decryptAttachment(newAttachmentKey(), sealed)).rejects.toThrow(/failed authentication/);
+    await expect(decryptAttachment(key.subarray(0, 16), sealed)).rejects.toThrow(/32 bytes/);
+  });
+});
+
+describe("a safety number", () => {
+  const alice = { userId: "a1c3e0aa-0000-4000-8000-000000000001", accountKey: bytes(32) };
+  const bob = { userId: "b0b00000-0000-4000-8000-000000000002", accountKey: bytes(32) };
+
+  it("is sixty digits in twelve groups, the same whichever side computes it", async () => {
+    const seen = await safetyNumber(alice, bob);
+    expect(seen).toMatch(/^(\d{5} ){11}\d{5}$/);
+    expect(await safetyNumber(bob, alice)).toBe(seen);
+    expect(await safetyQrPayload(bob, alice)).toBe(await safetyQrPayload(alice, bob));
+  });
+
+  it("changes when either account key changes, and only then", async () => {
+    const before = await safetyNumber(alice, bob);
+    expect(await safetyNumber(alice, { ...bob })).toBe(before);
+    const changed = await safetyNumber(alice, { ...bob, accountKey: bytes(32) });
+    expect(changed).not.toBe(before);
+    // Half of the digits belong to each person: alice's half stays.
+    const aliceHalf = (number: string) => (alice.userId < bob.userId ? number.slice(0, 35) : number.slice(36));
+    expect(aliceHalf(changed)).toBe(aliceHalf(before));
+  });
+
+  it("gives a group twelve digits from its epoch authenticator", () => {
+    const authenticator = new Uint8Array(32).fill(0);
+    authenticator[7] = 42;
+    expect(epochCode(authenticator)).toBe("0000 0000 0042");
+    expect(() => epochCode(new Uint8Array(4))).toThrow();
+  });
+});
