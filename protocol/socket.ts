@@ -104,8 +104,11 @@ export type ServerFrame =
   | { type: "read"; seq: number }
   /** A page of the messages created or changed since the resume point, in event order. */
   | { type: "sync"; messages: MessageView[] }
-  /** The resume is complete: everything up to `lastEvent` was sent. */
-  | { type: "synced"; lastEvent: number }
+  /**
+   * Everything up to `lastEvent` was sent. With `hasMore`, the client was too far behind
+   * for one resume (1,000 messages at most): it resumes again from `lastEvent`.
+   */
+  | { type: "synced"; lastEvent: number; hasMore: boolean }
   /** `retryAfterMs`: for slow mode, how long until the next message is accepted. */
   | { type: "error"; code: ErrorCode; message: string; clientId?: string; retryAfterMs?: number };
 

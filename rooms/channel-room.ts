@@ -4,7 +4,7 @@
  * Each hook delegates to a named function.
  */
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
-import { query } from "../db/index.ts";
+import { DatabaseError, query } from "../db/index.ts";
 import {
   CLOSE_ACCESS_REMOVED,
   CLOSE_SESSION_ENDED,
@@ -21,6 +21,9 @@ import { RoomAccess } from "./room-access.ts";
 import type { SocketSelector } from "./user-sockets.ts";
 
 export { CLOSE_ACCESS_REMOVED, CLOSE_SESSION_ENDED };
+
+/** How often a room with open sockets reads everyone's access again (a lost push is caught within this). */
+export const ACCESS_RECHECK_MS = 60_000;
 
 /** Sockets one account may hold across all rooms (tabs, devices); more is a runaway client. */
 export const DEFAULT_SOCKETS_PER_USER = 32;
@@ -75,6 +78,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
       return connection.close(1011, "try again");
     }
     if (permissions === 0 || !position) return connection.close(CLOSE_ACCESS_REMOVED, "no access to this channel");
+    connection.setState({ ...member, permissions });
     send(connection, {
       type: "welcome",
       channelId: this.name,
@@ -82,6 +86,17 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
       permissions: permissionNames(permissions),
       ...position,
     });
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + ACCESS_RECHECK_MS);
+  }
+
+  /**
+   * While sockets are open, every person's access is read again each minute: changes
+   * are pushed the moment they happen, and this catches a push that was lost.
+   */
+  override async onAlarm(): Promise<void> {
+    if ([...this.getConnections()].length === 0) return;
+    await this.accessChanged(null, { isQuiet: true });
+    await this.ctx.storage.setAlarm(Date.now() + ACCESS_RECHECK_MS);
   }
 
   override async onClose(connection: Connection<Member>): Promise<void> {
@@ -90,18 +105,25 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
   }
 
   override async onMessage(connection: Connection<Member>, message: WSMessage): Promise<void> {
+    // Name the refused request, when it has a client id, so the client can retry it later.
+    const clientId =
+      typeof message === "string" ? /"clientId":"([A-Za-z0-9_-]{8,64})"/.exec(message.slice(0, 512))?.[1] : undefined;
     if (!this.#rateLimiter.allow(connection.id)) {
-      // Name the refused send, when it is one, so the client can retry it later.
-      const clientId =
-        typeof message === "string" ? /"clientId":"([A-Za-z0-9_-]{8,64})"/.exec(message.slice(0, 512))?.[1] : undefined;
       return send(connection, { type: "error", code: "rate_limited", message: "too many frames: slow down", clientId });
     }
     try {
       await receiveFrame(this, connection, message);
     } catch (error) {
-      // partyserver does not await this hook: an escaped error would be lost silently.
-      console.error(`room ${this.name}: frame failed: ${(error as Error).message}`);
-      send(connection, { type: "error", code: "internal", message: "the frame could not be handled" });
+      // partyserver does not await this hook: an escaped error would be lost silently. Reading
+      // access with a cold cache while the database is down lands here: say so, so it is retried.
+      const isUnavailable = error instanceof DatabaseError && error.kind === "unavailable";
+      if (!isUnavailable) console.error(`room ${this.name}: frame failed: ${(error as Error).message}`);
+      send(connection, {
+        type: "error",
+        code: isUnavailable ? "unavailable" : "internal",
+        message: isUnavailable ? "the database is unreachable: retry" : "the frame could not be handled",
+        clientId,
+      });
     }
   }
 
@@ -123,7 +145,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
    * of those who lost the channel, and tell the others what they may do now.
    * Returns how many sockets were closed.
    */
-  async accessChanged(userId: string | null): Promise<number> {
+  async accessChanged(userId: string | null, options: { isQuiet?: boolean } = {}): Promise<number> {
     this.access.forget(userId);
     const connections = [...this.getConnections<Member>(userId ? userTag(userId) : undefined)];
     let closed = 0;
@@ -133,7 +155,12 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
       if (permissions === 0) {
         connection.close(CLOSE_ACCESS_REMOVED, "you no longer have access to this channel");
         closed++;
-      } else send(connection, { type: "permissions", permissions: permissionNames(permissions) });
+        continue;
+      }
+      // A periodic re-check tells only what changed; a pushed change always answers.
+      if (options.isQuiet && permissions === connection.state.permissions) continue;
+      connection.setState({ ...connection.state, permissions });
+      send(connection, { type: "permissions", permissions: permissionNames(permissions) });
     }
     return closed;
   }

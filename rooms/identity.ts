@@ -7,18 +7,27 @@ export interface Member {
   userId: string;
   username: string;
   sessionId: string;
+  /** What the person may do here, as last told to this socket (kept in the connection's state). */
+  permissions?: number;
 }
+
+/** What the upgrade route verified and stamps: who, and through which session. */
+type IdentityField = "userId" | "username" | "sessionId";
 
 const HEADERS = {
   userId: "X-Chatalot-User-Id",
   username: "X-Chatalot-Username",
   sessionId: "X-Chatalot-Session-Id",
-} as const satisfies Record<keyof Member, string>;
+} as const satisfies Record<IdentityField, string>;
 
 export function stampIdentity(request: Request, member: Member): Request {
   const headers = new Headers(request.headers);
-  for (const [field, header] of Object.entries(HEADERS)) headers.set(header, member[field as keyof Member]);
-  return new Request(request, { headers });
+  for (const [field, header] of Object.entries(HEADERS)) headers.set(header, member[field as IdentityField]);
+  // partyserver takes a connection's id from `_pk` when present: a client must not choose
+  // it (taking someone else's id would hide their messages from them), so the room makes one.
+  const url = new URL(request.url);
+  url.searchParams.delete("_pk");
+  return new Request(url, new Request(request, { headers }));
 }
 
 export function readIdentity(request: Request): Member | null {

@@ -11,14 +11,17 @@ import type { Member } from "./identity.ts";
 
 /** Typing indicators last ~5 s on screen; one relay per socket per 3 s keeps them lit. */
 export const TYPING_INTERVAL_MS = 3_000;
-const lastTyping = new WeakMap<Connection, number>();
+/** When each connection last announced typing, by id (a woken room wraps sockets anew). */
+const lastTyping = new Map<string, number>();
 
 export async function announceTyping(room: ChatRoom, connection: Connection<Member>): Promise<void> {
   const now = Date.now();
-  if (now - (lastTyping.get(connection) ?? 0) < TYPING_INTERVAL_MS) return;
+  if (now - (lastTyping.get(connection.id) ?? 0) < TYPING_INTERVAL_MS) return;
   const member = connection.state!;
   if (!has(await room.access.permissions(member.userId), Permission.SEND_MESSAGES)) return;
-  lastTyping.set(connection, now);
+  // Entries older than the interval throttle nothing: drop them so the map stays small.
+  for (const [id, at] of lastTyping) if (now - at >= TYPING_INTERVAL_MS) lastTyping.delete(id);
+  lastTyping.set(connection.id, now);
   broadcastFrame(room, { type: "typing", userId: member.userId, username: member.username }, [connection.id]);
 }
 

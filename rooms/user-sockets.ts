@@ -30,6 +30,8 @@ const STATUS_KEY = "status";
 const COMMUNITIES_KEY = "communities";
 /** Visibility answers are pushed out by access changes; this bound covers a lost push. */
 const VISIBILITY_MAX_AGE_MS = 60_000;
+/** One per browser tab is plenty; each costs a subscription to every community's hub. */
+const ACCOUNT_SOCKETS_MAX = 16;
 /** Each status change is relayed to every online member of every community: one a second is plenty. */
 const STATUS_CHANGE_INTERVAL_MS = 1_000;
 
@@ -122,6 +124,11 @@ export class UserSockets extends DurableObject<Env> {
     const member = readIdentity(request);
     if (!member || request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
       return new Response("expected a verified WebSocket upgrade", { status: 400 });
+    }
+    // Access may have changed while no account socket listened for the news.
+    this.#visible.clear();
+    if (this.#accountSockets().length >= ACCOUNT_SOCKETS_MAX) {
+      return new Response(`at most ${ACCOUNT_SOCKETS_MAX} account sockets per person`, { status: 429 });
     }
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [sessionTag(member.sessionId)]);

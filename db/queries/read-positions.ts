@@ -28,9 +28,9 @@ export async function markAllRead(db: Db, input: { userId: string; channelIds: s
 }
 
 /**
- * For each channel: its last seq, the person's read position, and how many
- * messages from others (and how many mentioning them, their roles, @everyone or
- * @here) lie after it, each counted up to `cap`.
+ * For each channel: its last seq, the person's read position, how many messages
+ * from others lie after it (counted up to `cap`), and how many of those within the
+ * channel's last `cap` messages mention them, their roles, @everyone or @here.
  */
 export async function unreadCounts(db: Db, input: { userId: string; channelIds: string[]; cap: number }) {
   if (input.channelIds.length === 0) return [];
@@ -49,8 +49,11 @@ export async function unreadCounts(db: Db, input: { userId: string; channelIds: 
       (select count(*) from (
         select 1 from messages m where m.channel_id = c.id and m.seq > coalesce(r.last_read_seq, 0)
           and m.sender_id <> ${input.userId} and m.deleted_at is null limit ${input.cap}) unread) as unread,
+      -- Mentions are looked for among the last \`cap\` messages only: a bounded index range,
+      -- whatever the read position (a new member of an old channel would otherwise scan it all).
       (select count(*) from (
-        select 1 from messages m, mine where m.channel_id = c.id and m.seq > coalesce(r.last_read_seq, 0)
+        select 1 from messages m, mine where m.channel_id = c.id
+          and m.seq > greatest(coalesce(r.last_read_seq, 0), c.last_seq - ${input.cap})
           and m.sender_id <> ${input.userId} and m.deleted_at is null
           and (${input.userId}::uuid = any(m.mentioned_user_ids) or m.mentions_everyone or m.mentions_here
             or m.mentioned_role_ids && mine.role_ids)

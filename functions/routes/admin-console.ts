@@ -137,11 +137,15 @@ export const adminConsole = new Hono<AppEnv>()
   .post("/communities/:communityId/transfer", limitBody, async (c) => {
     const communityId = parse(uuidSchema, c.req.param("communityId"));
     const { userId } = await parseJson(c, transferSchema);
-    if (!(await query(c.env.DATABASE, "transferOwnership", { communityId, newOwnerId: userId }))) {
+    const previous = await query(c.env.DATABASE, "communityById", { communityId });
+    if (!previous || !(await query(c.env.DATABASE, "transferOwnership", { communityId, newOwnerId: userId }))) {
       throw new AppError(404, "not_found", "that community does not exist, or the new owner is not a member");
     }
     await audit(c, "community.transferred_by_admin", { targetUserId: userId, details: { communityId } });
-    await publishAccessChange(c, { kind: "member.roles_changed", communityId, userId });
+    // The new owner holds every permission now, the previous one only their roles'.
+    for (const changed of new Set([userId, previous.ownerId])) {
+      await publishAccessChange(c, { kind: "member.roles_changed", communityId, userId: changed });
+    }
     return c.body(null, 204);
   })
   .delete("/communities/:communityId", async (c) => {

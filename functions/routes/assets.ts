@@ -21,6 +21,11 @@ const CONTENT_TYPES: Record<string, string> = {
 
 export const assets = new Hono<AppEnv>().on(["GET", "HEAD"], "*", async (c) => {
   const url = new URL(c.req.url);
+  // Routing sees the raw path, the asset store the normalised one: /x/../admin-assets/admin.js
+  // must not reach the admin code by this door. Only the admin-assets route serves it.
+  if (url.pathname === "/admin-assets" || url.pathname.startsWith("/admin-assets/")) {
+    return c.json({ error: { code: "forbidden", message: "the admin page is for instance admins" } }, 403);
+  }
   const extension = url.pathname.split("/").pop()?.split(".").slice(1).pop();
   // A directory path would get a JSON listing from workerd's disk service: serve the app instead.
   let response = url.pathname.endsWith("/")

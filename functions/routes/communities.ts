@@ -8,12 +8,15 @@ import { query } from "../../db/index.ts";
 import {
   createCommunitySchema,
   DEFAULT_EVERYONE_PERMISSIONS,
+  has,
+  Permission,
   membershipEventsQuerySchema,
   transferSchema,
   updateCommunitySchema,
 } from "../../protocol/index.ts";
 import { communityAccess, requirePermission } from "../community-access.ts";
 import { communityView, memberView, permissionNames, roleView } from "../community-views.ts";
+import { permissionsIn } from "../../rooms/index.ts";
 import { publishAccessChange } from "../access-changes.ts";
 import type { AppEnv } from "../context.ts";
 import { instanceSettings } from "../instance-settings.ts";
@@ -134,12 +137,29 @@ export const communities = new Hono<AppEnv>()
   .get("/:communityId/membership-events", async (c) => {
     const access = await communityAccess(c, c.req.param("communityId"));
     const { after, limit } = parse(membershipEventsQuerySchema, c.req.query());
-    const events = await query(c.env.DATABASE, "membershipEventsAfter", {
-      communityId: access.record.community.id,
-      afterId: after,
-      limit,
+    const communityId = access.record.community.id;
+    const events = await query(c.env.DATABASE, "membershipEventsAfter", { communityId, afterId: after, limit });
+    // A member learns nothing here about channels they cannot view, and only those who
+    // manage roles or the community see the details (which permissions, which reason).
+    const layout = await query(c.env.DATABASE, "communityLayout", { communityId });
+    const visible = new Set(
+      layout.channels
+        .filter((channel) => {
+          const overrides = layout.overrides.filter((override) => override.channelId === channel.id);
+          const context = { scope: "community" as const, channel, member: access.record, overrides };
+          return has(permissionsIn(context, c.get("userId"), Date.now()), Permission.VIEW_CHANNEL);
+        })
+        .map((channel) => channel.id),
+    );
+    const mayReadDetails =
+      has(access.permissions, Permission.MANAGE_ROLES) || has(access.permissions, Permission.MANAGE_COMMUNITY);
+    return c.json({
+      events: events
+        .filter((event) => event.channelId === null || visible.has(event.channelId))
+        .map((event) => membershipEventView(mayReadDetails ? event : { ...event, details: null })),
+      // Paging goes on past events left out, so a client never asks for them again.
+      lastId: events.at(-1)?.id ?? after,
     });
-    return c.json({ events: events.map(membershipEventView) });
   })
   // Mounted inside this sub-app so they share its one requireUser.
   .route("/", communityChannels)

@@ -2,6 +2,7 @@
  * The instance administration API against the production server and a fresh
  * database: "admin" is the bootstrap admin, bob and carol are people.
  */
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
@@ -208,6 +209,20 @@ describe("the instance admin API", () => {
     expect((await call("GET", `/api/communities/${id}`, bob.token)).status).toBe(404);
     const audit = await call("GET", "/api/admin/audit?action=community.deleted_by_admin", admin.token);
     expect(audit.body.events[0]).toMatchObject({ actorId: admin.id, targetUserId: bob.id });
+  });
+
+  it("never serves the admin code by another path, dot segments included", async () => {
+    for (const path of ["/admin-assets/admin.js", "/x/../admin-assets/admin.js", "/./admin-assets/admin.js"]) {
+      // node:http sends the path exactly as written (fetch would normalise it first).
+      const status = await new Promise<number>((resolve, reject) => {
+        const request = http.get({ host: "127.0.0.1", port: server.port, path }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        request.on("error", reject);
+      });
+      expect(status, path).toBe(403);
+    }
   });
 
   it("exports the audit log as CSV, with formula-looking cells defused", async () => {

@@ -168,6 +168,11 @@ export class ResilientClient {
         for (const message of frame.messages) this.#hold(message, false);
         return;
       case "synced":
+        // Too far behind for one resume: the rest comes from the next one.
+        if (frame.hasMore) {
+          this.#heldThrough = Math.max(this.#heldThrough, frame.lastEvent);
+          return this.#resume();
+        }
         this.#heldThrough = Math.max(this.#heldThrough, frame.lastEvent, this.#liveMax);
         this.#isSynced = true;
         this.#syncWaiters.splice(0).forEach((wake) => wake());

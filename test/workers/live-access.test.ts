@@ -131,6 +131,19 @@ describe("a moderation action on a member with an open socket", () => {
   });
 });
 
+describe("the membership event log", () => {
+  it("shows a member only the channels they can view, and the details only to those who manage roles", async () => {
+    const secret = await createChannelIn(carol, community.id, { isPrivate: true });
+    const forBob = await events(bob);
+    expect(forBob.map((event) => event.channelId)).not.toContain(secret.id);
+    expect(forBob.every((event) => event.details === null)).toBe(true);
+    const forAlice = await events(alice);
+    expect(forAlice).toContainEqual(
+      expect.objectContaining({ kind: "channel.created", channelId: secret.id, details: { isPrivate: true } }),
+    );
+  });
+});
+
 describe("a permission change with sockets open", () => {
   it("hiding the channel from @everyone closes members' sockets; the owner's stays and is told", async () => {
     const bobSocket = await connect(bob, channel.id);

@@ -321,7 +321,7 @@ describe("resuming after a disconnect", () => {
     expect(caughtUp[2]!.payload).toBe(text("while you were out"));
     const events = caughtUp.map((message) => message.event);
     expect(events).toEqual([...events].sort((a, b) => a - b));
-    expect(synced).toEqual({ type: "synced", lastEvent: events[events.length - 1] });
+    expect(synced).toEqual({ type: "synced", lastEvent: events[events.length - 1], hasMore: false });
     // Nothing to catch up from the newest event.
     again.send({ type: "resume", afterEvent: events[events.length - 1]! });
     expect(await again.next("synced", (frame) => frame.lastEvent === events[events.length - 1])).toBeTruthy();

@@ -10,6 +10,7 @@ import {
   ticketFor,
   unique,
   upgrade,
+  TestSocket,
   type Person,
 } from "./fixtures.ts";
 
@@ -153,6 +154,23 @@ describe("the socket route", () => {
       Origin: "https://evil.example",
     });
     expect(foreign.status).toBe(403);
+  });
+
+  it("ignores a connection id a client tries to choose, so nobody can take another's", async () => {
+    const channel = await createChannel(alice, bob);
+    const open = async (person: Person) => {
+      const response = await upgrade(
+        `/api/channels/${channel.id}/socket?_pk=chosen-id&ticket=${await ticketFor(person, channel.id)}`,
+      );
+      const socket = new TestSocket(response.webSocket!);
+      await socket.next("welcome");
+      return socket;
+    };
+    const aliceSocket = await open(alice);
+    const bobSocket = await open(bob);
+    bobSocket.send({ type: "send", clientId: clientId(), payload: text("can you hear me") });
+    await bobSocket.next("ack");
+    expect((await aliceSocket.next("message")).message.payload).toBe(text("can you hear me"));
   });
 
   it("ignores identity headers a client tries to set itself", async () => {

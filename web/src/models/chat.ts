@@ -159,6 +159,11 @@ export const ChatModel = createModel((channelId: string, session: Session, optio
         // Catch-up pages may be overtaken by live frames: they fill in, but only `synced` moves the resume point.
         return receiveViews(frame.messages);
       case "synced":
+        if (frame.hasMore) {
+          // Too far behind for one catch-up: go on from where this one stopped.
+          resumePoint.partlySynced(frame.lastEvent);
+          return resume(frame.lastEvent);
+        }
         return resumePoint.synced(frame.lastEvent);
       case "typing":
         // The user's other tabs type too; that is not news to them.

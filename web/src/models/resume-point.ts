@@ -10,6 +10,8 @@ export interface ResumePoint {
   /** A new connection said welcome: its live frames count only after its `synced`. */
   connected(): void;
   synced(lastEvent: number): void;
+  /** A catch-up that stopped at its size limit: held up to there, the next resume goes on. */
+  partlySynced(lastEvent: number): void;
   /** A message view that came live (message, ack, update, done). */
   live(event: number): void;
   isSynced(): boolean;
@@ -26,6 +28,9 @@ export function createResumePoint(): ResumePoint {
     synced(lastEvent) {
       held = Math.max(held ?? 0, lastEvent);
       isSynced = true;
+    },
+    partlySynced(lastEvent) {
+      held = Math.max(held ?? 0, lastEvent);
     },
     live(event) {
       if (isSynced && held !== null) held = Math.max(held, event);
