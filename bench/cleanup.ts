@@ -7,17 +7,21 @@
 type Undo = { label: string; run: () => Promise<void> };
 
 /** How long one undo step may take before we give up on it and move on. */
-const STEP_TIMEOUT_MS = 10_000;
+const STEP_TIMEOUT_MS = 20_000;
 
 const steps: Undo[] = [];
 let running: Promise<void> | undefined;
+let isExiting = false;
 
 /** Registers an undo step; steps run last-registered first. */
 export function onCleanup(label: string, run: () => Promise<void>): void {
   steps.push({ label, run });
 }
 
-/** Runs every registered step once, in reverse order; later calls wait for the first. */
+/**
+ * Runs every step registered so far, once, in reverse order; a call while one runs
+ * waits for it. Called after each scenario, and at exit.
+ */
 export function cleanup(): Promise<void> {
   running ??= (async () => {
     while (steps.length > 0) {
@@ -37,7 +41,7 @@ export function cleanup(): Promise<void> {
         clearTimeout(timer);
       }
     }
-  })();
+  })().finally(() => (running = undefined));
   return running;
 }
 
@@ -48,7 +52,8 @@ export function cleanup(): Promise<void> {
  */
 export function cleanUpOnAbnormalExit(): void {
   const cleanUpAndExit = (code: number) => {
-    if (running) process.exit(code);
+    if (isExiting) process.exit(code);
+    isExiting = true;
     void cleanup().finally(() => process.exit(code));
   };
   for (const [signal, code] of [
@@ -56,7 +61,7 @@ export function cleanUpOnAbnormalExit(): void {
     ["SIGTERM", 143],
   ] as const) {
     process.on(signal, () => {
-      if (!running) console.error(`\n${signal}: stopping the server and dropping the database...`);
+      if (!isExiting) console.error(`\n${signal}: stopping the server and dropping the database...`);
       cleanUpAndExit(code);
     });
   }

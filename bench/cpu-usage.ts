@@ -100,3 +100,17 @@ function descendsFrom(stat: ProcessStat, roots: number[], byPid: Map<number, Pro
   }
   return false;
 }
+
+/** `root` and every process descending from it (Linux; empty elsewhere). */
+export function processTree(root: number): number[] {
+  let processes: ProcessStat[];
+  try {
+    processes = readdirSync("/proc")
+      .filter((entry) => /^\d+$/.test(entry))
+      .flatMap(readProcess);
+  } catch {
+    return [];
+  }
+  const byPid = new Map(processes.map((stat) => [stat.pid, stat]));
+  return processes.filter((stat) => descendsFrom(stat, [root], byPid)).map((stat) => stat.pid);
+}

@@ -8,15 +8,17 @@
 import { randomBytes } from "node:crypto";
 import { WebSocket } from "ws";
 import { MessageLedger } from "./message-ledger.ts";
-import type { Target } from "./target.ts";
+import type { Dial, Target } from "./target.ts";
 
 const WELCOME_TIMEOUT_MS = 15_000;
 /** Sockets dialled at once while connecting (each needs a ticket and an upgrade). */
 const CONNECT_CONCURRENCY = 8;
+/** How long close() waits for the server to answer the closing handshakes. */
+const CLOSE_TIMEOUT_MS = 10_000;
 const ERROR_SAMPLES_KEPT = 5;
 
 export interface Member {
-  /** Unique within the session. */
+  /** Unique within the session: channel x members per channel + position. */
   index: number;
   channel: number;
   /** Place within its channel, 0 .. membersPerChannel - 1. */
@@ -35,9 +37,11 @@ export class LoadSession {
   readonly members: Member[] = [];
   readonly membersPerChannel: number;
   readonly payloadBytes: number;
-  readonly ledger = new MessageLedger();
+  ledger = new MessageLedger();
   ackLatencies: number[] = [];
   deliveryLatencies: number[] = [];
+  /** The send time (performance.now()) of each delivery latency sample, for latency over time. */
+  deliverySentAt: number[] = [];
   /** Running counters, read at the edges of a timed window. */
   acks = 0;
   deliveries = 0;
@@ -52,7 +56,6 @@ export class LoadSession {
    */
   #tag = randomBytes(4).toString("hex");
   #counter = 0;
-  #nextIndex = 0;
   #isClosing = false;
 
   constructor(membersPerChannel: number, payloadBytes: number) {
@@ -60,26 +63,49 @@ export class LoadSession {
     this.payloadBytes = payloadBytes;
   }
 
-  static async connect(target: Target, channels: string[], membersPerChannel: number, payloadBytes: number) {
+  static async connect(
+    target: Target,
+    channels: string[],
+    membersPerChannel: number,
+    payloadBytes: number,
+    {
+      concurrency = CONNECT_CONCURRENCY,
+      onConnected,
+    }: { concurrency?: number; onConnected?: (count: number) => void } = {},
+  ) {
     const session = new LoadSession(membersPerChannel, payloadBytes);
     const slots = channels.flatMap((key, channel) =>
       Array.from({ length: membersPerChannel }, (_, position) => ({ key, channel, position })),
     );
+    let next = 0;
+    let connected = 0;
     await Promise.all(
-      Array.from({ length: CONNECT_CONCURRENCY }, async () => {
-        for (let slot = slots.shift(); slot; slot = slots.shift()) {
-          const url = await target.socketUrl(slot.key, slot.position);
-          session.members.push(await session.#open(url, slot.channel, slot.position));
+      Array.from({ length: Math.min(concurrency, slots.length) }, async () => {
+        while (next < slots.length) {
+          const index = next++;
+          const slot = slots[index]!;
+          const dial = await target.dial(slot.key, index);
+          session.members[index] = await session.#open(dial, index, slot.channel, slot.position);
+          onConnected?.(++connected);
         }
       }),
     );
     return session;
   }
 
+  /** Starts a new ledger and zeroes the counters, for the next scenario on the same sockets. */
+  reset(): void {
+    this.ledger = new MessageLedger();
+    this.acks = this.deliveries = this.errors = this.outOfOrder = 0;
+    this.errorSamples.length = 0;
+    this.startMeasuring();
+  }
+
   /** Forgets latency samples so far (after a warm-up). */
   startMeasuring(): void {
     this.ackLatencies = [];
     this.deliveryLatencies = [];
+    this.deliverySentAt = [];
   }
 
   send(member: Member): void {
@@ -95,14 +121,27 @@ export class LoadSession {
     return { ...this.ledger.counts(this.membersPerChannel), outOfOrder: this.outOfOrder, errors: this.errors };
   }
 
-  close(): void {
+  /**
+   * Closes every socket and waits (up to a bound) until the server has answered each
+   * closing handshake, so the next scenario does not count sockets still closing.
+   */
+  async close(): Promise<void> {
     this.#isClosing = true;
+    const closed = this.members.map((member) =>
+      member.socket.readyState === WebSocket.CLOSED
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => member.socket.once("close", () => resolve())),
+    );
     for (const member of this.members) member.socket.close(1000);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_TIMEOUT_MS)));
+    await Promise.race([Promise.all(closed), timeout]);
+    clearTimeout(timer);
   }
 
-  #open(url: string, channel: number, position: number): Promise<Member> {
-    const socket = new WebSocket(url, { perMessageDeflate: false });
-    const member: Member = { index: this.#nextIndex++, channel, position, socket, lastSeq: 0 };
+  #open(dial: Dial, index: number, channel: number, position: number): Promise<Member> {
+    const socket = new WebSocket(dial.url, { perMessageDeflate: false, headers: dial.headers });
+    const member: Member = { index, channel, position, socket, lastSeq: 0 };
     return new Promise((resolve, reject) => {
       const noWelcome = () => reject(new Error(`no welcome frame within ${WELCOME_TIMEOUT_MS} ms`));
       const timer = setTimeout(noWelcome, WELCOME_TIMEOUT_MS);
@@ -152,6 +191,7 @@ export class LoadSession {
       // The first 12 base64 characters are the first 9 bytes: the timestamp and one more.
       const sentAt = Buffer.from(frame.message.payload.slice(0, 12), "base64").readDoubleLE(0);
       this.deliveryLatencies.push(now - sentAt);
+      this.deliverySentAt.push(sentAt);
     }
   }
 

@@ -41,7 +41,7 @@ export async function startReference(channels: number): Promise<ReferenceServer>
       name: "reference",
       channels: Array.from({ length: channels }, (_, index) => `/room-${index}`),
       latencyChannel: "/room-latency",
-      socketUrl: async (channel) => `${base}${channel}`,
+      dial: async (channel) => ({ url: `${base}${channel}`, headers: {} }),
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -23,3 +23,22 @@ export function formatNumber(value: number): string {
   if (Math.abs(value) >= 10) return value.toFixed(1);
   return value.toFixed(2);
 }
+
+/**
+ * The p-th percentile of the samples sent in each whole second from the first send:
+ * shows whether a tail is steady or a stretch of the window (a warm-up, a stall).
+ */
+export function percentileBySecond(samples: number[], sentAt: number[], p: number): number[] {
+  if (samples.length === 0) return [];
+  const start = sentAt.reduce((earliest, time) => Math.min(earliest, time), Infinity); // no spread: 10^5 samples
+  const buckets: number[][] = [];
+  samples.forEach((sample, index) => {
+    const second = Math.floor((sentAt[index]! - start) / 1000);
+    (buckets[second] ??= []).push(sample);
+  });
+  return Array.from(buckets, (bucket) => {
+    if (!bucket) return NaN;
+    const sorted = Float64Array.from(bucket).sort();
+    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  });
+}

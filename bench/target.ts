@@ -9,6 +9,14 @@ export interface Target {
   channels: string[];
   /** A channel of its own for the single-sender latency scenario. */
   latencyChannel: string;
-  /** A ready-to-dial WebSocket URL for member `member` of `channel`. */
-  socketUrl(channel: string, member: number): Promise<string>;
+  /**
+   * A ready-to-dial WebSocket URL, and the headers of the upgrade request, for socket
+   * number `slot` (unique within a session; Chatalot picks the account from it).
+   */
+  dial(channel: string, slot: number): Promise<Dial>;
+}
+
+export interface Dial {
+  url: string;
+  headers: Record<string, string>;
 }
