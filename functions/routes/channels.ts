@@ -17,11 +17,11 @@ import {
   requireChannelPermission,
   requireCommunityChannel,
 } from "../channel-access.ts";
-import { allowedOrigins } from "../config.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError, unauthorized } from "../errors.ts";
 import { limitBody, requireUser } from "../middleware.ts";
 import { issueSocketTicket, verifySocketTicket } from "../tokens.ts";
+import { requireOwnUpgrade } from "../socket-upgrade.ts";
 import { parseJson } from "../validation.ts";
 import { channelView } from "../views.ts";
 import { channelHistory } from "./channel-history.ts";
@@ -100,16 +100,8 @@ export const channels = new Hono<AppEnv>()
     return c.json({ ticket, expiresAt: expiresAt.toISOString() } satisfies SocketTicketView);
   })
   .get("/:channelId/socket", UPGRADE_LIMIT, async (c) => {
-    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
-      throw new AppError(426, "upgrade_required", "this route only accepts WebSocket upgrades");
-    }
+    requireOwnUpgrade(c);
     const config = c.get("config");
-    const origin = c.req.header("Origin");
-    // Browsers always send Origin on upgrades; refusing foreign ones stops
-    // cross-site pages from riding a user's ticket. Non-browser clients send none.
-    if (origin && !allowedOrigins(config).includes(origin)) {
-      throw new AppError(403, "origin_not_allowed", "WebSocket connections are only accepted from PUBLIC_URL");
-    }
     const channelId = c.req.param("channelId");
     const ticket = c.req.query("ticket");
     const subject = ticket ? await verifySocketTicket(config, ticket, channelId) : null;

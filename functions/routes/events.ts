@@ -9,10 +9,10 @@ import { query } from "../../db/index.ts";
 import type { SocketTicketView } from "../../protocol/index.ts";
 import { stampIdentity } from "../../rooms/index.ts";
 import { rateLimit } from "../abuse.ts";
-import { allowedOrigins } from "../config.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError, unauthorized } from "../errors.ts";
 import { requireUser } from "../middleware.ts";
+import { requireOwnUpgrade } from "../socket-upgrade.ts";
 import { issueSocketTicket, verifySocketTicket } from "../tokens.ts";
 
 /** Tickets name what they open; this one opens the account socket. */
@@ -27,14 +27,8 @@ export const events = new Hono<AppEnv>()
     return c.json({ ticket, expiresAt: expiresAt.toISOString() } satisfies SocketTicketView);
   })
   .get("/socket", UPGRADE_LIMIT, async (c) => {
-    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
-      throw new AppError(426, "upgrade_required", "this route only accepts WebSocket upgrades");
-    }
+    requireOwnUpgrade(c);
     const config = c.get("config");
-    const origin = c.req.header("Origin");
-    if (origin && !allowedOrigins(config).includes(origin)) {
-      throw new AppError(403, "origin_not_allowed", "WebSocket connections are only accepted from PUBLIC_URL");
-    }
     const ticket = c.req.query("ticket");
     const subject = ticket ? await verifySocketTicket(config, ticket, EVENTS_TICKET_SCOPE) : null;
     if (!subject) throw unauthorized("the socket ticket is missing, expired or for a channel: request a new one");
