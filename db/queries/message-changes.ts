@@ -24,6 +24,16 @@ async function changed(db: Db, changedId: string | null): Promise<MessageRecord 
   return message ?? null;
 }
 
+/** A limited change's answer (a reaction, a pin): changed, already so, or over the limit. */
+async function outcomeOf(db: Db, row: { id: string; outcome: string } | undefined): Promise<ChangeResult> {
+  if (!row) return { ok: false, reason: "no_such_message" };
+  if (row.outcome === "limit") return { ok: false, reason: "limit_reached" };
+  const message = await changed(db, row.id);
+  return message
+    ? { ok: true, message, isChanged: row.outcome === "changed" }
+    : { ok: false, reason: "no_such_message" };
+}
+
 /** Why a change found nothing to change: no such live message, or someone else's. */
 async function whyNot(
   db: Db,
@@ -129,13 +139,7 @@ export async function addReaction(
       case when exists (select 1 from bumped) then 'changed'
            when exists (select 1 from allowed) then 'unchanged' else 'limit' end as outcome
     from target`);
-  const row = result.rows[0];
-  if (!row) return { ok: false, reason: "no_such_message" };
-  if (row.outcome === "limit") return { ok: false, reason: "limit_reached" };
-  const message = await changed(db, row.id);
-  return message
-    ? { ok: true, message, isChanged: row.outcome === "changed" }
-    : { ok: false, reason: "no_such_message" };
+  return outcomeOf(db, result.rows[0]);
 }
 
 export async function removeReaction(
@@ -193,13 +197,7 @@ export async function setPinned(
       case when exists (select 1 from bumped) then 'changed'
            when (target.pinned_at is not null) = ${input.isPinned} then 'unchanged' else 'limit' end as outcome
     from target`);
-  const row = result.rows[0];
-  if (!row) return { ok: false, reason: "no_such_message" };
-  if (row.outcome === "limit") return { ok: false, reason: "limit_reached" };
-  const message = await changed(db, row.id);
-  return message
-    ? { ok: true, message, isChanged: row.outcome === "changed" }
-    : { ok: false, reason: "no_such_message" };
+  return outcomeOf(db, result.rows[0]);
 }
 
 /** An edited message's earlier versions, oldest first (payloads stay opaque). */
