@@ -169,7 +169,7 @@ describe("the admin page", () => {
     const confirmation = adminPage.getByRole("form", { name: "Suspend bob?" });
     expect(await confirmation.innerText()).toContain("bob's open sessions end at once");
     // Focus is in the reason field: the keyboard carries on from here.
-    expect(await adminPage.evaluate(() => document.activeElement?.id)).toBe("suspend-reason");
+    await expect.poll(() => adminPage.evaluate(() => document.activeElement?.id)).toBe("suspend-reason");
     await adminPage.keyboard.type("Posting spam links");
     await confirmation.getByRole("button", { name: "Suspend bob" }).click();
     await adminPage.getByRole("status").filter({ hasText: "Suspended bob: their open sessions have ended" }).waitFor();

@@ -133,7 +133,7 @@ describe("the admin and bob in #general", () => {
     const quote = message(admin, "me, obviously").getByRole("button", { name: `Replying to admin: ${CAKE}` });
     await quote.waitFor({ timeout: LIVE_TIMEOUT_MS });
     await quote.click();
-    expect(await admin.evaluate(() => document.activeElement?.textContent ?? "")).toContain(CAKE);
+    await expect.poll(() => admin.evaluate(() => document.activeElement?.textContent ?? "")).toContain(CAKE);
   });
 
   it("shows bob's edit to the admin, marked as edited", async () => {
@@ -255,7 +255,7 @@ describe("a reply to a message older than the loaded history", () => {
     });
     await quote.click();
     await bob.getByRole("log").getByText("history 1", { exact: true }).waitFor();
-    expect(await bob.evaluate(() => document.activeElement?.textContent ?? "")).toContain("history 1");
+    await expect.poll(() => bob.evaluate(() => document.activeElement?.textContent ?? "")).toContain("history 1");
     await message(bob, "back to the very start")
       .getByRole("button", { name: "Replying to admin: history 1", exact: true })
       .waitFor();

@@ -4,7 +4,7 @@
  * if it asks for one); Escape or Cancel backs out.
  */
 import type { ComponentChildren } from "preact";
-import { useEffect, useRef } from "preact/hooks";
+import { useLayoutEffect, useRef } from "preact/hooks";
 
 interface ConfirmChangeProps {
   /** Prefix for element ids, unique on the page. */
@@ -22,7 +22,8 @@ interface ConfirmChangeProps {
 export function ConfirmChange(props: ConfirmChangeProps) {
   const { id, question, consequence, confirmLabel, isBusy, onConfirm, onCancel, children } = props;
   const form = useRef<HTMLFormElement>(null);
-  useEffect(() => {
+  // Before the browser paints: the first key pressed after opening lands in the field.
+  useLayoutEffect(() => {
     const field = form.current?.querySelector<HTMLElement>("input, textarea, select");
     (field ?? form.current)?.focus();
   }, []);
