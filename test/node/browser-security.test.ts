@@ -178,7 +178,9 @@ describe("alice's account security in the browser", () => {
 
     await laptop.getByRole("heading", { name: "Two-factor authentication" }).waitFor();
     // Focus moves to the code field, so the keyboard carries on from here.
-    await expect.poll(() => laptop.evaluate(() => document.activeElement?.getAttribute("id"))).toBe("second-factor-code");
+    await expect
+      .poll(() => laptop.evaluate(() => document.activeElement?.getAttribute("id")))
+      .toBe("second-factor-code");
     await laptop.screenshot({ path: join(SCREENSHOTS, "sign-in-two-factor.png") });
 
     await laptop.keyboard.type("000000");
