@@ -16,14 +16,10 @@ export interface ChannelAccess {
   permissions: number;
 }
 
-export function channelAccess(c: Context<AppEnv>, rawChannelId: string): Promise<ChannelAccess> {
-  return channelAccessFor(c.env, rawChannelId, c.get("userId"));
-}
-
-/** The same door for a caller known by other means (the socket route's ticket). */
-export async function channelAccessFor(env: Env, rawChannelId: string, userId: string): Promise<ChannelAccess> {
+export async function channelAccess(c: Context<AppEnv>, rawChannelId: string): Promise<ChannelAccess> {
+  const userId = c.get("userId");
   const id = uuidSchema.safeParse(rawChannelId);
-  const context = id.success ? await query(env.DATABASE, "channelContext", { channelId: id.data, userId }) : null;
+  const context = id.success ? await query(c.env.DATABASE, "channelContext", { channelId: id.data, userId }) : null;
   const permissions = context ? permissionsIn(context, userId, Date.now()) : 0;
   if (!context || !has(permissions, Permission.VIEW_CHANNEL)) throw notFound("that channel");
   return { context, permissions };

@@ -72,12 +72,18 @@ export function issueAccessToken(config: Config, subject: TokenSubject): Promise
   return sign(config, { sid: subject.sessionId }, subject.userId, ACCESS_AUDIENCE, ACCESS_TOKEN_TTL_SECONDS);
 }
 
+/**
+ * A one-minute ticket for one socket scope (a channel id, the account socket, the
+ * admin console). It also carries the username, so the room can name the person
+ * (typing) without asking the database again.
+ */
 export async function issueSocketTicket(
   config: Config,
-  subject: TokenSubject,
+  subject: TokenSubject & { username?: string },
   channelId: string,
 ): Promise<{ ticket: string; expiresAt: Date }> {
-  const claims = { sid: subject.sessionId, channel: channelId };
+  const claims: Record<string, string> = { sid: subject.sessionId, channel: channelId };
+  if (subject.username) claims.name = subject.username;
   const { token, expiresAt } = await sign(config, claims, subject.userId, SOCKET_AUDIENCE, SOCKET_TICKET_TTL_SECONDS);
   return { ticket: token, expiresAt };
 }
@@ -112,9 +118,11 @@ export async function verifySocketTicket(
   config: Config,
   ticket: string,
   channelId: string,
-): Promise<TokenSubject | null> {
+): Promise<(TokenSubject & { username?: string }) | null> {
   const payload = await verify(config, ticket, SOCKET_AUDIENCE);
-  return payload?.channel === channelId ? subjectOf(payload) : null;
+  const subject = payload?.channel === channelId ? subjectOf(payload) : null;
+  if (!subject) return null;
+  return typeof payload?.name === "string" ? { ...subject, username: payload.name } : subject;
 }
 
 function subjectOf(payload: { sub?: string; sid?: unknown } | null): TokenSubject | null {
@@ -133,7 +141,7 @@ async function verify(config: Config, token: string, audience: string) {
       },
       { issuer: ISSUER, audience, algorithms: [ALGORITHM] },
     );
-    return payload as typeof payload & { channel?: string; sid?: string };
+    return payload as typeof payload & { channel?: string; sid?: string; name?: string };
   } catch {
     return null;
   }

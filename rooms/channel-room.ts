@@ -71,12 +71,18 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
       if (open > this.#socketsPerUser) {
         return connection.close(CLOSE_TOO_MANY_SOCKETS, `at most ${this.#socketsPerUser} open sockets per account`);
       }
-      if (!(await query(this.env.DATABASE, "activeSession", member))) {
-        return connection.close(CLOSE_SESSION_ENDED, "session ended");
-      }
-      this.access.forget(member.userId);
+      const admission = await query(this.env.DATABASE, "socketAdmission", {
+        channelId: this.name,
+        userId: member.userId,
+        sessionId: member.sessionId,
+      });
+      if (!admission.isSessionLive) return connection.close(CLOSE_SESSION_ENDED, "session ended");
+      this.access.remember(member.userId, admission.context);
       permissions = await this.access.permissions(member.userId);
-      position = await query(this.env.DATABASE, "channelPosition", { channelId: this.name });
+      position = admission.context && {
+        lastSeq: admission.context.channel.lastSeq,
+        lastEvent: admission.context.channel.lastEvent,
+      };
     } catch (error) {
       console.error(`room ${this.name}: could not admit a socket: ${(error as Error).message}`);
       return connection.close(1011, "try again");

@@ -50,6 +50,11 @@ export class RoomAccess {
     return entry.context;
   }
 
+  /** Caches a context loaded by someone else (the room's admission of a socket) as fresh. */
+  remember(userId: string, context: ChannelContextRecord | null, now = Date.now()): void {
+    this.#contexts.set(userId, { loadedAt: now, context: Promise.resolve(context) });
+  }
+
   async permissions(userId: string, now = Date.now()): Promise<number> {
     const context = await this.context(userId);
     return context ? permissionsIn(context, userId, now) : 0;

@@ -2,11 +2,22 @@
  * Queries about channels: creating, changing and listing a community's channels,
  * and `channelContext`, the one load every access check starts from.
  */
-import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../db.ts";
-import { categories, channelMembers, channelOverrides, channels, users } from "../schema.ts";
-import { isBlockedEitherWay } from "./blocks.ts";
-import { memberContext, type MemberContextRecord } from "./communities.ts";
+import {
+  categories,
+  channelMembers,
+  channelOverrides,
+  channels,
+  communities,
+  communityMembers,
+  sessions,
+  userBlocks,
+  users,
+} from "../schema.ts";
+import { decodeRows, jsonRows } from "./json-rows.ts";
+import { standingFields, toMemberContext, type MemberContextRecord } from "./member-standing.ts";
 
 export type ChannelRecord = typeof channels.$inferSelect;
 export type OverrideRecord = typeof channelOverrides.$inferSelect;
@@ -28,28 +39,85 @@ const isUniqueViolation = (error: unknown) =>
 /**
  * The channel as the user may reach it, or null: a community channel needs a
  * membership of its community, a DM needs a place among its participants.
+ * One statement: every access check (each HTTP request on a channel, each socket
+ * admitted by a room) starts here.
  */
 export async function channelContext(
   db: Db,
   input: { channelId: string; userId: string },
 ): Promise<ChannelContextRecord | null> {
-  const [channel] = await db.select().from(channels).where(eq(channels.id, input.channelId));
-  if (!channel) return null;
+  const [row] = await selectChannelContext(db, input, {});
+  return row ? toChannelContext(row, input.userId) : null;
+}
+
+/**
+ * What a room needs to admit a socket, in one statement: whether the session is
+ * still live (not revoked, the user neither suspended nor deleted) and the
+ * channel as the user may reach it.
+ */
+export async function socketAdmission(
+  db: Db,
+  input: { channelId: string; userId: string; sessionId: string },
+): Promise<{ isSessionLive: boolean; context: ChannelContextRecord | null }> {
+  const [row] = await selectChannelContext(db, input, {
+    isSessionLive: sql<boolean>`exists (select 1 from ${sessions} inner join ${users} on ${users.id} = ${sessions.userId}
+      where ${sessions.id} = ${input.sessionId} and ${sessions.userId} = ${input.userId}
+        and ${sessions.revokedAt} is null and ${users.suspendedAt} is null and ${users.deletedAt} is null)`,
+  });
+  if (!row) return { isSessionLive: false, context: null };
+  return { isSessionLive: row.isSessionLive, context: toChannelContext(row, input.userId) };
+}
+
+function selectChannelContext<Extra extends Record<string, SQL.Aliased | SQL>>(
+  db: Db,
+  input: { channelId: string; userId: string },
+  extra: Extra,
+) {
+  const participant = alias(channelMembers, "participant");
+  const person = alias(users, "person");
+  const other = alias(channelMembers, "other");
+  return db
+    .select({
+      channel: channels,
+      community: communities,
+      isMember: sql<boolean>`${communityMembers.userId} is not null`,
+      timedOutUntil: communityMembers.timedOutUntil,
+      ...standingFields(channels.communityId, sql`${input.userId}`),
+      overrides: jsonRows(channelOverrides, eq(channelOverrides.channelId, channels.id)),
+      participants: sql<{ userId: string; username: string }[]>`(select coalesce(json_agg(json_build_object(
+          'userId', ${participant.userId},
+          'username', case when ${person.deletedAt} is null then ${person.username} else 'deleted user' end
+        ) order by lower(${person.username})), '[]'::json)
+        from ${channelMembers} as ${participant} inner join ${users} as ${person} on ${person.id} = ${participant.userId}
+        where ${participant.channelId} = ${channels.id})`,
+      // 1:1 only: either side blocked the other.
+      isBlocked: sql<boolean>`${channels.kind} = 'dm' and exists (select 1 from ${channelMembers} as ${other} inner join ${userBlocks}
+        on (${userBlocks.blockerId} = ${input.userId} and ${userBlocks.blockedId} = ${other.userId})
+        or (${userBlocks.blockerId} = ${other.userId} and ${userBlocks.blockedId} = ${input.userId})
+        where ${other.channelId} = ${channels.id} and ${other.userId} <> ${input.userId})`,
+      ...extra,
+    })
+    .from(channels)
+    .leftJoin(communities, eq(communities.id, channels.communityId))
+    .leftJoin(
+      communityMembers,
+      and(eq(communityMembers.communityId, channels.communityId), eq(communityMembers.userId, input.userId)),
+    )
+    .where(eq(channels.id, input.channelId));
+}
+
+type ChannelContextRow = Awaited<ReturnType<typeof selectChannelContext>>[number];
+
+function toChannelContext(row: ChannelContextRow, userId: string): ChannelContextRecord | null {
+  const { channel } = row;
   if (channel.communityId) {
-    const member = await memberContext(db, { communityId: channel.communityId, userId: input.userId });
-    if (!member) return null;
-    const overrides = await db.select().from(channelOverrides).where(eq(channelOverrides.channelId, channel.id));
-    return { channel, scope: "community", member, overrides };
+    if (!row.community || !row.isMember) return null;
+    const member = toMemberContext(row.community, row.timedOutUntil, row);
+    return { channel, scope: "community", member, overrides: decodeRows(channelOverrides, row.overrides) };
   }
-  const participants = await participantsOfChannels(db, { channelIds: [channel.id] });
-  const mine = participants.get(channel.id) ?? [];
-  if (!mine.some((participant) => participant.userId === input.userId)) return null;
-  const other = mine.find((participant) => participant.userId !== input.userId);
-  const isBlocked =
-    channel.kind === "dm" && other
-      ? await isBlockedEitherWay(db, { userId: input.userId, otherId: other.userId })
-      : false;
-  return { channel, scope: "direct", participants: mine, isBlocked };
+  const participants: { userId: string; username: string }[] = row.participants;
+  if (!participants.some((participant) => participant.userId === userId)) return null;
+  return { channel, scope: "direct", participants, isBlocked: row.isBlocked };
 }
 
 /** The participants of each direct conversation, by channel id. */

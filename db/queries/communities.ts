@@ -7,16 +7,12 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
 import { channels, communities, communityMembers, memberRoles, roles, users } from "../schema.ts";
 import { lockMembership } from "./membership-lock.ts";
+import { standingFields, toMemberContext, type MemberContextRecord } from "./member-standing.ts";
+
+export type { MemberContextRecord };
 
 export type CommunityRecord = typeof communities.$inferSelect;
 export type RoleRecord = typeof roles.$inferSelect;
-
-export interface MemberContextRecord {
-  community: CommunityRecord;
-  everyone: RoleRecord;
-  roles: RoleRecord[];
-  timedOutUntil: Date | null;
-}
 
 export async function createCommunity(
   db: Db,
@@ -50,32 +46,21 @@ export async function communitiesForUser(db: Db, input: { userId: string }): Pro
   return rows.map((row) => row.community);
 }
 
-/** The user's standing in a community, or null when they are not a member. */
+/** The user's standing in a community, or null when they are not a member. One statement. */
 export async function memberContext(
   db: Db,
   input: { communityId: string; userId: string },
 ): Promise<MemberContextRecord | null> {
-  const [membership] = await db
-    .select({ community: communities, timedOutUntil: communityMembers.timedOutUntil })
+  const [row] = await db
+    .select({
+      community: communities,
+      timedOutUntil: communityMembers.timedOutUntil,
+      ...standingFields(communityMembers.communityId, communityMembers.userId),
+    })
     .from(communityMembers)
     .innerJoin(communities, eq(communities.id, communityMembers.communityId))
     .where(and(eq(communityMembers.communityId, input.communityId), eq(communityMembers.userId, input.userId)));
-  if (!membership) return null;
-  const all = await db.select().from(roles).where(eq(roles.communityId, input.communityId));
-  const held = new Set(
-    (
-      await db
-        .select({ roleId: memberRoles.roleId })
-        .from(memberRoles)
-        .where(and(eq(memberRoles.communityId, input.communityId), eq(memberRoles.userId, input.userId)))
-    ).map((row) => row.roleId),
-  );
-  return {
-    community: membership.community,
-    everyone: all.find((role) => role.isEveryone)!,
-    roles: all.filter((role) => held.has(role.id)),
-    timedOutUntil: membership.timedOutUntil,
-  };
+  return row ? toMemberContext(row.community, row.timedOutUntil, row) : null;
 }
 
 export async function membersOf(

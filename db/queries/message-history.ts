@@ -83,15 +83,3 @@ export async function messagesChangedAfter(
         order by m.event limit ${input.limit}`,
   );
 }
-
-/** Where the channel is now: its last seq and last event. */
-export async function channelPosition(
-  db: Db,
-  input: { channelId: string },
-): Promise<{ lastSeq: number; lastEvent: number } | null> {
-  const result = await db.execute<{ last_seq: string; last_event: string }>(
-    sql`select last_seq, last_event from channels where id = ${input.channelId}`,
-  );
-  const row = result.rows[0];
-  return row ? { lastSeq: Number(row.last_seq), lastEvent: Number(row.last_event) } : null;
-}

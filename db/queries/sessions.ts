@@ -116,13 +116,29 @@ async function isRace(
 
 /**
  * The live session and its user for an access token's session id, or null when the
- * session was revoked or the user suspended or deleted. Runs on every request.
+ * session was revoked or the user suspended or deleted. Runs on every request, so it
+ * is one statement: the last-seen stamp rides along as a data-modifying CTE.
  */
 export async function activeSession(
   db: Db,
   input: { sessionId: string; userId: string },
 ): Promise<{ session: SessionRecord; user: UserRecord } | null> {
+  const touch = db.$with("touch").as(
+    db
+      .update(sessions)
+      .set({ lastSeenAt: sql`now()` })
+      .where(
+        and(
+          eq(sessions.id, input.sessionId),
+          eq(sessions.userId, input.userId),
+          isNull(sessions.revokedAt),
+          sql`${sessions.lastSeenAt} < now() - ${LAST_SEEN_RESOLUTION}`,
+        ),
+      )
+      .returning({ id: sessions.id }),
+  );
   const [found] = await db
+    .with(touch)
     .select({ session: sessions, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -135,12 +151,7 @@ export async function activeSession(
         isNull(users.deletedAt),
       ),
     );
-  if (!found) return null;
-  await db
-    .update(sessions)
-    .set({ lastSeenAt: sql`now()` })
-    .where(and(eq(sessions.id, input.sessionId), sql`${sessions.lastSeenAt} < now() - ${LAST_SEEN_RESOLUTION}`));
-  return found;
+  return found ?? null;
 }
 
 /** Live sessions: not revoked, and seen within `activeWithinSeconds` (the refresh token's lifetime). */

@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import type { ChannelView, CommunityView, MembershipEventView, RoleView } from "../../protocol/index.ts";
-import { CLOSE_ACCESS_REMOVED } from "../../protocol/index.ts";
+import { CLOSE_ACCESS_REMOVED, CLOSE_SESSION_ENDED } from "../../protocol/index.ts";
 import {
   as,
   clientId,
@@ -16,9 +16,11 @@ import {
   expectStatus,
   register,
   text,
+  ticketFor,
   unique,
+  upgrade,
+  TestSocket,
   type Person,
-  type TestSocket,
 } from "./fixtures.ts";
 
 let alice: Person, bob: Person, carol: Person;
@@ -87,6 +89,25 @@ describe("a moderation action on a member with an open socket", () => {
     expect(audit.events).toContainEqual(
       expect.objectContaining({ action: "member.kicked", targetUserId: bob.user.id, reason: "spam" }),
     );
+  });
+
+  it("a ticket taken before a kick or a sign-out opens no socket: the room closes it at once", async () => {
+    const beforeKick = await ticketFor(bob, channel.id);
+    const beforeSignOut = await ticketFor(carol, channel.id);
+    await expectStatus(
+      await as(alice, "POST", `/api/communities/${community.id}/members/${bob.user.id}/kick`, { reason: "spam" }),
+      204,
+    );
+    await expectStatus(await as(carol, "POST", "/api/auth/logout"), 204);
+    const kicked = new TestSocket(
+      (await upgrade(`/api/channels/${channel.id}/socket?ticket=${beforeKick}`)).webSocket!,
+    );
+    expect(await kicked.closed()).toBe(CLOSE_ACCESS_REMOVED);
+    const signedOut = new TestSocket(
+      (await upgrade(`/api/channels/${channel.id}/socket?ticket=${beforeSignOut}`)).webSocket!,
+    );
+    expect(await signedOut.closed()).toBe(CLOSE_SESSION_ENDED);
+    expect([...kicked.frames, ...signedOut.frames]).toEqual([]);
   });
 
   it("ban: the socket closes at once and the invite no longer lets them back in", async () => {
