@@ -13,6 +13,7 @@ import {
   type EventsServerFrame,
 } from "../protocol/index.ts";
 import { ActivityNotifier } from "./activity.ts";
+import { Audience } from "./audience.ts";
 import { AppendBatcher } from "./append-batcher.ts";
 import { receiveFrame, send, type ChatRoom } from "./chat.ts";
 import { readIdentity, sessionTag, userTag, type Member } from "./identity.ts";
@@ -39,6 +40,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
   #access: RoomAccess | undefined;
   #batcher: AppendBatcher | undefined;
   #activity: ActivityNotifier | undefined;
+  #audience = new Audience(() => this.getConnections<Member>());
   readonly #socketsPerUser: number;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -89,6 +91,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
     }
     if (permissions === 0 || !position) return connection.close(CLOSE_ACCESS_REMOVED, "no access to this channel");
     connection.setState({ ...member, permissions });
+    this.#audience.admit(connection);
     send(connection, {
       type: "welcome",
       channelId: this.name,
@@ -111,6 +114,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
 
   override async onClose(connection: Connection<Member>): Promise<void> {
     this.#rateLimiter.forget(connection.id);
+    this.#audience.leave(connection.id);
     if (connection.state) await this.env.USER_SOCKETS.getByName(connection.state.userId).closed(this.name);
   }
 
@@ -143,6 +147,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
     let closed = 0;
     for (const tag of tags) {
       for (const connection of this.getConnections(tag)) {
+        this.#audience.leave(connection.id);
         connection.close(CLOSE_SESSION_ENDED, selector.reason);
         closed++;
       }
@@ -163,6 +168,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
       if (!connection.state) continue;
       const permissions = await this.access.permissions(connection.state.userId);
       if (permissions === 0) {
+        this.#audience.leave(connection.id);
         connection.close(CLOSE_ACCESS_REMOVED, "you no longer have access to this channel");
         closed++;
         continue;
@@ -173,6 +179,10 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
       send(connection, { type: "permissions", permissions: permissionNames(permissions) });
     }
     return closed;
+  }
+
+  relay(message: string, exceptConnectionId?: string): void {
+    this.#audience.relay(message, exceptConnectionId);
   }
 
   get database(): Env["DATABASE"] {

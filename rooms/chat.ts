@@ -21,7 +21,8 @@ export interface ChatRoom {
   database: Env["DATABASE"];
   access: RoomAccess;
   batcher: AppendBatcher;
-  broadcast(message: string, without?: string[]): void;
+  /** Sends a serialized frame to every admitted socket but one. */
+  relay(message: string, exceptConnectionId?: string): void;
   /** The open sockets of one person in this room (their devices and tabs). */
   connectionsOf(userId: string): Iterable<Connection<Member>>;
   /** Writes run one at a time so changes are relayed in the order they were stored. */
@@ -36,8 +37,8 @@ export function send(connection: Connection, frame: ServerFrame): void {
   connection.send(JSON.stringify(frame));
 }
 
-export function broadcastFrame(room: ChatRoom, frame: ServerFrame, without: string[] = []): void {
-  room.broadcast(JSON.stringify(frame), without);
+export function broadcastFrame(room: ChatRoom, frame: ServerFrame, exceptConnectionId?: string): void {
+  room.relay(JSON.stringify(frame), exceptConnectionId);
 }
 
 export async function receiveFrame(room: ChatRoom, connection: Connection<Member>, raw: unknown): Promise<void> {

@@ -67,7 +67,7 @@ async function apply(
   }
   const view = messageView(result.message);
   send(connection, { type: "done", clientId, message: view });
-  if (result.isChanged) broadcastFrame(room, { type: "update", message: view }, [connection.id]);
+  if (result.isChanged) broadcastFrame(room, { type: "update", message: view }, connection.id);
   return result;
 }
 

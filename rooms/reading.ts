@@ -22,7 +22,7 @@ export async function announceTyping(room: ChatRoom, connection: Connection<Memb
   // Entries older than the interval throttle nothing: drop them so the map stays small.
   for (const [id, at] of lastTyping) if (now - at >= TYPING_INTERVAL_MS) lastTyping.delete(id);
   lastTyping.set(connection.id, now);
-  broadcastFrame(room, { type: "typing", userId: member.userId, username: member.username }, [connection.id]);
+  broadcastFrame(room, { type: "typing", userId: member.userId, username: member.username }, connection.id);
 }
 
 export async function markRead(room: ChatRoom, connection: Connection<Member>, seq: number): Promise<void> {

@@ -76,7 +76,7 @@ export async function sendMessage(room: ChatRoom, connection: Connection<Member>
   send(connection, { type: "ack", clientId: frame.clientId, message: view });
   // A resend after a lost ack was relayed the first time; don't relay it twice.
   if (stored.isDuplicate) return;
-  broadcastFrame(room, { type: "message", message: view }, [connection.id]);
+  broadcastFrame(room, { type: "message", message: view }, connection.id);
   const context = await room.access.context(member.userId);
   if (context) room.activity.note(stored.message, context);
 }

@@ -99,15 +99,23 @@ describe("a moderation action on a member with an open socket", () => {
       204,
     );
     await expectStatus(await as(carol, "POST", "/api/auth/logout"), 204);
-    const kicked = new TestSocket(
-      (await upgrade(`/api/channels/${channel.id}/socket?ticket=${beforeKick}`)).webSocket!,
+    // alice keeps talking while they knock: nothing she says may reach a socket being refused.
+    const talker = await connect(alice, channel.id);
+    let isTalking = true;
+    const talking = (async () => {
+      while (isTalking) expect(await sends(talker, "not for the door")).toEqual({ ok: true });
+    })();
+    const [kicked, signedOut] = await Promise.all(
+      [beforeKick, beforeSignOut].map(
+        async (ticket) =>
+          new TestSocket((await upgrade(`/api/channels/${channel.id}/socket?ticket=${ticket}`)).webSocket!),
+      ),
     );
-    expect(await kicked.closed()).toBe(CLOSE_ACCESS_REMOVED);
-    const signedOut = new TestSocket(
-      (await upgrade(`/api/channels/${channel.id}/socket?ticket=${beforeSignOut}`)).webSocket!,
-    );
-    expect(await signedOut.closed()).toBe(CLOSE_SESSION_ENDED);
-    expect([...kicked.frames, ...signedOut.frames]).toEqual([]);
+    expect(await kicked!.closed()).toBe(CLOSE_ACCESS_REMOVED);
+    expect(await signedOut!.closed()).toBe(CLOSE_SESSION_ENDED);
+    isTalking = false;
+    await talking;
+    expect([...kicked!.frames, ...signedOut!.frames]).toEqual([]);
   });
 
   it("ban: the socket closes at once and the invite no longer lets them back in", async () => {

@@ -1,0 +1,52 @@
+/**
+ * Who a room relays to: the sockets it has admitted, and only those (a socket whose
+ * session and access are still being checked receives nothing). Kept in memory and
+ * rebuilt from the sockets' attachments once after each wake: partyserver's own
+ * `broadcast` deserializes every socket's attachment for every message, which was a
+ * fifth of the room's CPU when fanning out (bench/README.md).
+ */
+import type { Connection } from "partyserver";
+import type { Member } from "./identity.ts";
+
+export class Audience {
+  #connections = new Map<string, Connection<Member>>();
+  #isLoaded = false;
+
+  /** `sockets` lists every open socket of the room (read once, after a wake). */
+  constructor(private readonly sockets: () => Iterable<Connection<Member>>) {}
+
+  admit(connection: Connection<Member>): void {
+    this.#load();
+    this.#connections.set(connection.id, connection);
+  }
+
+  leave(connectionId: string): void {
+    this.#connections.delete(connectionId);
+  }
+
+  /** Sends one serialized frame to every admitted, open socket except `exceptId`'s. */
+  relay(message: string, exceptId?: string): void {
+    this.#load();
+    for (const [id, connection] of this.#connections) {
+      if (connection.readyState !== WebSocket.READY_STATE_OPEN) {
+        this.#connections.delete(id);
+        continue;
+      }
+      if (id === exceptId) continue;
+      try {
+        connection.send(message);
+      } catch {
+        connection.close(1011, "could not send");
+      }
+    }
+  }
+
+  #load(): void {
+    if (this.#isLoaded) return;
+    this.#isLoaded = true;
+    for (const connection of this.sockets()) {
+      // Admitted sockets carry their permissions in their state; others are still being checked.
+      if (connection.state?.permissions) this.#connections.set(connection.id, connection);
+    }
+  }
+}
