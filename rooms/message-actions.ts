@@ -7,7 +7,7 @@
 import type { Connection } from "partyserver";
 import { query, type ChangeResult } from "../db/index.ts";
 import {
-  base64ToBytes,
+  base64ByteLength,
   has,
   MESSAGE_PAYLOAD_MAX_BYTES,
   Permission,
@@ -78,8 +78,8 @@ export async function changeMessage(
 ): Promise<void> {
   const member = connection.state!;
   if (frame.type === "edit") {
-    const payload = base64ToBytes(frame.payload);
-    if (payload.byteLength > MESSAGE_PAYLOAD_MAX_BYTES) {
+    const payloadBytes = base64ByteLength(frame.payload);
+    if (payloadBytes > MESSAGE_PAYLOAD_MAX_BYTES) {
       return send(connection, {
         type: "error",
         code: "payload_too_large",
@@ -93,7 +93,8 @@ export async function changeMessage(
         channelId: room.name,
         seq: frame.seq,
         senderId: member.userId,
-        payload,
+        payload: frame.payload,
+        payloadBytes,
       }),
     );
     return;

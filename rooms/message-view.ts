@@ -1,6 +1,6 @@
 /** A stored message in its wire shape, shared by the room and the history routes. */
 import type { MessageRecord } from "../db/index.ts";
-import { bytesToBase64, type MessageView } from "../protocol/index.ts";
+import type { MessageView } from "../protocol/index.ts";
 
 const iso = (date: Date | null) => (date ? new Date(date).toISOString() : null);
 
@@ -13,7 +13,7 @@ export const messageView = (message: MessageRecord): MessageView => ({
   senderName: message.senderName,
   senderDeviceId: message.senderSessionId,
   clientId: message.clientId,
-  payload: bytesToBase64(message.payload),
+  payload: message.payload,
   sentAt: iso(message.sentAt)!,
   replyToSeq: message.replyToSeq,
   threadRootSeq: message.threadRootSeq,

@@ -7,7 +7,7 @@
 import type { Connection } from "partyserver";
 import type { AppendResult } from "../db/index.ts";
 import {
-  base64ToBytes,
+  base64ByteLength,
   has,
   MESSAGE_PAYLOAD_MAX_BYTES,
   Permission,
@@ -22,8 +22,7 @@ type SendFrame = Extract<ClientFrame, { type: "send" }>;
 
 export async function sendMessage(room: ChatRoom, connection: Connection<Member>, frame: SendFrame): Promise<void> {
   const member = connection.state!;
-  const payload = base64ToBytes(frame.payload);
-  if (payload.byteLength > MESSAGE_PAYLOAD_MAX_BYTES) {
+  if (base64ByteLength(frame.payload) > MESSAGE_PAYLOAD_MAX_BYTES) {
     return send(connection, {
       type: "error",
       code: "payload_too_large",
@@ -50,7 +49,7 @@ export async function sendMessage(room: ChatRoom, connection: Connection<Member>
       senderId: member.userId,
       senderSessionId: member.sessionId,
       clientId: frame.clientId,
-      payload,
+      payload: frame.payload,
       replyToSeq: frame.replyToSeq ?? null,
       threadRootSeq: frame.threadRootSeq ?? null,
       mentionedUserIds: [...new Set(mentions.userIds)],

@@ -53,7 +53,7 @@ async function whyNot(
 /** Replaces the payload of one's own live message, keeping the previous version. */
 export async function editMessage(
   db: Db,
-  input: { channelId: string; seq: number; senderId: string; payload: Uint8Array },
+  input: { channelId: string; seq: number; senderId: string; payload: string; payloadBytes: number },
 ): Promise<ChangeResult> {
   const result = await db.execute<{ id: string }>(sql`
     with target as (
@@ -67,7 +67,7 @@ export async function editMessage(
       update channels set last_event = last_event + 1
       where id = ${input.channelId} and exists (select 1 from target) returning last_event
     )
-    update messages set payload = ${input.payload}, payload_bytes = ${input.payload.byteLength}, edited_at = now(),
+    update messages set payload = decode(${input.payload}, 'base64'), payload_bytes = ${input.payloadBytes}, edited_at = now(),
       event = numbered.last_event
     from target, numbered where messages.id = target.id
     returning messages.id`);

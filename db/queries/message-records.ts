@@ -20,7 +20,8 @@ export interface MessageRecord {
   senderName: string;
   senderSessionId: string | null;
   clientId: string;
-  payload: Uint8Array;
+  /** base64, as on the wire: PostgreSQL encodes it, so the room relays it without decoding. */
+  payload: string;
   sentAt: Date;
   replyToSeq: number | null;
   threadRootSeq: number | null;
@@ -42,7 +43,7 @@ export type MessageRow = Record<string, unknown>;
 
 /** The columns every message query selects, from `messages m join users u on u.id = m.sender_id`. */
 export const MESSAGE_COLUMNS = sql.raw(`m.id, m.channel_id, m.seq, m.event, m.sender_id, m.sender_session_id,
-  m.client_id, m.payload, m.sent_at, m.reply_to_seq, m.thread_root_seq, m.mentioned_user_ids, m.mentioned_role_ids,
+  m.client_id, replace(encode(m.payload, 'base64'), chr(10), '') as payload, m.sent_at, m.reply_to_seq, m.thread_root_seq, m.mentioned_user_ids, m.mentioned_role_ids,
   m.mentions_everyone, m.mentions_here, m.edited_at, m.deleted_at, m.deleted_by, m.pinned_at, m.pinned_by,
   case when u.deleted_at is null then u.username else 'deleted user' end as sender_name,
   case when m.thread_root_seq is null then (select count(*) from messages t
@@ -66,8 +67,7 @@ export function messageFromRow(row: MessageRow): MessageRecord {
     senderName: row.sender_name as string,
     senderSessionId: (row.sender_session_id as string | null) ?? null,
     clientId: row.client_id as string,
-    // The driver hands back a Buffer; a plain Uint8Array crosses RPC unchanged.
-    payload: new Uint8Array(row.payload as Uint8Array),
+    payload: row.payload as string,
     sentAt: new Date(row.sent_at as string),
     replyToSeq: row.reply_to_seq === null ? null : Number(row.reply_to_seq),
     threadRootSeq: row.thread_root_seq === null ? null : Number(row.thread_root_seq),

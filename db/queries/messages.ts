@@ -20,7 +20,8 @@ export interface NewMessage {
   senderId: string;
   senderSessionId: string | null;
   clientId: string;
-  payload: Uint8Array;
+  /** base64 (validated by the frame schema); stored as bytes. */
+  payload: string;
   replyToSeq: number | null;
   threadRootSeq: number | null;
   mentionedUserIds: string[];
@@ -52,7 +53,7 @@ export async function appendMessages(
     sender_id: message.senderId,
     session_id: message.senderSessionId,
     client_id: message.clientId,
-    payload: Buffer.from(message.payload).toString("base64"),
+    payload: message.payload,
     reply_to_seq: message.replyToSeq,
     thread_root_seq: message.threadRootSeq,
     mentioned_user_ids: pgArray(message.mentionedUserIds),
