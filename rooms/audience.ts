@@ -10,6 +10,8 @@ import type { Member } from "./identity.ts";
 
 export class Audience {
   #connections = new Map<string, Connection<Member>>();
+  /** The same connections by their socket: partyserver's connection objects are the sockets themselves. */
+  #bySocket = new WeakMap<object, Connection<Member>>();
   #isLoaded = false;
 
   /** `sockets` lists every open socket of the room (read once, after a wake). */
@@ -17,11 +19,18 @@ export class Audience {
 
   admit(connection: Connection<Member>): void {
     this.#load();
-    this.#connections.set(connection.id, connection);
+    this.#add(connection);
   }
 
   leave(connectionId: string): void {
+    const connection = this.#connections.get(connectionId);
+    if (connection) this.#bySocket.delete(connection);
     this.#connections.delete(connectionId);
+  }
+
+  /** The admitted connection of a socket, if it is one (no attachment is read). */
+  connectionOf(socket: WebSocket): Connection<Member> | undefined {
+    return this.#bySocket.get(socket);
   }
 
   /** Sends one serialized frame to every admitted, open socket except `exceptId`'s. */
@@ -29,7 +38,7 @@ export class Audience {
     this.#load();
     for (const [id, connection] of this.#connections) {
       if (connection.readyState !== WebSocket.READY_STATE_OPEN) {
-        this.#connections.delete(id);
+        this.leave(id);
         continue;
       }
       if (id === exceptId) continue;
@@ -46,7 +55,12 @@ export class Audience {
     this.#isLoaded = true;
     for (const connection of this.sockets()) {
       // Admitted sockets carry their permissions in their state; others are still being checked.
-      if (connection.state?.permissions) this.#connections.set(connection.id, connection);
+      if (connection.state?.permissions) this.#add(connection);
     }
+  }
+
+  #add(connection: Connection<Member>): void {
+    this.#connections.set(connection.id, connection);
+    this.#bySocket.set(connection, connection);
   }
 }

@@ -118,6 +118,18 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
     if (connection.state) await this.env.USER_SOCKETS.getByName(connection.state.userId).closed(this.name);
   }
 
+  /**
+   * partyserver reads a socket's attachment on every incoming frame to recognise its own
+   * sockets; a socket this room admitted is known already, so its frames skip that read.
+   * (The audience is filled only after partyserver started the room, so nothing is skipped
+   * but the read.)
+   */
+  override async webSocketMessage(socket: WebSocket, message: WSMessage): Promise<void> {
+    const connection = this.#audience.connectionOf(socket);
+    if (!connection) return super.webSocketMessage(socket, message);
+    return this.onMessage(connection, message);
+  }
+
   override async onMessage(connection: Connection<Member>, message: WSMessage): Promise<void> {
     // Name the refused request, when it has a client id, so the client can retry it later.
     const clientId =
