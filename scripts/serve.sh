@@ -88,9 +88,12 @@ else
   own_hasher_socket="unix:$RUNTIME_DIR/unused.sock"
 fi
 hasher=$!
+# INSPECTOR_ADDR (host:port, for profiling only, never on a public address): workerd's
+# DevTools inspector for the server process (bench/cpu-profile.ts reads it).
 "$@" --socket-addr "http=$LISTEN" --socket-addr "hasher=$own_hasher_socket" \
   --external-addr "hasher-process=$hasher_socket" \
-  --directory-path "room-storage=$ROOM_STORAGE_DIR" --directory-path "web-assets=$WEB_ROOT" &
+  --directory-path "room-storage=$ROOM_STORAGE_DIR" --directory-path "web-assets=$WEB_ROOT" \
+  ${INSPECTOR_ADDR:+"--inspector-addr=$INSPECTOR_ADDR"} &
 server=$!
 stop_all() {
   kill -TERM "$server" "$hasher" 2>/dev/null || true

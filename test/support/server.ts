@@ -57,6 +57,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ROOM_STORAGE_DIR: mkdtempSync(join(tmpdir(), "chatalot-rooms-")),
     WEB_ROOT: join(root, "web", "dist"),
     STARTUP_TIMEOUT_SECS: "60",
+    // Profiling only (bench/cpu-profile.ts): workerd's inspector for the server process.
+    INSPECTOR_ADDR: process.env.INSPECTOR_ADDR,
     ...options.env,
   };
   const child = spawn(join(root, "scripts", "serve.sh"), [], {
