@@ -7,6 +7,7 @@ import type { QueryInput, QueryName, QueryOutput } from "./queries/index.ts";
 
 export { Database } from "./database.ts";
 export { PostgresBridge } from "./postgres-bridge.ts";
+export { newMessageRecord } from "./queries/message-records.ts";
 export type {
   AuditRecord,
   CategoryRecord,
@@ -17,6 +18,7 @@ export type {
   LockoutPolicy,
   MemberContextRecord,
   MembershipEventRecord,
+  AppendOutcome,
   AppendResult,
   ChangeResult,
   MessageRecord,

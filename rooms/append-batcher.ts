@@ -4,7 +4,7 @@
  * for nobody), and while one is being stored, new sends gather behind it and go
  * together in the next statement. Under load many messages share one commit.
  */
-import { query, type AppendResult, type NewMessage } from "../db/index.ts";
+import { newMessageRecord, query, type AppendOutcome, type AppendResult, type NewMessage } from "../db/index.ts";
 
 /** Bounded so one statement stays small (64 KiB payloads at most each). */
 export const APPEND_BATCH_MAX = 128;
@@ -56,9 +56,10 @@ export class AppendBatcher {
               messages: batch.map((pending) => pending.message),
             }),
           );
-          batch.forEach((pending, index) =>
-            pending.waiters.forEach((waiter, order) => waiter.resolve(results[index]!, order > 0)),
-          );
+          batch.forEach((pending, index) => {
+            const result = this.#complete(pending.message, results[index]!);
+            pending.waiters.forEach((waiter, order) => waiter.resolve(result, order > 0));
+          });
         } catch (error) {
           for (const pending of batch) for (const waiter of pending.waiters) waiter.reject(error);
         }
@@ -66,5 +67,11 @@ export class AppendBatcher {
     } finally {
       this.#isStoring = false;
     }
+  }
+
+  /** A new message comes back as what the server assigned; the rest is what was sent. */
+  #complete(sent: NewMessage, outcome: AppendOutcome): AppendResult {
+    if (!outcome.ok || outcome.isDuplicate) return outcome;
+    return { ok: true, isDuplicate: false, message: newMessageRecord(this.channelId, sent, outcome.stored) };
   }
 }

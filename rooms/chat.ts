@@ -5,7 +5,7 @@
  */
 import type { Connection } from "partyserver";
 import { DatabaseError } from "../db/index.ts";
-import type { EventsServerFrame, ServerFrame } from "../protocol/index.ts";
+import type { EventsServerFrame, MessageView, ServerFrame } from "../protocol/index.ts";
 import type { ActivityNotifier } from "./activity.ts";
 import type { AppendBatcher } from "./append-batcher.ts";
 import { resume } from "./catch-up.ts";
@@ -40,6 +40,26 @@ export function send(connection: Connection, frame: ServerFrame): void {
 export function broadcastFrame(room: ChatRoom, frame: ServerFrame, exceptConnectionId?: string): void {
   room.relay(JSON.stringify(frame), exceptConnectionId);
 }
+
+/**
+ * The ack to a message's sender and its relay to everyone else carry the same message:
+ * it is serialized once and set into both frames, whose shapes are checked below.
+ */
+export function ackAndRelay(
+  room: ChatRoom,
+  connection: Connection,
+  clientId: string,
+  view: MessageView,
+  isRelayed: boolean,
+): void {
+  const message = JSON.stringify(view);
+  connection.send(`{"type":"ack","clientId":${JSON.stringify(clientId)},"message":${message}}`);
+  if (isRelayed) room.relay(`{"type":"message","message":${message}}`, connection.id);
+}
+// The frames ackAndRelay writes by hand are exactly these protocol shapes (checked when compiling).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+true satisfies Same<Extract<ServerFrame, { type: "ack" }>, { type: "ack"; clientId: string; message: MessageView }>;
+true satisfies Same<Extract<ServerFrame, { type: "message" }>, { type: "message"; message: MessageView }>;
 
 export async function receiveFrame(room: ChatRoom, connection: Connection<Member>, raw: unknown): Promise<void> {
   const frame = parseFrame(raw);

@@ -14,7 +14,7 @@ import {
   type ClientFrame,
   type ServerFrame,
 } from "../protocol/index.ts";
-import { broadcastFrame, send, storageFailure, type ChatRoom } from "./chat.ts";
+import { ackAndRelay, send, storageFailure, type ChatRoom } from "./chat.ts";
 import type { Member } from "./identity.ts";
 import { messageView } from "./message-view.ts";
 
@@ -71,11 +71,8 @@ export async function sendMessage(room: ChatRoom, connection: Connection<Member>
     });
   }
   // Nothing awaits between the batch's answer and these frames, so relays go out in seq order.
-  const view = messageView(stored.message);
-  send(connection, { type: "ack", clientId: frame.clientId, message: view });
-  // A resend after a lost ack was relayed the first time; don't relay it twice.
-  if (stored.isDuplicate) return;
-  broadcastFrame(room, { type: "message", message: view }, connection.id);
+  // A resend after a lost ack was relayed the first time; it is not relayed twice.
+  ackAndRelay(room, connection, frame.clientId, messageView(stored.message), !stored.isDuplicate);
   const context = await room.access.context(member.userId);
   if (context) room.activity.note(stored.message, context);
 }

@@ -67,6 +67,6 @@ export type { MembershipEventRecord } from "./membership-events.ts";
 export type { CommunityRecord, MemberContextRecord, RoleRecord } from "./communities.ts";
 export type { InviteRecord } from "./invites.ts";
 export type { ChangeResult } from "./message-changes.ts";
-export type { AppendResult, MessageRecord, NewMessage, ReactionRecord } from "./messages.ts";
+export type { AppendOutcome, AppendResult, MessageRecord, NewMessage, ReactionRecord } from "./messages.ts";
 export type { SessionRecord, RotateResult } from "./sessions.ts";
 export type { UserRecord } from "./users.ts";

@@ -5,6 +5,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db.ts";
+import type { NewMessage, StoredMessage } from "./messages.ts";
 
 export interface ReactionRecord {
   emoji: string;
@@ -41,11 +42,15 @@ export interface MessageRecord {
 
 export type MessageRow = Record<string, unknown>;
 
+const SENDER_NAME_SQL = `case when u.deleted_at is null then u.username else 'deleted user' end`;
+/** The sender's name as shown, from `users u`: a deleted account shows as "deleted user". */
+export const SENDER_NAME = sql.raw(SENDER_NAME_SQL);
+
 /** The columns every message query selects, from `messages m join users u on u.id = m.sender_id`. */
 export const MESSAGE_COLUMNS = sql.raw(`m.id, m.channel_id, m.seq, m.event, m.sender_id, m.sender_session_id,
   m.client_id, replace(encode(m.payload, 'base64'), chr(10), '') as payload, m.sent_at, m.reply_to_seq, m.thread_root_seq, m.mentioned_user_ids, m.mentioned_role_ids,
   m.mentions_everyone, m.mentions_here, m.edited_at, m.deleted_at, m.deleted_by, m.pinned_at, m.pinned_by,
-  case when u.deleted_at is null then u.username else 'deleted user' end as sender_name,
+  ${SENDER_NAME_SQL} as sender_name,
   case when m.thread_root_seq is null then (select count(*) from messages t
     where t.channel_id = m.channel_id and t.thread_root_seq = m.seq) else 0 end as thread_reply_count`);
 
@@ -118,4 +123,29 @@ export async function readMessages(db: Db, input: { ids: string[] }): Promise<Me
     sql`select ${MESSAGE_COLUMNS} from messages m join users u on u.id = m.sender_id
         where m.id = any(${pgUuidArray(input.ids)}::uuid[]) order by m.seq`,
   );
+}
+
+/** The whole record of a message just stored: what was sent, and what the server assigned. */
+export function newMessageRecord(channelId: string, sent: NewMessage, stored: StoredMessage): MessageRecord {
+  return {
+    ...stored,
+    channelId,
+    senderId: sent.senderId,
+    senderSessionId: sent.senderSessionId,
+    clientId: sent.clientId,
+    payload: sent.payload,
+    replyToSeq: sent.replyToSeq,
+    threadRootSeq: sent.threadRootSeq,
+    mentionedUserIds: sent.mentionedUserIds,
+    mentionedRoleIds: sent.mentionedRoleIds,
+    mentionsEveryone: sent.mentionsEveryone,
+    mentionsHere: sent.mentionsHere,
+    editedAt: null,
+    deletedAt: null,
+    deletedBy: null,
+    pinnedAt: null,
+    pinnedBy: null,
+    threadReplyCount: 0,
+    reactions: [],
+  };
 }

@@ -5,13 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
-import {
-  MESSAGE_COLUMNS,
-  messageFromRow,
-  withReactions,
-  type MessageRecord,
-  type MessageRow,
-} from "./message-records.ts";
+import { readMessages, SENDER_NAME, type MessageRecord } from "./message-records.ts";
 
 export { readMessages } from "./message-records.ts";
 export type { MessageRecord, ReactionRecord } from "./message-records.ts";
@@ -34,6 +28,25 @@ export interface NewMessage {
 export type AppendResult =
   { ok: true; message: MessageRecord; isDuplicate: boolean } | { ok: false; reason: "no_such_message" };
 
+/** What the server assigned to a new message; the rest of it is what was sent. */
+export interface StoredMessage {
+  id: string;
+  seq: number;
+  event: number;
+  sentAt: Date;
+  senderName: string;
+}
+
+/**
+ * `appendMessages`' answer per input: a new message comes back as what the server
+ * assigned only (the caller holds the rest, so nothing it sent travels back), a
+ * resend as the whole earlier message.
+ */
+export type AppendOutcome =
+  | { ok: true; isDuplicate: false; stored: StoredMessage }
+  | { ok: true; isDuplicate: true; message: MessageRecord }
+  | { ok: false; reason: "no_such_message" };
+
 const pgArray = (values: string[]) => `{${values.join(",")}}`;
 
 /**
@@ -47,7 +60,7 @@ const pgArray = (values: string[]) => `{${values.join(",")}}`;
 export async function appendMessages(
   db: Db,
   input: { channelId: string; messages: NewMessage[] },
-): Promise<AppendResult[]> {
+): Promise<AppendOutcome[]> {
   const rows = input.messages.map((message, ord) => ({
     ord,
     sender_id: message.senderId,
@@ -61,7 +74,15 @@ export async function appendMessages(
     mentions_everyone: message.mentionsEveryone,
     mentions_here: message.mentionsHere,
   }));
-  const result = await db.execute<MessageRow & { ord: number; is_duplicate: boolean }>(sql`
+  const result = await db.execute<{
+    ord: number;
+    is_duplicate: boolean;
+    id: string;
+    seq: string | null;
+    event: string | null;
+    sent_at: string | null;
+    sender_name: string | null;
+  }>(sql`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as t(
         ord int, sender_id uuid, session_id uuid, client_id text, payload text, reply_to_seq bigint,
@@ -95,24 +116,32 @@ export async function appendMessages(
       from fresh cross join numbered
       returning *
     )
-    select fresh.ord, false as is_duplicate, ${MESSAGE_COLUMNS} from inserted m
-      join users u on u.id = m.sender_id
+    select fresh.ord, false as is_duplicate, m.id, m.seq, m.event, m.sent_at, ${SENDER_NAME} as sender_name
+      from inserted m join users u on u.id = m.sender_id
       join fresh on fresh.client_id = m.client_id and fresh.sender_id = m.sender_id
     union all
-    select existing.ord, true as is_duplicate, ${MESSAGE_COLUMNS} from existing
-      join messages m on m.id = existing.id join users u on u.id = m.sender_id
+    select existing.ord, true as is_duplicate, existing.id, null, null, null, null from existing
   `);
-  // A duplicate may have gathered reactions since; a new message has none.
-  const duplicates = await withReactions(db, result.rows.filter((row) => row.is_duplicate).map(messageFromRow));
-  const reacted = new Map(duplicates.map((record) => [record.id, record]));
-  const stored = new Map(
-    result.rows.map((row) => {
-      const record = messageFromRow(row);
-      return [Number(row.ord), { message: reacted.get(record.id) ?? record, isDuplicate: Boolean(row.is_duplicate) }];
-    }),
+  // A resend is answered with the whole earlier message, reactions gathered since included.
+  const duplicateIds = result.rows.filter((row) => row.is_duplicate).map((row) => row.id);
+  const earlier = new Map((await readMessages(db, { ids: duplicateIds })).map((record) => [record.id, record]));
+  const byOrd = new Map(
+    result.rows.map((row): [number, AppendOutcome] => [
+      Number(row.ord),
+      row.is_duplicate
+        ? { ok: true, isDuplicate: true, message: earlier.get(row.id)! }
+        : {
+            ok: true,
+            isDuplicate: false,
+            stored: {
+              id: row.id,
+              seq: Number(row.seq),
+              event: Number(row.event),
+              sentAt: new Date(row.sent_at!),
+              senderName: row.sender_name!,
+            },
+          },
+    ]),
   );
-  return input.messages.map((_, ord): AppendResult => {
-    const found = stored.get(ord);
-    return found ? { ok: true, ...found } : { ok: false, reason: "no_such_message" };
-  });
+  return input.messages.map((_, ord) => byOrd.get(ord) ?? { ok: false, reason: "no_such_message" });
 }
