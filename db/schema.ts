@@ -547,3 +547,70 @@ export const membershipEvents = pgTable(
     index("membership_events_user_idx").on(table.userId, table.id),
   ],
 );
+
+/**
+ * End-to-end encryption's key directory. Each account has one current signing key
+ * (Ed25519); a replaced key is kept, so clients can tell that it changed.
+ */
+export const accountKeys = pgTable(
+  "account_keys",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    publicKey: bytea().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    replacedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex("account_keys_current_unique")
+      .on(table.userId)
+      .where(sql`${table.replacedAt} is null`),
+  ],
+);
+
+/**
+ * A device's MLS signature key, vouched for by the account key (the cross-signature).
+ * A device is a session: signing out or revoking the session retires the device.
+ */
+export const deviceKeys = pgTable(
+  "device_keys",
+  {
+    sessionId: uuid()
+      .primaryKey()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    signaturePublicKey: bytea().notNull(),
+    /** The account key's Ed25519 signature over protocol/e2ee's deviceCertificateMessage. */
+    crossSignature: bytea().notNull(),
+    /** The account key that signed it. */
+    accountKeyId: uuid()
+      .notNull()
+      .references(() => accountKeys.id, { onDelete: "cascade" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("device_keys_user_idx").on(table.userId)],
+);
+
+/** MLS KeyPackages of a device, opaque: one-time ones are handed out once; the last-resort one stays. */
+export const keyPackages = pgTable(
+  "key_packages",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    sessionId: uuid()
+      .notNull()
+      .references(() => deviceKeys.sessionId, { onDelete: "cascade" }),
+    keyPackage: bytea().notNull(),
+    isLastResort: boolean().notNull().default(false),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index("key_packages_session_idx").on(table.sessionId, table.id),
+    uniqueIndex("key_packages_last_resort_unique")
+      .on(table.sessionId)
+      .where(sql`${table.isLastResort}`),
+  ],
+);

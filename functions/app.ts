@@ -24,6 +24,7 @@ import { communities } from "./routes/communities.ts";
 import { acceptCommunityInvite } from "./routes/community-invites.ts";
 import { directMessages } from "./routes/direct-messages.ts";
 import { events } from "./routes/events.ts";
+import { keys } from "./routes/keys.ts";
 import { health } from "./routes/health.ts";
 import { me } from "./routes/me.ts";
 import { sessions } from "./routes/sessions.ts";
@@ -91,6 +92,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/dms", directMessages)
   .route("/api/unread", unread)
   .route("/api/events", events)
+  .route("/api/keys", keys)
   .all("/api/*", (c) => c.json(errorBody("not_found", "no such API route"), 404))
   // Before the public assets: the admin page's code is only for admins.
   .route("/admin-assets", adminAssets)

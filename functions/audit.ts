@@ -34,7 +34,9 @@ export type AuditAction =
   | "announcement.created"
   | "announcement.deleted"
   | "community.transferred_by_admin"
-  | "community.deleted_by_admin";
+  | "community.deleted_by_admin"
+  | "account_key.created"
+  | "account_key.replaced";
 
 export async function audit(
   c: Context<AppEnv>,

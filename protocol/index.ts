@@ -7,6 +7,7 @@ export * from "./api.ts";
 export * from "./channels.ts";
 export * from "./communities.ts";
 export * from "./events.ts";
+export * from "./keys.ts";
 export * from "./limits.ts";
 export * from "./messages.ts";
 export * from "./socket.ts";

@@ -18,6 +18,7 @@ import * as directMessages from "./direct-messages.ts";
 import * as instance from "./instance.ts";
 import * as instanceOverview from "./instance-overview.ts";
 import * as invites from "./invites.ts";
+import * as keys from "./keys.ts";
 import * as maintenance from "./maintenance.ts";
 import * as membershipEvents from "./membership-events.ts";
 import * as messageChanges from "./message-changes.ts";
@@ -43,6 +44,7 @@ export const queries = {
   ...instance,
   ...instanceOverview,
   ...invites,
+  ...keys,
   ...maintenance,
   ...membershipEvents,
   ...messageChanges,
@@ -66,6 +68,7 @@ export type { ChannelContextRecord, ChannelRecord, OverrideRecord } from "./chan
 export type { MembershipEventRecord } from "./membership-events.ts";
 export type { CommunityRecord, MemberContextRecord, RoleRecord } from "./communities.ts";
 export type { InviteRecord } from "./invites.ts";
+export type { AccountKeyRecord, DeviceRecord } from "./keys.ts";
 export type { ChangeResult } from "./message-changes.ts";
 export type { AppendOutcome, AppendResult, MessageRecord, NewMessage, ReactionRecord } from "./messages.ts";
 export type { SessionRecord, RotateResult } from "./sessions.ts";

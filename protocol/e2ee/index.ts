@@ -3,4 +3,5 @@
  * and verification codes. Runtime-free (WebCrypto), for the browser and Node tests.
  */
 export * from "./attachment-crypto.ts";
+export * from "./device-certificate.ts";
 export * from "./safety-number.ts";

@@ -11,6 +11,8 @@ const ACTIONS: Record<string, string> = {
   "session.refresh_token_reused": "Session ended: its sign-in token was used twice, which may mean it was stolen",
   "password.changed": "Password changed",
   "password.recovered": "Password reset with the recovery code",
+  "account_key.created": "End-to-end encryption key set up",
+  "account_key.replaced": "End-to-end encryption key replaced (people you talk with are warned)",
   "recovery_code.regenerated": "New recovery code created",
   "totp.enabled": "Two-factor authentication turned on",
   "totp.disabled": "Two-factor authentication turned off",

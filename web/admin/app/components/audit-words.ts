@@ -12,6 +12,8 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   "session.refresh_token_reused": "Session ended: sign-in token used twice",
   "password.changed": "Password changed",
   "password.recovered": "Password reset with the recovery code",
+  "account_key.created": "End-to-end encryption key set up",
+  "account_key.replaced": "End-to-end encryption key replaced (people you talk with are warned)",
   "recovery_code.regenerated": "New recovery code",
   "totp.enabled": "Two-factor turned on",
   "totp.disabled": "Two-factor turned off",

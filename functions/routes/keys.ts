@@ -1,0 +1,178 @@
+/**
+ * /api/keys: the key directory of end-to-end encryption. A person sets their
+ * account key, registers the device key of the session they use (cross-signed by
+ * the account key; the server checks the signature before listing it), and keeps a
+ * stock of KeyPackages; those who share a community or a conversation with them
+ * read their keys and claim one KeyPackage per device to add them to a group.
+ * A device is a session: revoking the session (DELETE /api/sessions/:id) retires it.
+ */
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { query, type DeviceRecord } from "../../db/index.ts";
+import {
+  accountKeySchema,
+  base64ToBytes,
+  bytesToBase64,
+  deviceKeySchema,
+  KEY_PACKAGE_UPLOAD_BODY_MAX_BYTES,
+  KEY_PACKAGES_PER_DEVICE_MAX,
+  uploadKeyPackagesSchema,
+  uuidSchema,
+  type ClaimedKeyPackageView,
+  type DeviceView,
+  type UserKeysView,
+} from "../../protocol/index.ts";
+import { isDeviceCertified } from "../../protocol/e2ee/index.ts";
+import { rateLimit } from "../abuse.ts";
+import { audit } from "../audit.ts";
+import type { AppEnv } from "../context.ts";
+import { AppError, notFound } from "../errors.ts";
+import { limitBody, requireUser } from "../middleware.ts";
+import { parseJson } from "../validation.ts";
+
+/** Claiming spends someone else's one-time KeyPackages: enough for adding people to groups, not for draining them. */
+const CLAIM_LIMIT = rateLimit("key-package-claim", 60, 60);
+
+const limitUpload = bodyLimit({
+  maxSize: KEY_PACKAGE_UPLOAD_BODY_MAX_BYTES,
+  onError: () => {
+    throw new AppError(
+      413,
+      "body_too_large",
+      `a KeyPackage upload is limited to ${KEY_PACKAGE_UPLOAD_BODY_MAX_BYTES} bytes`,
+    );
+  },
+});
+
+const deviceView = (device: DeviceRecord): DeviceView => ({
+  deviceId: device.sessionId,
+  userId: device.userId,
+  signaturePublicKey: bytesToBase64(device.signaturePublicKey),
+  crossSignature: bytesToBase64(device.crossSignature),
+  isSignedByCurrentKey: device.isSignedByCurrentKey,
+  createdAt: device.createdAt.toISOString(),
+});
+
+/** The person named in the path, when the caller may read their keys; else 404, as for nobody. */
+async function readableUser(c: Context<AppEnv>): Promise<string> {
+  const id = uuidSchema.safeParse(c.req.param("userId"));
+  const viewerId = c.get("userId");
+  if (!id.success || !(await query(c.env.DATABASE, "mayReadKeysOf", { viewerId, userId: id.data }))) {
+    throw notFound("that user");
+  }
+  return id.data;
+}
+
+export const keys = new Hono<AppEnv>()
+  .use(requireUser)
+  .put("/account", limitBody, async (c) => {
+    const { publicKey } = await parseJson(c, accountKeySchema);
+    const result = await query(c.env.DATABASE, "setAccountKey", {
+      userId: c.get("userId"),
+      publicKey: base64ToBytes(publicKey),
+    });
+    if (result.change !== "unchanged") {
+      await audit(c, result.change === "created" ? "account_key.created" : "account_key.replaced");
+    }
+    const current = await query(c.env.DATABASE, "accountKeyOf", { userId: c.get("userId") });
+    return c.json(
+      {
+        accountKey: {
+          publicKey,
+          createdAt: result.key.createdAt.toISOString(),
+          replacedKeys: current?.replacedKeys ?? 0,
+        },
+      },
+      result.change === "unchanged" ? 200 : 201,
+    );
+  })
+  .put("/devices/current", limitBody, async (c) => {
+    const body = await parseJson(c, deviceKeySchema);
+    const userId = c.get("userId");
+    const deviceId = c.get("sessionId");
+    const account = await query(c.env.DATABASE, "accountKeyOf", { userId });
+    if (!account) throw new AppError(409, "no_account_key", "set your account key (PUT /api/keys/account) first");
+    const signaturePublicKey = base64ToBytes(body.signaturePublicKey);
+    const crossSignature = base64ToBytes(body.crossSignature);
+    const device = { userId, deviceId, signaturePublicKey };
+    if (!(await isDeviceCertified(account.key.publicKey, crossSignature, device))) {
+      throw new AppError(400, "invalid_cross_signature", "the cross-signature does not verify under your account key");
+    }
+    const result = await query(c.env.DATABASE, "registerDevice", {
+      sessionId: deviceId,
+      userId,
+      signaturePublicKey,
+      crossSignature,
+      accountKeyId: account.key.id,
+    });
+    if (!result.ok) {
+      throw new AppError(
+        409,
+        "device_key_differs",
+        "this device already has another key: sign in again for a new device",
+      );
+    }
+    const devices = await query(c.env.DATABASE, "devicesOf", { userId });
+    const mine = devices.find((candidate) => candidate.sessionId === deviceId)!;
+    return c.json({ device: deviceView(mine) }, result.isNew ? 201 : 200);
+  })
+  .get("/devices/current/key-packages", async (c) => {
+    return c.json(await query(c.env.DATABASE, "keyPackageStock", { sessionId: c.get("sessionId") }));
+  })
+  .post("/devices/current/key-packages", limitUpload, async (c) => {
+    const body = await parseJson(c, uploadKeyPackagesSchema);
+    const sessionId = c.get("sessionId");
+    const devices = await query(c.env.DATABASE, "devicesOf", { userId: c.get("userId") });
+    if (!devices.some((device) => device.sessionId === sessionId)) {
+      throw new AppError(
+        409,
+        "device_not_registered",
+        "register this device's key (PUT /api/keys/devices/current) first",
+      );
+    }
+    const result = await query(c.env.DATABASE, "addKeyPackages", {
+      sessionId,
+      keyPackages: body.keyPackages.map(base64ToBytes),
+      lastResort: body.lastResort ? base64ToBytes(body.lastResort) : null,
+      maxStock: KEY_PACKAGES_PER_DEVICE_MAX,
+    });
+    if (!result.ok) {
+      throw new AppError(
+        409,
+        "too_many_key_packages",
+        `a device keeps at most ${KEY_PACKAGES_PER_DEVICE_MAX} one-time KeyPackages; it has ${result.available}`,
+      );
+    }
+    return c.json(await query(c.env.DATABASE, "keyPackageStock", { sessionId }));
+  })
+  .get("/users/:userId", async (c) => {
+    const userId = await readableUser(c);
+    const [account, devices] = await Promise.all([
+      query(c.env.DATABASE, "accountKeyOf", { userId }),
+      query(c.env.DATABASE, "devicesOf", { userId }),
+    ]);
+    const view: UserKeysView = {
+      accountKey: account && {
+        publicKey: bytesToBase64(account.key.publicKey),
+        createdAt: account.key.createdAt.toISOString(),
+        replacedKeys: account.replacedKeys,
+      },
+      devices: devices.map(deviceView),
+    };
+    return c.json(view);
+  })
+  .post("/users/:userId/claim", CLAIM_LIMIT, async (c) => {
+    const userId = await readableUser(c);
+    const me = c.get("userId");
+    if (userId !== me && (await query(c.env.DATABASE, "isBlockedEitherWay", { userId: me, otherId: userId }))) {
+      throw new AppError(403, "blocked", "you cannot add this person to a conversation");
+    }
+    // One's own device is never claimed: it is already in every group it should be in.
+    const claimed = await query(c.env.DATABASE, "claimKeyPackages", { userId, exceptSessionId: c.get("sessionId") });
+    const keyPackages = claimed.map((entry): ClaimedKeyPackageView => ({
+      deviceId: entry.sessionId,
+      keyPackage: bytesToBase64(entry.keyPackage),
+      isLastResort: entry.isLastResort,
+    }));
+    return c.json({ keyPackages });
+  });

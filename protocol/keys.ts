@@ -1,0 +1,85 @@
+/**
+ * The key directory of end-to-end encryption: each account's signing key, each
+ * device's MLS signature key with the account key's cross-signature, and the
+ * devices' MLS KeyPackages. The server stores and hands these out; it never holds
+ * a private key, and a client trusts a key only after checking the signatures itself.
+ */
+import { z } from "zod";
+import { base64ByteLength } from "./base64.ts";
+
+/** Ed25519: 32-byte public keys, 64-byte signatures. */
+export const ED25519_PUBLIC_KEY_BYTES = 32;
+export const ED25519_SIGNATURE_BYTES = 64;
+/** A KeyPackage with a basic credential is ~300 bytes; this leaves room for extensions. */
+export const KEY_PACKAGE_MAX_BYTES = 2 * 1024;
+export const KEY_PACKAGES_PER_UPLOAD_MAX = 100;
+/** The request body of one upload at most (the full batch as base64 JSON). */
+export const KEY_PACKAGE_UPLOAD_BODY_MAX_BYTES = 300 * 1024;
+/** One-time KeyPackages a device may keep in stock: enough for a busy week offline. */
+export const KEY_PACKAGES_PER_DEVICE_MAX = 200;
+
+const base64Schema = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64")
+  .refine((value) => value.length % 4 === 0, "must be padded base64");
+
+const bytesSchema = (bytes: number, what: string) =>
+  base64Schema.refine((value) => base64ByteLength(value) === bytes, `${what} must be ${bytes} bytes`);
+
+const keyPackageSchema = base64Schema
+  .min(4, "a KeyPackage cannot be empty")
+  .refine(
+    (value) => base64ByteLength(value) <= KEY_PACKAGE_MAX_BYTES,
+    `a KeyPackage is at most ${KEY_PACKAGE_MAX_BYTES} bytes`,
+  );
+
+export const accountKeySchema = z.strictObject({
+  publicKey: bytesSchema(ED25519_PUBLIC_KEY_BYTES, "an Ed25519 public key"),
+});
+
+export const deviceKeySchema = z.strictObject({
+  signaturePublicKey: bytesSchema(ED25519_PUBLIC_KEY_BYTES, "an Ed25519 public key"),
+  crossSignature: bytesSchema(ED25519_SIGNATURE_BYTES, "an Ed25519 signature"),
+});
+
+export const uploadKeyPackagesSchema = z
+  .strictObject({
+    keyPackages: z.array(keyPackageSchema).max(KEY_PACKAGES_PER_UPLOAD_MAX).default([]),
+    lastResort: keyPackageSchema.optional(),
+  })
+  .refine((body) => body.keyPackages.length > 0 || body.lastResort, "send at least one KeyPackage");
+
+export interface AccountKeyView {
+  publicKey: string;
+  createdAt: string;
+  /** How many keys this account had before the current one: more than 0 means it changed. */
+  replacedKeys: number;
+}
+
+export interface DeviceView {
+  /** The device's id: the session it belongs to (messages name it as senderDeviceId). */
+  deviceId: string;
+  userId: string;
+  signaturePublicKey: string;
+  crossSignature: string;
+  /** False when the device was vouched for by an account key that has since been replaced. */
+  isSignedByCurrentKey: boolean;
+  createdAt: string;
+}
+
+export interface UserKeysView {
+  accountKey: AccountKeyView | null;
+  devices: DeviceView[];
+}
+
+export interface ClaimedKeyPackageView {
+  deviceId: string;
+  keyPackage: string;
+  /** The device's last-resort KeyPackage: handed out again to others; replace it soon. */
+  isLastResort: boolean;
+}
+
+export interface KeyPackageStockView {
+  available: number;
+  hasLastResort: boolean;
+}

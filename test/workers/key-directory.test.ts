@@ -1,0 +1,310 @@
+/**
+ * The key directory through the HTTP API: alice sets her account key and
+ * cross-signs her devices' keys, keeps a stock of KeyPackages; bob, who shares a
+ * community with her, reads her keys and claims one KeyPackage per device;
+ * mallory, who shares nothing with her, finds nobody. The server never sees a
+ * private key: the tests hold them, as clients do.
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import {
+  base64ToBytes,
+  bytesToBase64,
+  KEY_PACKAGE_MAX_BYTES,
+  KEY_PACKAGES_PER_DEVICE_MAX,
+  type ClaimedKeyPackageView,
+  type DeviceView,
+  type KeyPackageStockView,
+  type UserKeysView,
+} from "../../protocol/index.ts";
+import { deviceCertificateMessage } from "../../protocol/e2ee/index.ts";
+import {
+  as,
+  createCommunity,
+  errorCode,
+  expectStatus,
+  json,
+  PASSWORD,
+  register,
+  request,
+  unique,
+  type Person,
+} from "./fixtures.ts";
+
+interface SigningKey {
+  publicKey: Uint8Array;
+  sign(message: Uint8Array): Promise<Uint8Array>;
+}
+
+async function signingKey(): Promise<SigningKey> {
+  const pair = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
+  const publicKey = new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer);
+  return {
+    publicKey,
+    sign: async (message) =>
+      new Uint8Array(await crypto.subtle.sign({ name: "Ed25519" }, pair.privateKey, new Uint8Array(message))),
+  };
+}
+
+/** A second device of `person`: another sign-in, another session. */
+async function signInAgain(person: Person): Promise<Person> {
+  const response = await request(
+    "/api/auth/login",
+    json("POST", { username: person.user.username, password: PASSWORD }),
+  );
+  await expectStatus(response, 200);
+  const session = (await response.json()) as Person & { accessToken: string };
+  return { ...person, ...session, token: session.accessToken };
+}
+
+async function registerDevice(person: Person, account: SigningKey): Promise<{ device: DeviceView; key: SigningKey }> {
+  const key = await signingKey();
+  const crossSignature = await account.sign(deviceCertificateMessage(person.user.id, person.sessionId, key.publicKey));
+  const response = await as(person, "PUT", "/api/keys/devices/current", {
+    signaturePublicKey: bytesToBase64(key.publicKey),
+    crossSignature: bytesToBase64(crossSignature),
+  });
+  await expectStatus(response, 201);
+  return { device: ((await response.json()) as { device: DeviceView }).device, key };
+}
+
+/** Distinct fake KeyPackages: the server treats them as opaque bytes. */
+const keyPackages = (label: string, count: number) =>
+  Array.from({ length: count }, (_, index) =>
+    bytesToBase64(new TextEncoder().encode(`${label}-${index}`.padEnd(40, "."))),
+  );
+
+const keysOf = async (viewer: Person, person: Person) =>
+  (await (
+    await expectStatus(await as(viewer, "GET", `/api/keys/users/${person.user.id}`), 200)
+  ).json()) as UserKeysView;
+
+const claim = async (claimer: Person, person: Person) =>
+  (
+    (await (await expectStatus(await as(claimer, "POST", `/api/keys/users/${person.user.id}/claim`), 200)).json()) as {
+      keyPackages: ClaimedKeyPackageView[];
+    }
+  ).keyPackages;
+
+let alice: Person, bob: Person, mallory: Person;
+let aliceAccount: SigningKey;
+
+beforeEach(async () => {
+  [alice, bob, mallory] = (await Promise.all(["alice", "bob", "mallory"].map((name) => register(unique(name))))) as [
+    Person,
+    Person,
+    Person,
+  ];
+  await createCommunity(alice, bob);
+  aliceAccount = await signingKey();
+  await expectStatus(
+    await as(alice, "PUT", "/api/keys/account", { publicKey: bytesToBase64(aliceAccount.publicKey) }),
+    201,
+  );
+});
+
+describe("account keys and devices", () => {
+  it("lists alice's cross-signed devices to bob, and finds nobody for mallory", async () => {
+    const laptop = await registerDevice(alice, aliceAccount);
+    const phone = await registerDevice(await signInAgain(alice), aliceAccount);
+    const seen = await keysOf(bob, alice);
+    expect(seen.accountKey).toMatchObject({ publicKey: bytesToBase64(aliceAccount.publicKey), replacedKeys: 0 });
+    expect(seen.devices.map((device) => device.deviceId)).toEqual([laptop.device.deviceId, phone.device.deviceId]);
+    expect(seen.devices[0]).toMatchObject({
+      userId: alice.user.id,
+      deviceId: alice.sessionId,
+      signaturePublicKey: bytesToBase64(laptop.key.publicKey),
+      isSignedByCurrentKey: true,
+    });
+    // What bob checks before trusting a device: the account key signed it.
+    const accountKey = await crypto.subtle.importKey(
+      "raw",
+      base64ToBytes(seen.accountKey!.publicKey),
+      { name: "Ed25519" },
+      false,
+      ["verify"],
+    );
+    const message = deviceCertificateMessage(alice.user.id, alice.sessionId, laptop.key.publicKey);
+    expect(
+      await crypto.subtle.verify(
+        { name: "Ed25519" },
+        accountKey,
+        base64ToBytes(seen.devices[0]!.crossSignature),
+        message,
+      ),
+    ).toBe(true);
+    expect((await as(mallory, "GET", `/api/keys/users/${alice.user.id}`)).status).toBe(404);
+    expect((await as(mallory, "POST", `/api/keys/users/${alice.user.id}/claim`)).status).toBe(404);
+  });
+
+  it("refuses a device key whose cross-signature does not verify, or before an account key exists", async () => {
+    const key = await signingKey();
+    const forged = await (
+      await signingKey()
+    ).sign(deviceCertificateMessage(alice.user.id, alice.sessionId, key.publicKey));
+    const refused = await as(alice, "PUT", "/api/keys/devices/current", {
+      signaturePublicKey: bytesToBase64(key.publicKey),
+      crossSignature: bytesToBase64(forged),
+    });
+    expect(refused.status).toBe(400);
+    expect(await errorCode(refused)).toBe("invalid_cross_signature");
+    // Signed for another device id: a signature cannot be moved to another session.
+    const elsewhere = await aliceAccount.sign(deviceCertificateMessage(alice.user.id, bob.sessionId, key.publicKey));
+    const moved = await as(alice, "PUT", "/api/keys/devices/current", {
+      signaturePublicKey: bytesToBase64(key.publicKey),
+      crossSignature: bytesToBase64(elsewhere),
+    });
+    expect(await errorCode(moved)).toBe("invalid_cross_signature");
+    const early = await as(bob, "PUT", "/api/keys/devices/current", {
+      signaturePublicKey: bytesToBase64(key.publicKey),
+      crossSignature: bytesToBase64(forged),
+    });
+    expect(early.status).toBe(409);
+    expect(await errorCode(early)).toBe("no_account_key");
+    expect((await keysOf(bob, alice)).devices).toEqual([]);
+    const malformed = await as(alice, "PUT", "/api/keys/devices/current", {
+      signaturePublicKey: "abc",
+      crossSignature: "",
+    });
+    expect(malformed.status).toBe(400);
+  });
+
+  it("keeps a device's key for good: the same key again is fine, another is refused", async () => {
+    const { key } = await registerDevice(alice, aliceAccount);
+    const again = await as(alice, "PUT", "/api/keys/devices/current", {
+      signaturePublicKey: bytesToBase64(key.publicKey),
+      crossSignature: bytesToBase64(
+        await aliceAccount.sign(deviceCertificateMessage(alice.user.id, alice.sessionId, key.publicKey)),
+      ),
+    });
+    expect(again.status).toBe(200);
+    const other = await signingKey();
+    const swapped = await as(alice, "PUT", "/api/keys/devices/current", {
+      signaturePublicKey: bytesToBase64(other.publicKey),
+      crossSignature: bytesToBase64(
+        await aliceAccount.sign(deviceCertificateMessage(alice.user.id, alice.sessionId, other.publicKey)),
+      ),
+    });
+    expect(swapped.status).toBe(409);
+    expect(await errorCode(swapped)).toBe("device_key_differs");
+  });
+
+  it("shows a replaced account key as a change, and devices it no longer vouches for", async () => {
+    await registerDevice(alice, aliceAccount);
+    const newAccount = await signingKey();
+    await expectStatus(
+      await as(alice, "PUT", "/api/keys/account", { publicKey: bytesToBase64(newAccount.publicKey) }),
+      201,
+    );
+    const seen = await keysOf(bob, alice);
+    expect(seen.accountKey).toMatchObject({ publicKey: bytesToBase64(newAccount.publicKey), replacedKeys: 1 });
+    expect(seen.devices[0]!.isSignedByCurrentKey).toBe(false);
+    // Setting the same key again changes nothing.
+    await expectStatus(
+      await as(alice, "PUT", "/api/keys/account", { publicKey: bytesToBase64(newAccount.publicKey) }),
+      200,
+    );
+    const log = (await (await as(alice, "GET", "/api/account/audit")).json()) as { events: { action: string }[] };
+    expect(log.events.map((event) => event.action)).toEqual(
+      expect.arrayContaining(["account_key.created", "account_key.replaced"]),
+    );
+  });
+
+  it("retires a device with its session: a revoked session's device is no longer listed or claimed", async () => {
+    await registerDevice(alice, aliceAccount);
+    const phone = await signInAgain(alice);
+    await registerDevice(phone, aliceAccount);
+    await expectStatus(
+      await as(phone, "POST", "/api/keys/devices/current/key-packages", { keyPackages: keyPackages("phone", 2) }),
+      200,
+    );
+    await expectStatus(await as(alice, "DELETE", `/api/sessions/${phone.sessionId}`), 204);
+    expect((await keysOf(bob, alice)).devices.map((device) => device.deviceId)).toEqual([alice.sessionId]);
+    expect(await claim(bob, alice)).toEqual([]);
+  });
+});
+
+describe("KeyPackages", () => {
+  it("hands each one-time KeyPackage out once, then the last-resort one, even to claims racing", async () => {
+    await registerDevice(alice, aliceAccount);
+    const oneTime = keyPackages("alice", 3);
+    const [lastResort] = keyPackages("alice-last-resort", 1);
+    const stock = await expectStatus(
+      await as(alice, "POST", "/api/keys/devices/current/key-packages", { keyPackages: oneTime, lastResort }),
+      200,
+    );
+    expect((await stock.json()) as KeyPackageStockView).toEqual({ available: 3, hasLastResort: true });
+    const carol = await register(unique("carol"));
+    await createCommunity(alice, carol);
+    const claims = (await Promise.all([bob, carol, bob, carol, bob].map((claimer) => claim(claimer, alice)))).flat();
+    expect(claims).toHaveLength(5);
+    expect(claims.every((entry) => entry.deviceId === alice.sessionId)).toBe(true);
+    const handedOut = claims.filter((entry) => !entry.isLastResort).map((entry) => entry.keyPackage);
+    expect(handedOut.sort()).toEqual([...oneTime].sort());
+    expect(claims.filter((entry) => entry.isLastResort).map((entry) => entry.keyPackage)).toEqual([
+      lastResort,
+      lastResort,
+    ]);
+    const left = await expectStatus(await as(alice, "GET", "/api/keys/devices/current/key-packages"), 200);
+    expect((await left.json()) as KeyPackageStockView).toEqual({ available: 0, hasLastResort: true });
+  });
+
+  it("gives one KeyPackage per device, and never the claimer's own device's", async () => {
+    await registerDevice(alice, aliceAccount);
+    const phone = await signInAgain(alice);
+    await registerDevice(phone, aliceAccount);
+    for (const device of [alice, phone]) {
+      await expectStatus(
+        await as(device, "POST", "/api/keys/devices/current/key-packages", {
+          keyPackages: keyPackages(device.sessionId, 2),
+        }),
+        200,
+      );
+    }
+    const forBob = await claim(bob, alice);
+    expect(forBob.map((entry) => entry.deviceId).sort()).toEqual([alice.sessionId, phone.sessionId].sort());
+    // alice's laptop adds her phone to a group: only the phone's package comes back.
+    const forLaptop = await claim(alice, alice);
+    expect(forLaptop.map((entry) => entry.deviceId)).toEqual([phone.sessionId]);
+  });
+
+  it("refuses uploads before the device is registered, past the stock limit, or too large", async () => {
+    const early = await as(alice, "POST", "/api/keys/devices/current/key-packages", {
+      keyPackages: keyPackages("a", 1),
+    });
+    expect(early.status).toBe(409);
+    expect(await errorCode(early)).toBe("device_not_registered");
+    await registerDevice(alice, aliceAccount);
+    for (let uploaded = 0; uploaded < KEY_PACKAGES_PER_DEVICE_MAX; uploaded += 100) {
+      await expectStatus(
+        await as(alice, "POST", "/api/keys/devices/current/key-packages", {
+          keyPackages: keyPackages(`batch${uploaded}`, 100),
+        }),
+        200,
+      );
+    }
+    const over = await as(alice, "POST", "/api/keys/devices/current/key-packages", {
+      keyPackages: keyPackages("over", 1),
+    });
+    expect(over.status).toBe(409);
+    expect(await errorCode(over)).toBe("too_many_key_packages");
+    const huge = bytesToBase64(new Uint8Array(KEY_PACKAGE_MAX_BYTES + 1));
+    const tooLarge = await as(alice, "POST", "/api/keys/devices/current/key-packages", { keyPackages: [huge] });
+    expect(tooLarge.status).toBe(400);
+    const nothing = await as(alice, "POST", "/api/keys/devices/current/key-packages", { keyPackages: [] });
+    expect(nothing.status).toBe(400);
+    // Nothing refused was stored.
+    const stock = await expectStatus(await as(alice, "GET", "/api/keys/devices/current/key-packages"), 200);
+    expect((await stock.json()) as KeyPackageStockView).toEqual({
+      available: KEY_PACKAGES_PER_DEVICE_MAX,
+      hasLastResort: false,
+    });
+  });
+
+  it("refuses a claim between people who blocked each other", async () => {
+    await registerDevice(alice, aliceAccount);
+    await expectStatus(await as(alice, "PUT", `/api/blocks/${bob.user.id}`), 204);
+    const refused = await as(bob, "POST", `/api/keys/users/${alice.user.id}/claim`);
+    expect(refused.status).toBe(403);
+    expect(await errorCode(refused)).toBe("blocked");
+  });
+});
