@@ -6,6 +6,7 @@ import type { Database, DatabaseFailure, DatabaseResult } from "./database.ts";
 import type { QueryInput, QueryName, QueryOutput } from "./queries/index.ts";
 
 export { Database } from "./database.ts";
+export type { QueryInput, QueryName, QueryOutput } from "./queries/index.ts";
 export { PostgresBridge } from "./postgres-bridge.ts";
 export { newMessageRecord } from "./queries/message-records.ts";
 export type {
@@ -21,6 +22,9 @@ export type {
   AccountKeyRecord,
   AppendOutcome,
   DeviceRecord,
+  MlsCommitRecord,
+  MlsGroupRecord,
+  MlsWelcomeRecord,
   AppendResult,
   ChangeResult,
   MessageRecord,

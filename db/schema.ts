@@ -614,3 +614,53 @@ export const keyPackages = pgTable(
       .where(sql`${table.isLastResort}`),
   ],
 );
+
+/**
+ * The MLS group of a channel, as its delivery service sees it: the current epoch,
+ * the latest GroupInfo (for devices joining by external commit) and the devices the
+ * last commit said are members. The group's secrets never reach the server.
+ */
+export const mlsGroups = pgTable("mls_groups", {
+  channelId: uuid()
+    .primaryKey()
+    .references(() => channels.id, { onDelete: "cascade" }),
+  epoch: bigint({ mode: "number" }).notNull().default(0),
+  groupInfo: bytea().notNull(),
+  /** Device ids (session ids) in the group after the last commit. */
+  memberDeviceIds: uuid().array().notNull(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+/** The ordered handshake log: the one commit accepted in each epoch (it moved the group from `epoch` to `epoch + 1`). */
+export const mlsCommits = pgTable(
+  "mls_commits",
+  {
+    channelId: uuid()
+      .notNull()
+      .references(() => mlsGroups.channelId, { onDelete: "cascade" }),
+    epoch: bigint({ mode: "number" }).notNull(),
+    commit: bytea().notNull(),
+    committerDeviceId: uuid().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex("mls_commits_epoch_unique").on(table.channelId, table.epoch)],
+);
+
+/** Welcome messages waiting for the device they add to a group. */
+export const mlsWelcomes = pgTable(
+  "mls_welcomes",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    deviceId: uuid()
+      .notNull()
+      .references(() => deviceKeys.sessionId, { onDelete: "cascade" }),
+    channelId: uuid()
+      .notNull()
+      .references(() => mlsGroups.channelId, { onDelete: "cascade" }),
+    /** The epoch the Welcome brings the device into. */
+    epoch: bigint({ mode: "number" }).notNull(),
+    welcome: bytea().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("mls_welcomes_device_idx").on(table.deviceId, table.id)],
+);

@@ -10,6 +10,7 @@ export * from "./events.ts";
 export * from "./keys.ts";
 export * from "./limits.ts";
 export * from "./messages.ts";
+export * from "./mls.ts";
 export * from "./socket.ts";
 export * from "./base64.ts";
 export * from "./permissions.ts";

@@ -26,12 +26,13 @@ const base64Schema = z
 const bytesSchema = (bytes: number, what: string) =>
   base64Schema.refine((value) => base64ByteLength(value) === bytes, `${what} must be ${bytes} bytes`);
 
-const keyPackageSchema = base64Schema
-  .min(4, "a KeyPackage cannot be empty")
-  .refine(
-    (value) => base64ByteLength(value) <= KEY_PACKAGE_MAX_BYTES,
-    `a KeyPackage is at most ${KEY_PACKAGE_MAX_BYTES} bytes`,
-  );
+/** Opaque bytes (an MLS message, a KeyPackage) as padded base64, not empty, at most `maxBytes`. */
+export const opaqueBytesSchema = (maxBytes: number, what: string) =>
+  base64Schema
+    .min(4, `${what} cannot be empty`)
+    .refine((value) => base64ByteLength(value) <= maxBytes, `${what} is at most ${maxBytes} bytes`);
+
+const keyPackageSchema = opaqueBytesSchema(KEY_PACKAGE_MAX_BYTES, "a KeyPackage");
 
 export const accountKeySchema = z.strictObject({
   publicKey: bytesSchema(ED25519_PUBLIC_KEY_BYTES, "an Ed25519 public key"),

@@ -109,6 +109,11 @@ export type ServerFrame =
    * for one resume (1,000 messages at most): it resumes again from `lastEvent`.
    */
   | { type: "synced"; lastEvent: number; hasMore: boolean }
+  /**
+   * The channel's MLS group accepted a commit built on `epoch` (now epoch + 1); the
+   * commit is opaque base64. A client skips epochs it is past; missed ones: GET /api/channels/:id/mls.
+   */
+  | { type: "handshake"; epoch: number; commit: string; committerDeviceId: string }
   /** `retryAfterMs`: for slow mode, how long until the next message is accepted. */
   | { type: "error"; code: ErrorCode; message: string; clientId?: string; retryAfterMs?: number };
 
@@ -126,6 +131,7 @@ export const SERVER_FRAME_TYPES = [
   "read",
   "sync",
   "synced",
+  "handshake",
   "error",
 ] as const satisfies readonly ServerFrameType[];
 // Fails to compile when a frame type is missing from the list above.

@@ -4,13 +4,15 @@
  * Each hook delegates to a named function.
  */
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
-import { DatabaseError, query } from "../db/index.ts";
+import { DatabaseError, query, type QueryInput, type QueryOutput } from "../db/index.ts";
 import {
+  bytesToBase64,
   CLOSE_ACCESS_REMOVED,
   CLOSE_SESSION_ENDED,
   CLOSE_TOO_MANY_SOCKETS,
   permissionNames,
   type EventsServerFrame,
+  type ServerFrame,
 } from "../protocol/index.ts";
 import { ActivityNotifier } from "./activity.ts";
 import { Audience } from "./audience.ts";
@@ -22,6 +24,9 @@ import { RoomAccess } from "./room-access.ts";
 import type { SocketSelector } from "./user-sockets.ts";
 
 export { CLOSE_ACCESS_REMOVED, CLOSE_SESSION_ENDED };
+
+type MlsCommitInput = QueryInput<"appendMlsCommit">;
+type MlsCommitResult = QueryOutput<"appendMlsCommit">;
 
 /**
  * How often a room with open sockets reads everyone's access again, to catch a push that was
@@ -221,6 +226,26 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
   get batcher(): AppendBatcher {
     this.#batcher ??= new AppendBatcher(this.name, this.env.DATABASE, (work) => this.enqueue(work));
     return this.#batcher;
+  }
+
+  /**
+   * The MLS delivery service's one door for commits: a commit built on the group's
+   * current epoch is stored (one per epoch: the first wins) in the room's write order,
+   * so it reaches the sockets after the messages stored before it, then relayed.
+   */
+  async acceptMlsCommit(input: MlsCommitInput): Promise<MlsCommitResult> {
+    const result = await this.enqueue(() => query(this.env.DATABASE, "appendMlsCommit", input));
+    if (result.ok) {
+      const frame = {
+        type: "handshake",
+        epoch: input.epoch,
+        commit: bytesToBase64(input.commit),
+        committerDeviceId: input.committerDeviceId,
+      } satisfies ServerFrame;
+      // To every admitted socket, the committer's too: a client skips epochs it is past.
+      this.#audience.relay(JSON.stringify(frame));
+    }
+    return result;
   }
 
   /** How many sockets this room holds now (the admin page's live figures). */

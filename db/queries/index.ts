@@ -22,6 +22,7 @@ import * as keys from "./keys.ts";
 import * as maintenance from "./maintenance.ts";
 import * as membershipEvents from "./membership-events.ts";
 import * as messageChanges from "./message-changes.ts";
+import * as mls from "./mls.ts";
 import * as messageHistory from "./message-history.ts";
 import * as messages from "./messages.ts";
 import * as readPositions from "./read-positions.ts";
@@ -48,6 +49,7 @@ export const queries = {
   ...maintenance,
   ...membershipEvents,
   ...messageChanges,
+  ...mls,
   ...messageHistory,
   ...messages,
   ...readPositions,
@@ -69,6 +71,7 @@ export type { MembershipEventRecord } from "./membership-events.ts";
 export type { CommunityRecord, MemberContextRecord, RoleRecord } from "./communities.ts";
 export type { InviteRecord } from "./invites.ts";
 export type { AccountKeyRecord, DeviceRecord } from "./keys.ts";
+export type { MlsCommitRecord, MlsGroupRecord, MlsWelcomeRecord } from "./mls.ts";
 export type { ChangeResult } from "./message-changes.ts";
 export type { AppendOutcome, AppendResult, MessageRecord, NewMessage, ReactionRecord } from "./messages.ts";
 export type { SessionRecord, RotateResult } from "./sessions.ts";

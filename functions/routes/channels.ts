@@ -20,6 +20,7 @@ import { requireOwnUpgrade } from "../socket-upgrade.ts";
 import { parseJson } from "../validation.ts";
 import { channelView } from "../views.ts";
 import { channelHistory } from "./channel-history.ts";
+import { channelMls } from "./channel-mls.ts";
 import { channelOverrideRoutes } from "./channel-overrides.ts";
 
 /** Opening sockets costs a session check and a room; a client needs a handful a minute. */
@@ -88,6 +89,7 @@ export const channels = new Hono<AppEnv>()
     return c.body(null, 204);
   })
   .route("/", channelHistory)
+  .route("/", channelMls)
   .post("/:channelId/socket-ticket", requireUser, TICKET_LIMIT, async (c) => {
     const access = await channelAccess(c, c.req.param("channelId"));
     const subject = { userId: c.get("userId"), sessionId: c.get("sessionId"), username: c.get("user").username };

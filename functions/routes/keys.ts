@@ -20,6 +20,7 @@ import {
   uuidSchema,
   type ClaimedKeyPackageView,
   type DeviceView,
+  type MlsWelcomeView,
   type UserKeysView,
 } from "../../protocol/index.ts";
 import { isDeviceCertified } from "../../protocol/e2ee/index.ts";
@@ -28,7 +29,8 @@ import { audit } from "../audit.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError, notFound } from "../errors.ts";
 import { limitBody, requireUser } from "../middleware.ts";
-import { parseJson } from "../validation.ts";
+import { parse, parseJson } from "../validation.ts";
+import { z } from "zod";
 
 /** Claiming spends someone else's one-time KeyPackages: enough for adding people to groups, not for draining them. */
 const CLAIM_LIMIT = rateLimit("key-package-claim", 60, 60);
@@ -43,6 +45,9 @@ const limitUpload = bodyLimit({
     );
   },
 });
+
+const WELCOMES_PAGE = 100;
+const welcomesQuerySchema = z.object({ after: z.coerce.number().int().min(0).default(0) });
 
 const deviceView = (device: DeviceRecord): DeviceView => ({
   deviceId: device.sessionId,
@@ -144,6 +149,31 @@ export const keys = new Hono<AppEnv>()
       );
     }
     return c.json(await query(c.env.DATABASE, "keyPackageStock", { sessionId }));
+  })
+  .get("/welcomes", async (c) => {
+    const { after } = parse(welcomesQuerySchema, c.req.query());
+    const welcomes = await query(c.env.DATABASE, "mlsWelcomesFor", {
+      deviceId: c.get("sessionId"),
+      afterId: after,
+      limit: WELCOMES_PAGE,
+    });
+    return c.json({
+      welcomes: welcomes.map((entry): MlsWelcomeView => ({
+        id: entry.id,
+        channelId: entry.channelId,
+        epoch: entry.epoch,
+        welcome: bytesToBase64(entry.welcome),
+      })),
+    });
+  })
+  .delete("/welcomes/:id", async (c) => {
+    const id = Number(c.req.param("id"));
+    const isDeleted =
+      Number.isSafeInteger(id) &&
+      id > 0 &&
+      (await query(c.env.DATABASE, "deleteMlsWelcome", { deviceId: c.get("sessionId"), id }));
+    if (!isDeleted) throw notFound("that Welcome");
+    return c.body(null, 204);
   })
   .get("/users/:userId", async (c) => {
     const userId = await readableUser(c);

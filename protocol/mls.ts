@@ -1,0 +1,71 @@
+/**
+ * The MLS delivery service over HTTP: a channel's group (epoch, GroupInfo, member
+ * devices), its handshake log with one commit per epoch, and Welcomes queued per
+ * device. Everything MLS here is opaque bytes (padded base64); the room relays each
+ * accepted commit to the channel's sockets as a `handshake` frame.
+ */
+import { z } from "zod";
+import { opaqueBytesSchema } from "./keys.ts";
+
+export const MLS_GROUP_INFO_MAX_BYTES = 512 * 1024;
+export const MLS_COMMIT_MAX_BYTES = 256 * 1024;
+export const MLS_WELCOME_MAX_BYTES = 512 * 1024;
+export const MLS_WELCOMES_PER_COMMIT_MAX = 100;
+/** Devices in one group: the issue aims at 1,000 members, with a few devices each. */
+export const MLS_GROUP_DEVICES_MAX = 4000;
+/** The request body of a commit at most: GroupInfo, commit and Welcomes together. */
+export const MLS_BODY_MAX_BYTES = 4 * 1024 * 1024;
+/** Commits per page of the handshake log. */
+export const MLS_COMMITS_PAGE_MAX = 100;
+
+const memberDeviceIdsSchema = z
+  .array(z.uuid())
+  .min(1)
+  .max(MLS_GROUP_DEVICES_MAX)
+  .refine((ids) => new Set(ids).size === ids.length, "a device is in a group once");
+
+export const createMlsGroupSchema = z.strictObject({
+  groupInfo: opaqueBytesSchema(MLS_GROUP_INFO_MAX_BYTES, "a GroupInfo"),
+  memberDeviceIds: memberDeviceIdsSchema,
+});
+
+export const mlsCommitSchema = z.strictObject({
+  /** The epoch the commit was built on: accepted only while it is still the group's epoch. */
+  epoch: z.number().int().min(0),
+  commit: opaqueBytesSchema(MLS_COMMIT_MAX_BYTES, "a commit"),
+  /** The GroupInfo of the new epoch, for devices that join by external commit. */
+  groupInfo: opaqueBytesSchema(MLS_GROUP_INFO_MAX_BYTES, "a GroupInfo"),
+  /** The devices in the group after this commit. */
+  memberDeviceIds: memberDeviceIdsSchema,
+  welcomes: z
+    .array(z.strictObject({ deviceId: z.uuid(), welcome: opaqueBytesSchema(MLS_WELCOME_MAX_BYTES, "a Welcome") }))
+    .max(MLS_WELCOMES_PER_COMMIT_MAX)
+    .default([]),
+});
+
+export const mlsLogQuerySchema = z.object({
+  /** The epoch the client is at: the log answers with the commits from it on. */
+  fromEpoch: z.coerce.number().int().min(0).default(0),
+});
+
+export interface MlsGroupView {
+  epoch: number;
+  groupInfo: string;
+  memberDeviceIds: string[];
+}
+
+export interface MlsCommitView {
+  /** The epoch this commit was built on; it moved the group to epoch + 1. */
+  epoch: number;
+  commit: string;
+  committerDeviceId: string;
+  createdAt: string;
+}
+
+export interface MlsWelcomeView {
+  id: number;
+  channelId: string;
+  /** The epoch the Welcome brings the device into. */
+  epoch: number;
+  welcome: string;
+}

@@ -1,0 +1,191 @@
+/**
+ * The MLS delivery service through HTTP and the channel socket, with opaque bytes
+ * for the MLS messages (the server never parses them): alice owns the community,
+ * bob and carol are members with registered devices, mallory is an outsider. The
+ * room accepts one commit per epoch; the loser learns the current epoch and retries.
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import {
+  bytesToBase64,
+  type ChannelView,
+  type MlsCommitView,
+  type MlsGroupView,
+  type MlsWelcomeView,
+} from "../../protocol/index.ts";
+import { deviceCertificateMessage } from "../../protocol/e2ee/index.ts";
+import {
+  as,
+  connect,
+  createChannelIn,
+  createCommunity,
+  errorCode,
+  expectStatus,
+  register,
+  unique,
+  type Person,
+} from "./fixtures.ts";
+
+/** Sets an account key and registers the session's device key, as a client does once. */
+async function registerDevice(person: Person): Promise<void> {
+  const generate = () =>
+    crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"]) as Promise<CryptoKeyPair>;
+  const raw = async (pair: CryptoKeyPair) =>
+    new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer);
+  const [account, device] = await Promise.all([generate(), generate()]);
+  await expectStatus(
+    await as(person, "PUT", "/api/keys/account", { publicKey: bytesToBase64(await raw(account)) }),
+    201,
+  );
+  const deviceKey = await raw(device);
+  const signature = await crypto.subtle.sign(
+    { name: "Ed25519" },
+    account.privateKey,
+    new Uint8Array(deviceCertificateMessage(person.user.id, person.sessionId, deviceKey)),
+  );
+  await expectStatus(
+    await as(person, "PUT", "/api/keys/devices/current", {
+      signaturePublicKey: bytesToBase64(deviceKey),
+      crossSignature: bytesToBase64(new Uint8Array(signature)),
+    }),
+    201,
+  );
+}
+
+const opaque = (label: string) => bytesToBase64(new TextEncoder().encode(`${label}`.padEnd(48, "~")));
+
+let alice: Person, bob: Person, carol: Person, mallory: Person;
+let channel: ChannelView;
+
+beforeEach(async () => {
+  [alice, bob, carol, mallory] = (await Promise.all(
+    ["alice", "bob", "carol", "mallory"].map((name) => register(unique(name))),
+  )) as [Person, Person, Person, Person];
+  const community = await createCommunity(alice, bob, carol);
+  channel = await createChannelIn(alice, community.id);
+  await Promise.all([alice, bob, carol].map(registerDevice));
+});
+
+const startGroup = (person: Person) =>
+  as(person, "POST", `/api/channels/${channel.id}/mls`, {
+    groupInfo: opaque("group-info-0"),
+    memberDeviceIds: [person.sessionId],
+  });
+
+const commit = (person: Person, epoch: number, extra: Record<string, unknown> = {}) =>
+  as(person, "POST", `/api/channels/${channel.id}/mls/commits`, {
+    epoch,
+    commit: opaque(`commit-${epoch}-${person.user.username}`),
+    groupInfo: opaque(`group-info-${epoch + 1}`),
+    memberDeviceIds: [alice.sessionId, bob.sessionId],
+    ...extra,
+  });
+
+const log = async (person: Person, fromEpoch = 0) =>
+  (await (
+    await expectStatus(await as(person, "GET", `/api/channels/${channel.id}/mls?fromEpoch=${fromEpoch}`), 200)
+  ).json()) as {
+    group: MlsGroupView | null;
+    commits: MlsCommitView[];
+  };
+
+describe("a channel's MLS group", () => {
+  it("is started once: the first device wins, the next is shown the group", async () => {
+    expect((await log(bob)).group).toBeNull();
+    await expectStatus(await startGroup(alice), 201);
+    const second = await startGroup(bob);
+    expect(second.status).toBe(409);
+    const body = (await second.json()) as { error: { code: string }; group: MlsGroupView };
+    expect(body.error.code).toBe("group_exists");
+    expect(body.group).toEqual({ epoch: 0, groupInfo: opaque("group-info-0"), memberDeviceIds: [alice.sessionId] });
+  });
+
+  it("accepts one commit per epoch: of two at once, one wins and the other retries on the new epoch", async () => {
+    await expectStatus(await startGroup(alice), 201);
+    const carolSocket = await connect(carol, channel.id);
+    const [fromAlice, fromBob] = await Promise.all([commit(alice, 0), commit(bob, 0)]);
+    expect([fromAlice.status, fromBob.status].sort()).toEqual([201, 409]);
+    const [winner, loser, lost] = fromAlice.status === 201 ? [alice, bob, fromBob] : [bob, alice, fromAlice];
+    expect(await lost.json()).toMatchObject({ error: { code: "stale_epoch" }, epoch: 1 });
+    // The loser processes the winner's commit, then commits again on epoch 1.
+    expect((await log(loser, 0)).commits.map((entry) => entry.committerDeviceId)).toEqual([winner.sessionId]);
+    const retried = await expectStatus(await commit(loser, 1), 201);
+    expect(await retried.json()).toEqual({ epoch: 2 });
+
+    const first = await carolSocket.next("handshake");
+    const second = await carolSocket.next("handshake");
+    expect([first, second]).toEqual([
+      {
+        type: "handshake",
+        epoch: 0,
+        commit: opaque(`commit-0-${winner.user.username}`),
+        committerDeviceId: winner.sessionId,
+      },
+      {
+        type: "handshake",
+        epoch: 1,
+        commit: opaque(`commit-1-${loser.user.username}`),
+        committerDeviceId: loser.sessionId,
+      },
+    ]);
+    const history = await log(carol, 1);
+    expect(history.group).toMatchObject({ epoch: 2, groupInfo: opaque("group-info-2") });
+    expect(history.commits.map((entry) => entry.epoch)).toEqual([1]);
+    expect((await log(carol, 0)).commits.map((entry) => entry.epoch)).toEqual([0, 1]);
+  });
+
+  it("queues a Welcome for the device it adds, and only that device reads and removes it", async () => {
+    await expectStatus(await startGroup(alice), 201);
+    await expectStatus(
+      await commit(alice, 0, {
+        memberDeviceIds: [alice.sessionId, carol.sessionId],
+        welcomes: [
+          { deviceId: carol.sessionId, welcome: opaque("welcome-carol") },
+          // Not a device: dropped, not stored.
+          { deviceId: crypto.randomUUID(), welcome: opaque("welcome-nobody") },
+        ],
+      }),
+      201,
+    );
+    const waiting = (await (await as(carol, "GET", "/api/keys/welcomes")).json()) as { welcomes: MlsWelcomeView[] };
+    expect(waiting.welcomes).toEqual([
+      { id: expect.any(Number), channelId: channel.id, epoch: 1, welcome: opaque("welcome-carol") },
+    ]);
+    expect(((await (await as(bob, "GET", "/api/keys/welcomes")).json()) as { welcomes: unknown[] }).welcomes).toEqual(
+      [],
+    );
+    const id = waiting.welcomes[0]!.id;
+    expect((await as(bob, "DELETE", `/api/keys/welcomes/${id}`)).status).toBe(404);
+    await expectStatus(await as(carol, "DELETE", `/api/keys/welcomes/${id}`), 204);
+    expect(((await (await as(carol, "GET", "/api/keys/welcomes")).json()) as { welcomes: unknown[] }).welcomes).toEqual(
+      [],
+    );
+  });
+
+  it("is hidden from outsiders and closed to devices without a registered key", async () => {
+    await expectStatus(await startGroup(alice), 201);
+    expect((await as(mallory, "GET", `/api/channels/${channel.id}/mls`)).status).toBe(404);
+    expect((await commit(mallory, 0)).status).toBe(404);
+    const dave = await register(unique("dave"));
+    const community = await createCommunity(dave);
+    const davesChannel = await createChannelIn(dave, community.id);
+    const unregistered = await as(dave, "POST", `/api/channels/${davesChannel.id}/mls`, {
+      groupInfo: opaque("x"),
+      memberDeviceIds: [dave.sessionId],
+    });
+    expect(unregistered.status).toBe(409);
+    expect(await errorCode(unregistered)).toBe("device_not_registered");
+  });
+
+  it("refuses malformed commits, and a commit before the group exists", async () => {
+    const early = await commit(alice, 0);
+    expect(early.status).toBe(409);
+    expect(await errorCode(early)).toBe("no_group");
+    await expectStatus(await startGroup(alice), 201);
+    expect((await commit(alice, 0, { commit: "not base64!" })).status).toBe(400);
+    expect((await commit(alice, 0, { memberDeviceIds: [] })).status).toBe(400);
+    expect((await commit(alice, 0, { memberDeviceIds: [alice.sessionId, alice.sessionId] })).status).toBe(400);
+    expect((await commit(alice, -1)).status).toBe(400);
+    // Nothing refused moved the group.
+    expect((await log(alice)).group?.epoch).toBe(0);
+  });
+});
