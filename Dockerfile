@@ -7,6 +7,8 @@ FROM node:22.23-bookworm-slim AS build
 WORKDIR /src
 # Dependencies first, so a source change does not reinstall them.
 COPY package.json package-lock.json ./
+# npm ci's postinstall applies these (patch-package): they must be there first.
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY . .
 # dist/worker/index.js (the server bundle) and web/dist (the web app).
