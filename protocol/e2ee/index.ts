@@ -1,7 +1,10 @@
 /**
- * End-to-end encryption primitives that need no MLS library: attachment encryption
- * and verification codes. Runtime-free (WebCrypto), for the browser and Node tests.
+ * End-to-end encryption for the browser and Node tests (simulated clients), runtime-
+ * free (WebCrypto and ts-mls): attachments, verification codes, device certificates,
+ * MLS devices with the app's authentication service, and message envelopes.
  */
 export * from "./attachment-crypto.ts";
 export * from "./device-certificate.ts";
+export * from "./message-crypto.ts";
+export * from "./mls-device.ts";
 export * from "./safety-number.ts";

@@ -1,0 +1,147 @@
+/**
+ * An end-to-end encrypted DM between two simulated devices against the production
+ * server and a real PostgreSQL: alice (the instance admin) and bob set up their keys,
+ * alice starts the DM's MLS group and adds bob through the key directory and the
+ * delivery service, and they talk through the channel socket. Then the curious
+ * server: every table and every room's storage is searched for what they said.
+ * Then what a hostile server might try: tampering, replaying, swapping the sender,
+ * and swapping an account key, each refused or reported.
+ */
+import { readdirSync, readFileSync, statSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { base64ToBytes, bytesToBase64, type ChannelView, type MessageView } from "../../protocol/index.ts";
+import { chatalotCiphersuite } from "../../protocol/e2ee/index.ts";
+import { registerOn, type Account } from "../support/accounts.ts";
+import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { SimulatedDevice } from "../support/e2ee-device.ts";
+import { startServer, type RunningServer } from "../support/server.ts";
+
+const SAID = ["the plan is at noon", "bring the blue folder", "see you there"];
+
+let database: TestDatabase;
+let server: RunningServer;
+let roomStorage: string;
+let alice: Account, bob: Account;
+let aliceDevice: SimulatedDevice, bobDevice: SimulatedDevice;
+let dm: ChannelView;
+const received: MessageView[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase("e2ee_dm");
+  roomStorage = mkdtempSync(join(tmpdir(), "chatalot-e2ee-rooms-"));
+  server = await startServer({ databaseUrl: database.url, env: { ROOM_STORAGE_DIR: roomStorage } });
+  alice = await registerOn(server, "admin", "a long enough password");
+  bob = await registerOn(server, "bob", "a long enough password");
+  const cipherSuite = await chatalotCiphersuite();
+  [aliceDevice, bobDevice] = await Promise.all([
+    SimulatedDevice.setUp(server, alice, cipherSuite),
+    SimulatedDevice.setUp(server, bob, cipherSuite),
+  ]);
+  dm = (await aliceDevice.api<{ channel: ChannelView }>("POST", "/api/dms", { userIds: [bob.id] })).channel;
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await database?.stop();
+});
+
+describe("an end-to-end encrypted DM", () => {
+  it("lets alice add bob to the DM's group and both read what the other says", async () => {
+    await aliceDevice.startGroup(dm.id);
+    await aliceDevice.addUser(dm.id, bob.id);
+    expect(await bobDevice.acceptWelcomes()).toEqual([dm.id]);
+    const [aliceGroup, bobGroup] = [aliceDevice.groups.get(dm.id)!, bobDevice.groups.get(dm.id)!];
+    expect(bobGroup.state.groupContext.epoch).toBe(1n);
+    expect(Buffer.from(bobGroup.state.keySchedule.epochAuthenticator)).toEqual(
+      Buffer.from(aliceGroup.state.keySchedule.epochAuthenticator),
+    );
+    const group = await aliceDevice.api<{ group: { epoch: number; memberDeviceIds: string[] } }>(
+      "GET",
+      `/api/channels/${dm.id}/mls`,
+    );
+    expect(group.group).toMatchObject({ epoch: 1, memberDeviceIds: [alice.sessionId, bob.sessionId] });
+
+    const aliceSocket = await aliceDevice.connect(dm.id);
+    const bobSocket = await bobDevice.connect(dm.id);
+    for (const [index, words] of SAID.entries()) {
+      const [speaker, listener, listenerSocket] =
+        index % 2 === 0 ? [aliceDevice, bobDevice, bobSocket] : [bobDevice, aliceDevice, aliceSocket];
+      const speakerSocket = speaker === aliceDevice ? aliceSocket : bobSocket;
+      const clientId = `e2ee${index}${crypto.randomUUID().slice(0, 8)}`;
+      speakerSocket.socket.send(JSON.stringify({ type: "send", clientId, payload: await speaker.seal(dm.id, words) }));
+      await speakerSocket.next("ack", (frame) => frame.clientId === clientId);
+      const relayed = (await listenerSocket.next("message")).message;
+      expect(await listener.read(relayed)).toBe(words);
+      received.push(relayed);
+    }
+    aliceSocket.close();
+    bobSocket.close();
+  });
+
+  it("leaves nothing readable on the server: no table and no room storage holds what was said", async () => {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    const tables = await client.query<{ name: string }>(
+      "select table_name as name from information_schema.tables where table_schema = 'public'",
+    );
+    const dumps: string[] = [];
+    for (const { name } of tables.rows) {
+      const rows = await client.query(`select * from "${name}"`);
+      // Bytes columns as hex and as text, so plaintext would show either way.
+      dumps.push(
+        JSON.stringify(rows.rows, (_, value) =>
+          value?.type === "Buffer"
+            ? `${Buffer.from(value.data).toString("hex")} ${Buffer.from(value.data).toString("latin1")}`
+            : value,
+        ),
+      );
+    }
+    await client.end();
+    const files = (function walk(folder: string): string[] {
+      return readdirSync(folder).flatMap((name) => {
+        const path = join(folder, name);
+        return statSync(path).isDirectory() ? walk(path) : [path];
+      });
+    })(roomStorage);
+    const everything = [...dumps, ...files.map((file) => readFileSync(file).toString("latin1"))].join("\n");
+    expect(tables.rows.length).toBeGreaterThan(20);
+    expect(everything).toContain(dm.id); // the search does see the data
+    for (const words of SAID) {
+      expect(everything).not.toContain(words);
+      expect(everything).not.toContain(Buffer.from(words).toString("hex"));
+      expect(everything).not.toContain(Buffer.from(words).toString("base64").slice(0, 16));
+    }
+  });
+
+  it("refuses a tampered message, a replayed one and one whose sender the server swapped", async () => {
+    const original = received[0]!; // from alice, already read once by bob
+    await expect(bobDevice.read(original)).rejects.toThrow(/replayed/);
+    const fresh = await aliceDevice.seal(dm.id, "one more thing");
+    const view = { ...original, payload: fresh };
+    const tampered = base64ToBytes(fresh);
+    tampered[tampered.length - 1]! ^= 1;
+    await expect(bobDevice.read({ ...view, payload: bytesToBase64(tampered) })).rejects.toThrow();
+    // The server claims bob's own device sent alice's message: the signature is not his.
+    await expect(
+      bobDevice.read({
+        ...view,
+        payload: await aliceDevice.seal(dm.id, "swapped"),
+        senderId: bob.id,
+        senderDeviceId: bob.sessionId,
+      }),
+    ).rejects.toThrow(/signature/);
+    expect(await bobDevice.read(view)).toBe("one more thing");
+  });
+
+  it("reports an account key the server swapped instead of accepting it", async () => {
+    const forged = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
+    const raw = new Uint8Array((await crypto.subtle.exportKey("raw", forged.publicKey)) as ArrayBuffer);
+    await aliceDevice.api("PUT", "/api/keys/account", { publicKey: bytesToBase64(raw) });
+    const message = { ...received[0]!, payload: await aliceDevice.seal(dm.id, "after the swap") };
+    await expect(bobDevice.read(message)).rejects.toThrow(/not trusted/);
+    expect(bobDevice.trust.warnings.map((warning) => warning.userId)).toEqual([alice.id]);
+  });
+});

@@ -1,0 +1,328 @@
+/**
+ * A simulated end-to-end encrypting device for Node tests: it holds what a browser
+ * would (the account key, the device's MLS keys, its KeyPackages, its groups' states
+ * and history keys) and talks to the real server only through the public API: the
+ * key directory, the MLS delivery service and the channel socket. Everything MLS
+ * comes from protocol/e2ee, the same module the web app uses.
+ */
+import {
+  createCommit,
+  createGroup,
+  createGroupInfoWithExternalPubAndRatchetTree,
+  decode,
+  defaultProposalTypes,
+  encode,
+  joinGroup,
+  mlsMessageDecoder,
+  mlsMessageEncoder,
+  processMessage,
+  protocolVersions,
+  wireformats,
+  type CiphersuiteImpl,
+  type ClientState,
+  type KeyPackage,
+  type MlsContext,
+  type MlsMessage,
+  type PrivateKeyPackage,
+} from "ts-mls";
+import WebSocket from "ws";
+import {
+  base64ToBytes,
+  bytesToBase64,
+  type MessageView,
+  type ServerFrame,
+  type UserKeysView,
+} from "../../protocol/index.ts";
+import {
+  AccountKeyTrust,
+  deviceCertificateMessage,
+  directoryAuthService,
+  historyKeyOf,
+  newDeviceIdentity,
+  newKeyPackage,
+  openMessage,
+  ReplayGuard,
+  sealMessage,
+  type DeviceIdentity,
+  type DirectoryEntry,
+} from "../../protocol/e2ee/index.ts";
+import { call, type Account } from "./accounts.ts";
+import type { RunningServer } from "./server.ts";
+
+const encodeMessage = (message: MlsMessage) => bytesToBase64(encode(mlsMessageEncoder, message));
+const decodeMessage = (base64: string): MlsMessage => {
+  const message = decode(mlsMessageDecoder, base64ToBytes(base64));
+  if (!message) throw new Error("not an MLS message");
+  return message;
+};
+
+interface Group {
+  state: ClientState;
+  /** History keys by epoch: what this device may read. */
+  historyKeys: Map<bigint, Uint8Array>;
+}
+
+export class SimulatedDevice {
+  readonly trust = new AccountKeyTrust();
+  readonly context: MlsContext;
+  readonly groups = new Map<string, Group>();
+  #keyPackages: { publicPackage: KeyPackage; privatePackage: PrivateKeyPackage }[] = [];
+  #replays = new ReplayGuard();
+
+  private constructor(
+    readonly server: RunningServer,
+    readonly account: Account,
+    readonly cipherSuite: CiphersuiteImpl,
+    readonly identity: DeviceIdentity,
+    readonly accountKeys: CryptoKeyPair,
+  ) {
+    this.context = { cipherSuite, authService: directoryAuthService((userId) => this.directory(userId), this.trust) };
+  }
+
+  /** Sets the account key (once per account), registers this session as a device, uploads KeyPackages. */
+  static async setUp(
+    server: RunningServer,
+    account: Account,
+    cipherSuite: CiphersuiteImpl,
+    options: { accountKeys?: CryptoKeyPair; keyPackages?: number } = {},
+  ): Promise<SimulatedDevice> {
+    const accountKeys =
+      options.accountKeys ??
+      ((await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair);
+    const identity = await newDeviceIdentity(cipherSuite, account.id, account.sessionId);
+    const device = new SimulatedDevice(server, account, cipherSuite, identity, accountKeys);
+    const accountPublicKey = new Uint8Array(
+      (await crypto.subtle.exportKey("raw", accountKeys.publicKey)) as ArrayBuffer,
+    );
+    await device.api("PUT", "/api/keys/account", { publicKey: bytesToBase64(accountPublicKey) });
+    const certificate = deviceCertificateMessage(account.id, account.sessionId, identity.signatureKeyPair.publicKey);
+    const crossSignature = new Uint8Array(
+      await crypto.subtle.sign({ name: "Ed25519" }, accountKeys.privateKey, new Uint8Array(certificate)),
+    );
+    await device.api("PUT", "/api/keys/devices/current", {
+      signaturePublicKey: bytesToBase64(identity.signatureKeyPair.publicKey),
+      crossSignature: bytesToBase64(crossSignature),
+    });
+    await device.uploadKeyPackages(options.keyPackages ?? 3);
+    return device;
+  }
+
+  async api<T = any>(method: string, path: string, body?: unknown, expected: number[] = [200, 201, 204]): Promise<T> {
+    const response = await call(this.server, path, { method, token: this.account.token, body });
+    if (!expected.includes(response.status)) throw new Error(`${method} ${path}: ${response.status} ${response.text}`);
+    return response.body as T;
+  }
+
+  async uploadKeyPackages(count: number): Promise<void> {
+    const fresh = await Promise.all(
+      Array.from({ length: count }, () => newKeyPackage(this.cipherSuite, this.identity)),
+    );
+    this.#keyPackages.push(...fresh);
+    await this.api("POST", "/api/keys/devices/current/key-packages", {
+      keyPackages: fresh.map((pair) =>
+        encodeMessage({
+          version: protocolVersions.mls10,
+          wireformat: wireformats.mls_key_package,
+          keyPackage: pair.publicPackage,
+        }),
+      ),
+    });
+  }
+
+  async directory(userId: string): Promise<DirectoryEntry | null> {
+    const keys = await this.api<UserKeysView>("GET", `/api/keys/users/${userId}`);
+    return {
+      accountKey: keys.accountKey && base64ToBytes(keys.accountKey.publicKey),
+      devices: keys.devices.map((device) => ({
+        deviceId: device.deviceId,
+        signaturePublicKey: base64ToBytes(device.signaturePublicKey),
+        crossSignature: base64ToBytes(device.crossSignature),
+      })),
+    };
+  }
+
+  /** Starts the channel's group with this device alone (epoch 0). */
+  async startGroup(channelId: string): Promise<void> {
+    const own = await newKeyPackage(this.cipherSuite, this.identity);
+    const state = await createGroup({
+      context: this.context,
+      groupId: new TextEncoder().encode(channelId),
+      keyPackage: own.publicPackage,
+      privateKeyPackage: own.privatePackage,
+    });
+    await this.api("POST", `/api/channels/${channelId}/mls`, {
+      groupInfo: await this.groupInfoOf(state),
+      memberDeviceIds: [this.account.sessionId],
+    });
+    await this.remember(channelId, state);
+  }
+
+  /** Adds every device of `userId` (one claimed KeyPackage each) in one commit, with Welcomes. */
+  async addUser(channelId: string, userId: string): Promise<void> {
+    const group = this.groups.get(channelId)!;
+    const claimed = await this.api<{ keyPackages: { deviceId: string; keyPackage: string }[] }>(
+      "POST",
+      `/api/keys/users/${userId}/claim`,
+    );
+    const proposals = claimed.keyPackages.map((entry) => {
+      const message = decodeMessage(entry.keyPackage);
+      if (message.wireformat !== wireformats.mls_key_package) throw new Error("not a KeyPackage");
+      return { proposalType: defaultProposalTypes.add, add: { keyPackage: message.keyPackage } };
+    });
+    const result = await createCommit({
+      context: this.context,
+      state: group.state,
+      extraProposals: proposals,
+      ratchetTreeExtension: true,
+    });
+    const welcome = result.welcome ? encodeMessage(result.welcome) : null;
+    const members = [...this.membersOf(group.state), ...claimed.keyPackages.map((entry) => entry.deviceId)];
+    await this.api("POST", `/api/channels/${channelId}/mls/commits`, {
+      epoch: Number(group.state.groupContext.epoch),
+      commit: encodeMessage(result.commit),
+      groupInfo: await this.groupInfoOf(result.newState),
+      memberDeviceIds: members,
+      welcomes: welcome ? claimed.keyPackages.map((entry) => ({ deviceId: entry.deviceId, welcome })) : [],
+    });
+    await this.remember(channelId, result.newState);
+  }
+
+  /** Joins the groups whose Welcomes wait for this device; each Welcome is removed once used. */
+  async acceptWelcomes(): Promise<string[]> {
+    const { welcomes } = await this.api<{ welcomes: { id: number; channelId: string; welcome: string }[] }>(
+      "GET",
+      "/api/keys/welcomes",
+    );
+    const joined: string[] = [];
+    for (const entry of welcomes) {
+      const message = decodeMessage(entry.welcome);
+      if (message.wireformat !== wireformats.mls_welcome) throw new Error("not a Welcome");
+      const state = await this.joinWith(message.welcome);
+      await this.remember(entry.channelId, state);
+      await this.api("DELETE", `/api/keys/welcomes/${entry.id}`);
+      joined.push(entry.channelId);
+    }
+    return joined;
+  }
+
+  /** Applies a commit relayed as a `handshake` frame (or read from the log). */
+  async processCommit(channelId: string, commit: string): Promise<void> {
+    const group = this.groups.get(channelId)!;
+    const result = await processMessage({
+      context: this.context,
+      state: group.state,
+      message: decodeMessage(commit) as never,
+    });
+    await this.remember(channelId, result.newState);
+  }
+
+  /** The message as sealed for the channel at this device's current epoch (a `send` frame's payload). */
+  async seal(channelId: string, text: string): Promise<string> {
+    const group = this.groups.get(channelId)!;
+    const epoch = group.state.groupContext.epoch;
+    const envelope = await sealMessage(this.cipherSuite, {
+      channelId,
+      epoch,
+      historyKey: group.historyKeys.get(epoch)!,
+      senderDeviceId: this.account.sessionId,
+      signKey: this.identity.signatureKeyPair.signKey,
+      plaintext: new TextEncoder().encode(text),
+    });
+    return bytesToBase64(envelope);
+  }
+
+  /** Reads a stored or relayed message: checks the sender device's signature and decrypts. */
+  async read(message: MessageView): Promise<string> {
+    const group = this.groups.get(message.channelId);
+    if (!group) throw new Error("not a member of this channel's group");
+    const envelope = base64ToBytes(message.payload);
+    if (!this.#replays.isFresh(message.senderDeviceId ?? "", envelope)) throw new Error("a replayed message");
+    const epoch = new DataView(envelope.buffer, envelope.byteOffset).getBigUint64(1);
+    const historyKey = group.historyKeys.get(epoch);
+    if (!historyKey) throw new Error(`no history key for epoch ${epoch}`);
+    const sender = await this.directory(message.senderId);
+    const device = sender?.devices.find((candidate) => candidate.deviceId === message.senderDeviceId);
+    if (!device || !sender?.accountKey || !this.trust.check(message.senderId, sender.accountKey)) {
+      throw new Error("the sender's device is not trusted");
+    }
+    const plaintext = await openMessage(this.cipherSuite, {
+      channelId: message.channelId,
+      historyKey,
+      senderDeviceId: message.senderDeviceId!,
+      senderSignaturePublicKey: device.signaturePublicKey,
+      envelope,
+    });
+    this.#replays.record(message.senderDeviceId!, envelope);
+    return new TextDecoder().decode(plaintext);
+  }
+
+  async #open(channelId: string): Promise<{ socket: WebSocket; frames: ServerFrame[] }> {
+    const { ticket } = await this.api<{ ticket: string }>("POST", `/api/channels/${channelId}/socket-ticket`);
+    const socket = new WebSocket(
+      `${this.server.url.replace("http", "ws")}/api/channels/${channelId}/socket?ticket=${ticket}`,
+    );
+    const frames: ServerFrame[] = [];
+    socket.on("message", (data) => frames.push(JSON.parse(String(data)) as ServerFrame));
+    await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+    return { socket, frames };
+  }
+
+  /** A channel socket that collects frames, with a wait for the next frame matching a test. */
+  async connect(channelId: string) {
+    const { socket, frames } = await this.#open(channelId);
+    const next = async <T extends ServerFrame["type"]>(
+      type: T,
+      test: (frame: Extract<ServerFrame, { type: T }>) => boolean = () => true,
+    ) => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const index = frames.findIndex(
+          (frame) => frame.type === type && test(frame as Extract<ServerFrame, { type: T }>),
+        );
+        if (index >= 0) return frames.splice(index, 1)[0] as Extract<ServerFrame, { type: T }>;
+        if (Date.now() > deadline) throw new Error(`no ${type} frame; got ${JSON.stringify(frames).slice(0, 500)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    await next("welcome");
+    return { socket, frames, next, close: () => socket.close() };
+  }
+
+  /** The Welcome is sealed to one of this device's KeyPackages; try each (a real client looks up its reference). */
+  private async joinWith(welcome: Parameters<typeof joinGroup>[0]["welcome"]): Promise<ClientState> {
+    let lastError: unknown;
+    for (const pair of this.#keyPackages) {
+      try {
+        return await joinGroup({
+          context: this.context,
+          welcome,
+          keyPackage: pair.publicPackage,
+          privateKeys: pair.privatePackage,
+        });
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    throw lastError;
+  }
+
+  private async groupInfoOf(state: ClientState): Promise<string> {
+    const groupInfo = await createGroupInfoWithExternalPubAndRatchetTree(state, [], this.cipherSuite);
+    return encodeMessage({ version: protocolVersions.mls10, wireformat: wireformats.mls_group_info, groupInfo });
+  }
+
+  private membersOf(state: ClientState): string[] {
+    return state.ratchetTree.flatMap((node) => {
+      if (node?.nodeType !== 1 || !("leaf" in node)) return [];
+      const identity = (node.leaf.credential as { identity?: Uint8Array }).identity;
+      return identity ? [new TextDecoder().decode(identity).split("/")[1]!] : [];
+    });
+  }
+
+  private async remember(channelId: string, state: ClientState): Promise<void> {
+    const group = this.groups.get(channelId) ?? { state, historyKeys: new Map() };
+    group.state = state;
+    group.historyKeys.set(state.groupContext.epoch, await historyKeyOf(state, this.cipherSuite));
+    this.groups.set(channelId, group);
+  }
+}
