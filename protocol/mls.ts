@@ -62,6 +62,24 @@ export interface MlsCommitView {
   createdAt: string;
 }
 
+/**
+ * What the group should change to match who may read the channel now (a join, a
+ * leave, a kick, a ban, a role or override change, a device added or revoked): the
+ * devices to add, by person (claim their KeyPackages), and the devices to remove.
+ * Any online member commits it; until then, a removed person's sockets are closed.
+ */
+export interface MlsPendingView {
+  /** The group's epoch, or null when the channel has no group yet. */
+  epoch: number | null;
+  add: { userId: string; deviceIds: string[] }[];
+  remove: string[];
+}
+
+export const claimKeyPackagesSchema = z.strictObject({
+  /** Only these devices of the person (default: every device). */
+  deviceIds: z.array(z.uuid()).min(1).max(100).optional(),
+});
+
 export interface MlsWelcomeView {
   id: number;
   channelId: string;

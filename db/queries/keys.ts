@@ -176,12 +176,13 @@ async function oneTimeStock(db: Pick<Db, "select">, sessionId: string): Promise<
  */
 export async function claimKeyPackages(
   db: Db,
-  input: { userId: string; exceptSessionId: string },
+  input: { userId: string; exceptSessionId: string; deviceIds: string[] | null },
 ): Promise<{ sessionId: string; keyPackage: Uint8Array; isLastResort: boolean }[]> {
   const result = await db.execute<{ session_id: string; key_package: Uint8Array; is_last_resort: boolean }>(sql`
     with devices as (
       select d.session_id from device_keys d join sessions s on s.id = d.session_id
       where d.user_id = ${input.userId} and s.revoked_at is null and d.session_id <> ${input.exceptSessionId}
+        and (${input.deviceIds === null} or d.session_id = any(${`{${(input.deviceIds ?? []).join(",")}}`}::uuid[]))
     ), taken as (
       delete from key_packages k where k.id in (
         select (select p.id from key_packages p

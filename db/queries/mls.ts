@@ -6,7 +6,7 @@
  */
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
-import { deviceKeys, mlsCommits, mlsGroups, mlsWelcomes, sessions } from "../schema.ts";
+import { channels, deviceKeys, mlsCommits, mlsGroups, mlsWelcomes, roles, sessions } from "../schema.ts";
 
 export type MlsGroupRecord = typeof mlsGroups.$inferSelect;
 export type MlsCommitRecord = typeof mlsCommits.$inferSelect;
@@ -129,4 +129,58 @@ export async function deleteMlsWelcome(db: Db, input: { deviceId: string; id: nu
     .where(and(eq(mlsWelcomes.deviceId, input.deviceId), eq(mlsWelcomes.id, input.id)))
     .returning({ id: mlsWelcomes.id });
   return deleted.length > 0;
+}
+
+/**
+ * Who could be in a channel's group: each person who may reach the channel (a member
+ * of its community, or a participant of the DM) and has live devices, with what the
+ * caller needs to compute their permissions (roles, time-out), and the community's
+ * roles. The caller decides who may view; the group should hold exactly their devices.
+ */
+export async function channelDeviceAudience(
+  db: Db,
+  input: { channelId: string },
+): Promise<{
+  members: { userId: string; roleIds: string[]; timedOutUntil: Date | null; deviceIds: string[] }[];
+  roles: (typeof roles.$inferSelect)[];
+}> {
+  const result = await db.execute<{
+    user_id: string;
+    role_ids: string[] | null;
+    timed_out_until: string | null;
+    device_ids: string[];
+  }>(sql`
+    with people as (
+      select cm.user_id, cm.timed_out_until,
+        (select coalesce(jsonb_agg(mr.role_id), '[]'::jsonb) from member_roles mr
+          where mr.community_id = cm.community_id and mr.user_id = cm.user_id) as role_ids
+      from channels c join community_members cm on cm.community_id = c.community_id
+      where c.id = ${input.channelId}
+      union all
+      select p.user_id, null::timestamptz, '[]'::jsonb from channel_members p where p.channel_id = ${input.channelId}
+    )
+    select people.user_id, people.role_ids, people.timed_out_until,
+      array_agg(d.session_id::text order by d.created_at) as device_ids
+    from people
+    join device_keys d on d.user_id = people.user_id
+    join sessions s on s.id = d.session_id and s.revoked_at is null
+    group by people.user_id, people.role_ids, people.timed_out_until
+  `);
+  const [channel] = await db
+    .select({ communityId: channels.communityId })
+    .from(channels)
+    .where(eq(channels.id, input.channelId));
+  const communityRoles = channel?.communityId
+    ? await db.select().from(roles).where(eq(roles.communityId, channel.communityId))
+    : [];
+  return {
+    members: result.rows.map((row) => ({
+      userId: row.user_id,
+      roleIds: (row.role_ids ?? []) as string[],
+      timedOutUntil: row.timed_out_until ? new Date(row.timed_out_until) : null,
+      deviceIds:
+        typeof row.device_ids === "string" ? (row.device_ids as string).slice(1, -1).split(",") : row.device_ids,
+    })),
+    roles: communityRoles,
+  };
 }

@@ -7,7 +7,8 @@
  */
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { query, type MlsCommitRecord, type MlsGroupRecord } from "../../db/index.ts";
+import { query, type ChannelContextRecord, type MlsCommitRecord, type MlsGroupRecord } from "../../db/index.ts";
+import { permissionsIn } from "../../rooms/index.ts";
 import {
   base64ToBytes,
   bytesToBase64,
@@ -16,7 +17,10 @@ import {
   MLS_COMMITS_PAGE_MAX,
   mlsCommitSchema,
   mlsLogQuerySchema,
+  has,
+  Permission,
   type MlsCommitView,
+  type MlsPendingView,
   type MlsGroupView,
 } from "../../protocol/index.ts";
 import { channelAccess } from "../channel-access.ts";
@@ -71,6 +75,42 @@ export const channelMls = new Hono<AppEnv>()
       ? await query(c.env.DATABASE, "mlsCommitsSince", { channelId, fromEpoch, limit: MLS_COMMITS_PAGE_MAX })
       : [];
     return c.json({ group: group && groupView(group), commits: commits.map(commitView) });
+  })
+  .get("/:channelId/mls/pending", requireUser, async (c) => {
+    const access = await channelAccess(c, c.req.param("channelId"));
+    const { channel } = access.context;
+    const [group, audience] = await Promise.all([
+      query(c.env.DATABASE, "mlsGroup", { channelId: channel.id }),
+      query(c.env.DATABASE, "channelDeviceAudience", { channelId: channel.id }),
+    ]);
+    const now = Date.now();
+    const everyone = audience.roles.find((role) => role.isEveryone);
+    // Who may view the channel now, by the same permission function the rooms use.
+    const viewers = audience.members.filter((member) => {
+      if (access.context.scope === "direct") return true;
+      const context: ChannelContextRecord = {
+        channel,
+        scope: "community",
+        overrides: access.context.overrides,
+        member: {
+          community: access.context.member.community,
+          everyone: everyone!,
+          roles: audience.roles.filter((role) => member.roleIds.includes(role.id)),
+          timedOutUntil: member.timedOutUntil,
+        },
+      };
+      return has(permissionsIn(context, member.userId, now), Permission.VIEW_CHANNEL);
+    });
+    const inGroup = new Set(group?.memberDeviceIds ?? []);
+    const wanted = new Set(viewers.flatMap((viewer) => viewer.deviceIds));
+    const pending: MlsPendingView = {
+      epoch: group?.epoch ?? null,
+      add: viewers
+        .map((viewer) => ({ userId: viewer.userId, deviceIds: viewer.deviceIds.filter((id) => !inGroup.has(id)) }))
+        .filter((entry) => entry.deviceIds.length > 0),
+      remove: [...inGroup].filter((id) => !wanted.has(id)),
+    };
+    return c.json(pending);
   })
   .post("/:channelId/mls", requireUser, limitMlsBody, async (c) => {
     const { channelId } = await deviceInChannel(c);

@@ -11,6 +11,7 @@ import { bodyLimit } from "hono/body-limit";
 import { query, type DeviceRecord } from "../../db/index.ts";
 import {
   accountKeySchema,
+  claimKeyPackagesSchema,
   base64ToBytes,
   bytesToBase64,
   deviceKeySchema,
@@ -191,14 +192,21 @@ export const keys = new Hono<AppEnv>()
     };
     return c.json(view);
   })
-  .post("/users/:userId/claim", CLAIM_LIMIT, async (c) => {
+  .post("/users/:userId/claim", CLAIM_LIMIT, limitBody, async (c) => {
     const userId = await readableUser(c);
     const me = c.get("userId");
     if (userId !== me && (await query(c.env.DATABASE, "isBlockedEitherWay", { userId: me, otherId: userId }))) {
       throw new AppError(403, "blocked", "you cannot add this person to a conversation");
     }
+    const { deviceIds } = c.req.header("Content-Type")?.includes("application/json")
+      ? await parseJson(c, claimKeyPackagesSchema)
+      : { deviceIds: undefined };
     // One's own device is never claimed: it is already in every group it should be in.
-    const claimed = await query(c.env.DATABASE, "claimKeyPackages", { userId, exceptSessionId: c.get("sessionId") });
+    const claimed = await query(c.env.DATABASE, "claimKeyPackages", {
+      userId,
+      exceptSessionId: c.get("sessionId"),
+      deviceIds: deviceIds ?? null,
+    });
     const keyPackages = claimed.map((entry): ClaimedKeyPackageView => ({
       deviceId: entry.sessionId,
       keyPackage: bytesToBase64(entry.keyPackage),

@@ -30,6 +30,7 @@ import {
   base64ToBytes,
   bytesToBase64,
   type MessageView,
+  type MlsPendingView,
   type ServerFrame,
   type UserKeysView,
 } from "../../protocol/index.ts";
@@ -129,8 +130,12 @@ export class SimulatedDevice {
     });
   }
 
+  /** The person's keys as the directory lists them, or null when this device may not see them. */
   async directory(userId: string): Promise<DirectoryEntry | null> {
-    const keys = await this.api<UserKeysView>("GET", `/api/keys/users/${userId}`);
+    const response = await call(this.server, `/api/keys/users/${userId}`, { token: this.account.token });
+    if (response.status === 404) return null;
+    if (response.status !== 200) throw new Error(`GET /api/keys/users/${userId}: ${response.status} ${response.text}`);
+    const keys = response.body as UserKeysView;
     return {
       accountKey: keys.accountKey && base64ToBytes(keys.accountKey.publicKey),
       devices: keys.devices.map((device) => ({
@@ -185,6 +190,84 @@ export class SimulatedDevice {
       welcomes: welcome ? claimed.keyPackages.map((entry) => ({ deviceId: entry.deviceId, welcome })) : [],
     });
     await this.remember(channelId, result.newState);
+  }
+
+  /** Processes the commits of the handshake log since this device's epoch, in order. */
+  async catchUp(channelId: string): Promise<void> {
+    const group = this.groups.get(channelId)!;
+    const log = await this.api<{ commits: { epoch: number; commit: string }[] }>(
+      "GET",
+      `/api/channels/${channelId}/mls?fromEpoch=${group.state.groupContext.epoch}`,
+    );
+    for (const entry of log.commits) {
+      if (BigInt(entry.epoch) === this.groups.get(channelId)!.state.groupContext.epoch) {
+        await this.processCommit(channelId, entry.commit);
+      }
+    }
+  }
+
+  /**
+   * Commits what the server says the group lacks (devices of people who may now read
+   * the channel) or holds too many of (those who may not), in one commit. Losing the
+   * race to another member's commit: catch up and look again. Returns whether it committed.
+   */
+  async applyPending(channelId: string): Promise<boolean> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await this.catchUp(channelId);
+      const pending = await this.api<MlsPendingView>("GET", `/api/channels/${channelId}/mls/pending`);
+      if (pending.add.length === 0 && pending.remove.length === 0) return false;
+      const group = this.groups.get(channelId)!;
+      const leaves = this.leavesOf(group.state);
+      const removals = pending.remove.flatMap((deviceId) => {
+        const leaf = leaves.get(deviceId);
+        return leaf === undefined ? [] : [{ proposalType: defaultProposalTypes.remove, remove: { removed: leaf } }];
+      });
+      const claimed = (
+        await Promise.all(
+          pending.add.map((entry) =>
+            this.api<{ keyPackages: { deviceId: string; keyPackage: string }[] }>(
+              "POST",
+              `/api/keys/users/${entry.userId}/claim`,
+              { deviceIds: entry.deviceIds },
+            ),
+          ),
+        )
+      ).flatMap((answer) => answer.keyPackages);
+      const additions = claimed.map((entry) => {
+        const message = decodeMessage(entry.keyPackage);
+        if (message.wireformat !== wireformats.mls_key_package) throw new Error("not a KeyPackage");
+        return { proposalType: defaultProposalTypes.add, add: { keyPackage: message.keyPackage } };
+      });
+      const result = await createCommit({
+        context: this.context,
+        state: group.state,
+        extraProposals: [...removals, ...additions],
+        ratchetTreeExtension: true,
+      });
+      const welcome = result.welcome ? encodeMessage(result.welcome) : null;
+      const members = [
+        ...[...leaves.keys()].filter((deviceId) => !pending.remove.includes(deviceId)),
+        ...claimed.map((entry) => entry.deviceId),
+      ];
+      const response = await call(this.server, `/api/channels/${channelId}/mls/commits`, {
+        method: "POST",
+        token: this.account.token,
+        body: {
+          epoch: Number(group.state.groupContext.epoch),
+          commit: encodeMessage(result.commit),
+          groupInfo: await this.groupInfoOf(result.newState),
+          memberDeviceIds: members,
+          welcomes: welcome ? claimed.map((entry) => ({ deviceId: entry.deviceId, welcome })) : [],
+        },
+      });
+      if (response.status === 201) {
+        await this.remember(channelId, result.newState);
+        return true;
+      }
+      if (response.body?.error?.code !== "stale_epoch") throw new Error(`commit: ${response.status} ${response.text}`);
+      // Another member's commit won this epoch: ours is dropped, theirs is processed next round.
+    }
+    throw new Error("could not commit the pending changes in five tries");
   }
 
   /** Joins the groups whose Welcomes wait for this device; each Welcome is removed once used. */
@@ -312,11 +395,18 @@ export class SimulatedDevice {
   }
 
   private membersOf(state: ClientState): string[] {
-    return state.ratchetTree.flatMap((node) => {
-      if (node?.nodeType !== 1 || !("leaf" in node)) return [];
+    return [...this.leavesOf(state).keys()];
+  }
+
+  /** Each member device's leaf index, by device id (from the credentials in the tree). */
+  private leavesOf(state: ClientState): Map<string, number> {
+    const leaves = new Map<string, number>();
+    state.ratchetTree.forEach((node, index) => {
+      if (node?.nodeType !== 1 || !("leaf" in node)) return;
       const identity = (node.leaf.credential as { identity?: Uint8Array }).identity;
-      return identity ? [new TextDecoder().decode(identity).split("/")[1]!] : [];
+      if (identity) leaves.set(new TextDecoder().decode(identity).split("/")[1]!, index / 2);
     });
+    return leaves;
   }
 
   private async remember(channelId: string, state: ClientState): Promise<void> {

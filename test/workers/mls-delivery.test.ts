@@ -10,6 +10,7 @@ import {
   type ChannelView,
   type MlsCommitView,
   type MlsGroupView,
+  type MlsPendingView,
   type MlsWelcomeView,
 } from "../../protocol/index.ts";
 import { deviceCertificateMessage } from "../../protocol/e2ee/index.ts";
@@ -174,6 +175,36 @@ describe("a channel's MLS group", () => {
     });
     expect(unregistered.status).toBe(409);
     expect(await errorCode(unregistered)).toBe("device_not_registered");
+  });
+
+  it("lists as pending exactly the devices of those who may view the channel, by its overrides", async () => {
+    const pending = async () =>
+      (await (
+        await expectStatus(await as(alice, "GET", `/api/channels/${channel.id}/mls/pending`), 200)
+      ).json()) as MlsPendingView;
+    expect(await pending()).toEqual({ epoch: null, add: expect.any(Array), remove: [] });
+    await expectStatus(await startGroup(alice), 201);
+    const everyone = (
+      (await (await as(alice, "GET", `/api/communities/${channel.communityId}/roles`)).json()) as {
+        roles: { id: string; isEveryone: boolean }[];
+      }
+    ).roles.find((role) => role.isEveryone)!;
+    const overrides = `/api/channels/${channel.id}/overrides`;
+    await expectStatus(await as(alice, "PUT", `${overrides}/roles/${everyone.id}`, { deny: ["VIEW_CHANNEL"] }), 204);
+    await expectStatus(await as(alice, "PUT", `${overrides}/members/${bob.user.id}`, { allow: ["VIEW_CHANNEL"] }), 204);
+    // alice (the owner) is in the group; bob may view; carol may not; mallory is no member.
+    expect(await pending()).toEqual({
+      epoch: 0,
+      add: [{ userId: bob.user.id, deviceIds: [bob.sessionId] }],
+      remove: [],
+    });
+    // A commit that put carol in anyway is answered with her removal.
+    await expectStatus(
+      await commit(alice, 0, { memberDeviceIds: [alice.sessionId, bob.sessionId, carol.sessionId] }),
+      201,
+    );
+    expect(await pending()).toEqual({ epoch: 1, add: [], remove: [carol.sessionId] });
+    expect((await as(carol, "GET", `/api/channels/${channel.id}/mls/pending`)).status).toBe(404);
   });
 
   it("refuses malformed commits, and a commit before the group exists", async () => {
