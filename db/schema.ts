@@ -664,3 +664,19 @@ export const mlsWelcomes = pgTable(
   },
   (table) => [index("mls_welcomes_device_idx").on(table.deviceId, table.id)],
 );
+
+/**
+ * Each account's encrypted key backup (account key, trust, history keys), sealed by the
+ * client under a recovery key the server never sees; `passphraseWrap` is that recovery
+ * key sealed under a passphrase (Argon2id), when the person chose one. Opaque here.
+ */
+export const keyBackups = pgTable("key_backups", {
+  userId: uuid()
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  /** Bumped by every write: a device writes on top of the version it read, or is told to merge. */
+  version: integer().notNull(),
+  backup: bytea().notNull(),
+  passphraseWrap: bytea(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});

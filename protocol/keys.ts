@@ -50,6 +50,24 @@ export const uploadKeyPackagesSchema = z
   })
   .refine((body) => body.keyPackages.length > 0 || body.lastResort, "send at least one KeyPackage");
 
+/** An account's encrypted key backup at most (history keys of many channels over years). */
+export const KEY_BACKUP_MAX_BYTES = 4 * 1024 * 1024;
+export const KEY_BACKUP_BODY_MAX_BYTES = Math.ceil((KEY_BACKUP_MAX_BYTES + 4096) / 3) * 4 + 1024;
+
+export const storeKeyBackupSchema = z.strictObject({
+  /** The version this backup replaces (0 for the first): a device that read an older one must merge first. */
+  previousVersion: z.number().int().min(0),
+  backup: opaqueBytesSchema(KEY_BACKUP_MAX_BYTES, "a backup"),
+  passphraseWrap: opaqueBytesSchema(4096, "a passphrase wrap").nullable().default(null),
+});
+
+export interface KeyBackupView {
+  version: number;
+  backup: string;
+  passphraseWrap: string | null;
+  updatedAt: string;
+}
+
 export interface AccountKeyView {
   publicKey: string;
   createdAt: string;
@@ -66,6 +84,8 @@ export interface DeviceView {
   /** False when the device was vouched for by an account key that has since been replaced. */
   isSignedByCurrentKey: boolean;
   createdAt: string;
+  /** Set once the device's session ended: it is no longer in any group and gets no KeyPackage claims. */
+  revokedAt: string | null;
 }
 
 export interface UserKeysView {

@@ -70,7 +70,7 @@ export type { ChannelContextRecord, ChannelRecord, OverrideRecord } from "./chan
 export type { MembershipEventRecord } from "./membership-events.ts";
 export type { CommunityRecord, MemberContextRecord, RoleRecord } from "./communities.ts";
 export type { InviteRecord } from "./invites.ts";
-export type { AccountKeyRecord, DeviceRecord } from "./keys.ts";
+export type { AccountKeyRecord, DeviceRecord, KeyBackupRecord } from "./keys.ts";
 export type { MlsCommitRecord, MlsGroupRecord, MlsWelcomeRecord } from "./mls.ts";
 export type { ChangeResult } from "./message-changes.ts";
 export type { AppendOutcome, AppendResult, MessageRecord, NewMessage, ReactionRecord } from "./messages.ts";

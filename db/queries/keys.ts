@@ -6,7 +6,7 @@
  */
 import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
-import { accountKeys, deviceKeys, keyPackages, sessions } from "../schema.ts";
+import { accountKeys, deviceKeys, keyBackups, keyPackages, sessions } from "../schema.ts";
 
 export type AccountKeyRecord = typeof accountKeys.$inferSelect;
 
@@ -17,6 +17,8 @@ export interface DeviceRecord {
   crossSignature: Uint8Array;
   isSignedByCurrentKey: boolean;
   createdAt: Date;
+  /** When its session was revoked (signed out); null while the device is live. */
+  revokedAt: Date | null;
 }
 
 /** The account's current key and how many it had before it, or null when it has none yet. */
@@ -97,7 +99,11 @@ export async function registerDevice(
   return { ok: false, reason: "key_differs" };
 }
 
-/** The user's devices: the live sessions that registered a device key, oldest first. */
+/**
+ * The user's devices, oldest first: the sessions that registered a device key, revoked
+ * ones too (marked), because members who were offline still process the commits those
+ * devices made while they were live, and must recognize their credentials.
+ */
 export async function devicesOf(db: Db, input: { userId: string }): Promise<DeviceRecord[]> {
   return db
     .select({
@@ -107,11 +113,12 @@ export async function devicesOf(db: Db, input: { userId: string }): Promise<Devi
       crossSignature: deviceKeys.crossSignature,
       isSignedByCurrentKey: sql<boolean>`${accountKeys.replacedAt} is null`,
       createdAt: deviceKeys.createdAt,
+      revokedAt: sessions.revokedAt,
     })
     .from(deviceKeys)
     .innerJoin(sessions, eq(sessions.id, deviceKeys.sessionId))
     .innerJoin(accountKeys, eq(accountKeys.id, deviceKeys.accountKeyId))
-    .where(and(eq(deviceKeys.userId, input.userId), isNull(sessions.revokedAt)))
+    .where(eq(deviceKeys.userId, input.userId))
     .orderBy(deviceKeys.createdAt);
 }
 
@@ -216,4 +223,37 @@ export async function mayReadKeysOf(db: Db, input: { viewerId: string; userId: s
       where a.user_id = ${input.viewerId} and b.user_id = ${input.userId}
     ) as shares`);
   return Boolean(result.rows[0]?.shares);
+}
+
+export type KeyBackupRecord = typeof keyBackups.$inferSelect;
+
+export async function keyBackupOf(db: Db, input: { userId: string }): Promise<KeyBackupRecord | null> {
+  const [backup] = await db.select().from(keyBackups).where(eq(keyBackups.userId, input.userId));
+  return backup ?? null;
+}
+
+/**
+ * Stores a new version of the account's backup, written on top of `previousVersion`
+ * (0 for the first). Another device wrote in between: refused with the current version.
+ */
+export async function storeKeyBackup(
+  db: Db,
+  input: { userId: string; previousVersion: number; backup: Uint8Array; passphraseWrap: Uint8Array | null },
+): Promise<{ ok: true; version: number } | { ok: false; version: number }> {
+  const version = input.previousVersion + 1;
+  const values = { backup: input.backup, passphraseWrap: input.passphraseWrap, version, updatedAt: sql`now()` };
+  const written =
+    input.previousVersion === 0
+      ? await db
+          .insert(keyBackups)
+          .values({ userId: input.userId, ...values })
+          .onConflictDoNothing()
+          .returning({ version: keyBackups.version })
+      : await db
+          .update(keyBackups)
+          .set(values)
+          .where(and(eq(keyBackups.userId, input.userId), eq(keyBackups.version, input.previousVersion)))
+          .returning({ version: keyBackups.version });
+  if (written.length > 0) return { ok: true, version };
+  return { ok: false, version: (await keyBackupOf(db, input))?.version ?? 0 };
 }

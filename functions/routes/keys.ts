@@ -12,6 +12,10 @@ import { query, type DeviceRecord } from "../../db/index.ts";
 import {
   accountKeySchema,
   claimKeyPackagesSchema,
+  KEY_BACKUP_BODY_MAX_BYTES,
+  KEY_BACKUP_MAX_BYTES,
+  storeKeyBackupSchema,
+  type KeyBackupView,
   base64ToBytes,
   bytesToBase64,
   deviceKeySchema,
@@ -36,6 +40,13 @@ import { z } from "zod";
 /** Claiming spends someone else's one-time KeyPackages: enough for adding people to groups, not for draining them. */
 const CLAIM_LIMIT = rateLimit("key-package-claim", 60, 60);
 
+const limitBackup = bodyLimit({
+  maxSize: KEY_BACKUP_BODY_MAX_BYTES,
+  onError: () => {
+    throw new AppError(413, "body_too_large", `a key backup is limited to ${KEY_BACKUP_MAX_BYTES} bytes`);
+  },
+});
+
 const limitUpload = bodyLimit({
   maxSize: KEY_PACKAGE_UPLOAD_BODY_MAX_BYTES,
   onError: () => {
@@ -57,6 +68,7 @@ const deviceView = (device: DeviceRecord): DeviceView => ({
   crossSignature: bytesToBase64(device.crossSignature),
   isSignedByCurrentKey: device.isSignedByCurrentKey,
   createdAt: device.createdAt.toISOString(),
+  revokedAt: device.revokedAt?.toISOString() ?? null,
 });
 
 /** The person named in the path, when the caller may read their keys; else 404, as for nobody. */
@@ -150,6 +162,39 @@ export const keys = new Hono<AppEnv>()
       );
     }
     return c.json(await query(c.env.DATABASE, "keyPackageStock", { sessionId }));
+  })
+  .get("/backup", async (c) => {
+    const backup = await query(c.env.DATABASE, "keyBackupOf", { userId: c.get("userId") });
+    if (!backup) throw notFound("a key backup");
+    const view: KeyBackupView = {
+      version: backup.version,
+      backup: bytesToBase64(backup.backup),
+      passphraseWrap: backup.passphraseWrap && bytesToBase64(backup.passphraseWrap),
+      updatedAt: backup.updatedAt.toISOString(),
+    };
+    return c.json(view);
+  })
+  .put("/backup", limitBackup, async (c) => {
+    const body = await parseJson(c, storeKeyBackupSchema);
+    const result = await query(c.env.DATABASE, "storeKeyBackup", {
+      userId: c.get("userId"),
+      previousVersion: body.previousVersion,
+      backup: base64ToBytes(body.backup),
+      passphraseWrap: body.passphraseWrap ? base64ToBytes(body.passphraseWrap) : null,
+    });
+    if (!result.ok) {
+      return c.json(
+        {
+          error: {
+            code: "backup_changed",
+            message: `another device stored version ${result.version}: merge it, then retry`,
+          },
+          version: result.version,
+        },
+        409,
+      );
+    }
+    return c.json({ version: result.version });
   })
   .get("/welcomes", async (c) => {
     const { after } = parse(welcomesQuerySchema, c.req.query());

@@ -67,6 +67,7 @@ export async function newKeyPackage(
 /** What the key directory says of one person, as GET /api/keys/users/:id answers (bytes decoded). */
 export interface DirectoryEntry {
   accountKey: Uint8Array | null;
+  /** Revoked devices too: their past commits and messages stay verifiable. */
   devices: { deviceId: string; signaturePublicKey: Uint8Array; crossSignature: Uint8Array }[];
 }
 
@@ -91,7 +92,12 @@ export class AccountKeyTrust {
     return false;
   }
 
-  /** After the person was verified again: trust their new key. */
+  /** Every trusted key, for the backup. */
+  entries(): [string, Uint8Array][] {
+    return [...this.#trusted];
+  }
+
+  /** After the person was verified again (or from a backup): trust this key. */
   accept(userId: string, accountKey: Uint8Array): void {
     this.#trusted.set(userId, accountKey);
   }

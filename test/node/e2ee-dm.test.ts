@@ -12,9 +12,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { base64ToBytes, bytesToBase64, type ChannelView, type MessageView } from "../../protocol/index.ts";
-import { chatalotCiphersuite } from "../../protocol/e2ee/index.ts";
-import { registerOn, type Account } from "../support/accounts.ts";
+import {
+  base64ToBytes,
+  bytesToBase64,
+  type ChannelView,
+  type MessageView,
+  type MlsPendingView,
+} from "../../protocol/index.ts";
+import {
+  chatalotCiphersuite,
+  deviceCredential,
+  newRecoveryKey,
+  parseRecoveryKey,
+  recoveryKeyText,
+} from "../../protocol/e2ee/index.ts";
+import { registerOn, signInOn, type Account } from "../support/accounts.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { SimulatedDevice } from "../support/e2ee-device.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
@@ -27,6 +39,7 @@ let roomStorage: string;
 let alice: Account, bob: Account;
 let aliceDevice: SimulatedDevice, bobDevice: SimulatedDevice;
 let dm: ChannelView;
+let cipherSuite: Awaited<ReturnType<typeof chatalotCiphersuite>>;
 const received: MessageView[] = [];
 
 beforeAll(async () => {
@@ -35,7 +48,7 @@ beforeAll(async () => {
   server = await startServer({ databaseUrl: database.url, env: { ROOM_STORAGE_DIR: roomStorage } });
   alice = await registerOn(server, "admin", "a long enough password");
   bob = await registerOn(server, "bob", "a long enough password");
-  const cipherSuite = await chatalotCiphersuite();
+  cipherSuite = await chatalotCiphersuite();
   [aliceDevice, bobDevice] = await Promise.all([
     SimulatedDevice.setUp(server, alice, cipherSuite),
     SimulatedDevice.setUp(server, bob, cipherSuite),
@@ -135,6 +148,55 @@ describe("an end-to-end encrypted DM", () => {
     ).rejects.toThrow(/signature/);
     expect(await bobDevice.read(view)).toBe("one more thing");
   });
+
+  it("restores a new device from the recovery key or the passphrase: it reads the whole history, then joins", async () => {
+    const recoveryKey = newRecoveryKey();
+    expect(parseRecoveryKey(recoveryKeyText(recoveryKey))).toEqual(recoveryKey);
+    expect(await bobDevice.backUp(recoveryKey, "correct horse battery staple")).toBe(1);
+    const history = async (device: SimulatedDevice) => {
+      const page = await device.api<{ messages: MessageView[] }>("GET", `/api/channels/${dm.id}/messages?limit=50`);
+      return Promise.all(page.messages.map((message) => device.read(message)));
+    };
+    // A new laptop with nothing but the recovery key reads everything bob could.
+    const laptopAccount = await signInOn(server, "bob", "a long enough password");
+    const laptop = await SimulatedDevice.restore(server, laptopAccount, cipherSuite, { recoveryKey });
+    expect(await history(laptop)).toEqual(SAID);
+    // A phone with the passphrase too; a wrong passphrase opens nothing.
+    const phoneAccount = await signInOn(server, "bob", "a long enough password");
+    await expect(
+      SimulatedDevice.restore(server, phoneAccount, cipherSuite, { passphrase: "wrong horse battery staple" }),
+    ).rejects.toThrow();
+    const phone = await SimulatedDevice.restore(server, phoneAccount, cipherSuite, {
+      passphrase: "correct horse battery staple",
+    });
+    expect(await history(phone)).toEqual(SAID);
+
+    // The laptop joins the DM's group by external commit; alice accepts it (cross-signed by bob's key).
+    await laptop.joinExternally(dm.id);
+    await aliceDevice.catchUp(dm.id);
+    const aliceSocket = await aliceDevice.connect(dm.id);
+    const clientId = `laptop${crypto.randomUUID().slice(0, 8)}`;
+    aliceSocket.socket.send(
+      JSON.stringify({ type: "send", clientId, payload: await aliceDevice.seal(dm.id, "hello, bob's laptop") }),
+    );
+    const { message } = await aliceSocket.next("ack", (frame) => frame.clientId === clientId);
+    expect(await laptop.read(message)).toBe("hello, bob's laptop");
+
+    // Bob signs the laptop out: it is a pending removal, alice commits it, the laptop reads nothing new.
+    await bobDevice.api("DELETE", `/api/sessions/${laptopAccount.sessionId}`);
+    const pending = await aliceDevice.api<MlsPendingView>("GET", `/api/channels/${dm.id}/mls/pending`);
+    expect(pending.remove).toEqual([laptopAccount.sessionId]);
+    expect(await aliceDevice.applyPending(dm.id)).toBe(true);
+    const after = `after${crypto.randomUUID().slice(0, 8)}`;
+    aliceSocket.socket.send(
+      JSON.stringify({ type: "send", clientId: after, payload: await aliceDevice.seal(dm.id, "not for the laptop") }),
+    );
+    const secret = (await aliceSocket.next("ack", (frame) => frame.clientId === after)).message;
+    await expect(laptop.read(secret)).rejects.toThrow();
+    await bobDevice.catchUp(dm.id);
+    expect(await bobDevice.read(secret)).toBe("not for the laptop");
+    aliceSocket.close();
+  }, 60_000);
 
   it("reports an account key the server swapped instead of accepting it", async () => {
     const forged = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;

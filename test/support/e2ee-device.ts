@@ -13,6 +13,7 @@ import {
   defaultProposalTypes,
   encode,
   joinGroup,
+  joinGroupExternal,
   mlsMessageDecoder,
   mlsMessageEncoder,
   processMessage,
@@ -36,6 +37,11 @@ import {
 } from "../../protocol/index.ts";
 import {
   AccountKeyTrust,
+  openBackup,
+  sealBackup,
+  unwrapWithPassphrase,
+  wrapWithPassphrase,
+  type BackupContent,
   deviceCertificateMessage,
   directoryAuthService,
   historyKeyOf,
@@ -192,6 +198,115 @@ export class SimulatedDevice {
     await this.remember(channelId, result.newState);
   }
 
+  /** History keys restored from the backup, per channel and epoch (before or besides any group state). */
+  readonly restoredHistory = new Map<string, Map<bigint, Uint8Array>>();
+
+  /** Seals this device's keys into the account's backup (on top of the stored version). */
+  async backUp(recoveryKey: Uint8Array, passphrase?: string): Promise<number> {
+    const historyKeys: BackupContent["historyKeys"] = {};
+    const add = (channelId: string, epoch: bigint, key: Uint8Array) => {
+      historyKeys[channelId] ??= {};
+      historyKeys[channelId][String(epoch)] = bytesToBase64(key);
+    };
+    for (const [channelId, keys] of this.restoredHistory) for (const [epoch, key] of keys) add(channelId, epoch, key);
+    for (const [channelId, group] of this.groups)
+      for (const [epoch, key] of group.historyKeys) add(channelId, epoch, key);
+    const content: BackupContent = {
+      accountKey: {
+        privateKey: bytesToBase64(new Uint8Array(await crypto.subtle.exportKey("pkcs8", this.accountKeys.privateKey))),
+        publicKey: bytesToBase64(
+          new Uint8Array((await crypto.subtle.exportKey("raw", this.accountKeys.publicKey)) as ArrayBuffer),
+        ),
+      },
+      trustedAccountKeys: Object.fromEntries(this.trust.entries().map(([userId, key]) => [userId, bytesToBase64(key)])),
+      historyKeys,
+    };
+    const stored = await call(this.server, "/api/keys/backup", { token: this.account.token });
+    const previousVersion = stored.status === 200 ? (stored.body.version as number) : 0;
+    const answer = await this.api<{ version: number }>("PUT", "/api/keys/backup", {
+      previousVersion,
+      backup: bytesToBase64(await sealBackup(recoveryKey, content)),
+      passphraseWrap: passphrase ? bytesToBase64(await wrapWithPassphrase(recoveryKey, passphrase)) : null,
+    });
+    return answer.version;
+  }
+
+  /**
+   * A new device of an account that has a backup: opens it with the recovery key (or
+   * the passphrase), takes the account key from it to cross-sign itself, and restores
+   * trust and every history key.
+   */
+  static async restore(
+    server: RunningServer,
+    account: Account,
+    cipherSuite: CiphersuiteImpl,
+    secret: { recoveryKey: Uint8Array } | { passphrase: string },
+  ): Promise<SimulatedDevice> {
+    const stored = await call(server, "/api/keys/backup", { token: account.token });
+    if (stored.status !== 200) throw new Error(`no backup: ${stored.status}`);
+    const recoveryKey =
+      "recoveryKey" in secret
+        ? secret.recoveryKey
+        : await unwrapWithPassphrase(base64ToBytes(stored.body.passphraseWrap), secret.passphrase);
+    const content = await openBackup(recoveryKey, base64ToBytes(stored.body.backup));
+    const accountKeys: CryptoKeyPair = {
+      privateKey: await crypto.subtle.importKey(
+        "pkcs8",
+        new Uint8Array(base64ToBytes(content.accountKey.privateKey)),
+        { name: "Ed25519" },
+        true,
+        ["sign"],
+      ),
+      publicKey: await crypto.subtle.importKey(
+        "raw",
+        new Uint8Array(base64ToBytes(content.accountKey.publicKey)),
+        { name: "Ed25519" },
+        true,
+        ["verify"],
+      ),
+    };
+    const device = await SimulatedDevice.setUp(server, account, cipherSuite, { accountKeys });
+    for (const [userId, key] of Object.entries(content.trustedAccountKeys))
+      device.trust.accept(userId, base64ToBytes(key));
+    for (const [channelId, keys] of Object.entries(content.historyKeys)) {
+      device.restoredHistory.set(
+        channelId,
+        new Map(Object.entries(keys).map(([epoch, key]) => [BigInt(epoch), base64ToBytes(key)])),
+      );
+    }
+    return device;
+  }
+
+  /** Joins a channel's group by external commit from the GroupInfo the server keeps (a new device of a member). */
+  async joinExternally(channelId: string): Promise<void> {
+    const { group } = await this.api<{ group: { epoch: number; groupInfo: string; memberDeviceIds: string[] } }>(
+      "GET",
+      `/api/channels/${channelId}/mls`,
+    );
+    const groupInfo = decodeMessage(group.groupInfo);
+    if (groupInfo.wireformat !== wireformats.mls_group_info) throw new Error("not a GroupInfo");
+    const own = await newKeyPackage(this.cipherSuite, this.identity);
+    const { publicMessage, newState } = await joinGroupExternal({
+      context: this.context,
+      groupInfo: groupInfo.groupInfo,
+      keyPackage: own.publicPackage,
+      privateKeys: own.privatePackage,
+      resync: false,
+    });
+    await this.api("POST", `/api/channels/${channelId}/mls/commits`, {
+      epoch: group.epoch,
+      commit: encodeMessage({
+        version: protocolVersions.mls10,
+        wireformat: wireformats.mls_public_message,
+        publicMessage,
+      }),
+      groupInfo: await this.groupInfoOf(newState),
+      memberDeviceIds: [...group.memberDeviceIds, this.account.sessionId],
+      welcomes: [],
+    });
+    await this.remember(channelId, newState);
+  }
+
   /** Processes the commits of the handshake log since this device's epoch, in order. */
   async catchUp(channelId: string): Promise<void> {
     const group = this.groups.get(channelId)!;
@@ -316,12 +431,12 @@ export class SimulatedDevice {
 
   /** Reads a stored or relayed message: checks the sender device's signature and decrypts. */
   async read(message: MessageView): Promise<string> {
-    const group = this.groups.get(message.channelId);
-    if (!group) throw new Error("not a member of this channel's group");
     const envelope = base64ToBytes(message.payload);
     if (!this.#replays.isFresh(message.senderDeviceId ?? "", envelope)) throw new Error("a replayed message");
     const epoch = new DataView(envelope.buffer, envelope.byteOffset).getBigUint64(1);
-    const historyKey = group.historyKeys.get(epoch);
+    const historyKey =
+      this.groups.get(message.channelId)?.historyKeys.get(epoch) ??
+      this.restoredHistory.get(message.channelId)?.get(epoch);
     if (!historyKey) throw new Error(`no history key for epoch ${epoch}`);
     const sender = await this.directory(message.senderId);
     const device = sender?.devices.find((candidate) => candidate.deviceId === message.senderDeviceId);

@@ -209,7 +209,7 @@ describe("account keys and devices", () => {
     );
   });
 
-  it("retires a device with its session: a revoked session's device is no longer listed or claimed", async () => {
+  it("retires a device with its session: a revoked session's device is marked, and never claimed", async () => {
     await registerDevice(alice, aliceAccount);
     const phone = await signInAgain(alice);
     await registerDevice(phone, aliceAccount);
@@ -218,7 +218,11 @@ describe("account keys and devices", () => {
       200,
     );
     await expectStatus(await as(alice, "DELETE", `/api/sessions/${phone.sessionId}`), 204);
-    expect((await keysOf(bob, alice)).devices.map((device) => device.deviceId)).toEqual([alice.sessionId]);
+    const listed = (await keysOf(bob, alice)).devices;
+    expect(listed.map((device) => [device.deviceId, device.revokedAt !== null])).toEqual([
+      [alice.sessionId, false],
+      [phone.sessionId, true],
+    ]);
     expect(await claim(bob, alice)).toEqual([]);
   });
 });
@@ -306,5 +310,35 @@ describe("KeyPackages", () => {
     const refused = await as(bob, "POST", `/api/keys/users/${alice.user.id}/claim`);
     expect(refused.status).toBe(403);
     expect(await errorCode(refused)).toBe("blocked");
+  });
+});
+
+describe("the encrypted key backup", () => {
+  it("is stored as given, one version on top of the other; a device that read an older one must merge", async () => {
+    expect((await as(alice, "GET", "/api/keys/backup")).status).toBe(404);
+    const first = { previousVersion: 0, backup: bytesToBase64(new TextEncoder().encode("sealed backup one")) };
+    expect(await (await expectStatus(await as(alice, "PUT", "/api/keys/backup", first), 200)).json()).toEqual({
+      version: 1,
+    });
+    // Two devices both wrote on top of version 1: the second is told to merge version 2 first.
+    const second = { previousVersion: 1, backup: bytesToBase64(new TextEncoder().encode("sealed backup two")) };
+    await expectStatus(await as(alice, "PUT", "/api/keys/backup", second), 200);
+    const stale = await as(alice, "PUT", "/api/keys/backup", {
+      ...second,
+      passphraseWrap: bytesToBase64(new Uint8Array(40)),
+    });
+    expect(stale.status).toBe(409);
+    expect(await stale.json()).toMatchObject({ error: { code: "backup_changed" }, version: 2 });
+    const stored = (await (await expectStatus(await as(alice, "GET", "/api/keys/backup"), 200)).json()) as {
+      version: number;
+      backup: string;
+      passphraseWrap: string | null;
+    };
+    expect(stored).toMatchObject({ version: 2, backup: second.backup, passphraseWrap: null });
+    // Nobody else reads it: each account has its own.
+    expect((await as(bob, "GET", "/api/keys/backup")).status).toBe(404);
+    expect((await as(alice, "PUT", "/api/keys/backup", { previousVersion: 2, backup: "not base64!" })).status).toBe(
+      400,
+    );
   });
 });
