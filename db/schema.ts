@@ -646,14 +646,11 @@ export const mlsCommits = pgTable(
   (table) => [uniqueIndex("mls_commits_epoch_unique").on(table.channelId, table.epoch)],
 );
 
-/** Welcome messages waiting for the device they add to a group. */
+/** Welcome messages, one per commit that added devices (MLS sends one Welcome to all of them). */
 export const mlsWelcomes = pgTable(
   "mls_welcomes",
   {
     id: bigserial({ mode: "number" }).primaryKey(),
-    deviceId: uuid()
-      .notNull()
-      .references(() => deviceKeys.sessionId, { onDelete: "cascade" }),
     channelId: uuid()
       .notNull()
       .references(() => mlsGroups.channelId, { onDelete: "cascade" }),
@@ -662,7 +659,22 @@ export const mlsWelcomes = pgTable(
     welcome: bytea().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index("mls_welcomes_device_idx").on(table.deviceId, table.id)],
+  (table) => [index("mls_welcomes_channel_idx").on(table.channelId, table.epoch)],
+);
+
+/** Which devices still have to fetch a Welcome; the Welcome goes once its last device took it. */
+export const mlsWelcomeRecipients = pgTable(
+  "mls_welcome_recipients",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    deviceId: uuid()
+      .notNull()
+      .references(() => deviceKeys.sessionId, { onDelete: "cascade" }),
+    welcomeId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => mlsWelcomes.id, { onDelete: "cascade" }),
+  },
+  (table) => [index("mls_welcome_recipients_device_idx").on(table.deviceId, table.id)],
 );
 
 /**

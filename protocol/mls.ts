@@ -10,7 +10,6 @@ import { opaqueBytesSchema } from "./keys.ts";
 export const MLS_GROUP_INFO_MAX_BYTES = 512 * 1024;
 export const MLS_COMMIT_MAX_BYTES = 256 * 1024;
 export const MLS_WELCOME_MAX_BYTES = 512 * 1024;
-export const MLS_WELCOMES_PER_COMMIT_MAX = 100;
 /** Devices in one group: the issue aims at 1,000 members, with a few devices each. */
 export const MLS_GROUP_DEVICES_MAX = 4000;
 /** The request body of a commit at most: GroupInfo, commit and Welcomes together. */
@@ -29,19 +28,23 @@ export const createMlsGroupSchema = z.strictObject({
   memberDeviceIds: memberDeviceIdsSchema,
 });
 
-export const mlsCommitSchema = z.strictObject({
-  /** The epoch the commit was built on: accepted only while it is still the group's epoch. */
-  epoch: z.number().int().min(0),
-  commit: opaqueBytesSchema(MLS_COMMIT_MAX_BYTES, "a commit"),
-  /** The GroupInfo of the new epoch, for devices that join by external commit. */
-  groupInfo: opaqueBytesSchema(MLS_GROUP_INFO_MAX_BYTES, "a GroupInfo"),
-  /** The devices in the group after this commit. */
-  memberDeviceIds: memberDeviceIdsSchema,
-  welcomes: z
-    .array(z.strictObject({ deviceId: z.uuid(), welcome: opaqueBytesSchema(MLS_WELCOME_MAX_BYTES, "a Welcome") }))
-    .max(MLS_WELCOMES_PER_COMMIT_MAX)
-    .default([]),
-});
+export const mlsCommitSchema = z
+  .strictObject({
+    /** The epoch the commit was built on: accepted only while it is still the group's epoch. */
+    epoch: z.number().int().min(0),
+    commit: opaqueBytesSchema(MLS_COMMIT_MAX_BYTES, "a commit"),
+    /** The GroupInfo of the new epoch, for devices that join by external commit. */
+    groupInfo: opaqueBytesSchema(MLS_GROUP_INFO_MAX_BYTES, "a GroupInfo"),
+    /** The devices in the group after this commit. */
+    memberDeviceIds: memberDeviceIdsSchema,
+    /** The commit's Welcome (one for all the devices it adds), stored once and queued for each. */
+    welcome: opaqueBytesSchema(MLS_WELCOME_MAX_BYTES, "a Welcome").optional(),
+    welcomeDeviceIds: memberDeviceIdsSchema.optional(),
+  })
+  .refine(
+    (commit) => !commit.welcome === !commit.welcomeDeviceIds,
+    "a Welcome goes with the devices it adds, and only then",
+  );
 
 export const mlsLogQuerySchema = z.object({
   /** The epoch the client is at: the log answers with the commits from it on. */

@@ -98,5 +98,12 @@ export const embeddedMigrations: EmbeddedMigration[] = [
     "breakpoints": true,
     "hash": "13ba0b774d8cd12c634fe5a43de46476e30ed200bf3e15e71f24e70e127f5dd7",
     "sql": "CREATE TABLE \"key_backups\" (\n\t\"user_id\" uuid PRIMARY KEY NOT NULL,\n\t\"version\" integer NOT NULL,\n\t\"backup\" \"bytea\" NOT NULL,\n\t\"passphrase_wrap\" \"bytea\",\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL\n);\n--> statement-breakpoint\nALTER TABLE \"key_backups\" ADD CONSTRAINT \"key_backups_user_id_users_id_fk\" FOREIGN KEY (\"user_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE cascade ON UPDATE no action;"
+  },
+  {
+    "tag": "0013_welcome_once",
+    "when": 1795957495651,
+    "breakpoints": true,
+    "hash": "16c036a8a81acdf547f5e61b6f293ecdc6b03f259c49fa1f036280389c3e2f98",
+    "sql": "CREATE TABLE \"mls_welcome_recipients\" (\n\t\"id\" bigserial PRIMARY KEY NOT NULL,\n\t\"device_id\" uuid NOT NULL,\n\t\"welcome_id\" bigint NOT NULL\n);\n--> statement-breakpoint\nALTER TABLE \"mls_welcomes\" DROP CONSTRAINT \"mls_welcomes_device_id_device_keys_session_id_fk\";\n--> statement-breakpoint\nDROP INDEX \"mls_welcomes_device_idx\";--> statement-breakpoint\nALTER TABLE \"mls_welcome_recipients\" ADD CONSTRAINT \"mls_welcome_recipients_device_id_device_keys_session_id_fk\" FOREIGN KEY (\"device_id\") REFERENCES \"public\".\"device_keys\"(\"session_id\") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint\nALTER TABLE \"mls_welcome_recipients\" ADD CONSTRAINT \"mls_welcome_recipients_welcome_id_mls_welcomes_id_fk\" FOREIGN KEY (\"welcome_id\") REFERENCES \"public\".\"mls_welcomes\"(\"id\") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint\nCREATE INDEX \"mls_welcome_recipients_device_idx\" ON \"mls_welcome_recipients\" USING btree (\"device_id\",\"id\");--> statement-breakpoint\nCREATE INDEX \"mls_welcomes_channel_idx\" ON \"mls_welcomes\" USING btree (\"channel_id\",\"epoch\");--> statement-breakpoint\nALTER TABLE \"mls_welcomes\" DROP COLUMN \"device_id\";"
   }
 ];

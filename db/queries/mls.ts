@@ -6,11 +6,26 @@
  */
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
-import { channels, deviceKeys, mlsCommits, mlsGroups, mlsWelcomes, roles, sessions } from "../schema.ts";
+import {
+  channels,
+  deviceKeys,
+  mlsCommits,
+  mlsGroups,
+  mlsWelcomeRecipients,
+  mlsWelcomes,
+  roles,
+  sessions,
+} from "../schema.ts";
 
 export type MlsGroupRecord = typeof mlsGroups.$inferSelect;
 export type MlsCommitRecord = typeof mlsCommits.$inferSelect;
-export type MlsWelcomeRecord = typeof mlsWelcomes.$inferSelect;
+export interface MlsWelcomeRecord {
+  /** The recipient's entry: what the device deletes once it used the Welcome. */
+  id: number;
+  channelId: string;
+  epoch: number;
+  welcome: Uint8Array;
+}
 
 export async function mlsGroup(db: Db, input: { channelId: string }): Promise<MlsGroupRecord | null> {
   const [group] = await db.select().from(mlsGroups).where(eq(mlsGroups.channelId, input.channelId));
@@ -42,7 +57,9 @@ export async function appendMlsCommit(
     groupInfo: Uint8Array;
     memberDeviceIds: string[];
     committerDeviceId: string;
-    welcomes: { deviceId: string; welcome: Uint8Array }[];
+    /** The commit's one Welcome, and the devices it adds. */
+    welcome: Uint8Array | null;
+    welcomeDeviceIds: string[];
   },
 ): Promise<{ ok: true; epoch: number } | { ok: false; reason: "stale_epoch" | "no_group"; epoch: number | null }> {
   return db.transaction(async (tx) => {
@@ -70,26 +87,23 @@ export async function appendMlsCommit(
       commit: input.commit,
       committerDeviceId: input.committerDeviceId,
     });
-    if (input.welcomes.length > 0) {
-      // Only to live devices: a Welcome for a revoked or unknown device is dropped, not stored.
+    if (input.welcome && input.welcomeDeviceIds.length > 0) {
+      // Only to live devices: a Welcome for revoked or unknown devices only is not stored.
       const live = await tx
         .select({ deviceId: deviceKeys.sessionId })
         .from(deviceKeys)
         .innerJoin(sessions, eq(sessions.id, deviceKeys.sessionId))
         .where(
-          sql`${deviceKeys.sessionId} = any(${`{${input.welcomes.map((w) => w.deviceId).join(",")}}`}::uuid[]) and ${sessions.revokedAt} is null`,
+          sql`${deviceKeys.sessionId} = any(${`{${input.welcomeDeviceIds.join(",")}}`}::uuid[]) and ${sessions.revokedAt} is null`,
         );
-      const liveIds = new Set(live.map((row) => row.deviceId));
-      const queued = input.welcomes.filter((welcome) => liveIds.has(welcome.deviceId));
-      if (queued.length > 0) {
-        await tx.insert(mlsWelcomes).values(
-          queued.map((welcome) => ({
-            deviceId: welcome.deviceId,
-            channelId: input.channelId,
-            epoch: moved.epoch,
-            welcome: welcome.welcome,
-          })),
-        );
+      if (live.length > 0) {
+        const [stored] = await tx
+          .insert(mlsWelcomes)
+          .values({ channelId: input.channelId, epoch: moved.epoch, welcome: input.welcome })
+          .returning({ id: mlsWelcomes.id });
+        await tx
+          .insert(mlsWelcomeRecipients)
+          .values(live.map((row) => ({ deviceId: row.deviceId, welcomeId: stored!.id })));
       }
     }
     return { ok: true as const, epoch: moved.epoch };
@@ -115,20 +129,36 @@ export async function mlsWelcomesFor(
   input: { deviceId: string; afterId: number; limit: number },
 ): Promise<MlsWelcomeRecord[]> {
   return db
-    .select()
-    .from(mlsWelcomes)
-    .where(and(eq(mlsWelcomes.deviceId, input.deviceId), gt(mlsWelcomes.id, input.afterId)))
-    .orderBy(asc(mlsWelcomes.id))
+    .select({
+      id: mlsWelcomeRecipients.id,
+      channelId: mlsWelcomes.channelId,
+      epoch: mlsWelcomes.epoch,
+      welcome: mlsWelcomes.welcome,
+    })
+    .from(mlsWelcomeRecipients)
+    .innerJoin(mlsWelcomes, eq(mlsWelcomes.id, mlsWelcomeRecipients.welcomeId))
+    .where(and(eq(mlsWelcomeRecipients.deviceId, input.deviceId), gt(mlsWelcomeRecipients.id, input.afterId)))
+    .orderBy(asc(mlsWelcomeRecipients.id))
     .limit(input.limit);
 }
 
-/** Removes a Welcome the device has processed; false when it is not one of the device's. */
+/**
+ * The device used a Welcome: its entry goes, and the Welcome with it once no device
+ * waits for it. False when the entry is not one of the device's.
+ */
 export async function deleteMlsWelcome(db: Db, input: { deviceId: string; id: number }): Promise<boolean> {
-  const deleted = await db
-    .delete(mlsWelcomes)
-    .where(and(eq(mlsWelcomes.deviceId, input.deviceId), eq(mlsWelcomes.id, input.id)))
-    .returning({ id: mlsWelcomes.id });
-  return deleted.length > 0;
+  const result = await db.execute<{ id: string }>(sql`
+    with taken as (
+      delete from ${mlsWelcomeRecipients}
+      where ${mlsWelcomeRecipients.deviceId} = ${input.deviceId} and ${mlsWelcomeRecipients.id} = ${input.id}
+      returning ${mlsWelcomeRecipients.welcomeId} as welcome_id
+    ), unused as (
+      delete from mls_welcomes w using taken
+      where w.id = taken.welcome_id
+        and not exists (select 1 from mls_welcome_recipients r where r.welcome_id = w.id and r.id <> ${input.id})
+    )
+    select welcome_id as id from taken`);
+  return result.rows.length > 0;
 }
 
 /**

@@ -141,7 +141,8 @@ export const channelMls = new Hono<AppEnv>()
       groupInfo: base64ToBytes(body.groupInfo),
       memberDeviceIds: body.memberDeviceIds,
       committerDeviceId: deviceId,
-      welcomes: body.welcomes.map((entry) => ({ deviceId: entry.deviceId, welcome: base64ToBytes(entry.welcome) })),
+      welcome: body.welcome ? base64ToBytes(body.welcome) : null,
+      welcomeDeviceIds: body.welcomeDeviceIds ?? [],
     });
     if (result.ok) return c.json({ epoch: result.epoch }, 201);
     if (result.reason === "no_group")

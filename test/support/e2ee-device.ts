@@ -193,7 +193,7 @@ export class SimulatedDevice {
       commit: encodeMessage(result.commit),
       groupInfo: await this.groupInfoOf(result.newState),
       memberDeviceIds: members,
-      welcomes: welcome ? claimed.keyPackages.map((entry) => ({ deviceId: entry.deviceId, welcome })) : [],
+      ...(welcome ? { welcome, welcomeDeviceIds: claimed.keyPackages.map((entry) => entry.deviceId) } : {}),
     });
     await this.remember(channelId, result.newState);
   }
@@ -302,7 +302,6 @@ export class SimulatedDevice {
       }),
       groupInfo: await this.groupInfoOf(newState),
       memberDeviceIds: [...group.memberDeviceIds, this.account.sessionId],
-      welcomes: [],
     });
     await this.remember(channelId, newState);
   }
@@ -372,7 +371,7 @@ export class SimulatedDevice {
           commit: encodeMessage(result.commit),
           groupInfo: await this.groupInfoOf(result.newState),
           memberDeviceIds: members,
-          welcomes: welcome ? claimed.map((entry) => ({ deviceId: entry.deviceId, welcome })) : [],
+          ...(welcome ? { welcome, welcomeDeviceIds: claimed.map((entry) => entry.deviceId) } : {}),
         },
       });
       if (response.status === 201) {

@@ -134,32 +134,34 @@ describe("a channel's MLS group", () => {
     expect((await log(carol, 0)).commits.map((entry) => entry.epoch)).toEqual([0, 1]);
   });
 
-  it("queues a Welcome for the device it adds, and only that device reads and removes it", async () => {
+  it("stores a commit's Welcome once for the devices it adds; each takes and removes its own", async () => {
     await expectStatus(await startGroup(alice), 201);
+    const welcomes = async (person: Person) =>
+      ((await (await as(person, "GET", "/api/keys/welcomes")).json()) as { welcomes: MlsWelcomeView[] }).welcomes;
     await expectStatus(
       await commit(alice, 0, {
-        memberDeviceIds: [alice.sessionId, carol.sessionId],
-        welcomes: [
-          { deviceId: carol.sessionId, welcome: opaque("welcome-carol") },
-          // Not a device: dropped, not stored.
-          { deviceId: crypto.randomUUID(), welcome: opaque("welcome-nobody") },
-        ],
+        memberDeviceIds: [alice.sessionId, bob.sessionId, carol.sessionId],
+        welcome: opaque("welcome-epoch-1"),
+        // Not a device: left out.
+        welcomeDeviceIds: [bob.sessionId, carol.sessionId, crypto.randomUUID()],
       }),
       201,
     );
-    const waiting = (await (await as(carol, "GET", "/api/keys/welcomes")).json()) as { welcomes: MlsWelcomeView[] };
-    expect(waiting.welcomes).toEqual([
-      { id: expect.any(Number), channelId: channel.id, epoch: 1, welcome: opaque("welcome-carol") },
+    const [forBob, forCarol] = [await welcomes(bob), await welcomes(carol)];
+    expect([...forBob, ...forCarol]).toEqual([
+      { id: expect.any(Number), channelId: channel.id, epoch: 1, welcome: opaque("welcome-epoch-1") },
+      { id: expect.any(Number), channelId: channel.id, epoch: 1, welcome: opaque("welcome-epoch-1") },
     ]);
-    expect(((await (await as(bob, "GET", "/api/keys/welcomes")).json()) as { welcomes: unknown[] }).welcomes).toEqual(
-      [],
-    );
-    const id = waiting.welcomes[0]!.id;
-    expect((await as(bob, "DELETE", `/api/keys/welcomes/${id}`)).status).toBe(404);
-    await expectStatus(await as(carol, "DELETE", `/api/keys/welcomes/${id}`), 204);
-    expect(((await (await as(carol, "GET", "/api/keys/welcomes")).json()) as { welcomes: unknown[] }).welcomes).toEqual(
-      [],
-    );
+    expect(await welcomes(alice)).toEqual([]);
+    expect((await as(alice, "DELETE", `/api/keys/welcomes/${forCarol[0]!.id}`)).status).toBe(404);
+    await expectStatus(await as(carol, "DELETE", `/api/keys/welcomes/${forCarol[0]!.id}`), 204);
+    expect(await welcomes(carol)).toEqual([]);
+    // Bob's entry still holds the Welcome carol no longer waits for.
+    expect(await welcomes(bob)).toEqual(forBob);
+    await expectStatus(await as(bob, "DELETE", `/api/keys/welcomes/${forBob[0]!.id}`), 204);
+    expect(await welcomes(bob)).toEqual([]);
+    // A Welcome needs the devices it adds, and the other way round.
+    expect((await commit(alice, 1, { welcome: opaque("alone") })).status).toBe(400);
   });
 
   it("is hidden from outsiders and closed to devices without a registered key", async () => {
