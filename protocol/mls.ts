@@ -10,6 +10,12 @@ import { opaqueBytesSchema } from "./keys.ts";
 export const MLS_GROUP_INFO_MAX_BYTES = 512 * 1024;
 export const MLS_COMMIT_MAX_BYTES = 256 * 1024;
 export const MLS_WELCOME_MAX_BYTES = 512 * 1024;
+/**
+ * People a channel may have and still be end-to-end encrypted: measured workable on
+ * this kind of machine (bench/e2ee.ts: at 1,000 members a commit takes ~0.7 s, a
+ * Welcome ~400 KiB). A bigger channel is marked as not end-to-end encrypted.
+ */
+export const E2EE_MEMBERS_MAX = 1000;
 /** Devices in one group: the issue aims at 1,000 members, with a few devices each. */
 export const MLS_GROUP_DEVICES_MAX = 4000;
 /** The request body of a commit at most: GroupInfo, commit and Welcomes together. */
@@ -74,6 +80,10 @@ export interface MlsCommitView {
 export interface MlsPendingView {
   /** The group's epoch, or null when the channel has no group yet. */
   epoch: number | null;
+  /** False when more than E2EE_MEMBERS_MAX people may read the channel: it is not end-to-end encrypted. */
+  isEndToEndEncrypted: boolean;
+  /** How many people may read the channel now. */
+  readers: number;
   add: { userId: string; deviceIds: string[] }[];
   remove: string[];
 }

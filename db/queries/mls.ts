@@ -163,7 +163,7 @@ export async function deleteMlsWelcome(db: Db, input: { deviceId: string; id: nu
 
 /**
  * Who could be in a channel's group: each person who may reach the channel (a member
- * of its community, or a participant of the DM) and has live devices, with what the
+ * of its community, or a participant of the DM) with their live devices (maybe none), with what the
  * caller needs to compute their permissions (roles, time-out), and the community's
  * roles. The caller decides who may view; the group should hold exactly their devices.
  */
@@ -190,10 +190,10 @@ export async function channelDeviceAudience(
       select p.user_id, null::timestamptz, '[]'::jsonb from channel_members p where p.channel_id = ${input.channelId}
     )
     select people.user_id, people.role_ids, people.timed_out_until,
-      array_agg(d.session_id::text order by d.created_at) as device_ids
+      coalesce(array_agg(d.session_id::text order by d.created_at) filter (where s.id is not null), '{}') as device_ids
     from people
-    join device_keys d on d.user_id = people.user_id
-    join sessions s on s.id = d.session_id and s.revoked_at is null
+    left join device_keys d on d.user_id = people.user_id
+    left join sessions s on s.id = d.session_id and s.revoked_at is null
     group by people.user_id, people.role_ids, people.timed_out_until
   `);
   const [channel] = await db

@@ -13,6 +13,7 @@ import {
   base64ToBytes,
   bytesToBase64,
   createMlsGroupSchema,
+  E2EE_MEMBERS_MAX,
   MLS_BODY_MAX_BYTES,
   MLS_COMMITS_PAGE_MAX,
   mlsCommitSchema,
@@ -105,6 +106,8 @@ export const channelMls = new Hono<AppEnv>()
     const wanted = new Set(viewers.flatMap((viewer) => viewer.deviceIds));
     const pending: MlsPendingView = {
       epoch: group?.epoch ?? null,
+      isEndToEndEncrypted: viewers.length <= E2EE_MEMBERS_MAX,
+      readers: viewers.length,
       add: viewers
         .map((viewer) => ({ userId: viewer.userId, deviceIds: viewer.deviceIds.filter((id) => !inGroup.has(id)) }))
         .filter((entry) => entry.deviceIds.length > 0),

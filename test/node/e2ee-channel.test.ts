@@ -102,7 +102,7 @@ describe("an end-to-end encrypted channel of ten", () => {
     );
     expect(await person("admin").device.applyPending(channelId)).toBe(true);
     for (const name of NAMES.slice(1)) expect(await person(name).device.acceptWelcomes(), name).toEqual([channelId]);
-    expect(await pending("carol")).toEqual({ epoch: 1, add: [], remove: [] });
+    expect(await pending("carol")).toEqual({ epoch: 1, isEndToEndEncrypted: true, readers: 10, add: [], remove: [] });
     const hello = await say("carol", "hello, all ten of us");
     const others = NAMES.filter((name) => name !== "carol");
     expect((await readers(hello, others)).sort()).toEqual(others.sort());
@@ -136,7 +136,7 @@ describe("an end-to-end encrypted channel of ten", () => {
       person("grace").device.applyPending(channelId),
     ]);
     expect(results.filter(Boolean)).toHaveLength(1);
-    expect(await pending("frank")).toEqual({ epoch: 2, add: [], remove: [] });
+    expect(await pending("frank")).toMatchObject({ epoch: 2, readers: 7, add: [], remove: [] });
     const after = await say("heidi", "only seven of us now");
     const listeners = NAMES.filter((name) => name !== "heidi");
     const stay = listeners.filter((name) => !removed.includes(name));

@@ -184,7 +184,13 @@ describe("a channel's MLS group", () => {
       (await (
         await expectStatus(await as(alice, "GET", `/api/channels/${channel.id}/mls/pending`), 200)
       ).json()) as MlsPendingView;
-    expect(await pending()).toEqual({ epoch: null, add: expect.any(Array), remove: [] });
+    expect(await pending()).toEqual({
+      epoch: null,
+      isEndToEndEncrypted: true,
+      readers: 3,
+      add: expect.any(Array),
+      remove: [],
+    });
     await expectStatus(await startGroup(alice), 201);
     const everyone = (
       (await (await as(alice, "GET", `/api/communities/${channel.communityId}/roles`)).json()) as {
@@ -197,6 +203,8 @@ describe("a channel's MLS group", () => {
     // alice (the owner) is in the group; bob may view; carol may not; mallory is no member.
     expect(await pending()).toEqual({
       epoch: 0,
+      isEndToEndEncrypted: true,
+      readers: 2,
       add: [{ userId: bob.user.id, deviceIds: [bob.sessionId] }],
       remove: [],
     });
@@ -205,7 +213,7 @@ describe("a channel's MLS group", () => {
       await commit(alice, 0, { memberDeviceIds: [alice.sessionId, bob.sessionId, carol.sessionId] }),
       201,
     );
-    expect(await pending()).toEqual({ epoch: 1, add: [], remove: [carol.sessionId] });
+    expect(await pending()).toMatchObject({ epoch: 1, readers: 2, add: [], remove: [carol.sessionId] });
     expect((await as(carol, "GET", `/api/channels/${channel.id}/mls/pending`)).status).toBe(404);
   });
 
