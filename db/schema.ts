@@ -90,6 +90,11 @@ export const channels = pgTable(
     isReadOnly: boolean().notNull().default(false),
     /** Seconds a member waits between two messages; 0 is off. */
     slowModeSeconds: integer().notNull().default(0),
+    /**
+     * What a newcomer to the channel's encrypted group may read: `from_start` (members share
+     * past history keys with them) or `from_join`. DMs and private channels start from_join.
+     */
+    newcomerHistory: text().notNull().default("from_start"),
     /** For a 1:1 DM, the two user ids sorted and joined: get-or-create finds it by this. */
     dmKey: text().unique(),
   },

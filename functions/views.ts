@@ -18,6 +18,7 @@ import {
   type DeviceSessionView,
   type InviteView,
   type MembershipEventView,
+  type NewcomerHistory,
   type OverrideView,
   type UserView,
 } from "../protocol/index.ts";
@@ -51,6 +52,7 @@ export const channelView = (
   isArchived: channel.isArchived,
   isReadOnly: channel.isReadOnly,
   slowModeSeconds: channel.slowModeSeconds,
+  newcomerHistory: channel.newcomerHistory as NewcomerHistory,
   lastSeq: channel.lastSeq,
   createdAt: iso(channel.createdAt)!,
   myPermissions: permissionNames(permissions),

@@ -6,6 +6,8 @@ import { z } from "zod";
 import { channelNameSchema } from "./api.ts";
 
 export const COMMUNITY_CHANNEL_KINDS = ["text", "voice"] as const;
+export const NEWCOMER_HISTORY = ["from_start", "from_join"] as const;
+export type NewcomerHistory = (typeof NEWCOMER_HISTORY)[number];
 export type ChannelKind = (typeof COMMUNITY_CHANNEL_KINDS)[number] | "dm" | "group_dm";
 
 /** A group DM holds at most this many people, its creator included. */
@@ -38,6 +40,8 @@ export const updateChannelSchema = z.strictObject({
   isArchived: z.boolean().optional(),
   isReadOnly: z.boolean().optional(),
   slowModeSeconds: z.number().int().min(0).max(SLOW_MODE_MAX_SECONDS).optional(),
+  /** What newcomers to the encrypted channel may read: everything, or from their join on. */
+  newcomerHistory: z.enum(NEWCOMER_HISTORY).optional(),
 });
 
 export const categorySchema = z.strictObject({
@@ -77,6 +81,8 @@ export interface ChannelView {
   isArchived: boolean;
   isReadOnly: boolean;
   slowModeSeconds: number;
+  /** End-to-end encryption: whether members share past history keys with a newcomer (`from_start`) or not. */
+  newcomerHistory: NewcomerHistory;
   /** The highest message sequence number in the channel. */
   lastSeq: number;
   createdAt: string;

@@ -105,5 +105,19 @@ export const embeddedMigrations: EmbeddedMigration[] = [
     "breakpoints": true,
     "hash": "16c036a8a81acdf547f5e61b6f293ecdc6b03f259c49fa1f036280389c3e2f98",
     "sql": "CREATE TABLE \"mls_welcome_recipients\" (\n\t\"id\" bigserial PRIMARY KEY NOT NULL,\n\t\"device_id\" uuid NOT NULL,\n\t\"welcome_id\" bigint NOT NULL\n);\n--> statement-breakpoint\nALTER TABLE \"mls_welcomes\" DROP CONSTRAINT \"mls_welcomes_device_id_device_keys_session_id_fk\";\n--> statement-breakpoint\nDROP INDEX \"mls_welcomes_device_idx\";--> statement-breakpoint\nALTER TABLE \"mls_welcome_recipients\" ADD CONSTRAINT \"mls_welcome_recipients_device_id_device_keys_session_id_fk\" FOREIGN KEY (\"device_id\") REFERENCES \"public\".\"device_keys\"(\"session_id\") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint\nALTER TABLE \"mls_welcome_recipients\" ADD CONSTRAINT \"mls_welcome_recipients_welcome_id_mls_welcomes_id_fk\" FOREIGN KEY (\"welcome_id\") REFERENCES \"public\".\"mls_welcomes\"(\"id\") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint\nCREATE INDEX \"mls_welcome_recipients_device_idx\" ON \"mls_welcome_recipients\" USING btree (\"device_id\",\"id\");--> statement-breakpoint\nCREATE INDEX \"mls_welcomes_channel_idx\" ON \"mls_welcomes\" USING btree (\"channel_id\",\"epoch\");--> statement-breakpoint\nALTER TABLE \"mls_welcomes\" DROP COLUMN \"device_id\";"
+  },
+  {
+    "tag": "0014_newcomer_history",
+    "when": 1795957706909,
+    "breakpoints": true,
+    "hash": "ae08d3db00700d0fe3354a583b5b969daa6c38891cbc278ebec081641b465fc9",
+    "sql": "ALTER TABLE \"channels\" ADD COLUMN \"newcomer_history\" text DEFAULT 'from_start' NOT NULL;"
+  },
+  {
+    "tag": "0015_existing_newcomer_history",
+    "when": 1795957709211,
+    "breakpoints": true,
+    "hash": "ad3a708b70e3660d09292897112d00a3c2e7b7158d2ba0351b9cf351d6f26d84",
+    "sql": "-- Channels that existed before the setting: DMs, group DMs and private channels (hidden\n-- from @everyone, VIEW_CHANNEL = 1) show newcomers only what is said after they join.\nUPDATE \"channels\" SET \"newcomer_history\" = 'from_join' WHERE \"kind\" IN ('dm', 'group_dm');--> statement-breakpoint\nUPDATE \"channels\" c SET \"newcomer_history\" = 'from_join'\nWHERE EXISTS (\n  SELECT 1 FROM \"channel_overrides\" o JOIN \"roles\" r ON r.\"id\" = o.\"role_id\"\n  WHERE o.\"channel_id\" = c.\"id\" AND r.\"is_everyone\" AND (o.\"deny\" & 1) = 1\n);\n"
   }
 ];

@@ -223,6 +223,7 @@ export async function createCommunityChannel(
         categoryId: input.categoryId,
         topic: input.topic,
         position: input.position ?? (last?.top ?? -1) + 1,
+        newcomerHistory: input.isPrivate ? "from_join" : "from_start",
       })
       .onConflictDoNothing()
       .returning();
@@ -260,6 +261,7 @@ export async function updateChannel(
     isArchived?: boolean;
     isReadOnly?: boolean;
     slowModeSeconds?: number;
+    newcomerHistory?: "from_start" | "from_join";
   },
 ): Promise<UpdateChannelResult> {
   const { channelId, communityId, ...changes } = input;

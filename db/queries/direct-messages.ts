@@ -26,7 +26,7 @@ export async function openDm(
   return db.transaction(async (tx) => {
     const [created] = await tx
       .insert(channels)
-      .values({ name: "dm", kind: "dm", createdBy: input.userId, dmKey })
+      .values({ name: "dm", kind: "dm", createdBy: input.userId, dmKey, newcomerHistory: "from_join" })
       .onConflictDoNothing()
       .returning();
     if (created) {
@@ -45,7 +45,7 @@ export async function createGroupDm(db: Db, input: { creatorId: string; memberId
   return db.transaction(async (tx) => {
     const [channel] = await tx
       .insert(channels)
-      .values({ name: "group", kind: "group_dm", createdBy: input.creatorId })
+      .values({ name: "group", kind: "group_dm", createdBy: input.creatorId, newcomerHistory: "from_join" })
       .returning();
     const everyone = [...new Set([input.creatorId, ...input.memberIds])];
     await tx.insert(channelMembers).values(everyone.map((userId) => ({ channelId: channel!.id, userId })));

@@ -6,6 +6,7 @@
 export * from "./attachment-crypto.ts";
 export * from "./device-certificate.ts";
 export * from "./key-backup.ts";
+export * from "./message-content.ts";
 export * from "./message-crypto.ts";
 export * from "./mls-device.ts";
 export * from "./safety-number.ts";

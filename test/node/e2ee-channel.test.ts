@@ -64,6 +64,13 @@ async function readers(message: MessageView, names: string[]): Promise<string[]>
   return read;
 }
 
+/** `name` reads the channel's latest page (taking any history keys shared there). */
+async function readLatest(name: string): Promise<void> {
+  const { device } = person(name);
+  const page = await device.api<{ messages: MessageView[] }>("GET", `/api/channels/${channelId}/messages?limit=20`);
+  for (const message of page.messages) await device.read(message).catch(() => {});
+}
+
 const pending = (name: string) =>
   person(name).device.api<MlsPendingView>("GET", `/api/channels/${channelId}/mls/pending`);
 
@@ -71,7 +78,7 @@ beforeAll(async () => {
   database = await createTestDatabase("e2ee_channel");
   server = await startServer({ databaseUrl: database.url, env: { TRUSTED_PROXIES: "127.0.0.1" } });
   const cipherSuite = await chatalotCiphersuite();
-  for (const name of [...NAMES, "kate"]) {
+  for (const name of [...NAMES, "kate", "leo"]) {
     const account = await registerOn(server, name, PASSWORD, { forwardedFor: nextAddress() });
     people.set(name, { account, device: await SimulatedDevice.setUp(server, account, cipherSuite) });
   }
@@ -155,14 +162,34 @@ describe("an end-to-end encrypted channel of ten", () => {
     expect(await readers({ ...after }, ["bob"])).toEqual([]);
   }, 60_000);
 
-  it("adds a newcomer, who reads from their join on and nothing from before", async () => {
+  it("shares the history with a newcomer when the channel says from_start, and not when it says from_join", async () => {
     const before = await say("ivan", "said before kate came");
     await join("kate");
     expect((await pending("judy")).add.map((entry) => entry.userId)).toEqual([person("kate").account.id]);
+    // #general is a public community channel: newcomers read it from its start. Judy's
+    // commit adds kate, then seals the earlier epochs' history keys into the new epoch.
     expect(await person("judy").device.applyPending(channelId)).toBe(true);
     expect(await person("kate").device.acceptWelcomes()).toEqual([channelId]);
     const welcome = await say("judy", "welcome, kate");
     expect(await readers(welcome, ["kate", "admin", "carol"])).toEqual(["kate", "admin", "carol"]);
-    expect(await readers(before, ["kate"])).toEqual([]);
+    await readLatest("kate");
+    expect(await readers(before, ["kate"])).toEqual(["kate"]);
+
+    // From now on newcomers read from their join: leo gets no history keys.
+    const admin = person("admin").account;
+    const changed = await call(server, `/api/channels/${channelId}`, {
+      method: "PATCH",
+      token: admin.token,
+      body: { newcomerHistory: "from_join" },
+    });
+    expect(changed.body.channel.newcomerHistory).toBe("from_join");
+    const beforeLeo = await say("ivan", "said before leo came");
+    await join("leo");
+    expect(await person("judy").device.applyPending(channelId)).toBe(true);
+    expect(await person("leo").device.acceptWelcomes()).toEqual([channelId]);
+    await readLatest("leo");
+    expect(await readers(beforeLeo, ["leo"])).toEqual([]);
+    expect(await readers(before, ["leo"])).toEqual([]);
+    expect(await readers(await say("leo", "hello from leo"), ["kate", "judy"])).toEqual(["kate", "judy"]);
   }, 60_000);
 });

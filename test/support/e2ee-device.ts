@@ -37,6 +37,9 @@ import {
 } from "../../protocol/index.ts";
 import {
   AccountKeyTrust,
+  decodeContent,
+  encodeContent,
+  type MessageContent,
   openBackup,
   sealBackup,
   unwrapWithPassphrase,
@@ -376,6 +379,10 @@ export class SimulatedDevice {
       });
       if (response.status === 201) {
         await this.remember(channelId, result.newState);
+        if (additions.length > 0) {
+          const channel = await this.api<{ channel: { newcomerHistory: string } }>("GET", `/api/channels/${channelId}`);
+          if (channel.channel.newcomerHistory === "from_start") await this.shareHistory(channelId);
+        }
         return true;
       }
       if (response.body?.error?.code !== "stale_epoch") throw new Error(`commit: ${response.status} ${response.text}`);
@@ -414,7 +421,7 @@ export class SimulatedDevice {
   }
 
   /** The message as sealed for the channel at this device's current epoch (a `send` frame's payload). */
-  async seal(channelId: string, text: string): Promise<string> {
+  async seal(channelId: string, text: string | MessageContent): Promise<string> {
     const group = this.groups.get(channelId)!;
     const epoch = group.state.groupContext.epoch;
     const envelope = await sealMessage(this.cipherSuite, {
@@ -423,9 +430,38 @@ export class SimulatedDevice {
       historyKey: group.historyKeys.get(epoch)!,
       senderDeviceId: this.account.sessionId,
       signKey: this.identity.signatureKeyPair.signKey,
-      plaintext: new TextEncoder().encode(text),
+      plaintext: encodeContent(typeof text === "string" ? { kind: "text", text } : text),
     });
     return bytesToBase64(envelope);
+  }
+
+  /** Every history key this device holds for the channel, by epoch. */
+  historyKeysOf(channelId: string): Map<bigint, Uint8Array> {
+    return new Map([
+      ...(this.restoredHistory.get(channelId) ?? []),
+      ...(this.groups.get(channelId)?.historyKeys ?? []),
+    ]);
+  }
+
+  /**
+   * For a channel whose newcomers read from its start: seals every history key before
+   * the current epoch into a message of the current epoch, which only the members of
+   * this epoch (the newcomers among them) can open, and sends it.
+   */
+  async shareHistory(channelId: string): Promise<void> {
+    const current = this.groups.get(channelId)!.state.groupContext.epoch;
+    const keys = Object.fromEntries(
+      [...this.historyKeysOf(channelId)]
+        .filter(([epoch]) => epoch < current)
+        .map(([epoch, key]) => [String(epoch), bytesToBase64(key)]),
+    );
+    const socket = await this.connect(channelId);
+    const clientId = `history${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+    socket.socket.send(
+      JSON.stringify({ type: "send", clientId, payload: await this.seal(channelId, { kind: "history-keys", keys }) }),
+    );
+    await socket.next("ack", (frame) => frame.clientId === clientId);
+    socket.close();
   }
 
   /** Reads a stored or relayed message: checks the sender device's signature and decrypts. */
@@ -450,7 +486,15 @@ export class SimulatedDevice {
       envelope,
     });
     this.#replays.record(message.senderDeviceId!, envelope);
-    return new TextDecoder().decode(plaintext);
+    const content = decodeContent(plaintext);
+    if (content.kind === "text") return content.text;
+    // History keys shared with newcomers: keep the ones this device lacks.
+    const restored = this.restoredHistory.get(message.channelId) ?? new Map<bigint, Uint8Array>();
+    for (const [epoch, key] of Object.entries(content.keys)) {
+      if (!this.historyKeysOf(message.channelId).has(BigInt(epoch))) restored.set(BigInt(epoch), base64ToBytes(key));
+    }
+    this.restoredHistory.set(message.channelId, restored);
+    return `(history keys for ${Object.keys(content.keys).length} epochs)`;
   }
 
   async #open(channelId: string): Promise<{ socket: WebSocket; frames: ServerFrame[] }> {

@@ -230,3 +230,20 @@ describe("a channel's MLS group", () => {
     expect((await log(alice)).group?.epoch).toBe(0);
   });
 });
+
+describe("what newcomers to an encrypted channel may read", () => {
+  it("is everything in a public channel and from their join in a DM or a private channel, and the channel's managers change it", async () => {
+    expect(channel.newcomerHistory).toBe("from_start");
+    const dm = await expectStatus(await as(alice, "POST", "/api/dms", { userIds: [bob.user.id] }), 201);
+    expect(((await dm.json()) as { channel: ChannelView }).channel.newcomerHistory).toBe("from_join");
+    const secret = await createChannelIn(alice, channel.communityId!, { isPrivate: true });
+    expect(secret.newcomerHistory).toBe("from_join");
+    const changed = await expectStatus(
+      await as(alice, "PATCH", `/api/channels/${channel.id}`, { newcomerHistory: "from_join" }),
+      200,
+    );
+    expect(((await changed.json()) as { channel: ChannelView }).channel.newcomerHistory).toBe("from_join");
+    expect((await as(bob, "PATCH", `/api/channels/${channel.id}`, { newcomerHistory: "from_start" })).status).toBe(403);
+    expect((await as(alice, "PATCH", `/api/channels/${channel.id}`, { newcomerHistory: "always" })).status).toBe(400);
+  });
+});

@@ -1,0 +1,1 @@
+ALTER TABLE "channels" ADD COLUMN "newcomer_history" text DEFAULT 'from_start' NOT NULL;
