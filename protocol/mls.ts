@@ -61,6 +61,9 @@ export interface MlsGroupView {
   epoch: number;
   groupInfo: string;
   memberDeviceIds: string[];
+  /** When the group entered this epoch, and how many messages were stored since: for rotation. */
+  epochStartedAt: string;
+  messagesInEpoch: number;
 }
 
 export interface MlsCommitView {

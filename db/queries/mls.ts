@@ -32,6 +32,22 @@ export async function mlsGroup(db: Db, input: { channelId: string }): Promise<Ml
   return group ?? null;
 }
 
+/** The group with how many messages the channel stored since it entered its epoch. */
+export async function mlsGroupWithActivity(
+  db: Db,
+  input: { channelId: string },
+): Promise<(MlsGroupRecord & { messagesInEpoch: number }) | null> {
+  const [group] = await db
+    .select({
+      group: mlsGroups,
+      messagesInEpoch: sql<number>`(select count(*) from messages m
+        where m.channel_id = ${mlsGroups.channelId} and m.sent_at >= ${mlsGroups.updatedAt})`.mapWith(Number),
+    })
+    .from(mlsGroups)
+    .where(eq(mlsGroups.channelId, input.channelId));
+  return group ? { ...group.group, messagesInEpoch: group.messagesInEpoch } : null;
+}
+
 /** Starts the channel's group at epoch 0; the first creator wins, a later one gets the existing group. */
 export async function createMlsGroup(
   db: Db,

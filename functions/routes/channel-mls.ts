@@ -37,10 +37,12 @@ const limitMlsBody = bodyLimit({
   },
 });
 
-const groupView = (group: MlsGroupRecord): MlsGroupView => ({
+const groupView = (group: MlsGroupRecord, messagesInEpoch = 0): MlsGroupView => ({
   epoch: group.epoch,
   groupInfo: bytesToBase64(group.groupInfo),
   memberDeviceIds: group.memberDeviceIds,
+  epochStartedAt: group.updatedAt.toISOString(),
+  messagesInEpoch,
 });
 
 const commitView = (commit: MlsCommitRecord): MlsCommitView => ({
@@ -71,11 +73,11 @@ export const channelMls = new Hono<AppEnv>()
     const access = await channelAccess(c, c.req.param("channelId"));
     const { fromEpoch } = parse(mlsLogQuerySchema, c.req.query());
     const channelId = access.context.channel.id;
-    const group = await query(c.env.DATABASE, "mlsGroup", { channelId });
+    const group = await query(c.env.DATABASE, "mlsGroupWithActivity", { channelId });
     const commits = group
       ? await query(c.env.DATABASE, "mlsCommitsSince", { channelId, fromEpoch, limit: MLS_COMMITS_PAGE_MAX })
       : [];
-    return c.json({ group: group && groupView(group), commits: commits.map(commitView) });
+    return c.json({ group: group && groupView(group, group.messagesInEpoch), commits: commits.map(commitView) });
   })
   .get("/:channelId/mls/pending", requireUser, async (c) => {
     const access = await channelAccess(c, c.req.param("channelId"));

@@ -5,6 +5,7 @@
  */
 export * from "./attachment-crypto.ts";
 export * from "./device-certificate.ts";
+export * from "./epoch-rotation.ts";
 export * from "./key-backup.ts";
 export * from "./message-content.ts";
 export * from "./message-crypto.ts";

@@ -198,6 +198,33 @@ describe("an end-to-end encrypted DM", () => {
     aliceSocket.close();
   }, 60_000);
 
+  it("moves to a new epoch after 1,000 messages, before the next message is sealed", async () => {
+    expect(await bobDevice.rotateIfDue(dm.id)).toBe(false);
+    const epoch = bobDevice.groups.get(dm.id)!.state.groupContext.epoch;
+    // 1,000 stored messages, written straight in PostgreSQL (sending them would take minutes).
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    const { rows } = await client.query<{ last_seq: string }>("select last_seq from channels where id = $1", [dm.id]);
+    const from = Number(rows[0]!.last_seq);
+    await client.query(
+      `insert into messages (channel_id, seq, event, sender_id, client_id, payload, payload_bytes)
+       select $1::uuid, $2::bigint + n, $2::bigint + n, $3::uuid, 'filler-' || n, convert_to('x', 'UTF8'), 1
+       from generate_series(1, 1000) n`,
+      [dm.id, from, bob.id],
+    );
+    await client.query("update channels set last_seq = $2::bigint, last_event = $2::bigint where id = $1", [
+      dm.id,
+      from + 1000,
+    ]);
+    await client.end();
+    expect(await bobDevice.rotateIfDue(dm.id)).toBe(true);
+    expect(bobDevice.groups.get(dm.id)!.state.groupContext.epoch).toBe(epoch + 1n);
+    expect(await bobDevice.rotateIfDue(dm.id)).toBe(false);
+    await aliceDevice.catchUp(dm.id);
+    const message = { ...received[1]!, payload: await bobDevice.seal(dm.id, "in the new epoch") };
+    expect(await aliceDevice.read(message)).toBe("in the new epoch");
+  });
+
   it("reports an account key the server swapped instead of accepting it", async () => {
     const forged = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
     const raw = new Uint8Array((await crypto.subtle.exportKey("raw", forged.publicKey)) as ArrayBuffer);

@@ -8,8 +8,17 @@ import {
   ATTACHMENT_CHUNK_BYTES,
   decryptAttachment,
   encryptAttachment,
+  EPOCH_MAX_AGE_MS,
   epochCode,
+  isRotationDue,
   newAttachmentKey,
+  newRecoveryKey,
+  openBackup,
+  parseRecoveryKey,
+  recoveryKeyText,
+  sealBackup,
+  unwrapWithPassphrase,
+  wrapWithPassphrase,
   safetyNumber,
   safetyQrPayload,
 } from "../../protocol/e2ee/index.ts";
@@ -92,4 +101,44 @@ describe("a safety number", () => {
     expect(epochCode(authenticator)).toBe("0000 0000 0042");
     expect(() => epochCode(new Uint8Array(4))).toThrow();
   });
+});
+
+describe("epoch rotation", () => {
+  it("is due after 7 days or 1,000 messages, whichever comes first", () => {
+    const now = Date.UTC(2026, 10, 29);
+    const startedAt = (msAgo: number) => new Date(now - msAgo);
+    expect(isRotationDue({ startedAt: startedAt(EPOCH_MAX_AGE_MS - 1), messages: 999 }, now)).toBe(false);
+    expect(isRotationDue({ startedAt: startedAt(EPOCH_MAX_AGE_MS), messages: 0 }, now)).toBe(true);
+    expect(isRotationDue({ startedAt: startedAt(60_000), messages: 1000 }, now)).toBe(true);
+  });
+});
+
+describe("the key backup", () => {
+  const content = {
+    accountKey: { privateKey: "cHJpdmF0ZQ==", publicKey: "cHVibGlj" },
+    trustedAccountKeys: { "2b0c6f0e-0000-4000-8000-000000000001": "a2V5" },
+    historyKeys: { "2b0c6f0e-0000-4000-8000-000000000002": { "0": "aGlzdG9yeQ==" } },
+  };
+
+  it("writes the recovery key as 13 groups of four that read back to the same key, and refuses a mistyped one", () => {
+    const key = newRecoveryKey();
+    const text = recoveryKeyText(key);
+    expect(text).toMatch(/^([A-HJ-NP-Z2-9]{4}-){12}[A-HJ-NP-Z2-9]{4}$/);
+    expect(parseRecoveryKey(text.toLowerCase().replaceAll("-", " "))).toEqual(key);
+    expect(parseRecoveryKey(text.slice(0, -1))).toBeNull();
+    expect(parseRecoveryKey(text.replace(/^./, "0"))).toBeNull();
+  });
+
+  it("opens with the recovery key or the passphrase, and with nothing else", async () => {
+    const key = newRecoveryKey();
+    const sealed = await sealBackup(key, content);
+    expect(await openBackup(key, sealed)).toEqual(content);
+    await expect(openBackup(newRecoveryKey(), sealed)).rejects.toThrow();
+    const changed = sealed.slice();
+    changed[changed.length - 1]! ^= 1;
+    await expect(openBackup(key, changed)).rejects.toThrow();
+    const wrap = await wrapWithPassphrase(key, "correct horse battery staple");
+    expect(await unwrapWithPassphrase(wrap, "correct horse battery staple")).toEqual(key);
+    await expect(unwrapWithPassphrase(wrap, "correct horse battery stapler")).rejects.toThrow();
+  }, 30_000);
 });

@@ -31,12 +31,14 @@ import {
   base64ToBytes,
   bytesToBase64,
   type MessageView,
+  type MlsGroupView,
   type MlsPendingView,
   type ServerFrame,
   type UserKeysView,
 } from "../../protocol/index.ts";
 import {
   AccountKeyTrust,
+  isRotationDue,
   decodeContent,
   encodeContent,
   type MessageContent,
@@ -307,6 +309,26 @@ export class SimulatedDevice {
       memberDeviceIds: [...group.memberDeviceIds, this.account.sessionId],
     });
     await this.remember(channelId, newState);
+  }
+
+  /**
+   * Before sending: when the group's epoch is 7 days old or holds 1,000 messages, commit
+   * an empty commit (a fresh path, a new history key). Returns whether it rotated.
+   */
+  async rotateIfDue(channelId: string): Promise<boolean> {
+    await this.catchUp(channelId);
+    const { group } = await this.api<{ group: MlsGroupView }>("GET", `/api/channels/${channelId}/mls`);
+    if (!isRotationDue({ startedAt: new Date(group.epochStartedAt), messages: group.messagesInEpoch })) return false;
+    const state = this.groups.get(channelId)!.state;
+    const result = await createCommit({ context: this.context, state, extraProposals: [], ratchetTreeExtension: true });
+    await this.api("POST", `/api/channels/${channelId}/mls/commits`, {
+      epoch: Number(state.groupContext.epoch),
+      commit: encodeMessage(result.commit),
+      groupInfo: await this.groupInfoOf(result.newState),
+      memberDeviceIds: group.memberDeviceIds,
+    });
+    await this.remember(channelId, result.newState);
+    return true;
   }
 
   /** Processes the commits of the handshake log since this device's epoch, in order. */

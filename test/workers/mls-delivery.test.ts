@@ -97,7 +97,11 @@ describe("a channel's MLS group", () => {
     expect(second.status).toBe(409);
     const body = (await second.json()) as { error: { code: string }; group: MlsGroupView };
     expect(body.error.code).toBe("group_exists");
-    expect(body.group).toEqual({ epoch: 0, groupInfo: opaque("group-info-0"), memberDeviceIds: [alice.sessionId] });
+    expect(body.group).toMatchObject({
+      epoch: 0,
+      groupInfo: opaque("group-info-0"),
+      memberDeviceIds: [alice.sessionId],
+    });
   });
 
   it("accepts one commit per epoch: of two at once, one wins and the other retries on the new epoch", async () => {
