@@ -22,6 +22,8 @@ import {
 import {
   chatalotCiphersuite,
   deviceCredential,
+  epochCode,
+  safetyNumber,
   newRecoveryKey,
   parseRecoveryKey,
   recoveryKeyText,
@@ -197,6 +199,27 @@ describe("an end-to-end encrypted DM", () => {
     expect(await bobDevice.read(secret)).toBe("not for the laptop");
     aliceSocket.close();
   }, 60_000);
+
+  it("gives alice and bob the same safety number, unchanged by bob's new devices, and the same epoch code", async () => {
+    const party = async (viewer: SimulatedDevice, person: Account) => ({
+      userId: person.id,
+      accountKey: (await viewer.directory(person.id))!.accountKey!,
+    });
+    const [aliceSees, bobSees] = await Promise.all([
+      safetyNumber(await party(aliceDevice, alice), await party(aliceDevice, bob)),
+      safetyNumber(await party(bobDevice, bob), await party(bobDevice, alice)),
+    ]);
+    expect(aliceSees).toMatch(/^(\d{5} ){11}\d{5}$/);
+    expect(bobSees).toBe(aliceSees);
+    // bob signed in on a laptop and a phone meanwhile: the number is over account keys, not devices.
+    expect((await aliceDevice.directory(bob.id))!.devices.length).toBeGreaterThan(1);
+    await bobDevice.catchUp(dm.id);
+    await aliceDevice.catchUp(dm.id);
+    const codes = [aliceDevice, bobDevice].map((device) =>
+      epochCode(device.groups.get(dm.id)!.state.keySchedule.epochAuthenticator),
+    );
+    expect(codes[1]).toBe(codes[0]);
+  });
 
   it("moves to a new epoch after 1,000 messages, before the next message is sealed", async () => {
     expect(await bobDevice.rotateIfDue(dm.id)).toBe(false);
