@@ -2,8 +2,8 @@
  * /api/keys: the key directory of end-to-end encryption. A person sets their
  * account key, registers the device key of the session they use (cross-signed by
  * the account key; the server checks the signature before listing it), and keeps a
- * stock of KeyPackages; those who share a community or a conversation with them
- * read their keys and claim one KeyPackage per device to add them to a group.
+ * stock of KeyPackages. Anyone signed in reads their public keys; those who share a
+ * community or a conversation with them claim one KeyPackage per device to add them to a group.
  * A device is a session: revoking the session (DELETE /api/sessions/:id) retires it.
  */
 import { Hono, type Context } from "hono";
@@ -71,8 +71,20 @@ const deviceView = (device: DeviceRecord): DeviceView => ({
   revokedAt: device.revokedAt?.toISOString() ?? null,
 });
 
-/** The person named in the path, when the caller may read their keys; else 404, as for nobody. */
-async function readableUser(c: Context<AppEnv>): Promise<string> {
+/**
+ * The person named in the path, if they exist. Public keys are readable by anyone signed in:
+ * a reader must verify messages from people who have since left every place they shared (a
+ * newcomer reading a channel's history meets them), and the ids are random, not guessable.
+ */
+async function existingUser(c: Context<AppEnv>): Promise<string> {
+  const id = uuidSchema.safeParse(c.req.param("userId"));
+  const user = id.success ? await query(c.env.DATABASE, "userById", { id: id.data }) : null;
+  if (!user || user.deletedAt) throw notFound("that user");
+  return user.id;
+}
+
+/** The person named in the path, when the caller may claim their KeyPackages (shares a place with them); else 404. */
+async function reachableUser(c: Context<AppEnv>): Promise<string> {
   const id = uuidSchema.safeParse(c.req.param("userId"));
   const viewerId = c.get("userId");
   if (!id.success || !(await query(c.env.DATABASE, "mayReadKeysOf", { viewerId, userId: id.data }))) {
@@ -222,7 +234,7 @@ export const keys = new Hono<AppEnv>()
     return c.body(null, 204);
   })
   .get("/users/:userId", async (c) => {
-    const userId = await readableUser(c);
+    const userId = await existingUser(c);
     const [account, devices] = await Promise.all([
       query(c.env.DATABASE, "accountKeyOf", { userId }),
       query(c.env.DATABASE, "devicesOf", { userId }),
@@ -238,7 +250,7 @@ export const keys = new Hono<AppEnv>()
     return c.json(view);
   })
   .post("/users/:userId/claim", CLAIM_LIMIT, limitBody, async (c) => {
-    const userId = await readableUser(c);
+    const userId = await reachableUser(c);
     const me = c.get("userId");
     if (userId !== me && (await query(c.env.DATABASE, "isBlockedEitherWay", { userId: me, otherId: userId }))) {
       throw new AppError(403, "blocked", "you cannot add this person to a conversation");

@@ -103,7 +103,7 @@ beforeEach(async () => {
 });
 
 describe("account keys and devices", () => {
-  it("lists alice's cross-signed devices to bob, and finds nobody for mallory", async () => {
+  it("lists alice's cross-signed devices to anyone, and lets only those who share a place claim her KeyPackages", async () => {
     const laptop = await registerDevice(alice, aliceAccount);
     const phone = await registerDevice(await signInAgain(alice), aliceAccount);
     const seen = await keysOf(bob, alice);
@@ -132,7 +132,10 @@ describe("account keys and devices", () => {
         message,
       ),
     ).toBe(true);
-    expect((await as(mallory, "GET", `/api/keys/users/${alice.user.id}`)).status).toBe(404);
+    // Public keys are public: mallory reads them too (and nobody's, for an unknown id), but
+    // claims none of alice's KeyPackages, sharing no place with her.
+    expect((await keysOf(mallory, alice)).devices).toHaveLength(2);
+    expect((await as(mallory, "GET", `/api/keys/users/${crypto.randomUUID()}`)).status).toBe(404);
     expect((await as(mallory, "POST", `/api/keys/users/${alice.user.id}/claim`)).status).toBe(404);
   });
 
