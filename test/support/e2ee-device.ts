@@ -353,6 +353,8 @@ export class SimulatedDevice {
   async applyPending(channelId: string): Promise<boolean> {
     for (let attempt = 0; attempt < 5; attempt++) {
       await this.catchUp(channelId);
+      // Out of the group (its removal was in the log): others commit, not this device.
+      if (this.groups.get(channelId)!.state.groupActiveState.kind !== "active") return false;
       const pending = await this.api<MlsPendingView>("GET", `/api/channels/${channelId}/mls/pending`);
       if (pending.add.length === 0 && pending.remove.length === 0) return false;
       const group = this.groups.get(channelId)!;
