@@ -444,8 +444,13 @@ export class SimulatedDevice {
     await this.remember(channelId, result.newState);
   }
 
-  /** The message as sealed for the channel at this device's current epoch (a `send` frame's payload). */
+  /**
+   * The message as sealed for the channel (a `send` frame's payload), after processing every
+   * commit this device missed: sealed in an epoch the group has left, a message would be
+   * readable by whoever was removed since.
+   */
   async seal(channelId: string, text: string | MessageContent): Promise<string> {
+    await this.catchUp(channelId);
     const group = this.groups.get(channelId)!;
     const epoch = group.state.groupContext.epoch;
     const envelope = await sealMessage(this.cipherSuite, {
