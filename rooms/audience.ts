@@ -37,10 +37,13 @@ export class Audience {
   relay(message: string, exceptId?: string): void {
     this.#load();
     for (const [id, connection] of this.#connections) {
-      if (connection.readyState !== WebSocket.READY_STATE_OPEN) {
+      // Closed for good: forget it. Not open yet (its upgrade still finishing) or closing:
+      // skip this frame only, as partyserver does; onClose forgets it once it is gone.
+      if (connection.readyState === WebSocket.READY_STATE_CLOSED) {
         this.leave(id);
         continue;
       }
+      if (connection.readyState !== WebSocket.READY_STATE_OPEN) continue;
       if (id === exceptId) continue;
       try {
         connection.send(message);
