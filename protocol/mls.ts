@@ -103,3 +103,19 @@ export interface MlsWelcomeView {
   epoch: number;
   welcome: string;
 }
+
+/** Envelopes (protocol/e2ee/message-crypto.ts): version 1, epoch, nonce, signature, then ciphertext with its tag. */
+const ENVELOPE_MIN_BYTES = 1 + 8 + 12 + 64 + 16;
+
+/**
+ * The epoch an end-to-end encrypted payload (base64) was sealed in, read from the
+ * envelope's clear header without decoding the rest; null for any other payload.
+ */
+export function envelopeEpochOf(payload: string): number | null {
+  if (payload.length < Math.ceil(ENVELOPE_MIN_BYTES / 3) * 4) return null;
+  const head = atob(payload.slice(0, 12)); // 9 bytes: the version and the epoch
+  if (head.charCodeAt(0) !== 1) return null;
+  let epoch = 0;
+  for (let index = 1; index < 9; index++) epoch = epoch * 256 + head.charCodeAt(index);
+  return epoch;
+}

@@ -65,6 +65,7 @@ export const ERROR_CODES = [
   "no_such_message",
   "not_yours",
   "limit_reached",
+  "stale_epoch",
   "unavailable",
   "internal",
 ] as const;

@@ -46,6 +46,8 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
   #batcher: AppendBatcher | undefined;
   #activity: ActivityNotifier | undefined;
   #audience = new Audience(() => this.getConnections<Member>());
+  /** The MLS group's epoch, read once per wake and moved by every commit this room accepts. */
+  #mlsEpoch: Promise<number | null> | undefined;
   readonly #socketsPerUser: number;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -202,6 +204,21 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
     this.#audience.relay(message, exceptConnectionId);
   }
 
+  /** Every commit goes through this room, so the epoch read once stays true (a new group starts at 0). */
+  mlsEpoch(): Promise<number | null> {
+    if (!this.#mlsEpoch) {
+      const loading = query(this.env.DATABASE, "mlsGroup", { channelId: this.name }).then(
+        (group) => group?.epoch ?? null,
+      );
+      // A failed read is not remembered: the next envelope tries again.
+      loading.catch(() => {
+        if (this.#mlsEpoch === loading) this.#mlsEpoch = undefined;
+      });
+      this.#mlsEpoch = loading;
+    }
+    return this.#mlsEpoch;
+  }
+
   get database(): Env["DATABASE"] {
     return this.env.DATABASE;
   }
@@ -236,6 +253,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
   async acceptMlsCommit(input: MlsCommitInput): Promise<MlsCommitResult> {
     const result = await this.enqueue(() => query(this.env.DATABASE, "appendMlsCommit", input));
     if (result.ok) {
+      this.#mlsEpoch = Promise.resolve(result.epoch);
       const frame = {
         type: "handshake",
         epoch: input.epoch,

@@ -5,7 +5,7 @@
  */
 import type { Connection } from "partyserver";
 import { DatabaseError } from "../db/index.ts";
-import type { EventsServerFrame, MessageView, ServerFrame } from "../protocol/index.ts";
+import { envelopeEpochOf, type EventsServerFrame, type MessageView, type ServerFrame } from "../protocol/index.ts";
 import type { ActivityNotifier } from "./activity.ts";
 import type { AppendBatcher } from "./append-batcher.ts";
 import { resume } from "./catch-up.ts";
@@ -25,6 +25,8 @@ export interface ChatRoom {
   relay(message: string, exceptConnectionId?: string): void;
   /** The open sockets of one person in this room (their devices and tabs). */
   connectionsOf(userId: string): Iterable<Connection<Member>>;
+  /** The epoch of the channel's MLS group, or null when it has none. */
+  mlsEpoch(): Promise<number | null>;
   /** Writes run one at a time so changes are relayed in the order they were stored. */
   enqueue<T>(work: () => Promise<T>): Promise<T>;
   /** New messages, for the account sockets of the channel's people. */
@@ -60,6 +62,28 @@ export function ackAndRelay(
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 true satisfies Same<Extract<ServerFrame, { type: "ack" }>, { type: "ack"; clientId: string; message: MessageView }>;
 true satisfies Same<Extract<ServerFrame, { type: "message" }>, { type: "message"; message: MessageView }>;
+
+/**
+ * An end-to-end encrypted payload sealed in an epoch the group has left: refused, since
+ * the people removed since that epoch could read it. Envelopes carry their epoch in
+ * clear (protocol/e2ee/message-crypto.ts); other payloads pass.
+ */
+export async function staleEpochRefusal(
+  room: ChatRoom,
+  payload: string,
+  clientId: string,
+): Promise<ServerFrame | null> {
+  const epoch = envelopeEpochOf(payload);
+  if (epoch === null) return null;
+  const current = await room.mlsEpoch();
+  if (current === null || epoch >= current) return null;
+  return {
+    type: "error",
+    code: "stale_epoch",
+    message: `sealed in epoch ${epoch}, the group is at ${current}: process the commits since and seal it again`,
+    clientId,
+  };
+}
 
 export async function receiveFrame(room: ChatRoom, connection: Connection<Member>, raw: unknown): Promise<void> {
   const frame = parseFrame(raw);

@@ -16,7 +16,7 @@ import {
   type ClientFrame,
   type PermissionName,
 } from "../protocol/index.ts";
-import { broadcastFrame, send, storageFailure, type ChatRoom } from "./chat.ts";
+import { broadcastFrame, type ChatRoom, send, staleEpochRefusal, storageFailure } from "./chat.ts";
 import type { Member } from "./identity.ts";
 import { messageView } from "./message-view.ts";
 
@@ -88,6 +88,8 @@ export async function changeMessage(
       });
     }
     if (!(await requirePermission(room, connection, frame.clientId, "SEND_MESSAGES", "edit messages here"))) return;
+    const stale = await staleEpochRefusal(room, frame.payload, frame.clientId);
+    if (stale) return send(connection, stale);
     await apply(room, connection, frame.clientId, () =>
       query(room.database, "editMessage", {
         channelId: room.name,

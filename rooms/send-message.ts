@@ -14,7 +14,7 @@ import {
   type ClientFrame,
   type ServerFrame,
 } from "../protocol/index.ts";
-import { ackAndRelay, send, storageFailure, type ChatRoom } from "./chat.ts";
+import { ackAndRelay, send, staleEpochRefusal, storageFailure, type ChatRoom } from "./chat.ts";
 import type { Member } from "./identity.ts";
 import { messageView } from "./message-view.ts";
 
@@ -30,7 +30,8 @@ export async function sendMessage(room: ChatRoom, connection: Connection<Member>
       clientId: frame.clientId,
     });
   }
-  const refusal = await refuseSend(room, member, frame);
+  const refusal =
+    (await refuseSend(room, member, frame)) ?? (await staleEpochRefusal(room, frame.payload, frame.clientId));
   if (refusal) return send(connection, refusal);
   const slowMode = await room.access.slowMode(member.userId, frame.clientId);
   if (!slowMode.isAllowed) {

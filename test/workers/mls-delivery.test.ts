@@ -16,6 +16,7 @@ import {
 import { deviceCertificateMessage } from "../../protocol/e2ee/index.ts";
 import {
   as,
+  clientId,
   connect,
   createChannelIn,
   createCommunity,
@@ -249,5 +250,40 @@ describe("what newcomers to an encrypted channel may read", () => {
     expect(((await changed.json()) as { channel: ChannelView }).channel.newcomerHistory).toBe("from_join");
     expect((await as(bob, "PATCH", `/api/channels/${channel.id}`, { newcomerHistory: "from_start" })).status).toBe(403);
     expect((await as(alice, "PATCH", `/api/channels/${channel.id}`, { newcomerHistory: "always" })).status).toBe(400);
+  });
+});
+
+describe("sending into a channel with an encrypted group", () => {
+  /** An envelope's clear header (version 1, the epoch) in front of opaque bytes, as protocol/e2ee seals them. */
+  const envelope = (epoch: number) => {
+    const bytes = new Uint8Array(1 + 8 + 12 + 64 + 16 + 20);
+    bytes[0] = 1;
+    new DataView(bytes.buffer).setBigUint64(1, BigInt(epoch));
+    crypto.getRandomValues(bytes.subarray(9));
+    return bytesToBase64(bytes);
+  };
+
+  it("refuses a payload sealed in an epoch the group has left, and takes the current one and other payloads", async () => {
+    await expectStatus(await startGroup(alice), 201);
+    await expectStatus(await commit(alice, 0), 201);
+    const socket = await connect(bob, channel.id);
+    const send = async (payload: string) => {
+      const id = clientId();
+      socket.send({ type: "send", clientId: id, payload });
+      for (;;) {
+        for (const frame of socket.frames) {
+          if (frame.type === "ack" && frame.clientId === id) return "ack";
+          if (frame.type === "error" && frame.clientId === id) return frame.code;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    expect(await send(envelope(0))).toBe("stale_epoch");
+    expect(await send(envelope(1))).toBe("ack");
+    expect(await send(bytesToBase64(new TextEncoder().encode("not an envelope")))).toBe("ack");
+    // A commit accepted since moves the line: epoch 1 is now stale too.
+    await expectStatus(await commit(alice, 1), 201);
+    expect(await send(envelope(1))).toBe("stale_epoch");
+    expect(await send(envelope(2))).toBe("ack");
   });
 });
