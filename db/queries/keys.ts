@@ -211,8 +211,8 @@ export async function claimKeyPackages(
   }));
 }
 
-/** Whether `viewerId` may read `userId`'s keys: themself, or sharing a community or a conversation. */
-export async function mayReadKeysOf(db: Db, input: { viewerId: string; userId: string }): Promise<boolean> {
+/** Whether `viewerId` may claim `userId`'s KeyPackages: themself, or sharing a community or a conversation. */
+export async function sharesPlaceWith(db: Db, input: { viewerId: string; userId: string }): Promise<boolean> {
   if (input.viewerId === input.userId) return true;
   const result = await db.execute<{ shares: boolean }>(sql`
     select exists (

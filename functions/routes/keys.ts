@@ -87,7 +87,7 @@ async function existingUser(c: Context<AppEnv>): Promise<string> {
 async function reachableUser(c: Context<AppEnv>): Promise<string> {
   const id = uuidSchema.safeParse(c.req.param("userId"));
   const viewerId = c.get("userId");
-  if (!id.success || !(await query(c.env.DATABASE, "mayReadKeysOf", { viewerId, userId: id.data }))) {
+  if (!id.success || !(await query(c.env.DATABASE, "sharesPlaceWith", { viewerId, userId: id.data }))) {
     throw notFound("that user");
   }
   return id.data;

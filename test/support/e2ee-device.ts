@@ -3,7 +3,8 @@
  * would (the account key, the device's MLS keys, its KeyPackages, its groups' states
  * and history keys) and talks to the real server only through the public API: the
  * key directory, the MLS delivery service and the channel socket. Everything MLS
- * comes from protocol/e2ee, the same module the web app uses.
+ * comes from protocol/e2ee, the same module the web app uses. One class, longer than
+ * our usual file: it is one device's whole state, the reference for the browser client.
  */
 import {
   createCommit,
@@ -40,6 +41,7 @@ import {
   AccountKeyTrust,
   isRotationDue,
   decodeContent,
+  envelopeEpoch,
   encodeContent,
   type MessageContent,
   openBackup,
@@ -173,36 +175,6 @@ export class SimulatedDevice {
     await this.remember(channelId, state);
   }
 
-  /** Adds every device of `userId` (one claimed KeyPackage each) in one commit, with Welcomes. */
-  async addUser(channelId: string, userId: string): Promise<void> {
-    const group = this.groups.get(channelId)!;
-    const claimed = await this.api<{ keyPackages: { deviceId: string; keyPackage: string }[] }>(
-      "POST",
-      `/api/keys/users/${userId}/claim`,
-    );
-    const proposals = claimed.keyPackages.map((entry) => {
-      const message = decodeMessage(entry.keyPackage);
-      if (message.wireformat !== wireformats.mls_key_package) throw new Error("not a KeyPackage");
-      return { proposalType: defaultProposalTypes.add, add: { keyPackage: message.keyPackage } };
-    });
-    const result = await createCommit({
-      context: this.context,
-      state: group.state,
-      extraProposals: proposals,
-      ratchetTreeExtension: true,
-    });
-    const welcome = result.welcome ? encodeMessage(result.welcome) : null;
-    const members = [...this.membersOf(group.state), ...claimed.keyPackages.map((entry) => entry.deviceId)];
-    await this.api("POST", `/api/channels/${channelId}/mls/commits`, {
-      epoch: Number(group.state.groupContext.epoch),
-      commit: encodeMessage(result.commit),
-      groupInfo: await this.groupInfoOf(result.newState),
-      memberDeviceIds: members,
-      ...(welcome ? { welcome, welcomeDeviceIds: claimed.keyPackages.map((entry) => entry.deviceId) } : {}),
-    });
-    await this.remember(channelId, result.newState);
-  }
-
   /** History keys restored from the backup, per channel and epoch (before or besides any group state). */
   readonly restoredHistory = new Map<string, Map<bigint, Uint8Array>>();
 
@@ -298,17 +270,16 @@ export class SimulatedDevice {
       privateKeys: own.privatePackage,
       resync: false,
     });
-    await this.api("POST", `/api/channels/${channelId}/mls/commits`, {
-      epoch: group.epoch,
-      commit: encodeMessage({
-        version: protocolVersions.mls10,
-        wireformat: wireformats.mls_public_message,
-        publicMessage,
-      }),
-      groupInfo: await this.groupInfoOf(newState),
-      memberDeviceIds: [...group.memberDeviceIds, this.account.sessionId],
-    });
-    await this.remember(channelId, newState);
+    const commit = {
+      version: protocolVersions.mls10,
+      wireformat: wireformats.mls_public_message,
+      publicMessage,
+    } as const;
+    const answer = await this.submitCommit(channelId, group.epoch, commit, newState, [
+      ...group.memberDeviceIds,
+      this.account.sessionId,
+    ]);
+    if (answer.status !== 201) throw new Error(`external join: ${answer.status} ${answer.text}`);
   }
 
   /**
@@ -321,13 +292,14 @@ export class SimulatedDevice {
     if (!isRotationDue({ startedAt: new Date(group.epochStartedAt), messages: group.messagesInEpoch })) return false;
     const state = this.groups.get(channelId)!.state;
     const result = await createCommit({ context: this.context, state, extraProposals: [], ratchetTreeExtension: true });
-    await this.api("POST", `/api/channels/${channelId}/mls/commits`, {
-      epoch: Number(state.groupContext.epoch),
-      commit: encodeMessage(result.commit),
-      groupInfo: await this.groupInfoOf(result.newState),
-      memberDeviceIds: group.memberDeviceIds,
-    });
-    await this.remember(channelId, result.newState);
+    const answer = await this.submitCommit(
+      channelId,
+      state.groupContext.epoch,
+      result.commit,
+      result.newState,
+      group.memberDeviceIds,
+    );
+    if (answer.status !== 201) throw new Error(`rotation: ${answer.status} ${answer.text}`);
     return true;
   }
 
@@ -385,24 +357,19 @@ export class SimulatedDevice {
         extraProposals: [...removals, ...additions],
         ratchetTreeExtension: true,
       });
-      const welcome = result.welcome ? encodeMessage(result.welcome) : null;
       const members = [
         ...[...leaves.keys()].filter((deviceId) => !pending.remove.includes(deviceId)),
         ...claimed.map((entry) => entry.deviceId),
       ];
-      const response = await call(this.server, `/api/channels/${channelId}/mls/commits`, {
-        method: "POST",
-        token: this.account.token,
-        body: {
-          epoch: Number(group.state.groupContext.epoch),
-          commit: encodeMessage(result.commit),
-          groupInfo: await this.groupInfoOf(result.newState),
-          memberDeviceIds: members,
-          ...(welcome ? { welcome, welcomeDeviceIds: claimed.map((entry) => entry.deviceId) } : {}),
-        },
-      });
+      const response = await this.submitCommit(
+        channelId,
+        group.state.groupContext.epoch,
+        result.commit,
+        result.newState,
+        members,
+        result.welcome && { message: result.welcome, deviceIds: claimed.map((entry) => entry.deviceId) },
+      );
       if (response.status === 201) {
-        await this.remember(channelId, result.newState);
         if (additions.length > 0) {
           const channel = await this.api<{ channel: { newcomerHistory: string } }>("GET", `/api/channels/${channelId}`);
           if (channel.channel.newcomerHistory === "from_start") await this.shareHistory(channelId);
@@ -497,7 +464,8 @@ export class SimulatedDevice {
   async read(message: MessageView): Promise<string> {
     const envelope = base64ToBytes(message.payload);
     if (!this.#replays.isFresh(message.senderDeviceId ?? "", envelope)) throw new Error("a replayed message");
-    const epoch = new DataView(envelope.buffer, envelope.byteOffset).getBigUint64(1);
+    const epoch = envelopeEpoch(envelope);
+    if (epoch === null) throw new Error("not an encrypted message");
     const historyKey =
       this.groups.get(message.channelId)?.historyKeys.get(epoch) ??
       this.restoredHistory.get(message.channelId)?.get(epoch);
@@ -576,13 +544,36 @@ export class SimulatedDevice {
     throw lastError;
   }
 
+  /**
+   * Submits a commit built on `epoch` with the new epoch's GroupInfo, and remembers the new
+   * state once the room accepted it. Returns the answer (409 stale_epoch when another won).
+   */
+  private async submitCommit(
+    channelId: string,
+    epoch: bigint | number,
+    commit: MlsMessage,
+    newState: ClientState,
+    memberDeviceIds: string[],
+    welcome?: { message: MlsMessage; deviceIds: string[] },
+  ) {
+    const response = await call(this.server, `/api/channels/${channelId}/mls/commits`, {
+      method: "POST",
+      token: this.account.token,
+      body: {
+        epoch: Number(epoch),
+        commit: encodeMessage(commit),
+        groupInfo: await this.groupInfoOf(newState),
+        memberDeviceIds,
+        ...(welcome ? { welcome: encodeMessage(welcome.message), welcomeDeviceIds: welcome.deviceIds } : {}),
+      },
+    });
+    if (response.status === 201) await this.remember(channelId, newState);
+    return response;
+  }
+
   private async groupInfoOf(state: ClientState): Promise<string> {
     const groupInfo = await createGroupInfoWithExternalPubAndRatchetTree(state, [], this.cipherSuite);
     return encodeMessage({ version: protocolVersions.mls10, wireformat: wireformats.mls_group_info, groupInfo });
-  }
-
-  private membersOf(state: ClientState): string[] {
-    return [...this.leavesOf(state).keys()];
   }
 
   /** Each member device's leaf index, by device id (from the credentials in the tree). */
