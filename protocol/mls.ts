@@ -104,8 +104,14 @@ export interface MlsWelcomeView {
   welcome: string;
 }
 
-/** Envelopes (protocol/e2ee/message-crypto.ts): version 1, epoch, nonce, signature, then ciphertext with its tag. */
-const ENVELOPE_MIN_BYTES = 1 + 8 + 12 + 64 + 16;
+/**
+ * The clear header of a message envelope (sealed by protocol/e2ee/message-crypto.ts):
+ * version (1), epoch (8, big-endian), nonce (12), signature (64); then the ciphertext
+ * and its 16-byte tag. Defined here so the room can read the epoch without the MLS library.
+ */
+export const ENVELOPE_VERSION = 1;
+export const ENVELOPE_HEADER_BYTES = 1 + 8 + 12 + 64;
+const ENVELOPE_MIN_BYTES = ENVELOPE_HEADER_BYTES + 16;
 
 /**
  * The epoch an end-to-end encrypted payload (base64) was sealed in, read from the
@@ -114,7 +120,7 @@ const ENVELOPE_MIN_BYTES = 1 + 8 + 12 + 64 + 16;
 export function envelopeEpochOf(payload: string): number | null {
   if (payload.length < Math.ceil(ENVELOPE_MIN_BYTES / 3) * 4) return null;
   const head = atob(payload.slice(0, 12)); // 9 bytes: the version and the epoch
-  if (head.charCodeAt(0) !== 1) return null;
+  if (head.charCodeAt(0) !== ENVELOPE_VERSION) return null;
   let epoch = 0;
   for (let index = 1; index < 9; index++) epoch = epoch * 256 + head.charCodeAt(index);
   return epoch;

@@ -11,9 +11,10 @@
  * version (1) | epoch (8, big-endian) | nonce (12) | signature (64) | ciphertext.
  */
 import { mlsExporter, type CiphersuiteImpl, type ClientState } from "ts-mls";
+import { ENVELOPE_HEADER_BYTES, ENVELOPE_VERSION } from "../mls.ts";
 
-const VERSION = 1;
-const HEADER_BYTES = 1 + 8 + 12 + 64;
+const VERSION = ENVELOPE_VERSION;
+const HEADER_BYTES = ENVELOPE_HEADER_BYTES;
 const HISTORY_KEY_LABEL = "chatalot history key v1";
 
 /** The epoch's history key: 32 bytes every member of the epoch derives alike. */
