@@ -87,7 +87,13 @@ export interface MlsPendingView {
   isEndToEndEncrypted: boolean;
   /** How many people may read the channel now. */
   readers: number;
-  add: { userId: string; deviceIds: string[] }[];
+  /**
+   * Devices to add. `readsFromStart`: the person may read the channel's whole history
+   * (the channel's newcomers read from its start, or they were a member when it was
+   * created): the committer shares past history keys with them in the new epoch.
+   * The others read from their join; their own devices' backups hold what they read before.
+   */
+  add: { userId: string; deviceIds: string[]; readsFromStart: boolean }[];
   remove: string[];
 }
 

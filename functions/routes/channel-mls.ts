@@ -111,7 +111,11 @@ export const channelMls = new Hono<AppEnv>()
       isEndToEndEncrypted: viewers.length <= E2EE_MEMBERS_MAX,
       readers: viewers.length,
       add: viewers
-        .map((viewer) => ({ userId: viewer.userId, deviceIds: viewer.deviceIds.filter((id) => !inGroup.has(id)) }))
+        .map((viewer) => ({
+          userId: viewer.userId,
+          deviceIds: viewer.deviceIds.filter((id) => !inGroup.has(id)),
+          readsFromStart: channel.newcomerHistory === "from_start" || viewer.isMemberSinceStart,
+        }))
         .filter((entry) => entry.deviceIds.length > 0),
       remove: [...inGroup].filter((id) => !wanted.has(id)),
     };

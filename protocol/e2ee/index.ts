@@ -1,13 +1,17 @@
 /**
  * End-to-end encryption for the browser and Node tests (simulated clients), runtime-
  * free (WebCrypto and ts-mls): attachments, verification codes, device certificates,
- * MLS devices with the app's authentication service, message envelopes, and key backup.
+ * MLS devices with the app's authentication service, message envelopes, key backup,
+ * and the device itself (`E2eeDevice`: its state and its steps with the server).
  */
 export * from "./attachment-crypto.ts";
+export * from "./device.ts";
+export * from "./device-backup.ts";
 export * from "./device-certificate.ts";
 export * from "./epoch-rotation.ts";
 export * from "./key-backup.ts";
 export * from "./message-content.ts";
 export * from "./message-crypto.ts";
+export * from "./mls-codec.ts";
 export * from "./mls-device.ts";
 export * from "./safety-number.ts";

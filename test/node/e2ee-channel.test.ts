@@ -107,7 +107,7 @@ describe("an end-to-end encrypted channel of ten", () => {
         .map((name) => person(name).account.id)
         .sort(),
     );
-    expect(await person("admin").device.applyPending(channelId)).toBe(true);
+    expect(await person("admin").device.commitPending(channelId)).toBe(true);
     for (const name of NAMES.slice(1)) expect(await person(name).device.acceptWelcomes(), name).toEqual([channelId]);
     expect(await pending("carol")).toEqual({ epoch: 1, isEndToEndEncrypted: true, readers: 10, add: [], remove: [] });
     const hello = await say("carol", "hello, all ten of us");
@@ -139,8 +139,8 @@ describe("an end-to-end encrypted channel of ten", () => {
     // Two members see the pending removals at once and both commit: one wins, the other
     // catches up and finds nothing left to do.
     const results = await Promise.all([
-      person("frank").device.applyPending(channelId),
-      person("grace").device.applyPending(channelId),
+      person("frank").device.commitPending(channelId),
+      person("grace").device.commitPending(channelId),
     ]);
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await pending("frank")).toMatchObject({ epoch: 2, readers: 7, add: [], remove: [] });
@@ -168,7 +168,7 @@ describe("an end-to-end encrypted channel of ten", () => {
     expect((await pending("judy")).add.map((entry) => entry.userId)).toEqual([person("kate").account.id]);
     // #general is a public community channel: newcomers read it from its start. Judy's
     // commit adds kate, then seals the earlier epochs' history keys into the new epoch.
-    expect(await person("judy").device.applyPending(channelId)).toBe(true);
+    expect(await person("judy").device.commitPending(channelId)).toBe(true);
     expect(await person("kate").device.acceptWelcomes()).toEqual([channelId]);
     const welcome = await say("judy", "welcome, kate");
     expect(await readers(welcome, ["kate", "admin", "carol"])).toEqual(["kate", "admin", "carol"]);
@@ -185,7 +185,7 @@ describe("an end-to-end encrypted channel of ten", () => {
     expect(changed.body.channel.newcomerHistory).toBe("from_join");
     const beforeLeo = await say("ivan", "said before leo came");
     await join("leo");
-    expect(await person("judy").device.applyPending(channelId)).toBe(true);
+    expect(await person("judy").device.commitPending(channelId)).toBe(true);
     expect(await person("leo").device.acceptWelcomes()).toEqual([channelId]);
     await readLatest("leo");
     expect(await readers(beforeLeo, ["leo"])).toEqual([]);

@@ -76,7 +76,7 @@ describe("a random run of an encrypted channel", () => {
       const committers = [...members].filter((name) => online.has(name) && isActive(name));
       // The first that is still in the group commits (one that learns it was removed passes).
       for (const name of committers.sort(() => random() - 0.5)) {
-        if (await device(name).applyPending(channelId)) {
+        if (await device(name).commitPending(channelId)) {
           tally.commits++;
           break;
         }
