@@ -38,6 +38,10 @@ export type EventsServerFrame =
     }
   /** Another device of the person read a channel up to `seq`. */
   | { type: "read"; channelId: string; seq: number }
-  /** A list the client shows changed: fetch it again. */
-  | { type: "changed"; scope: "communities" | "dms" | "channels" | "members"; communityId?: string }
+  /**
+   * A list the client shows changed: fetch it again. `e2ee`: someone's devices changed
+   * (added or signed out) or a Welcome waits for this person: an open channel's
+   * encryption looks at its group again (pending adds and removes, Welcomes).
+   */
+  | { type: "changed"; scope: "communities" | "dms" | "channels" | "members" | "e2ee"; communityId?: string }
   | { type: "error"; code: "invalid_frame" | "malformed_frame" | "rate_limited"; message: string };

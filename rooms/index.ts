@@ -1,9 +1,11 @@
 /** rooms/'s public face: the room classes and the ways in from the HTTP side. */
+import { announceDeviceChange } from "./device-changes.ts";
 import { stampIdentity, type Member } from "./identity.ts";
 
 export { stampIdentity } from "./identity.ts";
 import type { SocketSelector } from "./user-sockets.ts";
 
+export { announceDeviceChange, announceWelcomes } from "./device-changes.ts";
 export { ChannelRoom, CLOSE_ACCESS_REMOVED, CLOSE_SESSION_ENDED } from "./channel-room.ts";
 export { permissionsIn, toMemberContext } from "./channel-access.ts";
 export { messageView } from "./message-view.ts";
@@ -27,5 +29,8 @@ export async function disconnectSockets(env: Env, selector: SocketSelector): Pro
   } catch (error) {
     console.error(`could not close the sockets of user ${selector.userId}: ${(error as Error).message}`);
     return 0;
+  } finally {
+    // Their devices leave the channels' groups: members' open clients commit the removals.
+    await announceDeviceChange(env, selector.userId);
   }
 }

@@ -4,7 +4,7 @@
  * material or opaque to the server; claiming a KeyPackage is atomic, so two people
  * adding the same device at once never get the same one-time package.
  */
-import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
 import { accountKeys, deviceKeys, keyBackups, keyPackages, sessions } from "../schema.ts";
 
@@ -256,4 +256,41 @@ export async function storeKeyBackup(
           .returning({ version: keyBackups.version });
   if (written.length > 0) return { ok: true, version };
   return { ok: false, version: (await keyBackupOf(db, input))?.version ?? 0 };
+}
+
+/**
+ * Who must hear that the person's devices changed: the communities they belong to
+ * (each community's online members hear it) and the people they share a conversation with.
+ */
+export async function devicePeersOf(
+  db: Db,
+  input: { userId: string },
+): Promise<{ communityIds: string[]; userIds: string[] }> {
+  const result = await db.execute<{ community_ids: string[] | null; user_ids: string[] | null }>(sql`
+    select
+      (select array_agg(cm.community_id::text) from community_members cm where cm.user_id = ${input.userId})
+        as community_ids,
+      (select array_agg(distinct other.user_id::text) from channel_members mine
+        join channel_members other on other.channel_id = mine.channel_id and other.user_id <> mine.user_id
+        where mine.user_id = ${input.userId}) as user_ids
+  `);
+  const row = result.rows[0];
+  return { communityIds: arrayOf(row?.community_ids), userIds: arrayOf(row?.user_ids) };
+}
+
+/** The people the devices (sessions) belong to. */
+export async function ownersOfDevices(db: Db, input: { deviceIds: string[] }): Promise<string[]> {
+  if (input.deviceIds.length === 0) return [];
+  const rows = await db
+    .selectDistinct({ userId: sessions.userId })
+    .from(sessions)
+    .where(inArray(sessions.id, input.deviceIds));
+  return rows.map((row) => row.userId);
+}
+
+/** A text[] from the driver: an array, or PostgreSQL's literal when the driver leaves it as text. */
+function arrayOf(value: string[] | string | null | undefined): string[] {
+  if (!value) return [];
+  if (Array.isArray(value)) return value;
+  return value === "{}" ? [] : value.slice(1, -1).split(",");
 }

@@ -8,7 +8,7 @@
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { query, type ChannelContextRecord, type MlsCommitRecord, type MlsGroupRecord } from "../../db/index.ts";
-import { permissionsIn } from "../../rooms/index.ts";
+import { announceWelcomes, permissionsIn } from "../../rooms/index.ts";
 import {
   base64ToBytes,
   bytesToBase64,
@@ -153,7 +153,10 @@ export const channelMls = new Hono<AppEnv>()
       welcome: body.welcome ? base64ToBytes(body.welcome) : null,
       welcomeDeviceIds: body.welcomeDeviceIds ?? [],
     });
-    if (result.ok) return c.json({ epoch: result.epoch }, 201);
+    if (result.ok) {
+      await announceWelcomes(c.env, body.welcome ? (body.welcomeDeviceIds ?? []) : []);
+      return c.json({ epoch: result.epoch }, 201);
+    }
     if (result.reason === "no_group")
       throw new AppError(409, "no_group", "this channel has no group yet: start it first");
     return c.json(

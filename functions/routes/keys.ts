@@ -32,6 +32,7 @@ import { isDeviceCertified } from "../../protocol/e2ee/index.ts";
 import { rateLimit } from "../abuse.ts";
 import { audit } from "../audit.ts";
 import type { AppEnv } from "../context.ts";
+import { announceDeviceChange } from "../../rooms/index.ts";
 import { AppError, notFound } from "../errors.ts";
 import { limitBody, requireUser } from "../middleware.ts";
 import { parse, parseJson } from "../validation.ts";
@@ -173,6 +174,8 @@ export const keys = new Hono<AppEnv>()
         `a device keeps at most ${KEY_PACKAGES_PER_DEVICE_MAX} one-time KeyPackages; it has ${result.available}`,
       );
     }
+    // The device can be added to groups now: members' open clients look at their pending lists.
+    await announceDeviceChange(c.env, c.get("userId"));
     return c.json(await query(c.env.DATABASE, "keyPackageStock", { sessionId }));
   })
   .get("/backup", async (c) => {

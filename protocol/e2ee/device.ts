@@ -500,7 +500,8 @@ export class E2eeDevice {
     const envelope = base64ToBytes(message.payload);
     const senderDeviceId = message.senderDeviceId;
     if (!senderDeviceId) return { ok: false, reason: "not end-to-end encrypted" };
-    if (!this.#replays.isFresh(senderDeviceId, envelope)) return { ok: false, reason: "a replayed message" };
+    const where = `${message.channelId}#${message.seq}`;
+    if (!this.#replays.isFresh(senderDeviceId, envelope, where)) return { ok: false, reason: "a replayed message" };
     const epoch = envelopeEpoch(envelope);
     if (epoch === null) return { ok: false, reason: "not end-to-end encrypted" };
     const historyKey = this.historyKeysOf(message.channelId).get(epoch);
@@ -524,7 +525,7 @@ export class E2eeDevice {
     } catch (error) {
       return { ok: false, reason: `it failed its integrity check: ${(error as Error).message}` };
     }
-    this.#replays.record(senderDeviceId, envelope);
+    this.#replays.record(senderDeviceId, envelope, where);
     if (content.kind === "history-keys") this.keepHistoryKeys(message.channelId, content.keys);
     return { ok: true, content };
   }

@@ -88,20 +88,24 @@ export async function openMessage(cipherSuite: CiphersuiteImpl, input: OpenInput
 }
 
 /**
- * Refuses an envelope read before: a server replaying a message under a new
- * sequence number shows the same nonce from the same device. Only envelopes that
- * opened are recorded, so a forgery cannot block the genuine message.
+ * Refuses an envelope read before in another place: a server replaying a message
+ * under a new sequence number (or in another channel) shows the same nonce from the
+ * same device. Reading the same message again where it was (a reload, another view)
+ * is not a replay. Only envelopes that opened are recorded, so a forgery cannot
+ * block the genuine message.
  */
 export class ReplayGuard {
-  #read = new Set<string>();
+  #read = new Map<string, string>();
 
-  isFresh(senderDeviceId: string, envelope: Uint8Array): boolean {
-    return !this.#read.has(replayId(senderDeviceId, envelope));
+  /** `where`: the channel and sequence number the envelope came under. */
+  isFresh(senderDeviceId: string, envelope: Uint8Array, where = ""): boolean {
+    const seen = this.#read.get(replayId(senderDeviceId, envelope));
+    return seen === undefined || seen === where;
   }
 
-  /** After the envelope opened: later copies are replays. */
-  record(senderDeviceId: string, envelope: Uint8Array): void {
-    this.#read.add(replayId(senderDeviceId, envelope));
+  /** After the envelope opened: later copies elsewhere are replays. */
+  record(senderDeviceId: string, envelope: Uint8Array, where = ""): void {
+    this.#read.set(replayId(senderDeviceId, envelope), where);
   }
 }
 

@@ -9,6 +9,8 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { type Browser, type Page } from "playwright-core";
+import { ENVELOPE_VERSION } from "../../protocol/index.ts";
+import { HISTORY_SHARE_CLIENT_ID_PREFIX } from "../../protocol/e2ee/index.ts";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { launchChromium, openPage as openIsolatedPage, waitUntilConnected } from "../support/browser.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
@@ -125,10 +127,13 @@ describe("the admin and bob chatting in a community in the browser", () => {
     await screenshotTall(admin, "chat.png");
   });
 
-  it("stores both messages in PostgreSQL as the opaque bytes the browsers sent", async () => {
+  it("stores both messages in PostgreSQL as the opaque bytes the browsers sent, end-to-end encrypted", async () => {
     const sent = [...adminFrames.sent, ...bobFrames.sent].filter((frame) => frame.type === "send");
     const sentPayloads = new Map(sent.map((frame) => [frame.clientId, frame.payload]));
-    expect(await countMessages()).toBe(2);
+    // The two messages, and the history keys the admin shared with bob's device when she added it.
+    expect(await countMessages()).toBe(sentPayloads.size);
+    expect(await textsFrom("admin")).toBe(1);
+    expect(await textsFrom("bob")).toBe(1);
     const columns = await queryDatabase<{ data_type: string }>(
       "select data_type from information_schema.columns where table_name = 'messages' and column_name = 'payload'",
     );
@@ -138,11 +143,12 @@ describe("the admin and bob chatting in a community in the browser", () => {
       expect(row.payload).toBeInstanceOf(Buffer);
       // Byte for byte what the browser sent: the server neither reads nor re-encodes payloads.
       expect((row.payload as Buffer).toString("base64")).toBe(sentPayloads.get(row.client_id as string));
-      // And no column holds the words themselves.
+      // And no column holds the words themselves, not even the payload: it is a sealed envelope.
       const plainText = Object.values(row).filter(
-        (value) => typeof value === "string" && /hello bob|hi admin/.test(value),
+        (value) => (typeof value === "string" || value instanceof Buffer) && /hello bob|hi admin/.test(String(value)),
       );
       expect(plainText).toEqual([]);
+      expect((row.payload as Buffer)[0]).toBe(ENVELOPE_VERSION);
     }
   });
 
@@ -186,8 +192,9 @@ describe("the admin and bob chatting in a community in the browser", () => {
     // The conversation is its own channel: #general holds only its two messages.
     await channelLink(bob, "#general").click();
     await waitUntilConnected(bob);
-    expect(await bob.getByRole("log").getByRole("listitem").count()).toBe(2);
-    expect(await countMessages()).toBe(4);
+    await expect.poll(() => bob.getByRole("log").getByRole("listitem").count()).toBe(2);
+    expect(await textsFrom("bob")).toBe(2);
+    expect(await textsFrom("admin")).toBe(2);
   });
 });
 
@@ -234,7 +241,7 @@ describe("a dropped connection in the browser", () => {
     await waitUntilDelivered(carol);
     expect(await carol.getByRole("log").getByText("are you still there?", { exact: true }).count()).toBe(1);
     expect(await admin.getByRole("log").getByText("are you still there?", { exact: true }).count()).toBe(1);
-    expect(await countMessages()).toBe(5);
+    expect(await textsFrom("carol")).toBe(1);
   });
 });
 
@@ -256,6 +263,15 @@ async function queryDatabase<Row extends object>(sql: string): Promise<Row[]> {
 
 async function countMessages(): Promise<number> {
   const [row] = await queryDatabase<{ count: number }>("select count(*)::int as count from messages");
+  return row?.count ?? 0;
+}
+
+/** Messages a person wrote, stored (history keys shared with newcomers go under client ids of their own). */
+async function textsFrom(username: string): Promise<number> {
+  const [row] = await queryDatabase<{ count: number }>(
+    `select count(*)::int as count from messages m join users u on u.id = m.sender_id
+     where u.username = '${username}' and m.client_id not like '${HISTORY_SHARE_CLIENT_ID_PREFIX}%'`,
+  );
   return row?.count ?? 0;
 }
 

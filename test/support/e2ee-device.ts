@@ -11,6 +11,7 @@ import {
   accountKeysFrom,
   E2eeDevice,
   fetchBackup,
+  HISTORY_SHARE_CLIENT_ID_PREFIX,
   newRecoveryKey,
   restoreInto,
   storeBackup,
@@ -126,7 +127,8 @@ export class SimulatedDevice extends E2eeDevice {
   /** Sends one message through a channel socket and waits for its acknowledgement. */
   async send(channelId: string, content: MessageContent): Promise<void> {
     const socket = await this.connect(channelId);
-    const clientId = `e2ee${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+    const prefix = content.kind === "history-keys" ? HISTORY_SHARE_CLIENT_ID_PREFIX : "e2ee";
+    const clientId = `${prefix}${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
     socket.socket.send(JSON.stringify({ type: "send", clientId, payload: await this.seal(channelId, content) }));
     await socket.next("ack", (frame) => frame.clientId === clientId);
     socket.close();

@@ -8,9 +8,11 @@ import type { ChannelView } from "../../../protocol/index.ts";
 import { ChatModel } from "../models/chat.ts";
 import type { Person } from "../models/mentions.ts";
 import type { Router } from "../models/router.ts";
+import type { Encryption } from "../models/encryption/encryption.ts";
 import type { Session } from "../models/session.ts";
 import { AppLink } from "./app-link.tsx";
 import { channelTitle, sendRefusalInWords, slowModeInWords } from "./channel-words.ts";
+import { ChannelLock } from "./channel-lock.tsx";
 import { Composer } from "./composer.tsx";
 import { ConnectionStatus } from "./connection-status.tsx";
 import { MessageList } from "./message-list.tsx";
@@ -22,6 +24,7 @@ import { TypingIndicator } from "./typing-indicator.tsx";
 interface ChatViewProps {
   channelId: string;
   session: Session;
+  encryption: Encryption;
   router: Router;
   /** The channel as the sidebar lists it, if it does. */
   known: ChannelView | null;
@@ -35,9 +38,9 @@ interface ChatViewProps {
 }
 
 export function ChatView(props: ChatViewProps) {
-  const { channelId, session, router, known, back, timedOutUntil, people, onAccessChanged } = props;
+  const { channelId, session, encryption, router, known, back, timedOutUntil, people, onAccessChanged } = props;
   // The parent keys this view by channel, so each channel gets its own model and socket.
-  const chat = useModel(() => new ChatModel(channelId, session, { known, onAccessChanged, people }));
+  const chat = useModel(() => new ChatModel(channelId, session, encryption, { known, onAccessChanged, people }));
   const ownUserId = session.user.value?.id ?? "";
   const channel = chat.channel.value ?? known;
   const title = channel ? channelTitle(channel, ownUserId) : "Channel";
@@ -57,6 +60,7 @@ export function ChatView(props: ChatViewProps) {
         <h2 id="chat-heading">{title}</h2>
         {channel?.isArchived && <span class="tag">archived</span>}
         <ConnectionStatus status={chat.status.value} />
+        <ChannelLock chat={chat} encryption={encryption} ownUserId={ownUserId} />
         <button
           type="button"
           class="small pins-button"

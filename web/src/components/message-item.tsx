@@ -79,7 +79,9 @@ export function MessageItem({
       ) : (
         <p class="message-text">
           {entry.text === null ? (
-            <em>This message cannot be shown on this device.</em>
+            <em>
+              {entry.unreadable ? `This message cannot be read on this device: ${entry.unreadable}.` : "Decrypting…"}
+            </em>
           ) : (
             <MessageText text={entry.text} />
           )}

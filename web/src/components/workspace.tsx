@@ -10,6 +10,7 @@ import { AccountEventsModel, type AccountEvents } from "../models/account-events
 import { CommunitiesModel, type Communities } from "../models/communities.ts";
 import { CommunityModel, type Community } from "../models/community.ts";
 import { DirectMessagesModel, type DirectMessages } from "../models/direct-messages.ts";
+import { EncryptionModel, type Encryption } from "../models/encryption/encryption.ts";
 import { communityPath, type Router } from "../models/router.ts";
 import type { Session } from "../models/session.ts";
 import { UnreadModel, type Unread } from "../models/unread.ts";
@@ -17,6 +18,7 @@ import { ChatView } from "./chat-view.tsx";
 import { CommunityHome } from "./community-home.tsx";
 import { CommunityList } from "./community-list.tsx";
 import { CommunityPanel } from "./community-panel.tsx";
+import { EncryptionBanner } from "./encryption-banner.tsx";
 import { ConversationList } from "./conversation-list.tsx";
 import { JoinView } from "./join-view.tsx";
 import { SecurityPage } from "./security-page.tsx";
@@ -34,6 +36,7 @@ interface LayoutProps extends WorkspaceProps {
   conversations: DirectMessages;
   events: AccountEvents;
   unread: Unread;
+  encryption: Encryption;
 }
 
 export function Workspace({ session, router }: WorkspaceProps) {
@@ -41,6 +44,7 @@ export function Workspace({ session, router }: WorkspaceProps) {
   const unread = useModel(() => new UnreadModel(session, events, router));
   const communities = useModel(() => new CommunitiesModel(session, router, events));
   const conversations = useModel(() => new DirectMessagesModel(session, events));
+  const encryption = useModel(() => new EncryptionModel(session, events));
   if (router.route.value.name === "security") {
     return (
       <div class="workspace is-settings">
@@ -50,7 +54,7 @@ export function Workspace({ session, router }: WorkspaceProps) {
     );
   }
   const communityId = communities.selectedId.value;
-  const props = { session, router, communities, conversations, events, unread };
+  const props = { session, router, communities, conversations, events, unread, encryption };
   // Keyed by community: switching communities starts from a fresh model.
   return communityId ? (
     <CommunityWorkspace key={communityId} communityId={communityId} {...props} />
@@ -110,6 +114,7 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
         )}
       </div>
       <main class="main">
+        <EncryptionBanner encryption={props.encryption} />
         <MainPane {...props} />
       </main>
     </div>
@@ -117,7 +122,7 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
 }
 
 function MainPane(props: LayoutProps & { community: Community | null; communityId: string | null }) {
-  const { session, router, communities, conversations, community } = props;
+  const { session, router, communities, conversations, community, encryption } = props;
   const route = router.route.value;
   /** Whatever the socket learned about access, the lists around the channel may be out of date. */
   const onAccessChanged = () => {
@@ -138,6 +143,7 @@ function MainPane(props: LayoutProps & { community: Community | null; communityI
           key={route.channelId}
           channelId={route.channelId}
           session={session}
+          encryption={encryption}
           router={router}
           known={known}
           back={back}
@@ -154,6 +160,7 @@ function MainPane(props: LayoutProps & { community: Community | null; communityI
           key={route.channelId}
           channelId={route.channelId}
           session={session}
+          encryption={encryption}
           router={router}
           known={known}
           back={{ href: "/", label: "Conversations" }}

@@ -7,8 +7,11 @@
  * twice. Sends and changes not yet answered go out again under their client ids.
  */
 import { computed, createModel, effect, signal } from "@preact/signals";
+import { HISTORY_SHARE_CLIENT_ID_PREFIX, type MessageContent } from "../../../protocol/e2ee/index.ts";
 import type { ChannelView, MessageView, ServerFrame } from "../../../protocol/index.ts";
 import { ApiError, describeError } from "./api-client.ts";
+import { createChannelCrypto } from "./encryption/channel-crypto.ts";
+import type { Encryption } from "./encryption/encryption.ts";
 import { createMessagePages } from "./message-pages.ts";
 import { openChannelSocket, type ConnectionStatus } from "./channel-socket.ts";
 import { createHistoryBrowsing } from "./history-browsing.ts";
@@ -20,7 +23,17 @@ import { createReadMarker } from "./read-marker.ts";
 import { createResumePoint } from "./resume-point.ts";
 import type { Session } from "./session.ts";
 import { createSidePanels } from "./side-panels.ts";
-import { findBySeq, mainListRows, mergeLive, mergeStored, timelineBounds, type TimelineEntry } from "./timeline.ts";
+import {
+  entryKey,
+  findBySeq,
+  mainListRows,
+  mergeLive,
+  mergeStored,
+  storedEntry,
+  timelineBounds,
+  upsertEntries,
+  type TimelineEntry,
+} from "./timeline.ts";
 import { createTypingAnnouncer, createTypingIndicator } from "./typing.ts";
 
 /** After a catch-up that stopped part-way (the database was unreachable), ask again after this. */
@@ -35,267 +48,336 @@ export interface ChatOptions {
   people?: () => readonly Person[];
 }
 
-export const ChatModel = createModel((channelId: string, session: Session, options: ChatOptions = {}) => {
-  const ownUserId = session.user.peek()?.id ?? "";
-  const channel = signal<ChannelView | null>(options.known ?? null);
-  /** Permission names from the room (welcome, then each change); the channel's own until the socket says. */
-  const permissions = signal<string[] | null>(options.known?.myPermissions ?? null);
-  /** Set once the user cannot see this channel (any more): nothing more is sent or received. */
-  const accessProblem = signal<string | null>(null);
-  const entries = signal<TimelineEntry[]>([]);
-  const status = signal<ConnectionStatus>("connecting");
-  /** Something the user should know about: a failed history load, a refused change, a lost connection's cause. */
-  const problem = signal<string | null>(null);
-  const draft = signal("");
-  /** The message the composer's next message replies to. */
-  const replyingTo = signal<number | null>(null);
-  const pages = createMessagePages(channelId, session);
-  const resumePoint = createResumePoint();
-  const typists = createTypingIndicator();
-  const requests = createPendingRequests((frame) => void socket.send(frame));
-  const typing = createTypingAnnouncer(() => socket.send({ type: "typing" }));
-  const bounds = computed(() => timelineBounds(entries.value));
-  const can = (name: string) => permissions.value?.includes(name) ?? false;
-  const people = () => options.people?.() ?? channel.peek()?.participants ?? [];
-  let lastResume = 0;
-  let resumeTimer: ReturnType<typeof setTimeout> | undefined;
+export const ChatModel = createModel(
+  (channelId: string, session: Session, encryption: Encryption, options: ChatOptions = {}) => {
+    const ownUserId = session.user.peek()?.id ?? "";
+    const channel = signal<ChannelView | null>(options.known ?? null);
+    /** Permission names from the room (welcome, then each change); the channel's own until the socket says. */
+    const permissions = signal<string[] | null>(options.known?.myPermissions ?? null);
+    /** Set once the user cannot see this channel (any more): nothing more is sent or received. */
+    const accessProblem = signal<string | null>(null);
+    const entries = signal<TimelineEntry[]>([]);
+    const status = signal<ConnectionStatus>("connecting");
+    /** Something the user should know about: a failed history load, a refused change, a lost connection's cause. */
+    const problem = signal<string | null>(null);
+    const draft = signal("");
+    /** The message the composer's next message replies to. */
+    const replyingTo = signal<number | null>(null);
+    const pages = createMessagePages(channelId, session);
+    const resumePoint = createResumePoint();
+    const typists = createTypingIndicator();
+    const requests = createPendingRequests((frame) => void socket.send(frame));
+    const typing = createTypingAnnouncer(() => socket.send({ type: "typing" }));
+    const bounds = computed(() => timelineBounds(entries.value));
+    const can = (name: string) => permissions.value?.includes(name) ?? false;
+    const people = () => options.people?.() ?? channel.peek()?.participants ?? [];
+    let lastResume = 0;
+    let resumeTimer: ReturnType<typeof setTimeout> | undefined;
+    const crypto = createChannelCrypto(channelId, encryption, (reopened) => {
+      // Keys arrived for messages that could not be read: show them now.
+      const held = new Set(entries.peek().map((entry) => entry.key));
+      const known = reopened.filter((message) => held.has(entryKey(message.senderId, message.clientId)));
+      entries.value = upsertEntries(
+        entries.peek(),
+        known.map((message) => storedEntry(message, ownUserId, false, crypto.readingOf)),
+      );
+    });
+    /** The content behind each payload this page sealed: sealed again if the epoch moves on before it is stored. */
+    const sealed = new Map<string, MessageContent>();
+    const seal = async (content: MessageContent) => {
+      const payload = await crypto.seal(content);
+      sealed.set(payload, content);
+      return payload;
+    };
+    /** Messages are opened (decrypted) before they are merged, in the order they came. */
+    let opening: Promise<unknown> = Promise.resolve();
+    const afterOpening = (messages: readonly MessageView[], apply: () => void): Promise<void> => {
+      const step = opening.then(() => crypto.open(messages)).then(apply);
+      opening = step.catch(() => undefined);
+      return step;
+    };
 
-  const merge = (messages: readonly MessageView[], isInTimeline: boolean) => {
-    if (messages.length > 0) entries.value = mergeStored(entries.value, messages, ownUserId, isInTimeline);
-  };
-  /** Socket views: see `mergeLive` for what is left out. */
-  const receiveViews = (messages: readonly MessageView[]) => {
-    entries.value = mergeLive(entries.value, messages, ownUserId);
-  };
-  const find = (seq: number) => findBySeq(entries.peek(), seq);
-
-  /** The channel's settings (name, archived, read-only, slow mode), re-read whenever permissions change. */
-  async function loadChannel(): Promise<void> {
-    try {
-      const answer = await session.request<{ channel: ChannelView }>(`/api/channels/${encodeURIComponent(channelId)}`);
-      channel.value = answer.channel;
-      if (permissions.peek() === null) permissions.value = answer.channel.myPermissions;
-    } catch (caught) {
-      if (caught instanceof ApiError && caught.status === 404)
-        loseAccess("this channel does not exist, or you cannot see it");
-      else problem.value = `this channel's settings could not be loaded: ${describeError(caught)}`;
-    }
-  }
-
-  function loseAccess(reason: string): void {
-    if (accessProblem.peek()) return;
-    accessProblem.value = reason;
-    socket.close();
-    for (const clientId of requests.clientIds()) outgoing.fail(clientId, reason);
-    options.onAccessChanged?.();
-  }
-
-  function resume(afterEvent: number): void {
-    clearTimeout(resumeTimer);
-    lastResume = afterEvent;
-    socket.send({ type: "resume", afterEvent });
-  }
-
-  function refused(frame: Extract<ServerFrame, { type: "error" }>): void {
-    const { clientId } = frame;
-    if (!clientId) {
-      // A catch-up that stopped part-way (or a refused resume) is asked for again from where it started.
-      const isTransient = frame.code === "unavailable" || frame.code === "internal" || frame.code === "rate_limited";
-      if (isTransient && !resumePoint.isSynced()) resumeTimer = setTimeout(() => resume(lastResume), RESUME_RETRY_MS);
-      // Typing and read frames are hints: one refused for going too fast is not worth a word.
-      else if (frame.code !== "rate_limited") problem.value = frame.message;
-      return;
-    }
-    const pending = requests.get(clientId);
-    if (!pending) return;
-    if (frame.code === "unavailable" || frame.code === "rate_limited") return requests.retryLater(clientId);
-    // missing_permission, slow_mode and the rest: resending by itself would only be refused again.
-    if (pending.frame.type === "send") return outgoing.fail(clientId, frame.message);
-    requests.settle(clientId);
-    // A deletion repeated after a reconnect finds its message already gone: the first one worked.
-    if (pending.frame.type === "delete" && pending.isRepeat && frame.code === "no_such_message") return;
-    problem.value = `${REFUSED_CHANGE_WORDS[pending.frame.type]}: ${frame.message}`;
-  }
-
-  function receive(frame: ServerFrame): void {
-    switch (frame.type) {
-      case "welcome": {
-        // After a reconnect the room may tell of a change whose own frame was missed while offline.
-        const previous = permissions.peek();
-        permissions.value = frame.permissions;
-        if (previous !== null && !isSameSet(previous, frame.permissions)) {
-          void loadChannel();
-          options.onAccessChanged?.();
+    const merge = (messages: readonly MessageView[], isInTimeline: boolean): Promise<void> =>
+      afterOpening(messages, () => {
+        if (messages.length > 0) {
+          entries.value = mergeStored(entries.value, messages, ownUserId, isInTimeline, crypto.readingOf);
         }
-        resumePoint.connected();
-        const held = resumePoint.held();
-        // First connection: the newest page, read after the welcome, holds everything up to
-        // its lastEvent; later changes come live. Every later connection catches up from what it holds.
-        if (held === null) void history.loadNewest();
-        resume(held ?? frame.lastEvent);
-        requests.resendAll();
-        reading.reconnected();
+      });
+    /** Socket views: see `mergeLive` for what is left out. */
+    const receiveViews = (messages: readonly MessageView[]) =>
+      void afterOpening(messages, () => {
+        entries.value = mergeLive(entries.value, messages, ownUserId, crypto.readingOf);
+      });
+
+    /** The room refused a payload sealed in an epoch the group has left: catch up, seal again, send again. */
+    async function sealAgain(clientId: string): Promise<void> {
+      const pending = requests.get(clientId);
+      if (!pending || !("payload" in pending.frame)) return;
+      const content = sealed.get(pending.frame.payload);
+      if (!content) return;
+      try {
+        await crypto.ensure();
+        requests.replace({ ...pending.frame, payload: await seal(content) });
+      } catch (caught) {
+        if (pending.frame.type === "send") outgoing.fail(clientId, describeError(caught));
+      }
+    }
+    const find = (seq: number) => findBySeq(entries.peek(), seq);
+
+    /** The channel's settings (name, archived, read-only, slow mode), re-read whenever permissions change. */
+    async function loadChannel(): Promise<void> {
+      try {
+        const answer = await session.request<{ channel: ChannelView }>(
+          `/api/channels/${encodeURIComponent(channelId)}`,
+        );
+        channel.value = answer.channel;
+        if (permissions.peek() === null) permissions.value = answer.channel.myPermissions;
+      } catch (caught) {
+        if (caught instanceof ApiError && caught.status === 404)
+          loseAccess("this channel does not exist, or you cannot see it");
+        else problem.value = `this channel's settings could not be loaded: ${describeError(caught)}`;
+      }
+    }
+
+    function loseAccess(reason: string): void {
+      if (accessProblem.peek()) return;
+      accessProblem.value = reason;
+      socket.close();
+      for (const clientId of requests.clientIds()) outgoing.fail(clientId, reason);
+      options.onAccessChanged?.();
+    }
+
+    function resume(afterEvent: number): void {
+      clearTimeout(resumeTimer);
+      lastResume = afterEvent;
+      socket.send({ type: "resume", afterEvent });
+    }
+
+    function refused(frame: Extract<ServerFrame, { type: "error" }>): void {
+      const { clientId } = frame;
+      if (!clientId) {
+        // A catch-up that stopped part-way (or a refused resume) is asked for again from where it started.
+        const isTransient = frame.code === "unavailable" || frame.code === "internal" || frame.code === "rate_limited";
+        if (isTransient && !resumePoint.isSynced()) resumeTimer = setTimeout(() => resume(lastResume), RESUME_RETRY_MS);
+        // Typing and read frames are hints: one refused for going too fast is not worth a word.
+        else if (frame.code !== "rate_limited") problem.value = frame.message;
         return;
       }
-      case "permissions":
-        // A role, a time-out or a channel setting changed: the reason may be in the channel's settings.
-        permissions.value = frame.permissions;
-        void loadChannel();
-        options.onAccessChanged?.();
-        return;
-      case "ack":
-      case "done":
-        requests.settle(frame.clientId);
-        resumePoint.live(frame.message.event);
-        return receiveViews([frame.message]);
-      case "message":
-        typists.stopped(frame.message.senderId);
-        resumePoint.live(frame.message.event);
-        return receiveViews([frame.message]);
-      case "update":
-        resumePoint.live(frame.message.event);
-        return receiveViews([frame.message]);
-      case "sync":
-        // Catch-up pages may be overtaken by live frames: they fill in, but only `synced` moves the resume point.
-        return receiveViews(frame.messages);
-      case "synced":
-        if (frame.hasMore) {
-          // Too far behind for one catch-up: go on from where this one stopped.
-          resumePoint.partlySynced(frame.lastEvent);
-          return resume(frame.lastEvent);
-        }
-        return resumePoint.synced(frame.lastEvent);
-      case "typing":
-        // The user's other tabs type too; that is not news to them.
-        if (frame.userId !== ownUserId) typists.heard(frame.userId, frame.username);
-        return;
-      case "read":
-        return reading.heard(frame.seq);
-      case "error":
-        return refused(frame);
-      case "handshake":
-        // MLS group changes: the web app does not encrypt yet (issue 6), so it keeps no group state.
-        return;
-      default:
-        return assertNever(frame);
+      const pending = requests.get(clientId);
+      if (!pending) return;
+      if (frame.code === "unavailable" || frame.code === "rate_limited") return requests.retryLater(clientId);
+      if (frame.code === "stale_epoch") return void sealAgain(clientId);
+      // missing_permission, slow_mode and the rest: resending by itself would only be refused again.
+      if (pending.frame.type === "send") return outgoing.fail(clientId, frame.message);
+      requests.settle(clientId);
+      // A deletion repeated after a reconnect finds its message already gone: the first one worked.
+      if (pending.frame.type === "delete" && pending.isRepeat && frame.code === "no_such_message") return;
+      problem.value = `${REFUSED_CHANGE_WORDS[pending.frame.type]}: ${frame.message}`;
     }
-  }
 
-  const socket = openChannelSocket(channelId, session, {
-    onFrame: receive,
-    onStatus(next, reason) {
-      status.value = next;
-      if (reason) problem.value = reason;
-      else if (next === "online") problem.value = null;
-    },
-    onAccessRemoved: loseAccess,
-  });
-  const reading = createReadMarker(
-    computed(() => bounds.value?.newest ?? null),
-    (seq) => socket.send({ type: "read", seq }),
-  );
-  const actions = createMessageActions({
-    ownUserId,
-    find,
-    request(change: ChangeRequest) {
-      if (!accessProblem.peek()) requests.add({ ...change, clientId: newClientId() } as Request);
-    },
-    fail(reason) {
-      problem.value = reason;
-    },
-  });
-  const panels = createSidePanels({ pages, entries, merge });
-  const history = createHistoryBrowsing({
-    pages,
-    entries,
-    bounds,
-    merge: (messages) => merge(messages, true),
-    openThread: (rootSeq) => void panels.openThread(rootSeq),
-    problem,
-  });
-  const outgoing = createOutgoingMessages({
-    ownUserId,
-    ownUsername: () => session.user.peek()?.username ?? "",
-    entries,
-    requests,
-    people,
-    canMentionEveryone: () => can("MENTION_EVERYONE"),
-    problem,
-  });
-  const submit = (text: string, placement: Placement) => {
-    if (accessProblem.peek() || !outgoing.submit(text, placement)) return false;
-    typing.sent();
-    return true;
-  };
-  // Disposing the model (leaving the channel) runs this cleanup.
-  effect(() => () => {
-    socket.close();
-    requests.dispose();
-    typists.dispose();
-    clearTimeout(resumeTimer);
-  });
-  void loadChannel();
-  // Shown at once; read again after the room's welcome, which is what the catch-up builds on.
-  void history.loadNewest();
+    function receive(frame: ServerFrame): void {
+      switch (frame.type) {
+        case "welcome": {
+          // After a reconnect the room may tell of a change whose own frame was missed while offline.
+          const previous = permissions.peek();
+          permissions.value = frame.permissions;
+          if (previous !== null && !isSameSet(previous, frame.permissions)) {
+            void loadChannel();
+            options.onAccessChanged?.();
+          }
+          resumePoint.connected();
+          const held = resumePoint.held();
+          // First connection: the newest page, read after the welcome, holds everything up to
+          // its lastEvent; later changes come live. Every later connection catches up from what it holds.
+          if (held === null) void history.loadNewest();
+          resume(held ?? frame.lastEvent);
+          requests.resendAll();
+          reading.reconnected();
+          // Commits may have been missed while offline; and the group may want this device's changes.
+          void crypto.ensure();
+          return;
+        }
+        case "permissions":
+          // A role, a time-out or a channel setting changed: the reason may be in the channel's settings.
+          permissions.value = frame.permissions;
+          void loadChannel();
+          options.onAccessChanged?.();
+          void crypto.ensure();
+          return;
+        case "ack":
+        case "done":
+          requests.settle(frame.clientId);
+          resumePoint.live(frame.message.event);
+          return receiveViews([frame.message]);
+        case "message":
+          typists.stopped(frame.message.senderId);
+          resumePoint.live(frame.message.event);
+          return receiveViews([frame.message]);
+        case "update":
+          resumePoint.live(frame.message.event);
+          return receiveViews([frame.message]);
+        case "sync":
+          // Catch-up pages may be overtaken by live frames: they fill in, but only `synced` moves the resume point.
+          return receiveViews(frame.messages);
+        case "synced":
+          if (frame.hasMore) {
+            // Too far behind for one catch-up: go on from where this one stopped.
+            resumePoint.partlySynced(frame.lastEvent);
+            return resume(frame.lastEvent);
+          }
+          return resumePoint.synced(frame.lastEvent);
+        case "typing":
+          // The user's other tabs type too; that is not news to them.
+          if (frame.userId !== ownUserId) typists.heard(frame.userId, frame.username);
+          return;
+        case "read":
+          return reading.heard(frame.seq);
+        case "error":
+          return refused(frame);
+        case "handshake":
+          // The channel's group moved to a new epoch: apply it before anything sealed after it is read.
+          opening = opening.then(() => crypto.handshake(frame.commit, frame.epoch));
+          return;
+        default:
+          return assertNever(frame);
+      }
+    }
 
-  return {
-    channel,
-    permissions,
-    accessProblem,
-    /** Until the room says otherwise, assume the user may write: the composer is not disabled on a guess. */
-    canSend: computed(() => permissions.value?.includes("SEND_MESSAGES") ?? true),
-    canReact: computed(() => can("ADD_REACTIONS")),
-    canManageMessages: computed(() => can("MANAGE_MESSAGES")),
-    /** In a conversation both people may pin; in a community it takes MANAGE_MESSAGES. */
-    canPin: computed(() => (channel.value?.communityId === null ? can("SEND_MESSAGES") : can("MANAGE_MESSAGES"))),
-    entries,
-    rows: computed(() => mainListRows(entries.value)),
-    status,
-    problem,
-    draft,
-    replyingTo,
-    typingNames: typists.names,
-    history,
-    actions,
-    panels,
-    setDraft(text: string) {
-      draft.value = text;
-      if (text.trim()) typing.typed();
-    },
-    /** Sends the draft (as a reply, when one was chosen); false (with `problem` set) when it cannot go. */
-    send(): boolean {
-      if (!submit(draft.value, { replyToSeq: replyingTo.value, threadRootSeq: null })) return false;
-      draft.value = "";
-      replyingTo.value = null;
+    const socket = openChannelSocket(channelId, session, {
+      onFrame: receive,
+      onStatus(next, reason) {
+        status.value = next;
+        if (reason) problem.value = reason;
+        else if (next === "online") problem.value = null;
+      },
+      onAccessRemoved: loseAccess,
+    });
+    const reading = createReadMarker(
+      computed(() => bounds.value?.newest ?? null),
+      (seq) => socket.send({ type: "read", seq }),
+    );
+    const actions = createMessageActions({
+      ownUserId,
+      find,
+      request(change: ChangeRequest) {
+        if (!accessProblem.peek()) requests.add({ ...change, clientId: newClientId() } as Request);
+      },
+      fail(reason) {
+        problem.value = reason;
+      },
+      seal,
+    });
+    const panels = createSidePanels({ pages, entries, merge });
+    const history = createHistoryBrowsing({
+      pages,
+      entries,
+      bounds,
+      merge: (messages) => merge(messages, true),
+      openThread: (rootSeq) => void panels.openThread(rootSeq),
+      problem,
+    });
+    const outgoing = createOutgoingMessages({
+      ownUserId,
+      ownUsername: () => session.user.peek()?.username ?? "",
+      entries,
+      requests,
+      people,
+      canMentionEveryone: () => can("MENTION_EVERYONE"),
+      problem,
+      seal,
+    });
+    // History keys for newcomers go out like a message, under a client id of their own, and are not shown.
+    crypto.onShareHistory((content) => {
+      void seal(content).then(
+        (payload) =>
+          requests.add({ type: "send", clientId: `${HISTORY_SHARE_CLIENT_ID_PREFIX}${newClientId()}`, payload }),
+        (caught: unknown) =>
+          (problem.value = `earlier messages could not be shared with newcomers: ${describeError(caught)}`),
+      );
+    });
+    // Another device was set up or signed out, a Welcome waits, the device was unlocked: look at the group again.
+    effect(() => {
+      void encryption.changes.value;
+      void encryption.state.value;
+      void crypto.ensure();
+    });
+    const submit = (text: string, placement: Placement) => {
+      if (accessProblem.peek() || !outgoing.submit(text, placement)) return false;
+      typing.sent();
       return true;
-    },
-    replyTo(seq: number) {
-      actions.closeMenus();
-      replyingTo.value = seq;
-    },
-    cancelReply() {
-      replyingTo.value = null;
-    },
-    setThreadDraft(text: string) {
-      panels.threadDraft.value = text;
-      if (text.trim()) typing.typed();
-    },
-    sendToThread(): boolean {
-      const rootSeq = panels.threadRootSeq.value;
-      if (rootSeq === null) return false;
-      if (!submit(panels.threadDraft.value, { replyToSeq: null, threadRootSeq: rootSeq })) return false;
-      panels.threadDraft.value = "";
-      return true;
-    },
-    /** Sends a failed message again, under its old client id. */
-    retry(clientId: string) {
-      if (!accessProblem.peek()) outgoing.retry(clientId);
-    },
-    dismissProblem() {
-      problem.value = null;
-    },
-  };
-});
+    };
+    // Disposing the model (leaving the channel) runs this cleanup.
+    effect(() => () => {
+      socket.close();
+      requests.dispose();
+      typists.dispose();
+      clearTimeout(resumeTimer);
+    });
+    void loadChannel();
+    // Shown at once; read again after the room's welcome, which is what the catch-up builds on.
+    void history.loadNewest();
+
+    return {
+      channel,
+      /** End-to-end encryption here: its status, how many may read, and what went wrong. */
+      encryption: crypto,
+      permissions,
+      accessProblem,
+      /** Until the room says otherwise, assume the user may write: the composer is not disabled on a guess. */
+      canSend: computed(() => permissions.value?.includes("SEND_MESSAGES") ?? true),
+      canReact: computed(() => can("ADD_REACTIONS")),
+      canManageMessages: computed(() => can("MANAGE_MESSAGES")),
+      /** In a conversation both people may pin; in a community it takes MANAGE_MESSAGES. */
+      canPin: computed(() => (channel.value?.communityId === null ? can("SEND_MESSAGES") : can("MANAGE_MESSAGES"))),
+      entries,
+      rows: computed(() => mainListRows(entries.value)),
+      status,
+      problem,
+      draft,
+      replyingTo,
+      typingNames: typists.names,
+      history,
+      actions,
+      panels,
+      setDraft(text: string) {
+        draft.value = text;
+        if (text.trim()) typing.typed();
+      },
+      /** Sends the draft (as a reply, when one was chosen); false (with `problem` set) when it cannot go. */
+      send(): boolean {
+        if (!submit(draft.value, { replyToSeq: replyingTo.value, threadRootSeq: null })) return false;
+        draft.value = "";
+        replyingTo.value = null;
+        return true;
+      },
+      replyTo(seq: number) {
+        actions.closeMenus();
+        replyingTo.value = seq;
+      },
+      cancelReply() {
+        replyingTo.value = null;
+      },
+      setThreadDraft(text: string) {
+        panels.threadDraft.value = text;
+        if (text.trim()) typing.typed();
+      },
+      sendToThread(): boolean {
+        const rootSeq = panels.threadRootSeq.value;
+        if (rootSeq === null) return false;
+        if (!submit(panels.threadDraft.value, { replyToSeq: null, threadRootSeq: rootSeq })) return false;
+        panels.threadDraft.value = "";
+        return true;
+      },
+      /** Sends a failed message again, under its old client id. */
+      retry(clientId: string) {
+        if (!accessProblem.peek()) outgoing.retry(clientId);
+      },
+      dismissProblem() {
+        problem.value = null;
+      },
+    };
+  },
+);
 
 export type Chat = InstanceType<typeof ChatModel>;
 

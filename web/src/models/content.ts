@@ -1,36 +1,24 @@
 /**
- * What a message says, turned into the opaque payload the server stores and back.
- * For now the payload is plain UTF-8 JSON `{"text": ...}`: this module is the one
- * place end-to-end encryption will replace (encrypt here, decrypt there).
+ * What a person writes, as message content (protocol/e2ee's `MessageContent`), with
+ * the size check made before sealing: sealed, the content must fit the payload cap.
  */
-import { base64ToBytes, bytesToBase64, MESSAGE_PAYLOAD_MAX_BYTES } from "../../../protocol/index.ts";
+import { encodeContent, type MessageContent } from "../../../protocol/e2ee/index.ts";
+import { ENVELOPE_HEADER_BYTES, MESSAGE_PAYLOAD_MAX_BYTES } from "../../../protocol/index.ts";
 
-export interface MessageContent {
-  text: string;
-}
+/** AES-GCM's authentication tag, after the ciphertext. */
+const TAG_BYTES = 16;
 
 export class ContentError extends Error {
   override name = "ContentError";
 }
 
-/** The base64 payload for a send frame; throws ContentError when it is too large. */
-export function encodeContent(content: MessageContent): string {
-  const bytes = new TextEncoder().encode(JSON.stringify({ text: content.text }));
-  if (bytes.byteLength > MESSAGE_PAYLOAD_MAX_BYTES) {
-    throw new ContentError(`this message is too long: messages are limited to ${MESSAGE_PAYLOAD_MAX_BYTES} bytes`);
+/** The text as content; throws ContentError when, sealed, it would not fit a message. */
+export function textContent(text: string): MessageContent {
+  const content: MessageContent = { kind: "text", text };
+  const sealedBytes = encodeContent(content).byteLength + ENVELOPE_HEADER_BYTES + TAG_BYTES;
+  if (sealedBytes > MESSAGE_PAYLOAD_MAX_BYTES) {
+    const limit = MESSAGE_PAYLOAD_MAX_BYTES - ENVELOPE_HEADER_BYTES - TAG_BYTES;
+    throw new ContentError(`this message is too long: messages are limited to about ${limit} bytes`);
   }
-  return bytesToBase64(bytes);
-}
-
-/** Never throws: a payload this client cannot read is shown as such, not dropped. */
-export function decodeContent(payload: string): MessageContent | null {
-  try {
-    const value: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(base64ToBytes(payload)));
-    if (typeof value === "object" && value !== null && typeof (value as { text?: unknown }).text === "string") {
-      return { text: (value as { text: string }).text };
-    }
-  } catch {
-    // Fall through: not ours to read.
-  }
-  return null;
+  return content;
 }

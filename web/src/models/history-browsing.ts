@@ -14,7 +14,7 @@ interface HistoryBrowsingDependencies {
   entries: ReadonlySignal<TimelineEntry[]>;
   bounds: ReadonlySignal<{ oldest: number; newest: number } | null>;
   /** Adds a page of the channel's continuous history to the store. */
-  merge(messages: readonly MessageView[]): void;
+  merge(messages: readonly MessageView[]): void | Promise<void>;
   openThread(rootSeq: number): void;
   problem: Signal<string | null>;
 }
@@ -28,7 +28,7 @@ export function createHistoryBrowsing(dependencies: HistoryBrowsingDependencies)
   async function load(page: () => Promise<MessageView[]>, what: string): Promise<boolean> {
     isLoading.value = true;
     try {
-      dependencies.merge(await page());
+      await dependencies.merge(await page());
       return true;
     } catch (caught) {
       problem.value = `${what} could not be loaded: ${describeError(caught)}`;

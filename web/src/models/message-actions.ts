@@ -5,7 +5,8 @@
  */
 import { signal } from "@preact/signals";
 import { describeError } from "./api-client.ts";
-import { encodeContent } from "./content.ts";
+import type { MessageContent } from "../../../protocol/e2ee/index.ts";
+import { textContent } from "./content.ts";
 import type { Request } from "./pending-requests.ts";
 import type { TimelineEntry } from "./timeline.ts";
 
@@ -29,9 +30,12 @@ interface MessageActionsDependencies {
   find(seq: number): TimelineEntry | null;
   request(change: ChangeRequest): void;
   fail(reason: string): void;
+  /** The payload for edited content: sealed for the channel's group. */
+  seal(content: MessageContent): Promise<string>;
 }
 
-export function createMessageActions({ ownUserId, find, request, fail }: MessageActionsDependencies) {
+export function createMessageActions(dependencies: MessageActionsDependencies) {
+  const { ownUserId, find, request, fail } = dependencies;
   const editing = signal<{ seq: number; text: string } | null>(null);
   const confirmingDelete = signal<number | null>(null);
   const pickingReaction = signal<number | null>(null);
@@ -64,13 +68,17 @@ export function createMessageActions({ ownUserId, find, request, fail }: Message
       const text = current.text.trim();
       if (!text) return fail("a message cannot be empty: delete it instead");
       if (text !== find(current.seq)?.text) {
-        let payload: string;
+        let content: MessageContent;
         try {
-          payload = encodeContent({ text });
+          content = textContent(text);
         } catch (caught) {
           return fail(describeError(caught));
         }
-        request({ type: "edit", seq: current.seq, payload });
+        const { seq } = current;
+        dependencies.seal(content).then(
+          (payload) => request({ type: "edit", seq, payload }),
+          (caught: unknown) => fail(describeError(caught)),
+        );
       }
       editing.value = null;
     },

@@ -6,7 +6,8 @@
  */
 import type { Signal } from "@preact/signals";
 import { describeError } from "./api-client.ts";
-import { encodeContent } from "./content.ts";
+import type { MessageContent } from "../../../protocol/e2ee/index.ts";
+import { textContent } from "./content.ts";
 import { hasMentions, mentionsIn, type Person } from "./mentions.ts";
 import { newClientId, type PendingRequests, type Request } from "./pending-requests.ts";
 import { entryKey, NO_MENTIONS, updateEntry, upsertEntries, type TimelineEntry } from "./timeline.ts";
@@ -26,6 +27,8 @@ interface OutgoingDependencies {
   canMentionEveryone: () => boolean;
   /** Why a message could not even be sent (too long). */
   problem: Signal<string | null>;
+  /** The payload for the content: sealed for the channel's group. */
+  seal(content: MessageContent): Promise<string>;
 }
 
 export function createOutgoingMessages(dependencies: OutgoingDependencies) {
@@ -37,9 +40,9 @@ export function createOutgoingMessages(dependencies: OutgoingDependencies) {
     submit(text: string, placement: Placement): boolean {
       const trimmed = text.trim();
       if (!trimmed) return false;
-      let payload: string;
+      let content: MessageContent;
       try {
-        payload = encodeContent({ text: trimmed });
+        content = textContent(trimmed);
       } catch (caught) {
         problem.value = describeError(caught);
         return false;
@@ -47,10 +50,9 @@ export function createOutgoingMessages(dependencies: OutgoingDependencies) {
       const clientId = newClientId();
       const found = mentionsIn(trimmed, dependencies.people(), dependencies.canMentionEveryone());
       const mentions = hasMentions(found) ? found : null;
-      const frame: Request = {
+      const frame: Omit<Extract<Request, { type: "send" }>, "payload"> = {
         type: "send",
         clientId,
-        payload,
         ...(placement.replyToSeq !== null && { replyToSeq: placement.replyToSeq }),
         ...(placement.threadRootSeq !== null && { threadRootSeq: placement.threadRootSeq }),
         ...(mentions && { mentions }),
@@ -65,6 +67,9 @@ export function createOutgoingMessages(dependencies: OutgoingDependencies) {
           senderName: dependencies.ownUsername(),
           isOwn: true,
           text: trimmed,
+          unreadable: null,
+          isEncrypted: true,
+          isHidden: false,
           sentAt: null,
           state: "pending",
           failure: null,
@@ -80,10 +85,14 @@ export function createOutgoingMessages(dependencies: OutgoingDependencies) {
           isInTimeline: false,
         },
       ]);
-      requests.add(frame);
+      // Shown at once; it goes out once sealed (the channel's group may still be joining).
+      dependencies.seal(content).then(
+        (payload) => requests.add({ ...frame, payload }),
+        (caught: unknown) => this.fail(clientId, describeError(caught)),
+      );
       return true;
     },
-    /** Refused for a reason waiting cannot fix: shown as not sent, and not resent on its own. */
+    /** Refused for a reason waiting cannot fix (or never sealed): shown as not sent, and not resent on its own. */
     fail(clientId: string, reason: string): void {
       requests.markFailed(clientId);
       entries.value = updateEntry(entries.value, entryKey(ownUserId, clientId), (entry) =>

@@ -67,6 +67,14 @@ export function createPendingRequests(transmit: (frame: Request) => void) {
       entry.isFailed = false;
       send(entry);
     },
+    /** The same request with a new payload (sealed again after the channel's epoch moved on), sent now. */
+    replace(frame: Request) {
+      const entry = pending.get(frame.clientId);
+      if (!entry) return;
+      entry.frame = frame;
+      entry.isFailed = false;
+      send(entry);
+    },
     /** After a reconnect: everything not refused goes out again. */
     resendAll() {
       for (const entry of pending.values()) {

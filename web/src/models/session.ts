@@ -23,6 +23,8 @@ const REFRESH_LOCK = "chatalot-refresh";
 
 export const SessionModel = createModel(() => {
   const user = signal<UserView | null>(null);
+  /** This sign-in's session id: the end-to-end encryption device is this session. */
+  const sessionId = signal<string | null>(null);
   /** True until the start-up refresh has answered: there may be a session to restore. */
   const isRestoring = signal(true);
   const isSigningOut = signal(false);
@@ -37,6 +39,7 @@ export const SessionModel = createModel(() => {
     accessToken = view.accessToken;
     expiresAtMs = Date.parse(view.expiresAt);
     user.value = view.user;
+    sessionId.value = view.sessionId;
     notice.value = null;
     scheduleRefresh(expiresAtMs - Date.now() - REFRESH_MARGIN_MS);
   }
@@ -46,6 +49,7 @@ export const SessionModel = createModel(() => {
     accessToken = null;
     expiresAtMs = 0;
     user.value = null;
+    sessionId.value = null;
     notice.value = reason;
   }
 
@@ -119,6 +123,7 @@ export const SessionModel = createModel(() => {
 
   return {
     user,
+    sessionId,
     isRestoring,
     isSigningOut,
     notice,

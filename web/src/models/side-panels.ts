@@ -15,7 +15,7 @@ interface SidePanelsDependencies {
   pages: MessagePages;
   entries: Signal<TimelineEntry[]>;
   /** Adds fetched messages to the store; `isInTimeline` false for ones outside the loaded history. */
-  merge(messages: readonly MessageView[], isInTimeline: boolean): void;
+  merge(messages: readonly MessageView[], isInTimeline: boolean): void | Promise<void>;
 }
 
 export function createSidePanels({ pages, entries, merge }: SidePanelsDependencies) {
@@ -69,13 +69,13 @@ export function createSidePanels({ pages, entries, merge }: SidePanelsDependenci
           pages.thread(rootSeq),
           findBySeq(entries.peek(), rootSeq) ? [] : pages.around(rootSeq),
         ]);
-        merge(around, true);
-        merge(replies, false);
+        await merge(around, true);
+        await merge(replies, false);
       }, "the thread");
     },
     async openPins() {
       panel.value = { kind: "pins" };
-      await load(async () => merge(await pages.pins(), false), "the pinned messages");
+      await load(async () => await merge(await pages.pins(), false), "the pinned messages");
     },
     close() {
       panel.value = null;

@@ -5,7 +5,10 @@
  * of two views of one message the one with the higher `event` (the later change) wins.
  */
 import type { Mentions, MessageView, ReactionView } from "../../../protocol/index.ts";
-import { decodeContent } from "./content.ts";
+import type { Reading } from "./encryption/channel-crypto.ts";
+
+/** What a stored message says to this reader (decrypted by the channel's encryption). */
+export type ReadMessage = (message: MessageView) => Reading;
 
 export interface TimelineEntry {
   /** Sender and client id: the server keeps these unique per channel, and both are known before the ack. */
@@ -20,6 +23,12 @@ export interface TimelineEntry {
   isOwn: boolean;
   /** null when this client cannot read the payload (and for a deleted message). */
   text: string | null;
+  /** Why the payload cannot be read here (null when it can, or is still being opened). */
+  unreadable: string | null;
+  /** Sealed end to end (false only in a channel too large for it, where the header says so). */
+  isEncrypted: boolean;
+  /** Not a message to show: history keys shared with newcomers. It keeps its place in the sequence. */
+  isHidden: boolean;
   sentAt: string | null;
   state: "pending" | "stored" | "failed";
   /** Why a failed message was not stored. */
@@ -49,9 +58,15 @@ export const NO_MENTIONS: Mentions = { userIds: [], roleIds: [], everyone: false
 
 export const entryKey = (senderId: string, clientId: string) => `${senderId}/${clientId}`;
 
-export function storedEntry(message: MessageView, ownUserId: string, isInTimeline: boolean): TimelineEntry {
+export function storedEntry(
+  message: MessageView,
+  ownUserId: string,
+  isInTimeline: boolean,
+  read: ReadMessage,
+): TimelineEntry {
   const isOwn = message.senderId === ownUserId;
   const isDeleted = message.deletedAt !== null;
+  const reading = read(message);
   return {
     key: entryKey(message.senderId, message.clientId),
     clientId: message.clientId,
@@ -60,7 +75,10 @@ export function storedEntry(message: MessageView, ownUserId: string, isInTimelin
     senderId: message.senderId,
     senderName: message.senderName,
     isOwn,
-    text: isDeleted ? null : (decodeContent(message.payload)?.text ?? null),
+    text: !isDeleted && reading.kind === "text" ? reading.text : null,
+    unreadable: !isDeleted && reading.kind === "unreadable" ? reading.reason : null,
+    isEncrypted: reading.kind !== "text" || reading.isEncrypted,
+    isHidden: !isDeleted && reading.kind === "hidden",
     sentAt: message.sentAt,
     state: "stored",
     failure: null,
@@ -105,10 +123,11 @@ export function mergeStored(
   messages: readonly MessageView[],
   ownUserId: string,
   isInTimeline: boolean,
+  read: ReadMessage,
 ): TimelineEntry[] {
   return upsertEntries(
     entries,
-    messages.map((message) => storedEntry(message, ownUserId, isInTimeline)),
+    messages.map((message) => storedEntry(message, ownUserId, isInTimeline, read)),
   );
 }
 
@@ -121,13 +140,14 @@ export function mergeLive(
   entries: readonly TimelineEntry[],
   messages: readonly MessageView[],
   ownUserId: string,
+  read: ReadMessage,
 ): TimelineEntry[] {
   const loaded = timelineBounds(entries);
   const held = new Set(entries.map((entry) => entry.key));
   const incoming = messages.flatMap((message) => {
     const isOlder = loaded !== null && message.seq < loaded.oldest;
     if (isOlder && !held.has(entryKey(message.senderId, message.clientId))) return [];
-    return [storedEntry(message, ownUserId, !isOlder)];
+    return [storedEntry(message, ownUserId, !isOlder, read)];
   });
   return upsertEntries(entries, incoming);
 }
@@ -191,7 +211,7 @@ export function mainListRows(entries: readonly TimelineEntry[]): MainListRow[] {
     } else if (entry.seq !== null) {
       continue; // a thread reply fetched for its thread, outside the loaded history
     }
-    if (entry.threadRootSeq !== null) continue;
+    if (entry.threadRootSeq !== null || entry.isHidden) continue;
     // The server's count covers replies not loaded here; loaded ones cover replies since it counted.
     const loaded = entry.seq === null ? 0 : (replyCounts.get(entry.seq) ?? 0);
     rows.push({ kind: "message", entry, replyCount: Math.max(loaded, entry.threadReplyCount) });
@@ -201,4 +221,4 @@ export function mainListRows(entries: readonly TimelineEntry[]): MainListRow[] {
 
 /** A thread's replies, oldest first, with the user's own still on their way. */
 export const threadEntries = (entries: readonly TimelineEntry[], rootSeq: number) =>
-  entries.filter((entry) => entry.threadRootSeq === rootSeq);
+  entries.filter((entry) => entry.threadRootSeq === rootSeq && !entry.isHidden);

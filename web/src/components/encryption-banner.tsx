@@ -1,0 +1,172 @@
+/**
+ * End-to-end encryption on this device, where it needs the person: unlocking it
+ * with the recovery key (or passphrase) on a new device, starting over when nothing
+ * can unlock it, setting up recovery, and the recovery key, shown once.
+ */
+import { useSignal } from "@preact/signals";
+import type { Encryption } from "../models/encryption/encryption.ts";
+import { describedBy, FormError } from "./form-error.tsx";
+import { sentence } from "./sentence.ts";
+
+export function EncryptionBanner({ encryption }: { encryption: Encryption }) {
+  const state = encryption.state.value;
+  const shownKey = encryption.shownRecoveryKey.value;
+  const problem = encryption.problem.value;
+  if (state.kind === "failed") {
+    return (
+      <p class="error encryption-banner" role="alert">
+        {sentence(`end-to-end encryption could not start on this device: ${state.reason}`)}
+      </p>
+    );
+  }
+  if (state.kind === "locked") return <UnlockForm encryption={encryption} hasPassphrase={state.hasPassphrase} />;
+  if (state.kind === "unrecoverable") return <StartOver encryption={encryption} />;
+  if (shownKey) {
+    return (
+      <section class="notice encryption-banner" aria-labelledby="recovery-key-heading">
+        <h2 id="recovery-key-heading">Your recovery key</h2>
+        <p>
+          Write it down or keep it in a password manager: with it, any new device reads your encrypted messages. It is
+          shown only now.
+        </p>
+        <p class="recovery-key" data-testid="recovery-key">
+          {shownKey}
+        </p>
+        <button type="button" class="primary" onClick={() => encryption.dismissRecoveryKey()}>
+          I have saved it
+        </button>
+      </section>
+    );
+  }
+  if (state.kind === "ready" && !encryption.hasBackup.value) return <RecoverySetUp encryption={encryption} />;
+  if (problem) {
+    return (
+      <p class="error encryption-banner" role="alert">
+        {sentence(problem)}
+      </p>
+    );
+  }
+  return null;
+}
+
+function RecoverySetUp({ encryption }: { encryption: Encryption }) {
+  const isOpen = useSignal(false);
+  const action = encryption.settingUp;
+  const error = action.error.value;
+  if (!isOpen.value) {
+    return (
+      <p class="notice encryption-banner">
+        Your messages are end-to-end encrypted. Set up a recovery key so that a new device can read them.{" "}
+        <button type="button" class="small" onClick={() => (isOpen.value = true)}>
+          Set up recovery
+        </button>
+      </p>
+    );
+  }
+  const onSubmit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget as HTMLFormElement);
+    const passphrase = String(data.get("passphrase") ?? "");
+    if (passphrase && passphrase.length < 12) return action.fail("a passphrase needs at least 12 characters");
+    if (passphrase !== String(data.get("passphrase-again") ?? "")) return action.fail("the passphrases differ");
+    await encryption.setUpRecovery(passphrase || null);
+  };
+  return (
+    <section class="notice encryption-banner" aria-labelledby="recovery-setup-heading">
+      <h2 id="recovery-setup-heading">Set up recovery</h2>
+      <form class="stack" onSubmit={onSubmit} noValidate>
+        <p>
+          A recovery key will be shown once. A passphrase is optional: it also unlocks your messages on a new device, so
+          choose a long one.
+        </p>
+        <label for="recovery-passphrase">Passphrase (optional)</label>
+        <input
+          id="recovery-passphrase"
+          name="passphrase"
+          type="password"
+          autoComplete="new-password"
+          aria-describedby={describedBy(error && "recovery-setup-error")}
+        />
+        <label for="recovery-passphrase-again">Passphrase again</label>
+        <input id="recovery-passphrase-again" name="passphrase-again" type="password" autoComplete="new-password" />
+        <FormError id="recovery-setup-error" error={error} />
+        <button type="submit" class="primary" disabled={action.isBusy.value}>
+          {action.isBusy.value ? "Setting up…" : "Create my recovery key"}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function UnlockForm({ encryption, hasPassphrase }: { encryption: Encryption; hasPassphrase: boolean }) {
+  const action = encryption.unlocking;
+  const error = action.error.value;
+  const onSubmit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const secret = String(new FormData(event.currentTarget as HTMLFormElement).get("secret") ?? "").trim();
+    if (!secret) return action.fail("enter your recovery key or passphrase");
+    const looksLikeKey = /^[A-Z2-9 -]{52,}$/i.test(secret) && secret.replace(/[\s-]/g, "").length === 52;
+    await encryption.restore(looksLikeKey || !hasPassphrase ? { recoveryKey: secret } : { passphrase: secret });
+  };
+  return (
+    <section class="notice encryption-banner" aria-labelledby="unlock-heading">
+      <h2 id="unlock-heading">Unlock your encrypted messages on this device</h2>
+      <form class="stack" onSubmit={onSubmit} noValidate>
+        <label for="unlock-secret">{hasPassphrase ? "Recovery key or passphrase" : "Recovery key"}</label>
+        <input
+          id="unlock-secret"
+          name="secret"
+          type="password"
+          autoComplete="off"
+          aria-describedby={describedBy("unlock-hint", error && "unlock-error")}
+        />
+        <p id="unlock-hint" class="hint">
+          Until then this device reads and sends no messages.
+        </p>
+        <FormError id="unlock-error" error={error} />
+        <button type="submit" class="primary" disabled={action.isBusy.value}>
+          {action.isBusy.value ? "Unlocking…" : "Unlock"}
+        </button>
+      </form>
+      <StartOver encryption={encryption} isAlternative />
+    </section>
+  );
+}
+
+function StartOver({ encryption, isAlternative = false }: { encryption: Encryption; isAlternative?: boolean }) {
+  const isConfirming = useSignal(false);
+  const action = encryption.startingOver;
+  const words = isAlternative
+    ? "Lost your recovery key?"
+    : "Your account’s encryption key is on another device, and there is no backup to restore it from.";
+  return (
+    <div class={isAlternative ? "stack" : "notice encryption-banner stack"}>
+      <p>
+        {words} Starting over gives you a new key: people you talk with are told that it changed, and earlier messages
+        stay unreadable on this device.
+      </p>
+      {isConfirming.value ? (
+        <p>
+          <button
+            type="button"
+            class="danger"
+            disabled={action.isBusy.value}
+            onClick={() => void encryption.startOver()}
+          >
+            Start over with a new key
+          </button>{" "}
+          <button type="button" onClick={() => (isConfirming.value = false)}>
+            Cancel
+          </button>
+        </p>
+      ) : (
+        <p>
+          <button type="button" class="small" onClick={() => (isConfirming.value = true)}>
+            Start over…
+          </button>
+        </p>
+      )}
+      <FormError id="start-over-error" error={action.error.value} />
+    </div>
+  );
+}

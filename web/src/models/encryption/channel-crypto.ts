@@ -1,0 +1,219 @@
+/**
+ * One open channel's encryption: makes this device a member of the channel's MLS
+ * group (and commits what the server says the group lacks or holds too many of),
+ * seals what the user sends, and opens what arrives. Each envelope is opened once
+ * and remembered; one that cannot be read yet is tried again when keys arrive.
+ * A channel more people may read than end-to-end encryption supports says so and
+ * carries plain payloads, shown as not encrypted — never silently.
+ */
+import { computed, signal } from "@preact/signals";
+import type { MessageContent } from "../../../../protocol/e2ee/index.ts";
+import { base64ToBytes, bytesToBase64, type MessageView, type MlsPendingView } from "../../../../protocol/index.ts";
+import { describeError } from "../api-client.ts";
+import type { Encryption } from "./encryption.ts";
+
+export type ChannelCryptoStatus =
+  | "starting"
+  /** The device is in the group: messages are sealed and opened. */
+  | "encrypted"
+  /** The group exists, and no member's device has added this one yet. */
+  | "waiting"
+  /** More people may read the channel than end-to-end encryption supports. */
+  | "unencrypted"
+  /** The device is locked (recovery key needed) or failed. */
+  | "unavailable";
+
+/** What the reader sees of a message: its text, or why it cannot be shown. */
+export type Reading =
+  | { kind: "text"; text: string; isEncrypted: boolean }
+  /** History keys shared with newcomers: not shown. */
+  | { kind: "hidden" }
+  | { kind: "unreadable"; reason: string }
+  | { kind: "opening" };
+
+const OPENING: Reading = { kind: "opening" };
+
+export function createChannelCrypto(
+  channelId: string,
+  encryption: Encryption,
+  onReopened: (messages: readonly MessageView[]) => void,
+) {
+  const status = signal<ChannelCryptoStatus>("starting");
+  const readers = signal<number | null>(null);
+  const problem = signal<string | null>(null);
+  /** Readings by payload; the seq that first carried each payload (a copy under another seq is a replay). */
+  const readings = new Map<string, { seq: number; reading: Reading }>();
+  const unreadable = new Map<string, MessageView>();
+  let isEnsuring = false;
+  let isEnsureWanted = false;
+
+  const isEndToEnd = () => status.peek() !== "unencrypted";
+  const isSealable = () => status.peek() === "encrypted" || status.peek() === "unencrypted";
+  /**
+   * Resolves once messages can be sealed here: a message written while this device
+   * waits to be added (or is locked) stays pending, shown as sending, until then.
+   */
+  const sealable = () =>
+    new Promise<void>((resolve) => {
+      const stop = status.subscribe(() => {
+        if (!isSealable()) return;
+        queueMicrotask(() => stop());
+        resolve();
+      });
+    });
+
+  /** Joins or starts the group, then commits what is pending; repeats if asked again meanwhile. */
+  async function ensure(options: { joinAlone?: boolean } = {}): Promise<void> {
+    if (isEnsuring) {
+      isEnsureWanted = true;
+      return;
+    }
+    isEnsuring = true;
+    try {
+      do {
+        isEnsureWanted = false;
+        await ensureOnce(options);
+      } while (isEnsureWanted);
+    } catch (error) {
+      problem.value = `encryption could not be set up for this channel: ${describeError(error)}`;
+    } finally {
+      isEnsuring = false;
+    }
+  }
+
+  async function ensureOnce(options: { joinAlone?: boolean }): Promise<void> {
+    if (encryption.state.peek().kind !== "ready") {
+      status.value = encryption.state.peek().kind === "starting" ? "starting" : "unavailable";
+      return;
+    }
+    const shares = await encryption.run(async (device) => {
+      const pending = await device.transport.request<MlsPendingView>(
+        "GET",
+        `/api/channels/${encodeURIComponent(channelId)}/mls/pending`,
+      );
+      readers.value = pending.readers;
+      if (!pending.isEndToEndEncrypted) {
+        status.value = "unencrypted";
+        return [];
+      }
+      const membership = await device.ensureMember(channelId, options);
+      status.value = membership === "member" ? "encrypted" : "waiting";
+      if (membership !== "member") return [];
+      const { historyShares } = await device.applyPending(channelId);
+      await device.rotateIfDue(channelId);
+      return historyShares;
+    });
+    problem.value = null;
+    for (const share of shares) shareHistory(share);
+    await reopen();
+  }
+
+  /** History keys for newcomers go out as a message like any other (hidden when read). */
+  let shareHistory: (content: MessageContent) => void = () => undefined;
+
+  /** Tries again every message that could not be read, now that keys may have arrived. */
+  async function reopen(): Promise<void> {
+    if (unreadable.size === 0) return;
+    const messages = [...unreadable.values()];
+    for (const message of messages) readings.delete(message.payload);
+    unreadable.clear();
+    await open(messages);
+    onReopened(messages);
+  }
+
+  async function open(messages: readonly MessageView[]): Promise<void> {
+    const fresh = messages.filter((message) => message.deletedAt === null && !readings.has(message.payload));
+    if (fresh.length === 0) return;
+    if (encryption.state.peek().kind !== "ready") {
+      for (const message of fresh) unreadable.set(message.payload, message);
+      return;
+    }
+    await encryption
+      .run(async (device) => {
+        let sharedKeys = false;
+        for (const message of fresh) {
+          if (readings.has(message.payload)) continue;
+          let reading: Reading;
+          if (!isEndToEnd()) reading = plainReading(message.payload);
+          else {
+            const opened = await device.open(message);
+            if (opened.ok && opened.content.kind === "text") {
+              reading = { kind: "text", text: opened.content.text, isEncrypted: true };
+            } else if (opened.ok) {
+              reading = { kind: "hidden" };
+              sharedKeys = true;
+            } else {
+              reading = { kind: "unreadable", reason: opened.reason };
+              unreadable.set(message.payload, message);
+            }
+          }
+          readings.set(message.payload, { seq: message.seq, reading });
+        }
+        return sharedKeys;
+      })
+      .then((sharedKeys) => (sharedKeys ? reopen() : undefined));
+  }
+
+  return {
+    status,
+    readers,
+    problem,
+    isReady: computed(() => status.value === "encrypted" || status.value === "unencrypted"),
+    ensure,
+    /** Where the history keys this device shares with newcomers are sent. */
+    onShareHistory(send: (content: MessageContent) => void) {
+      shareHistory = send;
+    },
+    /** Opens the messages (each payload once); resolves when their readings are known. */
+    open,
+    /** The reading of a message already opened. */
+    readingOf(message: MessageView): Reading {
+      if (message.deletedAt !== null) return { kind: "hidden" };
+      const known = readings.get(message.payload);
+      if (!known) return OPENING;
+      if (known.seq !== message.seq) return { kind: "unreadable", reason: "a replayed copy of another message" };
+      return known.reading;
+    },
+    /** The payload for a `send` or `edit` frame: sealed in the group's current epoch, or plain when not end-to-end. */
+    async seal(content: MessageContent): Promise<string> {
+      if (!isSealable()) void ensure();
+      await sealable();
+      if (status.peek() === "unencrypted") return plainPayload(content);
+      return encryption.run((device) => device.seal(channelId, content));
+    },
+    /** A commit relayed by the room: applied in order; a gap is filled from the log. */
+    async handshake(commit: string, epoch: number): Promise<void> {
+      try {
+        await encryption.run(async (device) => {
+          if (!device.isMember(channelId)) return;
+          if (BigInt(epoch) === device.epochOf(channelId)) await device.processCommit(channelId, commit);
+          else await device.catchUp(channelId);
+          if (!device.isMember(channelId)) device.forget(channelId);
+        });
+      } catch (error) {
+        problem.value = `a change to this channel's encryption could not be applied: ${describeError(error)}`;
+      }
+      await ensure();
+    },
+  };
+}
+
+export type ChannelCrypto = ReturnType<typeof createChannelCrypto>;
+
+/** A channel that is not end-to-end encrypted carries its content as UTF-8 JSON. */
+function plainPayload(content: MessageContent): string {
+  return bytesToBase64(new TextEncoder().encode(JSON.stringify(content)));
+}
+
+function plainReading(payload: string): Reading {
+  try {
+    const value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(base64ToBytes(payload))) as {
+      kind?: unknown;
+      text?: unknown;
+    };
+    if (typeof value.text === "string") return { kind: "text", text: value.text, isEncrypted: false };
+  } catch {
+    // an encrypted envelope in a channel that is no longer end-to-end encrypted
+  }
+  return { kind: "unreadable", reason: "this message is not in a form this app reads" };
+}

@@ -1,0 +1,27 @@
+/**
+ * What this browser keeps for end-to-end encryption, in IndexedDB (structured clone,
+ * so CryptoKeys and bytes go in as they are): per account, the account key and the
+ * recovery key that seals the backup; per device (session), its whole state with a
+ * version, so tabs sharing the device notice each other's changes.
+ */
+import { createStore, del, get, set } from "idb-keyval";
+import type { DeviceSnapshot } from "../../../../protocol/e2ee/index.ts";
+
+const store = createStore("chatalot-e2ee", "keys");
+
+export interface StoredAccount {
+  accountKeys: CryptoKeyPair;
+  /** Set once recovery is set up on (or restored to) this browser: backups are kept current with it. */
+  recovery: { recoveryKey: Uint8Array; passphraseWrap: Uint8Array | null } | null;
+}
+
+export interface StoredDevice {
+  version: number;
+  snapshot: DeviceSnapshot;
+}
+
+export const loadAccount = (userId: string) => get<StoredAccount>(`account:${userId}`, store);
+export const saveAccount = (userId: string, account: StoredAccount) => set(`account:${userId}`, account, store);
+export const loadDevice = (deviceId: string) => get<StoredDevice>(`device:${deviceId}`, store);
+export const saveDevice = (deviceId: string, device: StoredDevice) => set(`device:${deviceId}`, device, store);
+export const forgetDevice = (deviceId: string) => del(`device:${deviceId}`, store);

@@ -1,0 +1,294 @@
+/**
+ * End-to-end encryption for the signed-in person: this browser session is one
+ * device. At sign-in it comes back from IndexedDB, or is set up (cross-signed by
+ * the account key this browser holds, or a new account key for a first device),
+ * or waits for the recovery key when the account's key lives only in its backup.
+ * Every step with the device runs one at a time (and one tab at a time, by a Web
+ * Lock), and its state is saved after each; with recovery set up here, the backup
+ * follows every new history key.
+ */
+import { createModel, effect, signal } from "@preact/signals";
+import type { CiphersuiteImpl } from "ts-mls";
+import {
+  accountKeysFrom,
+  chatalotCiphersuite,
+  E2eeDevice,
+  failureOf,
+  fetchBackup,
+  newRecoveryKey,
+  parseRecoveryKey,
+  rawPublicKey,
+  recoveryKeyText,
+  restoreInto,
+  safetyNumber,
+  storeBackup,
+  unlockBackup,
+  wrapWithPassphrase,
+  type DeviceTransport,
+} from "../../../../protocol/e2ee/index.ts";
+import { base64ToBytes, type UserKeysView } from "../../../../protocol/index.ts";
+import type { AccountEvents } from "../account-events.ts";
+import { createAction } from "../action.ts";
+import { describeError } from "../api-client.ts";
+import type { Session } from "../session.ts";
+import { loadAccount, loadDevice, saveAccount, saveDevice, type StoredAccount } from "./device-store.ts";
+
+export type EncryptionState =
+  | { kind: "starting" }
+  | { kind: "ready" }
+  /** The account key is in the backup only: the recovery key (or passphrase) unlocks this device. */
+  | { kind: "locked"; hasPassphrase: boolean }
+  /** The account has a key elsewhere and no backup: only starting over (a new key) unlocks this device. */
+  | { kind: "unrecoverable" }
+  | { kind: "failed"; reason: string };
+
+/** Upload more KeyPackages when fewer than this many wait on the server. */
+const KEY_PACKAGES_LOW = 2;
+const KEY_PACKAGES_BATCH = 5;
+const BACKUP_DELAY_MS = 1_000;
+
+export const EncryptionModel = createModel((session: Session, events: AccountEvents) => {
+  const userId = session.user.peek()?.id ?? "";
+  const deviceId = session.sessionId.peek() ?? "";
+  const state = signal<EncryptionState>({ kind: "starting" });
+  /** Recovery is set up and kept current from this browser. */
+  const hasRecoveryHere = signal(false);
+  /** The account has a backup (set up here or on another device). */
+  const hasBackup = signal(false);
+  /** Shown once, right after set-up: the recovery key in words. */
+  const shownRecoveryKey = signal<string | null>(null);
+  const problem = signal<string | null>(null);
+  const settingUp = createAction();
+  const unlocking = createAction();
+  const startingOver = createAction();
+  /** Something about encryption changed (a key arrived, the device was unlocked): readers look again. */
+  const changes = signal(0);
+  const transport: DeviceTransport = {
+    request: (method, path, body) => session.request(path, { method, body }),
+  };
+  let cipherSuite: CiphersuiteImpl;
+  let device: E2eeDevice | null = null;
+  let version = 0;
+  let account: StoredAccount | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  let backupTimer: ReturnType<typeof setTimeout> | undefined;
+  let backedUpKeys = -1;
+  let readyWaiters: (() => void)[] = [];
+
+  const lockName = `chatalot-e2ee-${deviceId}`;
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> =>
+    navigator.locks ? (navigator.locks.request(lockName, work) as Promise<T>) : work();
+
+  /**
+   * Runs `work` with the device, after every earlier step, under the tab-wide lock;
+   * picks up what another tab saved, and saves what changed.
+   */
+  function run<T>(work: (device: E2eeDevice) => Promise<T>): Promise<T> {
+    const step = queue.then(() =>
+      exclusive(async () => {
+        const ready = await whenReady();
+        const stored = await loadDevice(deviceId);
+        if (stored && stored.version !== version) {
+          device = E2eeDevice.fromSnapshot(transport, cipherSuite, stored.snapshot);
+          version = stored.version;
+        }
+        try {
+          return await work(device ?? ready);
+        } finally {
+          await save();
+        }
+      }),
+    );
+    queue = step.catch(() => undefined);
+    return step;
+  }
+
+  async function save(): Promise<void> {
+    if (!device) return;
+    version += 1;
+    await saveDevice(deviceId, { version, snapshot: device.snapshot() });
+    scheduleBackup();
+  }
+
+  function whenReady(): Promise<E2eeDevice> {
+    if (device && state.peek().kind === "ready") return Promise.resolve(device);
+    return new Promise((resolve) => readyWaiters.push(() => resolve(device!)));
+  }
+
+  function becomeReady(next: E2eeDevice): void {
+    device = next;
+    state.value = { kind: "ready" };
+    changes.value++;
+    const waiters = readyWaiters;
+    readyWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  async function start(): Promise<void> {
+    cipherSuite = await chatalotCiphersuite();
+    const stored = await loadDevice(deviceId);
+    account = await loadAccount(userId);
+    hasRecoveryHere.value = !!account?.recovery;
+    const backup = await fetchBackup(transport);
+    hasBackup.value = !!backup;
+    if (stored) {
+      version = stored.version;
+      const restored = E2eeDevice.fromSnapshot(transport, cipherSuite, stored.snapshot);
+      await topUpKeyPackages(restored);
+      return becomeReady(restored);
+    }
+    if (account) return becomeReady(await register(account.accountKeys));
+    const own = await session.request<UserKeysView>(`/api/keys/users/${userId}`);
+    if (!own.accountKey) return becomeReady(await register(null));
+    state.value = backup ? { kind: "locked", hasPassphrase: !!backup.passphraseWrap } : { kind: "unrecoverable" };
+  }
+
+  /** Sets this session up as a device under `accountKeys` (a new account key when null), and saves it. */
+  async function register(accountKeys: CryptoKeyPair | null): Promise<E2eeDevice> {
+    const created = await E2eeDevice.register(
+      transport,
+      cipherSuite,
+      { userId, deviceId },
+      { keyPackages: KEY_PACKAGES_BATCH, ...(accountKeys && { accountKeys }) },
+    );
+    account = { accountKeys: created.accountKeys, recovery: account?.recovery ?? null };
+    await saveAccount(userId, account);
+    version = 1;
+    await saveDevice(deviceId, { version, snapshot: created.snapshot() });
+    return created;
+  }
+
+  async function topUpKeyPackages(target: E2eeDevice): Promise<void> {
+    const stock = await session.request<{ available: number }>("/api/keys/devices/current/key-packages");
+    if (stock.available < KEY_PACKAGES_LOW) await target.uploadKeyPackages(KEY_PACKAGES_BATCH);
+  }
+
+  function scheduleBackup(): void {
+    if (!account?.recovery || !device) return;
+    const keys = [...device.groups.keys(), ...device.restoredHistory.keys()].reduce(
+      (total, channelId) => total + device!.historyKeysOf(channelId).size,
+      0,
+    );
+    if (keys === backedUpKeys) return;
+    clearTimeout(backupTimer);
+    backupTimer = setTimeout(() => void backUp(keys), BACKUP_DELAY_MS);
+  }
+
+  /** Writes the backup; when another device wrote in between, takes its keys in first and writes again. */
+  async function backUp(keys: number): Promise<void> {
+    const recovery = account?.recovery;
+    if (!recovery) return;
+    try {
+      await run(async (current) => {
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const stored = await fetchBackup(transport);
+          if (stored) restoreInto(current, (await unlockBackup(stored, { recoveryKey: recovery.recoveryKey })).content);
+          try {
+            await storeBackup(transport, current, recovery.recoveryKey, stored?.version ?? 0, recovery.passphraseWrap);
+            backedUpKeys = keys;
+            hasBackup.value = true;
+            return;
+          } catch (error) {
+            if (failureOf(error)?.code !== "backup_changed") throw error;
+          }
+        }
+      });
+    } catch (error) {
+      problem.value = `your key backup could not be updated: ${describeError(error)}`;
+    }
+  }
+
+  // Another device of the person was set up or signed out, or a Welcome waits: readers look again.
+  effect(() =>
+    events.listen((news) => {
+      if (news.type === "changed" && news.scope === "e2ee") changes.value++;
+    }),
+  );
+  effect(() => () => clearTimeout(backupTimer));
+  void start().catch((error: unknown) => {
+    state.value = { kind: "failed", reason: describeError(error) };
+  });
+
+  /**
+   * Sets up recovery: a new recovery key (shown once), optionally wrapped by a
+   * passphrase; the backup is written now and kept current from this browser.
+   */
+  async function setUpRecovery(passphrase: string | null): Promise<void> {
+    const recoveryKey = newRecoveryKey();
+    const passphraseWrap = passphrase ? await wrapWithPassphrase(recoveryKey, passphrase) : null;
+    await run(async (current) => {
+      const stored = await fetchBackup(transport);
+      await storeBackup(transport, current, recoveryKey, stored?.version ?? 0, passphraseWrap);
+    });
+    account = { accountKeys: account!.accountKeys, recovery: { recoveryKey, passphraseWrap } };
+    await saveAccount(userId, account);
+    hasRecoveryHere.value = true;
+    hasBackup.value = true;
+    shownRecoveryKey.value = recoveryKeyText(recoveryKey);
+  }
+
+  /** Unlocks this device from the backup: the account key, whom the person trusts, every history key. */
+  async function restore(secret: { recoveryKey: string } | { passphrase: string }): Promise<void> {
+    const stored = await fetchBackup(transport);
+    if (!stored) throw new Error("this account has no key backup");
+    let unlocked;
+    if ("recoveryKey" in secret) {
+      const recoveryKey = parseRecoveryKey(secret.recoveryKey);
+      if (!recoveryKey) throw new Error("that is not a recovery key: it has 52 letters and digits");
+      unlocked = await unlockBackup(stored, { recoveryKey }).catch(() => {
+        throw new Error("that recovery key does not open your backup");
+      });
+    } else {
+      unlocked = await unlockBackup(stored, secret).catch(() => {
+        throw new Error("that passphrase does not open your backup");
+      });
+    }
+    account = {
+      accountKeys: await accountKeysFrom(unlocked.content),
+      recovery: {
+        recoveryKey: unlocked.recoveryKey,
+        passphraseWrap: stored.passphraseWrap ? base64ToBytes(stored.passphraseWrap) : null,
+      },
+    };
+    const created = await register(account.accountKeys);
+    restoreInto(created, unlocked.content);
+    await saveDevice(deviceId, { version: ++version, snapshot: created.snapshot() });
+    hasRecoveryHere.value = true;
+    becomeReady(created);
+  }
+
+  return {
+    state,
+    hasRecoveryHere,
+    hasBackup,
+    shownRecoveryKey,
+    problem,
+    changes,
+    run,
+    settingUp,
+    unlocking,
+    startingOver,
+    setUpRecovery: (passphrase: string | null) => settingUp.run(() => setUpRecovery(passphrase)),
+    dismissRecoveryKey() {
+      shownRecoveryKey.value = null;
+    },
+    restore: (secret: { recoveryKey: string } | { passphrase: string }) => unlocking.run(() => restore(secret)),
+    startOver: () =>
+      startingOver.run(async () => {
+        account = undefined;
+        becomeReady(await register(null));
+      }),
+    /** The safety number between the person and `otherUserId`, from the account keys the directory lists. */
+    async safetyNumberWith(otherUserId: string): Promise<string | null> {
+      const current = await whenReady();
+      const other = await current.directory(otherUserId);
+      if (!other?.accountKey) return null;
+      return safetyNumber(
+        { userId, accountKey: await rawPublicKey(current.accountKeys) },
+        { userId: otherUserId, accountKey: other.accountKey },
+      );
+    },
+  };
+});
+
+export type Encryption = InstanceType<typeof EncryptionModel>;
