@@ -1,5 +1,6 @@
 /** Middleware shared by the routes: configuration, client, authentication, CSRF, body limits. */
 import { bodyLimit } from "hono/body-limit";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { query } from "../db/index.ts";
 import { HTTP_BODY_MAX_BYTES } from "../protocol/index.ts";
@@ -33,7 +34,7 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const subject = await verifyAccessToken(c.get("config"), token);
   if (!subject) throw unauthorized("the access token is invalid or expired: refresh it or sign in again");
   const live = await query(c.env.DATABASE, "activeSession", subject);
-  if (!live) throw new AppError(401, "session_ended", "this session has ended: sign in again");
+  if (!live) throw await sessionEnded(c, subject);
   c.set("user", live.user);
   c.set("userId", live.user.id);
   c.set("sessionId", live.session.id);
@@ -67,3 +68,21 @@ export const limitBody = bodyLimit({
     throw new AppError(413, "body_too_large", `request bodies are limited to ${HTTP_BODY_MAX_BYTES} bytes`);
   },
 });
+
+/** Revocation reasons as the person reads them (the socket close reasons say the same). */
+const END_REASON_WORDS: Record<string, string> = {
+  "account suspended": "account suspended",
+  "account deleted": "account deleted",
+  signed_out: "signed out",
+  revoked_by_user: "session revoked",
+  revoked_by_admin: "sessions revoked by an admin",
+  password_changed: "password changed",
+  password_recovered: "password reset",
+};
+
+/** 401 session_ended, saying why when it is known: the same words the socket's close carries. */
+export async function sessionEnded(c: Context<AppEnv>, subject: { sessionId: string; userId: string }) {
+  const reason = await query(c.env.DATABASE, "sessionEndReason", subject).catch(() => null);
+  const words = reason ? END_REASON_WORDS[reason] : undefined;
+  return new AppError(401, "session_ended", `this session has ended${words ? ` (${words})` : ""}: sign in again`);
+}

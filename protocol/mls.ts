@@ -131,3 +131,10 @@ export function envelopeEpochOf(payload: string): number | null {
   for (let index = 1; index < 9; index++) epoch = epoch * 256 + head.charCodeAt(index);
   return epoch;
 }
+
+/**
+ * History keys shared with newcomers go out under client ids with this prefix: the
+ * server learns nothing it could not tell from the commit just before, and leaves
+ * them out of unread counts; clients neither count nor show them.
+ */
+export const HISTORY_SHARE_CLIENT_ID_PREFIX = "keys-";

@@ -32,7 +32,16 @@ export async function markAllRead(db: Db, input: { userId: string; channelIds: s
  * from others lie after it (counted up to `cap`), and how many of those within the
  * channel's last `cap` messages mention them, their roles, @everyone or @here.
  */
-export async function unreadCounts(db: Db, input: { userId: string; channelIds: string[]; cap: number }) {
+export async function unreadCounts(
+  db: Db,
+  input: {
+    userId: string;
+    channelIds: string[];
+    cap: number;
+    /** Messages under client ids with this prefix are not for reading (history keys shared with newcomers). */
+    hiddenClientIdPrefix: string;
+  },
+) {
   if (input.channelIds.length === 0) return [];
   const result = await db.execute<{
     channel_id: string;
@@ -48,7 +57,8 @@ export async function unreadCounts(db: Db, input: { userId: string; channelIds: 
     select c.id as channel_id, c.community_id, c.last_seq, coalesce(r.last_read_seq, 0) as last_read_seq,
       (select count(*) from (
         select 1 from messages m where m.channel_id = c.id and m.seq > coalesce(r.last_read_seq, 0)
-          and m.sender_id <> ${input.userId} and m.deleted_at is null limit ${input.cap}) unread) as unread,
+          and m.sender_id <> ${input.userId} and m.deleted_at is null
+          and m.client_id not like ${input.hiddenClientIdPrefix + "%"} limit ${input.cap}) unread) as unread,
       -- Mentions are looked for among the last \`cap\` messages only: a bounded index range,
       -- whatever the read position (a new member of an old channel would otherwise scan it all).
       (select count(*) from (

@@ -203,3 +203,23 @@ export async function revokeSessions(
     .returning({ id: sessions.id });
   return revoked.map((row) => row.id);
 }
+
+/**
+ * Why a session that failed the live check ended, for the words the person sees:
+ * the account suspended or deleted, or the reason it was revoked with. Only read on
+ * that failure path, so the live check itself stays one statement.
+ */
+export async function sessionEndReason(
+  db: Db,
+  input: { sessionId: string; userId: string },
+): Promise<"account suspended" | "account deleted" | string | null> {
+  const [found] = await db
+    .select({ suspendedAt: users.suspendedAt, deletedAt: users.deletedAt, revokedReason: sessions.revokedReason })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, input.sessionId), eq(sessions.userId, input.userId)));
+  if (!found) return null;
+  if (found.deletedAt) return "account deleted";
+  if (found.suspendedAt) return "account suspended";
+  return found.revokedReason;
+}

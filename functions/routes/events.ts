@@ -11,7 +11,7 @@ import { stampIdentity } from "../../rooms/index.ts";
 import { rateLimit } from "../abuse.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError, unauthorized } from "../errors.ts";
-import { requireUser } from "../middleware.ts";
+import { requireUser, sessionEnded } from "../middleware.ts";
 import { requireOwnUpgrade } from "../socket-upgrade.ts";
 import { issueSocketTicket, verifySocketTicket } from "../tokens.ts";
 
@@ -33,7 +33,7 @@ export const events = new Hono<AppEnv>()
     const subject = ticket ? await verifySocketTicket(config, ticket, EVENTS_TICKET_SCOPE) : null;
     if (!subject) throw unauthorized("the socket ticket is missing, expired or for a channel: request a new one");
     const live = await query(c.env.DATABASE, "activeSession", subject);
-    if (!live) throw new AppError(401, "session_ended", "this session has ended: sign in again");
+    if (!live) throw await sessionEnded(c, subject);
     const member = { userId: live.user.id, username: live.user.username, sessionId: live.session.id };
     const upgrade = await c.env.USER_SOCKETS.getByName(member.userId).fetch(stampIdentity(c.req.raw, member));
     return new Response(upgrade.body, {

@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { query } from "../../db/index.ts";
-import { UNREAD_COUNT_CAP, type UnreadView } from "../../protocol/index.ts";
+import { HISTORY_SHARE_CLIENT_ID_PREFIX, UNREAD_COUNT_CAP, type UnreadView } from "../../protocol/index.ts";
 import type { AppEnv } from "../context.ts";
 import { requireUser } from "../middleware.ts";
 import { visibleChannelIds } from "../visible-channels.ts";
@@ -18,6 +18,7 @@ export const unread = new Hono<AppEnv>()
       userId: c.get("userId"),
       channelIds,
       cap: UNREAD_COUNT_CAP,
+      hiddenClientIdPrefix: HISTORY_SHARE_CLIENT_ID_PREFIX,
     });
     return c.json({ channels: counts satisfies UnreadView[] });
   })

@@ -15,13 +15,6 @@ const contentSchema = z.discriminatedUnion("kind", [
 ]);
 export type MessageContent = z.infer<typeof contentSchema>;
 
-/**
- * History keys go out under client ids with this prefix: the server learns nothing
- * it could not tell from the commit just before, and clients need not open them
- * to know they are not messages to count or show.
- */
-export const HISTORY_SHARE_CLIENT_ID_PREFIX = "keys-";
-
 export function encodeContent(content: MessageContent): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(content));
 }

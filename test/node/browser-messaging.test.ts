@@ -10,9 +10,11 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { call, openChannelSocket, registerOn, type Account } from "../support/accounts.ts";
+import { chatalotCiphersuite } from "../../protocol/e2ee/index.ts";
+import { call, registerOn, type Account } from "../support/accounts.ts";
 import { launchChromium, openPage, waitUntilConnected } from "../support/browser.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { SimulatedDevice } from "../support/e2ee-device.ts";
 import { root, startServer, type RunningServer } from "../support/server.ts";
 
 const PASSWORD = "correct horse battery";
@@ -39,6 +41,7 @@ let server: RunningServer;
 let browser: Browser;
 let adminAccount: Account;
 let historyChannelId = "";
+let acmeId = "";
 let admin: Page;
 let bob: Page;
 /** Bob's channel sockets run through the test, which records them and can take his page offline. */
@@ -62,7 +65,7 @@ beforeAll(async () => {
   browser = await launchChromium();
 
   adminAccount = await registerOn(server, "admin", PASSWORD);
-  const acmeId = (await asAdmin("POST", "/api/communities", { name: "Acme" }, 201)).community.id;
+  acmeId = (await asAdmin("POST", "/api/communities", { name: "Acme" }, 201)).community.id;
   await asAdmin("POST", `/api/communities/${acmeId}/channels`, { name: "random" }, 201);
   historyChannelId = (await asAdmin("POST", `/api/communities/${acmeId}/channels`, { name: "history" }, 201)).channel
     .id;
@@ -257,7 +260,7 @@ describe("a reply to a message older than the loaded history", () => {
     await bob.getByRole("log").getByText("history 1", { exact: true }).waitFor();
     await expect.poll(() => bob.evaluate(() => document.activeElement?.textContent ?? "")).toContain("history 1");
     await message(bob, "back to the very start")
-      .getByRole("button", { name: "Replying to admin: history 1", exact: true })
+      .getByRole("button", { name: "Replying to archivist: history 1", exact: true })
       .waitFor();
 
     await bob.getByRole("button", { name: "Load the messages in between" }).click();
@@ -341,27 +344,27 @@ async function asAdmin(method: string, path: string, body: unknown, expectedStat
   return response.body;
 }
 
-/** #history: HISTORY_LENGTH messages from the admin, then a reply to the first, sent from a script. */
+/**
+ * #history: HISTORY_LENGTH messages, then a reply to the first, from a script: the
+ * archivist, a member whose device (a simulated client) starts the channel's group,
+ * adds the devices of everyone who may read it, and seals every message.
+ */
 async function fillHistory(): Promise<void> {
-  const { socket } = await openChannelSocket(server, adminAccount, historyChannelId);
-  const acked = new Set<string>();
-  socket.on("message", (data) => {
-    const frame = JSON.parse(String(data));
-    if (frame.type === "ack") acked.add(frame.clientId);
-  });
-  const payload = (text: string) => Buffer.from(JSON.stringify({ text })).toString("base64");
-  for (let index = 1; index <= HISTORY_LENGTH; index++) {
-    socket.send(JSON.stringify({ type: "send", clientId: `history-${index}`, payload: payload(`history ${index}`) }));
-  }
-  socket.send(
-    JSON.stringify({
-      type: "send",
-      clientId: "history-reply",
-      payload: payload("back to the very start"),
-      replyToSeq: 1,
-    }),
-  );
-  await expect.poll(() => acked.size, { timeout: 10_000 }).toBe(HISTORY_LENGTH + 1);
+  const archivist = await registerOn(server, "archivist", PASSWORD);
+  const { code } = await asAdmin("POST", `/api/communities/${acmeId}/invites`, {}, 201);
+  await call(server, "/api/community-invites/accept", { body: { code }, token: archivist.token });
+  const device = await SimulatedDevice.setUp(server, archivist, await chatalotCiphersuite());
+  await device.startGroup(historyChannelId);
+  await device.commitPending(historyChannelId);
+  const { socket, next } = await device.connect(historyChannelId);
+  const send = async (clientId: string, text: string, replyToSeq?: number) => {
+    const payload = await device.seal(historyChannelId, text);
+    socket.send(JSON.stringify({ type: "send", clientId, payload, ...(replyToSeq && { replyToSeq }) }));
+    return (await next("ack", (frame) => frame.clientId === clientId)).message.seq;
+  };
+  const first = await send("history-1", "history 1");
+  for (let index = 2; index <= HISTORY_LENGTH; index++) await send(`history-${index}`, `history ${index}`);
+  await send("history-reply", "back to the very start", first);
   socket.close();
 }
 

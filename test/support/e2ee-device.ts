@@ -6,12 +6,11 @@
  */
 import type { CiphersuiteImpl } from "ts-mls";
 import WebSocket from "ws";
-import { type MessageView, type ServerFrame } from "../../protocol/index.ts";
+import { HISTORY_SHARE_CLIENT_ID_PREFIX, type MessageView, type ServerFrame } from "../../protocol/index.ts";
 import {
   accountKeysFrom,
   E2eeDevice,
   fetchBackup,
-  HISTORY_SHARE_CLIENT_ID_PREFIX,
   newRecoveryKey,
   restoreInto,
   storeBackup,

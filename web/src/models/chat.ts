@@ -7,8 +7,13 @@
  * twice. Sends and changes not yet answered go out again under their client ids.
  */
 import { computed, createModel, effect, signal } from "@preact/signals";
-import { HISTORY_SHARE_CLIENT_ID_PREFIX, type MessageContent } from "../../../protocol/e2ee/index.ts";
-import type { ChannelView, MessageView, ServerFrame } from "../../../protocol/index.ts";
+import type { MessageContent } from "../../../protocol/e2ee/index.ts";
+import {
+  HISTORY_SHARE_CLIENT_ID_PREFIX,
+  type ChannelView,
+  type MessageView,
+  type ServerFrame,
+} from "../../../protocol/index.ts";
 import { ApiError, describeError } from "./api-client.ts";
 import { createChannelCrypto } from "./encryption/channel-crypto.ts";
 import type { Encryption } from "./encryption/encryption.ts";
