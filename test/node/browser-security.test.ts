@@ -280,7 +280,10 @@ describe("alice's account security in the browser", () => {
     // Nothing reached the sleeping tablet; it learns on its next request.
     await tablet.getByRole("button", { name: "Invite people" }).click();
     await tablet.getByRole("heading", { name: "Sign in to Chatalot" }).waitFor();
-    await tablet.getByRole("alert").filter({ hasText: "This session has ended (session revoked): sign in again." }).waitFor();
+    await tablet
+      .getByRole("alert")
+      .filter({ hasText: "This session has ended (session revoked): sign in again." })
+      .waitFor();
   });
 
   it("fits the security page, every form open, on a phone-sized screen", async () => {
