@@ -210,7 +210,8 @@ describe("a channel's MLS group", () => {
       epoch: 0,
       isEndToEndEncrypted: true,
       readers: 2,
-      add: [{ userId: bob.user.id, deviceIds: [bob.sessionId] }],
+      // The channel was created public: its newcomers read it from the start.
+      add: [{ userId: bob.user.id, deviceIds: [bob.sessionId], readsFromStart: true }],
       remove: [],
     });
     // A commit that put carol in anyway is answered with her removal.
