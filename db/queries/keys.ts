@@ -37,7 +37,9 @@ export async function accountKeyOf(
 
 /**
  * Sets the account's key. The same key again changes nothing; a different one
- * replaces the current key (kept, marked replaced) in one transaction.
+ * replaces the current key (kept, marked replaced) and drops the key backup, which
+ * holds the replaced key, in one transaction. Devices certified by the replaced
+ * key leave the person's groups (see `channelDeviceAudience`).
  */
 export async function setAccountKey(
   db: Db,
@@ -53,11 +55,14 @@ export async function setAccountKey(
     if (current && Buffer.from(current.publicKey).equals(Buffer.from(input.publicKey))) {
       return { key: current, change: "unchanged" as const };
     }
-    if (current)
+    if (current) {
       await tx
         .update(accountKeys)
         .set({ replacedAt: sql`now()` })
         .where(eq(accountKeys.id, current.id));
+      // The backup holds the replaced key: restoring it would bring that key back.
+      await tx.delete(keyBackups).where(eq(keyBackups.userId, input.userId));
+    }
     const [created] = await tx
       .insert(accountKeys)
       .values({ userId: input.userId, publicKey: input.publicKey })
@@ -179,7 +184,8 @@ async function oneTimeStock(db: Pick<Db, "select">, sessionId: string): Promise<
 /**
  * One KeyPackage for each live device of the user, in one statement: a one-time
  * package, taken and deleted (rows another claim holds are skipped, never shared),
- * or else the device's last-resort package, which stays. Devices with neither are left out.
+ * or else the device's last-resort package, which stays. Devices with neither, and devices
+ * certified by a replaced account key, are left out.
  */
 export async function claimKeyPackages(
   db: Db,
@@ -188,6 +194,7 @@ export async function claimKeyPackages(
   const result = await db.execute<{ session_id: string; key_package: Uint8Array; is_last_resort: boolean }>(sql`
     with devices as (
       select d.session_id from device_keys d join sessions s on s.id = d.session_id
+        join account_keys ak on ak.id = d.account_key_id and ak.replaced_at is null
       where d.user_id = ${input.userId} and s.revoked_at is null and d.session_id <> ${input.exceptSessionId}
         and (${input.deviceIds === null} or d.session_id = any(${`{${(input.deviceIds ?? []).join(",")}}`}::uuid[]))
     ), taken as (

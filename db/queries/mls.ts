@@ -217,10 +217,12 @@ export async function channelDeviceAudience(
       where p.channel_id = ${input.channelId}
     )
     select people.user_id, people.role_ids, people.timed_out_until, people.is_member_since_start,
-      coalesce(array_agg(d.session_id::text order by d.created_at) filter (where s.id is not null), '{}') as device_ids
+      coalesce(array_agg(d.session_id::text order by d.created_at) filter (where s.id is not null and ak.id is not null), '{}') as device_ids
     from people
     left join device_keys d on d.user_id = people.user_id
     left join sessions s on s.id = d.session_id and s.revoked_at is null
+    -- A device certified by a key its person has since replaced (they started over) is no longer theirs to add.
+    left join account_keys ak on ak.id = d.account_key_id and ak.replaced_at is null
     group by people.user_id, people.role_ids, people.timed_out_until, people.is_member_since_start
   `);
   const [channel] = await db

@@ -23,7 +23,16 @@ export async function backupContentOf(device: E2eeDevice): Promise<BackupContent
       ),
       publicKey: bytesToBase64(await rawPublicKey(device.accountKeys)),
     },
-    trustedAccountKeys: Object.fromEntries(device.trust.entries().map(([userId, key]) => [userId, bytesToBase64(key)])),
+    trust: Object.fromEntries(
+      device.trust.entries().map(([userId, decision]) => [
+        userId,
+        {
+          ...decision,
+          accountKey: bytesToBase64(decision.accountKey),
+          previousKeys: (decision.previousKeys ?? []).map(bytesToBase64),
+        },
+      ]),
+    ),
     historyKeys,
   };
 }
@@ -93,8 +102,15 @@ export async function accountKeysFrom(content: BackupContent): Promise<CryptoKey
 
 /** Trust and every history key from a backup, into a device of the same account. */
 export function restoreInto(device: E2eeDevice, content: BackupContent): void {
-  for (const [userId, key] of Object.entries(content.trustedAccountKeys)) {
-    device.trust.accept(userId, base64ToBytes(key));
+  for (const [userId, key] of Object.entries(content.trustedAccountKeys ?? {})) {
+    device.trust.merge(userId, { accountKey: base64ToBytes(key), verified: false, decidedAt: 0 });
+  }
+  for (const [userId, decision] of Object.entries(content.trust ?? {})) {
+    device.trust.merge(userId, {
+      ...decision,
+      accountKey: base64ToBytes(decision.accountKey),
+      previousKeys: (decision.previousKeys ?? []).map(base64ToBytes),
+    });
   }
   for (const [channelId, keys] of Object.entries(content.historyKeys)) device.keepHistoryKeys(channelId, keys);
 }

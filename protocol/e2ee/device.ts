@@ -31,14 +31,24 @@ import type { UserKeysView } from "../keys.ts";
 import { deviceCertificateMessage } from "./device-certificate.ts";
 import { isRotationDue } from "./epoch-rotation.ts";
 import { decodeContent, encodeContent, type MessageContent } from "./message-content.ts";
-import { envelopeEpoch, historyKeyOf, openMessage, ReplayGuard, sealMessage } from "./message-crypto.ts";
+import {
+  envelopeEpoch,
+  historyKeyOf,
+  openMessage,
+  ReplayGuard,
+  sealMessage,
+  type ReplayLog,
+} from "./message-crypto.ts";
 import {
   AccountKeyTrust,
+  deviceStanding,
   directoryAuthService,
+  equalBytes,
   newDeviceIdentity,
   newKeyPackage,
   type DeviceIdentity,
   type DirectoryEntry,
+  type TrustDecision,
 } from "./mls-device.ts";
 import { decodeMlsMessage, decodeState, encodeMlsMessage, encodeState, leavesOf } from "./mls-codec.ts";
 
@@ -67,7 +77,7 @@ export interface DeviceSnapshot {
   groups: { channelId: string; state: Uint8Array; historyKeys: [string, Uint8Array][] }[];
   /** History keys from the backup or shared by members, for epochs this device was not in. */
   restoredHistory: { channelId: string; keys: [string, Uint8Array][] }[];
-  trusted: [string, Uint8Array][];
+  trusted: [string, TrustDecision | Uint8Array][];
 }
 
 interface Group {
@@ -104,6 +114,12 @@ export class E2eeDevice {
     readonly accountKeys: CryptoKeyPair,
   ) {
     this.context = { cipherSuite, authService: directoryAuthService((userId) => this.directory(userId), this.trust) };
+  }
+
+  /** Where read envelopes are remembered: in memory unless the device keeps them (the browser does). */
+  useReplayLog(log: ReplayLog): this {
+    this.#replays = new ReplayGuard(log);
+    return this;
   }
 
   get userId(): string {
@@ -176,7 +192,13 @@ export class E2eeDevice {
     for (const entry of snapshot.restoredHistory) {
       this.restoredHistory.set(entry.channelId, new Map(entry.keys.map(([epoch, key]) => [BigInt(epoch), key])));
     }
-    for (const [userId, key] of snapshot.trusted) this.trust.accept(userId, key);
+    for (const [userId, decision] of snapshot.trusted) {
+      // Snapshots before verification kept the key alone.
+      this.trust.merge(
+        userId,
+        decision instanceof Uint8Array ? { accountKey: decision, verified: false, decidedAt: 0 } : decision,
+      );
+    }
   }
 
   snapshot(): DeviceSnapshot {
@@ -223,6 +245,19 @@ export class E2eeDevice {
     });
   }
 
+  /**
+   * The person decided about `userId`'s account key, the one whose safety number they
+   * saw: trust it (again), and mark it verified when they compared the number.
+   * Refused when the directory lists another key by now (the number shown is stale).
+   */
+  async decideTrust(userId: string, accountKey: Uint8Array, verified: boolean): Promise<void> {
+    const listed = (await this.directory(userId))?.accountKey;
+    if (!listed || !equalBytes(listed, accountKey)) {
+      throw new Error("their account key changed again: compare the new safety number");
+    }
+    this.trust.accept(userId, accountKey, verified);
+  }
+
   /** The person's keys as the directory lists them, or null when this device may not see them. */
   async directory(userId: string): Promise<DirectoryEntry | null> {
     let keys: UserKeysView;
@@ -238,6 +273,7 @@ export class E2eeDevice {
         deviceId: device.deviceId,
         signaturePublicKey: base64ToBytes(device.signaturePublicKey),
         crossSignature: base64ToBytes(device.crossSignature),
+        isSignedByCurrentKey: device.isSignedByCurrentKey,
       })),
     };
   }
@@ -279,7 +315,10 @@ export class E2eeDevice {
       return this.ensureMember(channelId, options);
     }
     const directory = await this.directory(this.userId);
-    const ownDevices = new Set(directory?.devices.map((device) => device.deviceId) ?? []);
+    // Devices certified by a key the person replaced cannot vouch for this one: wait to be added instead.
+    const ownDevices = new Set(
+      directory?.devices.filter((device) => device.isSignedByCurrentKey).map((device) => device.deviceId) ?? [],
+    );
     const hasOwnDevice = group.memberDeviceIds.some((id) => id !== this.deviceId && ownDevices.has(id));
     if (!hasOwnDevice && !options.joinAlone) return "waiting";
     await this.joinExternally(channelId);
@@ -501,17 +540,20 @@ export class E2eeDevice {
     const senderDeviceId = message.senderDeviceId;
     if (!senderDeviceId) return { ok: false, reason: "not end-to-end encrypted" };
     const where = `${message.channelId}#${message.seq}`;
-    if (!this.#replays.isFresh(senderDeviceId, envelope, where)) return { ok: false, reason: "a replayed message" };
+    if (!(await this.#replays.isFresh(senderDeviceId, envelope, where)))
+      return { ok: false, reason: "a replayed message" };
     const epoch = envelopeEpoch(envelope);
     if (epoch === null) return { ok: false, reason: "not end-to-end encrypted" };
     const historyKey = this.historyKeysOf(message.channelId).get(epoch);
     if (!historyKey) return { ok: false, reason: "this device holds no key for it" };
     const sender = await this.directory(message.senderId);
     const device = sender?.devices.find((candidate) => candidate.deviceId === senderDeviceId);
-    if (!device || !sender?.accountKey) return { ok: false, reason: "the sender's device is unknown" };
-    if (!this.trust.check(message.senderId, sender.accountKey)) {
+    if (!sender || !device) return { ok: false, reason: "the sender's device is unknown" };
+    const standing = await deviceStanding(this.trust, message.senderId, sender, device);
+    if (standing === "changed") {
       return { ok: false, reason: "the sender's account key changed: verify them before trusting it" };
     }
+    if (standing !== "trusted") return { ok: false, reason: "the sender's device is not signed by their account key" };
     let content: MessageContent;
     try {
       const plaintext = await openMessage(this.cipherSuite, {
@@ -525,7 +567,7 @@ export class E2eeDevice {
     } catch (error) {
       return { ok: false, reason: `it failed its integrity check: ${(error as Error).message}` };
     }
-    this.#replays.record(senderDeviceId, envelope, where);
+    await this.#replays.record(senderDeviceId, envelope, where);
     if (content.kind === "history-keys") this.keepHistoryKeys(message.channelId, content.keys);
     return { ok: true, content };
   }

@@ -17,8 +17,10 @@ const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I: read aloud,
 export interface BackupContent {
   /** The account signing key, PKCS#8 and raw public. */
   accountKey: { privateKey: string; publicKey: string };
-  /** Account keys trusted per user (trust on first use, or verified). */
-  trustedAccountKeys: Record<string, string>;
+  /** Account keys trusted per user (trust on first use), from backups written before `trust`. */
+  trustedAccountKeys?: Record<string, string>;
+  /** Account keys trusted per user: on first use, accepted, or verified by safety number. */
+  trust?: Record<string, { accountKey: string; verified: boolean; decidedAt: number; previousKeys?: string[] }>;
   /** History keys per channel, per epoch. */
   historyKeys: Record<string, Record<string, string>>;
 }

@@ -95,17 +95,35 @@ export async function openMessage(cipherSuite: CiphersuiteImpl, input: OpenInput
  * block the genuine message.
  */
 export class ReplayGuard {
-  #read = new Map<string, string>();
+  constructor(readonly log: ReplayLog = new MemoryReplayLog()) {}
 
   /** `where`: the channel and sequence number the envelope came under. */
-  isFresh(senderDeviceId: string, envelope: Uint8Array, where = ""): boolean {
-    const seen = this.#read.get(replayId(senderDeviceId, envelope));
+  async isFresh(senderDeviceId: string, envelope: Uint8Array, where = ""): Promise<boolean> {
+    const seen = await this.log.get(replayId(senderDeviceId, envelope));
     return seen === undefined || seen === where;
   }
 
   /** After the envelope opened: later copies elsewhere are replays. */
-  record(senderDeviceId: string, envelope: Uint8Array, where = ""): void {
-    this.#read.set(replayId(senderDeviceId, envelope), where);
+  async record(senderDeviceId: string, envelope: Uint8Array, where = ""): Promise<void> {
+    await this.log.set(replayId(senderDeviceId, envelope), where);
+  }
+}
+
+/** Where each envelope was first read, by sender device and nonce: in memory, or kept (IndexedDB in the browser). */
+export interface ReplayLog {
+  get(id: string): Promise<string | undefined>;
+  set(id: string, where: string): Promise<void>;
+}
+
+export class MemoryReplayLog implements ReplayLog {
+  #read = new Map<string, string>();
+
+  async get(id: string): Promise<string | undefined> {
+    return this.#read.get(id);
+  }
+
+  async set(id: string, where: string): Promise<void> {
+    this.#read.set(id, where);
   }
 }
 

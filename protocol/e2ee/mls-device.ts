@@ -68,46 +68,128 @@ export async function newKeyPackage(
 export interface DirectoryEntry {
   accountKey: Uint8Array | null;
   /** Revoked devices too: their past commits and messages stay verifiable. */
-  devices: { deviceId: string; signaturePublicKey: Uint8Array; crossSignature: Uint8Array }[];
+  devices: {
+    deviceId: string;
+    signaturePublicKey: Uint8Array;
+    crossSignature: Uint8Array;
+    /** False once the person replaced the key that certified it (started over): no longer theirs to vouch for. */
+    isSignedByCurrentKey: boolean;
+  }[];
+}
+
+/** Whom a person trusts for another: the account key, and whether they compared safety numbers. */
+export interface TrustDecision {
+  accountKey: Uint8Array;
+  verified: boolean;
+  /** When it was decided (ms): of two devices' decisions, the later one stands. */
+  decidedAt: number;
+  /** Keys trusted before this one: devices they certified stay readable (what they sent before a change). */
+  previousKeys?: Uint8Array[];
 }
 
 /**
+ * - `unknown`: no key seen yet;
+ * - `trusted`: the key first seen (trust on first use), not compared;
+ * - `verified`: the person compared safety numbers and marked it;
+ * - `changed`: the directory now lists another key, refused until accepted again.
+ */
+export type TrustStatus = "unknown" | "trusted" | "verified" | "changed";
+
+/**
  * Trust on first use: the first account key seen for a person is remembered; a
- * different one later is not accepted silently but reported, until the person is
- * verified again (safety number) and `accept` records the new key.
+ * different one later is not accepted silently but reported, until the person
+ * accepts it (after comparing safety numbers, ideally). A person compared is
+ * marked verified; the mark goes with that key, so a changed key clears it.
  */
 export class AccountKeyTrust {
-  #trusted = new Map<string, Uint8Array>();
+  #decisions = new Map<string, TrustDecision>();
+  /** The refused key last seen per person, until a decision about it. */
+  #changed = new Map<string, Uint8Array>();
   readonly warnings: { userId: string; seen: Uint8Array; trusted: Uint8Array }[] = [];
 
   /** Whether `accountKey` is the key trusted for `userId` (remembering it if it is the first). */
-  check(userId: string, accountKey: Uint8Array): boolean {
-    const trusted = this.#trusted.get(userId);
-    if (!trusted) {
-      this.#trusted.set(userId, accountKey);
+  check(userId: string, accountKey: Uint8Array, now = Date.now()): boolean {
+    const decision = this.#decisions.get(userId);
+    if (!decision) {
+      this.#decisions.set(userId, { accountKey, verified: false, decidedAt: now });
       return true;
     }
-    if (equalBytes(trusted, accountKey)) return true;
-    this.warnings.push({ userId, seen: accountKey, trusted });
+    if (equalBytes(decision.accountKey, accountKey)) return true;
+    if (!this.#changed.has(userId)) this.warnings.push({ userId, seen: accountKey, trusted: decision.accountKey });
+    this.#changed.set(userId, accountKey);
     return false;
   }
 
-  /** Every trusted key, for the backup. */
-  entries(): [string, Uint8Array][] {
-    return [...this.#trusted];
+  statusOf(userId: string): TrustStatus {
+    if (this.#changed.has(userId)) return "changed";
+    const decision = this.#decisions.get(userId);
+    if (!decision) return "unknown";
+    return decision.verified ? "verified" : "trusted";
   }
 
-  /** After the person was verified again (or from a backup): trust this key. */
-  accept(userId: string, accountKey: Uint8Array): void {
-    this.#trusted.set(userId, accountKey);
+  /** Every person's status, for the interface. */
+  statuses(): Map<string, TrustStatus> {
+    const ids = new Set([...this.#decisions.keys(), ...this.#changed.keys()]);
+    return new Map([...ids].map((userId) => [userId, this.statusOf(userId)]));
   }
+
+  /** Every decision, for the snapshot and the backup. */
+  entries(): [string, TrustDecision][] {
+    return [...this.#decisions];
+  }
+
+  /** The keys trusted for `userId`, now and before (each certified devices this person accepted). */
+  keysOf(userId: string): Uint8Array[] {
+    const decision = this.#decisions.get(userId);
+    return decision ? [decision.accountKey, ...(decision.previousKeys ?? [])] : [];
+  }
+
+  /** Trust `accountKey` for `userId` from now on, verified or not; the key it replaces stays trusted for the past. */
+  accept(userId: string, accountKey: Uint8Array, verified: boolean, now = Date.now()): void {
+    const previousKeys = this.keysOf(userId).filter((key) => !equalBytes(key, accountKey));
+    this.#decisions.set(userId, { accountKey, verified, decidedAt: now, previousKeys });
+    this.#changed.delete(userId);
+  }
+
+  /** A decision taken elsewhere (a snapshot, the backup, another device): the later one stands. */
+  merge(userId: string, decision: TrustDecision): void {
+    const current = this.#decisions.get(userId);
+    if (current && current.decidedAt >= decision.decidedAt) return;
+    this.#decisions.set(userId, decision);
+    const seen = this.#changed.get(userId);
+    if (seen && equalBytes(seen, decision.accountKey)) this.#changed.delete(userId);
+  }
+}
+
+/**
+ * How far a listed device of `userId` can be believed: `trusted` when its
+ * cross-signature verifies under an account key this viewer trusts (now, on first
+ * use, or before a change it accepted); `changed` when the directory's key is not
+ * the trusted one and nothing trusted certified the device; else `uncertified`.
+ * A changed directory key is noted as a warning even when the device is trusted.
+ */
+export async function deviceStanding(
+  trust: AccountKeyTrust,
+  userId: string,
+  entry: DirectoryEntry,
+  device: DirectoryEntry["devices"][number],
+): Promise<"trusted" | "changed" | "uncertified"> {
+  const isListedKeyTrusted = entry.accountKey ? trust.check(userId, entry.accountKey) : true;
+  for (const key of trust.keysOf(userId)) {
+    const certified = await isDeviceCertified(key, device.crossSignature, {
+      userId,
+      deviceId: device.deviceId,
+      signaturePublicKey: device.signaturePublicKey,
+    });
+    if (certified) return "trusted";
+  }
+  return isListedKeyTrusted ? "uncertified" : "changed";
 }
 
 /**
  * The application's MLS authentication service: a credential is valid when it
  * names a user and device, the directory lists that device with exactly this
- * signature key, cross-signed by the user's account key, and that account key is
- * the one trusted for the user.
+ * signature key, cross-signed by an account key trusted for the user.
  */
 export function directoryAuthService(
   lookup: (userId: string) => Promise<DirectoryEntry | null>,
@@ -118,14 +200,9 @@ export function directoryAuthService(
       const owner = credentialOwner(credential);
       if (!owner) return false;
       const entry = await lookup(owner.userId);
-      if (!entry?.accountKey || !trust.check(owner.userId, entry.accountKey)) return false;
-      const device = entry.devices.find((candidate) => candidate.deviceId === owner.deviceId);
-      if (!device || !equalBytes(device.signaturePublicKey, signaturePublicKey)) return false;
-      return isDeviceCertified(entry.accountKey, device.crossSignature, {
-        userId: owner.userId,
-        deviceId: owner.deviceId,
-        signaturePublicKey,
-      });
+      const device = entry?.devices.find((candidate) => candidate.deviceId === owner.deviceId);
+      if (!entry || !device || !equalBytes(device.signaturePublicKey, signaturePublicKey)) return false;
+      return (await deviceStanding(trust, owner.userId, entry, device)) === "trusted";
     },
   };
 }

@@ -21,6 +21,7 @@ import {
 } from "../../protocol/index.ts";
 import {
   chatalotCiphersuite,
+  deviceCertificateMessage,
   deviceCredential,
   epochCode,
   safetyNumber,
@@ -255,12 +256,56 @@ describe("an end-to-end encrypted DM", () => {
     expect(await aliceDevice.read(message)).toBe("in the new epoch");
   });
 
-  it("reports an account key the server swapped instead of accepting it", async () => {
+  it("reports an account key the server swapped; once accepted after comparing, the mark is verified and backed up", async () => {
+    expect(bobDevice.trust.statusOf(alice.id)).toBe("trusted");
     const forged = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
     const raw = new Uint8Array((await crypto.subtle.exportKey("raw", forged.publicKey)) as ArrayBuffer);
+    const oldKey = (await bobDevice.directory(alice.id))!.accountKey!;
     await aliceDevice.api("PUT", "/api/keys/account", { publicKey: bytesToBase64(raw) });
-    const message = { ...received[0]!, payload: await aliceDevice.seal(dm.id, "after the swap") };
-    await expect(bobDevice.read(message)).rejects.toThrow(/account key changed/);
+    const sealed = async (text: string) => ({
+      ...received[0]!,
+      seq: received[0]!.seq + 200,
+      payload: await aliceDevice.seal(dm.id, text),
+    });
+    // Alice's device is still certified by the key bob trusts: it is read, and the change is reported.
+    expect(await bobDevice.read(await sealed("from the device bob knows"))).toBe("from the device bob knows");
     expect(bobDevice.trust.warnings.map((warning) => warning.userId)).toEqual([alice.id]);
+    expect(bobDevice.trust.statusOf(alice.id)).toBe("changed");
+
+    // The server lists her device as certified by the new key: refused until bob accepts that key.
+    const certificate = deviceCertificateMessage(
+      alice.id,
+      alice.sessionId,
+      aliceDevice.identity.signatureKeyPair.publicKey,
+    );
+    const crossSignature = new Uint8Array(
+      await crypto.subtle.sign({ name: "Ed25519" }, forged.privateKey, new Uint8Array(certificate)),
+    );
+    await aliceDevice.api("PUT", "/api/keys/devices/current", {
+      signaturePublicKey: bytesToBase64(aliceDevice.identity.signatureKeyPair.publicKey),
+      crossSignature: bytesToBase64(crossSignature),
+    });
+    const message = await sealed("after the swap");
+    await expect(bobDevice.read(message)).rejects.toThrow(/account key changed/);
+
+    // Accepting a key the directory no longer lists is refused: the safety number shown was stale.
+    await expect(bobDevice.decideTrust(alice.id, oldKey, true)).rejects.toThrow(/changed again/);
+    await bobDevice.decideTrust(alice.id, raw, true);
+    expect(bobDevice.trust.statusOf(alice.id)).toBe("verified");
+    expect(await bobDevice.read(message)).toBe("after the swap");
+
+    // The verified mark travels in the backup to bob's next device.
+    const recoveryKey = newRecoveryKey();
+    await bobDevice.backUp(recoveryKey);
+    const tablet = await SimulatedDevice.restore(
+      server,
+      await signInOn(server, "bob", "a long enough password"),
+      cipherSuite,
+      { recoveryKey },
+    );
+    expect(tablet.trust.statusOf(alice.id)).toBe("verified");
+    expect(
+      SimulatedDevice.fromSnapshot(tablet.transport, cipherSuite, tablet.snapshot()).trust.statusOf(alice.id),
+    ).toBe("verified");
   });
 });

@@ -116,7 +116,7 @@ describe("epoch rotation", () => {
 describe("the key backup", () => {
   const content = {
     accountKey: { privateKey: "cHJpdmF0ZQ==", publicKey: "cHVibGlj" },
-    trustedAccountKeys: { "2b0c6f0e-0000-4000-8000-000000000001": "a2V5" },
+    trust: { "2b0c6f0e-0000-4000-8000-000000000001": { accountKey: "a2V5", verified: true, decidedAt: 1 } },
     historyKeys: { "2b0c6f0e-0000-4000-8000-000000000002": { "0": "aGlzdG9yeQ==" } },
   };
 

@@ -191,8 +191,14 @@ describe("account keys and devices", () => {
     expect(await errorCode(swapped)).toBe("device_key_differs");
   });
 
-  it("shows a replaced account key as a change, and devices it no longer vouches for", async () => {
+  it("shows a replaced account key as a change; its devices and the backup that held it are left behind", async () => {
     await registerDevice(alice, aliceAccount);
+    await expectStatus(
+      await as(alice, "POST", "/api/keys/devices/current/key-packages", { keyPackages: keyPackages("old", 1) }),
+      200,
+    );
+    const backup = { previousVersion: 0, backup: bytesToBase64(new TextEncoder().encode("sealed under the old key")) };
+    await expectStatus(await as(alice, "PUT", "/api/keys/backup", backup), 200);
     const newAccount = await signingKey();
     await expectStatus(
       await as(alice, "PUT", "/api/keys/account", { publicKey: bytesToBase64(newAccount.publicKey) }),
@@ -201,6 +207,9 @@ describe("account keys and devices", () => {
     const seen = await keysOf(bob, alice);
     expect(seen.accountKey).toMatchObject({ publicKey: bytesToBase64(newAccount.publicKey), replacedKeys: 1 });
     expect(seen.devices[0]!.isSignedByCurrentKey).toBe(false);
+    // Starting over leaves the old key's devices and backup behind: nothing to claim, nothing to restore.
+    expect(await claim(bob, alice)).toEqual([]);
+    expect((await as(alice, "GET", "/api/keys/backup")).status).toBe(404);
     // Setting the same key again changes nothing.
     await expectStatus(
       await as(alice, "PUT", "/api/keys/account", { publicKey: bytesToBase64(newAccount.publicKey) }),

@@ -221,6 +221,11 @@ describe("a channel's MLS group", () => {
     );
     expect(await pending()).toMatchObject({ epoch: 1, readers: 2, add: [], remove: [carol.sessionId] });
     expect((await as(carol, "GET", `/api/channels/${channel.id}/mls/pending`)).status).toBe(404);
+    // Bob starts over with a new account key: his device, certified by the old one, is to be removed.
+    const started = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
+    const publicKey = new Uint8Array((await crypto.subtle.exportKey("raw", started.publicKey)) as ArrayBuffer);
+    await expectStatus(await as(bob, "PUT", "/api/keys/account", { publicKey: bytesToBase64(publicKey) }), 201);
+    expect((await pending()).remove.toSorted()).toEqual([bob.sessionId, carol.sessionId].toSorted());
   });
 
   it("refuses malformed commits, and a commit before the group exists", async () => {

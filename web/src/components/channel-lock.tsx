@@ -1,12 +1,14 @@
 /**
  * Whether the open channel is end-to-end encrypted, in words beside its name: the
  * lock, or why not (too many readers, waiting to be added, locked device); in a
- * conversation, the safety number to compare with the other person.
+ * conversation, whether the other person is verified (or changed their key) and
+ * the safety number to compare; in a channel, the group's verification code.
  */
 import { useSignal } from "@preact/signals";
 import { E2EE_MEMBERS_MAX } from "../../../protocol/index.ts";
 import type { Chat } from "../models/chat.ts";
 import type { Encryption } from "../models/encryption/encryption.ts";
+import { SafetyNumberPanel } from "./safety-number-panel.tsx";
 import { sentence } from "./sentence.ts";
 
 export function ChannelLock({
@@ -20,13 +22,14 @@ export function ChannelLock({
 }) {
   const crypto = chat.encryption;
   const status = crypto.status.value;
-  const safetyNumber = useSignal<string | null>(null);
+  const groupCode = useSignal<string | null>(null);
   const channel = chat.channel.value;
   const other = channel?.kind === "dm" ? channel.participants?.find((person) => person.userId !== ownUserId) : null;
+  const trust = other ? (encryption.people.value.get(other.userId) ?? "unknown") : null;
 
-  const showSafetyNumber = async () => {
-    if (safetyNumber.peek() || !other) return (safetyNumber.value = null);
-    safetyNumber.value = (await encryption.safetyNumberWith(other.userId)) ?? "not available yet";
+  const showGroupCode = async () => {
+    if (groupCode.peek() || !channel) return (groupCode.value = null);
+    groupCode.value = (await encryption.epochCodeOf(channel.id)) ?? "not available yet";
   };
 
   return (
@@ -34,6 +37,11 @@ export function ChannelLock({
       {status === "encrypted" && (
         <span class="tag is-encrypted" title="Only the members’ devices can read these messages">
           End-to-end encrypted
+        </span>
+      )}
+      {trust === "verified" && (
+        <span class="tag is-verified" title={`You compared safety numbers with ${other?.username}`}>
+          Verified
         </span>
       )}
       {status === "unencrypted" && (
@@ -51,19 +59,23 @@ export function ChannelLock({
       )}
       {status === "unavailable" && <span class="tag">Encryption locked on this device</span>}
       {status === "starting" && <span class="tag">Setting up encryption…</span>}
-      {other && status === "encrypted" && (
-        <button
-          type="button"
-          class="small"
-          aria-expanded={!!safetyNumber.value}
-          onClick={() => void showSafetyNumber()}
-        >
-          Safety number
+      {other && trust === "changed" && (
+        <p class="warning" role="alert">
+          {other.username}’s account key changed. It happens when they start over without their recovery key — or when
+          someone is impersonating them. Their new messages stay hidden until you compare safety numbers again.
+        </p>
+      )}
+      {other && trust && status === "encrypted" && (
+        <SafetyNumberPanel encryption={encryption} other={other} status={trust} />
+      )}
+      {!other && status === "encrypted" && (
+        <button type="button" class="small" aria-expanded={!!groupCode.value} onClick={() => void showGroupCode()}>
+          Verification code
         </button>
       )}
-      {safetyNumber.value && (
-        <p class="safety-number" data-testid="safety-number">
-          Compare with {other?.username}: <code>{safetyNumber.value}</code>
+      {groupCode.value && (
+        <p class="safety-number" data-testid="group-code">
+          Every member sees the same code now: <code>{groupCode.value}</code>. It changes when someone joins or leaves.
         </p>
       )}
       {crypto.problem.value && (

@@ -1,8 +1,10 @@
 /**
  * One message: what it replies to, who sent it and when, what it says (or that
  * it was deleted), whether it was edited or pinned, its reactions and replies,
- * whether it has reached the server, and what the reader may do with it.
+ * whether it has reached the server, whether its sender is verified, and what
+ * the reader may do with it.
  */
+import type { TrustStatus } from "../../../protocol/e2ee/index.ts";
 import type { Chat } from "../models/chat.ts";
 import type { TimelineEntry } from "../models/timeline.ts";
 import { DeleteConfirmation } from "./delete-confirmation.tsx";
@@ -60,6 +62,7 @@ export function MessageItem({
       {entry.replyToSeq !== null && <ReplyQuote chat={chat} seq={entry.replyToSeq} />}
       <p class="message-meta">
         <span class="sender">{entry.senderName}</span>
+        {!entry.isOwn && <TrustMark status={chat.trust.value.get(entry.senderId) ?? "unknown"} />}
         {entry.sentAt && <time dateTime={entry.sentAt}>{timeFormat.format(new Date(entry.sentAt))}</time>}
         {entry.editedAt && !entry.isDeleted && (
           <span class="edited" title={`Edited ${dateTimeInWords(entry.editedAt)}`}>
@@ -109,4 +112,23 @@ export function MessageItem({
       )}
     </li>
   );
+}
+
+/** Beside a sender's name: verified (safety numbers compared), or their key changed. */
+function TrustMark({ status }: { status: TrustStatus }) {
+  if (status === "verified") {
+    return (
+      <span class="tag is-verified" title="You compared safety numbers">
+        verified
+      </span>
+    );
+  }
+  if (status === "changed") {
+    return (
+      <span class="tag is-key-changed" title="Their account key changed: compare safety numbers again">
+        key changed
+      </span>
+    );
+  }
+  return null;
 }

@@ -326,6 +326,8 @@ export const ChatModel = createModel(
       channel,
       /** End-to-end encryption here: its status, how many may read, and what went wrong. */
       encryption: crypto,
+      /** Whom the person verified, or saw change their account key, by user id. */
+      trust: encryption.people,
       permissions,
       accessProblem,
       /** Until the room says otherwise, assume the user may write: the composer is not disabled on a guess. */

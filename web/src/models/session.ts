@@ -9,6 +9,7 @@
  */
 import { createModel, effect, signal } from "@preact/signals";
 import type { SessionView, UserView } from "../../../protocol/index.ts";
+import { forgetDevice } from "./encryption/device-store.ts";
 import { ApiError, describeError, requestJson, type ApiRequest } from "./api-client.ts";
 
 /** Refresh this long before the access token expires, so no request meets an expired one. */
@@ -46,6 +47,9 @@ export const SessionModel = createModel(() => {
 
   function forget(reason: string | null): void {
     clearTimeout(refreshTimer);
+    // The session was this browser's encryption device: its keys and history keys go with it.
+    const ended = sessionId.peek();
+    if (ended) void forgetDevice(ended);
     accessToken = null;
     expiresAtMs = 0;
     user.value = null;

@@ -2,12 +2,14 @@
  * What this browser keeps for end-to-end encryption, in IndexedDB (structured clone,
  * so CryptoKeys and bytes go in as they are): per account, the account key and the
  * recovery key that seals the backup; per device (session), its whole state with a
- * version, so tabs sharing the device notice each other's changes.
+ * version, so tabs sharing the device notice each other's changes; and where each
+ * envelope was first read, to refuse replays.
  */
 import { createStore, del, get, set } from "idb-keyval";
-import type { DeviceSnapshot } from "../../../../protocol/e2ee/index.ts";
+import type { DeviceSnapshot, ReplayLog } from "../../../../protocol/e2ee/index.ts";
 
 const store = createStore("chatalot-e2ee", "keys");
+const envelopes = createStore("chatalot-e2ee-read", "envelopes");
 
 export interface StoredAccount {
   accountKeys: CryptoKeyPair;
@@ -25,3 +27,13 @@ export const saveAccount = (userId: string, account: StoredAccount) => set(`acco
 export const loadDevice = (deviceId: string) => get<StoredDevice>(`device:${deviceId}`, store);
 export const saveDevice = (deviceId: string, device: StoredDevice) => set(`device:${deviceId}`, device, store);
 export const forgetDevice = (deviceId: string) => del(`device:${deviceId}`, store);
+
+/**
+ * Where each envelope this browser opened was first read (sender device and nonce to
+ * channel#seq): a server serving it again elsewhere is caught after a reload too.
+ * One short entry per message read.
+ */
+export const readEnvelopes: ReplayLog = {
+  get: (id) => get<string>(id, envelopes),
+  set: (id, where) => set(id, where, envelopes),
+};

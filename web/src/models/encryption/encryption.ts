@@ -13,6 +13,8 @@ import {
   accountKeysFrom,
   chatalotCiphersuite,
   E2eeDevice,
+  epochCode,
+  equalBytes,
   failureOf,
   fetchBackup,
   newRecoveryKey,
@@ -21,17 +23,37 @@ import {
   recoveryKeyText,
   restoreInto,
   safetyNumber,
+  safetyQrPayload,
   storeBackup,
   unlockBackup,
   wrapWithPassphrase,
+  type DeviceSnapshot,
   type DeviceTransport,
+  type TrustStatus,
 } from "../../../../protocol/e2ee/index.ts";
 import { base64ToBytes, type UserKeysView } from "../../../../protocol/index.ts";
 import type { AccountEvents } from "../account-events.ts";
 import { createAction } from "../action.ts";
 import { describeError } from "../api-client.ts";
 import type { Session } from "../session.ts";
-import { loadAccount, loadDevice, saveAccount, saveDevice, type StoredAccount } from "./device-store.ts";
+import { qrCodeImageUrl } from "../qr-code.ts";
+import {
+  forgetDevice,
+  loadAccount,
+  loadDevice,
+  readEnvelopes,
+  saveAccount,
+  saveDevice,
+  type StoredAccount,
+} from "./device-store.ts";
+
+/** What the person sees to compare with someone: the safety number, as digits and as a QR code. */
+export interface SafetyNumber {
+  digits: string;
+  qrCodeUrl: string;
+  /** The other person's account key the number was computed over (what a decision trusts). */
+  accountKey: Uint8Array;
+}
 
 export type EncryptionState =
   | { kind: "starting" }
@@ -63,6 +85,8 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
   const startingOver = createAction();
   /** Something about encryption changed (a key arrived, the device was unlocked): readers look again. */
   const changes = signal(0);
+  /** Whom the person trusts, verified, or saw change their key: by user id. */
+  const people = signal<ReadonlyMap<string, TrustStatus>>(new Map());
   const transport: DeviceTransport = {
     request: (method, path, body) => session.request(path, { method, body }),
   };
@@ -89,7 +113,7 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
         const ready = await whenReady();
         const stored = await loadDevice(deviceId);
         if (stored && stored.version !== version) {
-          device = E2eeDevice.fromSnapshot(transport, cipherSuite, stored.snapshot);
+          device = revive(stored.snapshot);
           version = stored.version;
         }
         try {
@@ -103,8 +127,13 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
     return step;
   }
 
+  /** The device from its saved state, remembering the envelopes it read in IndexedDB (replays stay caught after a reload). */
+  const revive = (snapshot: DeviceSnapshot) =>
+    E2eeDevice.fromSnapshot(transport, cipherSuite, snapshot).useReplayLog(readEnvelopes);
+
   async function save(): Promise<void> {
     if (!device) return;
+    people.value = device.trust.statuses();
     version += 1;
     await saveDevice(deviceId, { version, snapshot: device.snapshot() });
     scheduleBackup();
@@ -116,7 +145,8 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
   }
 
   function becomeReady(next: E2eeDevice): void {
-    device = next;
+    device = next.useReplayLog(readEnvelopes);
+    people.value = next.trust.statuses();
     state.value = { kind: "ready" };
     changes.value++;
     const waiters = readyWaiters;
@@ -126,20 +156,40 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
 
   async function start(): Promise<void> {
     cipherSuite = await chatalotCiphersuite();
-    const stored = await loadDevice(deviceId);
+    let stored = await loadDevice(deviceId);
     account = await loadAccount(userId);
-    hasRecoveryHere.value = !!account?.recovery;
     const backup = await fetchBackup(transport);
     hasBackup.value = !!backup;
+    // Keys under an account key the person has since replaced (they started over elsewhere) are left behind.
+    const listed = (await session.request<UserKeysView>(`/api/keys/users/${userId}`)).accountKey;
+    const isCurrent = async (keys: CryptoKeyPair) =>
+      !listed || equalBytes(await rawPublicKey(keys), base64ToBytes(listed.publicKey));
+    if (stored && !(await isCurrent(stored.snapshot.accountKeys))) {
+      await forgetDevice(deviceId);
+      stored = undefined;
+    }
+    if (account && !(await isCurrent(account.accountKeys))) account = undefined;
+    hasRecoveryHere.value = !!account?.recovery;
     if (stored) {
       version = stored.version;
-      const restored = E2eeDevice.fromSnapshot(transport, cipherSuite, stored.snapshot);
+      const restored = revive(stored.snapshot);
       await topUpKeyPackages(restored);
       return becomeReady(restored);
     }
-    if (account) return becomeReady(await register(account.accountKeys));
-    const own = await session.request<UserKeysView>(`/api/keys/users/${userId}`);
-    if (!own.accountKey) return becomeReady(await register(null));
+    if (account) {
+      // Signed in again in this browser: a new device under the same account key, reading from the backup.
+      const created = await register(account.accountKeys);
+      if (account.recovery && backup) {
+        try {
+          restoreInto(created, (await unlockBackup(backup, { recoveryKey: account.recovery.recoveryKey })).content);
+          await saveDevice(deviceId, { version: ++version, snapshot: created.snapshot() });
+        } catch {
+          problem.value = "your key backup no longer opens with the recovery key kept here: set up recovery again";
+        }
+      }
+      return becomeReady(created);
+    }
+    if (!listed) return becomeReady(await register(null));
     state.value = backup ? { kind: "locked", hasPassphrase: !!backup.passphraseWrap } : { kind: "unrecoverable" };
   }
 
@@ -243,6 +293,10 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
         throw new Error("that passphrase does not open your backup");
       });
     }
+    const listed = (await session.request<UserKeysView>(`/api/keys/users/${userId}`)).accountKey;
+    if (listed?.publicKey !== unlocked.content.accountKey.publicKey) {
+      throw new Error("this backup holds an account key you replaced by starting over: start over here too");
+    }
     account = {
       accountKeys: await accountKeysFrom(unlocked.content),
       recovery: {
@@ -276,18 +330,37 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
     startOver: () =>
       startingOver.run(async () => {
         account = undefined;
+        // The backup held the replaced key and is gone with it: recovery is set up again.
+        hasBackup.value = false;
+        hasRecoveryHere.value = false;
         becomeReady(await register(null));
       }),
-    /** The safety number between the person and `otherUserId`, from the account keys the directory lists. */
-    async safetyNumberWith(otherUserId: string): Promise<string | null> {
+    /** The safety number between the person and `otherUserId`, over the account keys the directory lists. */
+    async safetyNumberWith(otherUserId: string): Promise<SafetyNumber | null> {
       const current = await whenReady();
-      const other = await current.directory(otherUserId);
-      if (!other?.accountKey) return null;
-      return safetyNumber(
-        { userId, accountKey: await rawPublicKey(current.accountKeys) },
-        { userId: otherUserId, accountKey: other.accountKey },
-      );
+      const accountKey = (await current.directory(otherUserId))?.accountKey;
+      if (!accountKey) return null;
+      const own = { userId, accountKey: await rawPublicKey(current.accountKeys) };
+      const other = { userId: otherUserId, accountKey };
+      const [digits, payload] = await Promise.all([safetyNumber(own, other), safetyQrPayload(own, other)]);
+      return { digits, qrCodeUrl: await qrCodeImageUrl(payload), accountKey };
     },
+    /**
+     * Trusts the key behind a safety number the person saw: verified when they compared
+     * it; accepting a changed key unverified is also theirs to choose. Messages refused
+     * under the old key are read again.
+     */
+    async decideTrust(otherUserId: string, number: SafetyNumber, verified: boolean): Promise<void> {
+      await run((current) => current.decideTrust(otherUserId, number.accountKey, verified));
+      changes.value++;
+    },
+    people,
+    /** The channel group's code for this epoch, the same on every member's device (null when not a member). */
+    epochCodeOf: (channelId: string) =>
+      run(async (current) => {
+        const group = current.groups.get(channelId);
+        return group ? epochCode(group.state.keySchedule.epochAuthenticator) : null;
+      }),
   };
 });
 
