@@ -7,13 +7,21 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import pg from "pg";
-import { type Browser, type Page } from "playwright-core";
-import { ENVELOPE_VERSION, HISTORY_SHARE_CLIENT_ID_PREFIX } from "../../protocol/index.ts";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { launchChromium, openPage as openIsolatedPage, waitUntilConnected } from "../support/browser.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
-import { root, startServer, type RunningServer } from "../support/server.ts";
+import { type Page } from "playwright-core";
+import { ENVELOPE_VERSION } from "../../protocol/index.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { waitUntilConnected } from "../support/browser.ts";
+import {
+  browserJourney,
+  channelLink,
+  communityLink,
+  conversationLink,
+  fillRegistration as fillRegistrationWith,
+  memberList,
+  register as registerWith,
+  waitUntilDelivered,
+} from "../support/browser-journey.ts";
+import { root } from "../support/server.ts";
 
 const PASSWORD = "correct horse battery";
 const SCREENSHOTS = join(root, "docs", "screenshots");
@@ -25,43 +33,20 @@ interface SocketFrames {
   received: { type: string }[];
 }
 
-let database: TestDatabase;
-let server: RunningServer;
-let browser: Browser;
+const journey = browserJourney("browser_chat");
 /** The instance admin (the first account named `admin`), who may create communities. */
 let admin: Page;
 let bob: Page;
 let adminFrames: SocketFrames;
 let bobFrames: SocketFrames;
 let inviteLink = "";
-/** Things the browser should never print: a CSP violation means an inline style or script slipped in. */
-const browserProblems: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  database = await createTestDatabase("browser_chat");
-  server = await startServer({
-    databaseUrl: database.url,
-    // Embedded PGlite serves one connection reliably, not several.
-    env: { DATABASE_POOL_SIZE: database.isEmbedded ? "1" : "4" },
-  });
-  browser = await launchChromium();
   // Two contexts are two separate browsers as far as the app can tell: no shared storage.
-  [admin, bob] = await Promise.all([openPage(), openPage()]);
+  [admin, bob] = await Promise.all([journey.openPage(), journey.openPage()]);
   adminFrames = recordSocketFrames(admin);
   bobFrames = recordSocketFrames(bob);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.stop();
-});
-
-beforeEach(({ onTestFailed }) => {
-  onTestFailed(() =>
-    console.error(`server output:\n${server?.output()}\nbrowser problems:\n${browserProblems.join("\n")}`),
-  );
 });
 
 describe("the admin and bob chatting in a community in the browser", () => {
@@ -80,10 +65,10 @@ describe("the admin and bob chatting in a community in the browser", () => {
   });
 
   it("gives the admin an invite link to copy", async () => {
-    await admin.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+    await admin.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: journey.server.url });
     await admin.getByRole("button", { name: "Invite people" }).click();
     inviteLink = await admin.getByLabel("Invite link", { exact: true }).inputValue();
-    expect(inviteLink).toMatch(new RegExp(`^${server.url}/join/[A-Za-z0-9-]+$`));
+    expect(inviteLink).toMatch(new RegExp(`^${journey.server.url}/join/[A-Za-z0-9-]+$`));
     await admin.getByRole("button", { name: "Copy link" }).click();
     await admin.getByRole("status").filter({ hasText: "Copied to the clipboard." }).waitFor();
     expect(await admin.evaluate(() => navigator.clipboard.readText())).toBe(inviteLink);
@@ -131,13 +116,13 @@ describe("the admin and bob chatting in a community in the browser", () => {
     const sentPayloads = new Map(sent.map((frame) => [frame.clientId, frame.payload]));
     // The two messages, and the history keys the admin shared with bob's device when she added it.
     expect(await countMessages()).toBe(sentPayloads.size);
-    expect(await textsFrom("admin")).toBe(1);
-    expect(await textsFrom("bob")).toBe(1);
-    const columns = await queryDatabase<{ data_type: string }>(
+    expect(await journey.textsFrom("admin")).toBe(1);
+    expect(await journey.textsFrom("bob")).toBe(1);
+    const columns = await journey.query<{ data_type: string }>(
       "select data_type from information_schema.columns where table_name = 'messages' and column_name = 'payload'",
     );
     expect(columns.map((column) => column.data_type)).toEqual(["bytea"]);
-    const rows = await queryDatabase<Record<string, unknown>>("select * from messages order by seq");
+    const rows = await journey.query<Record<string, unknown>>("select * from messages order by seq");
     for (const row of rows) {
       expect(row.payload).toBeInstanceOf(Buffer);
       // Byte for byte what the browser sent: the server neither reads nor re-encodes payloads.
@@ -192,14 +177,14 @@ describe("the admin and bob chatting in a community in the browser", () => {
     await channelLink(bob, "#general").click();
     await waitUntilConnected(bob);
     await expect.poll(() => bob.getByRole("log").getByRole("listitem").count()).toBe(2);
-    expect(await textsFrom("bob")).toBe(2);
-    expect(await textsFrom("admin")).toBe(2);
+    expect(await journey.textsFrom("bob")).toBe(2);
+    expect(await journey.textsFrom("admin")).toBe(2);
   });
 });
 
 describe("a dropped connection in the browser", () => {
   it("delivers a message whose ack was lost exactly once, after the socket reconnects", async () => {
-    const carol = await openPage();
+    const carol = await journey.openPage();
     // Carol's socket runs through the test, which can swallow what the room says and cut the line.
     let isSwallowingAcks = false;
     let cutLine = async () => {};
@@ -240,41 +225,20 @@ describe("a dropped connection in the browser", () => {
     await waitUntilDelivered(carol);
     expect(await carol.getByRole("log").getByText("are you still there?", { exact: true }).count()).toBe(1);
     expect(await admin.getByRole("log").getByText("are you still there?", { exact: true }).count()).toBe(1);
-    expect(await textsFrom("carol")).toBe(1);
+    expect(await journey.textsFrom("carol")).toBe(1);
   });
 });
 
 describe("the web app under the server's Content-Security-Policy", () => {
   it("runs without a single policy violation or script error", () => {
-    expect(browserProblems).toEqual([]);
+    expect(journey.problems).toEqual([]);
   });
 });
 
-async function queryDatabase<Row extends object>(sql: string): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    return (await client.query<Row>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 async function countMessages(): Promise<number> {
-  const [row] = await queryDatabase<{ count: number }>("select count(*)::int as count from messages");
+  const [row] = await journey.query<{ count: number }>("select count(*)::int as count from messages");
   return row?.count ?? 0;
 }
-
-/** Messages a person wrote, stored (history keys shared with newcomers go under client ids of their own). */
-async function textsFrom(username: string): Promise<number> {
-  const [row] = await queryDatabase<{ count: number }>(
-    `select count(*)::int as count from messages m join users u on u.id = m.sender_id
-     where u.username = '${username}' and m.client_id not like '${HISTORY_SHARE_CLIENT_ID_PREFIX}%'`,
-  );
-  return row?.count ?? 0;
-}
-
-const openPage = () => openIsolatedPage(browser, browserProblems);
 
 function recordSocketFrames(page: Page): SocketFrames {
   const frames: SocketFrames = { sent: [], received: [] };
@@ -283,31 +247,6 @@ function recordSocketFrames(page: Page): SocketFrames {
     socket.on("framereceived", ({ payload }) => frames.received.push(JSON.parse(String(payload))));
   });
   return frames;
-}
-
-const channelLink = (page: Page, name: string) =>
-  page.getByRole("navigation", { name: "Channels" }).getByRole("link", { name, exact: true });
-const communityLink = (page: Page, name: string) =>
-  page.getByRole("navigation", { name: "Communities" }).getByRole("link", { name, exact: true });
-const conversationLink = (page: Page, name: string) =>
-  page.getByRole("navigation", { name: "Direct messages" }).getByRole("link", { name, exact: true });
-const memberList = (page: Page) => page.getByRole("region", { name: /^Members/ });
-
-async function register(page: Page, username: string): Promise<void> {
-  await page.goto(server.url);
-  await page.getByRole("link", { name: "Create an account" }).click();
-  await fillRegistration(page, username);
-  await page.getByRole("heading", { name: "Communities" }).waitFor();
-}
-
-/** The registration form, then the recovery code, shown once: going on means saying it is saved. */
-async function fillRegistration(page: Page, username: string): Promise<void> {
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account", exact: true }).click();
-  await page.getByRole("heading", { name: "Save your recovery code now" }).waitFor();
-  await page.getByLabel("I have saved my recovery code somewhere safe").check();
-  await page.getByRole("button", { name: "Continue to Chatalot" }).click();
 }
 
 /** As when the person comes back to the window: the app re-reads the lists nothing pushes to it yet. */
@@ -326,7 +265,5 @@ async function screenshotTall(page: Page, name: string): Promise<void> {
   }
 }
 
-/** The sender's copy loses its "Sending…" mark once the server's ack arrives. */
-async function waitUntilDelivered(page: Page): Promise<void> {
-  await page.getByRole("log").getByText("Sending…").waitFor({ state: "detached" });
-}
+const register = (page: Page, username: string) => registerWith(page, journey.server.url, username, PASSWORD);
+const fillRegistration = (page: Page, username: string) => fillRegistrationWith(page, username, PASSWORD);
