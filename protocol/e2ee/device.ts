@@ -437,8 +437,9 @@ export class E2eeDevice {
         const leaf = leaves.get(deviceId);
         return leaf === undefined ? [] : [{ proposalType: defaultProposalTypes.remove, remove: { removed: leaf } }];
       });
-      const entitled = pending.add.filter((entry) => entry.readsFromStart);
-      const toAdd = entitled.length > 0 ? entitled : pending.add;
+      const vouched = await this.vouchedAdds(pending.add);
+      const entitled = vouched.filter((entry) => entry.readsFromStart);
+      const toAdd = entitled.length > 0 ? entitled : vouched;
       if (removals.length === 0 && toAdd.length === 0) return { committed, historyShares };
       const claimed = (await Promise.all(toAdd.map((entry) => this.claim(entry.userId, entry.deviceIds)))).flat();
       const additions = claimed.map((entry) => {
@@ -472,6 +473,27 @@ export class E2eeDevice {
       if (additions.length > 0 && entitled.length > 0 && Object.keys(share.keys).length > 0) historyShares.push(share);
     }
     return { committed, historyShares };
+  }
+
+  /**
+   * The pending adds whose devices an account key this device trusts certifies. A person
+   * whose key changed stays pending (and is reported as changed) until it is accepted.
+   */
+  protected async vouchedAdds(adds: MlsPendingView["add"]): Promise<MlsPendingView["add"]> {
+    const vouched = await Promise.all(
+      adds.map(async (entry) => {
+        const listed = await this.directory(entry.userId);
+        if (!listed) return { ...entry, deviceIds: [] };
+        const standings = await Promise.all(
+          entry.deviceIds.map(async (deviceId) => {
+            const device = listed.devices.find((candidate) => candidate.deviceId === deviceId);
+            return device && (await deviceStanding(this.trust, entry.userId, listed, device)) === "trusted";
+          }),
+        );
+        return { ...entry, deviceIds: entry.deviceIds.filter((_, index) => standings[index]) };
+      }),
+    );
+    return vouched.filter((entry) => entry.deviceIds.length > 0);
   }
 
   /** Joins the groups whose Welcomes wait for this device; each Welcome is removed once used. */

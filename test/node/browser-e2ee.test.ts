@@ -8,9 +8,11 @@
  * nobody is around to add her device, waits, and loses nothing; and a deleted message
  * the server serves again under a new number is refused after a reload.
  */
+import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { waitUntilConnected } from "../support/browser.ts";
+import { root } from "../support/server.ts";
 import {
   browserJourney,
   channelLink,
@@ -23,6 +25,7 @@ import {
 } from "../support/browser-journey.ts";
 
 const PASSWORD = "correct horse battery";
+const SCREENSHOTS = join(root, "docs", "screenshots");
 const PASSPHRASE = "a passphrase long enough to matter";
 /** Real-time means seconds; unlocking with a passphrase runs Argon2id (64 MiB) in the page. */
 const LIVE_TIMEOUT_MS = 5_000;
@@ -92,6 +95,7 @@ describe("recovery, verification and waiting, in the browser", () => {
     expect(adminSees).toMatch(/^(\d{5} ){11}\d{5}$/);
     expect(bobSees).toBe(adminSees);
     await bob.getByRole("img", { name: "The safety number as a QR code" }).waitFor();
+    await bob.screenshot({ path: join(SCREENSHOTS, "safety-number.png") });
 
     await bob.getByRole("button", { name: "They match: mark admin verified" }).click();
     await bob.locator(".channel-lock").getByText("Verified", { exact: true }).waitFor();
@@ -200,6 +204,10 @@ describe("recovery, verification and waiting, in the browser", () => {
     await waitUntilConnected(bob);
     await bob.getByText("admin’s account key changed.", { exact: false }).waitFor({ timeout: LIVE_TIMEOUT_MS });
     expect(await bob.locator(".channel-lock").getByText("Verified", { exact: true }).count()).toBe(0);
+    // Her new device stays pending, not a failure: the warning is the whole story.
+    await expect.poll(() => bob.getByRole("log").getByText("Decrypting…").count()).toBe(0);
+    expect(await bob.locator(".channel-lock .error").count()).toBe(0);
+    await bob.screenshot({ path: join(SCREENSHOTS, "key-changed.png") });
     await bob.getByRole("button", { name: "Compare the new safety number" }).click();
     await bob.getByRole("button", { name: "They match: mark admin verified" }).click();
     await bob.locator(".channel-lock").getByText("Verified", { exact: true }).waitFor();
