@@ -5,7 +5,8 @@
  */
 import { base64ToBytes, bytesToBase64 } from "../base64.ts";
 import type { KeyBackupView } from "../keys.ts";
-import { failureOf, rawPublicKey, type DeviceTransport, type E2eeDevice } from "./device.ts";
+import type { E2eeDevice } from "./device.ts";
+import { failureOf, rawPublicKey, type DeviceTransport } from "./device-keys.ts";
 import { openBackup, sealBackup, unwrapWithPassphrase, type BackupContent } from "./key-backup.ts";
 
 export async function backupContentOf(device: E2eeDevice): Promise<BackupContent> {

@@ -6,6 +6,8 @@
  */
 export * from "./attachment-crypto.ts";
 export * from "./device.ts";
+export * from "./device-groups.ts";
+export * from "./device-keys.ts";
 export * from "./device-backup.ts";
 export * from "./device-certificate.ts";
 export * from "./epoch-rotation.ts";

@@ -7,7 +7,7 @@
  * removal, and a newcomer reads from their join on.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chatalotCiphersuite } from "../../protocol/e2ee/index.ts";
+import { chatalotCiphersuite, type DeviceSnapshot } from "../../protocol/e2ee/index.ts";
 import type { MessageView, MlsPendingView } from "../../protocol/index.ts";
 import { call, registerOn, type Account } from "../support/accounts.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
@@ -191,5 +191,37 @@ describe("an end-to-end encrypted channel of ten", () => {
     expect(await readers(beforeLeo, ["leo"])).toEqual([]);
     expect(await readers(before, ["leo"])).toEqual([]);
     expect(await readers(await say("leo", "hello from leo"), ["kate", "judy"])).toEqual(["kate", "judy"]);
+  }, 60_000);
+
+  it("lets a member whose page went away between sending a commit and saving it take that commit up on return", async () => {
+    const cipherSuite = await chatalotCiphersuite();
+    const account = await registerOn(server, "nina", PASSWORD, { forwardedFor: nextAddress() });
+    people.set("nina", { account, device: await SimulatedDevice.setUp(server, account, cipherSuite) });
+    await join("nina");
+    expect(await person("judy").device.commitPending(channelId)).toBe(true);
+    expect(await person("nina").device.acceptWelcomes()).toEqual([channelId]);
+    const kick = await call(server, `/api/communities/${communityId}/members/${account.id}/kick`, {
+      token: person("admin").account.token,
+      body: { reason: "testing a lost answer" },
+    });
+    expect([200, 204]).toContain(kick.status);
+
+    // Judy commits nina's removal (a commit with a path); her state is saved at the checkpoint before it
+    // went out, and the answer never is: her page went away.
+    const judy = person("judy").device;
+    let saved: DeviceSnapshot | undefined;
+    judy.checkpoint = async () => {
+      saved ??= judy.snapshot();
+    };
+    const epoch = judy.epochOf(channelId)!;
+    expect(await judy.commitPending(channelId)).toBe(true);
+    expect(judy.epochOf(channelId)).toBe(epoch + 1n);
+    const returned = SimulatedDevice.fromSnapshot(judy.transport, cipherSuite, saved!);
+    expect(returned.epochOf(channelId)).toBe(epoch);
+    // Back, she finds her own commit in the log and takes the state she built (MLS cannot process one's own commit).
+    await returned.catchUp(channelId);
+    expect(returned.epochOf(channelId)).toBe(epoch + 1n);
+    const after = await say("ivan", "after nina left");
+    expect(await returned.read(after)).toBe("after nina left");
   }, 60_000);
 });

@@ -128,8 +128,12 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
   }
 
   /** The device from its saved state, remembering the envelopes it read in IndexedDB (replays stay caught after a reload). */
-  const revive = (snapshot: DeviceSnapshot) =>
-    E2eeDevice.fromSnapshot(transport, cipherSuite, snapshot).useReplayLog(readEnvelopes);
+  const revive = (snapshot: DeviceSnapshot) => withStorage(E2eeDevice.fromSnapshot(transport, cipherSuite, snapshot));
+  /** The envelopes it read kept in IndexedDB, and its state saved before each step it sends the delivery service. */
+  const withStorage = (target: E2eeDevice) => {
+    target.useReplayLog(readEnvelopes).checkpoint = save;
+    return target;
+  };
 
   async function save(): Promise<void> {
     if (!device) return;
@@ -145,7 +149,7 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
   }
 
   function becomeReady(next: E2eeDevice): void {
-    device = next.useReplayLog(readEnvelopes);
+    device = withStorage(next);
     people.value = next.trust.statuses();
     state.value = { kind: "ready" };
     changes.value++;

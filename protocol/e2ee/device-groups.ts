@@ -1,0 +1,404 @@
+/**
+ * The MLS group steps of an end-to-end encrypting device: membership decided by the
+ * server becomes commits; what other members committed is processed in order.
+ */
+import {
+  createCommit,
+  createGroup,
+  createGroupInfoWithExternalPubAndRatchetTree,
+  defaultProposalTypes,
+  joinGroup,
+  joinGroupExternal,
+  processMessage,
+  protocolVersions,
+  wireformats,
+  type ClientState,
+  type KeyPackage,
+  type MlsMessage,
+} from "ts-mls";
+import { base64ToBytes, bytesToBase64 } from "../base64.ts";
+import type { MlsCommitView, MlsGroupView, MlsPendingView } from "../mls.ts";
+import { DeviceKeys, failureOf, type Submitted } from "./device-keys.ts";
+import { isRotationDue } from "./epoch-rotation.ts";
+import type { MessageContent } from "./message-content.ts";
+import { historyKeyOf } from "./message-crypto.ts";
+import { deviceStanding, newKeyPackage } from "./mls-device.ts";
+import { decodeMlsMessage, encodeMlsMessage, leavesOf } from "./mls-codec.ts";
+
+/** Where this device stands in a channel's group. */
+export type Membership = "member" | "waiting";
+
+/**
+ * A device's membership of its channels' MLS groups, with the delivery service:
+ * joining (Welcome, a new group, External Commit) or waiting to be added, catching
+ * up on the handshake log, committing what the server says the group lacks or holds
+ * too many of, rotating epochs.
+ */
+export class GroupMember extends DeviceKeys {
+  /** The channel's group as the delivery service holds it, with the handshake log from `fromEpoch`. */
+  async groupOf(channelId: string, fromEpoch = 0n): Promise<{ group: MlsGroupView | null; commits: MlsCommitView[] }> {
+    return this.transport.request("GET", `/api/channels/${channelId}/mls?fromEpoch=${fromEpoch}`);
+  }
+
+  /** Whether this device is in the channel's group (an active member). */
+  isMember(channelId: string): boolean {
+    return this.groups.get(channelId)?.state.groupActiveState.kind === "active";
+  }
+
+  /** The epoch this device is in for the channel, or null. */
+  epochOf(channelId: string): bigint | null {
+    return this.groups.get(channelId)?.state.groupContext.epoch ?? null;
+  }
+
+  /**
+   * Makes this device a member of the channel's group when it can by itself: catches
+   * up if it is one; joins by a Welcome waiting for it; starts the group when the
+   * channel has none; joins by External Commit when another device of the same person
+   * is a member (their backup holds the history). Otherwise it waits for a member's
+   * device to add it (the pending list names it), unless `joinAlone`: then it joins by
+   * External Commit and reads from now on.
+   */
+  async ensureMember(channelId: string, options: { joinAlone?: boolean } = {}): Promise<Membership> {
+    await this.resumeSubmitted(channelId);
+    if (this.groups.has(channelId)) {
+      await this.catchUp(channelId);
+      if (this.isMember(channelId)) return "member";
+      this.forget(channelId);
+    }
+    await this.acceptWelcomes();
+    if (this.isMember(channelId)) return "member";
+    const { group } = await this.groupOf(channelId);
+    if (!group) {
+      if (await this.startGroup(channelId)) return "member";
+      return this.ensureMember(channelId, options);
+    }
+    const directory = await this.directory(this.userId);
+    // Devices certified by a key the person replaced cannot vouch for this one: wait to be added instead.
+    const ownDevices = new Set(
+      directory?.devices.filter((device) => device.isSignedByCurrentKey).map((device) => device.deviceId) ?? [],
+    );
+    const hasOwnDevice = group.memberDeviceIds.some((id) => id !== this.deviceId && ownDevices.has(id));
+    if (!hasOwnDevice && !options.joinAlone) return "waiting";
+    await this.joinExternally(channelId);
+    return "member";
+  }
+
+  /** Starts the channel's group with this device alone (epoch 0); false when another device started it first. */
+  async startGroup(channelId: string): Promise<boolean> {
+    const own = await newKeyPackage(this.cipherSuite, this.identity);
+    const state = await createGroup({
+      context: this.context,
+      groupId: new TextEncoder().encode(channelId),
+      keyPackage: own.publicPackage,
+      privateKeyPackage: own.privatePackage,
+    });
+    const groupInfo = await this.groupInfoOf(state);
+    await this.beforeSubmitting(channelId, { epoch: 0, commit: null, state });
+    try {
+      await this.transport.request("POST", `/api/channels/${channelId}/mls`, {
+        groupInfo,
+        memberDeviceIds: [this.deviceId],
+      });
+    } catch (error) {
+      if (failureOf(error)?.code === "group_exists") return false;
+      throw error;
+    } finally {
+      this.submitted.delete(channelId);
+    }
+    await this.remember(channelId, state);
+    return true;
+  }
+
+  /** Joins a channel's group by external commit from the GroupInfo the server keeps. */
+  async joinExternally(channelId: string): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const { group } = await this.groupOf(channelId);
+      if (!group) throw new Error("this channel has no group to join");
+      const groupInfo = decodeMlsMessage(base64ToBytes(group.groupInfo));
+      if (groupInfo.wireformat !== wireformats.mls_group_info) throw new Error("not a GroupInfo");
+      const own = await newKeyPackage(this.cipherSuite, this.identity);
+      const { publicMessage, newState } = await joinGroupExternal({
+        context: this.context,
+        groupInfo: groupInfo.groupInfo,
+        keyPackage: own.publicPackage,
+        privateKeys: own.privatePackage,
+        resync: false,
+      });
+      const commit = { version: protocolVersions.mls10, wireformat: wireformats.mls_public_message, publicMessage };
+      const members = [...group.memberDeviceIds.filter((id) => id !== this.deviceId), this.deviceId];
+      if (await this.submitCommit(channelId, group.epoch, commit as MlsMessage, newState, members)) return;
+    }
+    throw new Error("could not join the channel's group in five tries");
+  }
+
+  /**
+   * When the group's epoch is 7 days old or holds 1,000 messages, commits an empty
+   * commit (a fresh path, a new history key). Returns whether it rotated.
+   */
+  async rotateIfDue(channelId: string): Promise<boolean> {
+    await this.catchUp(channelId);
+    const { group } = await this.groupOf(channelId);
+    if (!group || !this.isMember(channelId)) return false;
+    if (!isRotationDue({ startedAt: new Date(group.epochStartedAt), messages: group.messagesInEpoch })) return false;
+    const state = this.groups.get(channelId)!.state;
+    const result = await createCommit({ context: this.context, state, extraProposals: [], ratchetTreeExtension: true });
+    return this.submitCommit(
+      channelId,
+      state.groupContext.epoch,
+      result.commit,
+      result.newState,
+      group.memberDeviceIds,
+    );
+  }
+
+  /** Processes the commits of the handshake log since this device's epoch, in order. */
+  async catchUp(channelId: string): Promise<void> {
+    await this.resumeSubmitted(channelId);
+    const group = this.groups.get(channelId);
+    if (!group) return;
+    for (;;) {
+      const from = this.epochOf(channelId)!;
+      const { commits } = await this.groupOf(channelId, from);
+      const next = commits.filter((entry) => BigInt(entry.epoch) >= from);
+      for (const entry of next) {
+        if (!this.isMember(channelId)) return;
+        if (BigInt(entry.epoch) === this.epochOf(channelId)) await this.processCommit(channelId, entry.commit);
+      }
+      // The log comes in pages: go on while this page moved the epoch forward.
+      if (next.length === 0 || this.epochOf(channelId) === from || !this.isMember(channelId)) return;
+    }
+  }
+
+  /** Applies a commit relayed as a `handshake` frame (or read from the log); an old one is skipped. */
+  async processCommit(channelId: string, commit: string): Promise<void> {
+    const group = this.groups.get(channelId);
+    if (!group || !this.isMember(channelId)) return;
+    const message = decodeMlsMessage(base64ToBytes(commit));
+    const result = await processMessage({ context: this.context, state: group.state, message: message as never });
+    await this.remember(channelId, result.newState);
+  }
+
+  /**
+   * Commits what the server says the group lacks (devices of people who may now read
+   * the channel) or holds too many of (those who may not). Newcomers who may read the
+   * channel's whole history get the past history keys in the new epoch: returned, to be
+   * sent as a message (a commit adds them apart from newcomers who may not, so that
+   * message never reaches someone not entitled to it). Losing the race to another
+   * member's commit: catch up and look again.
+   */
+  async applyPending(channelId: string): Promise<{ committed: boolean; historyShares: MessageContent[] }> {
+    const historyShares: MessageContent[] = [];
+    let committed = false;
+    for (let round = 0; round < 8; round++) {
+      await this.catchUp(channelId);
+      // Out of the group (its removal was in the log): others commit, not this device.
+      if (!this.isMember(channelId)) return { committed, historyShares };
+      const pending = await this.transport.request<MlsPendingView>("GET", `/api/channels/${channelId}/mls/pending`);
+      // This device is on its way out (its key was replaced, say): the remaining members commit that.
+      if (pending.remove.includes(this.deviceId)) return { committed, historyShares };
+      const group = this.groups.get(channelId)!;
+      const leaves = leavesOf(group.state);
+      const removals = pending.remove.flatMap((deviceId) => {
+        const leaf = leaves.get(deviceId);
+        return leaf === undefined ? [] : [{ proposalType: defaultProposalTypes.remove, remove: { removed: leaf } }];
+      });
+      const vouched = await this.vouchedAdds(pending.add);
+      const entitled = vouched.filter((entry) => entry.readsFromStart);
+      const toAdd = entitled.length > 0 ? entitled : vouched;
+      if (removals.length === 0 && toAdd.length === 0) return { committed, historyShares };
+      const claimed = (await Promise.all(toAdd.map((entry) => this.claim(entry.userId, entry.deviceIds)))).flat();
+      const additions = claimed.map((entry) => {
+        const message = decodeMlsMessage(base64ToBytes(entry.keyPackage));
+        if (message.wireformat !== wireformats.mls_key_package) throw new Error("not a KeyPackage");
+        return { proposalType: defaultProposalTypes.add, add: { keyPackage: message.keyPackage } };
+      });
+      if (removals.length === 0 && additions.length === 0) return { committed, historyShares };
+      const result = await createCommit({
+        context: this.context,
+        state: group.state,
+        extraProposals: [...removals, ...additions],
+        ratchetTreeExtension: true,
+      });
+      const members = [
+        ...[...leaves.keys()].filter((deviceId) => !pending.remove.includes(deviceId)),
+        ...claimed.map((entry) => entry.deviceId),
+      ];
+      const accepted = await this.submitCommit(
+        channelId,
+        group.state.groupContext.epoch,
+        result.commit,
+        result.newState,
+        members,
+        result.welcome && { message: result.welcome, deviceIds: claimed.map((entry) => entry.deviceId) },
+      );
+      // Lost: another member's commit won this epoch; theirs is processed next round.
+      if (!accepted) continue;
+      committed = true;
+      const share = this.historyShare(channelId);
+      if (additions.length > 0 && entitled.length > 0 && Object.keys(share.keys).length > 0) historyShares.push(share);
+    }
+    return { committed, historyShares };
+  }
+
+  /**
+   * The pending adds whose devices an account key this device trusts certifies. A person
+   * whose key changed stays pending (and is reported as changed) until it is accepted.
+   */
+  protected async vouchedAdds(adds: MlsPendingView["add"]): Promise<MlsPendingView["add"]> {
+    const vouched = await Promise.all(
+      adds.map(async (entry) => {
+        const listed = await this.directory(entry.userId);
+        if (!listed) return { ...entry, deviceIds: [] };
+        const standings = await Promise.all(
+          entry.deviceIds.map(async (deviceId) => {
+            const device = listed.devices.find((candidate) => candidate.deviceId === deviceId);
+            return device && (await deviceStanding(this.trust, entry.userId, listed, device)) === "trusted";
+          }),
+        );
+        return { ...entry, deviceIds: entry.deviceIds.filter((_, index) => standings[index]) };
+      }),
+    );
+    return vouched.filter((entry) => entry.deviceIds.length > 0);
+  }
+
+  /** Joins the groups whose Welcomes wait for this device; each Welcome is removed once used. */
+  async acceptWelcomes(): Promise<string[]> {
+    const { welcomes } = await this.transport.request<{
+      welcomes: { id: number; channelId: string; welcome: string }[];
+    }>("GET", "/api/keys/welcomes");
+    const joined: string[] = [];
+    for (const entry of welcomes) {
+      const message = decodeMlsMessage(base64ToBytes(entry.welcome));
+      if (message.wireformat !== wireformats.mls_welcome) throw new Error("not a Welcome");
+      const state = await this.joinWith(message.welcome);
+      // A Welcome into an epoch older than the one held (a stale copy) changes nothing.
+      const held = this.isMember(entry.channelId) ? this.epochOf(entry.channelId)! : -1n;
+      if (state && state.groupContext.epoch > held) {
+        await this.remember(entry.channelId, state);
+        joined.push(entry.channelId);
+      }
+      await this.transport.request("DELETE", `/api/keys/welcomes/${entry.id}`);
+    }
+    return joined;
+  }
+
+  /** The history keys of every epoch before the current one, for newcomers who may read the channel from its start. */
+  historyShare(channelId: string): Extract<MessageContent, { kind: "history-keys" }> {
+    const current = this.epochOf(channelId)!;
+    const keys = Object.fromEntries(
+      [...this.historyKeysOf(channelId)]
+        .filter(([epoch]) => epoch < current)
+        .map(([epoch, key]) => [String(epoch), bytesToBase64(key)]),
+    );
+    return { kind: "history-keys", keys };
+  }
+
+  /** Forgets a group this device left or was removed from (its history keys stay readable). */
+  forget(channelId: string): void {
+    const group = this.groups.get(channelId);
+    if (!group) return;
+    const kept = this.restoredHistory.get(channelId) ?? new Map<bigint, Uint8Array>();
+    for (const [epoch, key] of group.historyKeys) kept.set(epoch, key);
+    this.restoredHistory.set(channelId, kept);
+    this.groups.delete(channelId);
+  }
+
+  private async claim(userId: string, deviceIds: string[]): Promise<{ deviceId: string; keyPackage: string }[]> {
+    const answer = await this.transport.request<{ keyPackages: { deviceId: string; keyPackage: string }[] }>(
+      "POST",
+      `/api/keys/users/${userId}/claim`,
+      { deviceIds },
+    );
+    return answer.keyPackages;
+  }
+
+  /** The Welcome is sealed to one of this device's KeyPackages; null when none opens it. */
+  private async joinWith(welcome: Parameters<typeof joinGroup>[0]["welcome"]): Promise<ClientState | null> {
+    for (const pair of this.keyPackages) {
+      try {
+        return await joinGroup({
+          context: this.context,
+          welcome,
+          keyPackage: pair.publicPackage,
+          privateKeys: pair.privatePackage,
+        });
+      } catch {
+        // sealed to another of this device's KeyPackages
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Submits a commit built on `epoch` with the new epoch's GroupInfo, and remembers the
+   * new state once the room accepted it. False when another member's commit won the epoch.
+   */
+  protected async submitCommit(
+    channelId: string,
+    epoch: bigint | number,
+    commit: MlsMessage,
+    newState: ClientState,
+    memberDeviceIds: string[],
+    welcome?: { message: MlsMessage; deviceIds: string[] },
+  ): Promise<boolean> {
+    const encoded = bytesToBase64(encodeMlsMessage(commit));
+    const groupInfo = await this.groupInfoOf(newState);
+    await this.beforeSubmitting(channelId, { epoch: Number(epoch), commit: encoded, state: newState });
+    try {
+      await this.transport.request("POST", `/api/channels/${channelId}/mls/commits`, {
+        epoch: Number(epoch),
+        commit: encoded,
+        groupInfo,
+        memberDeviceIds,
+        ...(welcome
+          ? { welcome: bytesToBase64(encodeMlsMessage(welcome.message)), welcomeDeviceIds: welcome.deviceIds }
+          : {}),
+      });
+    } catch (error) {
+      if (failureOf(error)?.code === "stale_epoch") return false;
+      throw error;
+    } finally {
+      this.submitted.delete(channelId);
+    }
+    await this.remember(channelId, newState);
+    return true;
+  }
+
+  private async beforeSubmitting(channelId: string, step: Submitted): Promise<void> {
+    this.submitted.set(channelId, step);
+    await this.checkpoint();
+  }
+
+  /**
+   * A step sent before the page went away, its outcome unsaved: when the delivery
+   * service took it (the group this device started, or its commit in the log at that
+   * epoch), the state it built is this device's now. Either way the record goes.
+   */
+  private async resumeSubmitted(channelId: string): Promise<void> {
+    const step = this.submitted.get(channelId);
+    if (!step) return;
+    this.submitted.delete(channelId);
+    const held = this.epochOf(channelId);
+    if (held !== null && held > BigInt(step.epoch)) return;
+    const { group, commits } = await this.groupOf(channelId, BigInt(step.epoch));
+    const isTaken =
+      step.commit === null
+        ? group?.memberDeviceIds.includes(this.deviceId) === true && commits.length === 0 && group.epoch === 0
+        : commits.some((entry) => entry.epoch === step.epoch && entry.commit === step.commit);
+    if (isTaken) await this.remember(channelId, step.state);
+  }
+
+  private async groupInfoOf(state: ClientState): Promise<string> {
+    const groupInfo = await createGroupInfoWithExternalPubAndRatchetTree(state, [], this.cipherSuite);
+    return bytesToBase64(
+      encodeMlsMessage({ version: protocolVersions.mls10, wireformat: wireformats.mls_group_info, groupInfo }),
+    );
+  }
+
+  private async remember(channelId: string, state: ClientState): Promise<void> {
+    const group = this.groups.get(channelId) ?? { state, historyKeys: new Map() };
+    group.state = state;
+    group.historyKeys.set(state.groupContext.epoch, await historyKeyOf(state, this.cipherSuite));
+    this.groups.set(channelId, group);
+  }
+}
