@@ -191,6 +191,15 @@ export const keys = new Hono<AppEnv>()
   })
   .put("/backup", limitBackup, async (c) => {
     const body = await parseJson(c, storeKeyBackupSchema);
+    // A device left under a replaced account key (its person started over elsewhere) would write that key back.
+    const devices = await query(c.env.DATABASE, "devicesOf", { userId: c.get("userId") });
+    if (devices.find((device) => device.sessionId === c.get("sessionId"))?.isSignedByCurrentKey === false) {
+      throw new AppError(
+        409,
+        "device_key_replaced",
+        "this device is under an account key you replaced by starting over: reload to set it up again",
+      );
+    }
     const result = await query(c.env.DATABASE, "storeKeyBackup", {
       userId: c.get("userId"),
       previousVersion: body.previousVersion,

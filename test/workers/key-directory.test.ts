@@ -210,6 +210,10 @@ describe("account keys and devices", () => {
     // Starting over leaves the old key's devices and backup behind: nothing to claim, nothing to restore.
     expect(await claim(bob, alice)).toEqual([]);
     expect((await as(alice, "GET", "/api/keys/backup")).status).toBe(404);
+    // Her old device cannot write the old key back into a new backup.
+    const late = await as(alice, "PUT", "/api/keys/backup", backup);
+    expect(late.status).toBe(409);
+    expect(await errorCode(late)).toBe("device_key_replaced");
     // Setting the same key again changes nothing.
     await expectStatus(
       await as(alice, "PUT", "/api/keys/account", { publicKey: bytesToBase64(newAccount.publicKey) }),
