@@ -7,7 +7,6 @@
  * twice. Sends and changes not yet answered go out again under their client ids.
  */
 import { computed, createModel, effect, signal } from "@preact/signals";
-import type { MessageContent } from "../../../protocol/e2ee/index.ts";
 import {
   HISTORY_SHARE_CLIENT_ID_PREFIX,
   type ChannelView,
@@ -87,21 +86,7 @@ export const ChatModel = createModel(
         known.map((message) => storedEntry(message, ownUserId, false, crypto.readingOf)),
       );
     });
-    /** The content behind each payload this page sealed: sealed again if the epoch moves on before it is stored. */
-    const sealed = new Map<string, MessageContent>();
-    const seal = async (content: MessageContent) => {
-      const payload = await crypto.seal(content);
-      sealed.set(payload, content);
-      return payload;
-    };
-    /** Messages are opened (decrypted) before they are merged, in the order they came. */
-    let opening: Promise<unknown> = Promise.resolve();
-    const afterOpening = (messages: readonly MessageView[], apply: () => void): Promise<void> => {
-      const step = opening.then(() => crypto.open(messages)).then(apply);
-      opening = step.catch(() => undefined);
-      return step;
-    };
-
+    const { seal, afterOpening } = crypto;
     const merge = (messages: readonly MessageView[], isInTimeline: boolean): Promise<void> =>
       afterOpening(messages, () => {
         if (messages.length > 0) {
@@ -118,11 +103,9 @@ export const ChatModel = createModel(
     async function sealAgain(clientId: string): Promise<void> {
       const pending = requests.get(clientId);
       if (!pending || !("payload" in pending.frame)) return;
-      const content = sealed.get(pending.frame.payload);
-      if (!content) return;
       try {
-        await crypto.ensure();
-        requests.replace({ ...pending.frame, payload: await seal(content) });
+        const payload = await crypto.sealAgain(pending.frame.payload);
+        if (payload) requests.replace({ ...pending.frame, payload });
       } catch (caught) {
         if (pending.frame.type === "send") outgoing.fail(clientId, describeError(caught));
       }
@@ -240,9 +223,7 @@ export const ChatModel = createModel(
         case "error":
           return refused(frame);
         case "handshake":
-          // The channel's group moved to a new epoch: apply it before anything sealed after it is read.
-          opening = opening.then(() => crypto.handshake(frame.commit, frame.epoch));
-          return;
+          return void crypto.handshake(frame.commit, frame.epoch);
         default:
           return assertNever(frame);
       }

@@ -44,6 +44,15 @@ export function createChannelCrypto(
   /** Readings by payload; the seq that first carried each payload (a copy under another seq is a replay). */
   const readings = new Map<string, { seq: number; reading: Reading }>();
   const unreadable = new Map<string, MessageView>();
+  /** The content behind each payload sealed here: sealed again if the epoch moves on before it is stored. */
+  const sealedContent = new Map<string, MessageContent>();
+  /** Opening messages and applying commits, one after another in the order they came. */
+  let order: Promise<unknown> = Promise.resolve();
+  const inOrder = <T>(work: () => Promise<T>): Promise<T> => {
+    const step = order.then(work);
+    order = step.catch(() => undefined);
+    return step;
+  };
   let isEnsuring = false;
   let isEnsureWanted = false;
 
@@ -154,6 +163,18 @@ export function createChannelCrypto(
       .then((sharedKeys) => (sharedKeys ? reopen() : undefined));
   }
 
+  /** The payload for a `send` or `edit` frame: sealed in the group's current epoch, or plain when not end-to-end. */
+  async function seal(content: MessageContent): Promise<string> {
+    if (!isSealable()) void ensure();
+    await sealable();
+    const payload =
+      status.peek() === "unencrypted"
+        ? plainPayload(content)
+        : await encryption.run((device) => device.seal(channelId, content));
+    sealedContent.set(payload, content);
+    return payload;
+  }
+
   return {
     status,
     readers,
@@ -174,27 +195,38 @@ export function createChannelCrypto(
       if (known.seq !== message.seq) return { kind: "unreadable", reason: "a replayed copy of another message" };
       return known.reading;
     },
-    /** The payload for a `send` or `edit` frame: sealed in the group's current epoch, or plain when not end-to-end. */
-    async seal(content: MessageContent): Promise<string> {
-      if (!isSealable()) void ensure();
-      await sealable();
-      if (status.peek() === "unencrypted") return plainPayload(content);
-      return encryption.run((device) => device.seal(channelId, content));
-    },
-    /** A commit relayed by the room: applied in order; a gap is filled from the log. */
-    async handshake(commit: string, epoch: number): Promise<void> {
-      try {
-        await encryption.run(async (device) => {
-          if (!device.isMember(channelId)) return;
-          if (BigInt(epoch) === device.epochOf(channelId)) await device.processCommit(channelId, commit);
-          else await device.catchUp(channelId);
-          if (!device.isMember(channelId)) device.forget(channelId);
-        });
-      } catch (error) {
-        problem.value = `a change to this channel's encryption could not be applied: ${describeError(error)}`;
-      }
+    seal,
+    /**
+     * The room refused `payload` as sealed in an epoch the group has left: the same
+     * content sealed again once this device caught up (null when not sealed here).
+     */
+    async sealAgain(payload: string): Promise<string | null> {
+      const content = sealedContent.get(payload);
+      if (!content) return null;
       await ensure();
+      return seal(content);
     },
+    /** Opens the messages, then `apply` (merging them): in order with everything else opened or committed. */
+    afterOpening: (messages: readonly MessageView[], apply: () => void): Promise<void> =>
+      inOrder(async () => {
+        await open(messages);
+        apply();
+      }),
+    /** A commit relayed by the room: applied before anything sealed after it is read; a gap is filled from the log. */
+    handshake: (commit: string, epoch: number): Promise<void> =>
+      inOrder(async () => {
+        try {
+          await encryption.run(async (device) => {
+            if (!device.isMember(channelId)) return;
+            if (BigInt(epoch) === device.epochOf(channelId)) await device.processCommit(channelId, commit);
+            else await device.catchUp(channelId);
+            if (!device.isMember(channelId)) device.forget(channelId);
+          });
+        } catch (error) {
+          problem.value = `a change to this channel's encryption could not be applied: ${describeError(error)}`;
+        }
+        await ensure();
+      }),
   };
 }
 
