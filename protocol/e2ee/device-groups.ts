@@ -100,11 +100,12 @@ export class GroupMember extends DeviceKeys {
         memberDeviceIds: [this.deviceId],
       });
     } catch (error) {
+      // Refused for sure: the record goes. No answer at all (a network error): it stays, to look at on return.
+      if (failureOf(error)) this.submitted.delete(channelId);
       if (failureOf(error)?.code === "group_exists") return false;
       throw error;
-    } finally {
-      this.submitted.delete(channelId);
     }
+    this.submitted.delete(channelId);
     await this.remember(channelId, state);
     return true;
   }
@@ -252,7 +253,9 @@ export class GroupMember extends DeviceKeys {
         const standings = await Promise.all(
           entry.deviceIds.map(async (deviceId) => {
             const device = listed.devices.find((candidate) => candidate.deviceId === deviceId);
-            return device && (await deviceStanding(this.trust, entry.userId, listed, device)) === "trusted";
+            const standing =
+              device && (await deviceStanding(this.trust, entry.userId, listed, device, { currentKeyOnly: true }));
+            return standing === "trusted";
           }),
         );
         return { ...entry, deviceIds: entry.deviceIds.filter((_, index) => standings[index]) };
@@ -355,11 +358,12 @@ export class GroupMember extends DeviceKeys {
           : {}),
       });
     } catch (error) {
+      // Refused for sure: the record goes. No answer at all (a network error): it stays, to look at on return.
+      if (failureOf(error)) this.submitted.delete(channelId);
       if (failureOf(error)?.code === "stale_epoch") return false;
       throw error;
-    } finally {
-      this.submitted.delete(channelId);
     }
+    this.submitted.delete(channelId);
     await this.remember(channelId, newState);
     return true;
   }
@@ -377,10 +381,10 @@ export class GroupMember extends DeviceKeys {
   private async resumeSubmitted(channelId: string): Promise<void> {
     const step = this.submitted.get(channelId);
     if (!step) return;
-    this.submitted.delete(channelId);
     const held = this.epochOf(channelId);
-    if (held !== null && held > BigInt(step.epoch)) return;
+    if (held !== null && held > BigInt(step.epoch)) return void this.submitted.delete(channelId);
     const { group, commits } = await this.groupOf(channelId, BigInt(step.epoch));
+    this.submitted.delete(channelId);
     const isTaken =
       step.commit === null
         ? group?.memberDeviceIds.includes(this.deviceId) === true && commits.length === 0 && group.epoch === 0

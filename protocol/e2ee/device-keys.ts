@@ -55,6 +55,8 @@ export interface DeviceSnapshot {
   /** History keys from the backup or shared by members, for epochs this device was not in. */
   restoredHistory: { channelId: string; keys: [string, Uint8Array][] }[];
   trusted: [string, TrustDecision | Uint8Array][];
+  /** Account keys seen changed and not accepted yet. */
+  trustChanged?: [string, Uint8Array][];
   /** Steps sent to the delivery service whose outcome may not have been saved (see `Submitted`). */
   submitted?: { channelId: string; epoch: number; commit: string | null; state: Uint8Array }[];
 }
@@ -187,6 +189,7 @@ export class DeviceKeys {
         decision instanceof Uint8Array ? { accountKey: decision, verified: false, decidedAt: 0 } : decision,
       );
     }
+    for (const [userId, seen] of snapshot.trustChanged ?? []) this.trust.noteChanged(userId, seen);
     for (const entry of snapshot.submitted ?? []) {
       this.submitted.set(entry.channelId, {
         epoch: entry.epoch,
@@ -219,6 +222,7 @@ export class DeviceKeys {
       })),
       restoredHistory: [...this.restoredHistory].map(([channelId, keys]) => ({ channelId, keys: epochs(keys) })),
       trusted: this.trust.entries(),
+      trustChanged: this.trust.changedEntries(),
       submitted: [...this.submitted].map(([channelId, entry]) => ({
         channelId,
         epoch: entry.epoch,

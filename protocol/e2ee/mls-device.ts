@@ -107,11 +107,15 @@ export class AccountKeyTrust {
   #changed = new Map<string, Uint8Array>();
   readonly warnings: { userId: string; seen: Uint8Array; trusted: Uint8Array }[] = [];
 
-  /** Whether `accountKey` is the key trusted for `userId` (remembering it if it is the first). */
-  check(userId: string, accountKey: Uint8Array, now = Date.now()): boolean {
+  /**
+   * Whether `accountKey` is the key trusted for `userId` (remembering it if it is the
+   * first). A first use is no decision of the person's: stamped 0, it never outweighs
+   * a key another device of theirs trusted or accepted.
+   */
+  check(userId: string, accountKey: Uint8Array): boolean {
     const decision = this.#decisions.get(userId);
     if (!decision) {
-      this.#decisions.set(userId, { accountKey, verified: false, decidedAt: now });
+      this.#decisions.set(userId, { accountKey, verified: false, decidedAt: 0 });
       return true;
     }
     if (equalBytes(decision.accountKey, accountKey)) return true;
@@ -138,6 +142,22 @@ export class AccountKeyTrust {
     return [...this.#decisions];
   }
 
+  /** The keys seen changed and not yet accepted, for the snapshot: the warning stays after a reload. */
+  changedEntries(): [string, Uint8Array][] {
+    return [...this.#changed];
+  }
+
+  /** A change seen before (from a snapshot), unless the key trusted now is that key. */
+  noteChanged(userId: string, seen: Uint8Array): void {
+    const decision = this.#decisions.get(userId);
+    if (decision && !equalBytes(decision.accountKey, seen)) this.#changed.set(userId, seen);
+  }
+
+  /** The latest decision's time: a backup is due when it moves. */
+  latestDecision(): number {
+    return Math.max(0, ...[...this.#decisions.values()].map((decision) => decision.decidedAt));
+  }
+
   /** The keys trusted for `userId`, now and before (each certified devices this person accepted). */
   keysOf(userId: string): Uint8Array[] {
     const decision = this.#decisions.get(userId);
@@ -151,7 +171,11 @@ export class AccountKeyTrust {
     this.#changed.delete(userId);
   }
 
-  /** A decision taken elsewhere (a snapshot, the backup, another device): the later one stands. */
+  /**
+   * A decision taken elsewhere (a snapshot, the backup, another device): the later one
+   * stands. A first use elsewhere (stamped 0) never replaces what this device trusts;
+   * when its key differs, the directory check reports the change here too.
+   */
   merge(userId: string, decision: TrustDecision): void {
     const current = this.#decisions.get(userId);
     if (current && current.decidedAt >= decision.decidedAt) return;
@@ -167,15 +191,19 @@ export class AccountKeyTrust {
  * use, or before a change it accepted); `changed` when the directory's key is not
  * the trusted one and nothing trusted certified the device; else `uncertified`.
  * A changed directory key is noted as a warning even when the device is trusted.
+ * `currentKeyOnly`: only the key trusted now vouches (for adding devices: a replaced
+ * key, lost or stolen perhaps, must not bring new devices in).
  */
 export async function deviceStanding(
   trust: AccountKeyTrust,
   userId: string,
   entry: DirectoryEntry,
   device: DirectoryEntry["devices"][number],
+  options: { currentKeyOnly?: boolean } = {},
 ): Promise<"trusted" | "changed" | "uncertified"> {
   const isListedKeyTrusted = entry.accountKey ? trust.check(userId, entry.accountKey) : true;
-  for (const key of trust.keysOf(userId)) {
+  const keys = trust.keysOf(userId);
+  for (const key of options.currentKeyOnly ? keys.slice(0, 1) : keys) {
     const certified = await isDeviceCertified(key, device.crossSignature, {
       userId,
       deviceId: device.deviceId,

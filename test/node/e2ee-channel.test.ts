@@ -7,7 +7,7 @@
  * removal, and a newcomer reads from their join on.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chatalotCiphersuite, type DeviceSnapshot } from "../../protocol/e2ee/index.ts";
+import { chatalotCiphersuite, type DeviceSnapshot, type Method } from "../../protocol/e2ee/index.ts";
 import type { MessageView, MlsPendingView } from "../../protocol/index.ts";
 import { call, registerOn, type Account } from "../support/accounts.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
@@ -223,5 +223,28 @@ describe("an end-to-end encrypted channel of ten", () => {
     expect(returned.epochOf(channelId)).toBe(epoch + 1n);
     const after = await say("ivan", "after nina left");
     expect(await returned.read(after)).toBe("after nina left");
+
+    // The answer to her next commit is lost on the network (stored, never heard): she keeps the step, and takes it up.
+    const kickLeo = await call(server, `/api/communities/${communityId}/members/${person("leo").account.id}/kick`, {
+      token: person("admin").account.token,
+      body: { reason: "testing a lost answer" },
+    });
+    expect([200, 204]).toContain(kickLeo.status);
+    const lossy = SimulatedDevice.fromSnapshot(
+      {
+        async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+          const answer = await judy.transport.request<T>(method, path, body);
+          if (path.endsWith("/mls/commits")) throw new TypeError("fetch failed");
+          return answer;
+        },
+      },
+      cipherSuite,
+      returned.snapshot(),
+    );
+    await expect(lossy.commitPending(channelId)).rejects.toThrow(/fetch failed/);
+    expect(lossy.submitted.has(channelId)).toBe(true);
+    await lossy.catchUp(channelId);
+    expect(lossy.epochOf(channelId)).toBe(epoch + 2n);
+    expect(await lossy.read(await say("ivan", "after leo left"))).toBe("after leo left");
   }, 60_000);
 });

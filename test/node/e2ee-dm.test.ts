@@ -271,6 +271,9 @@ describe("an end-to-end encrypted DM", () => {
     expect(await bobDevice.read(await sealed("from the device bob knows"))).toBe("from the device bob knows");
     expect(bobDevice.trust.warnings.map((warning) => warning.userId)).toEqual([alice.id]);
     expect(bobDevice.trust.statusOf(alice.id)).toBe("changed");
+    // The warning is kept with the device's state: a reload still shows it.
+    const reloaded = SimulatedDevice.fromSnapshot(bobDevice.transport, cipherSuite, bobDevice.snapshot());
+    expect(reloaded.trust.statusOf(alice.id)).toBe("changed");
 
     // The server lists her device as certified by the new key: refused until bob accepts that key.
     const certificate = deviceCertificateMessage(

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  AccountKeyTrust,
   ATTACHMENT_CHUNK_BYTES,
   decryptAttachment,
   encryptAttachment,
@@ -110,6 +111,33 @@ describe("epoch rotation", () => {
     expect(isRotationDue({ startedAt: startedAt(EPOCH_MAX_AGE_MS - 1), messages: 999 }, now)).toBe(false);
     expect(isRotationDue({ startedAt: startedAt(EPOCH_MAX_AGE_MS), messages: 0 }, now)).toBe(true);
     expect(isRotationDue({ startedAt: startedAt(60_000), messages: 1000 }, now)).toBe(true);
+  });
+});
+
+describe("trust in account keys", () => {
+  const key = (byte: number) => new Uint8Array(32).fill(byte);
+  const bob = "2b0c6f0e-0000-4000-8000-0000000000b0";
+
+  it("lets a later decision stand, and never lets a first use elsewhere replace one", () => {
+    const trust = new AccountKeyTrust();
+    expect(trust.check(bob, key(1))).toBe(true); // first use: trusted, stamped 0
+    trust.accept(bob, key(1), true, 100);
+    // Another device of the person met a different key first (the server showed it one): no effect here.
+    trust.merge(bob, { accountKey: key(2), verified: false, decidedAt: 0 });
+    expect(trust.statusOf(bob)).toBe("verified");
+    expect(trust.keysOf(bob)).toEqual([key(1)]);
+    // An older decision elsewhere neither.
+    trust.merge(bob, { accountKey: key(3), verified: true, decidedAt: 50 });
+    expect(trust.keysOf(bob)).toEqual([key(1)]);
+    // A later one does; the keys trusted before it still vouch for what they certified.
+    trust.merge(bob, { accountKey: key(4), verified: true, decidedAt: 200, previousKeys: [key(1)] });
+    expect(trust.keysOf(bob)).toEqual([key(4), key(1)]);
+    expect(trust.check(bob, key(5))).toBe(false);
+    expect(trust.statusOf(bob)).toBe("changed");
+    trust.accept(bob, key(5), false, 300);
+    expect(trust.statusOf(bob)).toBe("trusted");
+    expect(trust.keysOf(bob)).toEqual([key(5), key(4), key(1)]);
+    expect(trust.latestDecision()).toBe(300);
   });
 });
 

@@ -84,7 +84,7 @@ export function createChannelCrypto(
         await ensureOnce(options);
       } while (isEnsureWanted);
     } catch (error) {
-      problem.value = `encryption could not be set up for this channel: ${describeError(error)}`;
+      problem.value = failure("encryption could not be set up for this channel", error);
     } finally {
       isEnsuring = false;
     }
@@ -163,6 +163,18 @@ export function createChannelCrypto(
       .then((sharedKeys) => (sharedKeys ? reopen() : undefined));
   }
 
+  /**
+   * Why a step failed, in words. A member whose key changed and is not accepted yet
+   * fails group steps that involve their new devices (on purpose: the key is not
+   * trusted until compared), so that is what the person is told.
+   */
+  function failure(what: string, error: unknown): string {
+    if ([...encryption.people.peek().values()].includes("changed")) {
+      return "a member’s account key changed (marked “key changed” beside their name): compare safety numbers with them in a conversation and accept it, then this channel goes on";
+    }
+    return `${what}: ${describeError(error)}`;
+  }
+
   /** The payload for a `send` or `edit` frame: sealed in the group's current epoch, or plain when not end-to-end. */
   async function seal(content: MessageContent): Promise<string> {
     if (!isSealable()) void ensure();
@@ -223,7 +235,7 @@ export function createChannelCrypto(
             if (!device.isMember(channelId)) device.forget(channelId);
           });
         } catch (error) {
-          problem.value = `a change to this channel's encryption could not be applied: ${describeError(error)}`;
+          problem.value = failure("a change to this channel's encryption could not be applied", error);
         }
         await ensure();
       }),

@@ -27,6 +27,12 @@ export const saveAccount = (userId: string, account: StoredAccount) => set(`acco
 export const loadDevice = (deviceId: string) => get<StoredDevice>(`device:${deviceId}`, store);
 export const saveDevice = (deviceId: string, device: StoredDevice) => set(`device:${deviceId}`, device, store);
 export const forgetDevice = (deviceId: string) => del(`device:${deviceId}`, store);
+/** Keeps a device's state apart (not deleted: the directory that says its key was replaced is the server's word). */
+export async function setDeviceAside(deviceId: string): Promise<void> {
+  const stored = await loadDevice(deviceId);
+  if (stored) await set(`set-aside:${deviceId}`, stored, store);
+  await forgetDevice(deviceId);
+}
 
 /**
  * Where each envelope this browser opened was first read (sender device and nonce to

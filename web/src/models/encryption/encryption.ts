@@ -38,12 +38,12 @@ import { describeError } from "../api-client.ts";
 import type { Session } from "../session.ts";
 import { qrCodeImageUrl } from "../qr-code.ts";
 import {
-  forgetDevice,
   loadAccount,
   loadDevice,
   readEnvelopes,
   saveAccount,
   saveDevice,
+  setDeviceAside,
   type StoredAccount,
 } from "./device-store.ts";
 
@@ -96,7 +96,8 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
   let account: StoredAccount | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   let backupTimer: ReturnType<typeof setTimeout> | undefined;
-  let backedUpKeys = -1;
+  /** What the last backup held: the history keys' count and the latest trust decision. */
+  let backedUp = "";
   let readyWaiters: (() => void)[] = [];
 
   const lockName = `chatalot-e2ee-${deviceId}`;
@@ -164,12 +165,12 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
     account = await loadAccount(userId);
     const backup = await fetchBackup(transport);
     hasBackup.value = !!backup;
-    // Keys under an account key the person has since replaced (they started over elsewhere) are left behind.
+    // Keys under an account key the person has since replaced (they started over elsewhere) are set aside.
     const listed = (await session.request<UserKeysView>(`/api/keys/users/${userId}`)).accountKey;
     const isCurrent = async (keys: CryptoKeyPair) =>
       !listed || equalBytes(await rawPublicKey(keys), base64ToBytes(listed.publicKey));
     if (stored && !(await isCurrent(stored.snapshot.accountKeys))) {
-      await forgetDevice(deviceId);
+      await setDeviceAside(deviceId);
       stored = undefined;
     }
     if (account && !(await isCurrent(account.accountKeys))) account = undefined;
@@ -223,13 +224,14 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
       (total, channelId) => total + device!.historyKeysOf(channelId).size,
       0,
     );
-    if (keys === backedUpKeys) return;
+    const mark = `${keys}:${device.trust.latestDecision()}`;
+    if (mark === backedUp) return;
     clearTimeout(backupTimer);
-    backupTimer = setTimeout(() => void backUp(keys), BACKUP_DELAY_MS);
+    backupTimer = setTimeout(() => void backUp(mark), BACKUP_DELAY_MS);
   }
 
   /** Writes the backup; when another device wrote in between, takes its keys in first and writes again. */
-  async function backUp(keys: number): Promise<void> {
+  async function backUp(mark: string): Promise<void> {
     const recovery = account?.recovery;
     if (!recovery) return;
     try {
@@ -239,7 +241,7 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
           if (stored) restoreInto(current, (await unlockBackup(stored, { recoveryKey: recovery.recoveryKey })).content);
           try {
             await storeBackup(transport, current, recovery.recoveryKey, stored?.version ?? 0, recovery.passphraseWrap);
-            backedUpKeys = keys;
+            backedUp = mark;
             hasBackup.value = true;
             return;
           } catch (error) {
