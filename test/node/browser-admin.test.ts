@@ -10,13 +10,13 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
-import { type Browser, type Page, type Response } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type Page, type Response } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { call, oathtool, registerOn, type Account } from "../support/accounts.ts";
-import { launchChromium, openPage, requireProgram } from "../support/browser.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { requireProgram } from "../support/browser.ts";
 import { elementsStickingOut, focusedElement, PHONE } from "../support/layout.ts";
-import { root, startServer, type RunningServer } from "../support/server.ts";
+import { browserJourney } from "../support/browser-journey.ts";
+import { root } from "../support/server.ts";
 
 const PASSWORD = "correct horse battery";
 const ADMIN_PASSWORD = "a long passphrase for tests";
@@ -27,9 +27,7 @@ const LIVE_TIMEOUT_MS = 5_000;
 /** Accounts made straight in the database, enough for a second page of users (20 a page). */
 const CROWD_SIZE = 24;
 
-let database: TestDatabase;
-let server: RunningServer;
-let browser: Browser;
+const journey = browserJourney("browser_admin", { REGISTRATION_MODE: "invite_only" });
 let admin: Account;
 let bob: Account;
 let dave: Account;
@@ -42,43 +40,24 @@ let adminPage: Page;
 let bobPage: Page;
 /** carol's browser: she registers with the admin's invite, then tries /admin. */
 let carolPage: Page;
-const browserProblems: string[] = [];
 
 beforeAll(async () => {
   requireProgram("/usr/bin/oathtool", "oathtool");
   mkdirSync(SCREENSHOTS, { recursive: true });
-  database = await createTestDatabase("browser_admin");
-  server = await startServer({
-    databaseUrl: database.url,
-    env: { DATABASE_POOL_SIZE: database.isEmbedded ? "1" : "4", REGISTRATION_MODE: "invite_only" },
-  });
-  browser = await launchChromium();
-  admin = await registerOn(server, "admin", ADMIN_PASSWORD);
+  admin = await registerOn(journey.server, "admin", ADMIN_PASSWORD);
   await turnOnTwoFactor(admin);
-  bob = await registerOn(server, "bob", PASSWORD, { inviteCode: await inviteCode() });
-  dave = await registerOn(server, "dave", PASSWORD, { inviteCode: await inviteCode() });
+  bob = await registerOn(journey.server, "bob", PASSWORD, { inviteCode: await inviteCode() });
+  dave = await registerOn(journey.server, "dave", PASSWORD, { inviteCode: await inviteCode() });
   await communityOf(admin, "Acme", [bob, dave]);
   await communityOf(admin, "Bakers", [dave]);
   await addCrowd();
   [adminPage, bobPage, carolPage] = await Promise.all([page(), page(), page()]);
-  await adminPage.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.stop();
-});
-
-beforeEach(({ onTestFailed }) => {
-  onTestFailed(() =>
-    console.error(`server output:\n${server?.output()}\nbrowser problems:\n${browserProblems.join("\n")}`),
-  );
+  await adminPage.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: journey.server.url });
 });
 
 describe("the admin page", () => {
   it("opens for the admin after signing in with two-factor, with the instance's health and figures", async () => {
-    await adminPage.goto(`${server.url}/sign-in`);
+    await adminPage.goto(`${journey.server.url}/sign-in`);
     await adminPage.getByLabel("Username").fill("admin");
     await adminPage.getByLabel("Password").fill(ADMIN_PASSWORD);
     await adminPage.getByRole("button", { name: "Sign in", exact: true }).click();
@@ -86,7 +65,7 @@ describe("the admin page", () => {
     await adminPage.getByRole("button", { name: "Verify and sign in" }).click();
     await adminPage.getByRole("heading", { name: "Channels" }).waitFor();
 
-    await adminPage.goto(`${server.url}/admin`);
+    await adminPage.goto(`${journey.server.url}/admin`);
     await adminPage.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
     await adminPage.getByText("Nothing needs your attention.").waitFor();
     const health = adminPage.getByRole("region", { name: "Health" });
@@ -155,7 +134,7 @@ describe("the admin page", () => {
   });
 
   it("suspends bob with a reason, and bob's open page loses access at once", async () => {
-    await bobPage.goto(`${server.url}/sign-in`);
+    await bobPage.goto(`${journey.server.url}/sign-in`);
     await bobPage.getByLabel("Username").fill("bob");
     await bobPage.getByLabel("Password").fill(PASSWORD);
     await bobPage.getByRole("button", { name: "Sign in", exact: true }).click();
@@ -181,7 +160,7 @@ describe("the admin page", () => {
   });
 
   it("shows the server's refusal in words when the admin tries to suspend themself", async () => {
-    await adminPage.goto(`${server.url}/admin/users/${admin.id}`);
+    await adminPage.goto(`${journey.server.url}/admin/users/${admin.id}`);
     await adminPage.getByRole("heading", { name: "admin", level: 1 }).waitFor();
     await adminPage.getByRole("button", { name: "Suspend…" }).click();
     await adminPage.getByLabel("Reason").fill("Testing");
@@ -219,7 +198,7 @@ describe("the admin page", () => {
     await adminPage.getByRole("status").filter({ hasText: "Deleted Bakers" }).waitFor();
     expect(await table.getByRole("row").allInnerTexts()).toEqual([expect.anything(), expect.stringMatching(/^Acme/)]);
 
-    const { body } = await call(server, "/api/admin/communities", { token: admin.token });
+    const { body } = await call(journey.server, "/api/admin/communities", { token: admin.token });
     expect(body.communities).toEqual([expect.objectContaining({ name: "Acme", ownerName: "dave" })]);
   });
 
@@ -229,7 +208,7 @@ describe("the admin page", () => {
       if (new URL(response.url()).pathname.startsWith("/admin-assets/")) adminCode.push(response);
     });
     const console = carolPage.waitForResponse((response) => new URL(response.url()).pathname === "/api/admin/console");
-    await carolPage.goto(`${server.url}/admin`);
+    await carolPage.goto(`${journey.server.url}/admin`);
     expect((await console).status()).toBe(403);
     await carolPage.getByRole("heading", { name: "This page is for instance admins" }).waitFor();
     expect(await carolPage.getByRole("link", { name: "Back to Chatalot" }).getAttribute("href")).toBe("/");
@@ -246,7 +225,7 @@ describe("the admin page", () => {
 
     // Nobody signed in: asked to sign in, and nothing is fetched from /admin-assets either.
     const visitor = await page();
-    await visitor.goto(`${server.url}/admin`);
+    await visitor.goto(`${journey.server.url}/admin`);
     await visitor.getByRole("heading", { name: "Sign in to open the admin page" }).waitFor();
     await visitor.context().close();
     expect(adminCode.filter((response) => response.status() === 200)).toEqual([]);
@@ -312,7 +291,7 @@ describe("the admin page", () => {
     await adminPage.getByLabel("Largest upload, in megabytes").fill("50");
     await adminPage.getByRole("button", { name: "Save settings" }).click();
     await adminPage.getByRole("status").filter({ hasText: "The settings are saved" }).waitFor();
-    const { body } = await call(server, "/api/admin/settings", { token: admin.token });
+    const { body } = await call(journey.server, "/api/admin/settings", { token: admin.token });
     expect(body.settings).toMatchObject({
       instanceName: "Acme Chat",
       communityCreationMode: "open",
@@ -324,11 +303,11 @@ describe("the admin page", () => {
     await adminPage.getByRole("button", { name: "Post announcement" }).click();
     const list = adminPage.getByRole("list", { name: "Announcements up now" });
     await list.getByText("Maintenance on Sunday at 10:00.").waitFor();
-    const seen = await call(server, "/api/announcements", { token: dave.token });
+    const seen = await call(journey.server, "/api/announcements", { token: dave.token });
     expect(seen.body.announcements).toEqual([expect.objectContaining({ body: "Maintenance on Sunday at 10:00." })]);
     await adminPage.screenshot({ path: join(SCREENSHOTS, "admin-settings.png"), fullPage: true });
     // Everyone signed in reads it above the chat, and can hide it.
-    await carolPage.goto(`${server.url}/`);
+    await carolPage.goto(`${journey.server.url}/`);
     const banner = carolPage.getByRole("region", { name: "Announcements" });
     await banner.getByText("Maintenance on Sunday at 10:00.").waitFor();
     await banner.getByRole("button", { name: "Hide this announcement" }).click();
@@ -340,7 +319,7 @@ describe("the admin page", () => {
   });
 
   it("works from the keyboard, with a focus ring on whatever has focus", async () => {
-    await adminPage.goto(`${server.url}/admin`);
+    await adminPage.goto(`${journey.server.url}/admin`);
     await adminPage.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
     await adminPage.keyboard.press("Tab");
     expect(await focusedElement(adminPage)).toMatchObject({ text: "Skip to the section", hasOutline: true });
@@ -367,7 +346,7 @@ describe("the admin page", () => {
         ["/admin/audit", "Audit log", "reason: Posting spam links"],
         ["/admin/settings", "Settings", "Who may create communities"],
       ] as const) {
-        await adminPage.goto(`${server.url}${path}`);
+        await adminPage.goto(`${journey.server.url}${path}`);
         await adminPage.getByRole("heading", { name: heading, level: 1 }).waitFor();
         await adminPage.getByText(ready).first().waitFor();
         expect(await elementsStickingOut(adminPage), path).toEqual([]);
@@ -387,10 +366,10 @@ describe("the admin page", () => {
 
 describe("the admin page when the admin's session ends", () => {
   it("takes the admin page down at the admin's next click, and says why", async () => {
-    await adminPage.goto(`${server.url}/admin`);
+    await adminPage.goto(`${journey.server.url}/admin`);
     await adminPage.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
     // From the admin's other device (the API session): sign out every other session, this browser's too.
-    const revoked = await call(server, "/api/sessions/revoke-others", { method: "POST", token: admin.token });
+    const revoked = await call(journey.server, "/api/sessions/revoke-others", { method: "POST", token: admin.token });
     expect(revoked.status, revoked.text).toBe(200);
 
     await adminPage.getByRole("navigation", { name: "Admin sections" }).getByRole("link", { name: "Users" }).click();
@@ -403,11 +382,11 @@ describe("the admin page when the admin's session ends", () => {
 
 describe("the admin page under the server's Content-Security-Policy", () => {
   it("runs without a single policy violation or script error", () => {
-    expect(browserProblems).toEqual([]);
+    expect(journey.problems).toEqual([]);
   });
 });
 
-const page = () => openPage(browser, browserProblems);
+const page = () => journey.openPage();
 
 /** Opens an admin section from the navigation, as a person would. */
 async function section(on: Page, name: string): Promise<void> {
@@ -416,10 +395,10 @@ async function section(on: Page, name: string): Promise<void> {
 }
 
 async function turnOnTwoFactor(account: Account): Promise<void> {
-  const setup = await call(server, "/api/two-factor/setup", { method: "POST", token: account.token });
+  const setup = await call(journey.server, "/api/two-factor/setup", { method: "POST", token: account.token });
   expect(setup.status, setup.text).toBe(200);
   totpSecret = setup.body.secret;
-  const enabled = await call(server, "/api/two-factor/enable", {
+  const enabled = await call(journey.server, "/api/two-factor/enable", {
     token: account.token,
     body: { totpCode: await freshTotpCode(), password: ADMIN_PASSWORD },
   });
@@ -428,20 +407,20 @@ async function turnOnTwoFactor(account: Account): Promise<void> {
 
 /** A one-use registration invite from the admin, through the API. */
 async function inviteCode(): Promise<string> {
-  const invite = await call(server, "/api/admin/invites", { token: admin.token, body: { maxUses: 1 } });
+  const invite = await call(journey.server, "/api/admin/invites", { token: admin.token, body: { maxUses: 1 } });
   expect(invite.status, invite.text).toBe(201);
   return invite.body.code;
 }
 
 async function communityOf(owner: Account, name: string, members: Account[]): Promise<void> {
-  const created = await call(server, "/api/communities", { token: owner.token, body: { name } });
+  const created = await call(journey.server, "/api/communities", { token: owner.token, body: { name } });
   expect(created.status, created.text).toBe(201);
-  const invite = await call(server, `/api/communities/${created.body.community.id}/invites`, {
+  const invite = await call(journey.server, `/api/communities/${created.body.community.id}/invites`, {
     token: owner.token,
     body: {},
   });
   for (const member of members) {
-    const joined = await call(server, "/api/community-invites/accept", {
+    const joined = await call(journey.server, "/api/community-invites/accept", {
       token: member.token,
       body: { code: invite.body.code },
     });
@@ -451,7 +430,7 @@ async function communityOf(owner: Account, name: string, members: Account[]): Pr
 
 /** Accounts that registered long ago, straight into the database (registration is rate limited per address). */
 async function addCrowd(): Promise<void> {
-  const client = new pg.Client({ connectionString: database.url });
+  const client = new pg.Client({ connectionString: journey.database.url });
   await client.connect();
   try {
     await client.query(

@@ -8,21 +8,19 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { call, registerOn, type Account } from "../support/accounts.ts";
-import { launchChromium, openPage, waitUntilConnected } from "../support/browser.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
-import { root, startServer, type RunningServer } from "../support/server.ts";
+import { waitUntilConnected } from "../support/browser.ts";
+import { browserJourney } from "../support/browser-journey.ts";
+import { root } from "../support/server.ts";
 
 const PASSWORD = "correct horse battery";
 const SCREENSHOTS = join(root, "docs", "screenshots");
 /** Access changes reach an open page in moments, not on its next reload. */
 const LIVE_TIMEOUT_MS = 5_000;
 
-let database: TestDatabase;
-let server: RunningServer;
-let browser: Browser;
+const journey = browserJourney("browser_communities");
 let admin: Account;
 let bob: Page;
 let bobId = "";
@@ -32,17 +30,10 @@ let inviteCode = "";
 let isHidingPermissionUpdates = false;
 let cutBobsLine = async () => {};
 const sentFrames: { type: string; clientId?: string }[] = [];
-const browserProblems: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  database = await createTestDatabase("browser_communities");
-  server = await startServer({
-    databaseUrl: database.url,
-    env: { DATABASE_POOL_SIZE: database.isEmbedded ? "1" : "4" },
-  });
-  browser = await launchChromium();
-  bob = await openPage(browser, browserProblems);
+  bob = await journey.openPage();
   // His channel sockets only: the account socket (/api/events/socket) goes straight through.
   await bob.routeWebSocket(/\/api\/channels\/[^/]+\/socket\?/, (page) => {
     const room = page.connectToServer();
@@ -60,26 +51,14 @@ beforeAll(async () => {
     };
   });
 
-  admin = await registerOn(server, "admin", PASSWORD);
+  admin = await registerOn(journey.server, "admin", PASSWORD);
   acmeId = (await asAdmin("POST", "/api/communities", { name: "Acme" }, 201)).community.id;
   inviteCode = (await asAdmin("POST", `/api/communities/${acmeId}/invites`, {}, 201)).code;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.stop();
-});
-
-beforeEach(({ onTestFailed }) => {
-  onTestFailed(() =>
-    console.error(`server output:\n${server?.output()}\nbrowser problems:\n${browserProblems.join("\n")}`),
-  );
-});
-
 describe("bob in the Acme community, as it changes around him", () => {
   it("tells bob in words that only admins may create communities here", async () => {
-    await bob.goto(`${server.url}/register`);
+    await bob.goto(`${journey.server.url}/register`);
     await bob.getByLabel("Username").fill("bob");
     await bob.getByLabel("Password").fill(PASSWORD);
     await bob.getByRole("button", { name: "Create account", exact: true }).click();
@@ -115,10 +94,10 @@ describe("bob in the Acme community, as it changes around him", () => {
   });
 
   it("lets carol, who already has an account, sign in from an invite link and land in Acme", async () => {
-    await registerOn(server, "carol", PASSWORD);
-    const carol = await openPage(browser, browserProblems);
+    await registerOn(journey.server, "carol", PASSWORD);
+    const carol = await journey.openPage();
     try {
-      await carol.goto(`${server.url}/join/${inviteCode}`);
+      await carol.goto(`${journey.server.url}/join/${inviteCode}`);
       await carol.getByText("You have been invited to a community on Chatalot").waitFor();
       await carol.getByLabel("Username").fill("carol");
       await carol.getByLabel("Password").fill(PASSWORD);
@@ -239,12 +218,12 @@ describe("bob in the Acme community, as it changes around him", () => {
 
 describe("the community pages under the server's Content-Security-Policy", () => {
   it("run without a single policy violation or script error", () => {
-    expect(browserProblems).toEqual([]);
+    expect(journey.problems).toEqual([]);
   });
 });
 
 async function asAdmin(method: string, path: string, body: unknown, expectedStatus: number): Promise<any> {
-  const response = await call(server, path, { method, body, token: admin.token });
+  const response = await call(journey.server, path, { method, body, token: admin.token });
   expect(response.status, `${method} ${path}: ${response.text}`).toBe(expectedStatus);
   return response.body;
 }

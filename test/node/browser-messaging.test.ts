@@ -8,14 +8,14 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, type Locator, type Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type Locator, type Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { chatalotCiphersuite } from "../../protocol/e2ee/index.ts";
 import { call, registerOn, type Account } from "../support/accounts.ts";
-import { launchChromium, openPage, waitUntilConnected } from "../support/browser.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { waitUntilConnected } from "../support/browser.ts";
 import { SimulatedDevice } from "../support/e2ee-device.ts";
-import { root, startServer, type RunningServer } from "../support/server.ts";
+import { browserJourney } from "../support/browser-journey.ts";
+import { root } from "../support/server.ts";
 
 const PASSWORD = "correct horse battery";
 const SCREENSHOTS = join(root, "docs", "screenshots");
@@ -36,9 +36,10 @@ interface Frame {
   messages?: unknown[];
 }
 
-let database: TestDatabase;
-let server: RunningServer;
-let browser: Browser;
+const journey = browserJourney("browser_messaging", {
+  // The test fills #history from a script faster than the per-socket frame limit allows.
+  SOCKET_FRAMES_PER_SECOND: "1000",
+});
 let adminAccount: Account;
 let historyChannelId = "";
 let acmeId = "";
@@ -49,32 +50,24 @@ let isBobOffline = false;
 let cutBobsLine = async () => {};
 const bobSent: Frame[] = [];
 const bobReceived: Frame[] = [];
-const browserProblems: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  database = await createTestDatabase("browser_messaging");
-  server = await startServer({
-    databaseUrl: database.url,
-    env: {
-      DATABASE_POOL_SIZE: database.isEmbedded ? "1" : "4",
-      // The test fills #history from a script faster than the per-socket frame limit allows.
-      SOCKET_FRAMES_PER_SECOND: "1000",
-    },
-  });
-  browser = await launchChromium();
 
-  adminAccount = await registerOn(server, "admin", PASSWORD);
+  adminAccount = await registerOn(journey.server, "admin", PASSWORD);
   acmeId = (await asAdmin("POST", "/api/communities", { name: "Acme" }, 201)).community.id;
   await asAdmin("POST", `/api/communities/${acmeId}/channels`, { name: "random" }, 201);
   historyChannelId = (await asAdmin("POST", `/api/communities/${acmeId}/channels`, { name: "history" }, 201)).channel
     .id;
   const { code } = await asAdmin("POST", `/api/communities/${acmeId}/invites`, {}, 201);
-  const bobAccount = await registerOn(server, "bob", PASSWORD);
-  const joined = await call(server, "/api/community-invites/accept", { body: { code }, token: bobAccount.token });
+  const bobAccount = await registerOn(journey.server, "bob", PASSWORD);
+  const joined = await call(journey.server, "/api/community-invites/accept", {
+    body: { code },
+    token: bobAccount.token,
+  });
   expect(joined.status, joined.text).toBe(200);
 
-  [admin, bob] = await Promise.all([openPage(browser, browserProblems), openPage(browser, browserProblems)]);
+  [admin, bob] = await Promise.all([journey.openPage(), journey.openPage()]);
   await bob.routeWebSocket(/\/api\/channels\/[^/]+\/socket\?/, (page) => {
     // While bob is offline every attempt to reconnect fails at once, as with no network.
     if (isBobOffline) return void page.close({ code: 1011, reason: "offline" });
@@ -93,18 +86,6 @@ beforeAll(async () => {
     };
   });
   await Promise.all([signIn(admin, "admin"), signIn(bob, "bob")]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.stop();
-});
-
-beforeEach(({ onTestFailed }) => {
-  onTestFailed(() =>
-    console.error(`server output:\n${server?.output()}\nbrowser problems:\n${browserProblems.join("\n")}`),
-  );
 });
 
 describe("the admin and bob in #general", () => {
@@ -334,12 +315,12 @@ describe("presence as bob comes and goes", () => {
 
 describe("the messaging pages under the server's Content-Security-Policy", () => {
   it("run without a single policy violation or script error", () => {
-    expect(browserProblems).toEqual([]);
+    expect(journey.problems).toEqual([]);
   });
 });
 
 async function asAdmin(method: string, path: string, body: unknown, expectedStatus: number): Promise<any> {
-  const response = await call(server, path, { method, body, token: adminAccount.token });
+  const response = await call(journey.server, path, { method, body, token: adminAccount.token });
   expect(response.status, `${method} ${path}: ${response.text}`).toBe(expectedStatus);
   return response.body;
 }
@@ -350,10 +331,10 @@ async function asAdmin(method: string, path: string, body: unknown, expectedStat
  * adds the devices of everyone who may read it, and seals every message.
  */
 async function fillHistory(): Promise<void> {
-  const archivist = await registerOn(server, "archivist", PASSWORD);
+  const archivist = await registerOn(journey.server, "archivist", PASSWORD);
   const { code } = await asAdmin("POST", `/api/communities/${acmeId}/invites`, {}, 201);
-  await call(server, "/api/community-invites/accept", { body: { code }, token: archivist.token });
-  const device = await SimulatedDevice.setUp(server, archivist, await chatalotCiphersuite());
+  await call(journey.server, "/api/community-invites/accept", { body: { code }, token: archivist.token });
+  const device = await SimulatedDevice.setUp(journey.server, archivist, await chatalotCiphersuite());
   await device.startGroup(historyChannelId);
   await device.commitPending(historyChannelId);
   const { socket, next } = await device.connect(historyChannelId);
@@ -369,7 +350,7 @@ async function fillHistory(): Promise<void> {
 }
 
 async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${server.url}/sign-in`);
+  await page.goto(`${journey.server.url}/sign-in`);
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();

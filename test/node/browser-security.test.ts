@@ -9,16 +9,11 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, type Page, type Route } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  launchChromium,
-  openPage as openIsolatedPage,
-  requireProgram,
-  waitUntilConnected,
-} from "../support/browser.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
-import { root, startServer, type RunningServer } from "../support/server.ts";
+import { type Page, type Route } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { openPage as openIsolatedPage, requireProgram, waitUntilConnected } from "../support/browser.ts";
+import { browserJourney } from "../support/browser-journey.ts";
+import { root } from "../support/server.ts";
 
 const OATHTOOL_PATH = "/usr/bin/oathtool";
 const PASSWORD = "correct horse battery";
@@ -28,9 +23,7 @@ const TOTP_STEP_MS = 30_000;
 /** Revocation reaches an open page in moments, not when its access token expires. */
 const LIVE_TIMEOUT_MS = 5_000;
 
-let database: TestDatabase;
-let server: RunningServer;
-let browser: Browser;
+const journey = browserJourney("browser_security", { REGISTRATION_MODE: "invite_only" });
 /** alice's laptop, where she registers and manages everything. */
 let laptop: Page;
 /** A second device: signed in with a backup code, signed out from the laptop while in #general. */
@@ -44,35 +37,16 @@ let backupCodes: string[] = [];
 let lastUsedStep = 0;
 /** The admin's community invite link: alice joins Acme with it, for a channel to have open. */
 let acmeInviteLink = "";
-const browserProblems: string[] = [];
 
 beforeAll(async () => {
   requireProgram(OATHTOOL_PATH, "oathtool");
   mkdirSync(SCREENSHOTS, { recursive: true });
-  database = await createTestDatabase("browser_security");
-  server = await startServer({
-    databaseUrl: database.url,
-    env: { DATABASE_POOL_SIZE: database.isEmbedded ? "1" : "4", REGISTRATION_MODE: "invite_only" },
-  });
-  browser = await launchChromium();
   [laptop, phone, tablet] = await Promise.all([openPage(), openPage(), openPage()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.stop();
-});
-
-beforeEach(({ onTestFailed }) => {
-  onTestFailed(() =>
-    console.error(`server output:\n${server?.output()}\nbrowser problems:\n${browserProblems.join("\n")}`),
-  );
 });
 
 describe("alice's account security in the browser", () => {
   it("tells alice in words that this server needs an invite to register", async () => {
-    await laptop.goto(`${server.url}/register`);
+    await laptop.goto(`${journey.server.url}/register`);
     await laptop.getByLabel("Username").fill("alice");
     await laptop.getByLabel("Password").fill(PASSWORD);
     await laptop.getByRole("button", { name: "Create account", exact: true }).click();
@@ -121,7 +95,7 @@ describe("alice's account security in the browser", () => {
     await context.route("**/api/auth/refresh", slowNetwork);
     const secondTab = await context.newPage();
     try {
-      await Promise.all([secondTab.goto(server.url), laptop.reload()]);
+      await Promise.all([secondTab.goto(journey.server.url), laptop.reload()]);
       await Promise.all([laptop, secondTab].map((page) => page.getByRole("heading", { name: "Channels" }).waitFor()));
     } finally {
       await context.unroute("**/api/auth/refresh", slowNetwork);
@@ -235,7 +209,7 @@ describe("alice's account security in the browser", () => {
     await phone.getByRole("link", { name: "#general" }).click();
     await waitUntilConnected(phone);
 
-    await laptop.goto(`${server.url}/settings/security`);
+    await laptop.goto(`${journey.server.url}/settings/security`);
     const sessions = laptop.getByRole("list", { name: "Where you are signed in" }).getByRole("listitem");
     await sessions.nth(1).waitFor();
     expect(await sessions.count()).toBe(2);
@@ -338,11 +312,11 @@ describe("alice's account security in the browser", () => {
 
 describe("the security pages under the server's Content-Security-Policy", () => {
   it("run without a single policy violation or script error", () => {
-    expect(browserProblems).toEqual([]);
+    expect(journey.problems).toEqual([]);
   });
 });
 
-const openPage = () => openIsolatedPage(browser, browserProblems);
+const openPage = () => openIsolatedPage(journey.browser, journey.problems);
 
 /**
  * The bootstrap admin signs up through the API (allowed without an invite), creates a
@@ -352,7 +326,11 @@ async function adminCreatesInvite(): Promise<{ code: string; link: string; commu
   const call = async <T>(path: string, body: unknown, accessToken?: string): Promise<T> => {
     const headers: Record<string, string> = { "Content-Type": "application/json" };
     if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
-    const response = await fetch(`${server.url}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
+    const response = await fetch(`${journey.server.url}${path}`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(body),
+    });
     expect(response.status, `${path}: ${await response.clone().text()}`).toBeLessThan(300);
     return (await response.json()) as T;
   };
@@ -390,7 +368,7 @@ async function expectToFitAPhone(page: Page): Promise<void> {
 }
 
 async function signInWithBackupCode(page: Page, backupCode: string): Promise<void> {
-  await page.goto(server.url);
+  await page.goto(journey.server.url);
   await page.getByLabel("Username").fill("alice");
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
