@@ -22,6 +22,8 @@ export type ServerFrame =
   /** `hasMore`: the resume stopped at the server's bound (1,000 messages); resume again from `lastEvent`. */
   | { type: "synced"; lastEvent: number; hasMore?: boolean }
   | { type: "error"; code: string; message: string; clientId?: string }
+  /** Several frames at once, in order (protocol/socket.ts). */
+  | { type: "frames"; frames: ServerFrame[] }
   | { type: "other" };
 
 export class ChannelSocket {
@@ -46,7 +48,11 @@ export class ChannelSocket {
       );
       socket.on("message", (data) => {
         const frame = JSON.parse(String(data)) as ServerFrame;
-        if (opened) return opened.onFrame(frame);
+        if (opened) {
+          for (const each of frame.type === "frames" ? frame.frames : [frame]) opened.onFrame(each);
+          return;
+        }
+        // The welcome always comes alone, first (rooms/channel-room.ts).
         if (frame.type !== "welcome")
           return reject(new Error(`expected a welcome frame, got ${String(data).slice(0, 200)}`));
         clearTimeout(timer);

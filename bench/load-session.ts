@@ -31,7 +31,9 @@ export interface Member {
 type Frame =
   | { type: "welcome" }
   | { type: "ack" | "message"; message: { seq: number; clientId: string; payload: string } }
-  | { type: "error"; code: string; message: string; clientId?: string };
+  | { type: "error"; code: string; message: string; clientId?: string }
+  /** Several frames at once, in order (protocol/socket.ts); the reference servers never send it. */
+  | { type: "frames"; frames: Frame[] };
 
 export class LoadSession {
   readonly members: Member[] = [];
@@ -152,6 +154,11 @@ export class LoadSession {
         } catch {
           return this.#fail(`a frame that is not JSON: ${String(data).slice(0, 80)}`);
         }
+        if (frame.type === "frames") {
+          for (const each of frame.frames)
+            if (each.type !== "welcome" && each.type !== "frames") this.#receive(member, each);
+          return;
+        }
         if (frame.type !== "welcome") return this.#receive(member, frame);
         clearTimeout(timer);
         resolve(member);
@@ -168,7 +175,7 @@ export class LoadSession {
     });
   }
 
-  #receive(member: Member, frame: Exclude<Frame, { type: "welcome" }>): void {
+  #receive(member: Member, frame: Exclude<Frame, { type: "welcome" | "frames" }>): void {
     const now = performance.now();
     if (frame.type === "error") {
       this.#fail(`error frame: ${frame.code}: ${frame.message}`);

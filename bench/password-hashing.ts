@@ -69,7 +69,8 @@ async function measure(mode: "separate" | "same"): Promise<Result> {
         const started = performance.now();
         const onMessage = (data: WebSocket.RawData) => {
           const frame = JSON.parse(String(data));
-          if (frame.type === "ack" && frame.clientId === clientId) {
+          const frames: { type: string; clientId?: string }[] = frame.type === "frames" ? frame.frames : [frame];
+          if (frames.some((each) => each.type === "ack" && each.clientId === clientId)) {
             socket.off("message", onMessage);
             resolve(performance.now() - started);
           }

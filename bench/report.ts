@@ -150,6 +150,7 @@ export function printRatios(results: ScenarioResult[]): void {
   for (const scenario of new Set(results.map((result) => result.scenario))) {
     const ours = find(scenario, "chatalot");
     const theirs = find(scenario, "reference");
+    const bare = find(scenario, "workerd room");
     if (!ours || !theirs) continue;
     const figures: [string, (result: ScenarioResult) => number, boolean][] = [
       ["acked/s", (result) => result.ackedPerSecond, true],
@@ -160,13 +161,17 @@ export function printRatios(results: ScenarioResult[]): void {
     for (const [figure, value, isShown] of figures) {
       if (!isShown) continue;
       const [a, b] = [value(ours), value(theirs)];
-      const ratio = b > 0 && Number.isFinite(a) ? `${formatRatio(a / b)}x` : "-";
-      rows.push([scenario, figure, formatNumber(a), formatNumber(b), ratio]);
+      const ratio = (x: number) => (b > 0 && Number.isFinite(x) ? `${formatRatio(x / b)}x` : "-");
+      const row = [scenario, figure, formatNumber(a), formatNumber(b), ratio(a)];
+      rows.push(bare ? [...row, formatNumber(value(bare)), ratio(value(bare))] : row);
     }
   }
   printTable(
-    "Chatalot vs the reference broadcast server (ratio = Chatalot / reference)",
-    ["scenario", "figure", "chatalot", "reference", "ratio"],
+    "Chatalot vs the reference broadcast server (ratio = Chatalot / reference; a bare workerd room beside it)",
+    ["scenario", "figure", "chatalot", "reference", "ratio", "workerd room", "its ratio"].slice(
+      0,
+      rows.some((row) => row.length > 5) ? 7 : 5,
+    ),
     rows,
   );
 }

@@ -1,8 +1,9 @@
 /**
  * Scenarios 1 and 2 of the messaging issue: throughput and latency with channels x
  * members sockets (sequential send -> ack, fan-out at a fixed rate, maximum
- * throughput), then the same load against a plain `ws` broadcast server for
- * reference, and Chatalot's figures as ratios of the reference's.
+ * throughput), then the same load against a bare workerd Durable Object room
+ * (reference-room.js: what workerd itself allows, no database and no checks) and a
+ * plain `ws` broadcast server for reference, and the figures as ratios of the reference's.
  */
 import { startBenchServer } from "./bench-server.ts";
 import { countStoredMessages } from "./bench-database.ts";
@@ -10,6 +11,7 @@ import { prepareChatalot } from "./chatalot-target.ts";
 import { onCleanup } from "./cleanup.ts";
 import type { BenchOptions } from "./flags.ts";
 import { measureTarget, type Measurement } from "./measure.ts";
+import { startReferenceRoom } from "./reference-room-target.ts";
 import { startReference } from "./reference-target.ts";
 import { printRatios, printResults, type ScenarioResult } from "./report.ts";
 import { formatNumber } from "./stats.ts";
@@ -43,14 +45,22 @@ export async function runThroughput(options: BenchOptions): Promise<void> {
   );
   const reference = await startReference(options.channels);
   onCleanup("stop the reference server", () => reference.stop());
+  const bareRoom = await startReferenceRoom(options.channels);
+  onCleanup("stop the reference room", () => bareRoom.stop());
 
   const cpuGroups = [...bench.cpuGroups];
-  cpuGroups.splice(1, 0, { name: "reference", rootPids: [reference.process.pid!] });
+  cpuGroups.splice(
+    1,
+    0,
+    { name: "workerd room", rootPids: [bareRoom.process.pid!] },
+    { name: "reference", rootPids: [reference.process.pid!] },
+  );
   const run: Measurement = { options, cpuGroups, refreshCpuGroups: bench.refreshCpuGroups, totalAcked: 0 };
   const ours = await measureTarget(chatalot.target, run);
+  const bare = await measureTarget({ ...bareRoom.target, name: "workerd room" }, run);
   const theirs = await measureTarget(reference.target, run);
-  // Each scenario's two rows side by side.
-  const results: ScenarioResult[] = ours.flatMap((result, index) => [result, theirs[index]!]);
+  // Each scenario's rows side by side.
+  const results: ScenarioResult[] = ours.flatMap((result, index) => [result, bare[index]!, theirs[index]!]);
 
   printResults(
     results,
@@ -64,6 +74,11 @@ export async function runThroughput(options: BenchOptions): Promise<void> {
   );
   console.log(`addresses: ${chatalot.api.addresses.used} X-Forwarded-For client addresses used (bench/README.md)`);
   printTargets(ours, theirs, options);
+  const ceiling = bare[2]!.ackedPerSecond / theirs[2]!.ackedPerSecond;
+  console.log(
+    `ceiling:  a bare workerd room reached ${formatNumber(ceiling)} of the reference's throughput; ` +
+      `Chatalot reached ${formatNumber(ours[2]!.ackedPerSecond / bare[2]!.ackedPerSecond)} of the bare room's`,
+  );
 }
 
 /** The issue's targets, against this run's figures (meant for its default load: 50 x 20 at 500 msg/s). */

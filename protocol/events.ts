@@ -25,7 +25,7 @@ export type EventsServerFrame =
   | { type: "hello"; userId: string; status: PresenceStatus }
   /** Statuses of people sharing a community with the person: a snapshot on connecting, then each change. */
   | { type: "presence"; users: { userId: string; status: ShownStatus }[] }
-  /** New messages in a channel or DM the person may view (coalesced: at most a few a second per channel). */
+  /** New messages in a channel or DM the person may view (coalesced: the first 250 ms after a quiet spell, then at most one a second per channel). */
   | {
       type: "activity";
       channelId: string;

@@ -116,7 +116,13 @@ export type ServerFrame =
    */
   | { type: "handshake"; epoch: number; commit: string; committerDeviceId: string }
   /** `retryAfterMs`: for slow mode, how long until the next message is accepted. */
-  | { type: "error"; code: ErrorCode; message: string; clientId?: string; retryAfterMs?: number };
+  | { type: "error"; code: ErrorCode; message: string; clientId?: string; retryAfterMs?: number }
+  /**
+   * Several frames at once, in order: what the room had for this socket in one turn (under
+   * load, the acks and relays of a batch stored in one commit). Handle each as if it had
+   * come alone (`unpackFrames`). Never nested.
+   */
+  | { type: "frames"; frames: ServerFrame[] };
 
 export type ServerFrameType = ServerFrame["type"];
 
@@ -134,9 +140,15 @@ export const SERVER_FRAME_TYPES = [
   "synced",
   "handshake",
   "error",
+  "frames",
 ] as const satisfies readonly ServerFrameType[];
 // Fails to compile when a frame type is missing from the list above.
 const everyServerFrameListed: [Exclude<ServerFrameType, (typeof SERVER_FRAME_TYPES)[number]>] extends [never]
   ? true
   : never = true;
 void everyServerFrameListed;
+
+/** The frames one socket message carries: the frames of a `frames` batch, or the frame itself. */
+export function unpackFrames(frame: ServerFrame): ServerFrame[] {
+  return frame.type === "frames" ? frame.frames : [frame];
+}

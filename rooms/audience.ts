@@ -7,6 +7,7 @@
  */
 import type { Connection } from "partyserver";
 import type { Member } from "./identity.ts";
+import { post } from "./outbox.ts";
 
 export class Audience {
   #connections = new Map<string, Connection<Member>>();
@@ -33,7 +34,7 @@ export class Audience {
     return this.#bySocket.get(socket);
   }
 
-  /** Sends one serialized frame to every admitted, open socket except `exceptId`'s. */
+  /** Sends one serialized frame to every admitted, open socket except `exceptId`'s (through the outbox). */
   relay(message: string, exceptId?: string): void {
     this.#load();
     for (const [id, connection] of this.#connections) {
@@ -45,11 +46,7 @@ export class Audience {
       }
       if (connection.readyState !== WebSocket.READY_STATE_OPEN) continue;
       if (id === exceptId) continue;
-      try {
-        connection.send(message);
-      } catch {
-        connection.close(1011, "could not send");
-      }
+      post(connection, message);
     }
   }
 

@@ -19,6 +19,7 @@ import { Audience } from "./audience.ts";
 import { AppendBatcher } from "./append-batcher.ts";
 import { receiveFrame, send, type ChatRoom } from "./chat.ts";
 import { readIdentity, sessionTag, userTag, type Member } from "./identity.ts";
+import { flushOutbox } from "./outbox.ts";
 import { DEFAULT_FRAMES_PER_SECOND, FrameRateLimiter } from "./frame-rate-limiter.ts";
 import { RoomAccess } from "./room-access.ts";
 import type { SocketSelector } from "./user-sockets.ts";
@@ -106,6 +107,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
       permissions: permissionNames(permissions),
       ...position,
     });
+    flushOutbox(); // the welcome goes out alone: a client waits for it before anything else
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + ACCESS_RECHECK_MS);
   }
 
@@ -167,6 +169,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
     for (const tag of tags) {
       for (const connection of this.getConnections(tag)) {
         this.#audience.leave(connection.id);
+        flushOutbox(); // what was queued for it goes before the close
         connection.close(CLOSE_SESSION_ENDED, selector.reason);
         closed++;
       }
@@ -188,6 +191,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
       const permissions = await this.access.permissions(connection.state.userId);
       if (permissions === 0) {
         this.#audience.leave(connection.id);
+        flushOutbox(); // what was queued for it goes before the close
         connection.close(CLOSE_ACCESS_REMOVED, "you no longer have access to this channel");
         closed++;
         continue;

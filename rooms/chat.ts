@@ -11,6 +11,7 @@ import type { AppendBatcher } from "./append-batcher.ts";
 import { resume } from "./catch-up.ts";
 import type { Member } from "./identity.ts";
 import { changeMessage, changeReaction, setPin } from "./message-actions.ts";
+import { post } from "./outbox.ts";
 import { parseFrame } from "./parse-frame.ts";
 import { announceTyping, markRead } from "./reading.ts";
 import type { RoomAccess } from "./room-access.ts";
@@ -35,8 +36,9 @@ export interface ChatRoom {
   notifyAccount(userId: string, frame: EventsServerFrame): Promise<void>;
 }
 
+/** Sends a frame to one socket, at the end of this turn with anything else it is given (rooms/outbox.ts). */
 export function send(connection: Connection, frame: ServerFrame): void {
-  connection.send(JSON.stringify(frame));
+  post(connection, JSON.stringify(frame));
 }
 
 export function broadcastFrame(room: ChatRoom, frame: ServerFrame, exceptConnectionId?: string): void {
@@ -55,7 +57,7 @@ export function ackAndRelay(
   isRelayed: boolean,
 ): void {
   const message = JSON.stringify(view);
-  connection.send(`{"type":"ack","clientId":${JSON.stringify(clientId)},"message":${message}}`);
+  post(connection, `{"type":"ack","clientId":${JSON.stringify(clientId)},"message":${message}}`);
   if (isRelayed) room.relay(`{"type":"message","message":${message}}`, connection.id);
 }
 // The frames ackAndRelay writes by hand are exactly these protocol shapes (checked when compiling).

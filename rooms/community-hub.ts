@@ -10,6 +10,9 @@ import type { EventsServerFrame, ShownStatus } from "../protocol/index.ts";
 const MEMBER_KEY = "member:";
 
 export class CommunityHub extends DurableObject<Env> {
+  /** Storage's member list, read once per wake: every relay needs it, and only this object writes it. */
+  #members: Map<string, ShownStatus> | undefined;
+
   /** An account socket came online (or resubscribes): returns the others who show as present. */
   async subscribe(userId: string, status: ShownStatus): Promise<{ userId: string; status: ShownStatus }[]> {
     await this.setStatus(userId, status);
@@ -20,16 +23,20 @@ export class CommunityHub extends DurableObject<Env> {
   }
 
   async setStatus(userId: string, status: ShownStatus): Promise<void> {
-    const previous = await this.ctx.storage.get<ShownStatus>(MEMBER_KEY + userId);
+    const members = await this.#online();
+    const previous = members.get(userId);
     await this.ctx.storage.put(MEMBER_KEY + userId, status);
+    members.set(userId, status);
     if (previous !== status && !(previous === undefined && status === "offline")) {
       await this.#relay({ type: "presence", users: [{ userId, status }] }, userId);
     }
   }
 
   async unsubscribe(userId: string): Promise<void> {
-    const previous = await this.ctx.storage.get<ShownStatus>(MEMBER_KEY + userId);
+    const members = await this.#online();
+    const previous = members.get(userId);
     await this.ctx.storage.delete(MEMBER_KEY + userId);
+    members.delete(userId);
     if (previous && previous !== "offline") {
       await this.#relay({ type: "presence", users: [{ userId, status: "offline" }] }, userId);
     }
@@ -43,12 +50,18 @@ export class CommunityHub extends DurableObject<Env> {
   /** The community's channel list (or the community itself) changed: online members fetch it again. */
   async changed(frame: Extract<EventsServerFrame, { type: "changed" }>): Promise<void> {
     await this.#relay(frame, null);
-    if (frame.scope === "communities") await this.ctx.storage.deleteAll();
+    if (frame.scope === "communities") {
+      await this.ctx.storage.deleteAll();
+      this.#members = new Map();
+    }
   }
 
   async #online(): Promise<Map<string, ShownStatus>> {
-    const listed = await this.ctx.storage.list<ShownStatus>({ prefix: MEMBER_KEY });
-    return new Map([...listed].map(([key, status]) => [key.slice(MEMBER_KEY.length), status]));
+    if (!this.#members) {
+      const listed = await this.ctx.storage.list<ShownStatus>({ prefix: MEMBER_KEY });
+      this.#members ??= new Map([...listed].map(([key, status]) => [key.slice(MEMBER_KEY.length), status]));
+    }
+    return this.#members;
   }
 
   async #relay(frame: EventsServerFrame, without: string | null, channelId?: string): Promise<void> {

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { type Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, registerOn, type Account } from "../support/accounts.ts";
-import { waitUntilConnected } from "../support/browser.ts";
+import { waitUntilConnected, withoutFrameType } from "../support/browser.ts";
 import { browserJourney } from "../support/browser-journey.ts";
 import { root } from "../support/server.ts";
 
@@ -42,8 +42,8 @@ beforeAll(async () => {
       room.send(frame);
     });
     room.onMessage((frame) => {
-      if (isHidingPermissionUpdates && JSON.parse(String(frame)).type === "permissions") return;
-      page.send(frame);
+      const passed = isHidingPermissionUpdates ? withoutFrameType(frame, "permissions") : String(frame);
+      if (passed !== null) page.send(passed);
     });
     cutBobsLine = async () => {
       await page.close({ code: 1011, reason: "the test cut the line" });

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { type Locator, type Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { chatalotCiphersuite } from "../../protocol/e2ee/index.ts";
+import { unpackFrames, type ServerFrame } from "../../protocol/index.ts";
 import { call, registerOn, type Account } from "../support/accounts.ts";
 import { waitUntilConnected } from "../support/browser.ts";
 import { SimulatedDevice } from "../support/e2ee-device.ts";
@@ -77,7 +78,7 @@ beforeAll(async () => {
       room.send(frame);
     });
     room.onMessage((frame) => {
-      bobReceived.push(JSON.parse(String(frame)));
+      bobReceived.push(...unpackFrames(JSON.parse(String(frame)) as ServerFrame));
       page.send(frame);
     });
     cutBobsLine = async () => {

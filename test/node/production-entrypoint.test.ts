@@ -5,6 +5,7 @@
 import pg from "pg";
 import WebSocket from "ws";
 import { afterAll, describe, expect, it } from "vitest";
+import { unpackFrames, type ServerFrame } from "../../protocol/index.ts";
 import { createTestDatabase, startPglite, type TestDatabase } from "../support/database.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
@@ -101,7 +102,7 @@ describe("the production entrypoint", () => {
       `${chatalot.url.replace("http", "ws")}/api/channels/${channel!.id}/socket?ticket=${ticket}`,
     );
     const frames: any[] = [];
-    socket.on("message", (data) => frames.push(JSON.parse(String(data))));
+    socket.on("message", (data) => frames.push(...unpackFrames(JSON.parse(String(data)) as ServerFrame)));
     await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
     socket.send(
       JSON.stringify({

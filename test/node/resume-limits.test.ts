@@ -7,7 +7,7 @@
 import pg from "pg";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MessageView, ServerFrame } from "../../protocol/index.ts";
+import { unpackFrames, type MessageView, type ServerFrame } from "../../protocol/index.ts";
 import { call, generalChannel, registerOn } from "../support/accounts.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
@@ -46,7 +46,7 @@ async function open(): Promise<{ socket: WebSocket; frames: ServerFrame[] }> {
     `${server.url.replace("http", "ws")}/api/channels/${channelId}/socket?ticket=${ticket.body.ticket}`,
   );
   const frames: ServerFrame[] = [];
-  socket.on("message", (data) => frames.push(JSON.parse(String(data)) as ServerFrame));
+  socket.on("message", (data) => frames.push(...unpackFrames(JSON.parse(String(data)) as ServerFrame)));
   await new Promise<void>((resolve, reject) => socket.once("open", () => resolve()).once("error", reject));
   return { socket, frames };
 }

@@ -4,6 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { unpackFrames, type ServerFrame } from "../../protocol/index.ts";
 
 const CHROMIUM_PATH = "/usr/bin/chromium";
 /** Headless and quiet: without the background-networking flags Chromium tries to reach Google. */
@@ -56,4 +57,14 @@ export async function waitUntilConnected(page: Page): Promise<void> {
     .getByRole("status")
     .filter({ hasText: /^Connected$/ })
     .waitFor();
+}
+
+/**
+ * A socket message from a room with every frame of `type` left out, for tests that play
+ * a lost frame: a `frames` batch keeps the rest, in order; null when nothing is left.
+ */
+export function withoutFrameType(message: string | Buffer, type: ServerFrame["type"]): string | null {
+  const kept = unpackFrames(JSON.parse(String(message)) as ServerFrame).filter((frame) => frame.type !== type);
+  if (kept.length === 0) return null;
+  return JSON.stringify(kept.length === 1 ? kept[0] : { type: "frames", frames: kept });
 }

@@ -6,7 +6,12 @@
  */
 import type { CiphersuiteImpl } from "ts-mls";
 import WebSocket from "ws";
-import { HISTORY_SHARE_CLIENT_ID_PREFIX, type MessageView, type ServerFrame } from "../../protocol/index.ts";
+import {
+  HISTORY_SHARE_CLIENT_ID_PREFIX,
+  unpackFrames,
+  type MessageView,
+  type ServerFrame,
+} from "../../protocol/index.ts";
 import {
   accountKeysFrom,
   E2eeDevice,
@@ -153,7 +158,7 @@ export class SimulatedDevice extends E2eeDevice {
       `${this.server.url.replace("http", "ws")}/api/channels/${channelId}/socket?ticket=${ticket}`,
     );
     const frames: ServerFrame[] = [];
-    socket.on("message", (data) => frames.push(JSON.parse(String(data)) as ServerFrame));
+    socket.on("message", (data) => frames.push(...unpackFrames(JSON.parse(String(data)) as ServerFrame)));
     await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
     const next = async <T extends ServerFrame["type"]>(
       type: T,

@@ -6,7 +6,7 @@
  * acknowledged. Everything it saw is kept for the checks afterwards.
  */
 import WebSocket from "ws";
-import type { MessageView, ServerFrame } from "../../protocol/index.ts";
+import { unpackFrames, type MessageView, type ServerFrame } from "../../protocol/index.ts";
 
 export interface ResilientClientOptions {
   name: string;
@@ -135,7 +135,8 @@ export class ResilientClient {
       socket.once("error", (error) => reject(error));
       socket.on("message", (data) => {
         // Frames of a socket already replaced (cut, then reconnected) are ignored.
-        if (this.#socket === socket) this.#receive(JSON.parse(String(data)) as ServerFrame);
+        if (this.#socket !== socket) return;
+        for (const frame of unpackFrames(JSON.parse(String(data)) as ServerFrame)) this.#receive(frame);
       });
       socket.once("close", () => {
         if (this.#socket !== socket) return;

@@ -6,7 +6,13 @@
 import { env } from "cloudflare:test";
 import { expect } from "vitest";
 import { app } from "../../functions/app.ts";
-import type { ChannelView, CommunityView, ServerFrame, SessionView } from "../../protocol/index.ts";
+import {
+  unpackFrames,
+  type ChannelView,
+  type CommunityView,
+  type ServerFrame,
+  type SessionView,
+} from "../../protocol/index.ts";
 
 export const unique = (name: string) => `${name}_${crypto.randomUUID().slice(0, 8)}`;
 
@@ -101,9 +107,11 @@ export async function createChannelIn(
   return ((await response.json()) as { channel: ChannelView }).channel;
 }
 
-/** A client socket with a queue of received frames. */
+/** A client socket with a queue of received frames (`frames` batches unpacked). */
 export class TestSocket {
   readonly frames: ServerFrame[] = [];
+  /** Every WebSocket message as it came, batches whole. */
+  readonly received: ServerFrame[] = [];
   #waiters: (() => void)[] = [];
   #closeCode: number | null = null;
   #closeWaiters: ((code: number) => void)[] = [];
@@ -115,7 +123,9 @@ export class TestSocket {
       this.#closeWaiters.splice(0).forEach((wake) => wake(event.code));
     });
     socket.addEventListener("message", (event) => {
-      this.frames.push(JSON.parse(event.data as string) as ServerFrame);
+      const frame = JSON.parse(event.data as string) as ServerFrame;
+      this.received.push(frame);
+      this.frames.push(...unpackFrames(frame));
       this.#waiters.splice(0).forEach((wake) => wake());
     });
   }

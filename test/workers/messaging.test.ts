@@ -328,6 +328,30 @@ describe("resuming after a disconnect", () => {
   });
 });
 
+describe("frames of one commit", () => {
+  it("reach each member as one socket frame, in order; a lone message comes as it is", async () => {
+    const aliceSocket = await connect(alice, channel.id);
+    const bobSocket = await connect(bob, channel.id);
+    // The first is stored at once; the others gather behind it and share the next commit.
+    const ids = Array.from({ length: 12 }, () => clientId());
+    ids.forEach((id, index) => aliceSocket.send({ type: "send", clientId: id, payload: text(`burst ${index}`) }));
+    for (const id of ids) await aliceSocket.next("ack", (frame) => frame.clientId === id);
+    const relayed = [];
+    for (const _ of ids) relayed.push((await bobSocket.next("message")).message);
+    expect(relayed.map((message) => message.payload)).toEqual(ids.map((_, index) => text(`burst ${index}`)));
+    expect(relayed.map((message) => message.seq)).toEqual(ids.map((_, index) => index + 1));
+    const batches = bobSocket.received.filter((frame) => frame.type === "frames");
+    expect(batches.length).toBeGreaterThan(0);
+    expect(bobSocket.received.length).toBeLessThan(1 + ids.length); // the welcome, then fewer frames than messages
+    expect(bobSocket.received[0]?.type).toBe("welcome");
+
+    const before = bobSocket.received.length;
+    const alone = await post(aliceSocket, "alone");
+    await bobSocket.next("message", (frame) => frame.message.id === alone.id);
+    expect(bobSocket.received.slice(before)).toEqual([{ type: "message", message: alone }]);
+  });
+});
+
 describe("limits", () => {
   it("resends of one client id in the same instant are stored once and relayed once", async () => {
     const aliceSocket = await connect(alice, channel.id);

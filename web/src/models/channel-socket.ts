@@ -10,6 +10,7 @@ import {
   CLOSE_ACCESS_REMOVED,
   CLOSE_SESSION_ENDED,
   SERVER_FRAME_TYPES,
+  unpackFrames,
   type ClientFrame,
   type ServerFrame,
   type SocketTicketView,
@@ -88,15 +89,17 @@ export function openChannelSocket(channelId: string, session: Session, events: C
   };
 
   socket.addEventListener("message", (event) => {
-    const frame = parseServerFrame(event.data);
-    if (!frame) return;
-    if (frame.type === "welcome") {
-      isOnline = true;
-      hasBeenOnline = true;
-      lastProblem = null;
-      events.onStatus("online", null);
+    const received = parseServerFrame(event.data);
+    if (!received) return;
+    for (const frame of unpackFrames(received)) {
+      if (frame.type === "welcome") {
+        isOnline = true;
+        hasBeenOnline = true;
+        lastProblem = null;
+        events.onStatus("online", null);
+      }
+      events.onFrame(frame);
     }
-    events.onFrame(frame);
   });
   socket.addEventListener("close", (event) => {
     if (event.code === CLOSE_SESSION_ENDED && !isClosed) {

@@ -224,6 +224,9 @@ export const ChatModel = createModel(
           return refused(frame);
         case "handshake":
           return void crypto.handshake(frame.commit, frame.epoch);
+        case "frames":
+          // The socket unpacks batches (channel-socket.ts); one passed on whole is handled the same.
+          return frame.frames.forEach(receive);
         default:
           return assertNever(frame);
       }
