@@ -52,7 +52,7 @@ export class ChannelSocket {
           for (const each of frame.type === "frames" ? frame.frames : [frame]) opened.onFrame(each);
           return;
         }
-        // The welcome always comes alone, first (rooms/channel-room.ts).
+        // A welcome always comes alone, never in a batch (rooms/channel-room.ts).
         if (frame.type !== "welcome")
           return reject(new Error(`expected a welcome frame, got ${String(data).slice(0, 200)}`));
         clearTimeout(timer);

@@ -100,6 +100,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
     if (permissions === 0 || !position) return connection.close(CLOSE_ACCESS_REMOVED, "no access to this channel");
     connection.setState({ ...member, permissions });
     this.#audience.admit(connection);
+    flushOutbox(); // anything queued for it before admission (an error) goes first, apart
     send(connection, {
       type: "welcome",
       channelId: this.name,
@@ -107,7 +108,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
       permissions: permissionNames(permissions),
       ...position,
     });
-    flushOutbox(); // the welcome goes out alone: a client waits for it before anything else
+    flushOutbox(); // the welcome goes out alone, never in a batch: clients wait for it as it is
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + ACCESS_RECHECK_MS);
   }
 
