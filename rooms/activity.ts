@@ -54,7 +54,11 @@ export class ActivityNotifier {
         here: message.mentionsHere,
       },
     };
-    const delay = Math.max(ACTIVITY_WINDOW_MS, this.#lastFlushAt + ACTIVITY_INTERVAL_MS - Date.now());
+    // Bounded both ways, so a clock set back cannot hold notices for long.
+    const delay = Math.min(
+      ACTIVITY_INTERVAL_MS,
+      Math.max(ACTIVITY_WINDOW_MS, this.#lastFlushAt + ACTIVITY_INTERVAL_MS - Date.now()),
+    );
     this.keepAlive(new Promise((resolve) => setTimeout(resolve, delay)).then(() => this.#flush()));
   }
 

@@ -7,7 +7,7 @@
  */
 import type { Connection } from "partyserver";
 import type { Member } from "./identity.ts";
-import { post } from "./outbox.ts";
+import type { Outbox } from "./outbox.ts";
 
 export class Audience {
   #connections = new Map<string, Connection<Member>>();
@@ -16,7 +16,10 @@ export class Audience {
   #isLoaded = false;
 
   /** `sockets` lists every open socket of the room (read once, after a wake). */
-  constructor(private readonly sockets: () => Iterable<Connection<Member>>) {}
+  constructor(
+    private readonly sockets: () => Iterable<Connection<Member>>,
+    private readonly outbox: Outbox,
+  ) {}
 
   admit(connection: Connection<Member>): void {
     this.#load();
@@ -46,7 +49,7 @@ export class Audience {
       }
       if (connection.readyState !== WebSocket.READY_STATE_OPEN) continue;
       if (id === exceptId) continue;
-      post(connection, message);
+      this.outbox.post(connection, message);
     }
   }
 

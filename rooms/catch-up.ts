@@ -21,7 +21,7 @@ const resuming = new Set<string>();
 
 export async function resume(room: ChatRoom, connection: Connection<Member>, afterEvent: number): Promise<void> {
   if (resuming.has(connection.id)) {
-    return send(connection, {
+    return send(room, connection, {
       type: "error",
       code: "rate_limited",
       message: "a resume is already running on this socket: wait for its synced frame",
@@ -41,7 +41,7 @@ export async function resume(room: ChatRoom, connection: Connection<Member>, aft
       // The socket went away meanwhile: nobody to send the rest to.
       if (connection.readyState !== WebSocket.OPEN) return;
       if (page.length > 0) {
-        send(connection, { type: "sync", messages: page.map(messageView) });
+        send(room, connection, { type: "sync", messages: page.map(messageView) });
         cursor = page[page.length - 1]!.event;
         sent += page.length;
       }
@@ -53,7 +53,7 @@ export async function resume(room: ChatRoom, connection: Connection<Member>, aft
     }
   } catch (error) {
     const isUnavailable = error instanceof DatabaseError && error.kind === "unavailable";
-    return send(connection, {
+    return send(room, connection, {
       type: "error",
       code: isUnavailable ? "unavailable" : "internal",
       message: "the catch-up stopped part-way: resume again from the last event received",
@@ -61,5 +61,5 @@ export async function resume(room: ChatRoom, connection: Connection<Member>, aft
   } finally {
     resuming.delete(connection.id);
   }
-  send(connection, { type: "synced", lastEvent: cursor, hasMore });
+  send(room, connection, { type: "synced", lastEvent: cursor, hasMore });
 }

@@ -19,7 +19,7 @@ import { Audience } from "./audience.ts";
 import { AppendBatcher } from "./append-batcher.ts";
 import { receiveFrame, send, type ChatRoom } from "./chat.ts";
 import { readIdentity, sessionTag, userTag, type Member } from "./identity.ts";
-import { flushOutbox } from "./outbox.ts";
+import { Outbox } from "./outbox.ts";
 import { DEFAULT_FRAMES_PER_SECOND, FrameRateLimiter } from "./frame-rate-limiter.ts";
 import { RoomAccess } from "./room-access.ts";
 import type { SocketSelector } from "./user-sockets.ts";
@@ -46,7 +46,8 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
   #access: RoomAccess | undefined;
   #batcher: AppendBatcher | undefined;
   #activity: ActivityNotifier | undefined;
-  #audience = new Audience(() => this.getConnections<Member>());
+  readonly outbox = new Outbox();
+  #audience = new Audience(() => this.getConnections<Member>(), this.outbox);
   /** The MLS group's epoch, read once per wake and moved by every commit this room accepts. */
   #mlsEpoch: Promise<number | null> | undefined;
   readonly #socketsPerUser: number;
@@ -100,15 +101,15 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
     if (permissions === 0 || !position) return connection.close(CLOSE_ACCESS_REMOVED, "no access to this channel");
     connection.setState({ ...member, permissions });
     this.#audience.admit(connection);
-    flushOutbox(); // anything queued for it before admission (an error) goes first, apart
-    send(connection, {
+    this.outbox.flush(); // anything queued for it before admission (an error) goes first, apart
+    send(this, connection, {
       type: "welcome",
       channelId: this.name,
       userId: member.userId,
       permissions: permissionNames(permissions),
       ...position,
     });
-    flushOutbox(); // the welcome goes out alone, never in a batch: clients wait for it as it is
+    this.outbox.flush(); // the welcome goes out alone, never in a batch: clients wait for it as it is
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + ACCESS_RECHECK_MS);
   }
 
@@ -145,7 +146,12 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
     const clientId =
       typeof message === "string" ? /"clientId":"([A-Za-z0-9_-]{8,64})"/.exec(message.slice(0, 512))?.[1] : undefined;
     if (!this.#rateLimiter.allow(connection.id)) {
-      return send(connection, { type: "error", code: "rate_limited", message: "too many frames: slow down", clientId });
+      return send(this, connection, {
+        type: "error",
+        code: "rate_limited",
+        message: "too many frames: slow down",
+        clientId,
+      });
     }
     try {
       await receiveFrame(this, connection, message);
@@ -154,7 +160,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
       // access with a cold cache while the database is down lands here: say so, so it is retried.
       const isUnavailable = error instanceof DatabaseError && error.kind === "unavailable";
       if (!isUnavailable) console.error(`room ${this.name}: frame failed: ${(error as Error).message}`);
-      send(connection, {
+      send(this, connection, {
         type: "error",
         code: isUnavailable ? "unavailable" : "internal",
         message: isUnavailable ? "the database is unreachable: retry" : "the frame could not be handled",
@@ -170,7 +176,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
     for (const tag of tags) {
       for (const connection of this.getConnections(tag)) {
         this.#audience.leave(connection.id);
-        flushOutbox(); // what was queued for it goes before the close
+        this.outbox.flush(); // what was queued for it goes before the close
         connection.close(CLOSE_SESSION_ENDED, selector.reason);
         closed++;
       }
@@ -192,7 +198,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
       const permissions = await this.access.permissions(connection.state.userId);
       if (permissions === 0) {
         this.#audience.leave(connection.id);
-        flushOutbox(); // what was queued for it goes before the close
+        this.outbox.flush(); // what was queued for it goes before the close
         connection.close(CLOSE_ACCESS_REMOVED, "you no longer have access to this channel");
         closed++;
         continue;
@@ -200,7 +206,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
       // A periodic re-check tells only what changed; a pushed change always answers.
       if (options.isQuiet && permissions === connection.state.permissions) continue;
       connection.setState({ ...connection.state, permissions });
-      send(connection, { type: "permissions", permissions: permissionNames(permissions) });
+      send(this, connection, { type: "permissions", permissions: permissionNames(permissions) });
     }
     return closed;
   }

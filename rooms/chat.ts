@@ -11,7 +11,7 @@ import type { AppendBatcher } from "./append-batcher.ts";
 import { resume } from "./catch-up.ts";
 import type { Member } from "./identity.ts";
 import { changeMessage, changeReaction, setPin } from "./message-actions.ts";
-import { post } from "./outbox.ts";
+import type { Outbox } from "./outbox.ts";
 import { parseFrame } from "./parse-frame.ts";
 import { announceTyping, markRead } from "./reading.ts";
 import type { RoomAccess } from "./room-access.ts";
@@ -22,6 +22,8 @@ export interface ChatRoom {
   database: Env["DATABASE"];
   access: RoomAccess;
   batcher: AppendBatcher;
+  /** Frames to this room's sockets, sent together at the end of each turn. */
+  outbox: Outbox;
   /** Sends a serialized frame to every admitted socket but one. */
   relay(message: string, exceptConnectionId?: string): void;
   /** The open sockets of one person in this room (their devices and tabs). */
@@ -37,8 +39,8 @@ export interface ChatRoom {
 }
 
 /** Sends a frame to one socket, at the end of this turn with anything else it is given (rooms/outbox.ts). */
-export function send(connection: Connection, frame: ServerFrame): void {
-  post(connection, JSON.stringify(frame));
+export function send(room: ChatRoom, connection: Connection, frame: ServerFrame): void {
+  room.outbox.post(connection, JSON.stringify(frame));
 }
 
 export function broadcastFrame(room: ChatRoom, frame: ServerFrame, exceptConnectionId?: string): void {
@@ -57,7 +59,7 @@ export function ackAndRelay(
   isRelayed: boolean,
 ): void {
   const message = JSON.stringify(view);
-  post(connection, `{"type":"ack","clientId":${JSON.stringify(clientId)},"message":${message}}`);
+  room.outbox.post(connection, `{"type":"ack","clientId":${JSON.stringify(clientId)},"message":${message}}`);
   if (isRelayed) room.relay(`{"type":"message","message":${message}}`, connection.id);
 }
 // The frames ackAndRelay writes by hand are exactly these protocol shapes (checked when compiling).
@@ -89,7 +91,7 @@ export async function staleEpochRefusal(
 
 export async function receiveFrame(room: ChatRoom, connection: Connection<Member>, raw: unknown): Promise<void> {
   const frame = parseFrame(raw);
-  if ("error" in frame) return send(connection, frame.error);
+  if ("error" in frame) return send(room, connection, frame.error);
   switch (frame.type) {
     case "send":
       return sendMessage(room, connection, frame);

@@ -38,7 +38,7 @@ async function requirePermission(
 ): Promise<boolean> {
   const permissions = await room.access.permissions(connection.state!.userId);
   if (has(permissions, Permission[name])) return true;
-  send(connection, {
+  send(room, connection, {
     type: "error",
     code: "missing_permission",
     message: `you need the ${name.toLowerCase()} permission to ${toDo}`,
@@ -58,15 +58,15 @@ async function apply(
   try {
     result = await room.enqueue(change);
   } catch (error) {
-    send(connection, storageFailure(error, clientId));
+    send(room, connection, storageFailure(error, clientId));
     return null;
   }
   if (!result.ok) {
-    send(connection, { type: "error", code: result.reason, message: REFUSALS[result.reason], clientId });
+    send(room, connection, { type: "error", code: result.reason, message: REFUSALS[result.reason], clientId });
     return result;
   }
   const view = messageView(result.message);
-  send(connection, { type: "done", clientId, message: view });
+  send(room, connection, { type: "done", clientId, message: view });
   if (result.isChanged) broadcastFrame(room, { type: "update", message: view }, connection.id);
   return result;
 }
@@ -80,7 +80,7 @@ export async function changeMessage(
   if (frame.type === "edit") {
     const payloadBytes = base64ByteLength(frame.payload);
     if (payloadBytes > MESSAGE_PAYLOAD_MAX_BYTES) {
-      return send(connection, {
+      return send(room, connection, {
         type: "error",
         code: "payload_too_large",
         message: `message payloads are limited to ${MESSAGE_PAYLOAD_MAX_BYTES} bytes`,
@@ -89,7 +89,7 @@ export async function changeMessage(
     }
     if (!(await requirePermission(room, connection, frame.clientId, "SEND_MESSAGES", "edit messages here"))) return;
     const stale = await staleEpochRefusal(room, frame.payload, frame.clientId);
-    if (stale) return send(connection, stale);
+    if (stale) return send(room, connection, stale);
     await apply(room, connection, frame.clientId, () =>
       query(room.database, "editMessage", {
         channelId: room.name,

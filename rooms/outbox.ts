@@ -7,42 +7,44 @@
  * native sends for the room, fewer frames for every client (bench/README.md has the
  * figures). A lone message is not held back: the turn ends before any I/O.
  *
- * One outbox serves the whole isolate: a turn runs one object's code, and the queue is
- * empty again before the next event starts.
+ * One outbox per room: its sockets belong to that object alone, and an object that
+ * workerd stops mid-turn (a limit exceeded) takes its queue with it.
  */
 import type { Connection } from "partyserver";
 import type { ServerFrame } from "../protocol/index.ts";
 
-const queued = new Map<Connection, string[]>();
-let isScheduled = false;
+export class Outbox {
+  #queued = new Map<Connection, string[]>();
+  #isScheduled = false;
 
-/** Queues a serialized server frame for one socket. */
-export function post(connection: Connection, frame: string): void {
-  const frames = queued.get(connection);
-  if (frames) frames.push(frame);
-  else queued.set(connection, [frame]);
-  if (!isScheduled) {
-    isScheduled = true;
-    queueMicrotask(flushOutbox);
+  /** Queues a serialized server frame for one socket. */
+  post(connection: Connection, frame: string): void {
+    const frames = this.#queued.get(connection);
+    if (frames) frames.push(frame);
+    else this.#queued.set(connection, [frame]);
+    if (!this.#isScheduled) {
+      this.#isScheduled = true;
+      queueMicrotask(() => this.flush());
+    }
   }
-}
 
-/**
- * Sends everything queued now. Called at the end of each turn, and before a socket is
- * closed so what was queued for it arrives before the close.
- */
-export function flushOutbox(): void {
-  isScheduled = false;
-  const sending = [...queued];
-  queued.clear();
-  for (const [connection, frames] of sending) {
-    try {
-      connection.send(frames.length === 1 ? frames[0]! : `{"type":"frames","frames":[${frames.join(",")}]}`);
-    } catch {
+  /**
+   * Sends everything queued now. Runs at the end of each turn, and before a socket is
+   * closed or welcomed, so what was queued for it goes first and the welcome alone.
+   */
+  flush(): void {
+    this.#isScheduled = false;
+    const sending = [...this.#queued];
+    this.#queued.clear();
+    for (const [connection, frames] of sending) {
       try {
-        connection.close(1011, "could not send");
+        connection.send(frames.length === 1 ? frames[0]! : `{"type":"frames","frames":[${frames.join(",")}]}`);
       } catch {
-        // already closing: its close event forgets it
+        try {
+          connection.close(1011, "could not send");
+        } catch {
+          // already closing: its close event forgets it
+        }
       }
     }
   }

@@ -35,7 +35,7 @@ export async function markRead(room: ChatRoom, connection: Connection<Member>, s
     return;
   }
   for (const other of room.connectionsOf(member.userId)) {
-    if (other.id !== connection.id) send(other, { type: "read", seq: position });
+    if (other.id !== connection.id) send(room, other, { type: "read", seq: position });
   }
   await room.notifyAccount(member.userId, { type: "read", channelId: room.name, seq: position });
 }

@@ -23,7 +23,7 @@ type SendFrame = Extract<ClientFrame, { type: "send" }>;
 export async function sendMessage(room: ChatRoom, connection: Connection<Member>, frame: SendFrame): Promise<void> {
   const member = connection.state!;
   if (base64ByteLength(frame.payload) > MESSAGE_PAYLOAD_MAX_BYTES) {
-    return send(connection, {
+    return send(room, connection, {
       type: "error",
       code: "payload_too_large",
       message: `message payloads are limited to ${MESSAGE_PAYLOAD_MAX_BYTES} bytes`,
@@ -32,10 +32,10 @@ export async function sendMessage(room: ChatRoom, connection: Connection<Member>
   }
   const refusal =
     (await refuseSend(room, member, frame)) ?? (await staleEpochRefusal(room, frame.payload, frame.clientId));
-  if (refusal) return send(connection, refusal);
+  if (refusal) return send(room, connection, refusal);
   const slowMode = await room.access.slowMode(member.userId, frame.clientId);
   if (!slowMode.isAllowed) {
-    return send(connection, {
+    return send(room, connection, {
       type: "error",
       code: "slow_mode",
       message: `slow mode is on in this channel: wait ${Math.ceil(slowMode.retryAfterMs / 1000)} s before sending again`,
@@ -60,11 +60,11 @@ export async function sendMessage(room: ChatRoom, connection: Connection<Member>
     });
   } catch (error) {
     slowMode.release();
-    return send(connection, storageFailure(error, frame.clientId));
+    return send(room, connection, storageFailure(error, frame.clientId));
   }
   if (!stored.ok) {
     slowMode.release();
-    return send(connection, {
+    return send(room, connection, {
       type: "error",
       code: "no_such_message",
       message: "the message replied to (or the thread's first message) does not exist in this channel",

@@ -92,13 +92,22 @@ export function openChannelSocket(channelId: string, session: Session, events: C
     const received = parseServerFrame(event.data);
     if (!received) return;
     for (const frame of unpackFrames(received)) {
+      // A frame type from a newer server is skipped, in a batch as alone.
+      if (!KNOWN_FRAME_TYPES.has(frame.type)) continue;
       if (frame.type === "welcome") {
         isOnline = true;
         hasBeenOnline = true;
         lastProblem = null;
         events.onStatus("online", null);
       }
-      events.onFrame(frame);
+      try {
+        events.onFrame(frame);
+      } catch (error) {
+        // One frame's failure must not cost the rest of its batch; it is still reported.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
     }
   });
   socket.addEventListener("close", (event) => {
