@@ -6,6 +6,7 @@ import { app } from "./app.ts";
 
 export { Database, PostgresBridge } from "../db/index.ts";
 export { PasswordHasher } from "./password-hasher.ts";
+export { RateLimits } from "./rate-limits.ts";
 export { ChannelRoom, CommunityHub, UserSockets } from "../rooms/index.ts";
 
 export default {

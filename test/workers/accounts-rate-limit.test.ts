@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { MAX_WINDOWS, RateWindows } from "../../functions/rate-limits.ts";
 import { errorOf, newAddress, requestFrom } from "./accounts-fixtures.ts";
 import { json } from "./fixtures.ts";
 
@@ -61,5 +62,43 @@ describe("rate limits per client address", () => {
     }));
     expect(refused.status).toBe(429);
     expect(retryAfterOf(refused)).toBeLessThanOrEqual(5 * 60);
+  });
+});
+
+describe("short windows, counted in memory", () => {
+  it("allow 120 socket upgrades a minute; the 121st gets 429 with Retry-After, while another address carries on", async () => {
+    // The limiter runs before the upgrade check, so plain GETs count (and answer 426).
+    const path = `/api/channels/${crypto.randomUUID()}/socket`;
+    const { refused } = await hitLimit(path, 120, () => ({ method: "GET" }));
+    expect(refused.status).toBe(429);
+    expect((await errorOf(refused)).code).toBe("rate_limited");
+    const retryAfter = retryAfterOf(refused);
+    expect(retryAfter).toBeGreaterThan(50);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+
+    const elsewhere = await requestFrom(newAddress(), path, { method: "GET" });
+    expect(elsewhere.status).toBe(426);
+  });
+
+  it("start a window again from zero once it has run its length", () => {
+    const windows = new RateWindows();
+    const start = 1_000_000;
+    expect(windows.hit("route", "192.0.2.1", 60, start)).toEqual({ count: 1, resetsAt: start + 60_000 });
+    expect(windows.hit("route", "192.0.2.1", 60, start + 59_999).count).toBe(2);
+    expect(windows.hit("other-route", "192.0.2.1", 60, start + 59_999).count).toBe(1);
+    expect(windows.hit("route", "192.0.2.1", 60, start + 60_000)).toEqual({ count: 1, resetsAt: start + 120_000 });
+  });
+
+  it("past the cap, newcomers share one window per route, and expired windows are dropped", () => {
+    const windows = new RateWindows();
+    const now = 5_000_000;
+    for (let index = 0; index < MAX_WINDOWS; index++) windows.hit("route", `address-${index}`, 60, now);
+    expect(windows.size).toBe(MAX_WINDOWS);
+    expect(windows.hit("route", "newcomer-1", 60, now).count).toBe(1);
+    expect(windows.hit("route", "newcomer-2", 60, now).count).toBe(2);
+    expect(windows.hit("route", "address-7", 60, now).count).toBe(2); // known addresses keep their own
+    // A minute later every window has ended: the sweep drops them, and a newcomer has its own again.
+    expect(windows.hit("route", "newcomer-3", 60, now + 120_000).count).toBe(1);
+    expect(windows.size).toBe(1);
   });
 });
