@@ -63,7 +63,8 @@ export function ackAndRelay(
   if (isRelayed) room.relay(`{"type":"message","message":${message}}`, connection.id);
 }
 // The frames ackAndRelay writes by hand are exactly these protocol shapes (checked when compiling).
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+/** `true` when A and B are the same type: checks a frame written by hand against the protocol. */
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 true satisfies Same<Extract<ServerFrame, { type: "ack" }>, { type: "ack"; clientId: string; message: MessageView }>;
 true satisfies Same<Extract<ServerFrame, { type: "message" }>, { type: "message"; message: MessageView }>;
 

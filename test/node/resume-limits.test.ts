@@ -1,7 +1,8 @@
 /**
  * A client far behind catches up in bounded steps: one resume sends at most 1,000
  * messages and says `hasMore`, the next goes on from there; a second resume while
- * one is running on the same socket is refused. The channel is filled straight in
+ * one is running on the same socket is refused; sockets resuming at once (they share
+ * the room's page reads) each get exactly what they missed. The channel is filled straight in
  * PostgreSQL (sending 1,050 messages through the rate limit would take minutes).
  */
 import pg from "pg";
@@ -81,5 +82,26 @@ describe("resuming from far behind", () => {
     );
     expect(second).toEqual({ type: "synced", lastEvent: FILLED, hasMore: false });
     socket.close();
+  });
+
+  it("gives sockets that resume at once from different events each exactly what they missed", async () => {
+    const starts = [0, 0, 150, 500, 990, FILLED - 1, FILLED];
+    const sockets = await Promise.all(starts.map(() => open()));
+    await Promise.all(sockets.map(({ frames }) => until(() => frames.find((f) => f.type === "welcome"), "welcome")));
+    sockets.forEach(({ socket }, index) => socket.send(JSON.stringify({ type: "resume", afterEvent: starts[index] })));
+    for (const [index, { socket, frames }] of sockets.entries()) {
+      const synced = await until(
+        () => frames.find((frame) => frame.type === "synced"),
+        `synced after ${starts[index]}`,
+      );
+      const end = Math.min(starts[index]! + 1_000, FILLED);
+      const seqs = frames.flatMap((frame) => (frame.type === "sync" ? frame.messages.map((m) => m.seq) : []));
+      expect(seqs, `resumed after ${starts[index]}`).toEqual(
+        Array.from({ length: end - starts[index]! }, (_, offset) => starts[index]! + 1 + offset),
+      );
+      expect(synced).toEqual({ type: "synced", lastEvent: end, hasMore: end < FILLED });
+      expect(frames.filter((frame) => frame.type === "error")).toEqual([]);
+      socket.close();
+    }
   });
 });
