@@ -18,6 +18,7 @@ import {
 } from "../schema.ts";
 import { decodeRows, jsonRows } from "./json-rows.ts";
 import { standingFields, toMemberContext, type MemberContextRecord } from "./member-standing.ts";
+import { preparedFor, UNNAMED } from "./prepared.ts";
 
 export type ChannelRecord = typeof channels.$inferSelect;
 export type OverrideRecord = typeof channelOverrides.$inferSelect;
@@ -46,7 +47,7 @@ export async function channelContext(
   db: Db,
   input: { channelId: string; userId: string },
 ): Promise<ChannelContextRecord | null> {
-  const [row] = await selectChannelContext(db, input, {});
+  const [row] = await contextQuery(db).execute(input);
   return row ? toChannelContext(row, input.userId) : null;
 }
 
@@ -59,20 +60,28 @@ export async function socketAdmission(
   db: Db,
   input: { channelId: string; userId: string; sessionId: string },
 ): Promise<{ isSessionLive: boolean; context: ChannelContextRecord | null }> {
-  const [row] = await selectChannelContext(db, input, {
-    isSessionLive: sql<boolean>`exists (select 1 from ${sessions} inner join ${users} on ${users.id} = ${sessions.userId}
-      where ${sessions.id} = ${input.sessionId} and ${sessions.userId} = ${input.userId}
-        and ${sessions.revokedAt} is null and ${users.suspendedAt} is null and ${users.deletedAt} is null)`,
-  });
+  const [row] = await admissionQuery(db).execute(input);
   if (!row) return { isSessionLive: false, context: null };
   return { isSessionLive: row.isSessionLive, context: toChannelContext(row, input.userId) };
 }
 
-function selectChannelContext<Extra extends Record<string, SQL.Aliased | SQL>>(
-  db: Db,
-  input: { channelId: string; userId: string },
-  extra: Extra,
-) {
+/** The values the two context statements take when they run. */
+const placeholder = {
+  channelId: sql.placeholder("channelId"),
+  userId: sql.placeholder("userId"),
+  sessionId: sql.placeholder("sessionId"),
+};
+const contextQuery = preparedFor((db) => selectChannelContext(db, {}).prepare(UNNAMED));
+const admissionQuery = preparedFor((db) =>
+  selectChannelContext(db, {
+    isSessionLive: sql<boolean>`exists (select 1 from ${sessions} inner join ${users} on ${users.id} = ${sessions.userId}
+      where ${sessions.id} = ${placeholder.sessionId} and ${sessions.userId} = ${placeholder.userId}
+        and ${sessions.revokedAt} is null and ${users.suspendedAt} is null and ${users.deletedAt} is null)`,
+  }).prepare(UNNAMED),
+);
+
+/** The channel and what decides the access of the user, both given as placeholders. */
+function selectChannelContext<Extra extends Record<string, SQL.Aliased | SQL>>(db: Db, extra: Extra) {
   const participant = alias(channelMembers, "participant");
   const person = alias(users, "person");
   const other = alias(channelMembers, "other");
@@ -82,7 +91,7 @@ function selectChannelContext<Extra extends Record<string, SQL.Aliased | SQL>>(
       community: communities,
       isMember: sql<boolean>`${communityMembers.userId} is not null`,
       timedOutUntil: communityMembers.timedOutUntil,
-      ...standingFields(channels.communityId, sql`${input.userId}`),
+      ...standingFields(channels.communityId, sql`${placeholder.userId}`),
       overrides: jsonRows(channelOverrides, eq(channelOverrides.channelId, channels.id)),
       participants: sql<{ userId: string; username: string }[]>`(select coalesce(json_agg(json_build_object(
           'userId', ${participant.userId},
@@ -92,18 +101,18 @@ function selectChannelContext<Extra extends Record<string, SQL.Aliased | SQL>>(
         where ${participant.channelId} = ${channels.id})`,
       // 1:1 only: either side blocked the other.
       isBlocked: sql<boolean>`${channels.kind} = 'dm' and exists (select 1 from ${channelMembers} as ${other} inner join ${userBlocks}
-        on (${userBlocks.blockerId} = ${input.userId} and ${userBlocks.blockedId} = ${other.userId})
-        or (${userBlocks.blockerId} = ${other.userId} and ${userBlocks.blockedId} = ${input.userId})
-        where ${other.channelId} = ${channels.id} and ${other.userId} <> ${input.userId})`,
+        on (${userBlocks.blockerId} = ${placeholder.userId} and ${userBlocks.blockedId} = ${other.userId})
+        or (${userBlocks.blockerId} = ${other.userId} and ${userBlocks.blockedId} = ${placeholder.userId})
+        where ${other.channelId} = ${channels.id} and ${other.userId} <> ${placeholder.userId})`,
       ...extra,
     })
     .from(channels)
     .leftJoin(communities, eq(communities.id, channels.communityId))
     .leftJoin(
       communityMembers,
-      and(eq(communityMembers.communityId, channels.communityId), eq(communityMembers.userId, input.userId)),
+      and(eq(communityMembers.communityId, channels.communityId), eq(communityMembers.userId, placeholder.userId)),
     )
-    .where(eq(channels.id, input.channelId));
+    .where(eq(channels.id, placeholder.channelId));
 }
 
 type ChannelContextRow = Awaited<ReturnType<typeof selectChannelContext>>[number];

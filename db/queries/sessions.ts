@@ -5,6 +5,7 @@
 import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
 import { refreshTokens, sessions, users } from "../schema.ts";
+import { preparedFor, UNNAMED } from "./prepared.ts";
 import type { UserRecord } from "./users.ts";
 
 export interface SessionRecord {
@@ -123,36 +124,43 @@ export async function activeSession(
   db: Db,
   input: { sessionId: string; userId: string },
 ): Promise<{ session: SessionRecord; user: UserRecord } | null> {
+  const [found] = await activeSessionQuery(db).execute(input);
+  return found ?? null;
+}
+
+const activeSessionQuery = preparedFor((db) => {
+  const sessionId = sql.placeholder("sessionId");
+  const userId = sql.placeholder("userId");
   const touch = db.$with("touch").as(
     db
       .update(sessions)
       .set({ lastSeenAt: sql`now()` })
       .where(
         and(
-          eq(sessions.id, input.sessionId),
-          eq(sessions.userId, input.userId),
+          eq(sessions.id, sessionId),
+          eq(sessions.userId, userId),
           isNull(sessions.revokedAt),
           sql`${sessions.lastSeenAt} < now() - ${LAST_SEEN_RESOLUTION}`,
         ),
       )
       .returning({ id: sessions.id }),
   );
-  const [found] = await db
+  return db
     .with(touch)
     .select({ session: sessions, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(
       and(
-        eq(sessions.id, input.sessionId),
-        eq(sessions.userId, input.userId),
+        eq(sessions.id, sessionId),
+        eq(sessions.userId, userId),
         isNull(sessions.revokedAt),
         isNull(users.suspendedAt),
         isNull(users.deletedAt),
       ),
-    );
-  return found ?? null;
-}
+    )
+    .prepare(UNNAMED);
+});
 
 /** Live sessions: not revoked, and seen within `activeWithinSeconds` (the refresh token's lifetime). */
 export async function sessionsForUser(
