@@ -7,9 +7,10 @@
  * so no socket can make the room stream without end. Live frames may arrive in
  * between: a client keeps, per seq, the view with the highest event.
  *
- * After a restart a whole channel reconnects at once, mostly from the same event:
- * resumes that arrive while a page is being read share the next read (from the
- * lowest event among them), and each takes the part after its own event.
+ * After a restart a whole channel reconnects at once, its clients mostly from the
+ * same event: resumes from one event that arrive while a page after it is being read
+ * share the next read of it. Resumes from different events never share, so no
+ * client can hold back another's catch-up by resuming from further behind.
  */
 import type { Connection } from "partyserver";
 import { DatabaseError, query } from "../db/index.ts";
@@ -45,17 +46,12 @@ export async function resume(room: ChatRoom, connection: Connection<Member>, aft
       const page = await reads.after(cursor);
       // The socket went away meanwhile: nobody to send the rest to.
       if (connection.readyState !== WebSocket.OPEN) return;
-      const mine = page.messages.filter((message) => message.event > cursor);
-      if (mine.length > 0) {
-        room.outbox.post(connection, syncFrame(mine));
-        sent += mine.length;
+      if (page.length > 0) {
+        room.outbox.post(connection, syncFrame(page));
+        cursor = page.at(-1)!.event;
+        sent += page.length;
       }
-      if (!page.isFull) {
-        cursor = Math.max(cursor, mine.at(-1)?.event ?? cursor);
-        break;
-      }
-      // Everything up to the page's end is sent: go on from there (or from this socket's own event, if later).
-      cursor = Math.max(cursor, page.lastEvent);
+      if (page.length < CATCH_UP_PAGE) break;
       if (sent >= CATCH_UP_MAX_MESSAGES) {
         hasMore = true;
         break;
@@ -80,50 +76,49 @@ interface SerializedMessage {
   json: string;
 }
 
-interface SharedPage {
-  /** In event order, after the lowest event asked for. */
-  messages: SerializedMessage[];
-  /** CATCH_UP_PAGE messages came back: there may be more after `lastEvent`. */
-  isFull: boolean;
-  lastEvent: number;
+interface Reader {
+  resolve(page: SerializedMessage[]): void;
+  reject(error: unknown): void;
 }
 
 /**
- * One page read at a time per room. A read asked for while another runs waits for
- * the next, which starts after it was asked for, so it sees everything stored before
- * the resume arrived (what is stored later reaches the socket live, since it was
- * admitted before it could ask). A lone resume is never held back.
+ * One read at a time per event a page starts after. A resume from an event whose
+ * read is running waits for the next one, which starts after it was asked for, so
+ * it sees everything stored before the resume arrived (what is stored later reaches
+ * the socket live: it was admitted before it could ask). A lone resume is never held back.
  */
 class SharedPageReads {
-  #running = false;
-  #waiting: { afterEvent: number; resolve(page: SharedPage): void; reject(error: unknown): void }[] = [];
+  /** Per event: those waiting for the next read after it, while reads after it run. */
+  #waiting = new Map<number, Reader[]>();
 
   constructor(private readonly room: ChatRoom) {}
 
-  after(afterEvent: number): Promise<SharedPage> {
-    const page = new Promise<SharedPage>((resolve, reject) => this.#waiting.push({ afterEvent, resolve, reject }));
-    if (!this.#running) void this.#readWaiting();
-    return page;
+  after(afterEvent: number): Promise<SerializedMessage[]> {
+    return new Promise((resolve, reject) => {
+      const waiting = this.#waiting.get(afterEvent);
+      if (waiting) return void waiting.push({ resolve, reject });
+      this.#waiting.set(afterEvent, [{ resolve, reject }]);
+      void this.#readWhileWaited(afterEvent);
+    });
   }
 
-  async #readWaiting(): Promise<void> {
-    this.#running = true;
-    while (this.#waiting.length > 0) {
-      const readers = this.#waiting.splice(0);
+  async #readWhileWaited(afterEvent: number): Promise<void> {
+    const waiting = this.#waiting.get(afterEvent)!;
+    while (waiting.length > 0) {
+      const readers = waiting.splice(0);
       try {
         const rows = await query(this.room.database, "messagesChangedAfter", {
           channelId: this.room.name,
-          afterEvent: Math.min(...readers.map((reader) => reader.afterEvent)),
+          afterEvent,
           limit: CATCH_UP_PAGE,
         });
-        const messages = rows.map((row) => ({ event: row.event, json: JSON.stringify(messageView(row)) }));
-        const page = { messages, isFull: rows.length === CATCH_UP_PAGE, lastEvent: rows.at(-1)?.event ?? 0 };
+        const page = rows.map((row) => ({ event: row.event, json: JSON.stringify(messageView(row)) }));
         for (const reader of readers) reader.resolve(page);
       } catch (error) {
         for (const reader of readers) reader.reject(error);
       }
     }
-    this.#running = false;
+    this.#waiting.delete(afterEvent);
   }
 }
 
