@@ -1,6 +1,7 @@
 /**
  * Abuse controls: rate limits per route and client address (windows of up to five
- * minutes counted in memory by the RateLimits object, longer ones in PostgreSQL),
+ * minutes counted in memory by the RateLimits object while it has room, longer
+ * ones and the overflow in PostgreSQL),
  * and sign-in lockouts per account and per address that back off exponentially,
  * persisted in PostgreSQL. Both answer 429 with Retry-After.
  */
@@ -27,9 +28,12 @@ export function rateLimit(name: string, limit: number, windowSeconds: number) {
   const isInMemory = windowSeconds <= MEMORY_WINDOW_MAX_SECONDS;
   return createMiddleware<AppEnv>(async (c, next) => {
     const address = addressBucket(c.get("client").ip);
-    const { count, resetsAt } = isInMemory
+    const inMemory = isInMemory
       ? await c.env.RATE_LIMITS.getByName(RATE_LIMITS_OBJECT).hit(name, address, windowSeconds)
-      : await query(c.env.DATABASE, "hitRateLimit", { key: `${name}:${address}`, windowSeconds });
+      : null;
+    // Null also when a flood of addresses has filled the memory windows: this one is then counted here.
+    const { count, resetsAt } =
+      inMemory ?? (await query(c.env.DATABASE, "hitRateLimit", { key: `${name}:${address}`, windowSeconds }));
     if (count > limit) throw tooMany(resetsAt, "too many requests: slow down and try again later");
     await next();
   });

@@ -6,16 +6,12 @@
  * and sign-in lockouts stay in PostgreSQL (functions/abuse.ts).
  */
 import { DurableObject } from "cloudflare:workers";
+import { readConfig } from "./config.ts";
 
 /** Windows up to this long are counted here; longer ones in PostgreSQL. */
 export const MEMORY_WINDOW_MAX_SECONDS = 5 * 60;
 /** Expired windows are dropped at most this often. */
 const SWEEP_INTERVAL_MS = 60_000;
-/**
- * Past this many live windows (a flood from many addresses), a new address shares
- * one window per route with every other newcomer instead of getting its own.
- */
-export const MAX_WINDOWS = 100_000;
 
 export interface WindowHit {
   count: number;
@@ -23,19 +19,24 @@ export interface WindowHit {
   resetsAt: number;
 }
 
-/** Fixed windows per key: the first hit opens one, hits count up until it ends. */
+/**
+ * Fixed windows per key: the first hit opens one, hits count up until it ends.
+ * Holds at most `capacity` live windows. When a flood from many addresses has
+ * filled them, a newcomer is not counted here at all (`hit` answers null) and
+ * the caller counts it in PostgreSQL: every address keeps a window of its own,
+ * so a flood can cost database writes but never a stranger's requests.
+ */
 export class RateWindows {
   #windows = new Map<string, WindowHit>();
   #nextSweep = 0;
 
-  hit(name: string, address: string, windowSeconds: number, now: number): WindowHit {
+  constructor(readonly capacity: number) {}
+
+  hit(name: string, address: string, windowSeconds: number, now: number): WindowHit | null {
     if (now >= this.#nextSweep) this.#sweep(now);
-    let key = `${name}:${address}`;
+    const key = `${name}:${address}`;
     let window = this.#windows.get(key);
-    if (!window && this.#windows.size >= MAX_WINDOWS) {
-      key = `${name}:overflow`;
-      window = this.#windows.get(key);
-    }
+    if (!window && this.#windows.size >= this.capacity) return null;
     if (!window || window.resetsAt <= now) {
       window = { count: 0, resetsAt: now + windowSeconds * 1000 };
       this.#windows.set(key, window);
@@ -55,13 +56,17 @@ export class RateWindows {
 }
 
 export class RateLimits extends DurableObject {
-  #windows = new RateWindows();
+  #windows: RateWindows | undefined;
 
-  /** Counts one request by `address` to routes named `name`. */
-  hit(name: string, address: string, windowSeconds: number): WindowHit {
+  /**
+   * Counts one request by `address` to routes named `name`; null when the
+   * windows are full and this address has none (count it in PostgreSQL).
+   */
+  hit(name: string, address: string, windowSeconds: number): WindowHit | null {
     if (!(windowSeconds > 0 && windowSeconds <= MEMORY_WINDOW_MAX_SECONDS)) {
       throw new RangeError(`a memory window lasts 1 to ${MEMORY_WINDOW_MAX_SECONDS} seconds`);
     }
+    this.#windows ??= new RateWindows(readConfig(this.env).RATE_LIMIT_MEMORY_WINDOWS);
     return this.#windows.hit(name, address, windowSeconds, Date.now());
   }
 }

@@ -62,6 +62,7 @@ const app :Workerd.Worker = (
     (name = "COMMUNITY_CREATION_MODE", fromEnvironment = "COMMUNITY_CREATION_MODE"),
     (name = "SOCKET_FRAMES_PER_SECOND", fromEnvironment = "SOCKET_FRAMES_PER_SECOND"),
     (name = "SOCKETS_PER_USER", fromEnvironment = "SOCKETS_PER_USER"),
+    (name = "RATE_LIMIT_MEMORY_WINDOWS", fromEnvironment = "RATE_LIMIT_MEMORY_WINDOWS"),
     (name = "TOTP_ENCRYPTION_KEY_VERSION", fromEnvironment = "TOTP_ENCRYPTION_KEY_VERSION"),
     (name = "TOTP_ENCRYPTION_KEYS_RETIRED", fromEnvironment = "TOTP_ENCRYPTION_KEYS_RETIRED"),
     (name = "CHATALOT_STARTED_AT", fromEnvironment = "CHATALOT_STARTED_AT"),

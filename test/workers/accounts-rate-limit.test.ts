@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_WINDOWS, RateWindows } from "../../functions/rate-limits.ts";
+import { RateWindows } from "../../functions/rate-limits.ts";
 import { errorOf, newAddress, requestFrom } from "./accounts-fixtures.ts";
 import { json } from "./fixtures.ts";
 
@@ -81,24 +81,25 @@ describe("short windows, counted in memory", () => {
   });
 
   it("start a window again from zero once it has run its length", () => {
-    const windows = new RateWindows();
+    const windows = new RateWindows(100);
     const start = 1_000_000;
     expect(windows.hit("route", "192.0.2.1", 60, start)).toEqual({ count: 1, resetsAt: start + 60_000 });
-    expect(windows.hit("route", "192.0.2.1", 60, start + 59_999).count).toBe(2);
-    expect(windows.hit("other-route", "192.0.2.1", 60, start + 59_999).count).toBe(1);
+    expect(windows.hit("route", "192.0.2.1", 60, start + 59_999)?.count).toBe(2);
+    expect(windows.hit("other-route", "192.0.2.1", 60, start + 59_999)?.count).toBe(1);
     expect(windows.hit("route", "192.0.2.1", 60, start + 60_000)).toEqual({ count: 1, resetsAt: start + 120_000 });
   });
 
-  it("past the cap, newcomers share one window per route, and expired windows are dropped", () => {
-    const windows = new RateWindows();
+  it("when full, leave newcomers to PostgreSQL (null) while known addresses keep counting; expired windows are dropped", () => {
+    const windows = new RateWindows(1_000);
     const now = 5_000_000;
-    for (let index = 0; index < MAX_WINDOWS; index++) windows.hit("route", `address-${index}`, 60, now);
-    expect(windows.size).toBe(MAX_WINDOWS);
-    expect(windows.hit("route", "newcomer-1", 60, now).count).toBe(1);
-    expect(windows.hit("route", "newcomer-2", 60, now).count).toBe(2);
-    expect(windows.hit("route", "address-7", 60, now).count).toBe(2); // known addresses keep their own
+    for (let index = 0; index < 1_000; index++) windows.hit("route", `address-${index}`, 60, now);
+    expect(windows.size).toBe(1_000);
+    expect(windows.hit("route", "newcomer-1", 60, now)).toBeNull();
+    expect(windows.hit("other-route", "address-7", 60, now)).toBeNull(); // a new route is a new window
+    expect(windows.hit("route", "address-7", 60, now)?.count).toBe(2);
+    expect(windows.size).toBe(1_000);
     // A minute later every window has ended: the sweep drops them, and a newcomer has its own again.
-    expect(windows.hit("route", "newcomer-3", 60, now + 120_000).count).toBe(1);
+    expect(windows.hit("route", "newcomer-1", 60, now + 120_000)).toEqual({ count: 1, resetsAt: now + 180_000 });
     expect(windows.size).toBe(1);
   });
 });
