@@ -98,7 +98,9 @@ class SharedPageReads {
       const waiting = this.#waiting.get(afterEvent);
       if (waiting) return void waiting.push({ resolve, reject });
       this.#waiting.set(afterEvent, [{ resolve, reject }]);
-      void this.#readWhileWaited(afterEvent);
+      // Started a microtask later, so that readers handed one page together, asking
+      // for the next in the same turn, share its read too.
+      queueMicrotask(() => void this.#readWhileWaited(afterEvent));
     });
   }
 
