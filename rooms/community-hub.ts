@@ -8,10 +8,12 @@ import { DurableObject } from "cloudflare:workers";
 import type { EventsServerFrame, ShownStatus } from "../protocol/index.ts";
 
 const MEMBER_KEY = "member:";
+/** Keys one storage call may delete. */
+const STORAGE_BATCH = 128;
 
 export class CommunityHub extends DurableObject<Env> {
   /** Storage's member list, read once per wake: every relay needs it, and only this object writes it. */
-  #members: Map<string, ShownStatus> | undefined;
+  #members: Promise<Map<string, ShownStatus>> | undefined;
 
   /** An account socket came online (or resubscribes): returns the others who show as present. */
   async subscribe(userId: string, status: ShownStatus): Promise<{ userId: string; status: ShownStatus }[]> {
@@ -52,20 +54,55 @@ export class CommunityHub extends DurableObject<Env> {
     await this.#relay(frame, null);
     if (frame.scope === "communities") {
       await this.ctx.storage.deleteAll();
-      this.#members = new Map();
+      this.#members = Promise.resolve(new Map());
     }
   }
 
-  async #online(): Promise<Map<string, ShownStatus>> {
-    if (!this.#members) {
-      const listed = await this.ctx.storage.list<ShownStatus>({ prefix: MEMBER_KEY });
-      this.#members ??= new Map([...listed].map(([key, status]) => [key.slice(MEMBER_KEY.length), status]));
-    }
+  #online(): Promise<Map<string, ShownStatus>> {
+    this.#members ??= this.#load().catch((error: unknown) => {
+      this.#members = undefined; // read again next time
+      throw error;
+    });
     return this.#members;
+  }
+
+  /**
+   * The stored list, less whoever no longer holds an account socket: a process
+   * killed outright (a crash, a SIGKILL) runs no close handler, so its members
+   * would otherwise show as online for ever. Each listed member's UserSockets
+   * object is asked once per wake; one that cannot answer is kept.
+   */
+  async #load(): Promise<Map<string, ShownStatus>> {
+    const listed = await this.ctx.storage.list<ShownStatus>({ prefix: MEMBER_KEY });
+    const members = new Map([...listed].map(([key, status]) => [key.slice(MEMBER_KEY.length), status]));
+    const userIds = [...members.keys()];
+    const answers = await Promise.allSettled(
+      userIds.map((userId) => this.env.USER_SOCKETS.getByName(userId).isOnline()),
+    );
+    const gone = userIds.filter((_, index) => {
+      const answer = answers[index]!;
+      return answer.status === "fulfilled" && !answer.value;
+    });
+    for (let start = 0; start < gone.length; start += STORAGE_BATCH) {
+      await this.ctx.storage.delete(gone.slice(start, start + STORAGE_BATCH).map((userId) => MEMBER_KEY + userId));
+    }
+    const shownOnline = gone.filter((userId) => members.get(userId) !== "offline");
+    for (const userId of gone) members.delete(userId);
+    // Those still here were told these were online before this object slept (those
+    // subscribing from now on get a snapshot without them).
+    if (shownOnline.length > 0 && members.size > 0) {
+      const users = shownOnline.map((userId) => ({ userId, status: "offline" as const }));
+      void this.#push([...members.keys()], { type: "presence", users });
+    }
+    return members;
   }
 
   async #relay(frame: EventsServerFrame, without: string | null, channelId?: string): Promise<void> {
     const targets = [...(await this.#online()).keys()].filter((userId) => userId !== without);
+    await this.#push(targets, frame, channelId);
+  }
+
+  async #push(targets: string[], frame: EventsServerFrame, channelId?: string): Promise<void> {
     const results = await Promise.allSettled(
       targets.map((userId) => this.env.USER_SOCKETS.getByName(userId).push(frame, channelId)),
     );

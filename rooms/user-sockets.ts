@@ -172,6 +172,11 @@ export class UserSockets extends DurableObject<Env> {
     if (member && remaining.length === 0) await this.#goOffline(member.userId);
   }
 
+  /** Whether the user holds an account socket: a community's hub asks when it wakes. */
+  isOnline(): boolean {
+    return this.#accountSockets().length > 0;
+  }
+
   /** Sends a frame to the user's account sockets; for a channel's activity, only if they may view it. */
   async push(frame: EventsServerFrame, channelId?: string): Promise<void> {
     const sockets = this.#accountSockets();
