@@ -19,30 +19,49 @@ export interface WindowHit {
   resetsAt: number;
 }
 
+/** A window, or (`inDatabase`) a mark that the key is counted in PostgreSQL until `resetsAt`. */
+interface Window extends WindowHit {
+  inDatabase?: true;
+}
+
 /**
  * Fixed windows per key: the first hit opens one, hits count up until it ends.
  * Holds at most `capacity` live windows. When a flood from many addresses has
- * filled them, a newcomer is not counted here at all (`hit` answers null) and
- * the caller counts it in PostgreSQL: every address keeps a window of its own,
- * so a flood can cost database writes but never a stranger's requests.
+ * filled them, a newcomer is not counted here (`hit` answers null) and the caller
+ * counts it in PostgreSQL: every address keeps a window of its own, so a flood
+ * costs database writes but does not get a stranger refused. No key is counted
+ * in both places at once: newcomers go on to PostgreSQL until the longest window
+ * sent there while full has ended, and one sent there once room was back leaves
+ * a mark that keeps it there while its window there may run.
  */
 export class RateWindows {
-  #windows = new Map<string, WindowHit>();
+  #windows = new Map<string, Window>();
   #nextSweep = 0;
+  /** Newcomers go to PostgreSQL until then: keys sent there while full left no mark. */
+  #spillUntil = 0;
 
   constructor(readonly capacity: number) {}
 
   hit(name: string, address: string, windowSeconds: number, now: number): WindowHit | null {
     if (now >= this.#nextSweep) this.#sweep(now);
     const key = `${name}:${address}`;
-    let window = this.#windows.get(key);
-    if (!window && this.#windows.size >= this.capacity) return null;
-    if (!window || window.resetsAt <= now) {
-      window = { count: 0, resetsAt: now + windowSeconds * 1000 };
-      this.#windows.set(key, window);
+    const length = windowSeconds * 1000;
+    const current = this.#windows.get(key);
+    const running = current && current.resetsAt > now ? current : undefined;
+    const hasRoom = current !== undefined || this.#windows.size < this.capacity;
+    if (running?.inDatabase || (!running && (!hasRoom || now < this.#spillUntil))) {
+      if (hasRoom) {
+        const resetsAt = Math.max(running?.resetsAt ?? 0, now + length);
+        this.#windows.set(key, { count: 0, resetsAt, inDatabase: true });
+      } else {
+        this.#spillUntil = Math.max(this.#spillUntil, now + length);
+      }
+      return null;
     }
+    const window = running ?? { count: 0, resetsAt: now + length };
     window.count++;
-    return { ...window };
+    this.#windows.set(key, window);
+    return { count: window.count, resetsAt: window.resetsAt };
   }
 
   get size(): number {

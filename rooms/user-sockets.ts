@@ -38,23 +38,24 @@ const STATUS_CHANGE_INTERVAL_MS = 1_000;
 export class UserSockets extends DurableObject<Env> {
   #visible = new Map<string, { isVisible: Promise<boolean>; at: number }>();
   #lastStatusChange = 0;
+  /** Storage's socket count per room, read once per wake: only this object writes it. */
+  #roomCounts: Promise<Map<string, number>> | undefined;
 
   // --- Channel sockets, counted per room ---------------------------------------------
 
   /** A room reports a socket of this user opened in it; returns how many the user now holds in all rooms. */
   async opened(channelId: string): Promise<number> {
-    const count = (await this.ctx.storage.get<number>(ROOM_KEY + channelId)) ?? 0;
-    await this.ctx.storage.put(ROOM_KEY + channelId, count + 1);
+    const rooms = await this.#rooms();
+    await this.#count(rooms, channelId, (rooms.get(channelId) ?? 0) + 1);
     let total = 0;
-    for (const open of (await this.#rooms()).values()) total += open;
+    for (const open of rooms.values()) total += open;
     return total;
   }
 
   /** A room reports one of this user's sockets closed. */
   async closed(channelId: string): Promise<void> {
-    const count = ((await this.ctx.storage.get<number>(ROOM_KEY + channelId)) ?? 1) - 1;
-    if (count > 0) await this.ctx.storage.put(ROOM_KEY + channelId, count);
-    else await this.ctx.storage.delete(ROOM_KEY + channelId);
+    const rooms = await this.#rooms();
+    await this.#count(rooms, channelId, (rooms.get(channelId) ?? 1) - 1);
   }
 
   /**
@@ -64,12 +65,12 @@ export class UserSockets extends DurableObject<Env> {
    */
   async reconcile(userId: string): Promise<number> {
     let total = 0;
-    for (const channelId of (await this.#rooms()).keys()) {
+    const rooms = await this.#rooms();
+    for (const channelId of [...rooms.keys()]) {
       const open = await this.env.CHANNEL_ROOM.getByName(channelId)
         .socketsOf(userId)
         .catch(() => 0);
-      if (open > 0) await this.ctx.storage.put(ROOM_KEY + channelId, open);
-      else await this.ctx.storage.delete(ROOM_KEY + channelId);
+      await this.#count(rooms, channelId, open);
       total += open;
     }
     return total;
@@ -112,9 +113,26 @@ export class UserSockets extends DurableObject<Env> {
     return closed;
   }
 
-  async #rooms(): Promise<Map<string, number>> {
-    const listed = await this.ctx.storage.list<number>({ prefix: ROOM_KEY });
-    return new Map([...listed].map(([key, count]) => [key.slice(ROOM_KEY.length), count]));
+  #rooms(): Promise<Map<string, number>> {
+    this.#roomCounts ??= this.ctx.storage.list<number>({ prefix: ROOM_KEY }).then(
+      (listed) => new Map([...listed].map(([key, count]) => [key.slice(ROOM_KEY.length), count])),
+      (error: unknown) => {
+        this.#roomCounts = undefined; // read again next time
+        throw error;
+      },
+    );
+    return this.#roomCounts;
+  }
+
+  /** Sets a room's count in memory at once (so concurrent calls see it) and in storage. */
+  async #count(rooms: Map<string, number>, channelId: string, open: number): Promise<void> {
+    if (open > 0) {
+      rooms.set(channelId, open);
+      await this.ctx.storage.put(ROOM_KEY + channelId, open);
+    } else {
+      rooms.delete(channelId);
+      await this.ctx.storage.delete(ROOM_KEY + channelId);
+    }
   }
 
   // --- The account socket ------------------------------------------------------------

@@ -2,9 +2,10 @@
  * A flood of addresses cannot use up the in-memory rate-limit windows at other
  * people's expense: once the windows are full (RATE_LIMIT_MEMORY_WINDOWS, ten
  * here), each further address is counted in PostgreSQL in a window of its own,
- * so a newcomer still gets its whole allowance and no more. Addresses come from
- * X-Forwarded-For, believed from loopback for this test.
+ * so a newcomer still gets its whole allowance, and is refused past it. Addresses
+ * come from X-Forwarded-For, believed from loopback for this test.
  */
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../support/accounts.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
@@ -29,6 +30,18 @@ afterAll(async () => {
   await server?.stop();
   await database?.stop();
 });
+
+/** The windows PostgreSQL counts, by key. */
+async function countedInDatabase(): Promise<Map<string, number>> {
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ key: string; count: number }>("select key, count from rate_limits");
+    return new Map(rows.map((row) => [row.key, row.count]));
+  } finally {
+    await client.end();
+  }
+}
 
 /** One refresh without a cookie (answered 401 unless limited) from `address`. */
 const refresh = (address: string) =>
@@ -58,6 +71,12 @@ describe("rate limits when a flood of addresses has filled the memory windows", 
 
     // Another newcomer is not refused for the first one's requests.
     expect(await refreshes("203.0.113.2", 5)).toEqual(Array(5).fill(401));
+
+    // Where each was counted: the flood in memory, the newcomers in PostgreSQL.
+    const counted = await countedInDatabase();
+    expect(counted.get(`refresh:${newcomer}`)).toBe(REFRESH_LIMIT + 1);
+    expect(counted.get("refresh:203.0.113.2")).toBe(5);
+    expect([...counted.keys()].filter((key) => key.startsWith("refresh:198.51.100."))).toEqual([]);
   });
 
   it("keep counting the addresses that already hold a window", async () => {

@@ -162,6 +162,8 @@ export async function openChannelSocket(
   socket.once("close", () => clearInterval(watcher));
   const welcomed = new Promise<void>((resolve, reject) => {
     socket.once("error", reject);
+    // Refused after the upgrade (a socket cap, an ended session): no welcome will come.
+    void closed.then(({ code, reason }) => reject(new Error(`closed before its welcome: ${code} ${reason}`)));
     socket.on("message", (data) => {
       if (JSON.parse(String(data)).type === "welcome") resolve();
     });

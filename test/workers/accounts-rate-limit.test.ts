@@ -102,4 +102,24 @@ describe("short windows, counted in memory", () => {
     expect(windows.hit("route", "newcomer-1", 60, now + 120_000)).toEqual({ count: 1, resetsAt: now + 180_000 });
     expect(windows.size).toBe(1);
   });
+
+  it("never count a key here while its window in PostgreSQL may still run", () => {
+    const windows = new RateWindows(10);
+    const now = 9_000_000;
+    for (let index = 0; index < 10; index++) windows.hit("route", `address-${index}`, 60, now);
+    expect(windows.hit("five-minutes", "newcomer", 300, now + 50_000)).toBeNull();
+    // The sweep has dropped the ten windows, but the newcomer's window in PostgreSQL still runs:
+    // counting it here from zero as well would give it its allowance twice. So it stays there,
+    // marked, and so does anyone new until the window sent there while full has ended.
+    expect(windows.hit("five-minutes", "newcomer", 300, now + 120_000)).toBeNull();
+    expect(windows.hit("five-minutes", "second", 300, now + 340_000)).toBeNull();
+    expect(windows.size).toBe(2);
+    expect(windows.hit("five-minutes", "third", 300, now + 350_000)).toEqual({ count: 1, resetsAt: now + 650_000 });
+    // Marked until now + 420,000; this hit may open a new window there, so the mark runs on to now + 700,000.
+    expect(windows.hit("five-minutes", "newcomer", 300, now + 400_000)).toBeNull();
+    expect(windows.hit("five-minutes", "newcomer", 300, now + 700_000)).toEqual({
+      count: 1,
+      resetsAt: now + 1_000_000,
+    });
+  });
 });

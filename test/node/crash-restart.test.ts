@@ -1,8 +1,8 @@
 /**
- * Presence survives a crash truthfully: who was online when the server process was
- * killed (SIGKILL, no close handlers ran) is not shown online after the restart
- * unless they come back. The restarted server keeps its Durable Object storage, as
- * the container's volume does.
+ * After a crash (SIGKILL: no close handler runs), what the server counted from the
+ * sockets that died with it is put right: who was online is not shown online unless
+ * they come back, and the sockets they held do not count against their socket cap.
+ * The restarted server keeps its Durable Object storage, as the container's volume does.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,12 +10,20 @@ import { join } from "node:path";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventsServerFrame } from "../../protocol/index.ts";
-import { call, generalChannel, registerOn, signInOn, within, type Account } from "../support/accounts.ts";
+import {
+  call,
+  generalChannel,
+  openChannelSocket,
+  registerOn,
+  signInOn,
+  within,
+  type Account,
+} from "../support/accounts.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
 const PASSWORD = "a long enough password";
-const env = { ROOM_STORAGE_DIR: mkdtempSync(join(tmpdir(), "chatalot-presence-rooms-")) };
+const env = { ROOM_STORAGE_DIR: mkdtempSync(join(tmpdir(), "chatalot-crash-rooms-")), SOCKETS_PER_USER: "2" };
 
 let database: TestDatabase;
 let server: RunningServer;
@@ -76,12 +84,13 @@ async function accountSocket(account: Account) {
 
 const shown = (snapshot: Presence, userId: string) => snapshot.users.find((user) => user.userId === userId)?.status;
 
-describe("presence after the server process is killed", () => {
-  it("shows offline whoever was online and did not come back, and online whoever did", async () => {
+describe("after the server process is killed", () => {
+  it("shows offline whoever was online and did not come back, and online whoever did; sockets that died do not count against the cap", async () => {
     const admin = await registerOn(server, "admin", PASSWORD);
     const bob = await registerOn(server, "bob", PASSWORD);
-    await generalChannel(server, admin, [bob]);
+    const channelId = await generalChannel(server, admin, [bob]);
     await accountSocket(bob);
+    for (let index = 0; index < 2; index++) await openChannelSocket(server, bob, channelId);
     const before = await accountSocket(admin);
     expect(shown(await before.snapshot(), bob.id)).toBe("online");
 
@@ -98,5 +107,11 @@ describe("presence after the server process is killed", () => {
     const bobAgain = await signInOn(server, "bob", PASSWORD);
     await accountSocket(bobAgain);
     await after.news(bob.id, "online");
+
+    // His two channel sockets died too: he may open two again (SOCKETS_PER_USER), not a third.
+    const sockets = [];
+    for (let index = 0; index < 2; index++) sockets.push(await openChannelSocket(server, bobAgain, channelId));
+    await expect(openChannelSocket(server, bobAgain, channelId)).rejects.toThrow(/closed before its welcome: 4029/);
+    for (const { socket } of sockets) expect(socket.readyState).toBe(WebSocket.OPEN);
   });
 });
