@@ -4,7 +4,7 @@
  * read" start from this list, so they never reveal a channel someone cannot see.
  */
 import type { Context } from "hono";
-import { query } from "../db/index.ts";
+import { query, type OverrideRecord } from "../db/index.ts";
 import { has, Permission } from "../protocol/index.ts";
 import { permissionsIn } from "../rooms/index.ts";
 import type { AppEnv } from "./context.ts";
@@ -14,16 +14,21 @@ const DM_LIMIT = 200;
 export async function visibleChannelIds(c: Context<AppEnv>): Promise<string[]> {
   const userId = c.get("userId");
   const now = Date.now();
+  const members = await query(c.env.DATABASE, "memberContextsOfUser", { userId });
+  const memberIn = new Map(members.map((member) => [member.community.id, member]));
+  const { channels, overrides } = await query(c.env.DATABASE, "channelsOfCommunities", {
+    communityIds: [...memberIn.keys()],
+  });
+  const overridesOf = new Map<string, OverrideRecord[]>();
+  for (const override of overrides) {
+    overridesOf.set(override.channelId, [...(overridesOf.get(override.channelId) ?? []), override]);
+  }
   const ids: string[] = [];
-  for (const community of await query(c.env.DATABASE, "communitiesForUser", { userId })) {
-    const member = await query(c.env.DATABASE, "memberContext", { communityId: community.id, userId });
+  for (const channel of channels) {
+    const member = memberIn.get(channel.communityId!);
     if (!member) continue;
-    const layout = await query(c.env.DATABASE, "communityLayout", { communityId: community.id });
-    for (const channel of layout.channels) {
-      const overrides = layout.overrides.filter((override) => override.channelId === channel.id);
-      const permissions = permissionsIn({ scope: "community", channel, member, overrides }, userId, now);
-      if (has(permissions, Permission.VIEW_CHANNEL)) ids.push(channel.id);
-    }
+    const context = { scope: "community" as const, channel, member, overrides: overridesOf.get(channel.id) ?? [] };
+    if (has(permissionsIn(context, userId, now), Permission.VIEW_CHANNEL)) ids.push(channel.id);
   }
   for (const dm of await query(c.env.DATABASE, "dmsForUser", { userId, limit: DM_LIMIT })) ids.push(dm.id);
   return ids;

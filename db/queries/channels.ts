@@ -178,6 +178,18 @@ export async function communityLayout(db: Db, input: { communityId: string }) {
   return { channels: all, overrides, categories: groups };
 }
 
+/** The channels of these communities and their overrides, what visibility is worked out from. Two statements. */
+export async function channelsOfCommunities(db: Db, input: { communityIds: string[] }) {
+  if (input.communityIds.length === 0) return { channels: [], overrides: [] };
+  const inCommunities = inArray(channels.communityId, input.communityIds);
+  const all = await db.select().from(channels).where(inCommunities);
+  const overrides = await db
+    .select()
+    .from(channelOverrides)
+    .where(inArray(channelOverrides.channelId, db.select({ id: channels.id }).from(channels).where(inCommunities)));
+  return { channels: all, overrides };
+}
+
 /** The ids of a community's channels: the rooms to tell when access changes. */
 export async function channelIdsOfCommunity(db: Db, input: { communityId: string }): Promise<string[]> {
   const rows = await db.select({ id: channels.id }).from(channels).where(eq(channels.communityId, input.communityId));

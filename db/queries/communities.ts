@@ -51,17 +51,28 @@ export async function memberContext(
   db: Db,
   input: { communityId: string; userId: string },
 ): Promise<MemberContextRecord | null> {
-  const [row] = await db
+  const [row] = await selectStanding(db).where(
+    and(eq(communityMembers.communityId, input.communityId), eq(communityMembers.userId, input.userId)),
+  );
+  return row ? toMemberContext(row.community, row.timedOutUntil, row) : null;
+}
+
+/** The user's standing in every community they belong to. One statement. */
+export async function memberContextsOfUser(db: Db, input: { userId: string }): Promise<MemberContextRecord[]> {
+  const rows = await selectStanding(db).where(eq(communityMembers.userId, input.userId));
+  return rows.map((row) => toMemberContext(row.community, row.timedOutUntil, row));
+}
+
+/** Memberships with their community and standing; the caller says whose. */
+const selectStanding = (db: Db) =>
+  db
     .select({
       community: communities,
       timedOutUntil: communityMembers.timedOutUntil,
       ...standingFields(communityMembers.communityId, communityMembers.userId),
     })
     .from(communityMembers)
-    .innerJoin(communities, eq(communities.id, communityMembers.communityId))
-    .where(and(eq(communityMembers.communityId, input.communityId), eq(communityMembers.userId, input.userId)));
-  return row ? toMemberContext(row.community, row.timedOutUntil, row) : null;
-}
+    .innerJoin(communities, eq(communities.id, communityMembers.communityId));
 
 export async function membersOf(
   db: Db,

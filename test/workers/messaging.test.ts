@@ -282,6 +282,60 @@ describe("typing, read positions and unread counts", () => {
   });
 });
 
+describe("the channels unread counts cover", () => {
+  /** A community's channels as its owner sees them (all of them), by name. */
+  async function channelsOf(owner: Person, id: string): Promise<Map<string, string>> {
+    const response = await expectStatus(await as(owner, "GET", `/api/communities/${id}/channels`), 200);
+    const { channels } = (await response.json()) as { channels: ChannelView[] };
+    return new Map(channels.map((listed) => [listed.name, listed.id]));
+  }
+
+  it("are every channel bob may view in each of his communities, and his DMs, and no other", async () => {
+    const secret = await createChannelIn(alice, communityId, { isPrivate: true });
+    const hidden = await createChannelIn(alice, communityId);
+    const shownToBob = await createChannelIn(alice, communityId);
+    const roles = (
+      (await (await as(alice, "GET", `/api/communities/${communityId}/roles`)).json()) as {
+        roles: RoleView[];
+      }
+    ).roles;
+    const everyone = roles.find((role) => role.isEveryone)!;
+    for (const { id } of [hidden, shownToBob]) {
+      await expectStatus(
+        await as(alice, "PUT", `/api/channels/${id}/overrides/roles/${everyone.id}`, { deny: ["VIEW_CHANNEL"] }),
+        204,
+      );
+    }
+    await expectStatus(
+      await as(alice, "PUT", `/api/channels/${shownToBob.id}/overrides/members/${bob.user.id}`, {
+        allow: ["VIEW_CHANNEL"],
+      }),
+      204,
+    );
+    const carols = (await createCommunity(carol, bob)).id;
+    const carolsSecond = await createChannelIn(carol, carols);
+    const notBobs = (await createCommunity(alice, carol)).id;
+    const dm = await expectStatus(await as(alice, "POST", "/api/dms", { userIds: [bob.user.id] }), 201);
+    const dmId = ((await dm.json()) as { channel: ChannelView }).channel.id;
+
+    const listed = await expectStatus(await as(bob, "GET", "/api/unread"), 200);
+    const ids = ((await listed.json()) as { channels: UnreadView[] }).channels.map((row) => row.channelId);
+    expect(ids.toSorted()).toEqual(
+      [
+        (await channelsOf(alice, communityId)).get("general")!,
+        channel.id,
+        shownToBob.id,
+        (await channelsOf(carol, carols)).get("general")!,
+        carolsSecond.id,
+        dmId,
+      ].toSorted(),
+    );
+    for (const unseen of [secret.id, hidden.id, ...(await channelsOf(alice, notBobs)).values()]) {
+      expect(ids).not.toContain(unseen);
+    }
+  });
+});
+
 describe("history pages", () => {
   it("go before, after and around a message", async () => {
     const socket = await connect(alice, channel.id);
