@@ -3,8 +3,9 @@
  * event log (end-to-end encryption reads it to re-key channel groups), then pushed
  * to the rooms concerned, which close the sockets of people who lost a channel and
  * tell the rest their new permissions. The change itself is already committed, so a
- * room that cannot be reached is logged, not fatal: rooms also re-read access
- * within a minute, and every request checks it.
+ * room that cannot be reached is logged, not fatal: a room re-reads a person's
+ * access at their next frame after a minute, and everyone's every ACCESS_RECHECK_MS
+ * (rooms/channel-room.ts); every request checks it.
  */
 import type { Context } from "hono";
 import { query } from "../db/index.ts";
@@ -59,13 +60,24 @@ const CHANNEL_LIST_KINDS = new Set<AccessChangeKind>([
 /** Records the change, tells account sockets and pushes it to the rooms; returns how many sockets were closed. */
 export async function publishAccessChange(c: Context<AppEnv>, change: AccessChange): Promise<number> {
   const env = c.env;
-  await query(env.DATABASE, "recordMembershipEvent", {
+  // The change is committed: the rooms hear of it even if its log entry cannot be written
+  // (that failure is still the request's, after the push).
+  const recorded = await query(env.DATABASE, "recordMembershipEvent", {
     communityId: change.communityId,
     channelId: change.channelId ?? null,
     userId: change.userId,
     kind: change.kind,
     details: change.details,
-  });
+  }).then(
+    () => null,
+    (error: unknown) => ({ error }),
+  );
+  const closed = await pushAccessChange(env, change);
+  if (recorded) throw recorded.error;
+  return closed;
+}
+
+async function pushAccessChange(env: Env, change: AccessChange): Promise<number> {
   await tellAccounts(env, change).catch((error: Error) =>
     console.warn(`could not tell account sockets of ${change.kind}: ${error.message}`),
   );

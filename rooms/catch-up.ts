@@ -42,6 +42,9 @@ export async function resume(room: ChatRoom, connection: Connection<Member>, aft
   let sent = 0;
   let hasMore = false;
   try {
+    // Access is pushed to the room when it changes; if a push was lost, this is where a
+    // socket that lost the channel finds out, before it is sent anything.
+    if ((await room.access.permissions(connection.state!.userId)) === 0) return room.closeForAccess(connection);
     for (;;) {
       const page = await reads.after(cursor);
       // The socket went away meanwhile: nobody to send the rest to.

@@ -114,11 +114,20 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
   }
 
   /**
-   * While sockets are open, every person's access is read again each minute: changes
-   * are pushed the moment they happen, and this catches a push that was lost.
+   * While sockets are open, every person's access and every socket's session are read
+   * again each ACCESS_RECHECK_MS: changes are pushed the moment they happen, and this
+   * catches a push that was lost.
    */
   override async onAlarm(): Promise<void> {
-    if ([...this.getConnections()].length === 0) return;
+    const connections = [...this.getConnections<Member>()].filter((connection) => connection.state);
+    if (connections.length === 0) return;
+    const sessionIds = [...new Set(connections.map((connection) => connection.state!.sessionId))];
+    const live = new Set(await query(this.env.DATABASE, "liveSessionIds", { sessionIds }));
+    for (const connection of connections) {
+      if (live.has(connection.state!.sessionId)) continue;
+      this.#audience.leave(connection.id);
+      connection.close(CLOSE_SESSION_ENDED, "session ended");
+    }
     await this.accessChanged(null, { isQuiet: true });
     await this.ctx.storage.setAlarm(Date.now() + ACCESS_RECHECK_MS);
   }
@@ -197,9 +206,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
       if (!connection.state) continue;
       const permissions = await this.access.permissions(connection.state.userId);
       if (permissions === 0) {
-        this.#audience.leave(connection.id);
-        this.outbox.flush(); // what was queued for it goes before the close
-        connection.close(CLOSE_ACCESS_REMOVED, "you no longer have access to this channel");
+        this.closeForAccess(connection);
         closed++;
         continue;
       }
@@ -209,6 +216,12 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
       send(this, connection, { type: "permissions", permissions: permissionNames(permissions) });
     }
     return closed;
+  }
+
+  closeForAccess(connection: Connection<Member>): void {
+    this.#audience.leave(connection.id);
+    this.outbox.flush(); // what was queued for it goes before the close
+    connection.close(CLOSE_ACCESS_REMOVED, "you no longer have access to this channel");
   }
 
   relay(message: string, exceptConnectionId?: string): void {

@@ -36,6 +36,8 @@ export interface ChatRoom {
   activity: ActivityNotifier;
   /** A frame for one person's account sockets (their other devices). */
   notifyAccount(userId: string, frame: EventsServerFrame): Promise<void>;
+  /** Closes a socket whose person may no longer view the channel (what was queued for it goes first). */
+  closeForAccess(connection: Connection<Member>): void;
 }
 
 /** Sends a frame to one socket, at the end of this turn with anything else it is given (rooms/outbox.ts). */

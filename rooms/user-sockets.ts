@@ -67,9 +67,11 @@ export class UserSockets extends DurableObject<Env> {
     let total = 0;
     const rooms = await this.#rooms();
     for (const channelId of [...rooms.keys()]) {
+      // A room that cannot answer keeps its count: forgetting it would leave its sockets
+      // out of reach of a revocation.
       const open = await this.env.CHANNEL_ROOM.getByName(channelId)
         .socketsOf(userId)
-        .catch(() => 0);
+        .catch(() => rooms.get(channelId) ?? 0);
       await this.#count(rooms, channelId, open);
       total += open;
     }

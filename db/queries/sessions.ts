@@ -2,7 +2,7 @@
  * Sessions and their refresh tokens. Tokens arrive here already hashed; the raw
  * values never reach the database.
  */
-import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
 import { refreshTokens, sessions, users } from "../schema.ts";
 import { preparedFor, UNNAMED } from "./prepared.ts";
@@ -230,4 +230,22 @@ export async function sessionEndReason(
   if (found.deletedAt) return "account deleted";
   if (found.suspendedAt) return "account suspended";
   return found.revokedReason;
+}
+
+/** Of these sessions, those still live: not revoked, their user neither suspended nor deleted. */
+export async function liveSessionIds(db: Db, input: { sessionIds: string[] }): Promise<string[]> {
+  if (input.sessionIds.length === 0) return [];
+  const rows = await db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        inArray(sessions.id, input.sessionIds),
+        isNull(sessions.revokedAt),
+        isNull(users.suspendedAt),
+        isNull(users.deletedAt),
+      ),
+    );
+  return rows.map((row) => row.id);
 }

@@ -3,7 +3,9 @@
  * member with a socket open in a channel, carol a moderator. Each moderation or
  * permission change is checked by what bob's socket does right after it.
  */
+import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
+import { query } from "../../db/index.ts";
 import type { ChannelView, CommunityView, MembershipEventView, RoleView } from "../../protocol/index.ts";
 import { CLOSE_ACCESS_REMOVED, CLOSE_SESSION_ENDED } from "../../protocol/index.ts";
 import {
@@ -279,3 +281,22 @@ async function everyoneRole(): Promise<RoleView> {
   ).roles;
   return roles.find((role) => role.isEveryone)!;
 }
+
+describe("a change whose push was lost", () => {
+  it("is caught by the room's periodic check: a revoked session's socket and a removed member's close", async () => {
+    const bobSocket = await connect(bob, channel.id);
+    const carolSocket = await connect(carol, channel.id);
+    const aliceSocket = await connect(alice, channel.id);
+    // Straight in the database, as if the pushes had never reached the room.
+    await query(env.DATABASE, "revokeSession", { userId: bob.user.id, sessionId: bob.sessionId, reason: "test" });
+    expect(await query(env.DATABASE, "removeMember", { communityId: community.id, userId: carol.user.id })).toBe(
+      "removed",
+    );
+    expect(await sends(bobSocket)).toEqual({ ok: true }); // the room has not noticed yet
+
+    expect(await runDurableObjectAlarm(env.CHANNEL_ROOM.getByName(channel.id))).toBe(true);
+    expect(await bobSocket.closed()).toBe(CLOSE_SESSION_ENDED);
+    expect(await carolSocket.closed()).toBe(CLOSE_ACCESS_REMOVED);
+    expect(await sends(aliceSocket)).toEqual({ ok: true });
+  });
+});
