@@ -1,7 +1,7 @@
 /** Community invites: codes stored as hashes, uses counted atomically, bans checked. */
-import { and, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
-import { communities, communityBans, communityInvites, communityMembers } from "../schema.ts";
+import { communities, communityBans, communityInvites, communityMembers, membershipEvents } from "../schema.ts";
 import type { CommunityRecord } from "./communities.ts";
 import { lockMembership } from "./membership-lock.ts";
 
@@ -80,10 +80,34 @@ export async function acceptCommunityInvite(
       )
       .returning({ id: communityInvites.id });
     if (!used) return { ok: false, reason: "invalid_invite" } as const;
+    const timedOutUntil = await timeOutStillRunning(tx as unknown as Db, invite.communityId, input.userId);
     await tx
       .insert(communityMembers)
-      .values({ communityId: invite.communityId, userId: input.userId })
+      .values({ communityId: invite.communityId, userId: input.userId, timedOutUntil })
       .onConflictDoNothing();
     return { ok: true, community: community!, isAlreadyMember: false } as const;
   });
+}
+
+/**
+ * A time-out given before the person left, if it still runs: leaving and coming
+ * back by invite must not lift it. Read from the membership event log, which
+ * outlives the membership.
+ */
+async function timeOutStillRunning(db: Db, communityId: string, userId: string): Promise<Date | null> {
+  const [last] = await db
+    .select({ kind: membershipEvents.kind, details: membershipEvents.details })
+    .from(membershipEvents)
+    .where(
+      and(
+        eq(membershipEvents.userId, userId),
+        eq(membershipEvents.communityId, communityId),
+        inArray(membershipEvents.kind, ["member.timed_out", "member.timeout_lifted"]),
+      ),
+    )
+    .orderBy(desc(membershipEvents.id))
+    .limit(1);
+  if (last?.kind !== "member.timed_out") return null;
+  const until = new Date(String((last.details as { until?: unknown } | null)?.until));
+  return until.getTime() > Date.now() ? until : null;
 }

@@ -155,6 +155,28 @@ describe("a moderation action on a member with an open socket", () => {
     expect(await sends(socket)).toEqual({ ok: true });
   });
 
+  it("timeout: leaving and coming back by invite does not lift it", async () => {
+    await expectStatus(
+      await as(carol, "POST", `/api/communities/${community.id}/members/${bob.user.id}/timeout`, { minutes: 10 }),
+      200,
+    );
+    await expectStatus(await as(bob, "POST", `/api/communities/${community.id}/leave`), 204);
+    const invite = await expectStatus(await as(alice, "POST", `/api/communities/${community.id}/invites`, {}), 201);
+    const { code } = (await invite.json()) as { code: string };
+    await expectStatus(await as(bob, "POST", "/api/community-invites/accept", { code }), 200);
+    const socket = await connect(bob, channel.id);
+    expect(await sends(socket)).toMatchObject({ ok: false, code: "missing_permission" });
+
+    // Once lifted, leaving and coming back leaves no time-out behind.
+    await expectStatus(
+      await as(carol, "DELETE", `/api/communities/${community.id}/members/${bob.user.id}/timeout`),
+      204,
+    );
+    await expectStatus(await as(bob, "POST", `/api/communities/${community.id}/leave`), 204);
+    await expectStatus(await as(bob, "POST", "/api/community-invites/accept", { code }), 200);
+    expect(await sends(await connect(bob, channel.id))).toEqual({ ok: true });
+  });
+
   it("leaving the community closes one's own sockets in it", async () => {
     const socket = await connect(bob, channel.id);
     await expectStatus(await as(bob, "POST", `/api/communities/${community.id}/leave`), 204);
