@@ -26,6 +26,7 @@ import {
 } from "../../protocol/index.ts";
 import { channelAccess } from "../channel-access.ts";
 import type { AppEnv } from "../context.ts";
+import { rateLimit } from "../abuse.ts";
 import { AppError } from "../errors.ts";
 import { requireUser } from "../middleware.ts";
 import { parse, parseJson } from "../validation.ts";
@@ -36,6 +37,9 @@ const limitMlsBody = bodyLimit({
     throw new AppError(413, "body_too_large", `MLS requests are limited to ${MLS_BODY_MAX_BYTES} bytes`);
   },
 });
+
+/** Commits are rare (a member joins or leaves, a device is added): a flood is not a client. */
+const COMMIT_LIMIT = rateLimit("mls-commit", 60, 60);
 
 const groupView = (group: MlsGroupRecord, messagesInEpoch = 0): MlsGroupView => ({
   epoch: group.epoch,
@@ -53,7 +57,9 @@ const commitView = (commit: MlsCommitRecord): MlsCommitView => ({
 });
 
 /** The channel, for someone who may view it, from a session that registered its device key. */
-async function deviceInChannel(c: Context<AppEnv>): Promise<{ channelId: string; deviceId: string }> {
+async function deviceInChannel(
+  c: Context<AppEnv>,
+): Promise<{ channelId: string; deviceId: string; context: ChannelContextRecord }> {
   const access = await channelAccess(c, c.req.param("channelId")!);
   const deviceId = c.get("sessionId");
   const devices = await query(c.env.DATABASE, "devicesOf", { userId: c.get("userId") });
@@ -64,7 +70,30 @@ async function deviceInChannel(c: Context<AppEnv>): Promise<{ channelId: string;
       "register this device's key (PUT /api/keys/devices/current) first",
     );
   }
-  return { channelId: access.context.channel.id, deviceId };
+  return { channelId: access.context.channel.id, deviceId, context: access.context };
+}
+
+/** Who may view the channel now, with their devices, by the same permission function the rooms use. */
+async function viewersOf(c: Context<AppEnv>, context: ChannelContextRecord) {
+  const { channel } = context;
+  const audience = await query(c.env.DATABASE, "channelDeviceAudience", { channelId: channel.id });
+  const now = Date.now();
+  const everyone = audience.roles.find((role) => role.isEveryone);
+  return audience.members.filter((member) => {
+    if (context.scope === "direct") return true;
+    const memberContext: ChannelContextRecord = {
+      channel,
+      scope: "community",
+      overrides: context.overrides,
+      member: {
+        community: context.member.community,
+        everyone: everyone!,
+        roles: audience.roles.filter((role) => member.roleIds.includes(role.id)),
+        timedOutUntil: member.timedOutUntil,
+      },
+    };
+    return has(permissionsIn(memberContext, member.userId, now), Permission.VIEW_CHANNEL);
+  });
 }
 
 // requireUser per route: these share their parent's paths with the ticket-authenticated socket route.
@@ -82,28 +111,10 @@ export const channelMls = new Hono<AppEnv>()
   .get("/:channelId/mls/pending", requireUser, async (c) => {
     const access = await channelAccess(c, c.req.param("channelId"));
     const { channel } = access.context;
-    const [group, audience] = await Promise.all([
+    const [group, viewers] = await Promise.all([
       query(c.env.DATABASE, "mlsGroup", { channelId: channel.id }),
-      query(c.env.DATABASE, "channelDeviceAudience", { channelId: channel.id }),
+      viewersOf(c, access.context),
     ]);
-    const now = Date.now();
-    const everyone = audience.roles.find((role) => role.isEveryone);
-    // Who may view the channel now, by the same permission function the rooms use.
-    const viewers = audience.members.filter((member) => {
-      if (access.context.scope === "direct") return true;
-      const context: ChannelContextRecord = {
-        channel,
-        scope: "community",
-        overrides: access.context.overrides,
-        member: {
-          community: access.context.member.community,
-          everyone: everyone!,
-          roles: audience.roles.filter((role) => member.roleIds.includes(role.id)),
-          timedOutUntil: member.timedOutUntil,
-        },
-      };
-      return has(permissionsIn(context, member.userId, now), Permission.VIEW_CHANNEL);
-    });
     const inGroup = new Set(group?.memberDeviceIds ?? []);
     const wanted = new Set(viewers.flatMap((viewer) => viewer.deviceIds));
     const pending: MlsPendingView = {
@@ -140,9 +151,13 @@ export const channelMls = new Hono<AppEnv>()
     }
     return c.json({ group: groupView(result.group) }, 201);
   })
-  .post("/:channelId/mls/commits", requireUser, limitMlsBody, async (c) => {
-    const { channelId, deviceId } = await deviceInChannel(c);
+  .post("/:channelId/mls/commits", requireUser, COMMIT_LIMIT, limitMlsBody, async (c) => {
+    const { channelId, deviceId, context } = await deviceInChannel(c);
     const body = await parseJson(c, mlsCommitSchema);
+    // A Welcome is kept only for devices of people who may view the channel: anyone's
+    // device ids are public, and nobody may fill a stranger's Welcome queue.
+    const viewerDevices = new Set((await viewersOf(c, context)).flatMap((viewer) => viewer.deviceIds));
+    const welcomeDeviceIds = (body.welcomeDeviceIds ?? []).filter((id) => viewerDevices.has(id));
     const result = await c.env.CHANNEL_ROOM.getByName(channelId).acceptMlsCommit({
       channelId,
       epoch: body.epoch,
@@ -151,10 +166,10 @@ export const channelMls = new Hono<AppEnv>()
       memberDeviceIds: body.memberDeviceIds,
       committerDeviceId: deviceId,
       welcome: body.welcome ? base64ToBytes(body.welcome) : null,
-      welcomeDeviceIds: body.welcomeDeviceIds ?? [],
+      welcomeDeviceIds,
     });
     if (result.ok) {
-      await announceWelcomes(c.env, body.welcome ? (body.welcomeDeviceIds ?? []) : []);
+      await announceWelcomes(c.env, body.welcome ? welcomeDeviceIds : []);
       return c.json({ epoch: result.epoch }, 201);
     }
     if (result.reason === "no_group")

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RateWindows } from "../../functions/rate-limits.ts";
 import { errorOf, newAddress, requestFrom } from "./accounts-fixtures.ts";
-import { json } from "./fixtures.ts";
+import { json, register, unique } from "./fixtures.ts";
 
 // The limiter runs before the body is read, so requests with an invalid body count
 // too: that keeps these tests fast (no password hashing) without changing the rule.
@@ -78,6 +78,15 @@ describe("short windows, counted in memory", () => {
 
     const elsewhere = await requestFrom(newAddress(), path, { method: "GET" });
     expect(elsewhere.status).toBe(426);
+  });
+
+  it("allow 60 MLS commits a minute; the 61st gets 429", async () => {
+    const person = await register(unique("committer"));
+    // The limiter runs before the channel is looked up, so commits to no channel count (and answer 404).
+    const path = `/api/channels/${crypto.randomUUID()}/mls/commits`;
+    const { refused } = await hitLimit(path, 60, () => json("POST", {}, person.token));
+    expect(refused.status).toBe(429);
+    expect(retryAfterOf(refused)).toBeLessThanOrEqual(60);
   });
 
   it("start a window again from zero once it has run its length", () => {

@@ -64,7 +64,7 @@ beforeEach(async () => {
   )) as [Person, Person, Person, Person];
   const community = await createCommunity(alice, bob, carol);
   channel = await createChannelIn(alice, community.id);
-  await Promise.all([alice, bob, carol].map(registerDevice));
+  await Promise.all([alice, bob, carol, mallory].map(registerDevice));
 });
 
 const startGroup = (person: Person) =>
@@ -147,8 +147,8 @@ describe("a channel's MLS group", () => {
       await commit(alice, 0, {
         memberDeviceIds: [alice.sessionId, bob.sessionId, carol.sessionId],
         welcome: opaque("welcome-epoch-1"),
-        // Not a device: left out.
-        welcomeDeviceIds: [bob.sessionId, carol.sessionId, crypto.randomUUID()],
+        // Not a device, or the device of someone who may not view the channel: left out.
+        welcomeDeviceIds: [bob.sessionId, carol.sessionId, crypto.randomUUID(), mallory.sessionId],
       }),
       201,
     );
@@ -158,6 +158,7 @@ describe("a channel's MLS group", () => {
       { id: expect.any(Number), channelId: channel.id, epoch: 1, welcome: opaque("welcome-epoch-1") },
     ]);
     expect(await welcomes(alice)).toEqual([]);
+    expect(await welcomes(mallory)).toEqual([]);
     expect((await as(alice, "DELETE", `/api/keys/welcomes/${forCarol[0]!.id}`)).status).toBe(404);
     await expectStatus(await as(carol, "DELETE", `/api/keys/welcomes/${forCarol[0]!.id}`), 204);
     expect(await welcomes(carol)).toEqual([]);
