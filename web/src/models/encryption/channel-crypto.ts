@@ -137,6 +137,12 @@ export function createChannelCrypto(
       for (const message of fresh) unreadable.set(message.payload, message);
       return;
     }
+    /** Not opened now (the network, storage): shown as unreadable, and tried again with the rest. */
+    const notYet = (message: MessageView, error: unknown) => {
+      const reason = `it could not be opened just now (${describeError(error)}): it is tried again`;
+      readings.set(message.payload, { seq: message.seq, reading: { kind: "unreadable", reason } });
+      unreadable.set(message.payload, message);
+    };
     await encryption
       .run(async (device) => {
         let sharedKeys = false;
@@ -145,7 +151,13 @@ export function createChannelCrypto(
           let reading: Reading;
           if (!isEndToEnd()) reading = plainReading(message.payload);
           else {
-            const opened = await device.open(message);
+            let opened: Awaited<ReturnType<typeof device.open>>;
+            try {
+              opened = await device.open(message);
+            } catch (error) {
+              notYet(message, error);
+              continue;
+            }
             if (opened.ok && opened.content.kind === "text") {
               reading = { kind: "text", text: opened.content.text, isEncrypted: true };
             } else if (opened.ok) {
@@ -160,7 +172,12 @@ export function createChannelCrypto(
         }
         return sharedKeys;
       })
-      .then((sharedKeys) => (sharedKeys ? reopen() : undefined));
+      .then(
+        (sharedKeys) => (sharedKeys ? reopen() : undefined),
+        (error: unknown) => {
+          for (const message of fresh) if (!readings.has(message.payload)) notYet(message, error);
+        },
+      );
   }
 
   /**
@@ -221,8 +238,12 @@ export function createChannelCrypto(
     /** Opens the messages, then `apply` (merging them): in order with everything else opened or committed. */
     afterOpening: (messages: readonly MessageView[], apply: () => void): Promise<void> =>
       inOrder(async () => {
-        await open(messages);
-        apply();
+        // Merged whatever happened: a message that cannot be opened is shown as such, never dropped.
+        try {
+          await open(messages);
+        } finally {
+          apply();
+        }
       }),
     /** A commit relayed by the room: applied before anything sealed after it is read; a gap is filled from the log. */
     handshake: (commit: string, epoch: number): Promise<void> =>
