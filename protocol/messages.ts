@@ -12,6 +12,8 @@ import { HISTORY_PAGE_MAX } from "./limits.ts";
 /** At most this many distinct emoji on one message, and pinned messages in one channel. */
 export const REACTIONS_PER_MESSAGE_MAX = 20;
 export const PINS_PER_CHANNEL_MAX = 50;
+/** Earlier versions kept for one message: past this many edits, it cannot be edited again. */
+export const MESSAGE_EDITS_MAX = 50;
 export const MENTIONED_USERS_MAX = 50;
 export const MENTIONED_ROLES_MAX = 20;
 

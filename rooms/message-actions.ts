@@ -12,6 +12,7 @@ import {
   MESSAGE_PAYLOAD_MAX_BYTES,
   Permission,
   PINS_PER_CHANNEL_MAX,
+  MESSAGE_EDITS_MAX,
   REACTIONS_PER_MESSAGE_MAX,
   type ClientFrame,
   type PermissionName,
@@ -25,7 +26,7 @@ type Frame<T extends ClientFrame["type"]> = Extract<ClientFrame, { type: T }>;
 const REFUSALS: Record<Exclude<ChangeResult, { ok: true }>["reason"], string> = {
   no_such_message: "there is no such message in this channel (or it was deleted)",
   not_yours: "you can only change your own messages",
-  limit_reached: `a message holds at most ${REACTIONS_PER_MESSAGE_MAX} different reactions, a channel ${PINS_PER_CHANNEL_MAX} pins`,
+  limit_reached: `a message holds at most ${REACTIONS_PER_MESSAGE_MAX} different reactions and ${MESSAGE_EDITS_MAX} edits, a channel ${PINS_PER_CHANNEL_MAX} pins`,
 };
 
 /** Sends the refusal and returns false when the member lacks `name` here. */
@@ -97,6 +98,7 @@ export async function changeMessage(
         senderId: member.userId,
         payload: frame.payload,
         payloadBytes,
+        maxVersions: MESSAGE_EDITS_MAX,
       }),
     );
     return;

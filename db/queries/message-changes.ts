@@ -53,13 +53,22 @@ async function whyNot(
 /** Replaces the payload of one's own live message, keeping the previous version. */
 export async function editMessage(
   db: Db,
-  input: { channelId: string; seq: number; senderId: string; payload: string; payloadBytes: number },
+  input: {
+    channelId: string;
+    seq: number;
+    senderId: string;
+    payload: string;
+    payloadBytes: number;
+    /** Earlier versions a message may keep: an edit past them is refused (limit_reached). */
+    maxVersions: number;
+  },
 ): Promise<ChangeResult> {
   const result = await db.execute<{ id: string }>(sql`
     with target as (
       select id, payload, coalesce(edited_at, sent_at) as since from messages
       where channel_id = ${input.channelId} and seq = ${input.seq} and sender_id = ${input.senderId}
         and deleted_at is null
+        and (select count(*) from message_versions v where v.message_id = messages.id) < ${input.maxVersions}
       for update
     ), kept as (
       insert into message_versions (message_id, payload, sent_at) select id, payload, since from target
@@ -73,7 +82,16 @@ export async function editMessage(
     returning messages.id`);
   const message = await changed(db, result.rows[0]?.id ?? null);
   if (message) return { ok: true, message, isChanged: true };
-  return { ok: false, reason: await whyNot(db, input.channelId, input.seq, input.senderId) };
+  const reason = await whyNot(db, input.channelId, input.seq, input.senderId);
+  // One's own live message that was not changed: its edits are used up.
+  const isOwnAndLive = reason === "no_such_message" && (await isLiveAndSentBy(db, input));
+  return { ok: false, reason: isOwnAndLive ? "limit_reached" : reason };
+}
+
+async function isLiveAndSentBy(db: Db, input: { channelId: string; seq: number; senderId: string }) {
+  const result = await db.execute(sql`select 1 from messages where channel_id = ${input.channelId}
+    and seq = ${input.seq} and sender_id = ${input.senderId} and deleted_at is null`);
+  return result.rows.length > 0;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import type { ChannelView, MessageView, RoleView, UnreadView } from "../../protocol/index.ts";
-import { CLOSE_TOO_MANY_SOCKETS } from "../../protocol/index.ts";
+import { CLOSE_TOO_MANY_SOCKETS, MESSAGE_EDITS_MAX } from "../../protocol/index.ts";
 import {
   as,
   clientId,
@@ -127,6 +127,27 @@ describe("editing and deleting", () => {
     expect(await request(bobSocket, { type: "edit", seq: mine.seq, payload: text("ours") })).toBe("not_yours");
     expect(await request(bobSocket, { type: "edit", seq: 999, payload: text("x") })).toBe("no_such_message");
     expect((await history(alice))[0]!.payload).toBe(text("mine"));
+  });
+
+  it(`keeps at most ${MESSAGE_EDITS_MAX} earlier versions: one more edit is refused and changes nothing`, async () => {
+    const aliceSocket = await connect(alice, channel.id);
+    const original = await post(aliceSocket, "version 0");
+    const edit = async (body: string) => {
+      for (;;) {
+        const answer = await request(aliceSocket, { type: "edit", seq: original.seq, payload: text(body) });
+        if (answer !== "rate_limited") return answer;
+        await new Promise((resolve) => setTimeout(resolve, 150)); // the frame limit, not the edit limit
+      }
+    };
+    for (let version = 1; version <= MESSAGE_EDITS_MAX; version++) {
+      expect(await edit(`version ${version}`)).toMatchObject({ payload: text(`version ${version}`) });
+    }
+    expect(await edit("one too many")).toBe("limit_reached");
+    expect((await history(alice))[0]!.payload).toBe(text(`version ${MESSAGE_EDITS_MAX}`));
+    const versions = await as(alice, "GET", `/api/channels/${channel.id}/messages/${original.seq}/versions`);
+    const kept = ((await versions.json()) as { versions: { payload: string }[] }).versions;
+    expect(kept).toHaveLength(MESSAGE_EDITS_MAX);
+    expect(kept[0]!.payload).toBe(text("version 0"));
   });
 
   it("deleting leaves a tombstone without the payload or earlier versions", async () => {
