@@ -2,7 +2,8 @@
  * Resuming after any disconnect: the client names the last event it saw and gets,
  * in event order and in pages, what was created or changed since, from PostgreSQL;
  * then `synced`. One resume per socket runs at a time, and each sends at most
- * CATCH_UP_MAX_MESSAGES: a client further behind gets `hasMore` and resumes again
+ * CATCH_UP_MAX_MESSAGES, or CATCH_UP_MAX_BYTES of payloads, in pages bounded the
+ * same two ways: a client further behind gets `hasMore` and resumes again
  * from the `lastEvent` it was given (each resume also spends a frame-rate token),
  * so no socket can make the room stream without end. Live frames may arrive in
  * between: a client keeps, per seq, the view with the highest event.
@@ -20,7 +21,11 @@ import type { Member } from "./identity.ts";
 import { messageView } from "./message-view.ts";
 
 export const CATCH_UP_PAGE = 200;
+/** A page also ends once its payloads reach this (200 full-size payloads would be 12.5 MiB). */
+export const CATCH_UP_PAGE_BYTES = 1024 * 1024;
 export const CATCH_UP_MAX_MESSAGES = 1_000;
+/** A resume ends (with `hasMore`) at the page whose payloads bring it to this. */
+export const CATCH_UP_MAX_BYTES = 4 * 1024 * 1024;
 
 /** Connection ids with a resume running (ids, not objects: a woken room wraps sockets anew). */
 const resuming = new Set<string>();
@@ -40,6 +45,7 @@ export async function resume(room: ChatRoom, connection: Connection<Member>, aft
   if (!reads) pageReads.set(room, (reads = new SharedPageReads(room)));
   let cursor = afterEvent;
   let sent = 0;
+  let sentBytes = 0;
   let hasMore = false;
   try {
     // Access is pushed to the room when it changes; if a push was lost, this is where a
@@ -49,13 +55,15 @@ export async function resume(room: ChatRoom, connection: Connection<Member>, aft
       const page = await reads.after(cursor);
       // The socket went away meanwhile: nobody to send the rest to.
       if (connection.readyState !== WebSocket.OPEN) return;
+      const pageBytes = page.reduce((total, message) => total + message.payloadBytes, 0);
       if (page.length > 0) {
         room.outbox.post(connection, syncFrame(page));
         cursor = page.at(-1)!.event;
         sent += page.length;
+        sentBytes += pageBytes;
       }
-      if (page.length < CATCH_UP_PAGE) break;
-      if (sent >= CATCH_UP_MAX_MESSAGES) {
+      if (page.length < CATCH_UP_PAGE && pageBytes < CATCH_UP_PAGE_BYTES) break;
+      if (sent >= CATCH_UP_MAX_MESSAGES || sentBytes >= CATCH_UP_MAX_BYTES) {
         hasMore = true;
         break;
       }
@@ -76,6 +84,7 @@ export async function resume(room: ChatRoom, connection: Connection<Member>, aft
 /** A stored message serialized once, for every socket it is sent to. */
 interface SerializedMessage {
   event: number;
+  payloadBytes: number;
   json: string;
 }
 
@@ -116,8 +125,13 @@ class SharedPageReads {
           channelId: this.room.name,
           afterEvent,
           limit: CATCH_UP_PAGE,
+          maxBytes: CATCH_UP_PAGE_BYTES,
         });
-        const page = rows.map((row) => ({ event: row.event, json: JSON.stringify(messageView(row)) }));
+        const page = rows.map((row) => ({
+          event: row.event,
+          payloadBytes: base64Bytes(row.payload),
+          json: JSON.stringify(messageView(row)),
+        }));
         for (const reader of readers) reader.resolve(page);
       } catch (error) {
         for (const reader of readers) reader.reject(error);
@@ -126,6 +140,9 @@ class SharedPageReads {
     this.#waiting.delete(afterEvent);
   }
 }
+
+/** How many bytes a base64 text decodes to. */
+const base64Bytes = (text: string) => (text.length * 3) / 4 - (text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0);
 
 /** A `sync` frame from messages serialized beforehand (the shape is checked below). */
 const syncFrame = (messages: SerializedMessage[]) =>

@@ -72,14 +72,24 @@ export async function pinnedMessages(db: Db, input: { channelId: string }): Prom
   );
 }
 
-/** Messages created or changed after `afterEvent`, in event order: what a reconnecting client missed. */
+/**
+ * Messages created or changed after `afterEvent`, in event order: what a reconnecting
+ * client missed. At most `limit` of them, and no more once their payloads reach
+ * `maxBytes` (the message that crosses it is the page's last, so a page holds one at least).
+ */
 export async function messagesChangedAfter(
   db: Db,
-  input: { channelId: string; afterEvent: number; limit: number },
+  input: { channelId: string; afterEvent: number; limit: number; maxBytes: number },
 ): Promise<MessageRecord[]> {
   return selectMessages(
     db,
-    sql`select ${MESSAGE_COLUMNS} ${FROM} where m.channel_id = ${input.channelId} and m.event > ${input.afterEvent}
-        order by m.event limit ${input.limit}`,
+    sql`with candidates as (
+          select id, event, payload_bytes from messages
+          where channel_id = ${input.channelId} and event > ${input.afterEvent} order by event limit ${input.limit}
+        ), page as (
+          select id, sum(payload_bytes) over (order by event) - payload_bytes as bytes_before from candidates
+        )
+        select ${MESSAGE_COLUMNS} ${FROM} join page p on p.id = m.id
+        where p.bytes_before < ${input.maxBytes} order by m.event`,
   );
 }

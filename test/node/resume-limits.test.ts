@@ -18,6 +18,10 @@ let database: TestDatabase;
 let server: RunningServer;
 let token: string;
 let channelId: string;
+/** A channel of large messages: pages end by bytes before they end by count. */
+let largeChannelId: string;
+const LARGE_BYTES = 60_000;
+const LARGE_FILLED = 100;
 
 beforeAll(async () => {
   database = await createTestDatabase("resume_limits");
@@ -33,6 +37,21 @@ beforeAll(async () => {
     [channelId, admin.id, FILLED],
   );
   await client.query("update channels set last_seq = $2, last_event = $2 where id = $1", [channelId, FILLED]);
+  const communities = await call(server, "/api/communities", { token });
+  const created = await call(server, `/api/communities/${communities.body.communities[0].id}/channels`, {
+    token,
+    body: { name: "large" },
+  });
+  largeChannelId = created.body.channel.id;
+  await client.query(
+    `insert into messages (channel_id, seq, event, sender_id, client_id, payload, payload_bytes)
+     select $1, n, n, $2, 'large-' || n, convert_to(repeat('x', $3), 'UTF8'), $3 from generate_series(1, $4) n`,
+    [largeChannelId, admin.id, LARGE_BYTES, LARGE_FILLED],
+  );
+  await client.query("update channels set last_seq = $2, last_event = $2 where id = $1", [
+    largeChannelId,
+    LARGE_FILLED,
+  ]);
   await client.end();
 });
 
@@ -41,10 +60,10 @@ afterAll(async () => {
   await database?.stop();
 });
 
-async function open(): Promise<{ socket: WebSocket; frames: ServerFrame[] }> {
-  const ticket = await call(server, `/api/channels/${channelId}/socket-ticket`, { method: "POST", token });
+async function open(channel = channelId): Promise<{ socket: WebSocket; frames: ServerFrame[] }> {
+  const ticket = await call(server, `/api/channels/${channel}/socket-ticket`, { method: "POST", token });
   const socket = new WebSocket(
-    `${server.url.replace("http", "ws")}/api/channels/${channelId}/socket?ticket=${ticket.body.ticket}`,
+    `${server.url.replace("http", "ws")}/api/channels/${channel}/socket?ticket=${ticket.body.ticket}`,
   );
   const frames: ServerFrame[] = [];
   socket.on("message", (data) => frames.push(...unpackFrames(JSON.parse(String(data)) as ServerFrame)));
@@ -104,5 +123,31 @@ describe("resuming from far behind", () => {
       expect(frames.filter((frame) => frame.type === "error")).toEqual([]);
       socket.close();
     }
+  });
+
+  it("ends a page at the message that reaches 1 MiB of payloads, and a resume at the page that reaches 4 MiB", async () => {
+    const { socket, frames } = await open(largeChannelId);
+    await until(() => frames.find((frame) => frame.type === "welcome"), "welcome");
+    const seqs: number[] = [];
+    let after = 0;
+    let resumes = 0;
+    for (;;) {
+      frames.length = 0;
+      socket.send(JSON.stringify({ type: "resume", afterEvent: after }));
+      const synced = await until(() => frames.find((frame) => frame.type === "synced"), `synced after ${after}`);
+      const pages = frames.flatMap((frame) => (frame.type === "sync" ? [frame.messages] : []));
+      // A page stops at the message that reaches 1 MiB: 18 of 60,000 bytes.
+      for (const page of pages) expect(page.length).toBeLessThanOrEqual(18);
+      const got = pages.flat().map((message) => message.seq);
+      // The page that reaches 4 MiB is the resume's last: 4 pages of 18.
+      expect(got.length).toBeLessThanOrEqual(4 * 18);
+      seqs.push(...got);
+      after = synced.lastEvent;
+      resumes++;
+      if (!synced.hasMore) break;
+    }
+    expect(seqs).toEqual(Array.from({ length: LARGE_FILLED }, (_, index) => index + 1));
+    expect(resumes).toBe(2);
+    socket.close();
   });
 });
