@@ -18,7 +18,7 @@ import {
 } from "ts-mls";
 import { base64ToBytes, bytesToBase64 } from "../base64.ts";
 import type { MlsCommitView, MlsGroupView, MlsPendingView } from "../mls.ts";
-import { DeviceKeys, failureOf, type Submitted } from "./device-keys.ts";
+import { DeviceKeys, failureOf, isRequestError, type Submitted } from "./device-keys.ts";
 import { isRotationDue } from "./epoch-rotation.ts";
 import type { MessageContent } from "./message-content.ts";
 import { historyKeyOf } from "./message-crypto.ts";
@@ -325,7 +325,10 @@ export class GroupMember extends DeviceKeys {
           keyPackage: pair.publicPackage,
           privateKeys: pair.privatePackage,
         });
-      } catch {
+      } catch (error) {
+        // A lookup that failed on the way (checking a member's credential) is no answer:
+        // the Welcome must stay for the next try, not be taken as sealed to another key.
+        if (isRequestError(error)) throw error;
         // sealed to another of this device's KeyPackages
       }
     }

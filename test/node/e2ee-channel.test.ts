@@ -169,6 +169,12 @@ describe("an end-to-end encrypted channel of ten", () => {
     // #general is a public community channel: newcomers read it from its start. Judy's
     // commit adds kate, then seals the earlier epochs' history keys into the new epoch.
     expect(await person("judy").device.commitPending(channelId)).toBe(true);
+    // Kate cannot reach the key directory when her Welcome comes (checking the members'
+    // credentials needs it): no answer is not a refusal, so the Welcome waits for her.
+    const kate = person("kate").device;
+    kate.network.unreachable = /^\/api\/keys\/users\//;
+    await expect(kate.acceptWelcomes()).rejects.toThrow("fetch failed");
+    kate.network.unreachable = null;
     expect(await person("kate").device.acceptWelcomes()).toEqual([channelId]);
     const welcome = await say("judy", "welcome, kate");
     expect(await readers(welcome, ["kate", "admin", "carol"])).toEqual(["kate", "admin", "carol"]);

@@ -38,9 +38,20 @@ class RequestFailed extends Error {
   }
 }
 
-function transportFor(server: RunningServer, account: Account): DeviceTransport {
+/** The device's view of the network: requests whose path matches `unreachable` get no answer. */
+export interface Network {
+  unreachable: RegExp | null;
+}
+
+function transportFor(
+  server: RunningServer,
+  account: Account,
+  network: Network = { unreachable: null },
+): DeviceTransport {
   return {
     async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+      // What Node's fetch throws when nothing answers.
+      if (network.unreachable?.test(path)) throw new TypeError("fetch failed");
       const response = await call(server, path, { method, token: account.token, body });
       if (response.status >= 300) {
         throw new RequestFailed(response.status, response.body?.error?.code ?? "unexpected", response.text);
@@ -53,6 +64,8 @@ function transportFor(server: RunningServer, account: Account): DeviceTransport 
 export class SimulatedDevice extends E2eeDevice {
   server!: RunningServer;
   account!: Account;
+  /** Cut parts of the network off for this device (the test's own outer edge). */
+  network: Network = { unreachable: null };
 
   /** Sets the account key (once per account), registers this session as a device, uploads KeyPackages. */
   static async setUp(
@@ -61,14 +74,16 @@ export class SimulatedDevice extends E2eeDevice {
     cipherSuite: CiphersuiteImpl,
     options: { accountKeys?: CryptoKeyPair; keyPackages?: number } = {},
   ): Promise<SimulatedDevice> {
+    const network: Network = { unreachable: null };
     const device = await SimulatedDevice.register(
-      transportFor(server, account),
+      transportFor(server, account, network),
       cipherSuite,
       { userId: account.id, deviceId: account.sessionId },
       options,
     );
     device.server = server;
     device.account = account;
+    device.network = network;
     return device;
   }
 

@@ -81,10 +81,13 @@ export function createChannelCrypto(
     try {
       do {
         isEnsureWanted = false;
-        await ensureOnce(options);
+        try {
+          await ensureOnce(options);
+        } catch (error) {
+          // Asked again meanwhile (a Welcome, a commit arrived): that try goes ahead.
+          problem.value = failure("encryption could not be set up for this channel", error);
+        }
       } while (isEnsureWanted);
-    } catch (error) {
-      problem.value = failure("encryption could not be set up for this channel", error);
     } finally {
       isEnsuring = false;
     }
