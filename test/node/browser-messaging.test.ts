@@ -308,6 +308,31 @@ describe("bob's page cut off the network", () => {
   });
 });
 
+describe("bob leaving a channel with a message still on its way", () => {
+  it("delivers it all the same once his line is back, and shows it stored when he returns", async () => {
+    await waitUntilConnected(bob);
+    isBobOffline = true;
+    await cutBobsLine();
+    await bob
+      .getByRole("status")
+      .filter({ hasText: /^Reconnecting/ })
+      .waitFor();
+    await bob.getByLabel("Message #general").fill("sent offline, then left");
+    await bob.getByLabel("Message #general").press("Enter");
+    await bob.getByRole("log").getByText("Sending…").waitFor();
+    await channelLink(bob, "#random").click();
+    await bob.getByRole("heading", { name: "#random", exact: true }).waitFor();
+
+    isBobOffline = false;
+    // The left channel's socket reconnects on its own backoff, then sends the message again.
+    await message(admin, "sent offline, then left").waitFor({ timeout: 30_000 });
+    await openChannel(bob, "#general");
+    await message(bob, "sent offline, then left").waitFor({ timeout: LIVE_TIMEOUT_MS });
+    expect(await bob.getByRole("log").getByText("Sending…").count()).toBe(0);
+    expect(await admin.getByRole("log").getByText("sent offline, then left", { exact: true }).count()).toBe(1);
+  });
+});
+
 describe("presence as bob comes and goes", () => {
   it("shows bob offline on the admin's page once his page closes", async () => {
     await presenceOf(admin, "bob", "online").waitFor({ timeout: LIVE_TIMEOUT_MS });

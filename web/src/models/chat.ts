@@ -42,6 +42,8 @@ import { createTypingAnnouncer, createTypingIndicator } from "./typing.ts";
 
 /** After a catch-up that stopped part-way (the database was unreachable), ask again after this. */
 const RESUME_RETRY_MS = 2_000;
+/** How long a left channel's socket stays open for sends still on their way. */
+const LINGER_MS = 10 * 60_000;
 
 export interface ChatOptions {
   /** The channel as a list already knows it, so the title shows before the channel is read. */
@@ -77,6 +79,8 @@ export const ChatModel = createModel(
     const people = () => options.people?.() ?? channel.peek()?.participants ?? [];
     let lastResume = 0;
     let resumeTimer: ReturnType<typeof setTimeout> | undefined;
+    /** The channel was left: see the cleanup at the end. */
+    let isLeaving = false;
     const crypto = createChannelCrypto(channelId, encryption, (reopened) => {
       // Keys arrived for messages that could not be read: show them now.
       const held = new Set(entries.peek().map((entry) => entry.key));
@@ -163,7 +167,16 @@ export const ChatModel = createModel(
       problem.value = `${REFUSED_CHANGE_WORDS[pending.frame.type]}: ${frame.message}`;
     }
 
+    /** Once the channel is left, its socket only sees the person's requests through. */
+    function receiveWhileLeaving(frame: ServerFrame): void {
+      if (frame.type === "welcome") requests.resendAll();
+      else if (frame.type === "ack" || frame.type === "done") requests.settle(frame.clientId);
+      else if (frame.type === "error") refused(frame);
+      else if (frame.type === "frames") frame.frames.forEach(receiveWhileLeaving);
+    }
+
     function receive(frame: ServerFrame): void {
+      if (isLeaving) return receiveWhileLeaving(frame);
       switch (frame.type) {
         case "welcome": {
           // After a reconnect the room may tell of a change whose own frame was missed while offline.
@@ -295,12 +308,20 @@ export const ChatModel = createModel(
       typing.sent();
       return true;
     };
-    // Disposing the model (leaving the channel) runs this cleanup.
+    // Disposing the model (leaving the channel) runs this cleanup. What the person sent and has
+    // not seen acknowledged goes on over this socket (again after every reconnect) until it is
+    // answered, for up to LINGER_MS: leaving a channel while offline loses no message.
     effect(() => () => {
-      socket.close();
-      requests.dispose();
+      isLeaving = true;
       typists.dispose();
       clearTimeout(resumeTimer);
+      const close = () => {
+        clearTimeout(lingering);
+        socket.close();
+        requests.dispose();
+      };
+      const lingering = setTimeout(close, LINGER_MS);
+      void requests.whenSettled().then(close);
     });
     void loadChannel();
     // Shown at once; read again after the room's welcome, which is what the catch-up builds on.

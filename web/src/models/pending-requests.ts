@@ -29,6 +29,12 @@ export function createPendingRequests(transmit: (frame: Request) => void) {
   const send = (entry: Pending) => {
     if (!entry.isFailed) transmit(entry.frame);
   };
+  /** Waiting for the moment nothing is on its way (everything answered, or refused for good). */
+  const settledWaiters: (() => void)[] = [];
+  const isSettled = () => [...pending.values()].every((entry) => entry.isFailed);
+  const wakeIfSettled = () => {
+    if (isSettled()) settledWaiters.splice(0).forEach((wake) => wake());
+  };
   return {
     add(frame: Request) {
       const entry: Pending = { frame, attempts: 0, isFailed: false, isRepeat: false };
@@ -42,6 +48,7 @@ export function createPendingRequests(transmit: (frame: Request) => void) {
       if (!entry) return null;
       clearTimeout(entry.retryTimer);
       pending.delete(clientId);
+      wakeIfSettled();
       return entry.frame;
     },
     retryLater(clientId: string) {
@@ -58,6 +65,7 @@ export function createPendingRequests(transmit: (frame: Request) => void) {
       if (!entry) return;
       clearTimeout(entry.retryTimer);
       entry.isFailed = true;
+      wakeIfSettled();
     },
     /** The user asks again: under the same client id, so a copy that did get through is not doubled. */
     retry(clientId: string) {
@@ -83,6 +91,12 @@ export function createPendingRequests(transmit: (frame: Request) => void) {
       }
     },
     clientIds: () => [...pending.keys()],
+    /** Resolves once every request has its answer (or was refused for good). */
+    whenSettled: (): Promise<void> =>
+      new Promise((resolve) => {
+        if (isSettled()) resolve();
+        else settledWaiters.push(resolve);
+      }),
     dispose() {
       for (const entry of pending.values()) clearTimeout(entry.retryTimer);
     },
