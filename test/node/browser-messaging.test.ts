@@ -261,12 +261,7 @@ describe("bob's page cut off the network", () => {
     await send(admin, "#general", "before the cut");
     await message(bob, "before the cut").waitFor({ timeout: LIVE_TIMEOUT_MS });
 
-    isBobOffline = true;
-    await cutBobsLine();
-    await bob
-      .getByRole("status")
-      .filter({ hasText: /^Reconnecting/ })
-      .waitFor();
+    await takeBobOffline();
     for (const text of ["while you were out 1", "while you were out 2", "while you were out 3"]) {
       await send(admin, "#general", text);
     }
@@ -311,12 +306,7 @@ describe("bob's page cut off the network", () => {
 describe("bob leaving a channel with a message still on its way", () => {
   it("delivers it all the same once his line is back, and shows it stored when he returns", async () => {
     await waitUntilConnected(bob);
-    isBobOffline = true;
-    await cutBobsLine();
-    await bob
-      .getByRole("status")
-      .filter({ hasText: /^Reconnecting/ })
-      .waitFor();
+    await takeBobOffline();
     await bob.getByLabel("Message #general").fill("sent offline, then left");
     await bob.getByLabel("Message #general").press("Enter");
     await bob.getByRole("log").getByText("Sending…").waitFor();
@@ -387,6 +377,16 @@ async function signIn(page: Page, username: string): Promise<void> {
 
 const channelLink = (page: Page, name: string) =>
   page.getByRole("navigation", { name: "Channels" }).getByRole("link", { name, exact: true });
+
+/** Cuts bob's channel socket and keeps every reconnect failing until `isBobOffline` is false again. */
+async function takeBobOffline(): Promise<void> {
+  isBobOffline = true;
+  await cutBobsLine();
+  await bob
+    .getByRole("status")
+    .filter({ hasText: /^Reconnecting/ })
+    .waitFor();
+}
 
 async function openChannel(page: Page, name: string): Promise<void> {
   await channelLink(page, name).click();
