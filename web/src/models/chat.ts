@@ -150,7 +150,10 @@ export const ChatModel = createModel(
       if (!clientId) {
         // A catch-up that stopped part-way (or a refused resume) is asked for again from where it started.
         const isTransient = frame.code === "unavailable" || frame.code === "internal" || frame.code === "rate_limited";
-        if (isTransient && !resumePoint.isSynced()) resumeTimer = setTimeout(() => resume(lastResume), RESUME_RETRY_MS);
+        if (isTransient && !resumePoint.isSynced()) {
+          clearTimeout(resumeTimer); // several such errors ask for one resume, not one each
+          resumeTimer = setTimeout(() => resume(lastResume), RESUME_RETRY_MS);
+        }
         // Typing and read frames are hints: one refused for going too fast is not worth a word.
         else if (frame.code !== "rate_limited") problem.value = frame.message;
         return;
