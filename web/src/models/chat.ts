@@ -79,6 +79,8 @@ export const ChatModel = createModel(
     const people = () => options.people?.() ?? channel.peek()?.participants ?? [];
     let lastResume = 0;
     let resumeTimer: ReturnType<typeof setTimeout> | undefined;
+    /** The first welcome's lastEvent: where catching up starts until a first catch-up is done. */
+    let firstWelcomeEvent: number | undefined;
     /** The channel was left: see the cleanup at the end. */
     let isLeaving = false;
     const crypto = createChannelCrypto(channelId, encryption, (reopened) => {
@@ -192,9 +194,12 @@ export const ChatModel = createModel(
           resumePoint.connected();
           const held = resumePoint.held();
           // First connection: the newest page, read after the welcome, holds everything up to
-          // its lastEvent; later changes come live. Every later connection catches up from what it holds.
+          // its lastEvent; later changes come live. Every later connection catches up from what it
+          // holds, or, when the first dropped before its catch-up was done, from that first welcome
+          // (the changes since to messages older than the newest page are in no page read again).
           if (held === null) void history.loadNewest();
-          resume(held ?? frame.lastEvent);
+          firstWelcomeEvent ??= frame.lastEvent;
+          resume(held ?? firstWelcomeEvent);
           requests.resendAll();
           reading.reconnected();
           // Commits may have been missed while offline; and the group may want this device's changes.
