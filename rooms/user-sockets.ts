@@ -40,6 +40,8 @@ export class UserSockets extends DurableObject<Env> {
   #lastStatusChange = 0;
   /** Storage's socket count per room, read once per wake: only this object writes it. */
   #roomCounts: Promise<Map<string, number>> | undefined;
+  /** How many times each room's count was set, so a recount can tell it moved meanwhile. */
+  #countChanges = new Map<string, number>();
 
   // --- Channel sockets, counted per room ---------------------------------------------
 
@@ -67,11 +69,17 @@ export class UserSockets extends DurableObject<Env> {
     let total = 0;
     const rooms = await this.#rooms();
     for (const channelId of [...rooms.keys()]) {
+      const changesBefore = this.#countChanges.get(channelId) ?? 0;
       // A room that cannot answer keeps its count: forgetting it would leave its sockets
       // out of reach of a revocation.
       const open = await this.env.CHANNEL_ROOM.getByName(channelId)
         .socketsOf(userId)
         .catch(() => rooms.get(channelId) ?? 0);
+      // A socket opened or closed there while the room answered: the newer count stands.
+      if ((this.#countChanges.get(channelId) ?? 0) !== changesBefore) {
+        total += rooms.get(channelId) ?? 0;
+        continue;
+      }
       await this.#count(rooms, channelId, open);
       total += open;
     }
@@ -128,6 +136,7 @@ export class UserSockets extends DurableObject<Env> {
 
   /** Sets a room's count in memory at once (so concurrent calls see it) and in storage. */
   async #count(rooms: Map<string, number>, channelId: string, open: number): Promise<void> {
+    this.#countChanges.set(channelId, (this.#countChanges.get(channelId) ?? 0) + 1);
     if (open > 0) {
       rooms.set(channelId, open);
       await this.ctx.storage.put(ROOM_KEY + channelId, open);

@@ -176,7 +176,8 @@ export const ChatModel = createModel(
     function receiveWhileLeaving(frame: ServerFrame): void {
       if (frame.type === "welcome") requests.resendAll();
       else if (frame.type === "ack" || frame.type === "done") requests.settle(frame.clientId);
-      else if (frame.type === "error") refused(frame);
+      // Only answers to the person's requests: a catch-up is no longer wanted.
+      else if (frame.type === "error" && frame.clientId) refused(frame);
       else if (frame.type === "frames") frame.frames.forEach(receiveWhileLeaving);
     }
 
@@ -325,6 +326,7 @@ export const ChatModel = createModel(
       clearTimeout(resumeTimer);
       const close = () => {
         clearTimeout(lingering);
+        clearTimeout(resumeTimer);
         socket.close();
         requests.dispose();
       };
