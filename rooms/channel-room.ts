@@ -124,9 +124,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
     const sessionIds = [...new Set(connections.map((connection) => connection.state!.sessionId))];
     const live = new Set(await query(this.env.DATABASE, "liveSessionIds", { sessionIds }));
     for (const connection of connections) {
-      if (live.has(connection.state!.sessionId)) continue;
-      this.#audience.leave(connection.id);
-      connection.close(CLOSE_SESSION_ENDED, "session ended");
+      if (!live.has(connection.state!.sessionId)) this.#close(connection, CLOSE_SESSION_ENDED, "session ended");
     }
     await this.accessChanged(null, { isQuiet: true });
     await this.ctx.storage.setAlarm(Date.now() + ACCESS_RECHECK_MS);
@@ -184,9 +182,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
     let closed = 0;
     for (const tag of tags) {
       for (const connection of this.getConnections(tag)) {
-        this.#audience.leave(connection.id);
-        this.outbox.flush(); // what was queued for it goes before the close
-        connection.close(CLOSE_SESSION_ENDED, selector.reason);
+        this.#close(connection, CLOSE_SESSION_ENDED, selector.reason);
         closed++;
       }
     }
@@ -219,9 +215,14 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
   }
 
   closeForAccess(connection: Connection<Member>): void {
+    this.#close(connection, CLOSE_ACCESS_REMOVED, "you no longer have access to this channel");
+  }
+
+  /** Takes the socket out of the audience and closes it; what was queued for it goes first. */
+  #close(connection: Connection, code: number, reason: string): void {
     this.#audience.leave(connection.id);
-    this.outbox.flush(); // what was queued for it goes before the close
-    connection.close(CLOSE_ACCESS_REMOVED, "you no longer have access to this channel");
+    this.outbox.flush();
+    connection.close(code, reason);
   }
 
   relay(message: string, exceptConnectionId?: string): void {
