@@ -5,7 +5,10 @@
  * with INSPECTOR_ADDR set (scripts/serve.sh passes it to the server process only):
  *
  *   INSPECTOR_ADDR=127.0.0.1:9229 npm run bench -- --scenario throughput --seconds 20 &
- *   node bench/cpu-profile.ts --after 40 --seconds 15 [--out profile.cpuprofile]
+ *   npx node bench/cpu-profile.ts --after 40 --seconds 15 [--out profile.cpuprofile]
+ *
+ * `--after` counts from when the inspector first answers (it waits up to two minutes for
+ * the server to start), so both commands can be started together.
  *
  * The .cpuprofile file opens in Chromium's DevTools (Performance panel).
  */
@@ -34,13 +37,29 @@ const { values } = parseArgs({
   },
 });
 
+/** How long to wait for the server's inspector to come up before `--after` starts counting. */
+const INSPECTOR_WAIT_SECONDS = 120;
 const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
-await sleep(Number(values.after));
-const targets = (await (await fetch(`http://${values.inspector}/json/list`)).json()) as {
+interface Target {
   title: string;
   webSocketDebuggerUrl: string;
-}[];
+}
+
+/** The inspector's targets, once it answers: the bench started beside this may still be starting its server. */
+async function inspectorTargets(timeoutSeconds: number): Promise<Target[]> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  for (;;) {
+    const response = await fetch(`http://${values.inspector}/json/list`).catch((error: Error) => error);
+    if (!(response instanceof Error)) return (await response.json()) as Target[];
+    if (Date.now() > deadline) throw new Error(`no inspector at ${values.inspector} after ${timeoutSeconds} s`);
+    await sleep(0.25);
+  }
+}
+
+await inspectorTargets(INSPECTOR_WAIT_SECONDS);
+await sleep(Number(values.after));
+const targets = await inspectorTargets(0);
 const target = targets.find((candidate) => candidate.title.endsWith(`worker ${values.worker}`));
 if (!target) throw new Error(`no worker ${values.worker} at ${values.inspector}: ${targets.map((t) => t.title)}`);
 

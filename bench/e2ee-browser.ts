@@ -3,7 +3,7 @@
  * bundled by Vite into a page served from 127.0.0.1 (WebCrypto needs a secure context),
  * run through playwright-core. Prints figures; never fails on one.
  *
- *   node bench/e2ee-browser.ts [--messages 2000]
+ *   npx node bench/e2ee-browser.ts [--messages 2000]
  */
 import { createServer } from "node:http";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";

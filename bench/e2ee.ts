@@ -4,7 +4,7 @@
  * and processing a commit at 10, 100 and 1,000 members) and how fast message
  * envelopes seal and open. Prints figures; never fails on one.
  *
- *   node bench/e2ee.ts [--sizes 10,100,1000] [--messages 2000]
+ *   npx node bench/e2ee.ts [--sizes 10,100,1000] [--messages 2000]
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -127,4 +127,4 @@ console.log(`\nMessage envelopes of 200 bytes in Node (${count} each, one at a t
 console.log(`seal (encrypt + sign): ${rate.sealedPerSecond} messages/s`);
 console.log(`open (verify + decrypt): ${rate.openedPerSecond} messages/s`);
 console.log(`envelope overhead: ${rate.overheadBytes} bytes`);
-console.log("(in Chromium: node bench/e2ee-browser.ts)");
+console.log("(in Chromium: npx node bench/e2ee-browser.ts)");

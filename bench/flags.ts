@@ -43,7 +43,7 @@ export interface BenchOptions {
   poolSize: number;
 }
 
-export const USAGE = `usage: node bench/run.ts [--quick] [--scenario all|${SCENARIOS.join("|")}[,...]]
+export const USAGE = `usage: npx node bench/run.ts [--quick] [--scenario all|${SCENARIOS.join("|")}[,...]]
          throughput, catch-up: [--channels N] [--members N] [--senders N] [--rate MSGS_PER_S]
                                [--seconds S] [--window K] [--latency-messages N] [--users N]
                          idle: [--sockets N] [--members N] [--idle-seconds S]
@@ -66,10 +66,6 @@ export function readFlags(argv: string[]): BenchOptions {
       ...{ rows: text, requests: text, "pool-size": text },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
   const isQuick = values.quick;
   const pick = (full: number, quick: number) => (isQuick ? quick : full);
   const members = positive("members", values.members, pick(20, 5));
@@ -95,6 +91,11 @@ export function readFlags(argv: string[]): BenchOptions {
     poolSize: positive("pool-size", values["pool-size"], 4),
   };
   if (options.members < 2) throw new FlagError("--members must be at least 2: fan-out needs a receiver");
+  // After the checks, so `--help` also says whether the rest of the command line is valid.
+  if (values.help) {
+    console.log(`${USAGE}\n\nThese flags would run: ${options.scenarios.join(", ")}${isQuick ? " (quick)" : ""}`);
+    process.exit(0);
+  }
   return options;
 }
 

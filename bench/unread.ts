@@ -5,7 +5,7 @@
  * member of `--communities` communities of `--channels` channels each, one request
  * at a time, and checks every answer lists them all.
  *
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node bench/unread.ts [--communities 20] [--channels 5]
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx node bench/unread.ts [--communities 20] [--channels 5]
  */
 import { parseArgs } from "node:util";
 import { call, registerOn, type Account } from "../test/support/accounts.ts";

@@ -42,11 +42,10 @@ const DATABASE_NAME = "primary";
 /** Thrown when the database cannot answer; callers turn it into 503 or 500. */
 export class DatabaseError extends Error {
   override name = "DatabaseError";
-  constructor(
-    readonly kind: DatabaseFailure["kind"],
-    message: string,
-  ) {
+  readonly kind: DatabaseFailure["kind"];
+  constructor(kind: DatabaseFailure["kind"], message: string) {
     super(message);
+    this.kind = kind;
   }
 }
 

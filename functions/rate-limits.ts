@@ -40,7 +40,10 @@ export class RateWindows {
   /** Newcomers go to PostgreSQL until then: keys sent there while full left no mark. */
   #spillUntil = 0;
 
-  constructor(readonly capacity: number) {}
+  readonly capacity: number;
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
 
   hit(name: string, address: string, windowSeconds: number, now: number): WindowHit | null {
     if (now >= this.#nextSweep) this.#sweep(now);

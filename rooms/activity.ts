@@ -23,11 +23,13 @@ export class ActivityNotifier {
   #context: ChannelContextRecord | null = null;
   #lastFlushAt = Number.NEGATIVE_INFINITY;
 
-  constructor(
-    readonly env: Env,
-    /** Keeps the room alive until a scheduled flush ran (ctx.waitUntil). */
-    readonly keepAlive: (work: Promise<unknown>) => void,
-  ) {}
+  readonly env: Env;
+  /** Keeps the room alive until a scheduled flush ran (ctx.waitUntil). */
+  readonly keepAlive: (work: Promise<unknown>) => void;
+  constructor(env: Env, keepAlive: (work: Promise<unknown>) => void) {
+    this.env = env;
+    this.keepAlive = keepAlive;
+  }
 
   note(message: MessageRecord, context: ChannelContextRecord): void {
     this.#context = context;

@@ -18,12 +18,15 @@ export class AppendBatcher {
   #pending: Pending[] = [];
   #isStoring = false;
 
-  constructor(
-    readonly channelId: string,
-    readonly database: Env["DATABASE"],
-    /** The room's write queue, so appends stay in order with edits, deletions and reactions. */
-    readonly serialize: <T>(work: () => Promise<T>) => Promise<T>,
-  ) {}
+  readonly channelId: string;
+  readonly database: Env["DATABASE"];
+  /** The room's write queue, so appends stay in order with edits, deletions and reactions. */
+  readonly serialize: <T>(work: () => Promise<T>) => Promise<T>;
+  constructor(channelId: string, database: Env["DATABASE"], serialize: <T>(work: () => Promise<T>) => Promise<T>) {
+    this.channelId = channelId;
+    this.database = database;
+    this.serialize = serialize;
+  }
 
   /** Stores the message (or finds it stored); `isDuplicate` is true for a resend, also one in the same batch. */
   append(message: NewMessage): Promise<AppendResult> {

@@ -16,10 +16,12 @@ export class Audience {
   #isLoaded = false;
 
   /** `sockets` lists every open socket of the room (read once, after a wake). */
-  constructor(
-    private readonly sockets: () => Iterable<Connection<Member>>,
-    private readonly outbox: Outbox,
-  ) {}
+  private readonly sockets: () => Iterable<Connection<Member>>;
+  private readonly outbox: Outbox;
+  constructor(sockets: () => Iterable<Connection<Member>>, outbox: Outbox) {
+    this.sockets = sockets;
+    this.outbox = outbox;
+  }
 
   admit(connection: Connection<Member>): void {
     this.#load();

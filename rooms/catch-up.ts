@@ -103,7 +103,10 @@ class SharedPageReads {
   /** Per event: those waiting for the next read after it, while reads after it run. */
   #waiting = new Map<number, Reader[]>();
 
-  constructor(private readonly room: ChatRoom) {}
+  private readonly room: ChatRoom;
+  constructor(room: ChatRoom) {
+    this.room = room;
+  }
 
   after(afterEvent: number): Promise<SerializedMessage[]> {
     return new Promise((resolve, reject) => {

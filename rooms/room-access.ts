@@ -28,11 +28,14 @@ export class RoomAccess {
   #contexts = new Map<string, { loadedAt: number; context: Promise<ChannelContextRecord | null> }>();
   #lastSends = new Map<string, LastSend>();
 
-  constructor(
-    readonly channelId: string,
-    readonly database: Env["DATABASE"],
-    readonly storage: DurableObjectStorage,
-  ) {}
+  readonly channelId: string;
+  readonly database: Env["DATABASE"];
+  readonly storage: DurableObjectStorage;
+  constructor(channelId: string, database: Env["DATABASE"], storage: DurableObjectStorage) {
+    this.channelId = channelId;
+    this.database = database;
+    this.storage = storage;
+  }
 
   /** The channel as `userId` may reach it, or null when they may not. */
   context(userId: string, now = Date.now()): Promise<ChannelContextRecord | null> {

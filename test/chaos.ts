@@ -1,5 +1,5 @@
 /**
- * The chaos scenario as long as you like: `node test/chaos.ts --seconds 300
+ * The chaos scenario as long as you like: `npx node test/chaos.ts --seconds 300
  * --channels 5 --clients 4` (needs `npm run build` and PostgreSQL's server binaries).
  * Prints what it did and every problem found; exits 1 if any guarantee broke.
  */

@@ -111,12 +111,20 @@ export class DeviceKeys {
   checkpoint: () => Promise<void> = async () => undefined;
   protected keyPackages: { publicPackage: KeyPackage; privatePackage: PrivateKeyPackage }[] = [];
 
+  readonly transport: DeviceTransport;
+  readonly cipherSuite: CiphersuiteImpl;
+  readonly identity: DeviceIdentity;
+  readonly accountKeys: CryptoKeyPair;
   constructor(
-    readonly transport: DeviceTransport,
-    readonly cipherSuite: CiphersuiteImpl,
-    readonly identity: DeviceIdentity,
-    readonly accountKeys: CryptoKeyPair,
+    transport: DeviceTransport,
+    cipherSuite: CiphersuiteImpl,
+    identity: DeviceIdentity,
+    accountKeys: CryptoKeyPair,
   ) {
+    this.transport = transport;
+    this.cipherSuite = cipherSuite;
+    this.identity = identity;
+    this.accountKeys = accountKeys;
     this.context = { cipherSuite, authService: directoryAuthService((userId) => this.directory(userId), this.trust) };
   }
 

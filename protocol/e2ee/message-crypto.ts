@@ -95,7 +95,10 @@ export async function openMessage(cipherSuite: CiphersuiteImpl, input: OpenInput
  * block the genuine message.
  */
 export class ReplayGuard {
-  constructor(readonly log: ReplayLog = new MemoryReplayLog()) {}
+  readonly log: ReplayLog;
+  constructor(log: ReplayLog = new MemoryReplayLog()) {
+    this.log = log;
+  }
 
   /** `where`: the channel and sequence number the envelope came under. */
   async isFresh(senderDeviceId: string, envelope: Uint8Array, where = ""): Promise<boolean> {

@@ -29,12 +29,12 @@ import { call, type Account } from "./accounts.ts";
 import type { RunningServer } from "./server.ts";
 
 class RequestFailed extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    text: string,
-  ) {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, text: string) {
     super(`${status} ${text}`);
+    this.status = status;
+    this.code = code;
   }
 }
 

@@ -42,7 +42,10 @@ export class ResilientClient {
   #counter = 0;
   #syncWaiters: (() => void)[] = [];
 
-  constructor(readonly options: ResilientClientOptions) {}
+  readonly options: ResilientClientOptions;
+  constructor(options: ResilientClientOptions) {
+    this.options = options;
+  }
 
   start(): void {
     void this.#connect();

@@ -116,7 +116,9 @@ export class TestSocket {
   #closeCode: number | null = null;
   #closeWaiters: ((code: number) => void)[] = [];
 
-  constructor(readonly socket: WebSocket) {
+  readonly socket: WebSocket;
+  constructor(socket: WebSocket) {
+    this.socket = socket;
     socket.accept();
     socket.addEventListener("close", (event) => {
       this.#closeCode = event.code;

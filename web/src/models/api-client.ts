@@ -6,14 +6,15 @@ import type { ErrorView } from "../../../protocol/index.ts";
 
 export class ApiError extends Error {
   override name = "ApiError";
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    /** From a 429's Retry-After: how long until the server accepts this again. */
-    readonly retryAfterSeconds: number | null = null,
-  ) {
+  readonly status: number;
+  readonly code: string;
+  /** From a 429's Retry-After: how long until the server accepts this again. */
+  readonly retryAfterSeconds: number | null;
+  constructor(status: number, code: string, message: string, retryAfterSeconds: number | null = null) {
     super(message);
+    this.status = status;
+    this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
