@@ -27,6 +27,10 @@ export default defineConfig({
                 REGISTRATION_MODE: "open",
                 // Small enough for test/workers/messaging.test.ts to reach; above what any other file holds for one person.
                 SOCKETS_PER_USER: "64",
+                // The test files share one sign-in gate and run side by side: room for all their
+                // registrations at once, and a breaker their lockout tests do not trip.
+                PASSWORD_CHECKS_QUEUED_MAX: "64",
+                SIGN_IN_FAILURES_PER_MINUTE: "100000",
               },
             },
           })),

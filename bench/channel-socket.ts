@@ -39,7 +39,7 @@ export class ChannelSocket {
   }
 
   static open(dial: Dial): Promise<ChannelSocket> {
-    const socket = new WebSocket(dial.url, { perMessageDeflate: false, headers: dial.headers });
+    const socket = new WebSocket(dial.url, dial.protocols ?? [], { perMessageDeflate: false, headers: dial.headers });
     return new Promise((resolve, reject) => {
       let opened: ChannelSocket | undefined;
       const timer = setTimeout(

@@ -4,6 +4,7 @@
  * per connection through the public HTTP API (chatalot-api.ts). Tickets live 60 s,
  * so each is asked for just before its socket is dialled.
  */
+import { socketProtocols } from "../protocol/index.ts";
 import { AccountPool } from "./account-pool.ts";
 import { ChatalotApi, type Account } from "./chatalot-api.ts";
 import type { Dial, Target } from "./target.ts";
@@ -55,6 +56,5 @@ export async function dialChatalot(api: ChatalotApi, account: Account, channel: 
   });
   const url = new URL(`/api/channels/${channel}/socket`, api.baseUrl);
   url.protocol = "ws:";
-  url.searchParams.set("ticket", ticket);
-  return { url: url.toString(), headers: api.addresses.headersFor("upgrade") };
+  return { url: url.toString(), headers: api.addresses.headersFor("upgrade"), protocols: socketProtocols(ticket) };
 }

@@ -142,7 +142,7 @@ export class LoadSession {
   }
 
   #open(dial: Dial, index: number, channel: number, position: number): Promise<Member> {
-    const socket = new WebSocket(dial.url, { perMessageDeflate: false, headers: dial.headers });
+    const socket = new WebSocket(dial.url, dial.protocols ?? [], { perMessageDeflate: false, headers: dial.headers });
     const member: Member = { index, channel, position, socket, lastSeq: 0 };
     return new Promise((resolve, reject) => {
       const noWelcome = () => reject(new Error(`no welcome frame within ${WELCOME_TIMEOUT_MS} ms`));

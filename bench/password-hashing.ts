@@ -8,10 +8,10 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx node bench/password-hashing.ts
  */
 import { cpus } from "node:os";
-import WebSocket from "ws";
 import { createTestDatabase } from "../test/support/database.ts";
 import { startServer } from "../test/support/server.ts";
 import { formatNumber, summarize, type Summary } from "./stats.ts";
+import { openChatProbe } from "./chat-probe.ts";
 
 const PASSWORD = "bench password for hashing";
 const SIGNERS = 4;
@@ -59,43 +59,8 @@ async function measure(mode: "separate" | "same"): Promise<Result> {
     const listed = await fetch(`${server.url}/api/communities/${community.id}/channels`, { headers: auth });
     const [channel] = ((await listed.json()) as { channels: { id: string }[] }).channels;
     const { ticket } = await post(`/api/channels/${channel!.id}/socket-ticket`, {}, auth);
-    const socket = new WebSocket(
-      `${server.url.replace("http", "ws")}/api/channels/${channel!.id}/socket?ticket=${ticket}`,
-    );
-    await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
-
-    let sequence = 0;
-    const roundTrip = () =>
-      new Promise<number>((resolve, reject) => {
-        const clientId = `probe-${mode}-${sequence++}`;
-        const started = performance.now();
-        const onMessage = (data: WebSocket.RawData) => {
-          const frame = JSON.parse(String(data));
-          const frames: { type: string; clientId?: string; code?: string }[] =
-            frame.type === "frames" ? frame.frames : [frame];
-          // A refused probe would otherwise be waited for forever.
-          const refused = frames.find((each) => each.type === "error");
-          if (refused) {
-            socket.off("message", onMessage);
-            reject(new Error(`the server refused a probe: ${JSON.stringify(refused)}`));
-          }
-          if (frames.some((each) => each.type === "ack" && each.clientId === clientId)) {
-            socket.off("message", onMessage);
-            resolve(performance.now() - started);
-          }
-        };
-        socket.on("message", onMessage);
-        socket.send(JSON.stringify({ type: "send", clientId, payload: "cHJvYmU=" }));
-      });
-    const probe = async (ms: number) => {
-      const samples: number[] = [];
-      const end = Date.now() + ms;
-      while (Date.now() < end) {
-        samples.push(await roundTrip());
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      return summarize(samples);
-    };
+    const chat = await openChatProbe(server.url, channel!.id, ticket);
+    const probe = (ms: number) => chat.measure(ms);
 
     const idle = await probe(PHASE_MS);
     let running = true;
@@ -110,7 +75,7 @@ async function measure(mode: "separate" | "same"): Promise<Result> {
     const loaded = await probe(PHASE_MS);
     running = false;
     await Promise.all(signers);
-    socket.close();
+    chat.close();
     return { mode, idle, loaded, signIns: signInTimes.length, signInLatency: summarize(signInTimes) };
   } finally {
     await server.stop();

@@ -19,4 +19,6 @@ export interface Target {
 export interface Dial {
   url: string;
   headers: Record<string, string>;
+  /** WebSocket subprotocols to offer: Chatalot's socket ticket travels in one. */
+  protocols?: string[];
 }

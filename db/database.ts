@@ -36,6 +36,7 @@ export class Database extends DurableObject<DatabaseEnv> {
   #db: Db;
   #migration: Promise<void> | undefined;
   #migrationFailure: string | undefined;
+  #isMigrated = false;
 
   constructor(ctx: DurableObjectState, env: DatabaseEnv) {
     super(ctx, env);
@@ -78,6 +79,17 @@ export class Database extends DurableObject<DatabaseEnv> {
     }
   }
 
+  /**
+   * For /health: the database answers, and the schema is current. Until migrations are
+   * applied the server is starting, not ready (a request would wait on them); asking
+   * starts them, so a server without the entrypoint's start-up call gets there too.
+   */
+  async health(): Promise<{ isReachable: boolean; isReady: boolean }> {
+    const isReachable = await this.isHealthy();
+    if (isReachable && !this.#isMigrated) this.#ensureMigrated().catch(() => undefined);
+    return { isReachable, isReady: isReachable && this.#isMigrated };
+  }
+
   /** Hourly housekeeping: prune expired rows; a failure waits for the next hour. */
   override async alarm(): Promise<void> {
     await this.#housekeeping();
@@ -118,6 +130,7 @@ export class Database extends DurableObject<DatabaseEnv> {
       try {
         const { applied } = await applyMigrations(client);
         if (applied > 0) console.log(`database: applied ${applied} migration(s)`);
+        this.#isMigrated = true;
       } finally {
         client.release();
       }

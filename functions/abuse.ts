@@ -2,8 +2,17 @@
  * Abuse controls: rate limits per route and client address (windows of up to five
  * minutes counted in memory by the RateLimits object while it has room, longer
  * ones and the overflow in PostgreSQL),
- * and sign-in lockouts per account and per address that back off exponentially,
- * persisted in PostgreSQL. Both answer 429 with Retry-After.
+ * and sign-in lockouts that back off exponentially, persisted in PostgreSQL. Both
+ * answer 429 with Retry-After.
+ *
+ * Lockouts follow what large providers do, so that nobody can keep someone else out:
+ * failures count per (account, address) pair, which locks quickly; per address (and
+ * for IPv6 per /64, /56 and /48, so a subscriber's prefix cannot rotate past it),
+ * which catches one source trying many names; and per account, a high ceiling that
+ * catches a guessing campaign spread over many addresses. That ceiling refuses only
+ * devices and addresses the account never signed in from: the owner's browser (its
+ * device cookie) and addresses of the owner's earlier sessions still get in. Account
+ * recovery is never locked by the account's name alone.
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -13,28 +22,68 @@ import type { AppEnv } from "./context.ts";
 import { AppError } from "./errors.ts";
 import { MEMORY_WINDOW_MAX_SECONDS } from "./rate-limits.ts";
 
-export const LOCKOUT_POLICY: LockoutPolicy = {
+const HOUR_SECONDS = 60 * 60;
+/** One account from one address: a person mistyping, or a guesser; locks after five. */
+export const PAIR_POLICY: LockoutPolicy = {
   freeFailures: 5,
   baseLockSeconds: 30,
-  maxLockSeconds: 60 * 60,
-  // Quiet for an hour, and the count starts again: typos behind one shared address
-  // should not add up to a lock for everyone behind it.
-  forgetAfterSeconds: 60 * 60,
+  maxLockSeconds: HOUR_SECONDS,
+  // Quiet for an hour, and the count starts again.
+  forgetAfterSeconds: HOUR_SECONDS,
 };
+/** One address across names: a shared office or NAT mistypes now and then; a sprayer does not stop. */
+const ADDRESS_POLICY: LockoutPolicy = { ...PAIR_POLICY, freeFailures: 10 };
+/** Wider IPv6 prefixes: a /56 is a household or small office, a /48 a site. */
+const PREFIX_56_POLICY: LockoutPolicy = { ...PAIR_POLICY, freeFailures: 40 };
+const PREFIX_48_POLICY: LockoutPolicy = { ...PAIR_POLICY, freeFailures: 160 };
+/** One account from everywhere it was never used: a campaign over many addresses. */
+export const ACCOUNT_CEILING_POLICY: LockoutPolicy = { ...PAIR_POLICY, freeFailures: 20, baseLockSeconds: 60 };
 
-/** At most `limit` requests per `windowSeconds` from one address to routes named `name`. */
-export function rateLimit(name: string, limit: number, windowSeconds: number) {
+/**
+ * At most `limit` requests per `windowSeconds` from one address to routes named `name`.
+ * With `perPrefix`, an IPv6 client's /56 may also send four times that and its /48
+ * sixteen times, so hopping through /64s of one subscriber's prefix runs out too.
+ */
+export function rateLimit(name: string, limit: number, windowSeconds: number, options: { perPrefix?: boolean } = {}) {
   // A database write per hit cost a fifth of a socket reconnect (bench: catch-up); short windows need none.
   const isInMemory = windowSeconds <= MEMORY_WINDOW_MAX_SECONDS;
   return createMiddleware<AppEnv>(async (c, next) => {
-    const address = addressBucket(c.get("client").ip);
-    const inMemory = isInMemory
-      ? await c.env.RATE_LIMITS.getByName(RATE_LIMITS_OBJECT).hit(name, address, windowSeconds)
-      : null;
-    // Null also when a flood of addresses has filled the memory windows: this one is then counted here.
-    const { count, resetsAt } =
-      inMemory ?? (await query(c.env.DATABASE, "hitRateLimit", { key: `${name}:${address}`, windowSeconds }));
-    if (count > limit) throw tooMany(resetsAt, "too many requests: slow down and try again later");
+    const ip = c.get("client").ip;
+    const buckets = [{ address: addressBucket(ip), limit }];
+    if (options.perPrefix && ip?.includes(":")) {
+      buckets.push(
+        { address: ipv6Prefix(ip, 56), limit: limit * 4 },
+        { address: ipv6Prefix(ip, 48), limit: limit * 16 },
+      );
+    }
+    for (const bucket of buckets) {
+      const inMemory = isInMemory
+        ? await c.env.RATE_LIMITS.getByName(RATE_LIMITS_OBJECT).hit(name, bucket.address, windowSeconds)
+        : null;
+      // Null also when a flood of addresses has filled the memory windows: this one is then counted here.
+      const { count, resetsAt } =
+        inMemory ?? (await query(c.env.DATABASE, "hitRateLimit", { key: `${name}:${bucket.address}`, windowSeconds }));
+      if (count > bucket.limit) throw tooMany(resetsAt, "too many requests: slow down and try again later");
+    }
+    await next();
+  });
+}
+
+/**
+ * At most `limit` requests per `windowSeconds` by one signed-in person to routes named
+ * `name`, whatever their address: for reads whose cost grows with the channel (pending
+ * MLS changes scale with members times devices, history pages, unread counts), which
+ * one person with many sockets and sessions could otherwise repeat without end.
+ * After requireUser. Counted in memory (short windows only).
+ */
+export function userRateLimit(name: string, limit: number, windowSeconds: number) {
+  if (windowSeconds > MEMORY_WINDOW_MAX_SECONDS) throw new RangeError("a per-person window lasts at most five minutes");
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const key = `user:${c.get("userId")}`;
+    const window = await c.env.RATE_LIMITS.getByName(RATE_LIMITS_OBJECT).hit(name, key, windowSeconds);
+    const counted = window ?? (await query(c.env.DATABASE, "hitRateLimit", { key: `${name}:${key}`, windowSeconds }));
+    if (counted.count > limit)
+      throw tooMany(counted.resetsAt, "you are asking for this too often: slow down and try again shortly");
     await next();
   });
 }
@@ -42,8 +91,68 @@ export function rateLimit(name: string, limit: number, windowSeconds: number) {
 /** The one RateLimits object: one count per installation, whichever instance answers. */
 const RATE_LIMITS_OBJECT = "installation";
 
-export const accountKey = (name: string) => `account:${name}`;
-export const addressKey = (c: Context<AppEnv>) => `address:${addressBucket(c.get("client").ip)}`;
+/**
+ * Runs a password hash or check once the sign-in gate (functions/sign-in-gate.ts) has
+ * room for it: 503 `sign_in_busy` with Retry-After when the queue is full, or when a
+ * flood of failures tripped the breaker and this client never signed in here before.
+ */
+export async function withPasswordCheck<T>(
+  c: Context<AppEnv>,
+  isKnownClient: boolean,
+  check: () => Promise<T>,
+): Promise<T> {
+  const config = c.get("config");
+  const gate = c.env.RATE_LIMITS.getByName(RATE_LIMITS_OBJECT);
+  const answer = await gate.admitPasswordCheck(isKnownClient, {
+    queued: config.PASSWORD_CHECKS_QUEUED_MAX,
+    failuresPerMinute: config.SIGN_IN_FAILURES_PER_MINUTE,
+  });
+  if (!answer.admitted) {
+    const message =
+      answer.reason === "breaker"
+        ? "sign-ins from new devices are paused for a moment while this server is under attack: try again shortly, or from a device you used before"
+        : "this server is busy checking passwords: try again in a moment";
+    throw new AppError(503, "sign_in_busy", message, { "Retry-After": String(answer.retryAfterSeconds) });
+  }
+  try {
+    return await check();
+  } finally {
+    await gate.releasePasswordCheck(answer.slot).catch(() => undefined);
+  }
+}
+
+/** Counts a failed sign-in toward the installation's breaker. */
+export async function noteFailedSignIn(c: Context<AppEnv>): Promise<void> {
+  await c.env.RATE_LIMITS.getByName(RATE_LIMITS_OBJECT)
+    .signInFailed()
+    .catch(() => undefined);
+}
+
+/** The lockout keys of an attempt on `accountName` from this request's address. */
+export function attemptKeys(
+  c: Context<AppEnv>,
+  accountName: string,
+  options: { countsTowardAccount: boolean },
+): { key: string; policy: LockoutPolicy }[] {
+  const ip = c.get("client").ip;
+  const address = addressBucket(ip);
+  const keys = [
+    { key: `pair:${accountName}@${address}`, policy: PAIR_POLICY },
+    { key: `address:${address}`, policy: ADDRESS_POLICY },
+  ];
+  if (ip?.includes(":")) {
+    keys.push({ key: `address:${ipv6Prefix(ip, 56)}`, policy: PREFIX_56_POLICY });
+    keys.push({ key: `address:${ipv6Prefix(ip, 48)}`, policy: PREFIX_48_POLICY });
+  }
+  if (options.countsTowardAccount) keys.push({ key: `account:${accountName}`, policy: ACCOUNT_CEILING_POLICY });
+  return keys;
+}
+
+function ipv6Prefix(ip: string, bits: 48 | 56 | 64): string {
+  const bytes = ipaddr.IPv6.parse(ip).toByteArray();
+  for (let index = bits / 8; index < 16; index++) bytes[index] = 0;
+  return `${ipaddr.fromByteArray(bytes).toString()}/${bits}`;
+}
 
 /**
  * The unit limits count by: an IPv4 address, or an IPv6 /64, since one subscriber
@@ -52,7 +161,7 @@ export const addressKey = (c: Context<AppEnv>) => `address:${addressBucket(c.get
 export function addressBucket(ip: string | null): string {
   if (!ip) return "unknown";
   if (!ip.includes(":")) return ip;
-  return `${ipaddr.IPv6.parse(ip).toNormalizedString().split(":").slice(0, 4).join(":")}::/64`;
+  return ipv6Prefix(ip, 64);
 }
 
 /**
@@ -68,10 +177,15 @@ export interface Attempt {
   cancelled(): Promise<void>;
 }
 
-export async function beginAttempt(c: Context<AppEnv>, keys: { account: string; address?: string }): Promise<Attempt> {
-  const all = keys.address ? [keys.account, keys.address] : [keys.account];
-  const counted = await query(c.env.DATABASE, "countAttempt", { keys: all, policy: LOCKOUT_POLICY });
+export async function beginAttempt(
+  c: Context<AppEnv>,
+  keys: { key: string; policy: LockoutPolicy }[],
+): Promise<Attempt> {
+  const counted = await query(c.env.DATABASE, "countAttempt", { keys });
   if (counted.refusedUntil) throw lockedOut(counted.refusedUntil);
+  const names = keys.map(({ key }) => key);
+  // A success forgets the pair and the account's counts; addresses only get this attempt back.
+  const isPersonal = (key: string) => key.startsWith("pair:") || key.startsWith("account:");
   const release = (clearKeys: string[], releaseKeys: string[]) =>
     query(c.env.DATABASE, "releaseAttempt", { clearKeys, releaseKeys });
   return {
@@ -80,8 +194,12 @@ export async function beginAttempt(c: Context<AppEnv>, keys: { account: string; 
       if (counted.lockedUntil) throw lockedOut(counted.lockedUntil);
       throw error;
     },
-    succeeded: () => release([keys.account], keys.address ? [keys.address] : []),
-    cancelled: () => release([], all),
+    succeeded: () =>
+      release(
+        names.filter(isPersonal),
+        names.filter((key) => !isPersonal(key)),
+      ),
+    cancelled: () => release([], names),
   };
 }
 

@@ -41,12 +41,21 @@ const strictTransport = createMiddleware<AppEnv>(async (c, next) => {
   }
 });
 
+/**
+ * API answers carry tokens and private data: no browser or proxy cache may keep them
+ * (a shared computer's back button, a caching proxy). Routes that set their own policy keep it.
+ */
+const noStore = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
+});
+
 /** Browsers may call the API only from PUBLIC_URL and CORS_ORIGINS. */
 const apiCors = createMiddleware<AppEnv>((c, next) =>
   cors({
     origin: (origin) => (allowedOrigins(c.get("config")).includes(origin) ? origin : null),
     credentials: true,
-    allowHeaders: ["Content-Type", "Authorization", "X-Chatalot-CSRF"],
+    allowHeaders: ["Content-Type", "Authorization", "X-Chatalot-CSRF", "X-Chatalot-Elevation"],
     allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
     maxAge: 600,
   })(c, next),
@@ -76,6 +85,7 @@ export const app = new Hono<AppEnv>()
   .use(withConfig)
   .use(strictTransport)
   .use("/api/*", apiCors)
+  .use("/api/*", noStore)
   .route("/health", health)
   .route("/.well-known", wellKnown)
   .route("/api/auth", auth)

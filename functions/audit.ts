@@ -36,7 +36,8 @@ export type AuditAction =
   | "community.transferred_by_admin"
   | "community.deleted_by_admin"
   | "account_key.created"
-  | "account_key.replaced";
+  | "account_key.replaced"
+  | "admin.reauthenticated";
 
 export async function audit(
   c: Context<AppEnv>,

@@ -188,6 +188,28 @@ const configSchema = z.object({
       }
       return mode;
     }),
+  /**
+   * Days a session lives from its sign-in, however often it is refreshed; then the person
+   * signs in again. Fractions allowed (tests use seconds' worth).
+   */
+  SESSION_MAX_AGE_DAYS: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const days = value === undefined || value === "" ? 90 : Number(value);
+      if (!Number.isFinite(days) || days <= 0 || days > 3650) {
+        context.addIssue({
+          code: "custom",
+          message: `SESSION_MAX_AGE_DAYS must be a number of days above 0 and at most 3650 (got "${value}")`,
+        });
+        return z.NEVER;
+      }
+      return days;
+    }),
+  /** Password checks waiting or running at once for clients new to an account (four times as many for known ones). */
+  PASSWORD_CHECKS_QUEUED_MAX: integer("PASSWORD_CHECKS_QUEUED_MAX", 1, 10_000, 16),
+  /** Failed sign-ins per minute across the installation past which new clients are turned away until the minute ends. */
+  SIGN_IN_FAILURES_PER_MINUTE: integer("SIGN_IN_FAILURES_PER_MINUTE", 1, 1_000_000, 300),
   /** Unix seconds when the process started, set by the entrypoint; absent under wrangler. */
   CHATALOT_STARTED_AT: integer("CHATALOT_STARTED_AT", 0, 2 ** 40, 0),
   /** A random value the entrypoint sends to /internal/startup; absent means the route is off. */

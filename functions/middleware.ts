@@ -8,7 +8,7 @@ import { clientAddress } from "./client-address.ts";
 import { allowedOrigins, readConfig } from "./config.ts";
 import type { AppEnv } from "./context.ts";
 import { AppError, unauthorized } from "./errors.ts";
-import { verifyAccessToken } from "./tokens.ts";
+import { isElevated, verifyAccessToken } from "./tokens.ts";
 
 const USER_AGENT_MAX = 256;
 
@@ -41,6 +41,25 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
+/**
+ * Admin actions that change who controls the instance (admin rights, two-factor resets,
+ * deleting accounts, the registration mode) need more than a 15-minute access token: a
+ * proof from POST /api/admin/elevate, where the password (and the two-factor code) were
+ * confirmed in the last ten minutes by this same session.
+ */
+export const requireRecentAuthentication = createMiddleware<AppEnv>(async (c, next) => {
+  const proof = c.req.header("X-Chatalot-Elevation");
+  const subject = { userId: c.get("userId"), sessionId: c.get("sessionId") };
+  if (!proof || !(await isElevated(c.get("config"), proof, subject))) {
+    throw new AppError(
+      403,
+      "reauthentication_required",
+      "confirm your password (and two-factor code) first: POST /api/admin/elevate, then send the proof as X-Chatalot-Elevation",
+    );
+  }
+  await next();
+});
+
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   if (!c.get("user").isAdmin) throw new AppError(403, "forbidden", "only instance admins may do this");
   await next();
@@ -52,15 +71,29 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
  * browser-sent Origin must be one of ours.
  */
 export const requireCsrfHeader = createMiddleware<AppEnv>(async (c, next) => {
-  const origin = c.req.header("Origin");
-  if (origin && !allowedOrigins(c.get("config")).includes(origin)) {
-    throw new AppError(403, "origin_not_allowed", "requests are only accepted from PUBLIC_URL");
-  }
+  refuseForeignOrigin(c);
   if (c.req.header("X-Chatalot-CSRF") !== "1") {
     throw new AppError(403, "csrf_header_missing", "send the header X-Chatalot-CSRF: 1 with this request");
   }
   await next();
 });
+
+/**
+ * For routes that set the refresh cookie (sign-in, registration, recovery): a browser
+ * names the page's origin on every cross-site POST, and only our pages may sign a
+ * browser in. Clients that are not browsers send no Origin and are not concerned.
+ */
+export const requireOwnOrigin = createMiddleware<AppEnv>(async (c, next) => {
+  refuseForeignOrigin(c);
+  await next();
+});
+
+function refuseForeignOrigin(c: Context<AppEnv>): void {
+  const origin = c.req.header("Origin");
+  if (origin && !allowedOrigins(c.get("config")).includes(origin)) {
+    throw new AppError(403, "origin_not_allowed", "requests are only accepted from PUBLIC_URL");
+  }
+}
 
 export const limitBody = bodyLimit({
   maxSize: HTTP_BODY_MAX_BYTES,
@@ -78,6 +111,7 @@ const END_REASON_WORDS: Record<string, string> = {
   revoked_by_admin: "sessions revoked by an admin",
   password_changed: "password changed",
   password_recovered: "password reset",
+  session_expired: "sessions last a limited time from sign-in",
 };
 
 /** 401 session_ended, saying why when it is known: the same words the socket's close carries. */

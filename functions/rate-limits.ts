@@ -7,6 +7,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { readConfig } from "./config.ts";
+import { SignInGate, type GateAnswer } from "./sign-in-gate.ts";
 
 /** Windows up to this long are counted here; longer ones in PostgreSQL. */
 export const MEMORY_WINDOW_MAX_SECONDS = 5 * 60;
@@ -79,6 +80,20 @@ export class RateWindows {
 
 export class RateLimits extends DurableObject {
   #windows: RateWindows | undefined;
+  #signInGate = new SignInGate();
+
+  /** A place in the password-check queue (functions/sign-in-gate.ts), or why not. */
+  admitPasswordCheck(isKnownClient: boolean, limits: { queued: number; failuresPerMinute: number }): GateAnswer {
+    return this.#signInGate.admit(isKnownClient, limits, Date.now());
+  }
+
+  releasePasswordCheck(slot: number): void {
+    this.#signInGate.release(slot);
+  }
+
+  signInFailed(): void {
+    this.#signInGate.failed(Date.now());
+  }
 
   /**
    * Counts one request by `address` to routes named `name`; null when the

@@ -12,13 +12,14 @@ const PATH = "/api/auth";
 
 const isSecure = (c: Context<AppEnv>) => c.get("config").PUBLIC_URL.startsWith("https:");
 
-export function setRefreshCookie(c: Context<AppEnv>, token: string): void {
+/** `maxAgeSeconds`: at most the token's lifetime; less when the session itself ends sooner. */
+export function setRefreshCookie(c: Context<AppEnv>, token: string, maxAgeSeconds = REFRESH_TOKEN_TTL_SECONDS): void {
   setCookie(c, REFRESH_COOKIE, token, {
     httpOnly: true,
     secure: isSecure(c),
     sameSite: "Strict",
     path: PATH,
-    maxAge: REFRESH_TOKEN_TTL_SECONDS,
+    maxAge: Math.max(1, Math.min(REFRESH_TOKEN_TTL_SECONDS, maxAgeSeconds)),
   });
 }
 

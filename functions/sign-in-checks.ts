@@ -4,7 +4,7 @@
  */
 import type { Context } from "hono";
 import { query, type UserRecord } from "../db/index.ts";
-import { accountKey, addressKey, beginAttempt, type Attempt } from "./abuse.ts";
+import { attemptKeys, beginAttempt, noteFailedSignIn, withPasswordCheck, type Attempt } from "./abuse.ts";
 import { audit } from "./audit.ts";
 import type { AppEnv } from "./context.ts";
 import { AppError } from "./errors.ts";
@@ -12,9 +12,17 @@ import { verifyPassword } from "./passwords.ts";
 import { hashCode } from "./secrets.ts";
 import { decryptTotpSecret, verifyTotp } from "./totp.ts";
 
-/** Starts a sign-in attempt, counted by the name typed (exists or not) and by address. */
-export const beginSignIn = (c: Context<AppEnv>, username: string): Promise<Attempt> =>
-  beginAttempt(c, { account: accountKey(username.toLowerCase()), address: addressKey(c) });
+/**
+ * Starts a sign-in attempt, counted by the name typed (exists or not) with this address,
+ * by address, and (unless `isKnownClient`: a device or address this account signed in
+ * from before) toward the account's ceiling.
+ */
+export const beginSignIn = (c: Context<AppEnv>, username: string, isKnownClient: boolean): Promise<Attempt> =>
+  beginAttempt(c, attemptKeys(c, username.toLowerCase(), { countsTowardAccount: !isKnownClient }));
+
+/** Starts a recovery attempt: by name with this address and by address, never by the name alone. */
+export const beginRecovery = (c: Context<AppEnv>, username: string): Promise<Attempt> =>
+  beginAttempt(c, attemptKeys(c, username.toLowerCase(), { countsTowardAccount: false }));
 
 /** Audits a failed attempt and throws: the lock if this attempt set one, else `error`. */
 export async function failSignIn(
@@ -26,6 +34,7 @@ export async function failSignIn(
   // The typed name is kept only when it names an account: people type passwords into name fields.
   const details = { reason: error.code, ...(user ? { username: user.username } : {}) };
   await audit(c, "user.sign_in_failed", { actorId: null, targetUserId: user?.id ?? null, details });
+  await noteFailedSignIn(c);
   return attempt.failed(error).catch(async (thrown: AppError) => {
     if (thrown.code === "locked_out" && user)
       await audit(c, "user.locked_out", { actorId: null, targetUserId: user.id });
@@ -69,8 +78,9 @@ export async function confirmIdentity(
   proof: { password: string; totpCode?: string; requireSecondFactor?: boolean },
 ): Promise<void> {
   const user = c.get("user");
-  const attempt = await beginAttempt(c, { account: accountKey(user.username.toLowerCase()) });
-  if (!(await verifyPassword(c.env, proof.password, user.passwordHash))) {
+  // A signed-in session is a known client: its pair and address count, not the account's ceiling.
+  const attempt = await beginAttempt(c, attemptKeys(c, user.username.toLowerCase(), { countsTowardAccount: false }));
+  if (!(await withPasswordCheck(c, true, () => verifyPassword(c.env, proof.password, user.passwordHash)))) {
     await failSignIn(c, attempt, new AppError(403, "wrong_password", "the password is wrong"), user);
   }
   if (proof.requireSecondFactor !== false) {

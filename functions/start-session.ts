@@ -6,6 +6,7 @@ import type { Context } from "hono";
 import { query, type UserRecord } from "../db/index.ts";
 import type { SessionView } from "../protocol/index.ts";
 import type { AppEnv } from "./context.ts";
+import { rememberDevice } from "./known-clients.ts";
 import { setRefreshCookie } from "./refresh-cookie.ts";
 import { hashToken, opaqueToken } from "./secrets.ts";
 import { issueAccessToken } from "./tokens.ts";
@@ -24,6 +25,7 @@ export async function startSession(c: Context<AppEnv>, user: UserRecord, deviceN
     ip: client.ip,
   });
   setRefreshCookie(c, refreshToken);
+  await rememberDevice(c, user.id);
   return accessFor(c, user, session.id);
 }
 

@@ -13,6 +13,12 @@ export const SOCKET_TICKET_TTL_SECONDS = 60;
 const ISSUER = "chatalot";
 const ACCESS_AUDIENCE = "chatalot:api";
 const SOCKET_AUDIENCE = "chatalot:socket";
+/** A proof of recent re-authentication, for the admin actions that need one. */
+const ELEVATION_AUDIENCE = "chatalot:elevated";
+/** A browser's memory of the accounts that signed in on it (the lockout's known devices). */
+const DEVICE_AUDIENCE = "chatalot:device";
+export const DEVICE_TOKEN_TTL_SECONDS = 400 * 24 * 60 * 60;
+export const ELEVATION_TTL_SECONDS = 10 * 60;
 const ALGORITHM = "EdDSA";
 
 interface KeySet {
@@ -82,7 +88,8 @@ export async function issueSocketTicket(
   subject: TokenSubject & { username?: string },
   channelId: string,
 ): Promise<{ ticket: string; expiresAt: Date }> {
-  const claims: Record<string, string> = { sid: subject.sessionId, channel: channelId };
+  // `jti` names this ticket, so the upgrade route can refuse a second use of it.
+  const claims: Record<string, string> = { sid: subject.sessionId, channel: channelId, jti: crypto.randomUUID() };
   if (subject.username) claims.name = subject.username;
   const { token, expiresAt } = await sign(config, claims, subject.userId, SOCKET_AUDIENCE, SOCKET_TICKET_TTL_SECONDS);
   return { ticket: token, expiresAt };
@@ -118,11 +125,12 @@ export async function verifySocketTicket(
   config: Config,
   ticket: string,
   channelId: string,
-): Promise<(TokenSubject & { username?: string }) | null> {
+): Promise<(TokenSubject & { username?: string; ticketId: string; expiresAtMs: number }) | null> {
   const payload = await verify(config, ticket, SOCKET_AUDIENCE);
   const subject = payload?.channel === channelId ? subjectOf(payload) : null;
-  if (!subject) return null;
-  return typeof payload?.name === "string" ? { ...subject, username: payload.name } : subject;
+  if (!subject || typeof payload?.jti !== "string" || !payload.exp) return null;
+  const ticketed = { ...subject, ticketId: payload.jti, expiresAtMs: payload.exp * 1000 };
+  return typeof payload.name === "string" ? { ...ticketed, username: payload.name } : ticketed;
 }
 
 function subjectOf(payload: { sub?: string; sid?: unknown } | null): TokenSubject | null {
@@ -139,10 +147,43 @@ async function verify(config: Config, token: string, audience: string) {
         if (!key) throw new Error("unknown key id");
         return key;
       },
-      { issuer: ISSUER, audience, algorithms: [ALGORITHM] },
+      // Every token we sign expires: one without `exp` (or `iat`) is not ours, whatever its signature.
+      { issuer: ISSUER, audience, algorithms: [ALGORITHM], requiredClaims: ["exp", "iat"] },
     );
-    return payload as typeof payload & { channel?: string; sid?: string; name?: string };
+    return payload as typeof payload & { channel?: string; sid?: string; name?: string; users?: string };
   } catch {
     return null;
   }
+}
+
+/** After the password (and code) were confirmed: a ten-minute proof, bound to this session. */
+export async function issueElevation(
+  config: Config,
+  subject: TokenSubject,
+): Promise<{ token: string; expiresAt: Date }> {
+  return sign(config, { sid: subject.sessionId }, subject.userId, ELEVATION_AUDIENCE, ELEVATION_TTL_SECONDS);
+}
+
+/** Whether `token` proves that this very session re-authenticated within the last ten minutes. */
+export async function isElevated(config: Config, token: string, subject: TokenSubject): Promise<boolean> {
+  const proven = subjectOf(await verify(config, token, ELEVATION_AUDIENCE));
+  return proven?.userId === subject.userId && proven.sessionId === subject.sessionId;
+}
+
+/** Names the accounts that signed in on this browser, newest first. */
+export async function issueDeviceToken(config: Config, userIds: string[]): Promise<string> {
+  const { token } = await sign(
+    config,
+    { users: userIds.join(",") },
+    "device",
+    DEVICE_AUDIENCE,
+    DEVICE_TOKEN_TTL_SECONDS,
+  );
+  return token;
+}
+
+/** The accounts a device token names, or none when it is not a valid one of ours. */
+export async function deviceTokenUsers(config: Config, token: string): Promise<string[]> {
+  const payload = await verify(config, token, DEVICE_AUDIENCE);
+  return typeof payload?.users === "string" && payload.users ? payload.users.split(",") : [];
 }

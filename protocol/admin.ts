@@ -1,9 +1,10 @@
 /** Instance administration request shapes: settings, admin rights, announcements, search, audit filters. */
 import { z } from "zod";
+import { nameText, lineText, paragraphText } from "./text.ts";
 import { expiresInHoursSchema } from "./api.ts";
 
 export const instanceSettingsSchema = z.strictObject({
-  instanceName: z.string().trim().min(1).max(64).optional(),
+  instanceName: nameText(64).min(1).optional(),
   communityCreationMode: z.enum(["admin_only", "open"]).optional(),
   uploadMaxBytes: z
     .number()
@@ -16,19 +17,19 @@ export const instanceSettingsSchema = z.strictObject({
 export const setAdminSchema = z.strictObject({ isAdmin: z.boolean() });
 
 export const announcementSchema = z.strictObject({
-  body: z.string().trim().min(1).max(2000),
+  body: paragraphText(2000).min(1),
   expiresInHours: expiresInHoursSchema,
 });
 
 export const userSearchSchema = z.object({
-  search: z.string().trim().max(32).optional(),
+  search: lineText(32).optional(),
   after: z.string().max(32).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
 export const adminAuditQuerySchema = z.object({
   actor: z.uuid().optional(),
-  action: z.string().max(64).optional(),
+  action: lineText(64).optional(),
   target: z.uuid().optional(),
   from: z.iso.datetime().optional(),
   to: z.iso.datetime().optional(),
@@ -37,7 +38,7 @@ export const adminAuditQuerySchema = z.object({
 });
 
 export const communitySearchSchema = z.object({
-  search: z.string().trim().max(100).optional(),
+  search: lineText(100).optional(),
   after: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

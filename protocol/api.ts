@@ -1,5 +1,6 @@
 /** HTTP request and response shapes, validated on the server and typed in the browser. */
 import { z } from "zod";
+import { nameText, lineText, paragraphText } from "./text.ts";
 import {
   CHANNEL_NAME_MAX_LENGTH,
   PASSWORD_MAX_LENGTH,
@@ -30,7 +31,7 @@ const typedCodeSchema = z
   .min(6)
   .max(64)
   .regex(/^[A-Za-z0-9 -]+$/, "a code uses letters, digits and dashes");
-const deviceNameSchema = z.string().trim().min(1).max(64).optional();
+const deviceNameSchema = nameText(64).min(1).optional();
 
 export const registerSchema = z.strictObject({
   username: usernameSchema,
@@ -81,9 +82,9 @@ export const enableTotpSchema = z.strictObject({
 });
 
 export const profileSchema = z.strictObject({
-  displayName: z.string().trim().max(64).nullable().optional(),
-  bio: z.string().trim().max(500).nullable().optional(),
-  pronouns: z.string().trim().max(32).nullable().optional(),
+  displayName: nameText(64).nullable().optional(),
+  bio: paragraphText(500).nullable().optional(),
+  pronouns: nameText(32).nullable().optional(),
 });
 
 /** Hours until something expires, up to a year; absent means never. */
@@ -101,7 +102,7 @@ export const createInviteSchema = z.strictObject({
 
 export const registrationModeSchema = z.strictObject({ mode: z.enum(["open", "invite_only", "closed"]) });
 
-export const suspendSchema = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+export const suspendSchema = z.strictObject({ reason: lineText(500).min(1) });
 
 /** Lower-case words joined by '-', like `general` or `release-notes`. */
 export const channelNameSchema = z
@@ -175,7 +176,8 @@ export interface SocketTicketView {
 }
 
 export interface HealthView {
-  status: "ok" | "degraded";
+  /** `starting` while migrations are applied, `degraded` while the database is unreachable: both answer 503. */
+  status: "ok" | "starting" | "degraded";
   version: string;
   uptime_secs: number;
   db_healthy: boolean;

@@ -3,6 +3,7 @@
  * permission overrides, and direct conversations (1:1 and group DMs).
  */
 import { z } from "zod";
+import { nameText, lineText } from "./text.ts";
 import { channelNameSchema } from "./api.ts";
 
 export const COMMUNITY_CHANNEL_KINDS = ["text", "voice"] as const;
@@ -19,7 +20,7 @@ export const CHANNEL_TOPIC_MAX_LENGTH = 1024;
 export const CHANNELS_PER_COMMUNITY_MAX = 500;
 export const CATEGORIES_PER_COMMUNITY_MAX = 100;
 
-const topicSchema = z.string().trim().max(CHANNEL_TOPIC_MAX_LENGTH).nullable();
+const topicSchema = lineText(CHANNEL_TOPIC_MAX_LENGTH).nullable();
 const positionSchema = z.number().int().min(0).max(100_000);
 
 export const createChannelSchema = z.strictObject({
@@ -45,7 +46,7 @@ export const updateChannelSchema = z.strictObject({
 });
 
 export const categorySchema = z.strictObject({
-  name: z.string().trim().min(1, "a category needs a name").max(64),
+  name: nameText(64).min(1, "a category needs a name"),
   position: positionSchema.optional(),
 });
 

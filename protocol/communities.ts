@@ -1,11 +1,12 @@
 /** Community request and response shapes: communities, invites, roles, moderation. */
 import { z } from "zod";
+import { nameText, lineText, paragraphText } from "./text.ts";
 import { createInviteSchema } from "./api.ts";
 
 /** Community names: any text people can read, trimmed, 1 to 100 characters. */
 export const createCommunitySchema = z.strictObject({
-  name: z.string().trim().min(1, "a community needs a name").max(100),
-  description: z.string().trim().max(1000).optional(),
+  name: nameText(100).min(1, "a community needs a name"),
+  description: paragraphText(1000).optional(),
 });
 
 /** Largest community icon, as a data: URL (a 128x128 WebP or PNG fits comfortably). */
@@ -21,8 +22,8 @@ export const communityIconSchema = z
   );
 
 export const updateCommunitySchema = z.strictObject({
-  name: z.string().trim().min(1).max(100).optional(),
-  description: z.string().trim().max(1000).nullable().optional(),
+  name: nameText(100).min(1).optional(),
+  description: paragraphText(1000).nullable().optional(),
   icon: communityIconSchema.nullable().optional(),
 });
 
@@ -34,7 +35,7 @@ export const communityInviteSchema = createInviteSchema;
 export const acceptInviteSchema = z.strictObject({ code: z.string().trim().min(6).max(64) });
 
 export const roleSchema = z.strictObject({
-  name: z.string().trim().min(1).max(64),
+  name: nameText(64).min(1),
   /** Permission names, as in protocol/permissions.ts. */
   permissions: z.array(z.string()).max(32),
   position: z.number().int().min(1).max(10_000),
@@ -42,9 +43,9 @@ export const roleSchema = z.strictObject({
 
 export const updateRoleSchema = roleSchema.partial();
 
-export const moderationReasonSchema = z.strictObject({ reason: z.string().trim().max(500).optional() });
+export const moderationReasonSchema = z.strictObject({ reason: lineText(500).optional() });
 
-export const banSchema = z.strictObject({ userId: z.uuid(), reason: z.string().trim().max(500).optional() });
+export const banSchema = z.strictObject({ userId: z.uuid(), reason: lineText(500).optional() });
 
 export const timeoutSchema = z.strictObject({
   /** Up to 28 days. */
@@ -53,7 +54,7 @@ export const timeoutSchema = z.strictObject({
     .int()
     .min(1)
     .max(28 * 24 * 60),
-  reason: z.string().trim().max(500).optional(),
+  reason: lineText(500).optional(),
 });
 
 export interface CommunityView {

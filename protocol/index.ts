@@ -14,3 +14,4 @@ export * from "./mls.ts";
 export * from "./socket.ts";
 export * from "./base64.ts";
 export * from "./permissions.ts";
+export * from "./text.ts";

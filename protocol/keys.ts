@@ -83,8 +83,14 @@ export interface DeviceView {
   crossSignature: string;
   /** False when the device was vouched for by an account key that has since been replaced. */
   isSignedByCurrentKey: boolean;
-  createdAt: string;
-  /** Set once the device's session ended: it is no longer in any group and gets no KeyPackage claims. */
+  /** True once the device's session ended: it is no longer in any group and gets no KeyPackage claims. */
+  isRevoked: boolean;
+  /**
+   * The day (UTC midnight) the device was registered and retired, shown only to people who
+   * share a community or conversation with its owner (or the owner): to anyone else, null,
+   * so the directory does not tell strangers when someone signs in and out.
+   */
+  createdAt: string | null;
   revokedAt: string | null;
 }
 

@@ -152,3 +152,13 @@ void everyServerFrameListed;
 export function unpackFrames(frame: ServerFrame): ServerFrame[] {
   return frame.type === "frames" ? frame.frames : [frame];
 }
+
+/** The subprotocol a client offers, and the server selects, when it opens a socket. */
+export const SOCKET_PROTOCOL = "chatalot";
+/** The socket ticket travels as the subprotocol `chatalot.ticket.<ticket>`, never in the URL (proxy logs). */
+export const SOCKET_TICKET_PROTOCOL_PREFIX = "chatalot.ticket.";
+
+/** What a client passes as `new WebSocket(url, protocols)` to open a socket with `ticket`. */
+export function socketProtocols(ticket: string): string[] {
+  return [SOCKET_PROTOCOL, `${SOCKET_TICKET_PROTOCOL_PREFIX}${ticket}`];
+}

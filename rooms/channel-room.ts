@@ -11,6 +11,7 @@ import {
   CLOSE_SESSION_ENDED,
   CLOSE_TOO_MANY_SOCKETS,
   permissionNames,
+  SOCKET_FRAME_MAX_BYTES,
   type EventsServerFrame,
   type ServerFrame,
 } from "../protocol/index.ts";
@@ -21,6 +22,7 @@ import { receiveFrame, send, type ChatRoom } from "./chat.ts";
 import { readIdentity, sessionTag, userTag, type Member } from "./identity.ts";
 import { Outbox } from "./outbox.ts";
 import { DEFAULT_FRAMES_PER_SECOND, FrameRateLimiter } from "./frame-rate-limiter.ts";
+import { RESUME_COST_BYTES, RoomBudgets } from "./user-budget.ts";
 import { RoomAccess } from "./room-access.ts";
 import type { SocketSelector } from "./user-sockets.ts";
 
@@ -43,6 +45,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
   static override options = { hibernate: true };
   #queue: Promise<unknown> = Promise.resolve();
   #rateLimiter: FrameRateLimiter;
+  #budgets = new RoomBudgets((userId, wanted) => this.env.USER_SOCKETS.getByName(userId).lease(wanted));
   #access: RoomAccess | undefined;
   #batcher: AppendBatcher | undefined;
   #activity: ActivityNotifier | undefined;
@@ -130,6 +133,15 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
     await this.ctx.storage.setAlarm(Date.now() + ACCESS_RECHECK_MS);
   }
 
+  /** A frame's cost to its sender's account-wide budget: its size, and more for a resume (it reads history). */
+  #spendBudget(userId: string, message: WSMessage): boolean | Promise<boolean> {
+    const size = typeof message === "string" ? message.length : message.byteLength;
+    // A frame over the cap is refused by the parser (frame_too_large) and costs nothing.
+    if (size > SOCKET_FRAME_MAX_BYTES) return true;
+    const isResume = typeof message === "string" && /"type"\s*:\s*"resume"/.test(message.slice(0, 256));
+    return this.#budgets.spend(userId, size + (isResume ? RESUME_COST_BYTES : 0));
+  }
+
   override async onClose(connection: Connection<Member>): Promise<void> {
     this.#rateLimiter.forget(connection.id);
     this.#audience.leave(connection.id);
@@ -157,6 +169,15 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
         type: "error",
         code: "rate_limited",
         message: "too many frames: slow down",
+        clientId,
+      });
+    }
+    const isWithinBudget = connection.state ? this.#spendBudget(connection.state.userId, message) : true;
+    if (!(isWithinBudget === true || (await isWithinBudget))) {
+      return send(this, connection, {
+        type: "error",
+        code: "rate_limited",
+        message: "your sockets together are sending too much: slow down",
         clientId,
       });
     }

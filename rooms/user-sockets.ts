@@ -4,6 +4,8 @@
  * reaches them), and it holds the user's account sockets: their presence, the
  * activity of every channel they may view, and reads from their other devices.
  */
+import { DEFAULT_FRAMES_PER_SECOND } from "./frame-rate-limiter.ts";
+import { AccountBucket, type Lease } from "./user-budget.ts";
 import { DurableObject } from "cloudflare:workers";
 import { query } from "../db/index.ts";
 import {
@@ -27,6 +29,11 @@ export interface SocketSelector {
 
 const ROOM_KEY = "room:";
 const STATUS_KEY = "status";
+/** Spent socket tickets, by ticket id, with their expiry. */
+const SPENT_TICKET_PREFIX = "spent-ticket:";
+const TICKET_SWEEP_INTERVAL_MS = 60_000;
+/** Storage deletes at most this many keys at once. */
+const STORAGE_DELETE_MAX = 128;
 const COMMUNITIES_KEY = "communities";
 /** Visibility answers are pushed out by access changes; this bound covers a lost push. */
 const VISIBILITY_MAX_AGE_MS = 60_000;
@@ -38,10 +45,46 @@ const STATUS_CHANGE_INTERVAL_MS = 1_000;
 export class UserSockets extends DurableObject<Env> {
   #visible = new Map<string, { isVisible: Promise<boolean>; at: number }>();
   #lastStatusChange = 0;
+  #nextTicketSweep = 0;
+  /** In memory: an eviction grants a fresh burst, no more. */
+  #budget: AccountBucket | undefined;
   /** Storage's socket count per room, read once per wake: only this object writes it. */
   #roomCounts: Promise<Map<string, number>> | undefined;
   /** How many times each room's count was set, so a recount can tell it moved meanwhile. */
   #countChanges = new Map<string, number>();
+
+  // --- What the person may send, across all their sockets -----------------------------
+
+  /** A room asks for a lease of the person's account-wide budget (rooms/user-budget.ts). */
+  lease(wanted: Lease): Lease {
+    const framesPerSecond = Number((this.env as { SOCKET_FRAMES_PER_SECOND?: string }).SOCKET_FRAMES_PER_SECOND);
+    this.#budget ??= new AccountBucket(framesPerSecond > 0 ? framesPerSecond : DEFAULT_FRAMES_PER_SECOND);
+    return this.#budget.lease(wanted, Date.now());
+  }
+
+  // --- Socket tickets, spent once ----------------------------------------------------
+
+  /**
+   * Marks a socket ticket of this user spent; false when it was already. Kept in storage
+   * until the ticket expires (a minute), so a wake after eviction still knows it. Input
+   * gates hold other calls while storage answers, so two racing upgrades cannot both pass.
+   */
+  async spendTicket(ticketId: string, expiresAtMs: number): Promise<boolean> {
+    const key = `${SPENT_TICKET_PREFIX}${ticketId}`;
+    if ((await this.ctx.storage.get(key)) !== undefined) return false;
+    await this.ctx.storage.put(key, expiresAtMs);
+    const now = Date.now();
+    if (now >= this.#nextTicketSweep) {
+      this.#nextTicketSweep = now + TICKET_SWEEP_INTERVAL_MS;
+      const spent = await this.ctx.storage.list<number>({ prefix: SPENT_TICKET_PREFIX });
+      const expired = [...spent]
+        .filter(([, expiry]) => expiry < now)
+        .map(([name]) => name)
+        .slice(0, STORAGE_DELETE_MAX);
+      if (expired.length > 0) await this.ctx.storage.delete(expired);
+    }
+    return true;
+  }
 
   // --- Channel sockets, counted per room ---------------------------------------------
 

@@ -26,28 +26,37 @@ export async function lockedUntil(db: Db, input: { keys: string[] }): Promise<Da
 }
 
 /**
- * Counts an attempt against each key before the credentials are checked, one key
- * row at a time under a row lock, so parallel guesses cannot slip past: an attempt
- * meeting a lock in force is refused (`refusedUntil`); the attempt that reaches
- * `freeFailures` sets the next lock in advance (`lockedUntil`), so the others that
- * race it are refused while it is checked. Give back a successful attempt with
- * `releaseAttempt`.
+ * Counts an attempt against each key before the credentials are checked, all of them
+ * under row locks (taken in key order), so parallel guesses cannot slip past. An
+ * attempt meeting a lock in force on any key is refused (`refusedUntil`) and counted
+ * nowhere: an attacker's locked address adds nothing to the account's count. The
+ * attempt that reaches a key's `freeFailures` sets the next lock in advance
+ * (`lockedUntil`), so the others that race it are refused while it is checked. Give
+ * back a successful attempt with `releaseAttempt`.
  */
 export async function countAttempt(
   db: Db,
-  input: { keys: string[]; policy: LockoutPolicy },
+  input: { keys: { key: string; policy: LockoutPolicy }[] },
 ): Promise<{ refusedUntil: Date | null; lockedUntil: Date | null }> {
-  const { freeFailures, baseLockSeconds, maxLockSeconds, forgetAfterSeconds } = input.policy;
+  const keys = [...input.keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return db.transaction(async (tx) => {
-    let lockedUntil: Date | null = null;
-    for (const key of [...input.keys].sort()) {
+    const rows = [];
+    for (const { key, policy } of keys) {
       await tx.insert(authThrottles).values({ key, failures: 0 }).onConflictDoNothing();
       const [row] = await tx.select().from(authThrottles).where(eq(authThrottles.key, key)).for("update");
-      const now = Date.now();
-      if (row!.lockedUntil && new Date(row!.lockedUntil).getTime() > now)
-        return { refusedUntil: new Date(row!.lockedUntil), lockedUntil: null };
-      const isForgotten = now - new Date(row!.lastFailureAt).getTime() > forgetAfterSeconds * 1000;
-      const failures = isForgotten ? 1 : row!.failures + 1;
+      rows.push({ row: row!, policy });
+    }
+    const now = Date.now();
+    const refusals = rows
+      .map(({ row }) => row.lockedUntil && new Date(row.lockedUntil).getTime())
+      .filter((until): until is number => typeof until === "number" && until > now);
+    if (refusals.length > 0) return { refusedUntil: new Date(Math.max(...refusals)), lockedUntil: null };
+    let lockedUntil: Date | null = null;
+    for (const { row, policy } of rows) {
+      const { key } = row;
+      const { freeFailures, baseLockSeconds, maxLockSeconds, forgetAfterSeconds } = policy;
+      const isForgotten = now - new Date(row.lastFailureAt).getTime() > forgetAfterSeconds * 1000;
+      const failures = isForgotten ? 1 : row.failures + 1;
       const lockSeconds =
         failures >= freeFailures ? Math.min(maxLockSeconds, baseLockSeconds * 2 ** (failures - freeFailures)) : 0;
       const lock = lockSeconds ? new Date(now + lockSeconds * 1000) : null;

@@ -5,12 +5,28 @@ import { communityAuditEvents, communityBans, communityMembers, memberRoles, rol
 import { lockMembership } from "./membership-lock.ts";
 
 /**
+ * The audit row of a moderation action, written in the action's own transaction: a
+ * change is never committed without its record, nor recorded without being made.
+ */
+export interface CommunityAuditEntry {
+  actorId: string;
+  action: string;
+  reason: string | null;
+  details?: Record<string, unknown>;
+}
+
+async function recordInside(tx: Db, communityId: string, targetUserId: string, audit: CommunityAuditEntry | undefined) {
+  if (!audit) return;
+  await tx.insert(communityAuditEvents).values({ communityId, targetUserId, ...audit, details: audit.details ?? null });
+}
+
+/**
  * Removes a member and their roles (leaving, or being kicked). "owner" when they own
  * the community (checked under the lock, so a transfer racing it cannot strand it).
  */
 export async function removeMember(
   db: Db,
-  input: { communityId: string; userId: string },
+  input: { communityId: string; userId: string; audit?: CommunityAuditEntry },
 ): Promise<"removed" | "not_member" | "owner"> {
   return db.transaction(async (tx) => {
     const community = await lockMembership(tx as unknown as Db, input.communityId, input.userId);
@@ -22,20 +38,23 @@ export async function removeMember(
       .delete(communityMembers)
       .where(and(eq(communityMembers.communityId, input.communityId), eq(communityMembers.userId, input.userId)))
       .returning({ userId: communityMembers.userId });
-    return removed.length > 0 ? "removed" : "not_member";
+    if (removed.length === 0) return "not_member";
+    await recordInside(tx as unknown as Db, input.communityId, input.userId, input.audit);
+    return "removed";
   });
 }
 
 export async function banMember(
   db: Db,
-  input: { communityId: string; userId: string; bannedBy: string; reason: string | null },
+  input: { communityId: string; userId: string; bannedBy: string; reason: string | null; audit: CommunityAuditEntry },
 ): Promise<"banned" | "owner"> {
+  const { audit, ...ban } = input;
   return db.transaction(async (tx) => {
     const community = await lockMembership(tx as unknown as Db, input.communityId, input.userId);
     if (community?.ownerId === input.userId) return "owner";
     await tx
       .insert(communityBans)
-      .values(input)
+      .values(ban)
       .onConflictDoUpdate({
         target: [communityBans.communityId, communityBans.userId],
         set: { reason: input.reason, bannedBy: input.bannedBy },
@@ -46,16 +65,24 @@ export async function banMember(
     await tx
       .delete(communityMembers)
       .where(and(eq(communityMembers.communityId, input.communityId), eq(communityMembers.userId, input.userId)));
+    await recordInside(tx as unknown as Db, input.communityId, input.userId, audit);
     return "banned";
   });
 }
 
-export async function unbanMember(db: Db, input: { communityId: string; userId: string }): Promise<boolean> {
-  const removed = await db
-    .delete(communityBans)
-    .where(and(eq(communityBans.communityId, input.communityId), eq(communityBans.userId, input.userId)))
-    .returning({ userId: communityBans.userId });
-  return removed.length > 0;
+export async function unbanMember(
+  db: Db,
+  input: { communityId: string; userId: string; audit: CommunityAuditEntry },
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const removed = await tx
+      .delete(communityBans)
+      .where(and(eq(communityBans.communityId, input.communityId), eq(communityBans.userId, input.userId)))
+      .returning({ userId: communityBans.userId });
+    if (removed.length === 0) return false;
+    await recordInside(tx as unknown as Db, input.communityId, input.userId, input.audit);
+    return true;
+  });
 }
 
 export async function bansOf(db: Db, input: { communityId: string }) {
@@ -75,14 +102,18 @@ export async function bansOf(db: Db, input: { communityId: string }) {
 
 export async function setMemberTimeout(
   db: Db,
-  input: { communityId: string; userId: string; until: Date | null },
+  input: { communityId: string; userId: string; until: Date | null; audit: CommunityAuditEntry },
 ): Promise<boolean> {
-  const updated = await db
-    .update(communityMembers)
-    .set({ timedOutUntil: input.until })
-    .where(and(eq(communityMembers.communityId, input.communityId), eq(communityMembers.userId, input.userId)))
-    .returning({ userId: communityMembers.userId });
-  return updated.length > 0;
+  return db.transaction(async (tx) => {
+    const updated = await tx
+      .update(communityMembers)
+      .set({ timedOutUntil: input.until })
+      .where(and(eq(communityMembers.communityId, input.communityId), eq(communityMembers.userId, input.userId)))
+      .returning({ userId: communityMembers.userId });
+    if (updated.length === 0) return false;
+    await recordInside(tx as unknown as Db, input.communityId, input.userId, input.audit);
+    return true;
+  });
 }
 
 export async function recordCommunityAudit(

@@ -41,7 +41,9 @@ export type RotateResult =
   | { status: "invalid" }
   /** The token was swapped a moment ago by a concurrent request (another tab): retry with the new cookie. */
   | { status: "conflict" }
-  | { status: "reused"; sessionId: string; userId: string };
+  | { status: "reused"; sessionId: string; userId: string }
+  /** The session reached its absolute lifetime: it is ended, however fresh the token. */
+  | { status: "expired"; sessionId: string; userId: string };
 
 /**
  * Swaps a refresh token for a new one. A token that was already swapped means a
@@ -49,7 +51,14 @@ export type RotateResult =
  */
 export async function rotateRefreshToken(
   db: Db,
-  input: { tokenHash: string; newTokenHash: string; ip: string | null; maxAgeSeconds: number; graceSeconds: number },
+  input: {
+    tokenHash: string;
+    newTokenHash: string;
+    ip: string | null;
+    maxAgeSeconds: number;
+    graceSeconds: number;
+    sessionMaxAgeSeconds: number;
+  },
 ): Promise<RotateResult> {
   return db.transaction(async (tx) => {
     const [found] = await tx
@@ -75,6 +84,13 @@ export async function rotateRefreshToken(
       return { status: "reused", sessionId: found.session.id, userId: found.user.id };
     }
     if (ageMs > input.maxAgeSeconds * 1000) return { status: "invalid" };
+    if (Date.now() - new Date(found.session.createdAt).getTime() > input.sessionMaxAgeSeconds * 1000) {
+      await tx
+        .update(sessions)
+        .set({ revokedAt: sql`now()`, revokedReason: "session_expired" })
+        .where(eq(sessions.id, found.session.id));
+      return { status: "expired", sessionId: found.session.id, userId: found.user.id };
+    }
     await tx
       .update(refreshTokens)
       .set({ rotatedAt: sql`now()` })
@@ -233,6 +249,16 @@ export async function sessionEndReason(
 }
 
 /** Of these sessions, those still live: not revoked, their user neither suspended nor deleted. */
+/** Whether any session of the user, live or ended, was last seen from `ip`. */
+export async function hasSignedInFrom(db: Db, input: { userId: string; ip: string }): Promise<boolean> {
+  const [found] = await db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(and(eq(sessions.userId, input.userId), eq(sessions.ip, input.ip)))
+    .limit(1);
+  return found !== undefined;
+}
+
 export async function liveSessionIds(db: Db, input: { sessionIds: string[] }): Promise<string[]> {
   if (input.sessionIds.length === 0) return [];
   const rows = await db

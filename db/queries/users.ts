@@ -158,18 +158,34 @@ export async function deleteUser(db: Db, input: { userId: string }): Promise<voi
   });
 }
 
+/**
+ * Suspends or restores an account. Suspending the last active admin is refused under
+ * the admins' lock (the one setAdmin takes), so two admins suspending each other at the
+ * same moment cannot leave the instance with none.
+ */
 export async function setSuspension(
   db: Db,
   input: { userId: string; suspended: boolean; reason: string | null },
-): Promise<UserRecord | null> {
-  const [user] = await db
-    .update(users)
-    .set(
-      input.suspended
-        ? { suspendedAt: sql`now()`, suspensionReason: input.reason }
-        : { suspendedAt: null, suspensionReason: null },
-    )
-    .where(and(eq(users.id, input.userId), isNull(users.deletedAt)))
-    .returning();
-  return user ?? null;
+): Promise<UserRecord | "last_admin" | null> {
+  return db.transaction(async (tx) => {
+    if (input.suspended) {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('chatalot.admins'))`);
+      const [target] = await tx
+        .select({ isAdmin: users.isAdmin, suspendedAt: users.suspendedAt })
+        .from(users)
+        .where(eq(users.id, input.userId));
+      if (target?.isAdmin && !target.suspendedAt && (await adminCount(tx as unknown as Db, {})) <= 1)
+        return "last_admin";
+    }
+    const [user] = await tx
+      .update(users)
+      .set(
+        input.suspended
+          ? { suspendedAt: sql`now()`, suspensionReason: input.reason }
+          : { suspendedAt: null, suspensionReason: null },
+      )
+      .where(and(eq(users.id, input.userId), isNull(users.deletedAt)))
+      .returning();
+    return user ?? null;
+  });
 }

@@ -3,7 +3,9 @@ import { Hono } from "hono";
 import { query } from "../../db/index.ts";
 import { changePasswordSchema, confirmSchema, profileSchema } from "../../protocol/index.ts";
 import { disconnectSockets } from "../../rooms/index.ts";
+import { withPasswordCheck } from "../abuse.ts";
 import { audit } from "../audit.ts";
+import { refuseImpersonatingName } from "../display-names.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { limitBody, requireUser } from "../middleware.ts";
@@ -30,6 +32,8 @@ export const account = new Hono<AppEnv>()
   .patch("/profile", limitBody, async (c) => {
     const profile = await parseJson(c, profileSchema);
     const empty = (value: string | null | undefined) => (value === "" ? null : value);
+    if (profile.displayName)
+      await refuseImpersonatingName(c.env.DATABASE, c.get("config"), c.get("user"), profile.displayName);
     const user = await query(c.env.DATABASE, "updateProfile", {
       userId: c.get("userId"),
       displayName: empty(profile.displayName),
@@ -47,7 +51,7 @@ export const account = new Hono<AppEnv>()
     refuseCommonPassword(input.newPassword, user.username);
     await query(c.env.DATABASE, "setPasswordHash", {
       userId: user.id,
-      passwordHash: await hashPassword(c.env, input.newPassword),
+      passwordHash: await withPasswordCheck(c, true, () => hashPassword(c.env, input.newPassword)),
     });
     // Anyone who knew the old password may hold a session: end every other one.
     const revoked = await query(c.env.DATABASE, "revokeSessions", {

@@ -8,6 +8,7 @@ import { Hono, type Context } from "hono";
 import { query, type UserRecord } from "../../db/index.ts";
 import {
   adminAuditQuerySchema,
+  confirmSchema,
   announcementSchema,
   createInviteSchema,
   instanceSettingsSchema,
@@ -23,7 +24,9 @@ import { disconnectSockets } from "../../rooms/index.ts";
 import { audit } from "../audit.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError, notFound } from "../errors.ts";
-import { limitBody, requireAdmin, requireUser } from "../middleware.ts";
+import { limitBody, requireAdmin, requireRecentAuthentication, requireUser } from "../middleware.ts";
+import { confirmIdentity } from "../sign-in-checks.ts";
+import { issueElevation } from "../tokens.ts";
 import { registrationMode } from "../registration-mode.ts";
 import { hashCode, INVITE_CODE_GROUPS, readableCode } from "../secrets.ts";
 import { parse, parseJson } from "../validation.ts";
@@ -41,7 +44,19 @@ async function targetUser(c: Context<AppEnv>): Promise<UserRecord> {
 export const admin = new Hono<AppEnv>()
   .use(requireUser, requireAdmin)
   .get("/registration-mode", async (c) => c.json({ mode: await registrationMode(c) }))
-  .put("/registration-mode", limitBody, async (c) => {
+  // Sudo mode: the password (and code, with two-factor on) buys ten minutes of the actions below
+  // that need it. Failures count toward the account's lockout like a sign-in's.
+  .post("/elevate", limitBody, async (c) => {
+    const proof = await parseJson(c, confirmSchema);
+    await confirmIdentity(c, { password: proof.password, totpCode: proof.totpCode });
+    const { token, expiresAt } = await issueElevation(c.get("config"), {
+      userId: c.get("userId"),
+      sessionId: c.get("sessionId"),
+    });
+    await audit(c, "admin.reauthenticated");
+    return c.json({ elevation: token, expiresAt: expiresAt.toISOString() });
+  })
+  .put("/registration-mode", requireRecentAuthentication, limitBody, async (c) => {
     const { mode } = await parseJson(c, registrationModeSchema);
     await query(c.env.DATABASE, "setRegistrationMode", { mode });
     await audit(c, "registration_mode.changed", { targetUserId: null, details: { mode } });
@@ -78,10 +93,8 @@ export const admin = new Hono<AppEnv>()
     if (target.id === c.get("userId"))
       throw new AppError(400, "cannot_suspend_self", "you cannot suspend your own account");
     const { reason } = await parseJson(c, suspendSchema);
-    if (target.isAdmin && (await query(c.env.DATABASE, "adminCount", {})) <= 1) {
-      throw new AppError(409, "last_admin", "the last active admin cannot be suspended");
-    }
     const user = await query(c.env.DATABASE, "setSuspension", { userId: target.id, suspended: true, reason });
+    if (user === "last_admin") throw new AppError(409, "last_admin", "the last active admin cannot be suspended");
     await disconnectSockets(c.env, { userId: target.id, sessionIds: "all", reason: "account suspended" });
     await audit(c, "user.suspended", { targetUserId: target.id, details: { reason } });
     return c.json({ user: userView(user!) });
@@ -89,10 +102,11 @@ export const admin = new Hono<AppEnv>()
   .post("/users/:userId/unsuspend", async (c) => {
     const target = await targetUser(c);
     const user = await query(c.env.DATABASE, "setSuspension", { userId: target.id, suspended: false, reason: null });
+    if (!user || user === "last_admin") throw notFound("that user");
     await audit(c, "user.unsuspended", { targetUserId: target.id });
-    return c.json({ user: userView(user!) });
+    return c.json({ user: userView(user) });
   })
-  .post("/users/:userId/reset-two-factor", async (c) => {
+  .post("/users/:userId/reset-two-factor", requireRecentAuthentication, async (c) => {
     const target = await targetUser(c);
     await query(c.env.DATABASE, "disableTotp", { userId: target.id });
     await audit(c, "totp.reset_by_admin", { targetUserId: target.id });
@@ -111,7 +125,7 @@ export const admin = new Hono<AppEnv>()
       next: found.length === limit ? found.at(-1)!.username : null,
     });
   })
-  .delete("/users/:userId", async (c) => {
+  .delete("/users/:userId", requireRecentAuthentication, async (c) => {
     const target = await targetUser(c);
     if (target.id === c.get("userId"))
       throw new AppError(400, "use_account_deletion", "delete your own account from your settings");
@@ -127,7 +141,7 @@ export const admin = new Hono<AppEnv>()
     await audit(c, "user.deleted_by_admin", { targetUserId: target.id });
     return c.body(null, 204);
   })
-  .put("/users/:userId/admin", limitBody, async (c) => {
+  .put("/users/:userId/admin", requireRecentAuthentication, limitBody, async (c) => {
     const target = await targetUser(c);
     const { isAdmin } = await parseJson(c, setAdminSchema);
     const result = await query(c.env.DATABASE, "setAdmin", { userId: target.id, isAdmin });

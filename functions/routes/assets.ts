@@ -19,18 +19,44 @@ const CONTENT_TYPES: Record<string, string> = {
   txt: "text/plain; charset=utf-8",
 };
 
+/**
+ * The path as the asset store will read it: percent-escapes decoded, `.` and `..`
+ * resolved, repeated slashes folded. Null when it cannot be decoded.
+ */
+function storePath(rawPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    return null;
+  }
+  const segments: string[] = [];
+  for (const segment of decoded.split(/[/\\]+/)) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") segments.pop();
+    else segments.push(segment);
+  }
+  return `/${segments.join("/")}${decoded.endsWith("/") && segments.length > 0 ? "/" : ""}`;
+}
+
 export const assets = new Hono<AppEnv>().on(["GET", "HEAD"], "*", async (c) => {
   const url = new URL(c.req.url);
-  // Routing sees the raw path, the asset store the normalised one: /x/../admin-assets/admin.js
-  // must not reach the admin code by this door. Only the admin-assets route serves it.
-  if (url.pathname === "/admin-assets" || url.pathname.startsWith("/admin-assets/")) {
+  // Routing sees the raw path, the asset store a decoded and normalised one: neither
+  // /x/../admin-assets/admin.js, //admin-assets/admin.js nor /%61dmin-assets/admin.js may
+  // reach the admin code by this door. Only the admin-assets route serves it.
+  const path = storePath(url.pathname);
+  if (path === null) return c.json({ error: { code: "not_found", message: "no such page" } }, 404);
+  if (path === "/admin-assets" || path.startsWith("/admin-assets/")) {
     return c.json({ error: { code: "forbidden", message: "the admin page is for instance admins" } }, 403);
   }
+  url.pathname = path;
   const extension = url.pathname.split("/").pop()?.split(".").slice(1).pop();
-  // A directory path would get a JSON listing from workerd's disk service: serve the app instead.
-  let response = url.pathname.endsWith("/")
-    ? new Response(null, { status: 404 })
-    : await c.env.ASSETS.fetch(new Request(url, { method: c.req.method }));
+  // Every file we serve has an extension. A path without one is an app route or a
+  // directory, whose JSON listing workerd's disk service would give away: serve the app.
+  let response =
+    url.pathname.endsWith("/") || !extension
+      ? new Response(null, { status: 404 })
+      : await c.env.ASSETS.fetch(new Request(url, { method: c.req.method }));
   if (response.status === 404 && !extension) {
     // An app route such as /channels/abc: serve the single-page app. /admin is its own
     // page: a small public shell that loads the admin code from /admin-assets, for admins only.

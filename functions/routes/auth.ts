@@ -7,11 +7,11 @@ import { Hono } from "hono";
 import { timingSafeEqual } from "node:crypto";
 import { query, type UserRecord } from "../../db/index.ts";
 import { loginSchema, recoverSchema, registerSchema, type RegisteredView } from "../../protocol/index.ts";
-import { rateLimit } from "../abuse.ts";
+import { rateLimit, withPasswordCheck } from "../abuse.ts";
 import { audit } from "../audit.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError, unauthorized } from "../errors.ts";
-import { limitBody, requireCsrfHeader, requireUser } from "../middleware.ts";
+import { limitBody, requireCsrfHeader, requireOwnOrigin, requireUser } from "../middleware.ts";
 import { isReservedUsername, refuseCommonPassword } from "../password-policy.ts";
 import { hashPassword, verifyNothing, verifyPassword } from "../passwords.ts";
 import {
@@ -22,19 +22,27 @@ import {
 } from "../refresh-cookie.ts";
 import { registrationMode } from "../registration-mode.ts";
 import { hashCode, hashToken, opaqueToken, readableCode, RECOVERY_CODE_GROUPS } from "../secrets.ts";
-import { beginSignIn, failSignIn, secondFactorError } from "../sign-in-checks.ts";
+import { beginRecovery, beginSignIn, failSignIn, secondFactorError } from "../sign-in-checks.ts";
+import { isKnownClient } from "../known-clients.ts";
 import { accessFor, startSession } from "../start-session.ts";
 import { disconnectSockets } from "../../rooms/index.ts";
 import { parseJson } from "../validation.ts";
 
-const REGISTER_LIMIT = rateLimit("register", 10, 60 * 60);
-const SIGN_IN_LIMIT = rateLimit("sign-in", 30, 5 * 60);
+const REGISTER_LIMIT = rateLimit("register", 10, 60 * 60, { perPrefix: true });
+const SIGN_IN_LIMIT = rateLimit("sign-in", 30, 5 * 60, { perPrefix: true });
+/**
+ * A recovery attempt takes at least this long, whether the account exists or not: an
+ * unknown name costs the server one lookup (no count, no audit row, no hash), and the
+ * wait, which costs it nothing, keeps the two answers alike in time.
+ */
+const RECOVERY_MIN_MS = 100;
 const REFRESH_LIMIT = rateLimit("refresh", 120, 5 * 60);
 /** How long after a rotation a second use of the old token is a race, not a theft. */
 const REFRESH_CONFLICT_GRACE_SECONDS = 10;
+const DAY_SECONDS = 24 * 60 * 60;
 
 export const auth = new Hono<AppEnv>()
-  .post("/register", REGISTER_LIMIT, limitBody, async (c) => {
+  .post("/register", requireOwnOrigin, REGISTER_LIMIT, limitBody, async (c) => {
     const config = c.get("config");
     const input = await parseJson(c, registerSchema);
     if (isReservedUsername(input.username, config.ADMIN_USERNAME)) {
@@ -51,7 +59,7 @@ export const auth = new Hono<AppEnv>()
     const recoveryCode = readableCode(RECOVERY_CODE_GROUPS);
     const result = await query(c.env.DATABASE, "createUser", {
       username: input.username,
-      passwordHash: await hashPassword(c.env, input.password),
+      passwordHash: await withPasswordCheck(c, false, () => hashPassword(c.env, input.password)),
       recoveryCodeHash: await hashCode(recoveryCode),
       wantsAdmin: isAdminName,
       onlyAsAdmin: mode === "closed" || (mode === "invite_only" && !input.inviteCode),
@@ -66,14 +74,18 @@ export const auth = new Hono<AppEnv>()
     const session = await startSession(c, result.user, input.deviceName);
     return c.json({ ...session, recoveryCode } satisfies RegisteredView, 201);
   })
-  .post("/login", SIGN_IN_LIMIT, limitBody, async (c) => {
+  .post("/login", requireOwnOrigin, SIGN_IN_LIMIT, limitBody, async (c) => {
     const input = await parseJson(c, loginSchema);
-    const attempt = await beginSignIn(c, input.username);
     const user = await query(c.env.DATABASE, "userByUsername", { username: input.username });
+    const isKnown = await isKnownClient(c, user);
+    const attempt = await beginSignIn(c, input.username, isKnown);
     // Unknown user and wrong password answer alike, after the same hashing work.
-    const isValid = user
-      ? await verifyPassword(c.env, input.password, user.passwordHash)
-      : await verifyNothing(c.env, input.password);
+    const isValid = await withPasswordCheck(c, isKnown, () =>
+      user ? verifyPassword(c.env, input.password, user.passwordHash) : verifyNothing(c.env, input.password),
+    ).catch(async (error: unknown) => {
+      await attempt.cancelled(); // turned away before any check: not a failure
+      throw error;
+    });
     const wrong = new AppError(401, "invalid_credentials", "wrong username or password");
     if (!user || !isValid) return failSignIn(c, attempt, wrong, user);
     const factorError = await secondFactorError(c, user, input);
@@ -107,6 +119,7 @@ export const auth = new Hono<AppEnv>()
       ip: c.get("client").ip,
       maxAgeSeconds: REFRESH_TOKEN_TTL_SECONDS,
       graceSeconds: REFRESH_CONFLICT_GRACE_SECONDS,
+      sessionMaxAgeSeconds: c.get("config").SESSION_MAX_AGE_DAYS * DAY_SECONDS,
     });
     if (result.status === "conflict") {
       throw new AppError(409, "refresh_conflict", "another refresh of this session just happened: retry", {
@@ -126,11 +139,24 @@ export const auth = new Hono<AppEnv>()
         details: { sessionId: result.sessionId },
       });
     }
+    if (result.status === "expired") {
+      await disconnectSockets(c.env, {
+        userId: result.userId,
+        sessionIds: [result.sessionId],
+        reason: "session expired",
+      });
+      clearRefreshCookie(c);
+      const days = c.get("config").SESSION_MAX_AGE_DAYS;
+      throw new AppError(401, "session_expired", `sessions last ${days} days from sign-in: sign in again`);
+    }
     if (result.status !== "ok") {
       clearRefreshCookie(c);
       throw new AppError(401, "session_ended", "this session has ended: sign in again");
     }
-    setRefreshCookie(c, next);
+    // The cookie lives no longer than the session may.
+    const sessionEndsAtMs =
+      new Date(result.session.createdAt).getTime() + c.get("config").SESSION_MAX_AGE_DAYS * DAY_SECONDS * 1000;
+    setRefreshCookie(c, next, Math.floor((sessionEndsAtMs - Date.now()) / 1000));
     return c.json(await accessFor(c, result.user, result.session.id));
   })
   .post("/logout", requireUser, async (c) => {
@@ -141,12 +167,20 @@ export const auth = new Hono<AppEnv>()
     clearRefreshCookie(c);
     return c.body(null, 204);
   })
-  .post("/recover", SIGN_IN_LIMIT, limitBody, async (c) => {
+  .post("/recover", requireOwnOrigin, SIGN_IN_LIMIT, limitBody, async (c) => {
+    const started = Date.now();
     const input = await parseJson(c, recoverSchema);
-    const attempt = await beginSignIn(c, input.username);
     const user = await query(c.env.DATABASE, "userByUsername", { username: input.username });
     const wrong = new AppError(401, "invalid_recovery_code", "wrong username or recovery code");
-    if (!user || !(await matchesRecoveryCode(user, input.recoveryCode))) return failSignIn(c, attempt, wrong, user);
+    const answerAfter = async (error: unknown) => {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + RECOVERY_MIN_MS - Date.now())));
+      throw error;
+    };
+    // Nobody to protect and nothing to audit: the rate limit above is all an unknown name costs.
+    if (!user) return answerAfter(wrong);
+    const attempt = await beginRecovery(c, input.username).catch(answerAfter);
+    if (!(await matchesRecoveryCode(user, input.recoveryCode)))
+      return failSignIn(c, attempt, wrong, user).catch(answerAfter);
     await attempt.succeeded();
     // Recovery must not become a way around a suspension: refuse before anything changes.
     if (user.suspendedAt)
@@ -159,7 +193,7 @@ export const auth = new Hono<AppEnv>()
     const recoveryCode = readableCode(RECOVERY_CODE_GROUPS);
     await query(c.env.DATABASE, "setPasswordHash", {
       userId: user.id,
-      passwordHash: await hashPassword(c.env, input.newPassword),
+      passwordHash: await withPasswordCheck(c, true, () => hashPassword(c.env, input.newPassword)),
     });
     await query(c.env.DATABASE, "setRecoveryCodeHash", {
       userId: user.id,

@@ -10,15 +10,18 @@ import { z } from "zod";
 import { bytesToBase64 } from "../../protocol/index.ts";
 import { channelAccess } from "../channel-access.ts";
 import type { AppEnv } from "../context.ts";
+import { userRateLimit } from "../abuse.ts";
 import { limitBody, requireUser } from "../middleware.ts";
 import { parse, parseJson } from "../validation.ts";
 import { messageView } from "../views.ts";
 
 const seqParam = z.coerce.number().int().positive();
+/** Pages of history per person, over all their sockets and sessions: scrolling back fast is ~5 a second. */
+const HISTORY_LIMIT = userRateLimit("history", 600, 60);
 
 // requireUser per route: these share their parent's paths with the ticket-authenticated socket route.
 export const channelHistory = new Hono<AppEnv>()
-  .get("/:channelId/messages", requireUser, async (c) => {
+  .get("/:channelId/messages", requireUser, HISTORY_LIMIT, async (c) => {
     const access = await channelAccess(c, c.req.param("channelId"));
     const channelId = access.context.channel.id;
     const { before, after, around, limit } = parse(historyQuerySchema, c.req.query());
@@ -30,7 +33,7 @@ export const channelHistory = new Hono<AppEnv>()
           : await query(c.env.DATABASE, "messagesBefore", { channelId, beforeSeq: before ?? null, limit });
     return c.json({ messages: page.map(messageView) });
   })
-  .get("/:channelId/threads/:seq", requireUser, async (c) => {
+  .get("/:channelId/threads/:seq", requireUser, HISTORY_LIMIT, async (c) => {
     const access = await channelAccess(c, c.req.param("channelId"));
     const rootSeq = parse(seqParam, c.req.param("seq"));
     const { after, limit } = parse(threadQuerySchema, c.req.query());
@@ -42,12 +45,12 @@ export const channelHistory = new Hono<AppEnv>()
     });
     return c.json({ messages: replies.map(messageView) });
   })
-  .get("/:channelId/pins", requireUser, async (c) => {
+  .get("/:channelId/pins", requireUser, HISTORY_LIMIT, async (c) => {
     const access = await channelAccess(c, c.req.param("channelId"));
     const pinned = await query(c.env.DATABASE, "pinnedMessages", { channelId: access.context.channel.id });
     return c.json({ messages: pinned.map(messageView) });
   })
-  .get("/:channelId/messages/:seq/versions", requireUser, async (c) => {
+  .get("/:channelId/messages/:seq/versions", requireUser, HISTORY_LIMIT, async (c) => {
     const access = await channelAccess(c, c.req.param("channelId"));
     const seq = parse(seqParam, c.req.param("seq"));
     const versions = await query(c.env.DATABASE, "messageVersions", { channelId: access.context.channel.id, seq });

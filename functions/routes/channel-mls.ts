@@ -9,6 +9,7 @@ import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { query, type ChannelContextRecord, type MlsCommitRecord, type MlsGroupRecord } from "../../db/index.ts";
 import { announceWelcomes, permissionsIn } from "../../rooms/index.ts";
+import { userRateLimit } from "../abuse.ts";
 import {
   base64ToBytes,
   bytesToBase64,
@@ -97,6 +98,9 @@ async function viewersOf(c: Context<AppEnv>, context: ChannelContextRecord) {
 }
 
 // requireUser per route: these share their parent's paths with the ticket-authenticated socket route.
+/** Its answer grows with members times devices; a client asks when told something changed. */
+const PENDING_LIMIT = userRateLimit("mls-pending", 300, 60);
+
 export const channelMls = new Hono<AppEnv>()
   .get("/:channelId/mls", requireUser, async (c) => {
     const access = await channelAccess(c, c.req.param("channelId"));
@@ -108,7 +112,7 @@ export const channelMls = new Hono<AppEnv>()
       : [];
     return c.json({ group: group && groupView(group, group.messagesInEpoch), commits: commits.map(commitView) });
   })
-  .get("/:channelId/mls/pending", requireUser, async (c) => {
+  .get("/:channelId/mls/pending", requireUser, PENDING_LIMIT, async (c) => {
     const access = await channelAccess(c, c.req.param("channelId"));
     const { channel } = access.context;
     const [group, viewers] = await Promise.all([

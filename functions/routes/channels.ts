@@ -16,7 +16,7 @@ import type { AppEnv } from "../context.ts";
 import { AppError, unauthorized } from "../errors.ts";
 import { limitBody, requireUser } from "../middleware.ts";
 import { issueSocketTicket, verifySocketTicket } from "../tokens.ts";
-import { requireOwnUpgrade } from "../socket-upgrade.ts";
+import { offeredTicket, requireOwnUpgrade, spendTicket, upgradeAnswer } from "../socket-upgrade.ts";
 import { parseJson } from "../validation.ts";
 import { channelView } from "../views.ts";
 import { channelHistory } from "./channel-history.ts";
@@ -99,21 +99,19 @@ export const channels = new Hono<AppEnv>()
   .get("/:channelId/socket", UPGRADE_LIMIT, async (c) => {
     requireOwnUpgrade(c);
     const channelId = c.req.param("channelId");
-    const ticket = c.req.query("ticket");
+    const ticket = offeredTicket(c);
     const subject = ticket ? await verifySocketTicket(c.get("config"), ticket, channelId) : null;
     if (!subject?.username) {
-      throw unauthorized("the socket ticket is missing, expired or for another channel: request a new one");
+      throw unauthorized(
+        "the socket ticket is missing, expired or for another channel: request a new one and offer it as the subprotocol chatalot.ticket.<ticket>",
+      );
     }
+    await spendTicket(c.env, subject);
     // The ticket was issued after an access check a minute ago at most. The room checks the
     // session and the access again, after registering the socket, in one statement: a kick
     // or a revocation since then either sees the socket registered or is seen by that check.
     const member = { userId: subject.userId, username: subject.username, sessionId: subject.sessionId };
-    const upgrade = await forwardToRoom(c.env, channelId, c.req.raw, member);
-    // A Durable Object's response has immutable headers; re-wrap it so middleware can add its own.
-    return new Response(upgrade.body, {
-      status: upgrade.status,
-      headers: upgrade.headers,
-      webSocket: upgrade.webSocket,
-    });
+    // A Durable Object's response has immutable headers; re-wrapped, so middleware can add its own.
+    return upgradeAnswer(await forwardToRoom(c.env, channelId, c.req.raw, member));
   })
   .route("/", channelOverrideRoutes);

@@ -76,7 +76,7 @@ export const communityChannels = new Hono<AppEnv>()
         );
       throw notFound("that category");
     }
-    await audit(c, access, "channel.created", { channelId: result.channel.id, name: input.name });
+    // The push first: open sockets must hear of the change even if the audit row cannot be written.
     await publishAccessChange(c, {
       kind: "channel.created",
       communityId: access.record.community.id,
@@ -84,6 +84,7 @@ export const communityChannels = new Hono<AppEnv>()
       userId: null,
       details: { isPrivate: input.isPrivate ?? false },
     });
+    await audit(c, access, "channel.created", { channelId: result.channel.id, name: input.name });
     const context = {
       scope: "community" as const,
       channel: result.channel,

@@ -20,22 +20,9 @@ const auditQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 
-function record(
-  c: Context<AppEnv>,
-  access: CommunityAccess,
-  action: string,
-  targetUserId: string | null,
-  reason?: string,
-  details?: Record<string, unknown>,
-) {
-  return query(c.env.DATABASE, "recordCommunityAudit", {
-    communityId: access.record.community.id,
-    actorId: c.get("userId"),
-    action,
-    targetUserId,
-    reason: reason ?? null,
-    details,
-  });
+/** The audit row a moderation query writes in its own transaction. */
+function auditEntry(c: Context<AppEnv>, action: string, reason?: string, details?: Record<string, unknown>) {
+  return { actorId: c.get("userId"), action, reason: reason ?? null, details };
 }
 
 export const communityModeration = new Hono<AppEnv>()
@@ -47,9 +34,9 @@ export const communityModeration = new Hono<AppEnv>()
     const removed = await query(c.env.DATABASE, "removeMember", {
       communityId: access.record.community.id,
       userId: target.userId,
+      audit: auditEntry(c, "member.kicked", reason),
     });
     if (removed === "owner") throw new AppError(403, "hierarchy", "nobody can remove the owner");
-    await record(c, access, "member.kicked", target.userId, reason);
     await publishAccessChange(c, {
       kind: "member.kicked",
       communityId: access.record.community.id,
@@ -73,9 +60,9 @@ export const communityModeration = new Hono<AppEnv>()
       userId,
       bannedBy: c.get("userId"),
       reason: reason ?? null,
+      audit: auditEntry(c, "member.banned", reason),
     });
     if (banned === "owner") throw new AppError(403, "hierarchy", "nobody can ban the owner");
-    await record(c, access, "member.banned", userId, reason);
     await publishAccessChange(c, { kind: "member.banned", communityId, userId });
     return c.body(null, 204);
   })
@@ -89,9 +76,9 @@ export const communityModeration = new Hono<AppEnv>()
     const access = await communityAccess(c, c.req.param("communityId"));
     requirePermission(access, "BAN_MEMBERS", "lift bans");
     const userId = parse(uuidSchema, c.req.param("userId"));
-    if (!(await query(c.env.DATABASE, "unbanMember", { communityId: access.record.community.id, userId })))
+    const audit = auditEntry(c, "member.unbanned");
+    if (!(await query(c.env.DATABASE, "unbanMember", { communityId: access.record.community.id, userId, audit })))
       throw notFound("that ban");
-    await record(c, access, "member.unbanned", userId);
     return c.body(null, 204);
   })
   .post("/:communityId/members/:userId/timeout", limitBody, async (c) => {
@@ -104,8 +91,8 @@ export const communityModeration = new Hono<AppEnv>()
       communityId: access.record.community.id,
       userId: target.userId,
       until,
+      audit: auditEntry(c, "member.timed_out", reason, { until: until.toISOString() }),
     });
-    await record(c, access, "member.timed_out", target.userId, reason, { until: until.toISOString() });
     await publishAccessChange(c, {
       kind: "member.timed_out",
       communityId: access.record.community.id,
@@ -122,8 +109,8 @@ export const communityModeration = new Hono<AppEnv>()
       communityId: access.record.community.id,
       userId: target.userId,
       until: null,
+      audit: auditEntry(c, "member.timeout_lifted"),
     });
-    await record(c, access, "member.timeout_lifted", target.userId);
     await publishAccessChange(c, {
       kind: "member.timeout_lifted",
       communityId: access.record.community.id,

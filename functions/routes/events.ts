@@ -12,7 +12,7 @@ import { rateLimit } from "../abuse.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError, unauthorized } from "../errors.ts";
 import { requireUser, sessionEnded } from "../middleware.ts";
-import { requireOwnUpgrade } from "../socket-upgrade.ts";
+import { offeredTicket, requireOwnUpgrade, spendTicket, upgradeAnswer } from "../socket-upgrade.ts";
 import { issueSocketTicket, verifySocketTicket } from "../tokens.ts";
 
 /** Tickets name what they open; this one opens the account socket. */
@@ -29,16 +29,15 @@ export const events = new Hono<AppEnv>()
   .get("/socket", UPGRADE_LIMIT, async (c) => {
     requireOwnUpgrade(c);
     const config = c.get("config");
-    const ticket = c.req.query("ticket");
+    const ticket = offeredTicket(c);
     const subject = ticket ? await verifySocketTicket(config, ticket, EVENTS_TICKET_SCOPE) : null;
-    if (!subject) throw unauthorized("the socket ticket is missing, expired or for a channel: request a new one");
+    if (!subject)
+      throw unauthorized(
+        "the socket ticket is missing, expired or for a channel: request a new one and offer it as the subprotocol chatalot.ticket.<ticket>",
+      );
+    await spendTicket(c.env, subject);
     const live = await query(c.env.DATABASE, "activeSession", subject);
     if (!live) throw await sessionEnded(c, subject);
     const member = { userId: live.user.id, username: live.user.username, sessionId: live.session.id };
-    const upgrade = await c.env.USER_SOCKETS.getByName(member.userId).fetch(stampIdentity(c.req.raw, member));
-    return new Response(upgrade.body, {
-      status: upgrade.status,
-      headers: upgrade.headers,
-      webSocket: upgrade.webSocket,
-    });
+    return upgradeAnswer(await c.env.USER_SOCKETS.getByName(member.userId).fetch(stampIdentity(c.req.raw, member)));
   });

@@ -62,14 +62,18 @@ const limitUpload = bodyLimit({
 const WELCOMES_PAGE = 100;
 const welcomesQuerySchema = z.object({ after: z.coerce.number().int().min(0).default(0) });
 
-const deviceView = (device: DeviceRecord): DeviceView => ({
+/** A time to the day only: when a device came and went, not when its owner signs in. */
+const dayOf = (at: Date) => `${at.toISOString().slice(0, 10)}T00:00:00.000Z`;
+
+const deviceView = (device: DeviceRecord, options: { showsDays: boolean } = { showsDays: true }): DeviceView => ({
   deviceId: device.sessionId,
   userId: device.userId,
   signaturePublicKey: bytesToBase64(device.signaturePublicKey),
   crossSignature: bytesToBase64(device.crossSignature),
   isSignedByCurrentKey: device.isSignedByCurrentKey,
-  createdAt: device.createdAt.toISOString(),
-  revokedAt: device.revokedAt?.toISOString() ?? null,
+  isRevoked: device.revokedAt !== null,
+  createdAt: options.showsDays ? dayOf(device.createdAt) : null,
+  revokedAt: options.showsDays && device.revokedAt ? dayOf(device.revokedAt) : null,
 });
 
 /**
@@ -247,9 +251,12 @@ export const keys = new Hono<AppEnv>()
   })
   .get("/users/:userId", async (c) => {
     const userId = await existingUser(c);
-    const [account, devices] = await Promise.all([
+    // Keys are public (anyone who reads someone's old messages must verify them); the days
+    // devices came and went are for those who share a place with their owner.
+    const [account, devices, showsDays] = await Promise.all([
       query(c.env.DATABASE, "accountKeyOf", { userId }),
       query(c.env.DATABASE, "devicesOf", { userId }),
+      query(c.env.DATABASE, "sharesPlaceWith", { viewerId: c.get("userId"), userId }),
     ]);
     const view: UserKeysView = {
       accountKey: account && {
@@ -257,7 +264,7 @@ export const keys = new Hono<AppEnv>()
         createdAt: account.key.createdAt.toISOString(),
         replacedKeys: account.replacedKeys,
       },
-      devices: devices.map(deviceView),
+      devices: devices.map((device) => deviceView(device, { showsDays })),
     };
     return c.json(view);
   })
@@ -267,9 +274,9 @@ export const keys = new Hono<AppEnv>()
     if (userId !== me && (await query(c.env.DATABASE, "isBlockedEitherWay", { userId: me, otherId: userId }))) {
       throw new AppError(403, "blocked", "you cannot add this person to a conversation");
     }
-    const { deviceIds } = c.req.header("Content-Type")?.includes("application/json")
-      ? await parseJson(c, claimKeyPackagesSchema)
-      : { deviceIds: undefined };
+    // The body is optional (no body: every device); one that is sent is JSON like any other.
+    const hasBody = Number(c.req.header("Content-Length") ?? 0) > 0 || c.req.header("Transfer-Encoding") !== undefined;
+    const { deviceIds } = hasBody ? await parseJson(c, claimKeyPackagesSchema) : { deviceIds: undefined };
     // One's own device is never claimed: it is already in every group it should be in.
     const claimed = await query(c.env.DATABASE, "claimKeyPackages", {
       userId,

@@ -9,10 +9,14 @@ import { HISTORY_SHARE_CLIENT_ID_PREFIX, UNREAD_COUNT_CAP, type UnreadView } fro
 import type { AppEnv } from "../context.ts";
 import { requireUser } from "../middleware.ts";
 import { visibleChannelIds } from "../visible-channels.ts";
+import { userRateLimit } from "../abuse.ts";
+
+/** Clients ask on start and after reconnects; far more than that is a loop or an attack. */
+const UNREAD_LIMIT = userRateLimit("unread", 120, 60);
 
 export const unread = new Hono<AppEnv>()
   .use(requireUser)
-  .get("/", async (c) => {
+  .get("/", UNREAD_LIMIT, async (c) => {
     const channelIds = await visibleChannelIds(c);
     const counts = await query(c.env.DATABASE, "unreadCounts", {
       userId: c.get("userId"),

@@ -71,8 +71,16 @@ async function createInvite(
   return { id: response.body.invite.id, code: response.body.code, link: response.body.link };
 }
 
+/** The admin's proof of re-authentication, which the actions handing over the instance want. */
+let elevation = "";
 const asAdmin = (path: string, body: unknown = {}, method = "POST") =>
-  call(server, path, { method, token: admin.token, forwardedFor: ADDRESSES.admin, body });
+  call(server, path, {
+    method,
+    token: admin.token,
+    forwardedFor: ADDRESSES.admin,
+    body,
+    headers: { "X-Chatalot-Elevation": elevation },
+  });
 
 describe("in invite_only mode", () => {
   it("the account named ADMIN_USERNAME registers without an invite and becomes admin; nobody else gets in without one", async () => {
@@ -82,6 +90,13 @@ describe("in invite_only mode", () => {
 
     admin = await registerOn(server, "admin", PASSWORD, { forwardedFor: ADDRESSES.admin });
     expect(admin.isAdmin).toBe(true);
+    const elevated = await call(server, "/api/admin/elevate", {
+      token: admin.token,
+      forwardedFor: ADDRESSES.admin,
+      body: { password: PASSWORD },
+    });
+    expect(elevated.status, elevated.text).toBe(200);
+    elevation = elevated.body.elevation;
     const mode = await call(server, "/api/admin/registration-mode", {
       token: admin.token,
       forwardedFor: ADDRESSES.admin,

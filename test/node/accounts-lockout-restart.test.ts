@@ -13,6 +13,7 @@ const MALLORY = "203.0.113.66";
 const ALICE_AT_HOME = "198.51.100.20";
 const BOB_AT_HOME = "198.51.100.30";
 const SPAMMER = "203.0.113.99";
+const SPRAYER = "203.0.113.77";
 
 let database: TestDatabase;
 let server: RunningServer;
@@ -40,20 +41,24 @@ function expectLockedOut(response: ApiResponse) {
 }
 
 describe("after a restart on the same database", () => {
-  it("a locked account, and a locked address, stay locked with Retry-After", async () => {
+  it("a locked account at an address, and a locked address, stay locked with Retry-After", async () => {
     await registerOn(server, "alice", PASSWORD, { forwardedFor: ALICE_AT_HOME });
     await registerOn(server, "bob", PASSWORD, { forwardedFor: BOB_AT_HOME });
     for (let attempt = 0; attempt < 5; attempt++) await login("alice", "guessing wrong!", MALLORY);
-    expectLockedOut(await login("alice", PASSWORD, ALICE_AT_HOME));
+    expectLockedOut(await login("alice", PASSWORD, MALLORY));
+    for (let attempt = 0; attempt < 10; attempt++) await login(`nobody${attempt}`, "guessing wrong!", SPRAYER);
+    expectLockedOut(await login("bob", PASSWORD, SPRAYER));
 
     await server.stop();
     server = await start();
 
-    // The account lock: alice, from her own address, with her right password.
-    expectLockedOut(await login("alice", PASSWORD, ALICE_AT_HOME));
-    // The address lock: mallory's address, trying bob's right password.
-    expectLockedOut(await login("bob", PASSWORD, MALLORY));
-    // Everyone else carries on.
+    // alice's account at mallory's address: locked, even with her right password.
+    expectLockedOut(await login("alice", PASSWORD, MALLORY));
+    // The sprayer's address: locked, even for bob's right password.
+    expectLockedOut(await login("bob", PASSWORD, SPRAYER));
+    // alice and bob at home carry on.
+    const alice = await login("alice", PASSWORD, ALICE_AT_HOME);
+    expect(alice.status, alice.text).toBe(200);
     const bob = await login("bob", PASSWORD, BOB_AT_HOME);
     expect(bob.status, bob.text).toBe(200);
   });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
+import { socketProtocols } from "../../protocol/index.ts";
 
 const PASSWORD = "a long enough password";
 let database: TestDatabase;
@@ -15,11 +16,21 @@ let admin: { token: string; id: string };
 let bob: { token: string; id: string };
 let carol: { token: string; id: string };
 
+/** Proofs of re-authentication (POST /api/admin/elevate), by access token; sent with that token's calls. */
+const elevations = new Map<string, string>();
+
+async function elevate(account: { token: string }, password = PASSWORD) {
+  const answer = await call("POST", "/api/admin/elevate", account.token, { password });
+  if (answer.status === 200) elevations.set(account.token, answer.body.elevation);
+  return answer;
+}
+
 async function call(method: string, path: string, token?: string, body?: unknown) {
   const response = await fetch(`${server.url}${path}`, {
     method,
     headers: {
       ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(token && elevations.has(token) ? { "X-Chatalot-Elevation": elevations.get(token)! } : {}),
       ...(body === undefined ? {} : { "Content-Type": "application/json" }),
     },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -37,7 +48,8 @@ async function register(username: string) {
 async function openSocket(token: string, channelId: string): Promise<WebSocket> {
   const { body } = await call("POST", `/api/channels/${channelId}/socket-ticket`, token);
   const socket = new WebSocket(
-    `${server.url.replace("http", "ws")}/api/channels/${channelId}/socket?ticket=${body.ticket}`,
+    `${server.url.replace("http", "ws")}/api/channels/${channelId}/socket`,
+    socketProtocols(body.ticket),
   );
   await new Promise<void>((resolve, reject) => {
     socket.once("error", reject);
@@ -54,6 +66,7 @@ beforeAll(async () => {
   admin = await register("admin");
   bob = await register("bob");
   carol = await register("carol");
+  expect((await elevate(admin)).status).toBe(200);
 });
 
 afterAll(async () => {
@@ -104,6 +117,36 @@ describe("the instance admin API", () => {
     expect(next.body.users.map((user: { username: string }) => user.username)).toEqual(["carol"]);
     const search = await call("GET", "/api/admin/users?search=CAR", admin.token);
     expect(search.body.users.map((user: { username: string }) => user.username)).toEqual(["carol"]);
+  });
+
+  it("wants the password again, from this very session, before the actions that hand over the instance", async () => {
+    const modeBefore = (await call("GET", "/api/admin/registration-mode", admin.token)).body.mode;
+    const second = await call("POST", "/api/auth/login", undefined, { username: "admin", password: PASSWORD });
+    const bare = second.body.accessToken as string;
+    const sensitive: [string, string, unknown?][] = [
+      ["PUT", `/api/admin/users/${carol.id}/admin`, { isAdmin: true }],
+      ["POST", `/api/admin/users/${carol.id}/reset-two-factor`],
+      ["DELETE", `/api/admin/users/${carol.id}`],
+      ["PUT", "/api/admin/registration-mode", { mode: "closed" }],
+    ];
+    for (const [method, path, body] of sensitive) {
+      const refused = await call(method, path, bare, body);
+      expect(refused.status, `${method} ${path}`).toBe(403);
+      expect(refused.body.error.code).toBe("reauthentication_required");
+    }
+    // The first session's proof does not carry over to another session of the same admin.
+    elevations.set(bare, elevations.get(admin.token)!);
+    expect((await call("PUT", "/api/admin/registration-mode", bare, { mode: "closed" })).status).toBe(403);
+    elevations.delete(bare);
+    const wrong = await elevate({ token: bare }, "not the password");
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.error.code).toBe("wrong_password");
+    expect((await call("GET", "/api/admin/registration-mode", admin.token)).body.mode).toBe(modeBefore);
+    expect((await call("GET", `/api/admin/users/${carol.id}`, admin.token)).body.user.isAdmin).toBe(false);
+    expect((await elevate({ token: bare })).status).toBe(200);
+    expect(
+      (await call("GET", "/api/admin/audit?action=admin.reauthenticated", admin.token)).body.events.length,
+    ).toBeGreaterThan(0);
   });
 
   it("grants and revokes admin rights, but never from the last admin", async () => {
@@ -249,6 +292,7 @@ describe("the instance admin API", () => {
     expect(owner.status).toBe(409);
     expect(owner.body.error.code).toBe("owns_communities");
     expect((await call("PUT", `/api/admin/users/${bob.id}/admin`, admin.token, { isAdmin: true })).status).toBe(200);
+    expect((await elevate(bob)).status).toBe(200);
     // bob, an admin, suspends the other admin: allowed while bob remains; then nobody may suspend bob.
     expect((await call("POST", `/api/admin/users/${admin.id}/suspend`, bob.token, { reason: "test" })).status).toBe(
       200,

@@ -78,17 +78,37 @@ describe("the admin page", () => {
     await adminPage.screenshot({ path: join(SCREENSHOTS, "admin-overview.png"), fullPage: true });
   });
 
-  it("switches the registration mode and creates an invite that a new person registers with", async () => {
+  it("asks for the password and a code again before changing the registration mode, then not for ten minutes", async () => {
     await section(adminPage, "Registration");
     const modes = adminPage.getByRole("group", { name: "Who may create an account" });
     expect(await modes.getByLabel("Invite only").isChecked()).toBe(true);
     await modes.getByLabel("Closed").check();
     await adminPage.getByRole("button", { name: "Change registration mode" }).click();
+    const confirm = adminPage.getByRole("form", { name: "Confirm it’s you" });
+    await confirm.waitFor();
+    // A wrong password is refused in words, and nothing changes meanwhile (the code, checked
+    // only after the password, stays unspent for the second try).
+    const code = await freshTotpCode();
+    await confirm.getByLabel("Your password").fill("not the password at all");
+    await confirm.getByLabel("Code from your authenticator app").fill(code);
+    await confirm.getByRole("button", { name: "Confirm" }).click();
+    await confirm.getByRole("alert").filter({ hasText: "The password is wrong" }).waitFor();
+    expect((await call(journey.server, "/api/admin/registration-mode", { token: admin.token })).body.mode).toBe(
+      "invite_only",
+    );
+    await adminPage.screenshot({ path: join(SCREENSHOTS, "admin-confirm-identity.png"), fullPage: true });
+    await confirm.getByLabel("Your password").fill(ADMIN_PASSWORD);
+    await confirm.getByLabel("Code from your authenticator app").fill(code);
+    await confirm.getByRole("button", { name: "Confirm" }).click();
     await adminPage.getByRole("status").filter({ hasText: "Registration is closed." }).waitFor();
+    expect(await confirm.count()).toBe(0);
     await modes.getByLabel("Invite only").check();
     await adminPage.getByRole("button", { name: "Change registration mode" }).click();
     await adminPage.getByRole("status").filter({ hasText: "Registration is invite only." }).waitFor();
+    expect(await confirm.count()).toBe(0);
+  });
 
+  it("creates an invite that a new person registers with", async () => {
     await adminPage.getByLabel("Expires after").selectOption({ label: "1 day" });
     await adminPage.getByLabel("Maximum uses").fill("1");
     await adminPage.getByRole("button", { name: "Create invite" }).click();

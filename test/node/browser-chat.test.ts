@@ -189,7 +189,7 @@ describe("a dropped connection in the browser", () => {
     let isSwallowingAcks = false;
     let cutLine = async () => {};
     // Her channel sockets only: the account socket (/api/events/socket) goes straight through.
-    await carol.routeWebSocket(/\/api\/channels\/[^/]+\/socket\?/, (page) => {
+    await carol.routeWebSocket(/\/api\/channels\/[^/]+\/socket$/, (page) => {
       const room = page.connectToServer();
       page.onMessage((frame) => room.send(frame));
       room.onMessage((frame) => {

@@ -35,7 +35,7 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   bob = await journey.openPage();
   // His channel sockets only: the account socket (/api/events/socket) goes straight through.
-  await bob.routeWebSocket(/\/api\/channels\/[^/]+\/socket\?/, (page) => {
+  await bob.routeWebSocket(/\/api\/channels\/[^/]+\/socket$/, (page) => {
     const room = page.connectToServer();
     page.onMessage((frame) => {
       sentFrames.push(JSON.parse(String(frame)));

@@ -69,7 +69,7 @@ beforeAll(async () => {
   expect(joined.status, joined.text).toBe(200);
 
   [admin, bob] = await Promise.all([journey.openPage(), journey.openPage()]);
-  await bob.routeWebSocket(/\/api\/channels\/[^/]+\/socket\?/, (page) => {
+  await bob.routeWebSocket(/\/api\/channels\/[^/]+\/socket$/, (page) => {
     // While bob is offline every attempt to reconnect fails at once, as with no network.
     if (isBobOffline) return void page.close({ code: 1011, reason: "offline" });
     const room = page.connectToServer();

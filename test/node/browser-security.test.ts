@@ -237,7 +237,7 @@ describe("alice's account security in the browser", () => {
   it("ends an idle device's access when alice signs out every other session: its next action sends it to sign-in", async () => {
     await tablet.clock.install();
     // The tablet is asleep: its account socket will not hear the session end (the server's close is dropped).
-    await tablet.routeWebSocket(/\/api\/events\/socket\?/, (page) => page.connectToServer().onClose(() => {}));
+    await tablet.routeWebSocket(/\/api\/events\/socket$/, (page) => page.connectToServer().onClose(() => {}));
     await signInWithBackupCode(tablet, backupCodes[1]!);
     // Left open, the page renews its 15-minute access token a little before it runs out.
     const renewed = tablet.waitForResponse((response) => new URL(response.url()).pathname === "/api/auth/refresh");

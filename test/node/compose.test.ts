@@ -190,6 +190,15 @@ describe("docker-compose.yml", () => {
     expect(networksOf(chatalot).sort()).toEqual(["backend", "frontend"]);
   });
 
+  it("trusts X-Forwarded-For from exactly one address: the gateway of the server's fixed network", () => {
+    const frontend = rendered().plain.networks?.frontend as { ipam?: { config?: { subnet?: string }[] } } | null;
+    const subnet = frontend?.ipam?.config?.[0]?.subnet;
+    expect(subnet).toBe("172.30.80.0/24");
+    const trusted = service(rendered().plain, "chatalot").environment?.TRUSTED_PROXIES;
+    // One address, no range: the first of the subnet, where Docker puts the gateway.
+    expect(trusted).toBe(subnet!.replace(/\.0\/24$/, ".1"));
+  });
+
   it("publishes the server on loopback only by default, for a reverse proxy in front", () => {
     const ports = service(rendered().plain, "chatalot").ports ?? [];
 

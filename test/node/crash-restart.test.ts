@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EventsServerFrame } from "../../protocol/index.ts";
+import { socketProtocols, type EventsServerFrame } from "../../protocol/index.ts";
 import {
   call,
   generalChannel,
@@ -44,7 +44,10 @@ type Presence = Extract<EventsServerFrame, { type: "presence" }>;
 async function accountSocket(account: Account) {
   const ticket = await call(server, "/api/events/socket-ticket", { method: "POST", token: account.token });
   expect(ticket.status).toBe(200);
-  const socket = new WebSocket(`${server.url.replace("http", "ws")}/api/events/socket?ticket=${ticket.body.ticket}`);
+  const socket = new WebSocket(
+    `${server.url.replace("http", "ws")}/api/events/socket`,
+    socketProtocols(ticket.body.ticket),
+  );
   const frames: EventsServerFrame[] = [];
   let arrived = () => {};
   socket.on("message", (data) => {

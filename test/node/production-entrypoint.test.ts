@@ -2,12 +2,14 @@
  * The production entrypoint (scripts/serve.sh + workerd/chatalot.capnp, the same
  * configuration the Docker image compiles), run natively against PostgreSQL.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import pg from "pg";
 import WebSocket from "ws";
 import { afterAll, describe, expect, it } from "vitest";
-import { unpackFrames, type ServerFrame } from "../../protocol/index.ts";
+import { socketProtocols, unpackFrames, type ServerFrame } from "../../protocol/index.ts";
 import { createTestDatabase, startPglite, type TestDatabase } from "../support/database.ts";
-import { startServer, type RunningServer } from "../support/server.ts";
+import { root, startServer, type RunningServer } from "../support/server.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -42,6 +44,32 @@ async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: num
 }
 
 describe("the production entrypoint", () => {
+  it("answers 503 starting while its migrations wait, and ok once they are applied", async () => {
+    const db = await database("chatalot_starting");
+    // Migrations run under this advisory lock (db/migrate.ts): holding it keeps start-up waiting.
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    await holder.query("select pg_advisory_lock(7220113)");
+    const chatalot = await server({ databaseUrl: db.url, waitForReady: false });
+    try {
+      const starting = await eventually(() => healthOf(chatalot.url), 30_000, "/health to answer");
+      expect(starting.status).toBe(503);
+      expect(starting.body).toMatchObject({ status: "starting", db_healthy: true });
+    } finally {
+      await holder.query("select pg_advisory_unlock(7220113)");
+      await holder.end();
+    }
+    const ready = await eventually(
+      async () => {
+        const health = await healthOf(chatalot.url);
+        return health.status === 200 ? health : undefined;
+      },
+      30_000,
+      "/health ok",
+    );
+    expect(ready.body).toMatchObject({ status: "ok", db_healthy: true });
+  });
+
   it("reports ok, then 503 degraded while PostgreSQL is stopped, then ok again once it is back", async () => {
     // Embedded PostgreSQL here, because this test stops and restarts the server process.
     let postgres = await startPglite();
@@ -99,7 +127,8 @@ describe("the production entrypoint", () => {
     const { ticket } = await post(`/api/channels/${channel!.id}/socket-ticket`, {}, admin.accessToken);
 
     const socket = new WebSocket(
-      `${chatalot.url.replace("http", "ws")}/api/channels/${channel!.id}/socket?ticket=${ticket}`,
+      `${chatalot.url.replace("http", "ws")}/api/channels/${channel!.id}/socket`,
+      socketProtocols(ticket),
     );
     const frames: any[] = [];
     socket.on("message", (data) => frames.push(...unpackFrames(JSON.parse(String(data)) as ServerFrame)));
@@ -125,6 +154,27 @@ describe("the production entrypoint", () => {
       headers: { Authorization: `Bearer ${admin.accessToken}` },
     });
     expect(((await history.json()) as { messages: unknown[] }).messages).toEqual([ack.message]);
+  });
+
+  it("serves no directory listing and no admin code through spellings of its path", async () => {
+    const chatalot = await server({ databaseUrl: (await database("chatalot_paths")).url });
+    for (const path of ["/assets", "/assets/", "/admin-assets/"]) {
+      const response = await fetch(`${chatalot.url}${path}`);
+      const body = await response.text();
+      expect(body.trimStart().startsWith("["), `${path} answered a listing: ${body.slice(0, 80)}`).toBe(false);
+      expect(body).not.toContain("admin.js");
+    }
+    // workerd's disk service decodes and normalises what routing saw raw.
+    const adminCode = readFileSync(join(root, "web", "dist", "admin-assets", "admin.js"), "utf8").slice(0, 200);
+    for (const path of ["/%61dmin-assets/admin.js", "//admin-assets/admin.js", "/x/..%2Fadmin-assets/admin.js"]) {
+      const response = await fetch(`${chatalot.url}${path}`);
+      expect(response.status, path).toBe(403);
+      expect(await response.text()).not.toContain(adminCode);
+    }
+    // A path that names no file gets the app's page, never the admin code.
+    const other = await fetch(`${chatalot.url}/ADMIN-ASSETS/admin.js/.`);
+    expect(other.headers.get("Content-Type") ?? "").not.toContain("javascript");
+    expect(await other.text()).not.toContain(adminCode);
   });
 
   it("applies migrations exactly once when two servers start at the same moment", async () => {

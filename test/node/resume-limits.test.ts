@@ -8,7 +8,7 @@
 import pg from "pg";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { unpackFrames, type MessageView, type ServerFrame } from "../../protocol/index.ts";
+import { socketProtocols, unpackFrames, type MessageView, type ServerFrame } from "../../protocol/index.ts";
 import { call, generalChannel, registerOn } from "../support/accounts.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
@@ -63,7 +63,8 @@ afterAll(async () => {
 async function open(channel = channelId): Promise<{ socket: WebSocket; frames: ServerFrame[] }> {
   const ticket = await call(server, `/api/channels/${channel}/socket-ticket`, { method: "POST", token });
   const socket = new WebSocket(
-    `${server.url.replace("http", "ws")}/api/channels/${channel}/socket?ticket=${ticket.body.ticket}`,
+    `${server.url.replace("http", "ws")}/api/channels/${channel}/socket`,
+    socketProtocols(ticket.body.ticket),
   );
   const frames: ServerFrame[] = [];
   socket.on("message", (data) => frames.push(...unpackFrames(JSON.parse(String(data)) as ServerFrame)));

@@ -7,6 +7,7 @@
 import { execFileSync } from "node:child_process";
 import WebSocket from "ws";
 import type { RunningServer } from "./server.ts";
+import { socketProtocols } from "../../protocol/index.ts";
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -145,7 +146,8 @@ export async function openChannelSocket(
   });
   if (ticket.status !== 200) throw new Error(`socket ticket: ${ticket.status} ${ticket.text}`);
   const socket = new WebSocket(
-    `${server.url.replace("http", "ws")}/api/channels/${channelId}/socket?ticket=${ticket.body.ticket}`,
+    `${server.url.replace("http", "ws")}/api/channels/${channelId}/socket`,
+    socketProtocols(ticket.body.ticket),
   );
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     socket.once("close", (code, reason) => resolve({ code, reason: reason.toString() })),

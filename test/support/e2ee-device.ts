@@ -7,6 +7,7 @@
 import type { CiphersuiteImpl } from "ts-mls";
 import WebSocket from "ws";
 import {
+  socketProtocols,
   HISTORY_SHARE_CLIENT_ID_PREFIX,
   unpackFrames,
   type MessageView,
@@ -170,7 +171,8 @@ export class SimulatedDevice extends E2eeDevice {
   async connect(channelId: string) {
     const { ticket } = await this.api<{ ticket: string }>("POST", `/api/channels/${channelId}/socket-ticket`);
     const socket = new WebSocket(
-      `${this.server.url.replace("http", "ws")}/api/channels/${channelId}/socket?ticket=${ticket}`,
+      `${this.server.url.replace("http", "ws")}/api/channels/${channelId}/socket`,
+      socketProtocols(ticket),
     );
     const frames: ServerFrame[] = [];
     socket.on("message", (data) => frames.push(...unpackFrames(JSON.parse(String(data)) as ServerFrame)));

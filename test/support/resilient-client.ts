@@ -6,7 +6,7 @@
  * acknowledged. Everything it saw is kept for the checks afterwards.
  */
 import WebSocket from "ws";
-import { unpackFrames, type MessageView, type ServerFrame } from "../../protocol/index.ts";
+import { socketProtocols, unpackFrames, type MessageView, type ServerFrame } from "../../protocol/index.ts";
 
 export interface ResilientClientOptions {
   name: string;
@@ -122,7 +122,7 @@ export class ResilientClient {
         });
         if (!ticket.ok) throw new Error(`ticket: ${ticket.status}`);
         const { ticket: value } = (await ticket.json()) as { ticket: string };
-        await this.#open(`${base.replace("http", "ws")}${path}/socket?ticket=${value}`);
+        await this.#open(`${base.replace("http", "ws")}${path}/socket`, value);
         return;
       } catch {
         await new Promise((resolve) => setTimeout(resolve, RECONNECT_MIN_MS + Math.random() * RECONNECT_MAX_MS));
@@ -130,9 +130,9 @@ export class ResilientClient {
     }
   }
 
-  #open(url: string): Promise<void> {
+  #open(url: string, ticket: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, { headers: this.#forwarded() });
+      const socket = new WebSocket(url, socketProtocols(ticket), { headers: this.#forwarded() });
       this.#socket = socket;
       socket.once("open", () => resolve());
       socket.once("error", (error) => reject(error));

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createChannel, json, register, request, ticketFor, unique } from "./fixtures.ts";
+import { socketProtocols } from "../../protocol/index.ts";
 
 const https = { ...env, PUBLIC_URL: "https://chat.example" };
 
@@ -94,8 +95,14 @@ describe("WebSocket upgrades", () => {
     const general = await createChannel(alice);
     const upgradeFrom = async (origin: string) =>
       request(
-        `/api/channels/${general.id}/socket?ticket=${await ticketFor(alice, general.id)}`,
-        { headers: { Upgrade: "websocket", Origin: origin } },
+        `/api/channels/${general.id}/socket`,
+        {
+          headers: {
+            Upgrade: "websocket",
+            Origin: origin,
+            "Sec-WebSocket-Protocol": socketProtocols(await ticketFor(alice, general.id)).join(", "),
+          },
+        },
         withApp,
       );
     const listed = await upgradeFrom("https://app.example");

@@ -32,10 +32,17 @@ describe("registration", () => {
     expect(error.message).toContain("at least 10 characters");
   });
 
-  it("refuses a body that is not JSON, and one that is too large", async () => {
-    const notJson = await request("/api/auth/register", { method: "POST", body: "username=alice" });
+  it("refuses a body that is not JSON, one not sent as JSON, and one that is too large", async () => {
+    const notJson = await request("/api/auth/register", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "username=alice",
+    });
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as { error: { code: string } }).error.code).toBe("invalid_json");
+    const form = await request("/api/auth/register", { method: "POST", body: "username=alice" });
+    expect(form.status).toBe(415);
+    expect(((await form.json()) as { error: { code: string } }).error.code).toBe("unsupported_media_type");
     const huge = await request(
       "/api/auth/register",
       json("POST", { username: "alice", password: "p".repeat(100_000) }),

@@ -7,6 +7,7 @@ import { env } from "cloudflare:test";
 import { expect } from "vitest";
 import { app } from "../../functions/app.ts";
 import {
+  socketProtocols,
   unpackFrames,
   type ChannelView,
   type CommunityView,
@@ -190,8 +191,18 @@ export async function ticketFor(person: Person, channelId: string): Promise<stri
   return ((await response.json()) as { ticket: string }).ticket;
 }
 
+/**
+ * A WebSocket upgrade. Tests write the ticket as `?ticket=` for brevity; like a real
+ * client, this offers it as the subprotocol instead (the server reads no ticket from URLs).
+ */
 export async function upgrade(path: string, headers: Record<string, string> = {}): Promise<Response> {
-  return request(path, { headers: { Upgrade: "websocket", ...headers } });
+  const url = new URL(path, "http://chatalot.test");
+  const ticket = url.searchParams.get("ticket");
+  url.searchParams.delete("ticket");
+  const protocols: Record<string, string> = ticket
+    ? { "Sec-WebSocket-Protocol": socketProtocols(ticket).join(", ") }
+    : {};
+  return request(`${url.pathname}${url.search}`, { headers: { Upgrade: "websocket", ...protocols, ...headers } });
 }
 
 export async function connect(person: Person, channelId: string): Promise<TestSocket> {

@@ -225,6 +225,21 @@ describe("account keys and devices", () => {
     );
   });
 
+  it("tells a stranger the keys but not when devices came and went; people who share a place, the day only", async () => {
+    await registerDevice(alice, aliceAccount);
+    const toStranger = (await keysOf(mallory, alice)).devices;
+    expect(toStranger).toHaveLength(1);
+    expect(toStranger[0]).toMatchObject({
+      deviceId: alice.sessionId,
+      isRevoked: false,
+      createdAt: null,
+      revokedAt: null,
+    });
+    expect(toStranger[0]!.signaturePublicKey.length).toBeGreaterThan(0);
+    const toBob = (await keysOf(bob, alice)).devices;
+    expect(toBob[0]!.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00\.000Z$/);
+  });
+
   it("retires a device with its session: a revoked session's device is marked, and never claimed", async () => {
     await registerDevice(alice, aliceAccount);
     const phone = await signInAgain(alice);
@@ -235,7 +250,7 @@ describe("account keys and devices", () => {
     );
     await expectStatus(await as(alice, "DELETE", `/api/sessions/${phone.sessionId}`), 204);
     const listed = (await keysOf(bob, alice)).devices;
-    expect(listed.map((device) => [device.deviceId, device.revokedAt !== null])).toEqual([
+    expect(listed.map((device) => [device.deviceId, device.isRevoked])).toEqual([
       [alice.sessionId, false],
       [phone.sessionId, true],
     ]);

@@ -12,6 +12,7 @@ const ACTIONS: Record<string, string> = {
   "password.changed": "Password changed",
   "password.recovered": "Password reset with the recovery code",
   "account_key.created": "End-to-end encryption key set up",
+  "admin.reauthenticated": "Confirmed your password for an admin action",
   "account_key.replaced": "End-to-end encryption key replaced (people you talk with are warned)",
   "recovery_code.regenerated": "New recovery code created",
   "totp.enabled": "Two-factor authentication turned on",

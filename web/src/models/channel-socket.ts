@@ -10,6 +10,7 @@ import {
   CLOSE_ACCESS_REMOVED,
   CLOSE_SESSION_ENDED,
   SERVER_FRAME_TYPES,
+  socketProtocols,
   unpackFrames,
   type ClientFrame,
   type ServerFrame,
@@ -58,14 +59,17 @@ export function openChannelSocket(channelId: string, session: Session, events: C
     events.onAccessRemoved(reason);
   };
 
-  const socketUrl = async (): Promise<string> => {
+  const path = `/api/channels/${encodeURIComponent(channelId)}`;
+  const socketUrl = (): string => {
+    const url = new URL(`${path}/socket`, location.href);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    return url.toString();
+  };
+  // A fresh single-use ticket for every attempt, offered as a subprotocol (never in the URL).
+  const protocols = async (): Promise<string[]> => {
     try {
-      const path = `/api/channels/${encodeURIComponent(channelId)}`;
       const { ticket } = await session.request<SocketTicketView>(`${path}/socket-ticket`, { method: "POST" });
-      const url = new URL(`${path}/socket`, location.href);
-      url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-      url.searchParams.set("ticket", ticket);
-      return url.toString();
+      return socketProtocols(ticket);
     } catch (caught) {
       // The ticket route answers 404 for a channel the user cannot see: asking again will not change that.
       if (caught instanceof ApiError && caught.status === 404) endForGood(hasBeenOnline ? ACCESS_LOST : NOT_VISIBLE);
@@ -74,7 +78,7 @@ export function openChannelSocket(channelId: string, session: Session, events: C
     }
   };
 
-  const socket = new ReconnectingWebSocket(socketUrl, undefined, {
+  const socket = new ReconnectingWebSocket(socketUrl, protocols, {
     minReconnectionDelay: 1_000,
     maxReconnectionDelay: 15_000,
     connectionTimeout: 10_000,

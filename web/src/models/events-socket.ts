@@ -6,6 +6,7 @@
 import ReconnectingWebSocket from "partysocket/ws";
 import {
   CLOSE_SESSION_ENDED,
+  socketProtocols,
   type EventsClientFrame,
   type EventsServerFrame,
   type SocketTicketView,
@@ -41,15 +42,18 @@ export function openEventsSocket(session: Session, events: EventsSocketEvents): 
   let isClosed = false;
   let isOnline = false;
 
-  const socketUrl = async (): Promise<string> => {
-    const { ticket } = await session.request<SocketTicketView>("/api/events/socket-ticket", { method: "POST" });
+  const socketUrl = (): string => {
     const url = new URL("/api/events/socket", location.href);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-    url.searchParams.set("ticket", ticket);
     return url.toString();
   };
+  // A fresh single-use ticket for every attempt, offered as a subprotocol (never in the URL).
+  const protocols = async (): Promise<string[]> => {
+    const { ticket } = await session.request<SocketTicketView>("/api/events/socket-ticket", { method: "POST" });
+    return socketProtocols(ticket);
+  };
 
-  const socket = new ReconnectingWebSocket(socketUrl, undefined, {
+  const socket = new ReconnectingWebSocket(socketUrl, protocols, {
     minReconnectionDelay: 1_000,
     maxReconnectionDelay: 30_000,
     connectionTimeout: 10_000,

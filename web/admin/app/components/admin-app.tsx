@@ -5,6 +5,7 @@ import { AdminNav } from "./admin-nav.tsx";
 import { AuditSection } from "./audit-section.tsx";
 import { CommunitiesSection } from "./communities-section.tsx";
 import { OverviewSection } from "./overview-section.tsx";
+import { ReauthenticationForm } from "./reauthentication-form.tsx";
 import { RegistrationSection } from "./registration-section.tsx";
 import { SettingsSection } from "./settings-section.tsx";
 import { UserDetailSection } from "./user-detail-section.tsx";
@@ -31,6 +32,7 @@ export function AdminApp({ admin, user }: { admin: Admin; user: UserView }) {
       </header>
       <AdminNav router={admin.router} />
       <main id="admin-main" class="admin-main" ref={main}>
+        <ReauthenticationForm reauthentication={admin.reauthentication} hasTwoFactor={user.hasTwoFactor} />
         <CurrentSection admin={admin} />
       </main>
     </div>

@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   "user.suspended": "Account suspended",
   "user.unsuspended": "Suspension lifted",
   "admin.sessions_revoked": "All sessions signed out by an admin",
+  "admin.reauthenticated": "Confirmed their password for an admin action",
   "admin.granted": "Admin rights granted",
   "admin.revoked": "Admin rights revoked",
   "invite.created": "Invite created",

@@ -22,7 +22,14 @@ export function OverviewSection({ admin }: { admin: Admin }) {
           <Warnings data={data} />
           <div class="cards">
             <Card title="Health">
-              <Fact label="Status" value={data.health.status === "ok" ? "Running normally" : "Degraded"} />
+              <Fact
+                label="Status"
+                value={
+                  { ok: "Running normally", starting: "Starting (updating the database)", degraded: "Degraded" }[
+                    data.health.status
+                  ]
+                }
+              />
               <Fact label="Database" value={data.health.db_healthy ? "Reachable" : "Unreachable"} />
               <Fact label="Version" value={data.health.version} />
               <Fact label="Up for" value={durationInWords(data.health.uptime_secs)} />

@@ -5,18 +5,47 @@
 import { ApiError } from "../../../src/models/api-client.ts";
 import type { AdminHost } from "../../admin-host.ts";
 import { apiErrorFrom } from "../../api-error-from.ts";
+import type { Reauthentication } from "./reauthentication-model.ts";
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-export function createAdminApi(host: AdminHost) {
-  async function send(method: Method, path: string, body?: unknown): Promise<Response> {
+export function createAdminApi(host: AdminHost, reauthentication: Reauthentication) {
+  /** The last proof of re-authentication (ten minutes, this session only), sent with every call. */
+  let elevation: string | null = null;
+
+  async function attempt(method: Method, path: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = { Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    const response = await host.fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    if (elevation) headers["X-Chatalot-Elevation"] = elevation;
+    return host.fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  }
+
+  /** Asks for the password (and code) until the server accepts them; false when the admin cancels. */
+  async function elevate(): Promise<boolean> {
+    let error: string | null = null;
+    for (;;) {
+      const proof = await reauthentication.ask(error);
+      if (!proof) return false;
+      const response = await attempt("POST", "/api/admin/elevate", proof);
+      if (response.ok) {
+        elevation = ((await response.json()) as { elevation: string }).elevation;
+        return true;
+      }
+      const refused = await apiErrorFrom(response);
+      // Locked out or rate limited: asking again would not help.
+      if (response.status === 429) throw refused;
+      error = refused.message;
+    }
+  }
+
+  async function send(method: Method, path: string, body?: unknown): Promise<Response> {
+    let response = await attempt(method, path, body);
+    if (response.status === 403) {
+      const refused = await apiErrorFrom(response);
+      if (refused.code !== "reauthentication_required") throw refused;
+      if (!(await elevate())) throw refused;
+      response = await attempt(method, path, body);
+    }
     if (!response.ok) throw await apiErrorFrom(response);
     return response;
   }

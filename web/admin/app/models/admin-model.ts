@@ -11,13 +11,15 @@ import { AnnouncementsModel } from "./announcements-model.ts";
 import { AuditModel } from "./audit-model.ts";
 import { CommunitiesModel } from "./communities-model.ts";
 import { OverviewModel } from "./overview-model.ts";
+import { ReauthenticationModel } from "./reauthentication-model.ts";
 import { RegistrationModel } from "./registration-model.ts";
 import { SettingsModel } from "./settings-model.ts";
 import { UserDetailModel } from "./user-detail-model.ts";
 import { UsersModel } from "./users-model.ts";
 
 export const AdminModel = createModel((host: AdminHost) => {
-  const api = createAdminApi(host);
+  const reauthentication = new ReauthenticationModel();
+  const api = createAdminApi(host, reauthentication);
   const router = new AdminRouterModel();
   const overview = new OverviewModel(api);
   const users = new UsersModel(api);
@@ -63,6 +65,7 @@ export const AdminModel = createModel((host: AdminHost) => {
     audit,
     settings,
     announcements,
+    reauthentication,
     signOut: () => host.signOut(),
   };
 });

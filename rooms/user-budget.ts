@@ -1,0 +1,103 @@
+/**
+ * What one person may send across all their sockets, in every room together: frames
+ * and bytes per second. A socket's own limit (frame-rate-limiter.ts) stops one noisy
+ * connection; this stops one person with 32 sockets at 10 frames/s of 64 KiB each
+ * (~20 MiB/s written and relayed). The person's UserSockets object keeps the
+ * account-wide bucket and grants rooms leases of it, so a room asks once per lease,
+ * not once per frame; what a room holds unused is at most one lease.
+ */
+
+/** Account-wide, for all sockets together: this many sockets' worth of the per-socket frame rate. */
+const SOCKETS_WORTH_OF_FRAMES = 3;
+/** Account-wide bytes per second (a chat message is a few hundred; files go over HTTP). */
+const USER_BYTES_PER_SECOND = 1024 * 1024;
+/** What a room asks for at once. */
+const LEASE_FRAMES = 10;
+const LEASE_BYTES = 256 * 1024;
+/** A resume reads pages of history: it costs as much budget as this many bytes of frames. */
+export const RESUME_COST_BYTES = 64 * 1024;
+
+export interface Lease {
+  frames: number;
+  bytes: number;
+}
+
+/** The account-wide bucket, kept by UserSockets; steady rates, and twice that at once. */
+export class AccountBucket {
+  readonly #framesPerSecond: number;
+  #frames: number;
+  #bytes = 2 * USER_BYTES_PER_SECOND;
+  #at = 0;
+
+  constructor(socketFramesPerSecond: number) {
+    this.#framesPerSecond = SOCKETS_WORTH_OF_FRAMES * socketFramesPerSecond;
+    this.#frames = 2 * this.#framesPerSecond;
+  }
+
+  /** Grants up to what is asked, as far as the bucket holds. */
+  lease(wanted: Lease, now: number): Lease {
+    const elapsed = this.#at === 0 ? 0 : (now - this.#at) / 1000;
+    this.#at = now;
+    this.#frames = Math.min(2 * this.#framesPerSecond, this.#frames + elapsed * this.#framesPerSecond);
+    this.#bytes = Math.min(2 * USER_BYTES_PER_SECOND, this.#bytes + elapsed * USER_BYTES_PER_SECOND);
+    const granted = {
+      frames: Math.min(wanted.frames, Math.floor(this.#frames)),
+      bytes: Math.min(wanted.bytes, Math.floor(this.#bytes)),
+    };
+    this.#frames -= granted.frames;
+    this.#bytes -= granted.bytes;
+    return granted;
+  }
+}
+
+/**
+ * A room's share of each person's budget: spent locally, topped up from their
+ * UserSockets. While a person's lease is being asked for, their later frames wait
+ * behind it in arrival order (asking once, not once per frame, and keeping order).
+ */
+export class RoomBudgets {
+  #held = new Map<string, Lease>();
+  /** Per person: the spends waiting for a lease, as the tail of their queue. */
+  #waiting = new Map<string, Promise<unknown>>();
+  readonly #askForLease: (userId: string, wanted: Lease) => Promise<Lease>;
+
+  constructor(askForLease: (userId: string, wanted: Lease) => Promise<Lease>) {
+    this.#askForLease = askForLease;
+  }
+
+  /** Spends one frame of `bytes` of `userId`'s budget; false when the account has none left. Synchronous while it has. */
+  spend(userId: string, bytes: number): boolean | Promise<boolean> {
+    const queued = this.#waiting.get(userId);
+    if (!queued && this.#take(userId, bytes)) return true;
+    const spent = (queued ?? Promise.resolve()).then(() => this.#spendWithLease(userId, bytes));
+    const tail = spent.catch(() => undefined);
+    this.#waiting.set(userId, tail);
+    void tail.then(() => {
+      if (this.#waiting.get(userId) === tail) this.#waiting.delete(userId);
+    });
+    return spent;
+  }
+
+  forget(userId: string): void {
+    this.#held.delete(userId);
+  }
+
+  async #spendWithLease(userId: string, bytes: number): Promise<boolean> {
+    if (this.#take(userId, bytes)) return true;
+    const held = this.#held.get(userId) ?? { frames: 0, bytes: 0 };
+    const granted = await this.#askForLease(userId, {
+      frames: Math.max(LEASE_FRAMES - held.frames, 1),
+      bytes: Math.max(LEASE_BYTES - held.bytes, bytes - held.bytes),
+    });
+    this.#held.set(userId, { frames: held.frames + granted.frames, bytes: held.bytes + granted.bytes });
+    return this.#take(userId, bytes);
+  }
+
+  #take(userId: string, bytes: number): boolean {
+    const held = this.#held.get(userId);
+    if (!held || held.frames < 1 || held.bytes < bytes) return false;
+    held.frames -= 1;
+    held.bytes -= bytes;
+    return true;
+  }
+}
