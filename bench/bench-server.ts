@@ -47,6 +47,8 @@ export async function startBenchServer(scenario: string, options: { poolSize: nu
     // The per-connection frame limit (10/s by default) would throttle the load generator's
     // deliberately fast senders; the bench measures the server, so it lifts it.
     SOCKET_FRAMES_PER_SECOND: "100000",
+    // Likewise the per-person history limit: the history scenario reads as one person.
+    HISTORY_PAGES_PER_MINUTE: "10000000",
     ...TRUSTED_PROXY_ENV,
     // Fixed across a restart: rooms keep their storage, and access tokens stay valid.
     ROOM_STORAGE_DIR: join(state, "rooms"),

@@ -52,10 +52,10 @@ async function withServer<T>(env: Record<string, string>, work: (server: Running
   }
 }
 
-/** alice registers (her browser keeps the device cookie); returns the cookie. */
-async function aliceOn(server: RunningServer): Promise<{ cookie: string; token: string }> {
+/** `username` registers (the browser keeps the device cookie); returns the cookie and the token. */
+async function registerAs(server: RunningServer, username: string): Promise<{ cookie: string; token: string }> {
   const registered = await call(server, "/api/auth/register", {
-    body: { username: "alice", password: PASSWORD },
+    body: { username, password: PASSWORD },
     forwardedFor: "198.51.100.20",
   });
   if (registered.status !== 201) throw new Error(`register: ${registered.status} ${registered.text}`);
@@ -68,7 +68,7 @@ async function aliceOn(server: RunningServer): Promise<{ cookie: string; token: 
 
 async function floodScenario(env: Record<string, string>) {
   return withServer(env, async (server) => {
-    const alice = await aliceOn(server);
+    const alice = await registerAs(server, "alice");
     const flood = Array.from({ length: FLOOD }, (_, index) =>
       call(server, "/api/auth/login", {
         body: { username: `nobody${index}`, password: "guessing" },
@@ -92,7 +92,8 @@ async function floodScenario(env: Record<string, string>) {
 
 async function recoveryScenario() {
   return withServer({}, async (server) => {
-    const alice = await aliceOn(server);
+    // The instance admin, who may create the community the chat runs in.
+    const alice = await registerAs(server, "admin");
     const { community } = (await call(server, "/api/communities", { token: alice.token, body: { name: "Bench" } }))
       .body;
     const channels = (await call(server, `/api/communities/${community.id}/channels`, { token: alice.token })).body;

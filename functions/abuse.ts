@@ -18,6 +18,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import ipaddr from "ipaddr.js";
 import { query, type LockoutPolicy } from "../db/index.ts";
+import type { Config } from "./config.ts";
 import type { AppEnv } from "./context.ts";
 import { AppError } from "./errors.ts";
 import { MEMORY_WINDOW_MAX_SECONDS } from "./rate-limits.ts";
@@ -76,9 +77,10 @@ export function rateLimit(name: string, limit: number, windowSeconds: number, op
  * one person with many sockets and sessions could otherwise repeat without end.
  * After requireUser. Counted in memory (short windows only).
  */
-export function userRateLimit(name: string, limit: number, windowSeconds: number) {
+export function userRateLimit(name: string, limitOf: number | ((config: Config) => number), windowSeconds: number) {
   if (windowSeconds > MEMORY_WINDOW_MAX_SECONDS) throw new RangeError("a per-person window lasts at most five minutes");
   return createMiddleware<AppEnv>(async (c, next) => {
+    const limit = typeof limitOf === "number" ? limitOf : limitOf(c.get("config"));
     const key = `user:${c.get("userId")}`;
     const window = await c.env.RATE_LIMITS.getByName(RATE_LIMITS_OBJECT).hit(name, key, windowSeconds);
     const counted = window ?? (await query(c.env.DATABASE, "hitRateLimit", { key: `${name}:${key}`, windowSeconds }));

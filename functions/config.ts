@@ -206,6 +206,8 @@ const configSchema = z.object({
       }
       return days;
     }),
+  /** History pages one person may read a minute, over all their sessions. */
+  HISTORY_PAGES_PER_MINUTE: integer("HISTORY_PAGES_PER_MINUTE", 1, 10_000_000, 600),
   /** Password checks waiting or running at once for clients new to an account (four times as many for known ones). */
   PASSWORD_CHECKS_QUEUED_MAX: integer("PASSWORD_CHECKS_QUEUED_MAX", 1, 10_000, 16),
   /** Failed sign-ins per minute across the installation past which new clients are turned away until the minute ends. */

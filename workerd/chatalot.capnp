@@ -64,6 +64,7 @@ const app :Workerd.Worker = (
     (name = "SOCKETS_PER_USER", fromEnvironment = "SOCKETS_PER_USER"),
     (name = "RATE_LIMIT_MEMORY_WINDOWS", fromEnvironment = "RATE_LIMIT_MEMORY_WINDOWS"),
     (name = "SESSION_MAX_AGE_DAYS", fromEnvironment = "SESSION_MAX_AGE_DAYS"),
+    (name = "HISTORY_PAGES_PER_MINUTE", fromEnvironment = "HISTORY_PAGES_PER_MINUTE"),
     (name = "PASSWORD_CHECKS_QUEUED_MAX", fromEnvironment = "PASSWORD_CHECKS_QUEUED_MAX"),
     (name = "SIGN_IN_FAILURES_PER_MINUTE", fromEnvironment = "SIGN_IN_FAILURES_PER_MINUTE"),
     (name = "TOTP_ENCRYPTION_KEY_VERSION", fromEnvironment = "TOTP_ENCRYPTION_KEY_VERSION"),

@@ -16,8 +16,8 @@ import { parse, parseJson } from "../validation.ts";
 import { messageView } from "../views.ts";
 
 const seqParam = z.coerce.number().int().positive();
-/** Pages of history per person, over all their sockets and sessions: scrolling back fast is ~5 a second. */
-const HISTORY_LIMIT = userRateLimit("history", 600, 60);
+/** Pages of history per person, over all their sessions: scrolling back fast is ~5 a second. */
+const HISTORY_LIMIT = userRateLimit("history", (config) => config.HISTORY_PAGES_PER_MINUTE, 60);
 
 // requireUser per route: these share their parent's paths with the ticket-authenticated socket route.
 export const channelHistory = new Hono<AppEnv>()
