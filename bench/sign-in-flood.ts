@@ -33,7 +33,10 @@ const OUT_OF_REACH = { PASSWORD_CHECKS_QUEUED_MAX: "10000", SIGN_IN_FAILURES_PER
 let nextAddress = 1;
 const address = () => `2001:db8:${(nextAddress++).toString(16)}::1`;
 
-async function withServer<T>(env: Record<string, string>, work: (server: RunningServer) => Promise<T>): Promise<T> {
+async function withServer<T>(
+  env: Record<string, string | undefined>,
+  work: (server: RunningServer) => Promise<T>,
+): Promise<T> {
   const database = await createTestDatabase("bench_sign_in_flood");
   const server = await startServer({
     databaseUrl: database.url,
@@ -66,7 +69,7 @@ async function registerAs(server: RunningServer, username: string): Promise<{ co
   return { cookie, token: registered.body.accessToken };
 }
 
-async function floodScenario(env: Record<string, string>) {
+async function floodScenario(env: Record<string, string | undefined>) {
   return withServer(env, async (server) => {
     const alice = await registerAs(server, "alice");
     const flood = Array.from({ length: FLOOD }, (_, index) =>
@@ -134,7 +137,8 @@ const counts = (statuses: Map<number, number>) =>
     .join(", ");
 
 console.log(`Sign-in floods (${cpus().length} cores, node ${process.version})`);
-const gated = await floodScenario({});
+// Unset: the server's own default (the test support raises it for tests).
+const gated = await floodScenario({ PASSWORD_CHECKS_QUEUED_MAX: undefined });
 const ungated = await floodScenario(OUT_OF_REACH);
 console.log(`\n${FLOOD} wrong sign-ins at once from ${FLOOD} addresses, alice signing in from her browser meanwhile:`);
 console.log("                      | alice waited | alice | the flood answered");

@@ -209,7 +209,7 @@ const configSchema = z.object({
   /** History pages one person may read a minute, over all their sessions. */
   HISTORY_PAGES_PER_MINUTE: integer("HISTORY_PAGES_PER_MINUTE", 1, 10_000_000, 600),
   /** Password checks waiting or running at once for clients new to an account (four times as many for known ones). */
-  PASSWORD_CHECKS_QUEUED_MAX: integer("PASSWORD_CHECKS_QUEUED_MAX", 1, 10_000, 16),
+  PASSWORD_CHECKS_QUEUED_MAX: integer("PASSWORD_CHECKS_QUEUED_MAX", 1, 10_000, 4),
   /** Failed sign-ins per minute across the installation past which new clients are turned away until the minute ends. */
   SIGN_IN_FAILURES_PER_MINUTE: integer("SIGN_IN_FAILURES_PER_MINUTE", 1, 1_000_000, 300),
   /** Unix seconds when the process started, set by the entrypoint; absent under wrangler. */

@@ -1,7 +1,8 @@
 /**
  * Who may have a password checked right now. One scrypt check holds the hasher for
  * ~0.4 s, so 200 sign-ins at once from 200 addresses once made a real one wait 51 s.
- * The gate bounds the checks in flight (strangers to `limit`, devices and addresses
+ * The hasher takes checks in turn, so whoever is admitted waits behind those admitted
+ * before: the gate bounds the checks in flight (strangers to `limit`, devices and addresses
  * that signed in before to four times that) and, once failed sign-ins across the
  * installation pass `failuresPerMinute`, turns strangers away until the minute ends
  * (a circuit breaker): a flood then costs the server a refusal, not a hash. Kept by

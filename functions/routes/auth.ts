@@ -78,13 +78,14 @@ export const auth = new Hono<AppEnv>()
     const input = await parseJson(c, loginSchema);
     const user = await query(c.env.DATABASE, "userByUsername", { username: input.username });
     const isKnown = await isKnownClient(c, user);
-    const attempt = await beginSignIn(c, input.username, isKnown);
-    // Unknown user and wrong password answer alike, after the same hashing work.
-    const isValid = await withPasswordCheck(c, isKnown, () =>
-      user ? verifyPassword(c.env, input.password, user.passwordHash) : verifyNothing(c.env, input.password),
-    ).catch(async (error: unknown) => {
-      await attempt.cancelled(); // turned away before any check: not a failure
-      throw error;
+    // The gate first: a stranger turned away by it costs no lockout bookkeeping and no hash.
+    const { attempt, isValid } = await withPasswordCheck(c, isKnown, async () => {
+      const attempt = await beginSignIn(c, input.username, isKnown);
+      // Unknown user and wrong password answer alike, after the same hashing work.
+      const isValid = user
+        ? await verifyPassword(c.env, input.password, user.passwordHash)
+        : await verifyNothing(c.env, input.password);
+      return { attempt, isValid };
     });
     const wrong = new AppError(401, "invalid_credentials", "wrong username or password");
     if (!user || !isValid) return failSignIn(c, attempt, wrong, user);

@@ -57,6 +57,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ROOM_STORAGE_DIR: mkdtempSync(join(tmpdir(), "chatalot-rooms-")),
     WEB_ROOT: join(root, "web", "dist"),
     STARTUP_TIMEOUT_SECS: "60",
+    // Tests register and sign in several people side by side, all new to their accounts;
+    // test/node/sign-in-flood.test.ts sets its own limit to test the gate.
+    PASSWORD_CHECKS_QUEUED_MAX: "64",
     // Profiling only (bench/cpu-profile.ts): workerd's inspector for the server process.
     INSPECTOR_ADDR: process.env.INSPECTOR_ADDR,
     ...options.env,
