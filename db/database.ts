@@ -86,8 +86,15 @@ export class Database extends DurableObject<DatabaseEnv> {
    */
   async health(): Promise<{ isReachable: boolean; isReady: boolean }> {
     const isReachable = await this.isHealthy();
-    if (isReachable && !this.#isMigrated) this.#ensureMigrated().catch(() => undefined);
-    return { isReachable, isReady: isReachable && this.#isMigrated };
+    if (!isReachable || this.#migrationFailure)
+      return { isReachable: isReachable && !this.#migrationFailure, isReady: false };
+    // A new object checks the schema once (quick when current); migrations still running, or
+    // waiting on another process's lock, answer "starting".
+    const migrated = await withTimeout(this.#ensureMigrated(), HEALTH_TIMEOUT_MS).then(
+      () => true,
+      () => false,
+    );
+    return { isReachable: !this.#migrationFailure, isReady: migrated };
   }
 
   /** Hourly housekeeping: prune expired rows; a failure waits for the next hour. */

@@ -131,23 +131,46 @@ export async function noteFailedSignIn(c: Context<AppEnv>): Promise<void> {
 }
 
 /** The lockout keys of an attempt on `accountName` from this request's address. */
+/**
+ * The lockout keys of an attempt on `accountName` from this request's address. A known
+ * client (a browser or address the account signed in from before) still counts toward
+ * its address, but a lock on the address (an office or carrier NAT, a /48) does not
+ * refuse it: only its own (account, address) pair can.
+ */
 export function attemptKeys(
   c: Context<AppEnv>,
   accountName: string,
-  options: { countsTowardAccount: boolean },
-): { key: string; policy: LockoutPolicy }[] {
+  options: { countsTowardAccount: boolean; isKnownClient: boolean },
+): AttemptKey[] {
   const ip = c.get("client").ip;
   const address = addressBucket(ip);
-  const keys = [
-    { key: `pair:${accountName}@${address}`, policy: PAIR_POLICY },
-    { key: `address:${address}`, policy: ADDRESS_POLICY },
+  const addressRefuses = !options.isKnownClient;
+  const keys: AttemptKey[] = [
+    { key: `pair:${accountName}@${address}`, policy: PAIR_POLICY, canRefuse: true },
+    { key: `address:${address}`, policy: ADDRESS_POLICY, canRefuse: addressRefuses },
   ];
   if (ip?.includes(":")) {
-    keys.push({ key: `address:${ipv6Prefix(ip, 56)}`, policy: PREFIX_56_POLICY });
-    keys.push({ key: `address:${ipv6Prefix(ip, 48)}`, policy: PREFIX_48_POLICY });
+    keys.push({ key: `address:${ipv6Prefix(ip, 56)}`, policy: PREFIX_56_POLICY, canRefuse: addressRefuses });
+    keys.push({ key: `address:${ipv6Prefix(ip, 48)}`, policy: PREFIX_48_POLICY, canRefuse: addressRefuses });
   }
-  if (options.countsTowardAccount) keys.push({ key: `account:${accountName}`, policy: ACCOUNT_CEILING_POLICY });
+  if (options.countsTowardAccount)
+    keys.push({ key: `account:${accountName}`, policy: ACCOUNT_CEILING_POLICY, canRefuse: true });
   return keys;
+}
+
+/** The address keys of this request, for a read of their locks (no count). */
+export function addressKeys(c: Context<AppEnv>): string[] {
+  const ip = c.get("client").ip;
+  const keys = [`address:${addressBucket(ip)}`];
+  if (ip?.includes(":")) keys.push(`address:${ipv6Prefix(ip, 56)}`, `address:${ipv6Prefix(ip, 48)}`);
+  return keys;
+}
+
+export interface AttemptKey {
+  key: string;
+  policy: LockoutPolicy;
+  /** Whether a lock on this key refuses the attempt (it is counted either way). */
+  canRefuse: boolean;
 }
 
 function ipv6Prefix(ip: string, bits: 48 | 56 | 64): string {
@@ -179,10 +202,7 @@ export interface Attempt {
   cancelled(): Promise<void>;
 }
 
-export async function beginAttempt(
-  c: Context<AppEnv>,
-  keys: { key: string; policy: LockoutPolicy }[],
-): Promise<Attempt> {
+export async function beginAttempt(c: Context<AppEnv>, keys: AttemptKey[]): Promise<Attempt> {
   const counted = await query(c.env.DATABASE, "countAttempt", { keys });
   if (counted.refusedUntil) throw lockedOut(counted.refusedUntil);
   const names = keys.map(({ key }) => key);

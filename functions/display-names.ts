@@ -11,9 +11,22 @@ import type { Config } from "./config.ts";
 import { AppError } from "./errors.ts";
 import { isReservedUsername } from "./password-policy.ts";
 
-/** What a name looks like, for comparison: look-alikes folded, case ignored. */
+/**
+ * Latin letters and digits that read as others in most fonts. `confusables` folds other
+ * scripts to Latin but leaves ASCII as it is, so "aIice" (capital i) passed for "alice".
+ */
+const ASCII_LOOK_ALIKES: [RegExp, string][] = [
+  [/rn/g, "m"],
+  [/vv/g, "w"],
+  [/[I1|]/g, "l"],
+  [/0/g, "o"],
+];
+
+/** What a name looks like, for comparison: look-alikes folded, joiners dropped, case ignored. */
 export function nameSkeleton(name: string): string {
-  return foldConfusables(name.normalize("NFKC")).toLowerCase().trim();
+  let folded = foldConfusables(name.normalize("NFKC")).replace(/[\u200C\u200D]/g, "");
+  for (const [pattern, letter] of ASCII_LOOK_ALIKES) folded = folded.replace(pattern, letter);
+  return folded.toLowerCase().trim();
 }
 
 /** Refuses a display name that reads as another account's username, a reserved name or the admin's. */
@@ -24,10 +37,17 @@ export async function refuseImpersonatingName(
   displayName: string,
 ): Promise<void> {
   const skeleton = nameSkeleton(displayName);
-  if (skeleton === person.username.toLowerCase()) return;
-  const isStaffName = isReservedUsername(skeleton, "") || skeleton === config.ADMIN_USERNAME.toLowerCase();
-  const other = isStaffName ? null : await query(database, "userByUsername", { username: skeleton });
-  if (isStaffName || (other && other.id !== person.id)) {
+  // Other scripts folded to Latin, case ignored, but ASCII kept: "ALICE" is alice's name.
+  const plain = foldConfusables(displayName.normalize("NFKC")).toLowerCase().trim();
+  const own = person.username.toLowerCase();
+  if (plain === own || skeleton === nameSkeleton(person.username)) return;
+  const isStaffName = [skeleton, plain].some(
+    (name) => isReservedUsername(name, "") || name === config.ADMIN_USERNAME.toLowerCase(),
+  );
+  const other = isStaffName
+    ? null
+    : await query(database, "userWithNameSkeleton", { skeleton, plain, exceptId: person.id });
+  if (isStaffName || other) {
     throw new AppError(
       400,
       "name_impersonates",

@@ -48,6 +48,12 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
  * confirmed in the last ten minutes by this same session.
  */
 export const requireRecentAuthentication = createMiddleware<AppEnv>(async (c, next) => {
+  await refuseWithoutRecentAuthentication(c);
+  await next();
+});
+
+/** The same check inside a handler, for actions that need it only sometimes (on an admin). */
+export async function refuseWithoutRecentAuthentication(c: Context<AppEnv>): Promise<void> {
   const proof = c.req.header("X-Chatalot-Elevation");
   const subject = { userId: c.get("userId"), sessionId: c.get("sessionId") };
   if (!proof || !(await isElevated(c.get("config"), proof, subject))) {
@@ -57,8 +63,7 @@ export const requireRecentAuthentication = createMiddleware<AppEnv>(async (c, ne
       "confirm your password (and two-factor code) first: POST /api/admin/elevate, then send the proof as X-Chatalot-Elevation",
     );
   }
-  await next();
-});
+}
 
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   if (!c.get("user").isAdmin) throw new AppError(403, "forbidden", "only instance admins may do this");

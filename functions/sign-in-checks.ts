@@ -18,11 +18,11 @@ import { decryptTotpSecret, verifyTotp } from "./totp.ts";
  * from before) toward the account's ceiling.
  */
 export const beginSignIn = (c: Context<AppEnv>, username: string, isKnownClient: boolean): Promise<Attempt> =>
-  beginAttempt(c, attemptKeys(c, username.toLowerCase(), { countsTowardAccount: !isKnownClient }));
+  beginAttempt(c, attemptKeys(c, username.toLowerCase(), { countsTowardAccount: !isKnownClient, isKnownClient }));
 
 /** Starts a recovery attempt: by name with this address and by address, never by the name alone. */
 export const beginRecovery = (c: Context<AppEnv>, username: string): Promise<Attempt> =>
-  beginAttempt(c, attemptKeys(c, username.toLowerCase(), { countsTowardAccount: false }));
+  beginAttempt(c, attemptKeys(c, username.toLowerCase(), { countsTowardAccount: false, isKnownClient: false }));
 
 /** Audits a failed attempt and throws: the lock if this attempt set one, else `error`. */
 export async function failSignIn(
@@ -79,8 +79,13 @@ export async function confirmIdentity(
 ): Promise<void> {
   const user = c.get("user");
   // A signed-in session is a known client: its pair and address count, not the account's ceiling.
-  const attempt = await beginAttempt(c, attemptKeys(c, user.username.toLowerCase(), { countsTowardAccount: false }));
-  if (!(await withPasswordCheck(c, true, () => verifyPassword(c.env, proof.password, user.passwordHash)))) {
+  // The gate first, so a 503 from it leaves no count behind.
+  const { attempt, isRight } = await withPasswordCheck(c, true, async () => {
+    const keys = attemptKeys(c, user.username.toLowerCase(), { countsTowardAccount: false, isKnownClient: true });
+    const attempt = await beginAttempt(c, keys);
+    return { attempt, isRight: await verifyPassword(c.env, proof.password, user.passwordHash) };
+  });
+  if (!isRight) {
     await failSignIn(c, attempt, new AppError(403, "wrong_password", "the password is wrong"), user);
   }
   if (proof.requireSecondFactor !== false) {

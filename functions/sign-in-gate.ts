@@ -19,23 +19,27 @@ export type GateAnswer =
   { admitted: true; slot: number } | { admitted: false; retryAfterSeconds: number; reason: "busy" | "breaker" };
 
 export class SignInGate {
-  #slots = new Map<number, number>();
+  /** Slot -> when it expires, and whether a known client holds it. */
+  #slots = new Map<number, { expiresAt: number; isKnownClient: boolean }>();
   #nextSlot = 1;
   #failures = 0;
   #failureWindowEndsAt = 0;
 
   admit(isKnownClient: boolean, limits: { queued: number; failuresPerMinute: number }, now: number): GateAnswer {
-    for (const [slot, expiresAt] of this.#slots) if (expiresAt <= now) this.#slots.delete(slot);
+    for (const [slot, { expiresAt }] of this.#slots) if (expiresAt <= now) this.#slots.delete(slot);
     // The breaker: this minute's failures judged against the caller's threshold (its configuration).
     const isTripped = now < this.#failureWindowEndsAt && this.#failures >= limits.failuresPerMinute;
     if (!isKnownClient && isTripped) {
       const retryAfterSeconds = Math.ceil((this.#failureWindowEndsAt - now) / 1000);
       return { admitted: false, reason: "breaker", retryAfterSeconds };
     }
+    // Two pools: strangers cannot take the known clients' room, nor known clients the strangers'.
     const room = isKnownClient ? limits.queued * KNOWN_CLIENT_FACTOR : limits.queued;
-    if (this.#slots.size >= room) return { admitted: false, reason: "busy", retryAfterSeconds: 2 };
+    let inPool = 0;
+    for (const held of this.#slots.values()) if (held.isKnownClient === isKnownClient) inPool++;
+    if (inPool >= room) return { admitted: false, reason: "busy", retryAfterSeconds: 2 };
     const slot = this.#nextSlot++;
-    this.#slots.set(slot, now + SLOT_TIMEOUT_MS);
+    this.#slots.set(slot, { expiresAt: now + SLOT_TIMEOUT_MS, isKnownClient });
     return { admitted: true, slot };
   }
 

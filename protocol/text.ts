@@ -13,13 +13,15 @@ const CONTROL_CHARACTERS_BUT_LINES = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/
 /**
  * Bidirectional controls (embeddings, overrides, isolates, marks) and characters that
  * draw nothing (zero-width space and joiners, word joiner, invisible operators, BOM,
- * soft hyphen, Mongolian vowel separator, Hangul fillers): Unicode's identifier
- * guidance (UAX #31, UTS #39) keeps them out of identifiers.
+ * soft hyphen, Mongolian vowel separator, Hangul fillers, the Braille blank, musical
+ * formatting): Unicode's identifier guidance (UAX #31, UTS #39) keeps them out of
+ * identifiers. The zero-width joiner and non-joiner stay allowed: emoji sequences and
+ * Persian and Indic names need them.
  */
 /** A UTF-16 surrogate without its other half: JSON can carry one, UTF-8 cannot store it. */
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const BIDI_AND_INVISIBLE =
-  /[\u00AD\u061C\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]/u;
+  /[\u00AD\u061C\u115F\u1160\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u2800\u3164\uFEFF\uFFA0\uFFFC\u{1D173}-\u{1D17A}]/u;
 
 /** Why a string is refused, or null: shared by the schemas and the server's check of every body. */
 export function textProblem(value: string, options: { allowsLines: boolean; isName: boolean }): string | null {

@@ -172,8 +172,13 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
         clientId,
       });
     }
-    const isWithinBudget = connection.state ? this.#spendBudget(connection.state.userId, message) : true;
-    if (!(isWithinBudget === true || (await isWithinBudget))) {
+    const spending = connection.state ? this.#spendBudget(connection.state.userId, message) : true;
+    const isWithinBudget = spending === true || (await Promise.resolve(spending).catch(() => null));
+    if (isWithinBudget === null) {
+      // The person's UserSockets object could not be asked: say so, so the client retries.
+      return send(this, connection, { type: "error", code: "unavailable", message: "try again shortly", clientId });
+    }
+    if (!isWithinBudget) {
       return send(this, connection, {
         type: "error",
         code: "rate_limited",

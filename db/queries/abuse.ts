@@ -36,23 +36,24 @@ export async function lockedUntil(db: Db, input: { keys: string[] }): Promise<Da
  */
 export async function countAttempt(
   db: Db,
-  input: { keys: { key: string; policy: LockoutPolicy }[] },
+  input: { keys: { key: string; policy: LockoutPolicy; canRefuse: boolean }[] },
 ): Promise<{ refusedUntil: Date | null; lockedUntil: Date | null }> {
   const keys = [...input.keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return db.transaction(async (tx) => {
     const rows = [];
-    for (const { key, policy } of keys) {
+    for (const { key, policy, canRefuse } of keys) {
       await tx.insert(authThrottles).values({ key, failures: 0 }).onConflictDoNothing();
       const [row] = await tx.select().from(authThrottles).where(eq(authThrottles.key, key)).for("update");
-      rows.push({ row: row!, policy });
+      rows.push({ row: row!, policy, canRefuse });
     }
     const now = Date.now();
     const refusals = rows
+      .filter(({ canRefuse }) => canRefuse)
       .map(({ row }) => row.lockedUntil && new Date(row.lockedUntil).getTime())
       .filter((until): until is number => typeof until === "number" && until > now);
     if (refusals.length > 0) return { refusedUntil: new Date(Math.max(...refusals)), lockedUntil: null };
     let lockedUntil: Date | null = null;
-    for (const { row, policy } of rows) {
+    for (const { row, policy, canRefuse } of rows) {
       const { key } = row;
       const { freeFailures, baseLockSeconds, maxLockSeconds, forgetAfterSeconds } = policy;
       const isForgotten = now - new Date(row.lastFailureAt).getTime() > forgetAfterSeconds * 1000;
@@ -64,7 +65,7 @@ export async function countAttempt(
         .update(authThrottles)
         .set({ failures, lastFailureAt: sql`now()`, lockedUntil: lock })
         .where(eq(authThrottles.key, key));
-      if (lock && (!lockedUntil || lock > lockedUntil)) lockedUntil = lock;
+      if (canRefuse && lock && (!lockedUntil || lock > lockedUntil)) lockedUntil = lock;
     }
     return { refusedUntil: null, lockedUntil };
   });

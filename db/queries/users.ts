@@ -94,6 +94,30 @@ export async function userByUsername(db: Db, input: { username: string }): Promi
   return user ?? null;
 }
 
+/**
+ * A live account other than `exceptId` whose username is `plain` (case ignored) or reads
+ * as `skeleton` once ASCII look-alikes are folded the way functions/display-names.ts folds them (rn→m, vv→w,
+ * I/1/|→l, 0→o, case ignored). Scans the users table: only profile changes ask.
+ */
+export async function userWithNameSkeleton(
+  db: Db,
+  input: { skeleton: string; plain: string; exceptId: string },
+): Promise<{ id: string } | null> {
+  const [user] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(
+      and(
+        sql`(lower(translate(replace(replace(${users.username}, 'rn', 'm'), 'vv', 'w'), 'I1|0', 'lllo')) = ${input.skeleton}
+          or lower(${users.username}) = ${input.plain})`,
+        isNull(users.deletedAt),
+        sql`${users.id} <> ${input.exceptId}`,
+      ),
+    )
+    .limit(1);
+  return user ?? null;
+}
+
 export async function userById(db: Db, input: { id: string }): Promise<UserRecord | null> {
   const [user] = await db.select().from(users).where(eq(users.id, input.id));
   return user ?? null;

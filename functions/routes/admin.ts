@@ -24,7 +24,13 @@ import { disconnectSockets } from "../../rooms/index.ts";
 import { audit } from "../audit.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError, notFound } from "../errors.ts";
-import { limitBody, requireAdmin, requireRecentAuthentication, requireUser } from "../middleware.ts";
+import {
+  limitBody,
+  refuseWithoutRecentAuthentication,
+  requireAdmin,
+  requireRecentAuthentication,
+  requireUser,
+} from "../middleware.ts";
 import { confirmIdentity } from "../sign-in-checks.ts";
 import { issueElevation } from "../tokens.ts";
 import { registrationMode } from "../registration-mode.ts";
@@ -93,6 +99,8 @@ export const admin = new Hono<AppEnv>()
     if (target.id === c.get("userId"))
       throw new AppError(400, "cannot_suspend_self", "you cannot suspend your own account");
     const { reason } = await parseJson(c, suspendSchema);
+    // Suspending an admin hands the instance to the others: a stolen token alone must not.
+    if (target.isAdmin) await refuseWithoutRecentAuthentication(c);
     const user = await query(c.env.DATABASE, "setSuspension", { userId: target.id, suspended: true, reason });
     if (user === "last_admin") throw new AppError(409, "last_admin", "the last active admin cannot be suspended");
     await disconnectSockets(c.env, { userId: target.id, sessionIds: "all", reason: "account suspended" });
@@ -201,6 +209,7 @@ export const admin = new Hono<AppEnv>()
   })
   .post("/users/:userId/revoke-sessions", async (c) => {
     const target = await targetUser(c);
+    if (target.isAdmin && target.id !== c.get("userId")) await refuseWithoutRecentAuthentication(c);
     const revoked = await query(c.env.DATABASE, "revokeSessions", {
       userId: target.id,
       keepSessionId: null,

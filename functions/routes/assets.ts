@@ -30,6 +30,9 @@ function storePath(rawPath: string): string | null {
   } catch {
     return null;
   }
+  // No file of ours has a % in its name; one left after decoding would be decoded again by
+  // the asset store (%2561 -> %61 -> a), past the check below.
+  if (decoded.includes("%")) return null;
   const segments: string[] = [];
   for (const segment of decoded.split(/[/\\]+/)) {
     if (segment === "" || segment === ".") continue;

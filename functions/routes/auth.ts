@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { timingSafeEqual } from "node:crypto";
 import { query, type UserRecord } from "../../db/index.ts";
 import { loginSchema, recoverSchema, registerSchema, type RegisteredView } from "../../protocol/index.ts";
-import { rateLimit, withPasswordCheck } from "../abuse.ts";
+import { addressKeys, lockedOut, rateLimit, withPasswordCheck } from "../abuse.ts";
 import { audit } from "../audit.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError, unauthorized } from "../errors.ts";
@@ -177,8 +177,12 @@ export const auth = new Hono<AppEnv>()
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + RECOVERY_MIN_MS - Date.now())));
       throw error;
     };
-    // Nobody to protect and nothing to audit: the rate limit above is all an unknown name costs.
-    if (!user) return answerAfter(wrong);
+    // Nobody to protect and nothing to audit: an unknown name costs a read of the address's
+    // locks (so a locked address answers 429 for any name, real or not), and nothing more.
+    if (!user) {
+      const locked = await query(c.env.DATABASE, "lockedUntil", { keys: addressKeys(c) });
+      return answerAfter(locked ? lockedOut(locked) : wrong);
+    }
     const attempt = await beginRecovery(c, input.username).catch(answerAfter);
     if (!(await matchesRecoveryCode(user, input.recoveryCode)))
       return failSignIn(c, attempt, wrong, user).catch(answerAfter);

@@ -171,6 +171,10 @@ describe("the production entrypoint", () => {
       expect(response.status, path).toBe(403);
       expect(await response.text()).not.toContain(adminCode);
     }
+    // Encoded twice: routing sees %2561, one decoding %61, the asset store's own decoding a.
+    const twice = await fetch(`${chatalot.url}/%2561dmin-assets/admin.js`);
+    expect([403, 404]).toContain(twice.status);
+    expect(await twice.text()).not.toContain(adminCode);
     // A path that names no file gets the app's page, never the admin code.
     const other = await fetch(`${chatalot.url}/ADMIN-ASSETS/admin.js/.`);
     expect(other.headers.get("Content-Type") ?? "").not.toContain("javascript");

@@ -108,7 +108,7 @@ describe.concurrent("failed sign-ins", { timeout: 120_000 }, () => {
     expect(last.status).toBe(429);
     expect((await errorOf(last)).code).toBe("locked_out");
 
-    // From that address, nobody gets in now, not even with a right password for an account it never tried.
+    // From that address, nobody new gets in now, not even with a right password for an account it never tried.
     const fromMallory = await loginFrom(mallory, dave.user.username, PASSWORD);
     expect(fromMallory.status).toBe(429);
     expect((await errorOf(fromMallory)).code).toBe("locked_out");
@@ -168,6 +168,18 @@ describe.concurrent("a guessing campaign from many addresses", { timeout: 120_00
     const cafe = await loginFrom(newAddress(), erin.user.username, PASSWORD, { Cookie: browser });
     expect(cafe.status, await cafe.clone().text()).toBe(200);
     expect((await loginFrom(home, erin.user.username, PASSWORD)).status).toBe(200);
+  });
+
+  it("keeps a locked shared address from refusing someone who signed in from it before", async () => {
+    const henry = await register(unique("henry"));
+    const office = newAddress();
+    const atWork = await loginFrom(office, henry.user.username, PASSWORD);
+    expect(atWork.status).toBe(200);
+    const browser = deviceCookieOf(atWork);
+    for (let index = 0; index < ADDRESS_FREE_FAILURES; index++) await loginFrom(office, unique("victim"), WRONG);
+    // A stranger behind the office's address is refused; henry, known there, is not.
+    expect((await loginFrom(office, dave.user.username, PASSWORD)).status).toBe(429);
+    expect((await loginFrom(office, henry.user.username, PASSWORD, { Cookie: browser })).status).toBe(200);
   });
 
   it("never lets recovery be locked by the account's name alone", async () => {

@@ -168,6 +168,7 @@ describe("names that lie", () => {
     const attempts: [string, Promise<Response>][] = [
       ["display name", as(alice, "PATCH", "/api/account/profile", { displayName: `${RIGHT_TO_LEFT_OVERRIDE}nimda` })],
       ["display name (isolate)", as(alice, "PATCH", "/api/account/profile", { displayName: "\u2067bob\u2069" })],
+      ["display name (Braille blank)", as(alice, "PATCH", "/api/account/profile", { displayName: "bob\u2800" })],
       ["community name", as(alice, "POST", "/api/communities", { name: `Offi${ZERO_WIDTH_SPACE}cial` })],
       [
         "role name",
@@ -201,6 +202,8 @@ describe("names that lie", () => {
       `${cyrillicA}dmin`,
       "Ａｄｍｉｎ",
       "moderator",
+      alice.user.username.replace("l", "I"), // a capital i reads as an l
+      "adrnin", // r and n read as m
     ]) {
       const response = await as(mallory, "PATCH", "/api/account/profile", { displayName: name });
       expect(response.status, name).toBe(400);
@@ -211,6 +214,9 @@ describe("names that lie", () => {
       200,
     );
     await expectStatus(await as(mallory, "PATCH", "/api/account/profile", { displayName: "Мэллори" }), 200);
+    // Joiners that emoji and Persian names need stay allowed.
+    await expectStatus(await as(mallory, "PATCH", "/api/account/profile", { displayName: "Mal 👩‍💻 🏳️‍🌈" }), 200);
+    await expectStatus(await as(mallory, "PATCH", "/api/account/profile", { displayName: "می‌خواهم" }), 200);
   });
 });
 
