@@ -14,8 +14,6 @@ const USER_BYTES_PER_SECOND = 1024 * 1024;
 /** What a room asks for at once. */
 const LEASE_FRAMES = 10;
 const LEASE_BYTES = 256 * 1024;
-/** A resume reads pages of history: it costs as much budget as this many bytes of frames. */
-export const RESUME_COST_BYTES = 16 * 1024;
 
 export interface Lease {
   frames: number;
