@@ -58,12 +58,7 @@ export function rateLimit(name: string, limit: number, windowSeconds: number, op
       );
     }
     for (const bucket of buckets) {
-      const inMemory = isInMemory
-        ? await c.env.RATE_LIMITS.getByName(RATE_LIMITS_OBJECT).hit(name, bucket.address, windowSeconds)
-        : null;
-      // Null also when a flood of addresses has filled the memory windows: this one is then counted here.
-      const { count, resetsAt } =
-        inMemory ?? (await query(c.env.DATABASE, "hitRateLimit", { key: `${name}:${bucket.address}`, windowSeconds }));
+      const { count, resetsAt } = await countHit(c, name, bucket.address, windowSeconds, isInMemory);
       if (count > bucket.limit) throw tooMany(resetsAt, "too many requests: slow down and try again later");
     }
     await next();
@@ -81,13 +76,23 @@ export function userRateLimit(name: string, limitOf: number | ((config: Config) 
   if (windowSeconds > MEMORY_WINDOW_MAX_SECONDS) throw new RangeError("a per-person window lasts at most five minutes");
   return createMiddleware<AppEnv>(async (c, next) => {
     const limit = typeof limitOf === "number" ? limitOf : limitOf(c.get("config"));
-    const key = `user:${c.get("userId")}`;
-    const window = await c.env.RATE_LIMITS.getByName(RATE_LIMITS_OBJECT).hit(name, key, windowSeconds);
-    const counted = window ?? (await query(c.env.DATABASE, "hitRateLimit", { key: `${name}:${key}`, windowSeconds }));
+    const counted = await countHit(c, name, `user:${c.get("userId")}`, windowSeconds, true);
     if (counted.count > limit)
       throw tooMany(counted.resetsAt, "you are asking for this too often: slow down and try again shortly");
     await next();
   });
+}
+
+/**
+ * Counts one hit of `key` in the `name` window: in memory when the window is short and
+ * the RateLimits object has room, otherwise (a longer window, or a flood of keys that
+ * filled the memory windows) in PostgreSQL.
+ */
+async function countHit(c: Context<AppEnv>, name: string, key: string, windowSeconds: number, isInMemory: boolean) {
+  const inMemory = isInMemory
+    ? await c.env.RATE_LIMITS.getByName(RATE_LIMITS_OBJECT).hit(name, key, windowSeconds)
+    : null;
+  return inMemory ?? (await query(c.env.DATABASE, "hitRateLimit", { key: `${name}:${key}`, windowSeconds }));
 }
 
 /** The one RateLimits object: one count per installation, whichever instance answers. */
@@ -130,7 +135,6 @@ export async function noteFailedSignIn(c: Context<AppEnv>): Promise<void> {
     .catch(() => undefined);
 }
 
-/** The lockout keys of an attempt on `accountName` from this request's address. */
 /**
  * The lockout keys of an attempt on `accountName` from this request's address. A known
  * client (a browser or address the account signed in from before) still counts toward
@@ -142,16 +146,15 @@ export function attemptKeys(
   accountName: string,
   options: { countsTowardAccount: boolean; isKnownClient: boolean },
 ): AttemptKey[] {
-  const ip = c.get("client").ip;
-  const address = addressBucket(ip);
-  const addressRefuses = !options.isKnownClient;
+  const canRefuse = !options.isKnownClient;
+  const [address, prefix56, prefix48] = addressKeys(c);
   const keys: AttemptKey[] = [
-    { key: `pair:${accountName}@${address}`, policy: PAIR_POLICY, canRefuse: true },
-    { key: `address:${address}`, policy: ADDRESS_POLICY, canRefuse: addressRefuses },
+    { key: `pair:${accountName}@${addressBucket(c.get("client").ip)}`, policy: PAIR_POLICY, canRefuse: true },
+    { key: address!, policy: ADDRESS_POLICY, canRefuse },
   ];
-  if (ip?.includes(":")) {
-    keys.push({ key: `address:${ipv6Prefix(ip, 56)}`, policy: PREFIX_56_POLICY, canRefuse: addressRefuses });
-    keys.push({ key: `address:${ipv6Prefix(ip, 48)}`, policy: PREFIX_48_POLICY, canRefuse: addressRefuses });
+  if (prefix56 && prefix48) {
+    keys.push({ key: prefix56, policy: PREFIX_56_POLICY, canRefuse });
+    keys.push({ key: prefix48, policy: PREFIX_48_POLICY, canRefuse });
   }
   if (options.countsTowardAccount)
     keys.push({ key: `account:${accountName}`, policy: ACCOUNT_CEILING_POLICY, canRefuse: true });

@@ -76,10 +76,6 @@ export class RoomBudgets {
     return spent;
   }
 
-  forget(userId: string): void {
-    this.#held.delete(userId);
-  }
-
   async #spendWithLease(userId: string, bytes: number): Promise<boolean> {
     if (this.#take(userId, bytes)) return true;
     const held = this.#held.get(userId) ?? { frames: 0, bytes: 0 };
