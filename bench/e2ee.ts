@@ -24,7 +24,7 @@ import {
   type MlsContext,
 } from "ts-mls";
 import { envelopeRate } from "./e2ee/envelope-rate.ts";
-import { chatalotCiphersuite, CIPHERSUITE, newDeviceIdentity, newKeyPackage } from "../protocol/e2ee/index.ts";
+import { chatalotCiphersuite, CIPHERSUITE, newDeviceIdentity, newKeyPackage } from "../e2ee/index.ts";
 
 const { values } = parseArgs({
   options: { sizes: { type: "string", default: "10,100,1000" }, messages: { type: "string", default: "2000" } },

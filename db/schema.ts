@@ -589,7 +589,7 @@ export const deviceKeys = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     signaturePublicKey: bytea().notNull(),
-    /** The account key's Ed25519 signature over protocol/e2ee's deviceCertificateMessage. */
+    /** The account key's Ed25519 signature over e2ee/'s deviceCertificateMessage. */
     crossSignature: bytea().notNull(),
     /** The account key that signed it. */
     accountKeyId: uuid()

@@ -13,5 +13,6 @@ export * from "./messages.ts";
 export * from "./mls.ts";
 export * from "./socket.ts";
 export * from "./base64.ts";
+export * from "./device-certificate.ts";
 export * from "./permissions.ts";
 export * from "./text.ts";

@@ -111,7 +111,7 @@ export interface MlsWelcomeView {
 }
 
 /**
- * The clear header of a message envelope (sealed by protocol/e2ee/message-crypto.ts):
+ * The clear header of a message envelope (sealed by e2ee/message-crypto.ts):
  * version (1), epoch (8, big-endian), nonce (12), signature (64); then the ciphertext
  * and its 16-byte tag. Defined here so the room can read the epoch without the MLS library.
  */

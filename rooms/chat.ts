@@ -73,7 +73,7 @@ true satisfies Same<Extract<ServerFrame, { type: "message" }>, { type: "message"
 /**
  * An end-to-end encrypted payload sealed in an epoch the group has left: refused, since
  * the people removed since that epoch could read it. Envelopes carry their epoch in
- * clear (protocol/e2ee/message-crypto.ts); other payloads pass.
+ * clear (e2ee/message-crypto.ts); other payloads pass.
  */
 export async function staleEpochRefusal(
   room: ChatRoom,

@@ -10,7 +10,7 @@ import {
   newKeyPackage,
   openMessage,
   sealMessage,
-} from "../../protocol/e2ee/index.ts";
+} from "../../e2ee/index.ts";
 
 export interface EnvelopeRate {
   sealedPerSecond: number;

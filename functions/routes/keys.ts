@@ -28,7 +28,7 @@ import {
   type MlsWelcomeView,
   type UserKeysView,
 } from "../../protocol/index.ts";
-import { isDeviceCertified } from "../../protocol/e2ee/index.ts";
+import { isDeviceCertified } from "../../protocol/index.ts";
 import { rateLimit } from "../abuse.ts";
 import { audit } from "../audit.ts";
 import type { AppEnv } from "../context.ts";

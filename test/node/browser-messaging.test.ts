@@ -10,7 +10,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Locator, type Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { chatalotCiphersuite } from "../../protocol/e2ee/index.ts";
+import { chatalotCiphersuite } from "../../e2ee/index.ts";
 import { unpackFrames, type ServerFrame } from "../../protocol/index.ts";
 import { call, registerOn, type Account } from "../support/accounts.ts";
 import { waitUntilConnected } from "../support/browser.ts";

@@ -7,7 +7,7 @@
  * removal, and a newcomer reads from their join on.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chatalotCiphersuite, type DeviceSnapshot, type Method } from "../../protocol/e2ee/index.ts";
+import { chatalotCiphersuite, type DeviceSnapshot, type Method } from "../../e2ee/index.ts";
 import type { MessageView, MlsPendingView } from "../../protocol/index.ts";
 import { call, registerOn, type Account } from "../support/accounts.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";

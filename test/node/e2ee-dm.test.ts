@@ -28,7 +28,7 @@ import {
   newRecoveryKey,
   parseRecoveryKey,
   recoveryKeyText,
-} from "../../protocol/e2ee/index.ts";
+} from "../../e2ee/index.ts";
 import { registerOn, signInOn, type Account } from "../support/accounts.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { SimulatedDevice } from "../support/e2ee-device.ts";

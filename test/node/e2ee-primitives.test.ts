@@ -22,7 +22,7 @@ import {
   wrapWithPassphrase,
   safetyNumber,
   safetyQrPayload,
-} from "../../protocol/e2ee/index.ts";
+} from "../../e2ee/index.ts";
 
 const bytes = (length: number) => {
   const data = new Uint8Array(length);

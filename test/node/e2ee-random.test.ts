@@ -7,7 +7,7 @@
  * newcomers), and nobody outside it reads the messages sent after they left.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chatalotCiphersuite } from "../../protocol/e2ee/index.ts";
+import { chatalotCiphersuite } from "../../e2ee/index.ts";
 import type { MessageView } from "../../protocol/index.ts";
 import { call, registerOn, type Account } from "../support/accounts.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";

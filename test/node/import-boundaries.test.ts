@@ -12,7 +12,8 @@ const allowed: Record<string, string[]> = {
   db: [],
   rooms: ["protocol", "db"],
   functions: ["protocol", "db", "rooms"],
-  web: ["protocol"],
+  e2ee: ["protocol"],
+  web: ["protocol", "e2ee"],
   scripts: ["db", "protocol"],
 };
 
@@ -54,8 +55,8 @@ describe("imports between top-level folders", () => {
     });
   }
 
-  it("protocol/ uses no runtime-specific API", () => {
-    for (const file of sourceFiles(join(root, "protocol"))) {
+  it.each(["protocol", "e2ee"])("%s/ uses no runtime-specific API", (folder) => {
+    for (const file of sourceFiles(join(root, folder))) {
       const source = readFileSync(file, "utf8");
       expect(source, file).not.toMatch(/from\s+["'](node:|cloudflare:|partyserver|hono|drizzle)/);
       expect(source, file).not.toMatch(/\b(document|window|process|Buffer)\./);

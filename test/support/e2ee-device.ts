@@ -1,6 +1,6 @@
 /**
  * A simulated end-to-end encrypting device for Node tests: the web app's own device
- * (protocol/e2ee's `E2eeDevice`) talking to the real server through the public API,
+ * (e2ee/'s `E2eeDevice`) talking to the real server through the public API,
  * plus what a test needs around it: an account, a channel socket to send with, and
  * reads that throw when a message cannot be read.
  */
@@ -25,7 +25,7 @@ import {
   type DeviceTransport,
   type MessageContent,
   type Method,
-} from "../../protocol/e2ee/index.ts";
+} from "../../e2ee/index.ts";
 import { call, type Account } from "./accounts.ts";
 import type { RunningServer } from "./server.ts";
 

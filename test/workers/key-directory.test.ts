@@ -16,7 +16,7 @@ import {
   type KeyPackageStockView,
   type UserKeysView,
 } from "../../protocol/index.ts";
-import { deviceCertificateMessage } from "../../protocol/e2ee/index.ts";
+import { deviceCertificateMessage } from "../../protocol/index.ts";
 import {
   as,
   createCommunity,

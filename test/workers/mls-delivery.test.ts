@@ -13,7 +13,7 @@ import {
   type MlsPendingView,
   type MlsWelcomeView,
 } from "../../protocol/index.ts";
-import { deviceCertificateMessage } from "../../protocol/e2ee/index.ts";
+import { deviceCertificateMessage } from "../../protocol/index.ts";
 import {
   as,
   clientId,
@@ -261,7 +261,7 @@ describe("what newcomers to an encrypted channel may read", () => {
 });
 
 describe("sending into a channel with an encrypted group", () => {
-  /** An envelope's clear header (version 1, the epoch) in front of opaque bytes, as protocol/e2ee seals them. */
+  /** An envelope's clear header (version 1, the epoch) in front of opaque bytes, as e2ee/ seals them. */
   const envelope = (epoch: number) => {
     const bytes = new Uint8Array(1 + 8 + 12 + 64 + 16 + 20);
     bytes[0] = 1;

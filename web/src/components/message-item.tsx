@@ -4,7 +4,7 @@
  * whether it has reached the server, whether its sender is verified, and what
  * the reader may do with it.
  */
-import type { TrustStatus } from "../../../protocol/e2ee/index.ts";
+import type { TrustStatus } from "../../../e2ee/index.ts";
 import type { Chat } from "../models/chat.ts";
 import type { TimelineEntry } from "../models/timeline.ts";
 import { DeleteConfirmation } from "./delete-confirmation.tsx";

@@ -5,7 +5,7 @@
  * both account keys, so it stays the same when either adds a device.
  */
 import { useSignal } from "@preact/signals";
-import type { TrustStatus } from "../../../protocol/e2ee/index.ts";
+import type { TrustStatus } from "../../../e2ee/index.ts";
 import { createAction } from "../models/action.ts";
 import type { Encryption, SafetyNumber } from "../models/encryption/encryption.ts";
 import { FormError } from "./form-error.tsx";

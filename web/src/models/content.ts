@@ -1,8 +1,8 @@
 /**
- * What a person writes, as message content (protocol/e2ee's `MessageContent`), with
+ * What a person writes, as message content (e2ee/'s `MessageContent`), with
  * the size check made before sealing: sealed, the content must fit the payload cap.
  */
-import { encodeContent, type MessageContent } from "../../../protocol/e2ee/index.ts";
+import { encodeContent, type MessageContent } from "../../../e2ee/index.ts";
 import { ENVELOPE_HEADER_BYTES, MESSAGE_PAYLOAD_MAX_BYTES } from "../../../protocol/index.ts";
 
 /** AES-GCM's authentication tag, after the ciphertext. */

@@ -5,7 +5,7 @@
  */
 import { signal } from "@preact/signals";
 import { describeError } from "./api-client.ts";
-import type { MessageContent } from "../../../protocol/e2ee/index.ts";
+import type { MessageContent } from "../../../e2ee/index.ts";
 import { textContent } from "./content.ts";
 import type { Request } from "./pending-requests.ts";
 import type { TimelineEntry } from "./timeline.ts";

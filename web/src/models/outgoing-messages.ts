@@ -6,7 +6,7 @@
  */
 import type { Signal } from "@preact/signals";
 import { describeError } from "./api-client.ts";
-import type { MessageContent } from "../../../protocol/e2ee/index.ts";
+import type { MessageContent } from "../../../e2ee/index.ts";
 import { textContent } from "./content.ts";
 import { hasMentions, mentionsIn, type Person } from "./mentions.ts";
 import { newClientId, type PendingRequests, type Request } from "./pending-requests.ts";

@@ -7,7 +7,7 @@
  * carries plain payloads, shown as not encrypted — never silently.
  */
 import { computed, signal } from "@preact/signals";
-import type { MessageContent } from "../../../../protocol/e2ee/index.ts";
+import type { MessageContent } from "../../../../e2ee/index.ts";
 import { base64ToBytes, bytesToBase64, type MessageView, type MlsPendingView } from "../../../../protocol/index.ts";
 import { describeError } from "../api-client.ts";
 import type { Encryption } from "./encryption.ts";

@@ -6,7 +6,7 @@
  * envelope was first read, to refuse replays.
  */
 import { createStore, del, get, set } from "idb-keyval";
-import type { DeviceSnapshot, ReplayLog } from "../../../../protocol/e2ee/index.ts";
+import type { DeviceSnapshot, ReplayLog } from "../../../../e2ee/index.ts";
 
 const store = createStore("chatalot-e2ee", "keys");
 const envelopes = createStore("chatalot-e2ee-read", "envelopes");

@@ -30,7 +30,7 @@ import {
   type DeviceSnapshot,
   type DeviceTransport,
   type TrustStatus,
-} from "../../../../protocol/e2ee/index.ts";
+} from "../../../../e2ee/index.ts";
 import { base64ToBytes, type UserKeysView } from "../../../../protocol/index.ts";
 import type { AccountEvents } from "../account-events.ts";
 import { createAction } from "../action.ts";

@@ -16,8 +16,8 @@ import {
   type KeyPackage,
   type MlsMessage,
 } from "ts-mls";
-import { base64ToBytes, bytesToBase64 } from "../base64.ts";
-import type { MlsCommitView, MlsGroupView, MlsPendingView } from "../mls.ts";
+import { base64ToBytes, bytesToBase64 } from "../protocol/base64.ts";
+import type { MlsCommitView, MlsGroupView, MlsPendingView } from "../protocol/mls.ts";
 import { DeviceKeys, failureOf, isRequestError, type Submitted } from "./device-keys.ts";
 import { isRotationDue } from "./epoch-rotation.ts";
 import type { MessageContent } from "./message-content.ts";

@@ -17,7 +17,7 @@ import {
   type KeyPackage,
   type PrivateKeyPackage,
 } from "ts-mls";
-import { isDeviceCertified } from "./device-certificate.ts";
+import { isDeviceCertified } from "../protocol/device-certificate.ts";
 
 export const CIPHERSUITE = "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519";
 

@@ -14,9 +14,9 @@ import {
   type MlsContext,
   type PrivateKeyPackage,
 } from "ts-mls";
-import { base64ToBytes, bytesToBase64 } from "../base64.ts";
-import type { UserKeysView } from "../keys.ts";
-import { deviceCertificateMessage } from "./device-certificate.ts";
+import { base64ToBytes, bytesToBase64 } from "../protocol/base64.ts";
+import type { UserKeysView } from "../protocol/keys.ts";
+import { deviceCertificateMessage } from "../protocol/device-certificate.ts";
 import {
   AccountKeyTrust,
   directoryAuthService,

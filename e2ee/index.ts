@@ -9,7 +9,7 @@ export * from "./device.ts";
 export * from "./device-groups.ts";
 export * from "./device-keys.ts";
 export * from "./device-backup.ts";
-export * from "./device-certificate.ts";
+export * from "../protocol/device-certificate.ts";
 export * from "./epoch-rotation.ts";
 export * from "./key-backup.ts";
 export * from "./message-content.ts";

@@ -6,7 +6,7 @@
  * A new device that opens the backup reads all the history its person was entitled to.
  */
 import { argon2idAsync } from "@noble/hashes/argon2.js";
-import { base64ToBytes, bytesToBase64 } from "../base64.ts";
+import { base64ToBytes, bytesToBase64 } from "../protocol/base64.ts";
 
 const VERSION = 1;
 /** Argon2id parameters: 64 MiB and 2 passes (~1 s in Node, a few in a browser). Kept in each wrap. */

@@ -11,7 +11,7 @@
  * version (1) | epoch (8, big-endian) | nonce (12) | signature (64) | ciphertext.
  */
 import { mlsExporter, type CiphersuiteImpl, type ClientState } from "ts-mls";
-import { ENVELOPE_HEADER_BYTES, ENVELOPE_VERSION } from "../mls.ts";
+import { ENVELOPE_HEADER_BYTES, ENVELOPE_VERSION } from "../protocol/mls.ts";
 
 const VERSION = ENVELOPE_VERSION;
 const HEADER_BYTES = ENVELOPE_HEADER_BYTES;

@@ -3,7 +3,7 @@
  * signing this message. Its bytes are fixed here, for the browser, the server
  * (which checks the signature before listing a device) and Node tests alike.
  */
-import { bytesToBase64 } from "../base64.ts";
+import { bytesToBase64 } from "./base64.ts";
 
 const LABEL = "chatalot device certificate v1";
 

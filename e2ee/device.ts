@@ -4,8 +4,8 @@
  * its channels' MLS groups (`device-groups.ts`), and here its messages: sealing and
  * opening, replays refused.
  */
-import { base64ToBytes, bytesToBase64 } from "../base64.ts";
-import type { MessageView } from "../messages.ts";
+import { base64ToBytes, bytesToBase64 } from "../protocol/base64.ts";
+import type { MessageView } from "../protocol/messages.ts";
 import { decodeContent, encodeContent, type MessageContent } from "./message-content.ts";
 import { envelopeEpoch, openMessage, ReplayGuard, sealMessage, type ReplayLog } from "./message-crypto.ts";
 import { GroupMember } from "./device-groups.ts";

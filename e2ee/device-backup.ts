@@ -3,8 +3,8 @@
  * person trusts, every history key the device holds), storing it sealed under the
  * recovery key, and opening it on a new device with the recovery key or the passphrase.
  */
-import { base64ToBytes, bytesToBase64 } from "../base64.ts";
-import type { KeyBackupView } from "../keys.ts";
+import { base64ToBytes, bytesToBase64 } from "../protocol/base64.ts";
+import type { KeyBackupView } from "../protocol/keys.ts";
 import type { E2eeDevice } from "./device.ts";
 import { failureOf, rawPublicKey, type DeviceTransport } from "./device-keys.ts";
 import { openBackup, sealBackup, unwrapWithPassphrase, type BackupContent } from "./key-backup.ts";
