@@ -18,7 +18,10 @@ import {
 } from "ts-mls";
 import { base64ToBytes, bytesToBase64 } from "../protocol/base64.ts";
 import type { MlsCommitView, MlsGroupView, MlsPendingView } from "../protocol/mls.ts";
-import { DeviceKeys, failureOf, isRequestError, type Submitted } from "./device-keys.ts";
+import type { DeviceGroup, DeviceKeys, DeviceSnapshot, Submitted } from "./device-keys.ts";
+import type { HistoryKeys } from "./history-keys.ts";
+import { decodeState, encodeState } from "./mls-codec.ts";
+import { failureOf, isRequestError } from "./transport.ts";
 import { isRotationDue } from "./epoch-rotation.ts";
 import type { MessageContent } from "./message-content.ts";
 import { historyKeyOf } from "./message-crypto.ts";
@@ -34,10 +37,63 @@ export type Membership = "member" | "waiting";
  * up on the handshake log, committing what the server says the group lacks or holds
  * too many of, rotating epochs.
  */
-export class GroupMember extends DeviceKeys {
+export class DeviceGroups {
+  readonly groups = new Map<string, DeviceGroup>();
+  readonly submitted = new Map<string, Submitted>();
+  /** Saves the device's state now: called before each step sent to the delivery service (the browser sets it). */
+  checkpoint: () => Promise<void> = async () => undefined;
+
+  readonly keys: DeviceKeys;
+  readonly history: HistoryKeys;
+  constructor(keys: DeviceKeys, history: HistoryKeys) {
+    this.keys = keys;
+    this.history = history;
+  }
+
+  load(snapshot: DeviceSnapshot): void {
+    for (const group of snapshot.groups) {
+      this.groups.set(group.channelId, {
+        state: decodeState(group.state),
+        historyKeys: new Map(group.historyKeys.map(([epoch, key]) => [BigInt(epoch), key])),
+      });
+    }
+    for (const entry of snapshot.submitted ?? []) {
+      this.submitted.set(entry.channelId, {
+        epoch: entry.epoch,
+        commit: entry.commit,
+        state: decodeState(entry.state),
+      });
+    }
+  }
+
+  /** Its part of the device's snapshot. */
+  snapshot(): Pick<DeviceSnapshot, "groups" | "submitted"> {
+    return {
+      groups: [...this.groups].map(([channelId, group]) => ({
+        channelId,
+        state: encodeState(group.state),
+        historyKeys: [...group.historyKeys].map(([epoch, key]): [string, Uint8Array] => [String(epoch), key]),
+      })),
+      submitted: [...this.submitted].map(([channelId, entry]) => ({
+        channelId,
+        epoch: entry.epoch,
+        commit: entry.commit,
+        state: encodeState(entry.state),
+      })),
+    };
+  }
+
+  /** Every history key this device holds for the channel by epoch: its group's, then restored ones. */
+  historyKeysOf(channelId: string): Map<bigint, Uint8Array> {
+    return new Map([
+      ...(this.history.restored.get(channelId) ?? []),
+      ...(this.groups.get(channelId)?.historyKeys ?? []),
+    ]);
+  }
+
   /** The channel's group as the delivery service holds it, with the handshake log from `fromEpoch`. */
   async groupOf(channelId: string, fromEpoch = 0n): Promise<{ group: MlsGroupView | null; commits: MlsCommitView[] }> {
-    return this.transport.request("GET", `/api/channels/${channelId}/mls?fromEpoch=${fromEpoch}`);
+    return this.keys.transport.request("GET", `/api/channels/${channelId}/mls?fromEpoch=${fromEpoch}`);
   }
 
   /** Whether this device is in the channel's group (an active member). */
@@ -72,12 +128,12 @@ export class GroupMember extends DeviceKeys {
       if (await this.startGroup(channelId)) return "member";
       return this.ensureMember(channelId, options);
     }
-    const directory = await this.directory(this.userId);
+    const directory = await this.keys.directory(this.keys.userId);
     // Devices certified by a key the person replaced cannot vouch for this one: wait to be added instead.
     const ownDevices = new Set(
       directory?.devices.filter((device) => device.isSignedByCurrentKey).map((device) => device.deviceId) ?? [],
     );
-    const hasOwnDevice = group.memberDeviceIds.some((id) => id !== this.deviceId && ownDevices.has(id));
+    const hasOwnDevice = group.memberDeviceIds.some((id) => id !== this.keys.deviceId && ownDevices.has(id));
     if (!hasOwnDevice && !options.joinAlone) return "waiting";
     await this.joinExternally(channelId);
     return "member";
@@ -85,9 +141,9 @@ export class GroupMember extends DeviceKeys {
 
   /** Starts the channel's group with this device alone (epoch 0); false when another device started it first. */
   async startGroup(channelId: string): Promise<boolean> {
-    const own = await newKeyPackage(this.cipherSuite, this.identity);
+    const own = await newKeyPackage(this.keys.cipherSuite, this.keys.identity);
     const state = await createGroup({
-      context: this.context,
+      context: this.keys.context,
       groupId: new TextEncoder().encode(channelId),
       keyPackage: own.publicPackage,
       privateKeyPackage: own.privatePackage,
@@ -95,9 +151,9 @@ export class GroupMember extends DeviceKeys {
     const groupInfo = await this.groupInfoOf(state);
     await this.beforeSubmitting(channelId, { epoch: 0, commit: null, state });
     try {
-      await this.transport.request("POST", `/api/channels/${channelId}/mls`, {
+      await this.keys.transport.request("POST", `/api/channels/${channelId}/mls`, {
         groupInfo,
-        memberDeviceIds: [this.deviceId],
+        memberDeviceIds: [this.keys.deviceId],
       });
     } catch (error) {
       // Refused for sure: the record goes. No answer at all (a network error): it stays, to look at on return.
@@ -117,16 +173,16 @@ export class GroupMember extends DeviceKeys {
       if (!group) throw new Error("this channel has no group to join");
       const groupInfo = decodeMlsMessage(base64ToBytes(group.groupInfo));
       if (groupInfo.wireformat !== wireformats.mls_group_info) throw new Error("not a GroupInfo");
-      const own = await newKeyPackage(this.cipherSuite, this.identity);
+      const own = await newKeyPackage(this.keys.cipherSuite, this.keys.identity);
       const { publicMessage, newState } = await joinGroupExternal({
-        context: this.context,
+        context: this.keys.context,
         groupInfo: groupInfo.groupInfo,
         keyPackage: own.publicPackage,
         privateKeys: own.privatePackage,
         resync: false,
       });
       const commit = { version: protocolVersions.mls10, wireformat: wireformats.mls_public_message, publicMessage };
-      const members = [...group.memberDeviceIds.filter((id) => id !== this.deviceId), this.deviceId];
+      const members = [...group.memberDeviceIds.filter((id) => id !== this.keys.deviceId), this.keys.deviceId];
       if (await this.submitCommit(channelId, group.epoch, commit as MlsMessage, newState, members)) return;
     }
     throw new Error("could not join the channel's group in five tries");
@@ -142,7 +198,12 @@ export class GroupMember extends DeviceKeys {
     if (!group || !this.isMember(channelId)) return false;
     if (!isRotationDue({ startedAt: new Date(group.epochStartedAt), messages: group.messagesInEpoch })) return false;
     const state = this.groups.get(channelId)!.state;
-    const result = await createCommit({ context: this.context, state, extraProposals: [], ratchetTreeExtension: true });
+    const result = await createCommit({
+      context: this.keys.context,
+      state,
+      extraProposals: [],
+      ratchetTreeExtension: true,
+    });
     return this.submitCommit(
       channelId,
       state.groupContext.epoch,
@@ -175,7 +236,7 @@ export class GroupMember extends DeviceKeys {
     const group = this.groups.get(channelId);
     if (!group || !this.isMember(channelId)) return;
     const message = decodeMlsMessage(base64ToBytes(commit));
-    const result = await processMessage({ context: this.context, state: group.state, message: message as never });
+    const result = await processMessage({ context: this.keys.context, state: group.state, message: message as never });
     await this.remember(channelId, result.newState);
   }
 
@@ -194,9 +255,12 @@ export class GroupMember extends DeviceKeys {
       await this.catchUp(channelId);
       // Out of the group (its removal was in the log): others commit, not this device.
       if (!this.isMember(channelId)) return { committed, historyShares };
-      const pending = await this.transport.request<MlsPendingView>("GET", `/api/channels/${channelId}/mls/pending`);
+      const pending = await this.keys.transport.request<MlsPendingView>(
+        "GET",
+        `/api/channels/${channelId}/mls/pending`,
+      );
       // This device is on its way out (its key was replaced, say): the remaining members commit that.
-      if (pending.remove.includes(this.deviceId)) return { committed, historyShares };
+      if (pending.remove.includes(this.keys.deviceId)) return { committed, historyShares };
       const group = this.groups.get(channelId)!;
       const leaves = leavesOf(group.state);
       const removals = pending.remove.flatMap((deviceId) => {
@@ -215,7 +279,7 @@ export class GroupMember extends DeviceKeys {
       });
       if (removals.length === 0 && additions.length === 0) return { committed, historyShares };
       const result = await createCommit({
-        context: this.context,
+        context: this.keys.context,
         state: group.state,
         extraProposals: [...removals, ...additions],
         ratchetTreeExtension: true,
@@ -248,13 +312,13 @@ export class GroupMember extends DeviceKeys {
   protected async vouchedAdds(adds: MlsPendingView["add"]): Promise<MlsPendingView["add"]> {
     const vouched = await Promise.all(
       adds.map(async (entry) => {
-        const listed = await this.directory(entry.userId);
+        const listed = await this.keys.directory(entry.userId);
         if (!listed) return { ...entry, deviceIds: [] };
         const standings = await Promise.all(
           entry.deviceIds.map(async (deviceId) => {
             const device = listed.devices.find((candidate) => candidate.deviceId === deviceId);
             const standing =
-              device && (await deviceStanding(this.trust, entry.userId, listed, device, { currentKeyOnly: true }));
+              device && (await deviceStanding(this.keys.trust, entry.userId, listed, device, { currentKeyOnly: true }));
             return standing === "trusted";
           }),
         );
@@ -266,7 +330,7 @@ export class GroupMember extends DeviceKeys {
 
   /** Joins the groups whose Welcomes wait for this device; each Welcome is removed once used. */
   async acceptWelcomes(): Promise<string[]> {
-    const { welcomes } = await this.transport.request<{
+    const { welcomes } = await this.keys.transport.request<{
       welcomes: { id: number; channelId: string; welcome: string }[];
     }>("GET", "/api/keys/welcomes");
     const joined: string[] = [];
@@ -280,7 +344,7 @@ export class GroupMember extends DeviceKeys {
         await this.remember(entry.channelId, state);
         joined.push(entry.channelId);
       }
-      await this.transport.request("DELETE", `/api/keys/welcomes/${entry.id}`);
+      await this.keys.transport.request("DELETE", `/api/keys/welcomes/${entry.id}`);
     }
     return joined;
   }
@@ -300,14 +364,12 @@ export class GroupMember extends DeviceKeys {
   forget(channelId: string): void {
     const group = this.groups.get(channelId);
     if (!group) return;
-    const kept = this.restoredHistory.get(channelId) ?? new Map<bigint, Uint8Array>();
-    for (const [epoch, key] of group.historyKeys) kept.set(epoch, key);
-    this.restoredHistory.set(channelId, kept);
+    this.history.keep(channelId, group.historyKeys);
     this.groups.delete(channelId);
   }
 
   private async claim(userId: string, deviceIds: string[]): Promise<{ deviceId: string; keyPackage: string }[]> {
-    const answer = await this.transport.request<{ keyPackages: { deviceId: string; keyPackage: string }[] }>(
+    const answer = await this.keys.transport.request<{ keyPackages: { deviceId: string; keyPackage: string }[] }>(
       "POST",
       `/api/keys/users/${userId}/claim`,
       { deviceIds },
@@ -317,10 +379,10 @@ export class GroupMember extends DeviceKeys {
 
   /** The Welcome is sealed to one of this device's KeyPackages; null when none opens it. */
   private async joinWith(welcome: Parameters<typeof joinGroup>[0]["welcome"]): Promise<ClientState | null> {
-    for (const pair of this.keyPackages) {
+    for (const pair of this.keys.keyPackages()) {
       try {
         return await joinGroup({
-          context: this.context,
+          context: this.keys.context,
           welcome,
           keyPackage: pair.publicPackage,
           privateKeys: pair.privatePackage,
@@ -351,7 +413,7 @@ export class GroupMember extends DeviceKeys {
     const groupInfo = await this.groupInfoOf(newState);
     await this.beforeSubmitting(channelId, { epoch: Number(epoch), commit: encoded, state: newState });
     try {
-      await this.transport.request("POST", `/api/channels/${channelId}/mls/commits`, {
+      await this.keys.transport.request("POST", `/api/channels/${channelId}/mls/commits`, {
         epoch: Number(epoch),
         commit: encoded,
         groupInfo,
@@ -390,13 +452,13 @@ export class GroupMember extends DeviceKeys {
     this.submitted.delete(channelId);
     const isTaken =
       step.commit === null
-        ? group?.memberDeviceIds.includes(this.deviceId) === true && commits.length === 0 && group.epoch === 0
+        ? group?.memberDeviceIds.includes(this.keys.deviceId) === true && commits.length === 0 && group.epoch === 0
         : commits.some((entry) => entry.epoch === step.epoch && entry.commit === step.commit);
     if (isTaken) await this.remember(channelId, step.state);
   }
 
   private async groupInfoOf(state: ClientState): Promise<string> {
-    const groupInfo = await createGroupInfoWithExternalPubAndRatchetTree(state, [], this.cipherSuite);
+    const groupInfo = await createGroupInfoWithExternalPubAndRatchetTree(state, [], this.keys.cipherSuite);
     return bytesToBase64(
       encodeMlsMessage({ version: protocolVersions.mls10, wireformat: wireformats.mls_group_info, groupInfo }),
     );
@@ -405,7 +467,7 @@ export class GroupMember extends DeviceKeys {
   private async remember(channelId: string, state: ClientState): Promise<void> {
     const group = this.groups.get(channelId) ?? { state, historyKeys: new Map() };
     group.state = state;
-    group.historyKeys.set(state.groupContext.epoch, await historyKeyOf(state, this.cipherSuite));
+    group.historyKeys.set(state.groupContext.epoch, await historyKeyOf(state, this.keys.cipherSuite));
     this.groups.set(channelId, group);
   }
 }

@@ -1,9 +1,9 @@
 /**
- * An end-to-end encrypting device's keys and state (`DeviceKeys`): the account key,
- * the device's MLS keys and KeyPackages, its groups' states and history keys, whom it
- * trusts, in and out as a `DeviceSnapshot` (structured-clone friendly: the browser
- * keeps it in IndexedDB); and its part of the key directory. The server is reached
- * through a `DeviceTransport`, so the same code runs in the browser and in Node.
+ * An end-to-end encrypting device's keys (`DeviceKeys`): the account key, the
+ * device's MLS keys and KeyPackages, whom it trusts, and its view of the key
+ * directory; and what the whole device keeps (`DeviceSnapshot`, structured-clone
+ * friendly: the browser keeps it in IndexedDB). The server is reached through a
+ * `DeviceTransport`, so the same code runs in the browser and in Node.
  */
 import {
   protocolVersions,
@@ -15,6 +15,7 @@ import {
   type PrivateKeyPackage,
 } from "ts-mls";
 import { base64ToBytes, bytesToBase64 } from "../protocol/base64.ts";
+import { failureOf, type DeviceTransport } from "./transport.ts";
 import type { UserKeysView } from "../protocol/keys.ts";
 import { deviceCertificateMessage } from "../protocol/device-certificate.ts";
 import {
@@ -27,30 +28,9 @@ import {
   type DirectoryEntry,
   type TrustDecision,
 } from "./mls-device.ts";
-import { decodeMlsMessage, decodeState, encodeMlsMessage, encodeState } from "./mls-codec.ts";
+import { decodeMlsMessage, encodeMlsMessage } from "./mls-codec.ts";
 
-export type Method = "GET" | "POST" | "PUT" | "DELETE";
-
-/** JSON to the API as this device's session; a non-2xx answer throws an error with `status` and `code`. */
-export interface DeviceTransport {
-  request<T>(method: Method, path: string, body?: unknown): Promise<T>;
-}
-
-/**
- * The status and error code of a request the server answered and refused; null for
- * any other error, no answer at all included (a transport may report that as status 0).
- */
-export function failureOf(error: unknown): { status: number; code: string } | null {
-  const candidate = error as { status?: unknown; code?: unknown } | null;
-  return typeof candidate?.status === "number" && candidate.status > 0 && typeof candidate.code === "string"
-    ? { status: candidate.status, code: candidate.code }
-    : null;
-}
-
-/** A request that failed on the way (refused, or never answered), rather than a cryptographic or local error. */
-export function isRequestError(error: unknown): boolean {
-  return typeof (error as { status?: unknown } | null)?.status === "number" || error instanceof TypeError;
-}
+export { failureOf, isRequestError, type DeviceTransport, type Method } from "./transport.ts";
 
 /** Everything a device keeps; Uint8Arrays, strings and CryptoKeys only. */
 export interface DeviceSnapshot {
@@ -60,8 +40,10 @@ export interface DeviceSnapshot {
   accountKeys: CryptoKeyPair;
   keyPackages: { publicPackage: Uint8Array; privatePackage: PrivateKeyPackage }[];
   groups: { channelId: string; state: Uint8Array; historyKeys: [string, Uint8Array][] }[];
-  /** History keys from the backup or shared by members, for epochs this device was not in. */
+  /** History keys from the backup (or proven), for epochs this device was not in. */
   restoredHistory: { channelId: string; keys: [string, Uint8Array][] }[];
+  /** History keys members shared, not proven yet: candidates per epoch. */
+  offeredHistory?: { channelId: string; keys: [string, Uint8Array[]][] }[];
   trusted: [string, TrustDecision | Uint8Array][];
   /** Account keys seen changed and not accepted yet. */
   trustChanged?: [string, Uint8Array][];
@@ -89,27 +71,15 @@ export interface DeviceGroup {
   historyKeys: Map<bigint, Uint8Array>;
 }
 
-export type DeviceClass<D> = new (
-  transport: DeviceTransport,
-  cipherSuite: CiphersuiteImpl,
-  identity: DeviceIdentity,
-  accountKeys: CryptoKeyPair,
-) => D;
-
 /**
- * What a device is and keeps: its identity and account key, KeyPackages, groups'
- * states and history keys, whom it trusts; set up (registered with the key directory)
- * or brought back from a snapshot. The steps with groups and messages build on it.
+ * What a device is: its identity and account key, its KeyPackages, whom it trusts,
+ * and its view of the key directory. The groups (`DeviceGroups`) and messages
+ * (`E2eeDevice`) are parts beside it that use it; none inherits from another.
  */
 export class DeviceKeys {
   readonly trust = new AccountKeyTrust();
   readonly context: MlsContext;
-  readonly groups = new Map<string, DeviceGroup>();
-  readonly restoredHistory = new Map<string, Map<bigint, Uint8Array>>();
-  readonly submitted = new Map<string, Submitted>();
-  /** Saves the device's state now: called before each step sent to the delivery service (the browser sets it). */
-  checkpoint: () => Promise<void> = async () => undefined;
-  protected keyPackages: { publicPackage: KeyPackage; privatePackage: PrivateKeyPackage }[] = [];
+  #keyPackages: { publicPackage: KeyPackage; privatePackage: PrivateKeyPackage }[] = [];
 
   readonly transport: DeviceTransport;
   readonly cipherSuite: CiphersuiteImpl;
@@ -136,40 +106,26 @@ export class DeviceKeys {
     return this.identity.deviceId;
   }
 
-  /**
-   * A new device: publishes the account key (the first device of an account; the same
-   * key again is a no-op), cross-signs this session as a device, uploads KeyPackages.
-   */
-  static async register<D extends DeviceKeys>(
-    this: DeviceClass<D>,
+  /** A new identity for a new device (under `accountKeys`, or a new account key). */
+  static async create(
     transport: DeviceTransport,
     cipherSuite: CiphersuiteImpl,
     ids: { userId: string; deviceId: string },
-    options: { accountKeys?: CryptoKeyPair; keyPackages?: number } = {},
-  ): Promise<D> {
-    const device = new this(transport, cipherSuite, ...(await newParts(cipherSuite, ids, options.accountKeys)));
-    await device.publish(options.keyPackages ?? 3);
-    return device;
+    accountKeys?: CryptoKeyPair,
+  ): Promise<DeviceKeys> {
+    const keys =
+      accountKeys ??
+      ((await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair);
+    const identity = await newDeviceIdentity(cipherSuite, ids.userId, ids.deviceId);
+    return new DeviceKeys(transport, cipherSuite, identity, keys);
   }
 
-  /** The device as it was saved. */
-  static fromSnapshot<D extends DeviceKeys>(
-    this: DeviceClass<D>,
-    transport: DeviceTransport,
-    cipherSuite: CiphersuiteImpl,
-    snapshot: DeviceSnapshot,
-  ): D {
-    const device = new this(
-      transport,
-      cipherSuite,
-      { userId: snapshot.userId, deviceId: snapshot.deviceId, signatureKeyPair: snapshot.signatureKeyPair },
-      snapshot.accountKeys,
-    );
-    device.load(snapshot);
-    return device;
-  }
-
-  protected async publish(keyPackages: number): Promise<void> {
+  /**
+   * Registers with the key directory: publishes the account key (the first device of an
+   * account; the same key again is a no-op), cross-signs this session as a device,
+   * uploads KeyPackages.
+   */
+  async publish(keyPackages: number): Promise<void> {
     const accountPublicKey = await rawPublicKey(this.accountKeys);
     await this.transport.request("PUT", "/api/keys/account", { publicKey: bytesToBase64(accountPublicKey) });
     const certificate = deviceCertificateMessage(this.userId, this.deviceId, this.identity.signatureKeyPair.publicKey);
@@ -183,21 +139,12 @@ export class DeviceKeys {
     await this.uploadKeyPackages(keyPackages);
   }
 
-  protected load(snapshot: DeviceSnapshot): void {
-    this.keyPackages = snapshot.keyPackages.map((pair) => {
+  load(snapshot: DeviceSnapshot): void {
+    this.#keyPackages = snapshot.keyPackages.map((pair) => {
       const message = decodeMlsMessage(pair.publicPackage);
       if (message.wireformat !== wireformats.mls_key_package) throw new Error("not a KeyPackage");
       return { publicPackage: message.keyPackage, privatePackage: pair.privatePackage };
     });
-    for (const group of snapshot.groups) {
-      this.groups.set(group.channelId, {
-        state: decodeState(group.state),
-        historyKeys: new Map(group.historyKeys.map(([epoch, key]) => [BigInt(epoch), key])),
-      });
-    }
-    for (const entry of snapshot.restoredHistory) {
-      this.restoredHistory.set(entry.channelId, new Map(entry.keys.map(([epoch, key]) => [BigInt(epoch), key])));
-    }
     for (const [userId, decision] of snapshot.trusted) {
       // Snapshots before verification kept the key alone.
       this.trust.merge(
@@ -206,24 +153,19 @@ export class DeviceKeys {
       );
     }
     for (const [userId, seen] of snapshot.trustChanged ?? []) this.trust.noteChanged(userId, seen);
-    for (const entry of snapshot.submitted ?? []) {
-      this.submitted.set(entry.channelId, {
-        epoch: entry.epoch,
-        commit: entry.commit,
-        state: decodeState(entry.state),
-      });
-    }
   }
 
-  snapshot(): DeviceSnapshot {
-    const epochs = (keys: Map<bigint, Uint8Array>) =>
-      [...keys].map(([epoch, key]): [string, Uint8Array] => [String(epoch), key]);
+  /** Its part of the device's snapshot. */
+  snapshot(): Pick<
+    DeviceSnapshot,
+    "userId" | "deviceId" | "signatureKeyPair" | "accountKeys" | "keyPackages" | "trusted" | "trustChanged"
+  > {
     return {
       userId: this.userId,
       deviceId: this.deviceId,
       signatureKeyPair: this.identity.signatureKeyPair,
       accountKeys: this.accountKeys,
-      keyPackages: this.keyPackages.map((pair) => ({
+      keyPackages: this.#keyPackages.map((pair) => ({
         publicPackage: encodeMlsMessage({
           version: protocolVersions.mls10,
           wireformat: wireformats.mls_key_package,
@@ -231,28 +173,21 @@ export class DeviceKeys {
         }),
         privatePackage: pair.privatePackage,
       })),
-      groups: [...this.groups].map(([channelId, group]) => ({
-        channelId,
-        state: encodeState(group.state),
-        historyKeys: epochs(group.historyKeys),
-      })),
-      restoredHistory: [...this.restoredHistory].map(([channelId, keys]) => ({ channelId, keys: epochs(keys) })),
       trusted: this.trust.entries(),
       trustChanged: this.trust.changedEntries(),
-      submitted: [...this.submitted].map(([channelId, entry]) => ({
-        channelId,
-        epoch: entry.epoch,
-        commit: entry.commit,
-        state: encodeState(entry.state),
-      })),
     };
+  }
+
+  /** This device's KeyPackages, to open a Welcome sealed to one of them. */
+  keyPackages(): readonly { publicPackage: KeyPackage; privatePackage: PrivateKeyPackage }[] {
+    return this.#keyPackages;
   }
 
   async uploadKeyPackages(count: number): Promise<void> {
     const fresh = await Promise.all(
       Array.from({ length: count }, () => newKeyPackage(this.cipherSuite, this.identity)),
     );
-    this.keyPackages.push(...fresh);
+    this.#keyPackages.push(...fresh);
     await this.transport.request("POST", "/api/keys/devices/current/key-packages", {
       keyPackages: fresh.map((pair) =>
         bytesToBase64(
@@ -295,37 +230,10 @@ export class DeviceKeys {
         signaturePublicKey: base64ToBytes(device.signaturePublicKey),
         crossSignature: base64ToBytes(device.crossSignature),
         isSignedByCurrentKey: device.isSignedByCurrentKey,
+        isRevoked: device.isRevoked,
       })),
     };
   }
-
-  /** Every history key this device holds for the channel, by epoch. */
-  historyKeysOf(channelId: string): Map<bigint, Uint8Array> {
-    return new Map([
-      ...(this.restoredHistory.get(channelId) ?? []),
-      ...(this.groups.get(channelId)?.historyKeys ?? []),
-    ]);
-  }
-
-  /** History keys from a backup or a member's share: kept where this device lacks them. */
-  keepHistoryKeys(channelId: string, keys: Record<string, string>): void {
-    const held = this.historyKeysOf(channelId);
-    const restored = this.restoredHistory.get(channelId) ?? new Map<bigint, Uint8Array>();
-    for (const [epoch, key] of Object.entries(keys)) {
-      if (!held.has(BigInt(epoch))) restored.set(BigInt(epoch), base64ToBytes(key));
-    }
-    this.restoredHistory.set(channelId, restored);
-  }
-}
-
-async function newParts(
-  cipherSuite: CiphersuiteImpl,
-  ids: { userId: string; deviceId: string },
-  accountKeys?: CryptoKeyPair,
-): Promise<[DeviceIdentity, CryptoKeyPair]> {
-  const keys =
-    accountKeys ?? ((await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair);
-  return [await newDeviceIdentity(cipherSuite, ids.userId, ids.deviceId), keys];
 }
 
 export async function rawPublicKey(keys: CryptoKeyPair): Promise<Uint8Array> {

@@ -1,27 +1,165 @@
 /**
  * One end-to-end encrypting device: what a browser (or a Node test's simulated
- * client) holds and does, in three layers — its keys and state (`device-keys.ts`),
- * its channels' MLS groups (`device-groups.ts`), and here its messages: sealing and
- * opening, replays refused.
+ * client) holds and does, composed of parts — its keys and trust (`DeviceKeys`),
+ * the history keys it was given (`HistoryKeys`), its channels' MLS groups
+ * (`DeviceGroups`) — and here its messages: sealing and opening, replays refused.
+ * `E2eeDevice` is the one interface the web models and the simulated clients use.
  */
 import { base64ToBytes, bytesToBase64 } from "../protocol/base64.ts";
 import type { MessageView } from "../protocol/messages.ts";
 import { decodeContent, encodeContent, type MessageContent } from "./message-content.ts";
 import { envelopeEpoch, openMessage, ReplayGuard, sealMessage, type ReplayLog } from "./message-crypto.ts";
-import { GroupMember } from "./device-groups.ts";
+import type { CiphersuiteImpl } from "ts-mls";
+import { DeviceGroups, type Membership } from "./device-groups.ts";
+import { DeviceKeys, type DeviceSnapshot } from "./device-keys.ts";
+import { HistoryKeys } from "./history-keys.ts";
+import type { DeviceTransport } from "./transport.ts";
 import { deviceStanding } from "./mls-device.ts";
 
 /** A message opened: its content, or why it cannot be read. */
 export type Opened = { ok: true; content: MessageContent } | { ok: false; reason: string };
 
+export type DeviceClass<D> = new (keys: DeviceKeys) => D;
+
 /**
  * One end-to-end encrypting device, as a browser or a Node test's simulated client
- * holds it: its keys (`DeviceKeys`), its groups (`GroupMember`), and its messages —
+ * holds it: its keys, the history keys it was given, its groups, and its messages —
  * sealed for a channel's current epoch, opened with the sender's device checked
  * against whom this device trusts, replays refused.
  */
-export class E2eeDevice extends GroupMember {
+export class E2eeDevice {
   #replays = new ReplayGuard();
+  readonly keys: DeviceKeys;
+  readonly history = new HistoryKeys();
+  readonly membership: DeviceGroups;
+
+  constructor(keys: DeviceKeys) {
+    this.keys = keys;
+    this.membership = new DeviceGroups(keys, this.history);
+  }
+
+  /** A new device, registered with the key directory (under `accountKeys`, or a new account key). */
+  static async register<D extends E2eeDevice>(
+    this: DeviceClass<D>,
+    transport: DeviceTransport,
+    cipherSuite: CiphersuiteImpl,
+    ids: { userId: string; deviceId: string },
+    options: { accountKeys?: CryptoKeyPair; keyPackages?: number } = {},
+  ): Promise<D> {
+    const keys = await DeviceKeys.create(transport, cipherSuite, ids, options.accountKeys);
+    await keys.publish(options.keyPackages ?? 3);
+    return new this(keys);
+  }
+
+  /** The device as it was saved. */
+  static fromSnapshot<D extends E2eeDevice>(
+    this: DeviceClass<D>,
+    transport: DeviceTransport,
+    cipherSuite: CiphersuiteImpl,
+    snapshot: DeviceSnapshot,
+  ): D {
+    const keys = new DeviceKeys(
+      transport,
+      cipherSuite,
+      { userId: snapshot.userId, deviceId: snapshot.deviceId, signatureKeyPair: snapshot.signatureKeyPair },
+      snapshot.accountKeys,
+    );
+    keys.load(snapshot);
+    const device = new this(keys);
+    device.membership.load(snapshot);
+    for (const entry of snapshot.restoredHistory) {
+      device.history.keep(
+        entry.channelId,
+        entry.keys.map(([epoch, key]) => [BigInt(epoch), key]),
+      );
+    }
+    for (const entry of snapshot.offeredHistory ?? []) {
+      const offered = new Map(entry.keys.map(([epoch, keys]) => [BigInt(epoch), keys]));
+      device.history.offered.set(entry.channelId, offered);
+    }
+    return device;
+  }
+
+  snapshot(): DeviceSnapshot {
+    return {
+      ...this.keys.snapshot(),
+      ...this.membership.snapshot(),
+      restoredHistory: [...this.history.restored].map(([channelId, keys]) => ({
+        channelId,
+        keys: [...keys].map(([epoch, key]): [string, Uint8Array] => [String(epoch), key]),
+      })),
+      offeredHistory: [...this.history.offered].map(([channelId, keys]) => ({
+        channelId,
+        keys: [...keys].map(([epoch, candidates]): [string, Uint8Array[]] => [String(epoch), candidates]),
+      })),
+    };
+  }
+
+  // The parts' state and steps, as the web models and the simulated clients use them.
+  get userId(): string {
+    return this.keys.userId;
+  }
+  get deviceId(): string {
+    return this.keys.deviceId;
+  }
+  get transport(): DeviceTransport {
+    return this.keys.transport;
+  }
+  get cipherSuite(): CiphersuiteImpl {
+    return this.keys.cipherSuite;
+  }
+  get identity() {
+    return this.keys.identity;
+  }
+  get accountKeys(): CryptoKeyPair {
+    return this.keys.accountKeys;
+  }
+  get trust() {
+    return this.keys.trust;
+  }
+  get groups() {
+    return this.membership.groups;
+  }
+  get submitted() {
+    return this.membership.submitted;
+  }
+  get restoredHistory() {
+    return this.history.restored;
+  }
+  /** Called before each step sent to the delivery service, to save the device's state (the browser sets it). */
+  set checkpoint(save: () => Promise<void>) {
+    this.membership.checkpoint = save;
+  }
+  directory = (userId: string) => this.keys.directory(userId);
+  decideTrust = (userId: string, accountKey: Uint8Array, verified: boolean) =>
+    this.keys.decideTrust(userId, accountKey, verified);
+  uploadKeyPackages = (count: number) => this.keys.uploadKeyPackages(count);
+  isMember = (channelId: string) => this.membership.isMember(channelId);
+  epochOf = (channelId: string) => this.membership.epochOf(channelId);
+  groupOf = (channelId: string, fromEpoch?: bigint) => this.membership.groupOf(channelId, fromEpoch);
+  ensureMember = (channelId: string, options?: { joinAlone?: boolean }): Promise<Membership> =>
+    this.membership.ensureMember(channelId, options);
+  startGroup = (channelId: string) => this.membership.startGroup(channelId);
+  joinExternally = (channelId: string) => this.membership.joinExternally(channelId);
+  rotateIfDue = (channelId: string) => this.membership.rotateIfDue(channelId);
+  catchUp = (channelId: string) => this.membership.catchUp(channelId);
+  processCommit = (channelId: string, commit: string) => this.membership.processCommit(channelId, commit);
+  applyPending = (channelId: string) => this.membership.applyPending(channelId);
+  acceptWelcomes = () => this.membership.acceptWelcomes();
+  historyShare = (channelId: string) => this.membership.historyShare(channelId);
+  forget = (channelId: string) => this.membership.forget(channelId);
+  historyKeysOf = (channelId: string) => this.membership.historyKeysOf(channelId);
+
+  /** History keys from this person's own backup: kept where this device lacks them. */
+  keepHistoryKeys(channelId: string, keys: Record<string, string>): void {
+    const held = this.historyKeysOf(channelId);
+    this.history.keep(
+      channelId,
+      Object.entries(keys)
+        .map(([epoch, key]): [bigint, Uint8Array] => [BigInt(epoch), base64ToBytes(key)])
+        .filter(([epoch]) => !held.has(epoch)),
+    );
+  }
 
   /** Where read envelopes are remembered: in memory unless the device keeps them (the browser does). */
   useReplayLog(log: ReplayLog): this {
@@ -59,8 +197,9 @@ export class E2eeDevice extends GroupMember {
       return { ok: false, reason: "a replayed message" };
     const epoch = envelopeEpoch(envelope);
     if (epoch === null) return { ok: false, reason: "not end-to-end encrypted" };
-    const historyKey = this.historyKeysOf(message.channelId).get(epoch);
-    if (!historyKey) return { ok: false, reason: "this device holds no key for it" };
+    const ownKey = this.groups.get(message.channelId)?.historyKeys.get(epoch);
+    const historyKeys = ownKey ? [ownKey] : this.history.candidates(message.channelId, epoch);
+    if (historyKeys.length === 0) return { ok: false, reason: "this device holds no key for it" };
     const sender = await this.directory(message.senderId);
     const device = sender?.devices.find((candidate) => candidate.deviceId === senderDeviceId);
     if (!sender || !device) return { ok: false, reason: "the sender's device is unknown" };
@@ -69,21 +208,31 @@ export class E2eeDevice extends GroupMember {
       return { ok: false, reason: "the sender's account key changed: verify them before trusting it" };
     }
     if (standing !== "trusted") return { ok: false, reason: "the sender's device is not signed by their account key" };
-    let content: MessageContent;
-    try {
-      const plaintext = await openMessage(this.cipherSuite, {
-        channelId: message.channelId,
-        historyKey,
-        senderDeviceId,
-        senderSignaturePublicKey: device.signaturePublicKey,
-        envelope,
-      });
-      content = decodeContent(plaintext);
-    } catch (error) {
-      return { ok: false, reason: `it failed its integrity check: ${(error as Error).message}` };
+    let content: MessageContent | null = null;
+    let failure = "";
+    // A shared key is a candidate until it opens something: each is tried, a wrong one blocks nothing.
+    for (const historyKey of historyKeys) {
+      try {
+        const plaintext = await openMessage(this.cipherSuite, {
+          channelId: message.channelId,
+          historyKey,
+          senderDeviceId,
+          senderSignaturePublicKey: device.signaturePublicKey,
+          envelope,
+        });
+        content = decodeContent(plaintext);
+        if (historyKey !== ownKey) this.history.prove(message.channelId, epoch, historyKey);
+        break;
+      } catch (error) {
+        failure = (error as Error).message;
+      }
     }
+    if (!content) return { ok: false, reason: `it failed its integrity check: ${failure}` };
     await this.#replays.record(senderDeviceId, envelope, where);
-    if (content.kind === "history-keys") this.keepHistoryKeys(message.channelId, content.keys);
+    if (content.kind === "history-keys") {
+      const held = this.historyKeysOf(message.channelId);
+      this.history.offer(message.channelId, content.keys, (epoch) => held.has(epoch));
+    }
     return { ok: true, content };
   }
 }

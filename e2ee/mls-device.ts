@@ -74,6 +74,8 @@ export interface DirectoryEntry {
     crossSignature: Uint8Array;
     /** False once the person replaced the key that certified it (started over): no longer theirs to vouch for. */
     isSignedByCurrentKey: boolean;
+    /** Signed out: it stays listed so what it sent stays verifiable, and leaves every group. */
+    isRevoked: boolean;
   }[];
 }
 
