@@ -16,6 +16,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -696,4 +697,36 @@ export const keyBackups = pgTable("key_backups", {
   backup: bytea().notNull(),
   passphraseWrap: bytea(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  /**
+   * The client's commitment to the recovery key (a hash of it): a rewrite under the same
+   * key id and passphrase wrap needs only the session; another needs the password.
+   * Null for backups written before key ids.
+   */
+  keyId: text(),
+  /** The session that wrote this version (not a foreign key: kept after the session goes). */
+  writtenBy: uuid(),
 });
+
+/**
+ * Earlier versions of each account's key backup, kept a while (functions/routes/keys.ts
+ * says how long) so that a version a stolen session wrote over cannot take the only
+ * good one with it: a device that cannot open the latest tries these.
+ */
+export const keyBackupVersions = pgTable(
+  "key_backup_versions",
+  {
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    version: integer().notNull(),
+    backup: bytea().notNull(),
+    passphraseWrap: bytea(),
+    keyId: text(),
+    writtenBy: uuid(),
+    /** When this version was written. */
+    updatedAt: timestamp({ withTimezone: true }).notNull(),
+    /** When a newer version (or a new account key) took its place. */
+    supersededAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.version] })],
+);

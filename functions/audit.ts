@@ -37,6 +37,8 @@ export type AuditAction =
   | "community.deleted_by_admin"
   | "account_key.created"
   | "account_key.replaced"
+  | "key_backup.created"
+  | "key_backup.replaced"
   | "admin.reauthenticated";
 
 export async function audit(

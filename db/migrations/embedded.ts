@@ -119,5 +119,12 @@ export const embeddedMigrations: EmbeddedMigration[] = [
     "breakpoints": true,
     "hash": "ad3a708b70e3660d09292897112d00a3c2e7b7158d2ba0351b9cf351d6f26d84",
     "sql": "-- Channels that existed before the setting: DMs, group DMs and private channels (hidden\n-- from @everyone, VIEW_CHANNEL = 1) show newcomers only what is said after they join.\nUPDATE \"channels\" SET \"newcomer_history\" = 'from_join' WHERE \"kind\" IN ('dm', 'group_dm');--> statement-breakpoint\nUPDATE \"channels\" c SET \"newcomer_history\" = 'from_join'\nWHERE EXISTS (\n  SELECT 1 FROM \"channel_overrides\" o JOIN \"roles\" r ON r.\"id\" = o.\"role_id\"\n  WHERE o.\"channel_id\" = c.\"id\" AND r.\"is_everyone\" AND (o.\"deny\" & 1) = 1\n);\n"
+  },
+  {
+    "tag": "0016_key_backup_versions",
+    "when": 1796610483409,
+    "breakpoints": true,
+    "hash": "7cc697bc5f7d57e68110e3d7ef0af1fae6d4926e62569e0c84e3462214fd488d",
+    "sql": "CREATE TABLE \"key_backup_versions\" (\n\t\"user_id\" uuid NOT NULL,\n\t\"version\" integer NOT NULL,\n\t\"backup\" \"bytea\" NOT NULL,\n\t\"passphrase_wrap\" \"bytea\",\n\t\"key_id\" text,\n\t\"written_by\" uuid,\n\t\"updated_at\" timestamp with time zone NOT NULL,\n\t\"superseded_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\tCONSTRAINT \"key_backup_versions_user_id_version_pk\" PRIMARY KEY(\"user_id\",\"version\")\n);\n--> statement-breakpoint\nALTER TABLE \"key_backups\" ADD COLUMN \"key_id\" text;--> statement-breakpoint\nALTER TABLE \"key_backups\" ADD COLUMN \"written_by\" uuid;--> statement-breakpoint\nALTER TABLE \"key_backup_versions\" ADD CONSTRAINT \"key_backup_versions_user_id_users_id_fk\" FOREIGN KEY (\"user_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE cascade ON UPDATE no action;"
   }
 ];

@@ -6,7 +6,11 @@
  */
 import { and, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
-import { accountKeys, deviceKeys, keyBackups, keyPackages, sessions } from "../schema.ts";
+import { accountKeys, deviceKeys, keyPackages, sessions } from "../schema.ts";
+import { setKeyBackupAside } from "./key-backups.ts";
+
+// The backup's queries live beside these; the registry takes them from here.
+export * from "./key-backups.ts";
 
 export type AccountKeyRecord = typeof accountKeys.$inferSelect;
 
@@ -37,8 +41,8 @@ export async function accountKeyOf(
 
 /**
  * Sets the account's key. The same key again changes nothing; a different one
- * replaces the current key (kept, marked replaced) and drops the key backup, which
- * holds the replaced key, in one transaction. Devices certified by the replaced
+ * replaces the current key (kept, marked replaced) and sets the key backup, which
+ * holds the replaced key, aside as an earlier version, in one transaction. Devices certified by the replaced
  * key leave the person's groups (see `channelDeviceAudience`).
  */
 export async function setAccountKey(
@@ -60,8 +64,8 @@ export async function setAccountKey(
         .update(accountKeys)
         .set({ replacedAt: sql`now()` })
         .where(eq(accountKeys.id, current.id));
-      // The backup holds the replaced key: restoring it would bring that key back.
-      await tx.delete(keyBackups).where(eq(keyBackups.userId, input.userId));
+      // The backup holds the replaced key: restoring it as the latest would bring that key back.
+      await setKeyBackupAside(tx, input.userId);
     }
     const [created] = await tx
       .insert(accountKeys)
@@ -173,6 +177,20 @@ export async function keyPackageStock(
   return { available: row?.available ?? 0, hasLastResort: (row?.lastResort ?? 0) > 0 };
 }
 
+/** Of these devices, those with fewer than `below` one-time KeyPackages left. */
+export async function devicesLowOnKeyPackages(
+  db: Db,
+  input: { sessionIds: string[]; below: number },
+): Promise<string[]> {
+  if (input.sessionIds.length === 0) return [];
+  const result = await db.execute<{ session_id: string }>(sql`
+    select d.session_id from device_keys d
+    where d.session_id = any(${`{${input.sessionIds.join(",")}}`}::uuid[])
+      and (select count(*) from key_packages k where k.session_id = d.session_id and not k.is_last_resort) < ${input.below}
+  `);
+  return result.rows.map((row) => row.session_id);
+}
+
 async function oneTimeStock(db: Pick<Db, "select">, sessionId: string): Promise<number> {
   const [row] = await db
     .select({ total: count() })
@@ -184,12 +202,12 @@ async function oneTimeStock(db: Pick<Db, "select">, sessionId: string): Promise<
 /**
  * One KeyPackage for each live device of the user, in one statement: a one-time
  * package, taken and deleted (rows another claim holds are skipped, never shared),
- * or else the device's last-resort package, which stays. Devices with neither, and devices
- * certified by a replaced account key, are left out.
+ * or else (or with `onlyLastResort`) the device's last-resort package, which stays.
+ * Devices with neither, and devices certified by a replaced account key, are left out.
  */
 export async function claimKeyPackages(
   db: Db,
-  input: { userId: string; exceptSessionId: string; deviceIds: string[] | null },
+  input: { userId: string; exceptSessionId: string; deviceIds: string[] | null; onlyLastResort?: boolean },
 ): Promise<{ sessionId: string; keyPackage: Uint8Array; isLastResort: boolean }[]> {
   const result = await db.execute<{ session_id: string; key_package: Uint8Array; is_last_resort: boolean }>(sql`
     with devices as (
@@ -200,7 +218,7 @@ export async function claimKeyPackages(
     ), taken as (
       delete from key_packages k where k.id in (
         select (select p.id from key_packages p
-                where p.session_id = devices.session_id and not p.is_last_resort
+                where p.session_id = devices.session_id and not p.is_last_resort and not ${input.onlyLastResort === true}
                 order by p.id limit 1 for update skip locked)
         from devices
       )
@@ -230,39 +248,6 @@ export async function sharesPlaceWith(db: Db, input: { viewerId: string; userId:
       where a.user_id = ${input.viewerId} and b.user_id = ${input.userId}
     ) as shares`);
   return Boolean(result.rows[0]?.shares);
-}
-
-export type KeyBackupRecord = typeof keyBackups.$inferSelect;
-
-export async function keyBackupOf(db: Db, input: { userId: string }): Promise<KeyBackupRecord | null> {
-  const [backup] = await db.select().from(keyBackups).where(eq(keyBackups.userId, input.userId));
-  return backup ?? null;
-}
-
-/**
- * Stores a new version of the account's backup, written on top of `previousVersion`
- * (0 for the first). Another device wrote in between: refused with the current version.
- */
-export async function storeKeyBackup(
-  db: Db,
-  input: { userId: string; previousVersion: number; backup: Uint8Array; passphraseWrap: Uint8Array | null },
-): Promise<{ ok: true; version: number } | { ok: false; version: number }> {
-  const version = input.previousVersion + 1;
-  const values = { backup: input.backup, passphraseWrap: input.passphraseWrap, version, updatedAt: sql`now()` };
-  const written =
-    input.previousVersion === 0
-      ? await db
-          .insert(keyBackups)
-          .values({ userId: input.userId, ...values })
-          .onConflictDoNothing()
-          .returning({ version: keyBackups.version })
-      : await db
-          .update(keyBackups)
-          .set(values)
-          .where(and(eq(keyBackups.userId, input.userId), eq(keyBackups.version, input.previousVersion)))
-          .returning({ version: keyBackups.version });
-  if (written.length > 0) return { ok: true, version };
-  return { ok: false, version: (await keyBackupOf(db, input))?.version ?? 0 };
 }
 
 /**

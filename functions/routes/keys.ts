@@ -12,10 +12,6 @@ import { query, type DeviceRecord } from "../../db/index.ts";
 import {
   accountKeySchema,
   claimKeyPackagesSchema,
-  KEY_BACKUP_BODY_MAX_BYTES,
-  KEY_BACKUP_MAX_BYTES,
-  storeKeyBackupSchema,
-  type KeyBackupView,
   base64ToBytes,
   bytesToBase64,
   deviceKeySchema,
@@ -32,21 +28,30 @@ import { isDeviceCertified } from "../../protocol/index.ts";
 import { rateLimit } from "../abuse.ts";
 import { audit } from "../audit.ts";
 import type { AppEnv } from "../context.ts";
-import { announceDeviceChange } from "../../rooms/index.ts";
+import { announceDeviceChange, announceWelcomes } from "../../rooms/index.ts";
 import { AppError, notFound } from "../errors.ts";
 import { limitBody, requireUser } from "../middleware.ts";
 import { parse, parseJson } from "../validation.ts";
 import { z } from "zod";
+import { confirmKeyChange, keyBackup, keyChangeProofSchema } from "./key-backup.ts";
 
 /** Claiming spends someone else's one-time KeyPackages: enough for adding people to groups, not for draining them. */
 const CLAIM_LIMIT = rateLimit("key-package-claim", 60, 60);
+const HOUR_SECONDS = 60 * 60;
+/**
+ * Claims of one person by one other person an hour: adding them to every channel of a big
+ * community at once fits; a co-member claiming in a loop to leave nobody a package does not.
+ */
+const CLAIMS_PER_CLAIMER_AND_TARGET_PER_HOUR = 30;
+/**
+ * One-time KeyPackages handed out for one person an hour, whoever claims: past it, claimers
+ * get the devices' last-resort packages, so many co-members together cannot drain them either.
+ */
+const ONE_TIME_CLAIMS_PER_TARGET_PER_HOUR = 100;
+/** A device with fewer one-time KeyPackages than this after a claim is told to upload more. */
+const KEY_PACKAGES_LOW_STOCK = 10;
 
-const limitBackup = bodyLimit({
-  maxSize: KEY_BACKUP_BODY_MAX_BYTES,
-  onError: () => {
-    throw new AppError(413, "body_too_large", `a key backup is limited to ${KEY_BACKUP_MAX_BYTES} bytes`);
-  },
-});
+const replaceAccountKeySchema = accountKeySchema.extend(keyChangeProofSchema.shape);
 
 const limitUpload = bodyLimit({
   maxSize: KEY_PACKAGE_UPLOAD_BODY_MAX_BYTES,
@@ -101,15 +106,22 @@ async function reachableUser(c: Context<AppEnv>): Promise<string> {
 export const keys = new Hono<AppEnv>()
   .use(requireUser)
   .put("/account", limitBody, async (c) => {
-    const { publicKey } = await parseJson(c, accountKeySchema);
-    const result = await query(c.env.DATABASE, "setAccountKey", {
-      userId: c.get("userId"),
-      publicKey: base64ToBytes(publicKey),
-    });
+    const body = await parseJson(c, replaceAccountKeySchema);
+    const { publicKey } = body;
+    const userId = c.get("userId");
+    // Replacing the key (not setting the first, nor the same again) makes every device and
+    // the backup start over: a stolen access token alone must not do it.
+    const existing = await query(c.env.DATABASE, "accountKeyOf", { userId });
+    if (existing && !Buffer.from(existing.key.publicKey).equals(Buffer.from(base64ToBytes(publicKey)))) {
+      await confirmKeyChange(c, body, "replacing your account key");
+    }
+    const result = await query(c.env.DATABASE, "setAccountKey", { userId, publicKey: base64ToBytes(publicKey) });
     if (result.change !== "unchanged") {
       await audit(c, result.change === "created" ? "account_key.created" : "account_key.replaced");
     }
-    const current = await query(c.env.DATABASE, "accountKeyOf", { userId: c.get("userId") });
+    // Members' clients drop the devices under the replaced key; the person's other sessions see it.
+    if (result.change === "replaced") await announceDeviceChange(c.env, userId);
+    const current = await query(c.env.DATABASE, "accountKeyOf", { userId });
     return c.json(
       {
         accountKey: {
@@ -182,48 +194,8 @@ export const keys = new Hono<AppEnv>()
     await announceDeviceChange(c.env, c.get("userId"));
     return c.json(await query(c.env.DATABASE, "keyPackageStock", { sessionId }));
   })
-  .get("/backup", async (c) => {
-    const backup = await query(c.env.DATABASE, "keyBackupOf", { userId: c.get("userId") });
-    if (!backup) throw notFound("a key backup");
-    const view: KeyBackupView = {
-      version: backup.version,
-      backup: bytesToBase64(backup.backup),
-      passphraseWrap: backup.passphraseWrap && bytesToBase64(backup.passphraseWrap),
-      updatedAt: backup.updatedAt.toISOString(),
-    };
-    return c.json(view);
-  })
-  .put("/backup", limitBackup, async (c) => {
-    const body = await parseJson(c, storeKeyBackupSchema);
-    // A device left under a replaced account key (its person started over elsewhere) would write that key back.
-    const devices = await query(c.env.DATABASE, "devicesOf", { userId: c.get("userId") });
-    if (devices.find((device) => device.sessionId === c.get("sessionId"))?.isSignedByCurrentKey === false) {
-      throw new AppError(
-        409,
-        "device_key_replaced",
-        "this device is under an account key you replaced by starting over: reload to set it up again",
-      );
-    }
-    const result = await query(c.env.DATABASE, "storeKeyBackup", {
-      userId: c.get("userId"),
-      previousVersion: body.previousVersion,
-      backup: base64ToBytes(body.backup),
-      passphraseWrap: body.passphraseWrap ? base64ToBytes(body.passphraseWrap) : null,
-    });
-    if (!result.ok) {
-      return c.json(
-        {
-          error: {
-            code: "backup_changed",
-            message: `another device stored version ${result.version}: merge it, then retry`,
-          },
-          version: result.version,
-        },
-        409,
-      );
-    }
-    return c.json({ version: result.version });
-  })
+  // Behind this app's requireUser, like every route here.
+  .route("/backup", keyBackup)
   .get("/welcomes", async (c) => {
     const { after } = parse(welcomesQuerySchema, c.req.query());
     const welcomes = await query(c.env.DATABASE, "mlsWelcomesFor", {
@@ -277,12 +249,20 @@ export const keys = new Hono<AppEnv>()
     // The body is optional (no body: every device); one that is sent is JSON like any other.
     const hasBody = Number(c.req.header("Content-Length") ?? 0) > 0 || c.req.header("Transfer-Encoding") !== undefined;
     const { deviceIds } = hasBody ? await parseJson(c, claimKeyPackagesSchema) : { deviceIds: undefined };
+    const onlyLastResort = userId !== me && (await isOverClaimLimits(c, me, userId));
     // One's own device is never claimed: it is already in every group it should be in.
     const claimed = await query(c.env.DATABASE, "claimKeyPackages", {
       userId,
       exceptSessionId: c.get("sessionId"),
       deviceIds: deviceIds ?? null,
+      onlyLastResort,
     });
+    // Devices running low are told (their owner's account sockets): they upload more.
+    const low = await query(c.env.DATABASE, "devicesLowOnKeyPackages", {
+      sessionIds: claimed.map((entry) => entry.sessionId),
+      below: KEY_PACKAGES_LOW_STOCK,
+    });
+    await announceWelcomes(c.env, low);
     const keyPackages = claimed.map((entry): ClaimedKeyPackageView => ({
       deviceId: entry.sessionId,
       keyPackage: bytesToBase64(entry.keyPackage),
@@ -290,3 +270,29 @@ export const keys = new Hono<AppEnv>()
     }));
     return c.json({ keyPackages });
   });
+
+/**
+ * Counts this claim of `targetId` by `claimerId`: refused (429) past the claimer's hourly
+ * allowance for this person; true when the person's one-time packages handed out this
+ * hour are spent, so only last-resort ones go out.
+ */
+async function isOverClaimLimits(c: Context<AppEnv>, claimerId: string, targetId: string): Promise<boolean> {
+  const pair = await query(c.env.DATABASE, "hitRateLimit", {
+    key: `key-package-claim:${claimerId}:${targetId}`,
+    windowSeconds: HOUR_SECONDS,
+  });
+  if (pair.count > CLAIMS_PER_CLAIMER_AND_TARGET_PER_HOUR) {
+    const seconds = Math.max(1, Math.ceil((pair.resetsAt.getTime() - Date.now()) / 1000));
+    throw new AppError(
+      429,
+      "rate_limited",
+      `you have asked for this person's keys ${CLAIMS_PER_CLAIMER_AND_TARGET_PER_HOUR} times this hour: try again in ${Math.ceil(seconds / 60)} minutes`,
+      { "Retry-After": String(seconds) },
+    );
+  }
+  const target = await query(c.env.DATABASE, "hitRateLimit", {
+    key: `key-package-claims-of:${targetId}`,
+    windowSeconds: HOUR_SECONDS,
+  });
+  return target.count > ONE_TIME_CLAIMS_PER_TARGET_PER_HOUR;
+}

@@ -17,6 +17,7 @@ import {
   type UserKeysView,
 } from "../../protocol/index.ts";
 import { deviceCertificateMessage } from "../../protocol/index.ts";
+import { totpAt, withFreshStep } from "./accounts-fixtures.ts";
 import {
   as,
   createCommunity,
@@ -84,6 +85,29 @@ const claim = async (claimer: Person, person: Person) =>
       keyPackages: ClaimedKeyPackageView[];
     }
   ).keyPackages;
+
+/** A backup as a client sends it: opaque bytes, and the key id (hash of the recovery key) it is sealed under. */
+const sealed = (content: string, keyId: string) => ({
+  backup: bytesToBase64(new TextEncoder().encode(content)),
+  keyId,
+});
+const OLD_KEY_ID = "old-recovery-key-commitment";
+const KEY_ID = "alices-recovery-key-commitment";
+const MALLORYS_KEY_ID = "mallorys-recovery-key-commitment";
+
+interface BackupVersionEntry {
+  version: number;
+  keyId: string | null;
+  hasPassphrase: boolean;
+  isLatest: boolean;
+}
+
+const versionsOf = async (person: Person) =>
+  (
+    (await (await expectStatus(await as(person, "GET", "/api/keys/backup/versions"), 200)).json()) as {
+      versions: BackupVersionEntry[];
+    }
+  ).versions;
 
 let alice: Person, bob: Person, mallory: Person;
 let aliceAccount: SigningKey;
@@ -197,21 +221,26 @@ describe("account keys and devices", () => {
       await as(alice, "POST", "/api/keys/devices/current/key-packages", { keyPackages: keyPackages("old", 1) }),
       200,
     );
-    const backup = { previousVersion: 0, backup: bytesToBase64(new TextEncoder().encode("sealed under the old key")) };
-    await expectStatus(await as(alice, "PUT", "/api/keys/backup", backup), 200);
+    const backup = { ...sealed("sealed under the old key", OLD_KEY_ID), previousVersion: 0 };
+    await expectStatus(await as(alice, "PUT", "/api/keys/backup", { ...backup, password: PASSWORD }), 200);
     const newAccount = await signingKey();
     await expectStatus(
-      await as(alice, "PUT", "/api/keys/account", { publicKey: bytesToBase64(newAccount.publicKey) }),
+      await as(alice, "PUT", "/api/keys/account", {
+        publicKey: bytesToBase64(newAccount.publicKey),
+        password: PASSWORD,
+      }),
       201,
     );
     const seen = await keysOf(bob, alice);
     expect(seen.accountKey).toMatchObject({ publicKey: bytesToBase64(newAccount.publicKey), replacedKeys: 1 });
     expect(seen.devices[0]!.isSignedByCurrentKey).toBe(false);
-    // Starting over leaves the old key's devices and backup behind: nothing to claim, nothing to restore.
+    // Starting over leaves the old key's devices and backup behind: nothing to claim, nothing to restore
+    // as the latest; the old backup stays listed among the earlier versions.
     expect(await claim(bob, alice)).toEqual([]);
     expect((await as(alice, "GET", "/api/keys/backup")).status).toBe(404);
+    expect((await versionsOf(alice)).map((entry) => [entry.version, entry.isLatest])).toEqual([[1, false]]);
     // Her old device cannot write the old key back into a new backup.
-    const late = await as(alice, "PUT", "/api/keys/backup", backup);
+    const late = await as(alice, "PUT", "/api/keys/backup", { ...backup, password: PASSWORD });
     expect(late.status).toBe(409);
     expect(await errorCode(late)).toBe("device_key_replaced");
     // Setting the same key again changes nothing.
@@ -335,6 +364,32 @@ describe("KeyPackages", () => {
     });
   });
 
+  it("limits how often one person claims another's KeyPackages, while others still get theirs", async () => {
+    await registerDevice(alice, aliceAccount);
+    const [lastResort] = keyPackages("alice-last-resort", 1);
+    await expectStatus(
+      await as(alice, "POST", "/api/keys/devices/current/key-packages", {
+        keyPackages: keyPackages("alice", 2),
+        lastResort,
+      }),
+      200,
+    );
+    // Bob drains the two one-time packages, then keeps getting the last-resort one: adding alice still works.
+    const bobs = [];
+    for (let claimNumber = 0; claimNumber < 30; claimNumber++) bobs.push(...(await claim(bob, alice)));
+    expect(bobs.filter((entry) => !entry.isLastResort)).toHaveLength(2);
+    expect(bobs.slice(2).every((entry) => entry.isLastResort && entry.keyPackage === lastResort)).toBe(true);
+    const refused = await as(bob, "POST", `/api/keys/users/${alice.user.id}/claim`);
+    expect(refused.status).toBe(429);
+    expect(await errorCode(refused)).toBe("rate_limited");
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
+    const carol = await register(unique("carol"));
+    await createCommunity(alice, carol);
+    expect(await claim(carol, alice)).toEqual([
+      { deviceId: alice.sessionId, keyPackage: lastResort, isLastResort: true },
+    ]);
+  });
+
   it("refuses a claim between people who blocked each other", async () => {
     await registerDevice(alice, aliceAccount);
     await expectStatus(await as(alice, "PUT", `/api/blocks/${bob.user.id}`), 204);
@@ -347,12 +402,14 @@ describe("KeyPackages", () => {
 describe("the encrypted key backup", () => {
   it("is stored as given, one version on top of the other; a device that read an older one must merge", async () => {
     expect((await as(alice, "GET", "/api/keys/backup")).status).toBe(404);
-    const first = { previousVersion: 0, backup: bytesToBase64(new TextEncoder().encode("sealed backup one")) };
-    expect(await (await expectStatus(await as(alice, "PUT", "/api/keys/backup", first), 200)).json()).toEqual({
-      version: 1,
-    });
+    const first = { ...sealed("sealed backup one", KEY_ID), previousVersion: 0 };
+    expect(
+      await (
+        await expectStatus(await as(alice, "PUT", "/api/keys/backup", { ...first, password: PASSWORD }), 200)
+      ).json(),
+    ).toEqual({ version: 1 });
     // Two devices both wrote on top of version 1: the second is told to merge version 2 first.
-    const second = { previousVersion: 1, backup: bytesToBase64(new TextEncoder().encode("sealed backup two")) };
+    const second = { ...sealed("sealed backup two", KEY_ID), previousVersion: 1 };
     await expectStatus(await as(alice, "PUT", "/api/keys/backup", second), 200);
     const stale = await as(alice, "PUT", "/api/keys/backup", {
       ...second,
@@ -365,11 +422,115 @@ describe("the encrypted key backup", () => {
       backup: string;
       passphraseWrap: string | null;
     };
-    expect(stored).toMatchObject({ version: 2, backup: second.backup, passphraseWrap: null });
+    expect(stored).toMatchObject({ version: 2, keyId: KEY_ID, backup: second.backup, passphraseWrap: null });
     // Nobody else reads it: each account has its own.
     expect((await as(bob, "GET", "/api/keys/backup")).status).toBe(404);
-    expect((await as(alice, "PUT", "/api/keys/backup", { previousVersion: 2, backup: "not base64!" })).status).toBe(
-      400,
+    expect((await versionsOf(bob)).length).toBe(0);
+    expect(
+      (await as(alice, "PUT", "/api/keys/backup", { previousVersion: 2, keyId: KEY_ID, backup: "not base64!" })).status,
+    ).toBe(400);
+  });
+});
+
+describe("key changes against a stolen access token", () => {
+  it("refuses to replace the account key with the token alone; the password does it", async () => {
+    const mallorysKey = await signingKey();
+    const replace = (proof: object) =>
+      as(alice, "PUT", "/api/keys/account", { publicKey: bytesToBase64(mallorysKey.publicKey), ...proof });
+    const tokenOnly = await replace({});
+    expect(tokenOnly.status).toBe(403);
+    expect(await errorCode(tokenOnly)).toBe("password_required");
+    const guessed = await replace({ password: "a guessed password!" });
+    expect(guessed.status).toBe(403);
+    expect(await errorCode(guessed)).toBe("wrong_password");
+    expect((await keysOf(bob, alice)).accountKey).toMatchObject({ publicKey: bytesToBase64(aliceAccount.publicKey) });
+    // The same key again, or the first key of an account, needs nothing more than the session.
+    await expectStatus(
+      await as(alice, "PUT", "/api/keys/account", { publicKey: bytesToBase64(aliceAccount.publicKey) }),
+      200,
     );
+    await expectStatus(await replace({ password: PASSWORD }), 201);
+    expect((await keysOf(bob, alice)).accountKey).toMatchObject({ replacedKeys: 1 });
+  });
+
+  it("asks for the two-factor code too when alice has it on", async () => {
+    const setup = await as(alice, "POST", "/api/two-factor/setup");
+    const { secret } = (await (await expectStatus(setup, 200)).json()) as { secret: string };
+    const step = await withFreshStep(10);
+    await expectStatus(
+      await as(alice, "POST", "/api/two-factor/enable", {
+        totpCode: await totpAt(secret, step - 1),
+        password: PASSWORD,
+      }),
+      200,
+    );
+    const newKey = await signingKey();
+    const replace = (proof: object) =>
+      as(alice, "PUT", "/api/keys/account", { publicKey: bytesToBase64(newKey.publicKey), ...proof });
+    const passwordOnly = await replace({ password: PASSWORD });
+    expect(passwordOnly.status).toBe(403);
+    expect(await errorCode(passwordOnly)).toBe("two_factor_required");
+    await expectStatus(await replace({ password: PASSWORD, totpCode: await totpAt(secret, step) }), 201);
+  });
+
+  it("lets the session rewrite the backup under the same recovery key, and wants the password for a new one", async () => {
+    const wrap = bytesToBase64(new TextEncoder().encode("recovery key under alice's passphrase"));
+    const first = { ...sealed("alice's keys", KEY_ID), passphraseWrap: wrap, previousVersion: 0 };
+    const firstWithoutPassword = await as(alice, "PUT", "/api/keys/backup", first);
+    expect(firstWithoutPassword.status).toBe(403);
+    expect(await errorCode(firstWithoutPassword)).toBe("password_required");
+    await expectStatus(await as(alice, "PUT", "/api/keys/backup", { ...first, password: PASSWORD }), 200);
+    // The routine rewrite a browser makes whenever a history key arrives: the session is enough.
+    const routine = {
+      ...sealed("alice's keys and a new history key", KEY_ID),
+      passphraseWrap: wrap,
+      previousVersion: 1,
+    };
+    await expectStatus(await as(alice, "PUT", "/api/keys/backup", routine), 200);
+    // Mallory holds alice's access token: her own recovery key, or her own passphrase, is refused.
+    const mallorys = { ...sealed("mallory's keys", MALLORYS_KEY_ID), passphraseWrap: wrap, previousVersion: 2 };
+    const newKey = await as(alice, "PUT", "/api/keys/backup", mallorys);
+    expect(newKey.status).toBe(403);
+    expect(await errorCode(newKey)).toBe("password_required");
+    const newPassphrase = await as(alice, "PUT", "/api/keys/backup", {
+      ...routine,
+      passphraseWrap: bytesToBase64(new TextEncoder().encode("recovery key under mallory's passphrase")),
+      previousVersion: 2,
+    });
+    expect(newPassphrase.status).toBe(403);
+    expect(await errorCode(newPassphrase)).toBe("password_required");
+    // Alice herself sets up a new recovery key with her password; her other sessions find it in the log.
+    const renewed = { ...sealed("alice's keys, new recovery key", OLD_KEY_ID), previousVersion: 2, password: PASSWORD };
+    await expectStatus(await as(alice, "PUT", "/api/keys/backup", renewed), 200);
+    const log = (await (await as(alice, "GET", "/api/account/audit")).json()) as { events: { action: string }[] };
+    expect(log.events.map((event) => event.action)).toEqual(
+      expect.arrayContaining(["key_backup.created", "key_backup.replaced"]),
+    );
+  });
+
+  it("keeps earlier versions, listed and fetchable, when a stolen session writes over the latest", async () => {
+    const good = { ...sealed("alice's good backup", KEY_ID), previousVersion: 0, password: PASSWORD };
+    await expectStatus(await as(alice, "PUT", "/api/keys/backup", good), 200);
+    // Mallory, from a session of her own, writes garbage under alice's key id, again and again.
+    const stolen = await signInAgain(alice);
+    for (let version = 1; version <= 12; version++) {
+      await expectStatus(
+        await as(stolen, "PUT", "/api/keys/backup", {
+          ...sealed(`garbage ${version}`, KEY_ID),
+          previousVersion: version,
+        }),
+        200,
+      );
+    }
+    const versions = await versionsOf(alice);
+    expect(versions[0]).toMatchObject({ version: 13, keyId: KEY_ID, hasPassphrase: false, isLatest: true });
+    // The newest ten earlier ones, and the newest alice's own session wrote, whatever came after.
+    expect(versions.slice(1).map((entry) => entry.version)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 1]);
+    const earliest = await expectStatus(await as(alice, "GET", "/api/keys/backup/versions/1"), 200);
+    expect(await earliest.json()).toMatchObject({ version: 1, keyId: KEY_ID, backup: good.backup });
+    const latest = await expectStatus(await as(alice, "GET", "/api/keys/backup/versions/13"), 200);
+    expect(await latest.json()).toMatchObject({ version: 13 });
+    expect((await as(alice, "GET", "/api/keys/backup/versions/2")).status).toBe(404);
+    expect((await as(bob, "GET", "/api/keys/backup/versions/1")).status).toBe(404);
   });
 });

@@ -14,6 +14,8 @@ const ACTIONS: Record<string, string> = {
   "account_key.created": "End-to-end encryption key set up",
   "admin.reauthenticated": "Confirmed your password for an admin action",
   "account_key.replaced": "End-to-end encryption key replaced (people you talk with are warned)",
+  "key_backup.created": "Encryption key backup set up",
+  "key_backup.replaced": "Encryption key backup given a new recovery key or passphrase",
   "recovery_code.regenerated": "New recovery code created",
   "totp.enabled": "Two-factor authentication turned on",
   "totp.disabled": "Two-factor authentication turned off",
