@@ -11,6 +11,7 @@ export * from "./keys.ts";
 export * from "./limits.ts";
 export * from "./messages.ts";
 export * from "./mls.ts";
+export * from "./mls-wire.ts";
 export * from "./socket.ts";
 export * from "./base64.ts";
 export * from "./device-certificate.ts";

@@ -1,8 +1,9 @@
 /**
  * The MLS delivery service over HTTP: a channel's group (epoch, GroupInfo, member
  * devices), its handshake log with one commit per epoch, and Welcomes queued per
- * device. Everything MLS here is opaque bytes (padded base64); the room relays each
- * accepted commit to the channel's sockets as a `handshake` frame.
+ * device. MLS messages travel as padded base64; the server verifies commits and
+ * GroupInfos (mls-wire.ts) and relays each accepted commit to the channel's sockets
+ * as a `handshake` frame.
  */
 import { z } from "zod";
 import { opaqueBytesSchema } from "./keys.ts";
@@ -22,6 +23,12 @@ export const MLS_GROUP_DEVICES_MAX = 4000;
 export const MLS_BODY_MAX_BYTES = 4 * 1024 * 1024;
 /** Commits per page of the handshake log. */
 export const MLS_COMMITS_PAGE_MAX = 100;
+/**
+ * A commit up to this size rides in its `handshake` frame; a larger one (adding many
+ * devices at once) would be pushed to every socket of the channel at once, so the
+ * frame goes without it and clients fetch it from the handshake log.
+ */
+export const MLS_HANDSHAKE_COMMIT_MAX_BYTES = 16 * 1024;
 
 const memberDeviceIdsSchema = z
   .array(z.uuid())

@@ -111,10 +111,12 @@ export type ServerFrame =
    */
   | { type: "synced"; lastEvent: number; hasMore: boolean }
   /**
-   * The channel's MLS group accepted a commit built on `epoch` (now epoch + 1); the
-   * commit is opaque base64. A client skips epochs it is past; missed ones: GET /api/channels/:id/mls.
+   * The channel's MLS group accepted a commit built on `epoch` (now epoch + 1), in
+   * base64. Without `commit` (larger than MLS_HANDSHAKE_COMMIT_MAX_BYTES), a client
+   * fetches it: GET /api/channels/:id/mls?fromEpoch=epoch. A client skips epochs it
+   * is past; missed ones come from the same log.
    */
-  | { type: "handshake"; epoch: number; commit: string; committerDeviceId: string }
+  | { type: "handshake"; epoch: number; commit?: string; committerDeviceId: string }
   /** `retryAfterMs`: for slow mode, how long until the next message is accepted. */
   | { type: "error"; code: ErrorCode; message: string; clientId?: string; retryAfterMs?: number }
   /**

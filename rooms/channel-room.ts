@@ -10,6 +10,7 @@ import {
   CLOSE_ACCESS_REMOVED,
   CLOSE_SESSION_ENDED,
   CLOSE_TOO_MANY_SOCKETS,
+  MLS_HANDSHAKE_COMMIT_MAX_BYTES,
   permissionNames,
   SOCKET_FRAME_MAX_BYTES,
   type EventsServerFrame,
@@ -301,18 +302,20 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
   }
 
   /**
-   * The MLS delivery service's one door for commits: a commit built on the group's
-   * current epoch is stored (one per epoch: the first wins) in the room's write order,
-   * so it reaches the sockets after the messages stored before it, then relayed.
+   * The MLS delivery service's one door for commits (verified by the handler): a commit
+   * built on the group's current epoch is stored (one per epoch: the first wins) in the
+   * room's write order, so it reaches the sockets after the messages stored before it,
+   * then relayed: with its bytes when small, else clients fetch it from the log.
    */
   async acceptMlsCommit(input: MlsCommitInput): Promise<MlsCommitResult> {
     const result = await this.enqueue(() => query(this.env.DATABASE, "appendMlsCommit", input));
     if (result.ok) {
       this.#mlsEpoch = Promise.resolve(result.epoch);
+      const isInline = input.commit.length <= MLS_HANDSHAKE_COMMIT_MAX_BYTES;
       const frame = {
         type: "handshake",
         epoch: input.epoch,
-        commit: bytesToBase64(input.commit),
+        ...(isInline ? { commit: bytesToBase64(input.commit) } : {}),
         committerDeviceId: input.committerDeviceId,
       } satisfies ServerFrame;
       // To every admitted socket, the committer's too: a client skips epochs it is past.

@@ -1,10 +1,11 @@
 /**
  * The MLS delivery service's storage: each channel's group (epoch, GroupInfo,
  * member devices), its ordered handshake log with exactly one commit per epoch,
- * and Welcome messages queued per device. Commits, GroupInfos and Welcomes are
- * opaque: the server orders and hands them out, it cannot read them.
+ * and Welcome messages queued per device. Commits and GroupInfos are verified before
+ * they reach here (protocol/mls-wire.ts); Welcomes are sealed to their recipients:
+ * the server orders and hands them out, it cannot read them.
  */
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
 import {
   channels,
@@ -62,7 +63,9 @@ export async function createMlsGroup(
  * Accepts a commit built on `epoch` when that is still the group's epoch: the group
  * moves to `epoch + 1` with the new GroupInfo and members, the commit joins the log
  * and the Welcomes are queued, in one transaction. Any other epoch loses: nothing is
- * stored, and the caller learns the current epoch to catch up and retry.
+ * stored, and the caller learns the current epoch to catch up and retry. A channel
+ * whose log took `limit.commits` commits within `limit.windowSeconds` takes no more
+ * until the oldest of them leaves the window.
  */
 export async function appendMlsCommit(
   db: Db,
@@ -76,9 +79,27 @@ export async function appendMlsCommit(
     /** The commit's one Welcome, and the devices it adds. */
     welcome: Uint8Array | null;
     welcomeDeviceIds: string[];
+    limit: { commits: number; windowSeconds: number };
   },
-): Promise<{ ok: true; epoch: number } | { ok: false; reason: "stale_epoch" | "no_group"; epoch: number | null }> {
+): Promise<
+  | { ok: true; epoch: number }
+  | { ok: false; reason: "stale_epoch" | "no_group"; epoch: number | null }
+  | { ok: false; reason: "too_many_commits"; retryAfterSeconds: number }
+> {
   return db.transaction(async (tx) => {
+    // The commit `limit.commits` back in the log (by the epoch index): while it is in the window, the channel is full.
+    const [boundary] = await tx
+      .select({
+        waitSeconds: sql<number>`ceil(extract(epoch from ${mlsCommits.createdAt}
+          + make_interval(secs => ${input.limit.windowSeconds}) - now()))`.mapWith(Number),
+      })
+      .from(mlsCommits)
+      .where(eq(mlsCommits.channelId, input.channelId))
+      .orderBy(desc(mlsCommits.epoch))
+      .offset(input.limit.commits - 1)
+      .limit(1);
+    if (boundary && boundary.waitSeconds > 0)
+      return { ok: false as const, reason: "too_many_commits" as const, retryAfterSeconds: boundary.waitSeconds };
     const [moved] = await tx
       .update(mlsGroups)
       .set({

@@ -3,7 +3,9 @@
  * holds it. Members read the group (epoch, GroupInfo, member devices) and the
  * handshake log from their epoch on; a device starts the group, and commits go to
  * the channel's room, which accepts one per epoch (the first wins; a later commit
- * built on the same epoch is told the current one, to catch up and retry).
+ * built on the same epoch is told the current one, to catch up and retry). What a
+ * device posts is parsed and its signatures verified first (protocol/mls-wire.ts):
+ * bytes no member could process would leave the channel unable to send for good.
  */
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -13,21 +15,24 @@ import { userRateLimit } from "../abuse.ts";
 import {
   base64ToBytes,
   bytesToBase64,
+  checkCommit,
+  checkGroupStart,
   createMlsGroupSchema,
   E2EE_MEMBERS_MAX,
   MLS_BODY_MAX_BYTES,
   MLS_COMMITS_PAGE_MAX,
   mlsCommitSchema,
   mlsLogQuerySchema,
+  MlsWireError,
   has,
   Permission,
+  type Committer,
   type MlsCommitView,
   type MlsPendingView,
   type MlsGroupView,
 } from "../../protocol/index.ts";
 import { channelAccess } from "../channel-access.ts";
 import type { AppEnv } from "../context.ts";
-import { rateLimit } from "../abuse.ts";
 import { AppError } from "../errors.ts";
 import { requireUser } from "../middleware.ts";
 import { parse, parseJson } from "../validation.ts";
@@ -39,8 +44,18 @@ const limitMlsBody = bodyLimit({
   },
 });
 
-/** Commits are rare (a member joins or leaves, a device is added): a flood is not a client. */
-const COMMIT_LIMIT = rateLimit("mls-commit", 60, 60);
+/**
+ * Commits are rare: a member joins or leaves, a device is added, an epoch rotates (a
+ * week or 1,000 messages). One person's attempts over all their devices and channels,
+ * losing races included: a new device joins each channel it opens by one commit.
+ */
+const COMMIT_LIMIT = userRateLimit("mls-commit", 60, 60);
+/**
+ * Commits a channel accepts in a window, from everyone: each goes to every member's
+ * device to process. A burst of joins needs few, since a commit adds every device
+ * pending at the time; beyond this, commits wait (429 with Retry-After).
+ */
+const CHANNEL_COMMITS = { commits: 100, windowSeconds: 5 * 60 };
 
 const groupView = (group: MlsGroupRecord, messagesInEpoch = 0): MlsGroupView => ({
   epoch: group.epoch,
@@ -60,19 +75,44 @@ const commitView = (commit: MlsCommitRecord): MlsCommitView => ({
 /** The channel, for someone who may view it, from a session that registered its device key. */
 async function deviceInChannel(
   c: Context<AppEnv>,
-): Promise<{ channelId: string; deviceId: string; context: ChannelContextRecord }> {
+): Promise<{ channelId: string; committer: Committer; context: ChannelContextRecord }> {
   const access = await channelAccess(c, c.req.param("channelId")!);
+  const userId = c.get("userId");
   const deviceId = c.get("sessionId");
-  const devices = await query(c.env.DATABASE, "devicesOf", { userId: c.get("userId") });
-  if (!devices.some((device) => device.sessionId === deviceId)) {
+  const devices = await query(c.env.DATABASE, "devicesOf", { userId });
+  const device = devices.find((candidate) => candidate.sessionId === deviceId);
+  if (!device) {
     throw new AppError(
       409,
       "device_not_registered",
       "register this device's key (PUT /api/keys/devices/current) first",
     );
   }
-  return { channelId: access.context.channel.id, deviceId, context: access.context };
+  const committer = { userId, deviceId, signaturePublicKey: device.signaturePublicKey };
+  return { channelId: access.context.channel.id, committer, context: access.context };
 }
+
+/** Runs an MLS check; what it refuses is a 400 `invalid_commit` or `invalid_group_info` that changed nothing. */
+async function verified(check: Promise<void>): Promise<void> {
+  try {
+    await check;
+  } catch (error) {
+    if (error instanceof MlsWireError) throw new AppError(400, `invalid_${error.subject}`, error.message);
+    throw error;
+  }
+}
+
+const staleEpoch = (c: Context<AppEnv>, epoch: number) =>
+  c.json(
+    {
+      error: {
+        code: "stale_epoch",
+        message: `the group is at epoch ${epoch}: process the commits since, then retry`,
+      },
+      epoch,
+    },
+    409,
+  );
 
 /** Who may view the channel now, with their devices, by the same permission function the rooms use. */
 async function viewersOf(c: Context<AppEnv>, context: ChannelContextRecord) {
@@ -137,11 +177,15 @@ export const channelMls = new Hono<AppEnv>()
     return c.json(pending);
   })
   .post("/:channelId/mls", requireUser, limitMlsBody, async (c) => {
-    const { channelId } = await deviceInChannel(c);
+    const { channelId, committer } = await deviceInChannel(c);
     const body = await parseJson(c, createMlsGroupSchema);
+    const groupInfo = base64ToBytes(body.groupInfo);
+    await verified(checkGroupStart({ channelId, groupInfo, committer }));
+    if (body.memberDeviceIds.length !== 1 || body.memberDeviceIds[0] !== committer.deviceId)
+      throw new AppError(400, "invalid_group_info", "a new group holds the creating device alone");
     const result = await query(c.env.DATABASE, "createMlsGroup", {
       channelId,
-      groupInfo: base64ToBytes(body.groupInfo),
+      groupInfo,
       memberDeviceIds: body.memberDeviceIds,
     });
     if (!result.isNew) {
@@ -156,8 +200,17 @@ export const channelMls = new Hono<AppEnv>()
     return c.json({ group: groupView(result.group) }, 201);
   })
   .post("/:channelId/mls/commits", requireUser, COMMIT_LIMIT, limitMlsBody, async (c) => {
-    const { channelId, deviceId, context } = await deviceInChannel(c);
+    const { channelId, committer, context } = await deviceInChannel(c);
     const body = await parseJson(c, mlsCommitSchema);
+    const group = await query(c.env.DATABASE, "mlsGroup", { channelId });
+    if (!group) throw new AppError(409, "no_group", "this channel has no group yet: start it first");
+    // A commit that lost the race is told so before any verifying; the room checks the epoch again.
+    if (group.epoch !== body.epoch) return staleEpoch(c, group.epoch);
+    const commit = base64ToBytes(body.commit);
+    const groupInfo = base64ToBytes(body.groupInfo);
+    await verified(
+      checkCommit({ channelId, epoch: body.epoch, commit, groupInfo, currentGroupInfo: group.groupInfo, committer }),
+    );
     // A Welcome is kept only for devices of people who may view the channel: anyone's
     // device ids are public, and nobody may fill a stranger's Welcome queue.
     const viewerDevices = new Set((await viewersOf(c, context)).flatMap((viewer) => viewer.deviceIds));
@@ -165,27 +218,27 @@ export const channelMls = new Hono<AppEnv>()
     const result = await c.env.CHANNEL_ROOM.getByName(channelId).acceptMlsCommit({
       channelId,
       epoch: body.epoch,
-      commit: base64ToBytes(body.commit),
-      groupInfo: base64ToBytes(body.groupInfo),
+      commit,
+      groupInfo,
       memberDeviceIds: body.memberDeviceIds,
-      committerDeviceId: deviceId,
+      committerDeviceId: committer.deviceId,
       welcome: body.welcome ? base64ToBytes(body.welcome) : null,
       welcomeDeviceIds,
+      limit: CHANNEL_COMMITS,
     });
     if (result.ok) {
       await announceWelcomes(c.env, body.welcome ? welcomeDeviceIds : []);
       return c.json({ epoch: result.epoch }, 201);
     }
+    if (result.reason === "too_many_commits") {
+      throw new AppError(
+        429,
+        "too_many_commits",
+        `this channel took ${CHANNEL_COMMITS.commits} commits in ${CHANNEL_COMMITS.windowSeconds / 60} minutes: try again later`,
+        { "Retry-After": String(result.retryAfterSeconds) },
+      );
+    }
     if (result.reason === "no_group")
       throw new AppError(409, "no_group", "this channel has no group yet: start it first");
-    return c.json(
-      {
-        error: {
-          code: "stale_epoch",
-          message: `the group is at epoch ${result.epoch}: process the commits since, then retry`,
-        },
-        epoch: result.epoch,
-      },
-      409,
-    );
+    return staleEpoch(c, result.epoch!);
   });

@@ -1,8 +1,9 @@
 /**
- * The MLS delivery service through HTTP and the channel socket, with opaque bytes
- * for the MLS messages (the server never parses them): alice owns the community,
- * bob and carol are members with registered devices, mallory is an outsider. The
- * room accepts one commit per epoch; the loser learns the current epoch and retries.
+ * The MLS delivery service through HTTP and the channel socket, with real MLS groups
+ * built by ts-mls (test/workers/mls-fixtures.ts): alice owns the community, bob and
+ * carol are members with registered devices, mallory is an outsider. The room accepts
+ * one commit per epoch; the loser learns the current epoch and retries. What the
+ * server refuses of a commit or GroupInfo: test/workers/mls-verification.test.ts.
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import {
@@ -13,7 +14,6 @@ import {
   type MlsPendingView,
   type MlsWelcomeView,
 } from "../../protocol/index.ts";
-import { deviceCertificateMessage } from "../../protocol/index.ts";
 import {
   as,
   clientId,
@@ -22,41 +22,28 @@ import {
   createCommunity,
   errorCode,
   expectStatus,
+  PASSWORD,
   register,
   unique,
   type Person,
 } from "./fixtures.ts";
+import {
+  ChannelGroup,
+  encodeMessage,
+  groupInfoOf,
+  newGroup,
+  registerDevice,
+  rotation,
+  type MlsDevice,
+} from "./mls-fixtures.ts";
 
-/** Sets an account key and registers the session's device key, as a client does once. */
-async function registerDevice(person: Person): Promise<void> {
-  const generate = () =>
-    crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"]) as Promise<CryptoKeyPair>;
-  const raw = async (pair: CryptoKeyPair) =>
-    new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer);
-  const [account, device] = await Promise.all([generate(), generate()]);
-  await expectStatus(
-    await as(person, "PUT", "/api/keys/account", { publicKey: bytesToBase64(await raw(account)) }),
-    201,
-  );
-  const deviceKey = await raw(device);
-  const signature = await crypto.subtle.sign(
-    { name: "Ed25519" },
-    account.privateKey,
-    new Uint8Array(deviceCertificateMessage(person.user.id, person.sessionId, deviceKey)),
-  );
-  await expectStatus(
-    await as(person, "PUT", "/api/keys/devices/current", {
-      signaturePublicKey: bytesToBase64(deviceKey),
-      crossSignature: bytesToBase64(new Uint8Array(signature)),
-    }),
-    201,
-  );
-}
-
+/** Welcomes are sealed to the devices they add: the server stores them as they come. */
 const opaque = (label: string) => bytesToBase64(new TextEncoder().encode(`${label}`.padEnd(48, "~")));
 
 let alice: Person, bob: Person, carol: Person, mallory: Person;
+let devices: Record<"alice" | "bob" | "carol" | "mallory", MlsDevice>;
 let channel: ChannelView;
+let group: ChannelGroup;
 
 beforeEach(async () => {
   [alice, bob, carol, mallory] = (await Promise.all(
@@ -64,23 +51,12 @@ beforeEach(async () => {
   )) as [Person, Person, Person, Person];
   const community = await createCommunity(alice, bob, carol);
   channel = await createChannelIn(alice, community.id);
-  await Promise.all([alice, bob, carol, mallory].map(registerDevice));
+  const [forAlice, forBob, forCarol, forMallory] = await Promise.all([alice, bob, carol, mallory].map(registerDevice));
+  devices = { alice: forAlice!, bob: forBob!, carol: forCarol!, mallory: forMallory! };
+  group = new ChannelGroup(channel.id);
 });
 
-const startGroup = (person: Person) =>
-  as(person, "POST", `/api/channels/${channel.id}/mls`, {
-    groupInfo: opaque("group-info-0"),
-    memberDeviceIds: [person.sessionId],
-  });
-
-const commit = (person: Person, epoch: number, extra: Record<string, unknown> = {}) =>
-  as(person, "POST", `/api/channels/${channel.id}/mls/commits`, {
-    epoch,
-    commit: opaque(`commit-${epoch}-${person.user.username}`),
-    groupInfo: opaque(`group-info-${epoch + 1}`),
-    memberDeviceIds: [alice.sessionId, bob.sessionId],
-    ...extra,
-  });
+const startGroup = () => group.start(devices.alice);
 
 const log = async (person: Person, fromEpoch = 0) =>
   (await (
@@ -93,58 +69,57 @@ const log = async (person: Person, fromEpoch = 0) =>
 describe("a channel's MLS group", () => {
   it("is started once: the first device wins, the next is shown the group", async () => {
     expect((await log(bob)).group).toBeNull();
-    await expectStatus(await startGroup(alice), 201);
-    const second = await startGroup(bob);
+    await expectStatus(await startGroup(), 201);
+    const started = (await log(bob)).group!.groupInfo;
+    const second = await group.start(devices.bob);
     expect(second.status).toBe(409);
     const body = (await second.json()) as { error: { code: string }; group: MlsGroupView };
     expect(body.error.code).toBe("group_exists");
-    expect(body.group).toMatchObject({
-      epoch: 0,
-      groupInfo: opaque("group-info-0"),
-      memberDeviceIds: [alice.sessionId],
-    });
+    expect(body.group).toMatchObject({ epoch: 0, groupInfo: started, memberDeviceIds: [alice.sessionId] });
   });
 
   it("accepts one commit per epoch: of two at once, one wins and the other retries on the new epoch", async () => {
-    await expectStatus(await startGroup(alice), 201);
+    await expectStatus(await startGroup(), 201);
+    // Bob joins by External Commit (epoch 0 to 1); then both commit on epoch 1 at once.
+    await expectStatus(await group.join(devices.bob), 201);
     const carolSocket = await connect(carol, channel.id);
-    const [fromAlice, fromBob] = await Promise.all([commit(alice, 0), commit(bob, 0)]);
+    const [byAlice, byBob] = await Promise.all([rotation(devices.alice.state!), rotation(devices.bob.state!)]);
+    const [fromAlice, fromBob] = await Promise.all([
+      group.post(devices.alice, byAlice),
+      group.post(devices.bob, byBob),
+    ]);
     expect([fromAlice.status, fromBob.status].sort()).toEqual([201, 409]);
-    const [winner, loser, lost] = fromAlice.status === 201 ? [alice, bob, fromBob] : [bob, alice, fromAlice];
-    expect(await lost.json()).toMatchObject({ error: { code: "stale_epoch" }, epoch: 1 });
-    // The loser processes the winner's commit, then commits again on epoch 1.
-    expect((await log(loser, 0)).commits.map((entry) => entry.committerDeviceId)).toEqual([winner.sessionId]);
-    const retried = await expectStatus(await commit(loser, 1), 201);
-    expect(await retried.json()).toEqual({ epoch: 2 });
+    const [winner, loser, lost, won] =
+      fromAlice.status === 201
+        ? [devices.alice, devices.bob, fromBob, byAlice]
+        : [devices.bob, devices.alice, fromAlice, byBob];
+    expect(await lost.json()).toMatchObject({ error: { code: "stale_epoch" }, epoch: 2 });
+    // The loser processed the winner's commit (from the log), and commits again on epoch 2.
+    expect((await log(loser.person, 1)).commits.map((entry) => entry.committerDeviceId)).toEqual([
+      winner.person.sessionId,
+    ]);
+    const retry = await rotation(loser.state!);
+    const retried = await expectStatus(await group.post(loser, retry), 201);
+    expect(await retried.json()).toEqual({ epoch: 3 });
 
     const first = await carolSocket.next("handshake");
     const second = await carolSocket.next("handshake");
     expect([first, second]).toEqual([
-      {
-        type: "handshake",
-        epoch: 0,
-        commit: opaque(`commit-0-${winner.user.username}`),
-        committerDeviceId: winner.sessionId,
-      },
-      {
-        type: "handshake",
-        epoch: 1,
-        commit: opaque(`commit-1-${loser.user.username}`),
-        committerDeviceId: loser.sessionId,
-      },
+      { type: "handshake", epoch: 1, commit: encodeMessage(won.commit), committerDeviceId: winner.person.sessionId },
+      { type: "handshake", epoch: 2, commit: encodeMessage(retry.commit), committerDeviceId: loser.person.sessionId },
     ]);
-    const history = await log(carol, 1);
-    expect(history.group).toMatchObject({ epoch: 2, groupInfo: opaque("group-info-2") });
-    expect(history.commits.map((entry) => entry.epoch)).toEqual([1]);
-    expect((await log(carol, 0)).commits.map((entry) => entry.epoch)).toEqual([0, 1]);
+    const history = await log(carol, 2);
+    expect(history.group).toMatchObject({ epoch: 3, groupInfo: await groupInfoOf(retry.newState) });
+    expect(history.commits.map((entry) => entry.epoch)).toEqual([2]);
+    expect((await log(carol, 0)).commits.map((entry) => entry.epoch)).toEqual([0, 1, 2]);
   });
 
   it("stores a commit's Welcome once for the devices it adds; each takes and removes its own", async () => {
-    await expectStatus(await startGroup(alice), 201);
+    await expectStatus(await startGroup(), 201);
     const welcomes = async (person: Person) =>
       ((await (await as(person, "GET", "/api/keys/welcomes")).json()) as { welcomes: MlsWelcomeView[] }).welcomes;
     await expectStatus(
-      await commit(alice, 0, {
+      await group.rotate(devices.alice, {
         memberDeviceIds: [alice.sessionId, bob.sessionId, carol.sessionId],
         welcome: opaque("welcome-epoch-1"),
         // Not a device, or the device of someone who may not view the channel: left out.
@@ -167,13 +142,14 @@ describe("a channel's MLS group", () => {
     await expectStatus(await as(bob, "DELETE", `/api/keys/welcomes/${forBob[0]!.id}`), 204);
     expect(await welcomes(bob)).toEqual([]);
     // A Welcome needs the devices it adds, and the other way round.
-    expect((await commit(alice, 1, { welcome: opaque("alone") })).status).toBe(400);
+    expect((await group.rotate(devices.alice, { welcome: opaque("alone") })).status).toBe(400);
   });
 
   it("is hidden from outsiders and closed to devices without a registered key", async () => {
-    await expectStatus(await startGroup(alice), 201);
+    await expectStatus(await startGroup(), 201);
     expect((await as(mallory, "GET", `/api/channels/${channel.id}/mls`)).status).toBe(404);
-    expect((await commit(mallory, 0)).status).toBe(404);
+    const fromOutside = await rotation(await newGroup(devices.mallory, channel.id));
+    expect((await group.post(devices.mallory, fromOutside)).status).toBe(404);
     const dave = await register(unique("dave"));
     const community = await createCommunity(dave);
     const davesChannel = await createChannelIn(dave, community.id);
@@ -197,7 +173,7 @@ describe("a channel's MLS group", () => {
       add: expect.any(Array),
       remove: [],
     });
-    await expectStatus(await startGroup(alice), 201);
+    await expectStatus(await startGroup(), 201);
     const everyone = (
       (await (await as(alice, "GET", `/api/communities/${channel.communityId}/roles`)).json()) as {
         roles: { id: string; isEveryone: boolean }[];
@@ -217,7 +193,7 @@ describe("a channel's MLS group", () => {
     });
     // A commit that put carol in anyway is answered with her removal.
     await expectStatus(
-      await commit(alice, 0, { memberDeviceIds: [alice.sessionId, bob.sessionId, carol.sessionId] }),
+      await group.rotate(devices.alice, { memberDeviceIds: [alice.sessionId, bob.sessionId, carol.sessionId] }),
       201,
     );
     expect(await pending()).toMatchObject({ epoch: 1, readers: 2, add: [], remove: [carol.sessionId] });
@@ -225,19 +201,31 @@ describe("a channel's MLS group", () => {
     // Bob starts over with a new account key: his device, certified by the old one, is to be removed.
     const started = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
     const publicKey = new Uint8Array((await crypto.subtle.exportKey("raw", started.publicKey)) as ArrayBuffer);
-    await expectStatus(await as(bob, "PUT", "/api/keys/account", { publicKey: bytesToBase64(publicKey) }), 201);
+    await expectStatus(
+      await as(bob, "PUT", "/api/keys/account", { publicKey: bytesToBase64(publicKey), password: PASSWORD }),
+      201,
+    );
     expect((await pending()).remove.toSorted()).toEqual([bob.sessionId, carol.sessionId].toSorted());
   });
 
   it("refuses malformed commits, and a commit before the group exists", async () => {
-    const early = await commit(alice, 0);
+    // Alice built a group she never posted.
+    const unposted = await rotation(await newGroup(devices.alice, channel.id));
+    const early = await as(alice, "POST", `/api/channels/${channel.id}/mls/commits`, {
+      epoch: 0,
+      commit: encodeMessage(unposted.commit),
+      groupInfo: await groupInfoOf(unposted.newState),
+      memberDeviceIds: [alice.sessionId],
+    });
     expect(early.status).toBe(409);
     expect(await errorCode(early)).toBe("no_group");
-    await expectStatus(await startGroup(alice), 201);
-    expect((await commit(alice, 0, { commit: "not base64!" })).status).toBe(400);
-    expect((await commit(alice, 0, { memberDeviceIds: [] })).status).toBe(400);
-    expect((await commit(alice, 0, { memberDeviceIds: [alice.sessionId, alice.sessionId] })).status).toBe(400);
-    expect((await commit(alice, -1)).status).toBe(400);
+    await expectStatus(await startGroup(), 201);
+    expect((await group.rotate(devices.alice, { commit: "not base64!" })).status).toBe(400);
+    expect((await group.rotate(devices.alice, { memberDeviceIds: [] })).status).toBe(400);
+    expect((await group.rotate(devices.alice, { memberDeviceIds: [alice.sessionId, alice.sessionId] })).status).toBe(
+      400,
+    );
+    expect((await group.rotate(devices.alice, { epoch: -1 })).status).toBe(400);
     // Nothing refused moved the group.
     expect((await log(alice)).group?.epoch).toBe(0);
   });
@@ -271,8 +259,8 @@ describe("sending into a channel with an encrypted group", () => {
   };
 
   it("refuses a payload sealed in an epoch the group has left, and takes the current one and other payloads", async () => {
-    await expectStatus(await startGroup(alice), 201);
-    await expectStatus(await commit(alice, 0), 201);
+    await expectStatus(await startGroup(), 201);
+    await expectStatus(await group.rotate(devices.alice), 201);
     const socket = await connect(bob, channel.id);
     const send = async (payload: string) => {
       const id = clientId();
@@ -289,7 +277,7 @@ describe("sending into a channel with an encrypted group", () => {
     expect(await send(envelope(1))).toBe("ack");
     expect(await send(bytesToBase64(new TextEncoder().encode("not an envelope")))).toBe("ack");
     // A commit accepted since moves the line: epoch 1 is now stale too.
-    await expectStatus(await commit(alice, 1), 201);
+    await expectStatus(await group.rotate(devices.alice), 201);
     expect(await send(envelope(1))).toBe("stale_epoch");
     expect(await send(envelope(2))).toBe("ack");
   });
