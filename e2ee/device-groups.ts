@@ -1,6 +1,9 @@
 /**
- * The MLS group steps of an end-to-end encrypting device: membership decided by the
- * server becomes commits; what other members committed is processed in order.
+ * The MLS group steps of an end-to-end encrypting device: membership the server
+ * proposes becomes commits once this device's own rules allow it; what other members
+ * committed is processed in order, and refused when it brings in someone this device
+ * must not accept (a device of someone outside a conversation, a device only a
+ * replaced account key vouches for, a stranger joining by External Commit).
  */
 import {
   createCommit,
@@ -11,13 +14,17 @@ import {
   joinGroupExternal,
   processMessage,
   protocolVersions,
+  senderTypes,
   wireformats,
   type ClientState,
   type KeyPackage,
   type MlsMessage,
 } from "ts-mls";
 import { base64ToBytes, bytesToBase64 } from "../protocol/base64.ts";
+import type { ChannelView } from "../protocol/channels.ts";
 import type { MlsCommitView, MlsGroupView, MlsPendingView } from "../protocol/mls.ts";
+import { factsOf, type ChannelFacts } from "./channel-policy.ts";
+import { RefusedChange, rosterDiff, rosterOf, usersOf, type Refusal, type RosterChange } from "./group-roster.ts";
 import type { DeviceGroup, DeviceKeys, DeviceSnapshot, Submitted } from "./device-keys.ts";
 import type { HistoryKeys } from "./history-keys.ts";
 import { decodeState, encodeState } from "./mls-codec.ts";
@@ -26,7 +33,7 @@ import { isRotationDue } from "./epoch-rotation.ts";
 import type { MessageContent } from "./message-content.ts";
 import { historyKeyOf } from "./message-crypto.ts";
 import { deviceStanding, newKeyPackage } from "./mls-device.ts";
-import { decodeMlsMessage, encodeMlsMessage, leavesOf } from "./mls-codec.ts";
+import { decodeMlsMessage, encodeMlsMessage } from "./mls-codec.ts";
 
 /** Where this device stands in a channel's group. */
 export type Membership = "member" | "waiting";
@@ -40,8 +47,14 @@ export type Membership = "member" | "waiting";
 export class DeviceGroups {
   readonly groups = new Map<string, DeviceGroup>();
   readonly submitted = new Map<string, Submitted>();
+  /** What this device knows of each channel from the first time it saw it (a conversation's people, pinned). */
+  readonly facts = new Map<string, ChannelFacts>();
+  /** Steps refused per channel, newest last: shown to the person. */
+  readonly refusals = new Map<string, Refusal[]>();
   /** Saves the device's state now: called before each step sent to the delivery service (the browser sets it). */
   checkpoint: () => Promise<void> = async () => undefined;
+  /** Told of every change of a group's roster this device takes (the web shows them in the timeline). */
+  onRosterChange: (change: RosterChange) => void = () => undefined;
 
   readonly keys: DeviceKeys;
   readonly history: HistoryKeys;
@@ -55,8 +68,10 @@ export class DeviceGroups {
       this.groups.set(group.channelId, {
         state: decodeState(group.state),
         historyKeys: new Map(group.historyKeys.map(([epoch, key]) => [BigInt(epoch), key])),
+        rosters: new Map((group.rosters ?? []).map(([epoch, users]) => [BigInt(epoch), users])),
       });
     }
+    for (const [channelId, facts] of snapshot.facts ?? []) this.facts.set(channelId, facts);
     for (const entry of snapshot.submitted ?? []) {
       this.submitted.set(entry.channelId, {
         epoch: entry.epoch,
@@ -67,13 +82,15 @@ export class DeviceGroups {
   }
 
   /** Its part of the device's snapshot. */
-  snapshot(): Pick<DeviceSnapshot, "groups" | "submitted"> {
+  snapshot(): Pick<DeviceSnapshot, "groups" | "submitted" | "facts"> {
     return {
       groups: [...this.groups].map(([channelId, group]) => ({
         channelId,
         state: encodeState(group.state),
         historyKeys: [...group.historyKeys].map(([epoch, key]): [string, Uint8Array] => [String(epoch), key]),
+        rosters: [...group.rosters].map(([epoch, users]): [string, string[]] => [String(epoch), users]),
       })),
+      facts: [...this.facts],
       submitted: [...this.submitted].map(([channelId, entry]) => ({
         channelId,
         epoch: entry.epoch,
@@ -107,14 +124,35 @@ export class DeviceGroups {
   }
 
   /**
+   * What this device knows of the channel: on first sight read from the channel's view
+   * and kept (a conversation's people are pinned then: the server cannot add anyone
+   * later); afterwards what was kept, whatever the server says now.
+   */
+  async factsOf(channelId: string, options: { refresh?: boolean } = {}): Promise<ChannelFacts> {
+    const known = this.facts.get(channelId);
+    if (known && !options.refresh) return known;
+    const { channel } = await this.keys.transport.request<{ channel: ChannelView }>(
+      "GET",
+      `/api/channels/${channelId}`,
+    );
+    const seen = factsOf(channel);
+    // Whether it is a conversation, and its people, stay as first seen; a community
+    // channel's newcomer setting is its managers' to change (docs/e2ee.md: what remains).
+    const facts = known ? { ...known, history: known.isConversation ? known.history : seen.history } : seen;
+    this.facts.set(channelId, facts);
+    return facts;
+  }
+
+  /**
    * Makes this device a member of the channel's group when it can by itself: catches
    * up if it is one; joins by a Welcome waiting for it; starts the group when the
    * channel has none; joins by External Commit when another device of the same person
-   * is a member (their backup holds the history). Otherwise it waits for a member's
-   * device to add it (the pending list names it), unless `joinAlone`: then it joins by
-   * External Commit and reads from now on.
+   * is a member (their backup holds the history; the members accept such a join from
+   * a further device of someone already in the group, and no other). Otherwise it
+   * waits for a member's device to add it (the pending list names it).
    */
-  async ensureMember(channelId: string, options: { joinAlone?: boolean } = {}): Promise<Membership> {
+  async ensureMember(channelId: string): Promise<Membership> {
+    await this.factsOf(channelId);
     await this.resumeSubmitted(channelId);
     if (this.groups.has(channelId)) {
       await this.catchUp(channelId);
@@ -126,7 +164,7 @@ export class DeviceGroups {
     const { group } = await this.groupOf(channelId);
     if (!group) {
       if (await this.startGroup(channelId)) return "member";
-      return this.ensureMember(channelId, options);
+      return this.ensureMember(channelId);
     }
     const directory = await this.keys.directory(this.keys.userId);
     // Devices certified by a key the person replaced cannot vouch for this one: wait to be added instead.
@@ -134,7 +172,7 @@ export class DeviceGroups {
       directory?.devices.filter((device) => device.isSignedByCurrentKey).map((device) => device.deviceId) ?? [],
     );
     const hasOwnDevice = group.memberDeviceIds.some((id) => id !== this.keys.deviceId && ownDevices.has(id));
-    if (!hasOwnDevice && !options.joinAlone) return "waiting";
+    if (!hasOwnDevice) return "waiting";
     await this.joinExternally(channelId);
     return "member";
   }
@@ -224,7 +262,9 @@ export class DeviceGroups {
       const next = commits.filter((entry) => BigInt(entry.epoch) >= from);
       for (const entry of next) {
         if (!this.isMember(channelId)) return;
-        if (BigInt(entry.epoch) === this.epochOf(channelId)) await this.processCommit(channelId, entry.commit);
+        if (BigInt(entry.epoch) === this.epochOf(channelId)) {
+          await this.processCommit(channelId, entry.commit, Date.parse(entry.createdAt));
+        }
       }
       // The log comes in pages: go on while this page moved the epoch forward.
       if (next.length === 0 || this.epochOf(channelId) === from || !this.isMember(channelId)) return;
@@ -232,12 +272,73 @@ export class DeviceGroups {
   }
 
   /** Applies a commit relayed as a `handshake` frame (or read from the log); an old one is skipped. */
-  async processCommit(channelId: string, commit: string): Promise<void> {
+  async processCommit(channelId: string, commit: string, at = Date.now()): Promise<void> {
     const group = this.groups.get(channelId);
     if (!group || !this.isMember(channelId)) return;
     const message = decodeMlsMessage(base64ToBytes(commit));
+    const sender = message.wireformat === wireformats.mls_public_message ? message.publicMessage.content.sender : null;
     const result = await processMessage({ context: this.keys.context, state: group.state, message: message as never });
-    await this.remember(channelId, result.newState);
+    const isExternal = sender?.senderType === senderTypes.new_member_commit;
+    const before = rosterOf(group.state);
+    const by = sender?.senderType === senderTypes.member ? before.get(deviceAt(before, sender.leafIndex) ?? "") : null;
+    await this.admit(channelId, group.state, result.newState, isExternal ? "external" : "commit");
+    await this.remember(channelId, result.newState, {
+      by: by ? { userId: by.userId, deviceId: by.deviceId } : null,
+      at,
+    });
+  }
+
+  /**
+   * Whether this device takes a step another device made: every device it brings in must
+   * be vouched for by its person's current account key (a replaced key, lost or stolen
+   * perhaps, brings nobody in); in a conversation, only its pinned people; by External
+   * Commit, only a further device of someone already in the group (a stranger or the
+   * server's own device cannot join by itself). Refused: recorded, and thrown.
+   */
+  private async admit(
+    channelId: string,
+    before: ClientState | null,
+    after: ClientState,
+    how: "commit" | "external" | "welcome",
+  ): Promise<void> {
+    const facts = this.facts.get(channelId);
+    const refuse = (userId: string, deviceId: string | null, reason: string): never => {
+      const refusal = { channelId, userId, deviceId, reason, at: Date.now() };
+      this.refusals.set(channelId, [...(this.refusals.get(channelId) ?? []), refusal].slice(-20));
+      throw new RefusedChange(refusal);
+    };
+    if (facts?.participants) {
+      const pinned = new Set(facts.participants);
+      for (const userId of usersOf(after)) {
+        if (!pinned.has(userId)) {
+          refuse(userId, null, "someone who is not in this conversation was added to its encryption: refused");
+        }
+      }
+    }
+    if (how === "welcome") return;
+    const previousUsers = before ? usersOf(before) : new Set<string>();
+    for (const entry of rosterDiff(before, after).added) {
+      if (how === "external" && !previousUsers.has(entry.userId)) {
+        refuse(
+          entry.userId,
+          entry.deviceId,
+          "a device of someone not in the group tried to join it by itself: refused",
+        );
+      }
+      const listed = await this.keys.directory(entry.userId);
+      const device = listed?.devices.find((candidate) => candidate.deviceId === entry.deviceId);
+      const standing =
+        listed && device
+          ? await deviceStanding(this.keys.trust, entry.userId, listed, device, { currentKeyOnly: true })
+          : "uncertified";
+      if (standing !== "trusted" || device?.isRevoked) {
+        refuse(
+          entry.userId,
+          entry.deviceId,
+          "a device not vouched for by its person's current account key was added: refused",
+        );
+      }
+    }
   }
 
   /**
@@ -251,6 +352,7 @@ export class DeviceGroups {
   async applyPending(channelId: string): Promise<{ committed: boolean; historyShares: MessageContent[] }> {
     const historyShares: MessageContent[] = [];
     let committed = false;
+    await this.factsOf(channelId, { refresh: true });
     for (let round = 0; round < 8; round++) {
       await this.catchUp(channelId);
       // Out of the group (its removal was in the log): others commit, not this device.
@@ -262,14 +364,16 @@ export class DeviceGroups {
       // This device is on its way out (its key was replaced, say): the remaining members commit that.
       if (pending.remove.includes(this.keys.deviceId)) return { committed, historyShares };
       const group = this.groups.get(channelId)!;
-      const leaves = leavesOf(group.state);
-      const removals = pending.remove.flatMap((deviceId) => {
-        const leaf = leaves.get(deviceId);
+      const roster = rosterOf(group.state);
+      // What the server lists for removal, and what this device finds itself: a device the
+      // directory lists as signed out, or that its person's current key no longer vouches for.
+      const leaving = new Set([...pending.remove, ...(await this.outdatedDevices(group.state))]);
+      leaving.delete(this.keys.deviceId);
+      const removals = [...leaving].flatMap((deviceId) => {
+        const leaf = roster.get(deviceId)?.leaf;
         return leaf === undefined ? [] : [{ proposalType: defaultProposalTypes.remove, remove: { removed: leaf } }];
       });
-      const vouched = await this.vouchedAdds(pending.add);
-      const entitled = vouched.filter((entry) => entry.readsFromStart);
-      const toAdd = entitled.length > 0 ? entitled : vouched;
+      const toAdd = await this.vouchedAdds(channelId, pending.add);
       if (removals.length === 0 && toAdd.length === 0) return { committed, historyShares };
       const claimed = (await Promise.all(toAdd.map((entry) => this.claim(entry.userId, entry.deviceIds)))).flat();
       const additions = claimed.map((entry) => {
@@ -283,9 +387,11 @@ export class DeviceGroups {
         state: group.state,
         extraProposals: [...removals, ...additions],
         ratchetTreeExtension: true,
+        // In the clear framing (contents stay encrypted to the tree): the delivery service checks the sender and signature.
+        wireAsPublicMessage: true,
       });
       const members = [
-        ...[...leaves.keys()].filter((deviceId) => !pending.remove.includes(deviceId)),
+        ...[...roster.keys()].filter((deviceId) => !leaving.has(deviceId)),
         ...claimed.map((entry) => entry.deviceId),
       ];
       const accepted = await this.submitCommit(
@@ -300,18 +406,54 @@ export class DeviceGroups {
       if (!accepted) continue;
       committed = true;
       const share = this.historyShare(channelId);
-      if (additions.length > 0 && entitled.length > 0 && Object.keys(share.keys).length > 0) historyShares.push(share);
+      if (additions.length > 0 && Object.keys(share.keys).length > 0) historyShares.push(share);
     }
     return { committed, historyShares };
   }
 
   /**
-   * The pending adds whose devices an account key this device trusts certifies. A person
-   * whose key changed stays pending (and is reported as changed) until it is accepted.
+   * The member devices the directory lists as signed out, or certified by a key their
+   * person has replaced (or not listed at all): this device removes them whether or not
+   * the server's pending list names them.
    */
-  protected async vouchedAdds(adds: MlsPendingView["add"]): Promise<MlsPendingView["add"]> {
+  private async outdatedDevices(state: ClientState): Promise<string[]> {
+    const byUser = new Map<string, string[]>();
+    for (const entry of rosterOf(state).values()) {
+      byUser.set(entry.userId, [...(byUser.get(entry.userId) ?? []), entry.deviceId]);
+    }
+    const outdated = await Promise.all(
+      [...byUser].map(async ([userId, deviceIds]) => {
+        const listed = await this.keys.directory(userId);
+        return deviceIds.filter((deviceId) => {
+          const device = listed?.devices.find((candidate) => candidate.deviceId === deviceId);
+          return !device || device.isRevoked || !device.isSignedByCurrentKey;
+        });
+      }),
+    );
+    return outdated.flat();
+  }
+
+  /**
+   * The pending adds whose devices an account key this device trusts certifies, of
+   * people the channel may hold (in a conversation, only its pinned people: anyone
+   * else is refused, visibly). A person whose key changed stays pending (and is
+   * reported as changed) until it is accepted.
+   */
+  protected async vouchedAdds(channelId: string, adds: MlsPendingView["add"]): Promise<MlsPendingView["add"]> {
+    const participants = this.facts.get(channelId)?.participants;
     const vouched = await Promise.all(
       adds.map(async (entry) => {
+        if (participants && !participants.includes(entry.userId)) {
+          const refusal = {
+            channelId,
+            userId: entry.userId,
+            deviceId: null,
+            reason: "the server asked to add someone who is not in this conversation: refused",
+            at: Date.now(),
+          };
+          this.refusals.set(channelId, [...(this.refusals.get(channelId) ?? []), refusal].slice(-20));
+          return { ...entry, deviceIds: [] };
+        }
         const listed = await this.keys.directory(entry.userId);
         if (!listed) return { ...entry, deviceIds: [] };
         const standings = await Promise.all(
@@ -338,9 +480,22 @@ export class DeviceGroups {
       const message = decodeMlsMessage(base64ToBytes(entry.welcome));
       if (message.wireformat !== wireformats.mls_welcome) throw new Error("not a Welcome");
       const state = await this.joinWith(message.welcome);
-      // A Welcome into an epoch older than the one held (a stale copy) changes nothing.
+      // A Welcome into an epoch older than the one held (a stale copy) changes nothing;
+      // one into another channel's group (the server relabelling it) is not this channel's.
       const held = this.isMember(entry.channelId) ? this.epochOf(entry.channelId)! : -1n;
-      if (state && state.groupContext.epoch > held) {
+      const isThisChannel = state !== null && new TextDecoder().decode(state.groupContext.groupId) === entry.channelId;
+      let isAdmitted = isThisChannel;
+      if (state && isThisChannel && state.groupContext.epoch > held) {
+        await this.factsOf(entry.channelId);
+        isAdmitted = await this.admit(entry.channelId, null, state, "welcome").then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof RefusedChange) return false;
+            throw error;
+          },
+        );
+      }
+      if (state && isAdmitted && state.groupContext.epoch > held) {
         await this.remember(entry.channelId, state);
         joined.push(entry.channelId);
       }
@@ -349,15 +504,48 @@ export class DeviceGroups {
     return joined;
   }
 
-  /** The history keys of every epoch before the current one, for newcomers who may read the channel from its start. */
+  /**
+   * The history keys of earlier epochs that everyone in the group now may read, by this
+   * device's own rule for the channel: in a channel whose newcomers read from its start,
+   * every earlier epoch; otherwise only epochs whose roster (as this device saw it)
+   * already held every person in the group now. A share is read by everyone in the
+   * epoch it is sealed in, so it never holds a key one of them is not entitled to.
+   */
   historyShare(channelId: string): Extract<MessageContent, { kind: "history-keys" }> {
-    const current = this.epochOf(channelId)!;
+    const shareable = this.shareableEpochs(channelId);
     const keys = Object.fromEntries(
       [...this.historyKeysOf(channelId)]
-        .filter(([epoch]) => epoch < current)
+        .filter(([epoch]) => shareable.has(epoch))
         .map(([epoch, key]) => [String(epoch), bytesToBase64(key)]),
     );
     return { kind: "history-keys", keys };
+  }
+
+  /** A share about to be sealed, cut to what everyone in the group now may read (the group may have moved on since). */
+  restrictShare(
+    channelId: string,
+    share: Extract<MessageContent, { kind: "history-keys" }>,
+  ): Extract<MessageContent, { kind: "history-keys" }> {
+    const shareable = this.shareableEpochs(channelId);
+    return {
+      kind: "history-keys",
+      keys: Object.fromEntries(Object.entries(share.keys).filter(([epoch]) => shareable.has(BigInt(epoch)))),
+    };
+  }
+
+  private shareableEpochs(channelId: string): Set<bigint> {
+    const group = this.groups.get(channelId);
+    const current = this.epochOf(channelId);
+    if (!group || current === null) return new Set();
+    const earlier = [...this.historyKeysOf(channelId).keys()].filter((epoch) => epoch < current);
+    if (this.facts.get(channelId)?.history === "from_start") return new Set(earlier);
+    const everyone = usersOf(group.state);
+    return new Set(
+      earlier.filter((epoch) => {
+        const roster = group.rosters.get(epoch);
+        return roster !== undefined && [...everyone].every((userId) => roster.includes(userId));
+      }),
+    );
   }
 
   /** Forgets a group this device left or was removed from (its history keys stay readable). */
@@ -464,10 +652,26 @@ export class DeviceGroups {
     );
   }
 
-  private async remember(channelId: string, state: ClientState): Promise<void> {
-    const group = this.groups.get(channelId) ?? { state, historyKeys: new Map() };
+  /** Takes `state` as the group's; a change of its roster is told (`onRosterChange`), `by` the committer when known. */
+  private async remember(
+    channelId: string,
+    state: ClientState,
+    { by, at }: Pick<RosterChange, "by" | "at"> = { by: null, at: Date.now() },
+  ): Promise<void> {
+    const previous = this.groups.get(channelId);
+    const group = previous ?? { state, historyKeys: new Map(), rosters: new Map() };
+    const change = rosterDiff(previous ? previous.state : null, state);
     group.state = state;
     group.historyKeys.set(state.groupContext.epoch, await historyKeyOf(state, this.keys.cipherSuite));
+    group.rosters.set(state.groupContext.epoch, [...usersOf(state)]);
     this.groups.set(channelId, group);
+    if (change.added.length > 0 || change.removed.length > 0) {
+      this.onRosterChange({ channelId, epoch: state.groupContext.epoch, by, at, ...change });
+    }
   }
+}
+
+function deviceAt(roster: Map<string, { leaf: number }>, leaf: number): string | undefined {
+  for (const [deviceId, entry] of roster) if (entry.leaf === leaf) return deviceId;
+  return undefined;
 }

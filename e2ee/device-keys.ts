@@ -16,6 +16,7 @@ import {
 } from "ts-mls";
 import { base64ToBytes, bytesToBase64 } from "../protocol/base64.ts";
 import { failureOf, type DeviceTransport } from "./transport.ts";
+import type { ChannelFacts } from "./channel-policy.ts";
 import type { UserKeysView } from "../protocol/keys.ts";
 import { deviceCertificateMessage } from "../protocol/device-certificate.ts";
 import {
@@ -39,7 +40,15 @@ export interface DeviceSnapshot {
   signatureKeyPair: DeviceIdentity["signatureKeyPair"];
   accountKeys: CryptoKeyPair;
   keyPackages: { publicPackage: Uint8Array; privatePackage: PrivateKeyPackage }[];
-  groups: { channelId: string; state: Uint8Array; historyKeys: [string, Uint8Array][] }[];
+  groups: {
+    channelId: string;
+    state: Uint8Array;
+    historyKeys: [string, Uint8Array][];
+    /** The people in the group at each epoch this device was in (whom a history share may reach). */
+    rosters?: [string, string[]][];
+  }[];
+  /** What the device knows of each channel from first sight (a conversation's people, pinned). */
+  facts?: [string, ChannelFacts][];
   /** History keys from the backup (or proven), for epochs this device was not in. */
   restoredHistory: { channelId: string; keys: [string, Uint8Array][] }[];
   /** History keys members shared, not proven yet: candidates per epoch. */
@@ -69,6 +78,8 @@ export interface DeviceGroup {
   state: ClientState;
   /** History keys by epoch: what this device may read. */
   historyKeys: Map<bigint, Uint8Array>;
+  /** The people in the group at each epoch this device was in. */
+  rosters: Map<bigint, string[]>;
 }
 
 /**

@@ -12,6 +12,7 @@ import { envelopeEpoch, openMessage, ReplayGuard, sealMessage, type ReplayLog } 
 import type { CiphersuiteImpl } from "ts-mls";
 import { DeviceGroups, type Membership } from "./device-groups.ts";
 import { DeviceKeys, type DeviceSnapshot } from "./device-keys.ts";
+import { rosterOf, type RosterChange } from "./group-roster.ts";
 import { HistoryKeys } from "./history-keys.ts";
 import type { DeviceTransport } from "./transport.ts";
 import { deviceStanding } from "./mls-device.ts";
@@ -137,8 +138,18 @@ export class E2eeDevice {
   isMember = (channelId: string) => this.membership.isMember(channelId);
   epochOf = (channelId: string) => this.membership.epochOf(channelId);
   groupOf = (channelId: string, fromEpoch?: bigint) => this.membership.groupOf(channelId, fromEpoch);
-  ensureMember = (channelId: string, options?: { joinAlone?: boolean }): Promise<Membership> =>
-    this.membership.ensureMember(channelId, options);
+  ensureMember = (channelId: string): Promise<Membership> => this.membership.ensureMember(channelId);
+  factsOf = (channelId: string) => this.membership.factsOf(channelId);
+  /** What this device refused in the channel (someone added it must not accept), newest last. */
+  refusalsOf = (channelId: string) => this.membership.refusals.get(channelId) ?? [];
+  /** Who is in the channel's group, from its tree: by device, with the person. */
+  rosterOf = (channelId: string) => {
+    const group = this.groups.get(channelId);
+    return group ? [...rosterOf(group.state).values()] : [];
+  };
+  set onRosterChange(listen: (change: RosterChange) => void) {
+    this.membership.onRosterChange = listen;
+  }
   startGroup = (channelId: string) => this.membership.startGroup(channelId);
   joinExternally = (channelId: string) => this.membership.joinExternally(channelId);
   rotateIfDue = (channelId: string) => this.membership.rotateIfDue(channelId);

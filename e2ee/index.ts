@@ -5,12 +5,14 @@
  * and the device itself (`E2eeDevice`: its state and its steps with the server).
  */
 export * from "./attachment-crypto.ts";
+export * from "./channel-policy.ts";
 export * from "./device.ts";
 export * from "./device-groups.ts";
 export * from "./device-keys.ts";
 export * from "./device-backup.ts";
 export * from "../protocol/device-certificate.ts";
 export * from "./epoch-rotation.ts";
+export * from "./group-roster.ts";
 export * from "./history-keys.ts";
 export * from "./key-backup.ts";
 export * from "./message-content.ts";

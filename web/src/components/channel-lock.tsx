@@ -23,6 +23,7 @@ export function ChannelLock({
   const crypto = chat.encryption;
   const status = crypto.status.value;
   const groupCode = useSignal<string | null>(null);
+  const showsReaders = useSignal(false);
   const channel = chat.channel.value;
   const other = channel?.kind === "dm" ? channel.participants?.find((person) => person.userId !== ownUserId) : null;
   const trust = other ? (encryption.people.value.get(other.userId) ?? "unknown") : null;
@@ -49,13 +50,24 @@ export function ChannelLock({
           Not end-to-end encrypted: {crypto.readers.value} people may read it, above the {E2EE_MEMBERS_MAX} it supports
         </span>
       )}
+      {status === "unencrypted" && !crypto.isPlainConfirmed.value && (
+        <p class="warning" role="alert">
+          What you send here can be read by the server.{" "}
+          <button type="button" class="small" onClick={() => crypto.confirmPlain()}>
+            Send without end-to-end encryption
+          </button>
+        </p>
+      )}
       {status === "waiting" && (
         <span class="tag" role="status">
-          Waiting for a member’s device to add this one{" "}
-          <button type="button" class="link-button" onClick={() => void crypto.ensure({ joinAlone: true })}>
-            Join without earlier messages
-          </button>
+          Waiting for a member’s device to add this one: it happens when a member opens this channel
         </span>
+      )}
+      {crypto.refusals.value.length > 0 && (
+        <p class="warning" role="alert" data-testid="encryption-refusal">
+          {sentence(crypto.refusals.value[crypto.refusals.value.length - 1]!.reason)} Nothing you send here goes out
+          until it is sorted out; tell the people in it another way.
+        </p>
       )}
       {status === "unavailable" && <span class="tag">Encryption locked on this device</span>}
       {status === "starting" && <span class="tag">Setting up encryption…</span>}
@@ -73,6 +85,17 @@ export function ChannelLock({
           Verification code
         </button>
       )}
+      {status === "encrypted" && (
+        <button
+          type="button"
+          class="small"
+          aria-expanded={showsReaders.value}
+          onClick={() => (showsReaders.value = !showsReaders.value)}
+        >
+          Who can read this
+        </button>
+      )}
+      {showsReaders.value && <GroupReaders chat={chat} encryption={encryption} ownUserId={ownUserId} />}
       {groupCode.value && (
         <p class="safety-number" data-testid="group-code">
           Every member sees the same code now: <code>{groupCode.value}</code>. It changes when someone joins or leaves.
@@ -83,6 +106,38 @@ export function ChannelLock({
           {sentence(crypto.problem.value)}
         </p>
       )}
+    </div>
+  );
+}
+
+/**
+ * Who holds the keys to this channel now, read from the MLS group's own tree (not
+ * from the server's member list): each person with their devices and whether you
+ * verified them.
+ */
+function GroupReaders({ chat, encryption, ownUserId }: { chat: Chat; encryption: Encryption; ownUserId: string }) {
+  const roster = chat.encryption.roster.value;
+  const people = chat.people();
+  const byUser = new Map<string, number>();
+  for (const entry of roster) byUser.set(entry.userId, (byUser.get(entry.userId) ?? 0) + 1);
+  const words: Record<string, string> = {
+    verified: "verified",
+    trusted: "not verified",
+    changed: "key changed",
+    unknown: "not verified",
+  };
+  return (
+    <div class="group-readers" data-testid="group-readers">
+      <p>Only these devices can read what is sent here now:</p>
+      <ul>
+        {[...byUser].map(([userId, devices]) => (
+          <li key={userId}>
+            {people.find((person) => person.userId === userId)?.username ?? "someone not in this channel’s list"}
+            {userId === ownUserId ? " (you)" : ""}: {devices} {devices === 1 ? "device" : "devices"}
+            {userId !== ownUserId && `, ${words[encryption.people.value.get(userId) ?? "unknown"]}`}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

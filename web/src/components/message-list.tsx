@@ -7,12 +7,27 @@
 import { useLayoutEffect, useRef } from "preact/hooks";
 import type { Chat } from "../models/chat.ts";
 import { MessageItem, messageElementId } from "./message-item.tsx";
+import { RosterChangeLine } from "./roster-change-line.tsx";
 
 /** How close to the bottom still counts as reading the newest messages. */
 const FOLLOW_THRESHOLD_PX = 80;
 
 export function MessageList({ chat, title, ownUserId }: { chat: Chat; title: string; ownUserId: string }) {
   const rows = chat.rows.value;
+  const changes = chat.encryption.rosterChanges.value;
+  const people = chat.people();
+  /** Each roster change goes before the first message sent after it; the rest after the last. */
+  const changesBefore = (sentAt: string | null) => {
+    if (sentAt === null) return [];
+    const time = Date.parse(sentAt);
+    return changes.filter((change) => change.at <= time && !placed.has(change));
+  };
+  const placed = new Set<(typeof changes)[number]>();
+  const lines = (list: typeof changes) =>
+    list.map((change) => {
+      placed.add(change);
+      return <RosterChangeLine key={`roster-${change.epoch}`} change={change} people={people} />;
+    });
   const highlighted = chat.history.highlighted.value;
   const scroller = useRef<HTMLDivElement>(null);
   const isFollowing = useRef(true);
@@ -60,17 +75,21 @@ export function MessageList({ chat, title, ownUserId }: { chat: Chat; title: str
               </button>
             </li>
           ) : (
-            <MessageItem
-              key={row.entry.key}
-              entry={row.entry}
-              chat={chat}
-              ownUserId={ownUserId}
-              place="main"
-              replyCount={row.replyCount}
-              isHighlighted={highlighted?.seq === row.entry.seq}
-            />
+            [
+              ...lines(changesBefore(row.entry.sentAt)),
+              <MessageItem
+                key={row.entry.key}
+                entry={row.entry}
+                chat={chat}
+                ownUserId={ownUserId}
+                place="main"
+                replyCount={row.replyCount}
+                isHighlighted={highlighted?.seq === row.entry.seq}
+              />,
+            ]
           ),
         )}
+        {lines(changes.filter((change) => !placed.has(change)))}
       </ol>
     </div>
   );

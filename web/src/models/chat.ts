@@ -343,6 +343,8 @@ export const ChatModel = createModel(
       encryption: crypto,
       /** Whom the person verified, or saw change their account key, by user id. */
       trust: encryption.people,
+      /** The people whose names this channel shows (the community's members, or the conversation's). */
+      people,
       permissions,
       accessProblem,
       /** Until the room says otherwise, assume the user may write: the composer is not disabled on a guess. */

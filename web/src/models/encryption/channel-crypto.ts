@@ -3,11 +3,13 @@
  * group (and commits what the server says the group lacks or holds too many of),
  * seals what the user sends, and opens what arrives. Each envelope is opened once
  * and remembered; one that cannot be read yet is tried again when keys arrive.
- * A channel more people may read than end-to-end encryption supports says so and
- * carries plain payloads, shown as not encrypted — never silently.
+ * Encryption is sticky: a conversation, or a channel that has (or had) a group, is
+ * never sent to in clear whatever the server says; only a community channel that
+ * never had a group and more readers than encryption supports carries plain
+ * payloads, once the person confirmed it, and they are shown as not encrypted.
  */
-import { computed, signal } from "@preact/signals";
-import type { MessageContent } from "../../../../e2ee/index.ts";
+import { computed, effect, signal } from "@preact/signals";
+import { mustEncrypt, type MessageContent, type Refusal } from "../../../../e2ee/index.ts";
 import { base64ToBytes, bytesToBase64, type MessageView, type MlsPendingView } from "../../../../protocol/index.ts";
 import { describeError } from "../api-client.ts";
 import type { Encryption } from "./encryption.ts";
@@ -18,7 +20,7 @@ export type ChannelCryptoStatus =
   | "encrypted"
   /** The group exists, and no member's device has added this one yet. */
   | "waiting"
-  /** More people may read the channel than end-to-end encryption supports. */
+  /** More people may read the channel than end-to-end encryption supports, and it never had a group. */
   | "unencrypted"
   /** The device is locked (recovery key needed) or failed. */
   | "unavailable";
@@ -41,6 +43,16 @@ export function createChannelCrypto(
   const status = signal<ChannelCryptoStatus>("starting");
   const readers = signal<number | null>(null);
   const problem = signal<string | null>(null);
+  /** In a channel that is not end-to-end encrypted: the person said to send in clear anyway. */
+  const isPlainConfirmed = signal(false);
+  /** Changes of the group's roster taken here, from the commits themselves (the timeline shows them). */
+  const rosterChanges = computed(() =>
+    encryption.rosterChanges.value.filter((change) => change.channelId === channelId),
+  );
+  /** Steps this device refused (someone added it must not accept). */
+  const refusals = signal<readonly Refusal[]>([]);
+  /** Who is in the group by its tree: each person's devices. */
+  const roster = signal<readonly { userId: string; deviceId: string }[]>([]);
   /** Readings by payload; the seq that first carried each payload (a copy under another seq is a replay). */
   const readings = new Map<string, { seq: number; reading: Reading }>();
   const unreadable = new Map<string, MessageView>();
@@ -57,14 +69,17 @@ export function createChannelCrypto(
   let isEnsureWanted = false;
 
   const isEndToEnd = () => status.peek() !== "unencrypted";
-  const isSealable = () => status.peek() === "encrypted" || status.peek() === "unencrypted";
+  const isSealable = () =>
+    status.peek() === "encrypted" || (status.peek() === "unencrypted" && isPlainConfirmed.peek());
   /**
    * Resolves once messages can be sealed here: a message written while this device
    * waits to be added (or is locked) stays pending, shown as sending, until then.
    */
   const sealable = () =>
     new Promise<void>((resolve) => {
-      const stop = status.subscribe(() => {
+      const stop = effect(() => {
+        void status.value;
+        void isPlainConfirmed.value;
         if (!isSealable()) return;
         queueMicrotask(() => stop());
         resolve();
@@ -72,7 +87,7 @@ export function createChannelCrypto(
     });
 
   /** Joins or starts the group, then commits what is pending; repeats if asked again meanwhile. */
-  async function ensure(options: { joinAlone?: boolean } = {}): Promise<void> {
+  async function ensure(): Promise<void> {
     if (isEnsuring) {
       isEnsureWanted = true;
       return;
@@ -82,7 +97,7 @@ export function createChannelCrypto(
       do {
         isEnsureWanted = false;
         try {
-          await ensureOnce(options);
+          await ensureOnce();
         } catch (error) {
           // Asked again meanwhile (a Welcome, a commit arrived): that try goes ahead.
           problem.value = failure("encryption could not be set up for this channel", error);
@@ -93,7 +108,7 @@ export function createChannelCrypto(
     }
   }
 
-  async function ensureOnce(options: { joinAlone?: boolean }): Promise<void> {
+  async function ensureOnce(): Promise<void> {
     if (encryption.state.peek().kind !== "ready") {
       status.value = encryption.state.peek().kind === "starting" ? "starting" : "unavailable";
       return;
@@ -104,16 +119,28 @@ export function createChannelCrypto(
         `/api/channels/${encodeURIComponent(channelId)}/mls/pending`,
       );
       readers.value = pending.readers;
-      if (!pending.isEndToEndEncrypted) {
+      const facts = await device.factsOf(channelId);
+      const isEncrypted = mustEncrypt({
+        isConversation: facts.isConversation,
+        holdsKeys: device.groups.has(channelId) || device.historyKeysOf(channelId).size > 0,
+        groupExists: pending.epoch !== null,
+        serverSaysEncrypted: pending.isEndToEndEncrypted,
+      });
+      if (!isEncrypted) {
         status.value = "unencrypted";
         return [];
       }
-      const membership = await device.ensureMember(channelId, options);
-      status.value = membership === "member" ? "encrypted" : "waiting";
-      if (membership !== "member") return [];
-      const { historyShares } = await device.applyPending(channelId);
-      await device.rotateIfDue(channelId);
-      return historyShares;
+      try {
+        const membership = await device.ensureMember(channelId);
+        status.value = membership === "member" ? "encrypted" : "waiting";
+        if (membership !== "member") return [];
+        const { historyShares } = await device.applyPending(channelId);
+        await device.rotateIfDue(channelId);
+        return historyShares;
+      } finally {
+        refusals.value = device.refusalsOf(channelId);
+        roster.value = device.rosterOf(channelId);
+      }
     });
     problem.value = null;
     for (const share of shares) shareHistory(share);
@@ -189,6 +216,8 @@ export function createChannelCrypto(
    * trusted until compared), so that is what the person is told.
    */
   function failure(what: string, error: unknown): string {
+    const refused = (error as { refusal?: Refusal } | null)?.refusal;
+    if (refused) return `${refused.reason}. Messages here stay unsent until this is sorted out.`;
     if ([...encryption.people.peek().values()].includes("changed")) {
       return "a member’s account key changed (marked “key changed” beside their name): compare safety numbers with them in a conversation and accept it, then this channel goes on";
     }
@@ -211,6 +240,15 @@ export function createChannelCrypto(
     status,
     readers,
     problem,
+    rosterChanges,
+    refusals,
+    roster,
+    isPlainConfirmed,
+    /** The person chose to send in clear in a channel that is not end-to-end encrypted. */
+    confirmPlain() {
+      isPlainConfirmed.value = true;
+    },
+
     isReady: computed(() => status.value === "encrypted" || status.value === "unencrypted"),
     ensure,
     /** Where the history keys this device shares with newcomers are sent. */
@@ -249,17 +287,20 @@ export function createChannelCrypto(
         }
       }),
     /** A commit relayed by the room: applied before anything sealed after it is read; a gap is filled from the log. */
-    handshake: (commit: string, epoch: number): Promise<void> =>
+    handshake: (commit: string | undefined, epoch: number): Promise<void> =>
       inOrder(async () => {
         try {
           await encryption.run(async (device) => {
             if (!device.isMember(channelId)) return;
-            if (BigInt(epoch) === device.epochOf(channelId)) await device.processCommit(channelId, commit);
+            // A large commit comes without its bytes: read from the log like a gap.
+            if (commit && BigInt(epoch) === device.epochOf(channelId)) await device.processCommit(channelId, commit);
             else await device.catchUp(channelId);
             if (!device.isMember(channelId)) device.forget(channelId);
+            roster.value = device.rosterOf(channelId);
           });
         } catch (error) {
           problem.value = failure("a change to this channel's encryption could not be applied", error);
+          await encryption.run(async (device) => void (refusals.value = device.refusalsOf(channelId)));
         }
         await ensure();
       }),

@@ -29,6 +29,7 @@ import {
   wrapWithPassphrase,
   type DeviceSnapshot,
   type DeviceTransport,
+  type RosterChange,
   type TrustStatus,
 } from "../../../../e2ee/index.ts";
 import { base64ToBytes, type UserKeysView } from "../../../../protocol/index.ts";
@@ -87,6 +88,8 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
   const changes = signal(0);
   /** Whom the person trusts, verified, or saw change their key: by user id. */
   const people = signal<ReadonlyMap<string, TrustStatus>>(new Map());
+  /** Changes of groups' rosters this device took, from the commits themselves: each channel shows its own. */
+  const rosterChanges = signal<readonly RosterChange[]>([]);
   const transport: DeviceTransport = {
     request: (method, path, body) => session.request(path, { method, body }),
   };
@@ -133,6 +136,7 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
   /** The envelopes it read kept in IndexedDB, and its state saved before each step it sends the delivery service. */
   const withStorage = (target: E2eeDevice) => {
     target.useReplayLog(readEnvelopes).checkpoint = save;
+    target.onRosterChange = (change) => (rosterChanges.value = [...rosterChanges.peek(), change].slice(-500));
     return target;
   };
 
@@ -361,6 +365,7 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
       changes.value++;
     },
     people,
+    rosterChanges,
     /** The channel group's code for this epoch, the same on every member's device (null when not a member). */
     epochCodeOf: (channelId: string) =>
       run(async (current) => {
