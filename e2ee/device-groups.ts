@@ -241,6 +241,7 @@ export class DeviceGroups {
       state,
       extraProposals: [],
       ratchetTreeExtension: true,
+      wireAsPublicMessage: true,
     });
     return this.submitCommit(
       channelId,
@@ -303,9 +304,7 @@ export class DeviceGroups {
   ): Promise<void> {
     const facts = this.facts.get(channelId);
     const refuse = (userId: string, deviceId: string | null, reason: string): never => {
-      const refusal = { channelId, userId, deviceId, reason, at: Date.now() };
-      this.refusals.set(channelId, [...(this.refusals.get(channelId) ?? []), refusal].slice(-20));
-      throw new RefusedChange(refusal);
+      throw new RefusedChange(this.noteRefusal({ channelId, userId, deviceId, reason, at: Date.now() }));
     };
     if (facts?.participants) {
       const pinned = new Set(facts.participants);
@@ -411,6 +410,17 @@ export class DeviceGroups {
     return { committed, historyShares };
   }
 
+  /** Keeps a refusal to show (the same one again only once; the last 20 per channel). */
+  private noteRefusal(refusal: Refusal): Refusal {
+    const known = this.refusals.get(refusal.channelId) ?? [];
+    const isKnown = known.some(
+      (entry) =>
+        entry.userId === refusal.userId && entry.deviceId === refusal.deviceId && entry.reason === refusal.reason,
+    );
+    if (!isKnown) this.refusals.set(refusal.channelId, [...known, refusal].slice(-20));
+    return refusal;
+  }
+
   /**
    * The member devices the directory lists as signed out, or certified by a key their
    * person has replaced (or not listed at all): this device removes them whether or not
@@ -444,14 +454,13 @@ export class DeviceGroups {
     const vouched = await Promise.all(
       adds.map(async (entry) => {
         if (participants && !participants.includes(entry.userId)) {
-          const refusal = {
+          this.noteRefusal({
             channelId,
             userId: entry.userId,
             deviceId: null,
             reason: "the server asked to add someone who is not in this conversation: refused",
             at: Date.now(),
-          };
-          this.refusals.set(channelId, [...(this.refusals.get(channelId) ?? []), refusal].slice(-20));
+          });
           return { ...entry, deviceIds: [] };
         }
         const listed = await this.keys.directory(entry.userId);
