@@ -261,7 +261,8 @@ describe("an end-to-end encrypted DM", () => {
     const forged = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
     const raw = new Uint8Array((await crypto.subtle.exportKey("raw", forged.publicKey)) as ArrayBuffer);
     const oldKey = (await bobDevice.directory(alice.id))!.accountKey!;
-    await aliceDevice.api("PUT", "/api/keys/account", { publicKey: bytesToBase64(raw) });
+    // (The server's swap, made here through the API: replacing a key takes the password.)
+    await aliceDevice.api("PUT", "/api/keys/account", { publicKey: bytesToBase64(raw), password: alice.password });
     const sealed = async (text: string) => ({
       ...received[0]!,
       seq: received[0]!.seq + 200,

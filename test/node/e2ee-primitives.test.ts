@@ -1,7 +1,8 @@
 /**
  * The encryption primitives that do not depend on MLS: attachments sealed in 64 KiB
  * chunks (every way of damaging the file is refused, never half-decrypted) and the
- * safety numbers two people compare.
+ * safety numbers two people compare; the key backup's sealing and the rules a backup
+ * passphrase must meet.
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -13,8 +14,13 @@ import {
   epochCode,
   isRotationDue,
   newAttachmentKey,
+  accountKeysFrom,
+  backupContentKey,
+  newBackupWriter,
   newRecoveryKey,
   openBackup,
+  passphraseProblem,
+  recoveryKeyId,
   parseRecoveryKey,
   recoveryKeyText,
   sealBackup,
@@ -159,7 +165,7 @@ describe("the key backup", () => {
 
   it("opens with the recovery key or the passphrase, and with nothing else", async () => {
     const key = newRecoveryKey();
-    const sealed = await sealBackup(key, content);
+    const sealed = await sealBackup(await backupContentKey(key), content);
     expect(await openBackup(key, sealed)).toEqual(content);
     await expect(openBackup(newRecoveryKey(), sealed)).rejects.toThrow();
     const changed = sealed.slice();
@@ -168,5 +174,59 @@ describe("the key backup", () => {
     const wrap = await wrapWithPassphrase(key, "correct horse battery staple");
     expect(await unwrapWithPassphrase(wrap, "correct horse battery staple")).toEqual(key);
     await expect(unwrapWithPassphrase(wrap, "correct horse battery stapler")).rejects.toThrow();
-  }, 30_000);
+  }, 60_000);
+
+  it("boxes the account key once; a device rewrites the backup with keys it cannot export", async () => {
+    const key = newRecoveryKey();
+    const accountKeys = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, [
+      "sign",
+      "verify",
+    ])) as CryptoKeyPair;
+    const writer = await newBackupWriter(key, accountKeys, null);
+    expect(writer.keyId).toBe(await recoveryKeyId(key));
+    expect(writer.keyId).not.toBe(await recoveryKeyId(newRecoveryKey()));
+    expect(writer.contentKey.extractable).toBe(false);
+    const publicKey = new Uint8Array((await crypto.subtle.exportKey("raw", accountKeys.publicKey)) as ArrayBuffer);
+    const boxed = {
+      ...content,
+      accountKey: {
+        box: btoa(String.fromCharCode(...writer.accountKeyBox)),
+        publicKey: btoa(String.fromCharCode(...publicKey)),
+      },
+    };
+    const opened = await openBackup(writer.contentKey, await sealBackup(writer.contentKey, boxed));
+    // What comes out of the backup signs as the account key, and cannot be exported again.
+    const restored = await accountKeysFrom(opened, key);
+    expect(restored.privateKey.extractable).toBe(false);
+    const signature = await crypto.subtle.sign({ name: "Ed25519" }, restored.privateKey, new Uint8Array([1, 2, 3]));
+    expect(
+      await crypto.subtle.verify({ name: "Ed25519" }, accountKeys.publicKey, signature, new Uint8Array([1, 2, 3])),
+    ).toBe(true);
+    await expect(accountKeysFrom(opened, newRecoveryKey())).rejects.toThrow();
+    await expect(newBackupWriter(key, restored, null)).rejects.toThrow(/recovery key/);
+  });
+});
+
+describe("a backup passphrase", () => {
+  const alice = { username: "alice", password: "alice's sign-in password 2024" };
+
+  it("is refused when it is the account password, which the server sees at every sign-in", async () => {
+    expect(await passphraseProblem(alice.password, alice)).toMatch(/other than your account password/);
+    expect(await passphraseProblem(` ALICE'S SIGN-IN PASSWORD 2024 `, alice)).toMatch(
+      /other than your account password/,
+    );
+    expect(await passphraseProblem(`${alice.password}!!`, alice)).toMatch(/other than your account password/);
+  });
+
+  it("is refused when short or easy to guess, in words that say why", async () => {
+    expect(await passphraseProblem("Tr0ub4dor&3", alice)).toMatch(/at least 15 characters/);
+    expect(await passphraseProblem("password1234567", alice)).toMatch(/too easy to guess \(it is .*\)/);
+    expect(await passphraseProblem("qwertyuiopasdfgh", alice)).toMatch(/too easy to guess/);
+    expect(await passphraseProblem("aliceAliceAlice1", alice)).toMatch(/too easy to guess/);
+  });
+
+  it("is accepted when long and unlikely", async () => {
+    expect(await passphraseProblem("violet tractor under seventeen paper lanterns", alice)).toBeNull();
+    expect(await passphraseProblem("gV7#pq2!Lm9@xR4z", alice)).toBeNull();
+  });
 });

@@ -17,10 +17,11 @@ import {
   accountKeysFrom,
   E2eeDevice,
   fetchBackup,
+  newBackupWriter,
   newRecoveryKey,
   restoreInto,
   storeBackup,
-  unlockBackup,
+  unlockNewestBackup,
   wrapWithPassphrase,
   type DeviceTransport,
   type MessageContent,
@@ -99,11 +100,11 @@ export class SimulatedDevice extends E2eeDevice {
     cipherSuite: CiphersuiteImpl,
     secret: { recoveryKey: Uint8Array } | { passphrase: string },
   ): Promise<SimulatedDevice> {
-    const stored = await fetchBackup(transportFor(server, account));
-    if (!stored) throw new Error("no backup");
-    const { content } = await unlockBackup(stored, secret);
+    const unlocked = await unlockNewestBackup(transportFor(server, account), secret);
+    if (!unlocked) throw new Error("no backup");
+    const { content, recoveryKey } = unlocked;
     const device = await SimulatedDevice.setUp(server, account, cipherSuite, {
-      accountKeys: await accountKeysFrom(content),
+      accountKeys: await accountKeysFrom(content, recoveryKey),
     });
     restoreInto(device, content);
     return device;
@@ -115,16 +116,15 @@ export class SimulatedDevice extends E2eeDevice {
     return response.body as T;
   }
 
-  /** Seals this device's keys into the account's backup (on top of the stored version). */
+  /**
+   * Seals this device's keys into the account's backup (on top of the stored version),
+   * confirming the account's password as a new recovery key or passphrase needs.
+   */
   async backUp(recoveryKey: Uint8Array = newRecoveryKey(), passphrase?: string): Promise<number> {
     const stored = await fetchBackup(this.transport);
-    return storeBackup(
-      this.transport,
-      this,
-      recoveryKey,
-      stored?.version ?? 0,
-      passphrase ? await wrapWithPassphrase(recoveryKey, passphrase) : null,
-    );
+    const passphraseWrap = passphrase ? await wrapWithPassphrase(recoveryKey, passphrase) : null;
+    const writer = await newBackupWriter(recoveryKey, this.accountKeys, passphraseWrap);
+    return storeBackup(this.transport, this, writer, stored?.version ?? 0, { password: this.account.password });
   }
 
   /**

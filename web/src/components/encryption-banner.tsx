@@ -1,9 +1,11 @@
 /**
  * End-to-end encryption on this device, where it needs the person: unlocking it
  * with the recovery key (or passphrase) on a new device, starting over when nothing
- * can unlock it, setting up recovery, and the recovery key, shown once.
+ * can unlock it, setting up recovery, and the recovery key, shown once. Setting up
+ * recovery and starting over ask for the account password (and two-factor code).
  */
 import { useSignal } from "@preact/signals";
+import type { ComponentChildren } from "preact";
 import type { Encryption } from "../models/encryption/encryption.ts";
 import { describedBy, FormError } from "./form-error.tsx";
 import { sentence } from "./sentence.ts";
@@ -67,9 +69,10 @@ function RecoverySetUp({ encryption }: { encryption: Encryption }) {
     event.preventDefault();
     const data = new FormData(event.currentTarget as HTMLFormElement);
     const passphrase = String(data.get("passphrase") ?? "");
-    if (passphrase && passphrase.length < 12) return action.fail("a passphrase needs at least 12 characters");
     if (passphrase !== String(data.get("passphrase-again") ?? "")) return action.fail("the passphrases differ");
-    await encryption.setUpRecovery(passphrase || null);
+    const proof = proofFrom(data);
+    if (!proof) return action.fail("enter your account password to confirm it is you");
+    await encryption.setUpRecovery(passphrase || null, proof);
   };
   return (
     <section class="notice encryption-banner" aria-labelledby="recovery-setup-heading">
@@ -77,7 +80,8 @@ function RecoverySetUp({ encryption }: { encryption: Encryption }) {
       <form class="stack" onSubmit={onSubmit} noValidate>
         <p>
           A recovery key will be shown once. A passphrase is optional: it also unlocks your messages on a new device, so
-          choose a long one.
+          choose a long one that is not your account password (the server sees that one each time you sign in). Setting
+          it up takes a few seconds.
         </p>
         <label for="recovery-passphrase">Passphrase (optional)</label>
         <input
@@ -89,6 +93,10 @@ function RecoverySetUp({ encryption }: { encryption: Encryption }) {
         />
         <label for="recovery-passphrase-again">Passphrase again</label>
         <input id="recovery-passphrase-again" name="passphrase-again" type="password" autoComplete="new-password" />
+        <ProofFields idPrefix="recovery" encryption={encryption}>
+          Your account password confirms that it is you: someone who got hold of this signed-in session alone cannot put
+          a backup of their own in place of yours.
+        </ProofFields>
         <FormError id="recovery-setup-error" error={error} />
         <button type="submit" class="primary" disabled={action.isBusy.value}>
           {action.isBusy.value ? "Setting up…" : "Create my recovery key"}
@@ -136,6 +144,12 @@ function UnlockForm({ encryption, hasPassphrase }: { encryption: Encryption; has
 function StartOver({ encryption, isAlternative = false }: { encryption: Encryption; isAlternative?: boolean }) {
   const isConfirming = useSignal(false);
   const action = encryption.startingOver;
+  const onConfirm = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const proof = proofFrom(new FormData(event.currentTarget as HTMLFormElement));
+    if (!proof) return action.fail("enter your account password to confirm it is you");
+    await encryption.startOver(proof);
+  };
   const words = isAlternative
     ? "Lost your recovery key?"
     : "Your account’s encryption key is on another device, and there is no backup to restore it from.";
@@ -146,19 +160,20 @@ function StartOver({ encryption, isAlternative = false }: { encryption: Encrypti
         stay unreadable on this device.
       </p>
       {isConfirming.value ? (
-        <p>
-          <button
-            type="button"
-            class="danger"
-            disabled={action.isBusy.value}
-            onClick={() => void encryption.startOver()}
-          >
-            Start over with a new key
-          </button>{" "}
-          <button type="button" onClick={() => (isConfirming.value = false)}>
-            Cancel
-          </button>
-        </p>
+        <form class="stack" onSubmit={onConfirm} noValidate>
+          <ProofFields idPrefix="start-over" encryption={encryption}>
+            Your account password confirms that it is you: someone who got hold of this signed-in session alone cannot
+            replace your key.
+          </ProofFields>
+          <p>
+            <button type="submit" class="danger" disabled={action.isBusy.value}>
+              Start over with a new key
+            </button>{" "}
+            <button type="button" onClick={() => (isConfirming.value = false)}>
+              Cancel
+            </button>
+          </p>
+        </form>
       ) : (
         <p>
           <button type="button" class="small" onClick={() => (isConfirming.value = true)}>
@@ -169,4 +184,51 @@ function StartOver({ encryption, isAlternative = false }: { encryption: Encrypti
       <FormError id="start-over-error" error={action.error.value} />
     </div>
   );
+}
+
+/** The account password, and the two-factor code when it is on, with why they are asked for. */
+function ProofFields({
+  idPrefix,
+  encryption,
+  children,
+}: {
+  idPrefix: string;
+  encryption: Encryption;
+  children: ComponentChildren;
+}) {
+  return (
+    <>
+      <label for={`${idPrefix}-password`}>Account password</label>
+      <input
+        id={`${idPrefix}-password`}
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        aria-describedby={`${idPrefix}-password-hint`}
+      />
+      <p id={`${idPrefix}-password-hint`} class="hint">
+        {children}
+      </p>
+      {encryption.needsTwoFactorCode() && (
+        <>
+          <label for={`${idPrefix}-code`}>Two-factor code</label>
+          <input
+            id={`${idPrefix}-code`}
+            name="totp-code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="[0-9]{6}"
+          />
+        </>
+      )}
+    </>
+  );
+}
+
+/** The password (and code) a form carries, or null without a password. */
+function proofFrom(data: FormData): { password: string; totpCode?: string } | null {
+  const password = String(data.get("password") ?? "");
+  const totpCode = String(data.get("totp-code") ?? "").replace(/\s/g, "");
+  if (!password) return null;
+  return totpCode ? { password, totpCode } : { password };
 }

@@ -5,34 +5,44 @@
  * or waits for the recovery key when the account's key lives only in its backup.
  * Every step with the device runs one at a time (and one tab at a time, by a Web
  * Lock), and its state is saved after each; with recovery set up here, the backup
- * follows every new history key.
+ * follows every new history key (a routine rewrite the session alone may make; a new
+ * recovery key or passphrase, or a new account key, takes the account password).
  */
 import { createModel, effect, signal } from "@preact/signals";
 import type { CiphersuiteImpl } from "ts-mls";
 import {
   accountKeysFrom,
+  backupVersions,
   chatalotCiphersuite,
   E2eeDevice,
   epochCode,
   equalBytes,
   failureOf,
   fetchBackup,
+  lockedAccountKeys,
+  newBackupWriter,
   newRecoveryKey,
+  openAccountKeyBox,
+  openBackup,
   parseRecoveryKey,
+  passphraseProblem,
   rawPublicKey,
   recoveryKeyText,
   restoreInto,
   safetyNumber,
   safetyQrPayload,
   storeBackup,
-  unlockBackup,
+  unlockNewestBackup,
   wrapWithPassphrase,
+  writerFromBackup,
+  type BackupWriter,
+  type KeyChangeProof,
   type DeviceSnapshot,
   type DeviceTransport,
   type RosterChange,
   type TrustStatus,
 } from "../../../../e2ee/index.ts";
-import { base64ToBytes, type UserKeysView } from "../../../../protocol/index.ts";
+import { base64ToBytes, bytesToBase64, type UserKeysView } from "../../../../protocol/index.ts";
 import type { AccountEvents } from "../account-events.ts";
 import { createAction } from "../action.ts";
 import { describeError } from "../api-client.ts";
@@ -42,9 +52,10 @@ import {
   loadAccount,
   loadDevice,
   readEnvelopes,
-  saveAccount,
+  saveAccount as saveAccountOf,
   saveDevice,
   setDeviceAside,
+  type LegacyRecovery,
   type StoredAccount,
 } from "./device-store.ts";
 
@@ -65,10 +76,14 @@ export type EncryptionState =
   | { kind: "unrecoverable" }
   | { kind: "failed"; reason: string };
 
-/** Upload more KeyPackages when fewer than this many wait on the server. */
-const KEY_PACKAGES_LOW = 2;
+/** Upload more KeyPackages when fewer than this many wait on the server (it says so below 10 after a claim). */
+const KEY_PACKAGES_LOW = 10;
+/** How many one-time KeyPackages a top-up brings the stock back to. */
+const KEY_PACKAGES_STOCK = 20;
 const KEY_PACKAGES_BATCH = 5;
 const BACKUP_DELAY_MS = 1_000;
+/** After news about encryption, the stock and the backup's key are looked at once things settle. */
+const NEWS_CHECK_DELAY_MS = 2_000;
 
 export const EncryptionModel = createModel((session: Session, events: AccountEvents) => {
   const userId = session.user.peek()?.id ?? "";
@@ -97,11 +112,15 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
   let device: E2eeDevice | null = null;
   let version = 0;
   let account: StoredAccount | undefined;
+  let newsTimer: ReturnType<typeof setTimeout> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   let backupTimer: ReturnType<typeof setTimeout> | undefined;
   /** What the last backup held: the history keys' count and the latest trust decision. */
   let backedUp = "";
   let readyWaiters: (() => void)[] = [];
+  const saveAccount = (next: StoredAccount) => saveAccountOf(userId, next, deviceId);
+  /** The backup writer kept here, once any browser from before key ids has been upgraded. */
+  const writer = () => (account?.recovery && "keyId" in account.recovery ? account.recovery : null);
 
   const lockName = `chatalot-e2ee-${deviceId}`;
   const exclusive = <T>(work: () => Promise<T>): Promise<T> =>
@@ -178,6 +197,7 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
       stored = undefined;
     }
     if (account && !(await isCurrent(account.accountKeys))) account = undefined;
+    if (account?.recovery && "recoveryKey" in account.recovery) await upgradeRecovery(account.recovery);
     hasRecoveryHere.value = !!account?.recovery;
     if (stored) {
       version = stored.version;
@@ -188,9 +208,11 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
     if (account) {
       // Signed in again in this browser: a new device under the same account key, reading from the backup.
       const created = await register(account.accountKeys);
-      if (account.recovery && backup) {
+      const kept = writer();
+      if (kept && backup) {
         try {
-          restoreInto(created, (await unlockBackup(backup, { recoveryKey: account.recovery.recoveryKey })).content);
+          if (backup.keyId !== kept.keyId) throw new Error("another recovery key");
+          restoreInto(created, await openBackup(kept.contentKey, base64ToBytes(backup.backup)));
           await saveDevice(deviceId, { version: ++version, snapshot: created.snapshot() });
         } catch {
           problem.value = "your key backup no longer opens with the recovery key kept here: set up recovery again";
@@ -211,19 +233,56 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
       { keyPackages: KEY_PACKAGES_BATCH, ...(accountKeys && { accountKeys }) },
     );
     account = { accountKeys: created.accountKeys, recovery: account?.recovery ?? null };
-    await saveAccount(userId, account);
+    await saveAccount(account);
     version = 1;
     await saveDevice(deviceId, { version, snapshot: created.snapshot() });
     return created;
   }
 
+  /** Brings the one-time KeyPackages on the server back to `KEY_PACKAGES_STOCK` when they ran low. */
   async function topUpKeyPackages(target: E2eeDevice): Promise<void> {
     const stock = await session.request<{ available: number }>("/api/keys/devices/current/key-packages");
-    if (stock.available < KEY_PACKAGES_LOW) await target.uploadKeyPackages(KEY_PACKAGES_BATCH);
+    if (stock.available < KEY_PACKAGES_LOW) await target.uploadKeyPackages(KEY_PACKAGES_STOCK - stock.available);
+  }
+
+  /**
+   * A browser from before key ids kept the recovery key itself: it keeps a writer instead
+   * (content key, non-extractable; the account key's box), and the account key locked.
+   */
+  async function upgradeRecovery(legacy: LegacyRecovery): Promise<void> {
+    const upgraded = await newBackupWriter(legacy.recoveryKey, account!.accountKeys, legacy.passphraseWrap);
+    account = { accountKeys: await lockedKeys(legacy.recoveryKey, upgraded), recovery: upgraded };
+    await saveAccount(account);
+  }
+
+  /** The account key pair with its private key non-extractable, out of the box the backup holds. */
+  async function lockedKeys(recoveryKey: Uint8Array, kept: BackupWriter): Promise<CryptoKeyPair> {
+    const pkcs8 = await openAccountKeyBox(recoveryKey, kept.accountKeyBox);
+    return lockedAccountKeys(pkcs8, await rawPublicKey(account!.accountKeys));
+  }
+
+  /**
+   * After news about encryption (a claim left this device low on KeyPackages, or the backup
+   * got a new recovery key from another session): tops up, and stops keeping a backup
+   * this browser's key no longer opens.
+   */
+  async function checkAfterNews(): Promise<void> {
+    if (state.peek().kind !== "ready") return;
+    await run((current) => topUpKeyPackages(current));
+    const kept = writer();
+    if (!kept) return;
+    const latest = (await backupVersions(transport)).find((entry) => entry.isLatest);
+    if (latest && latest.keyId !== null && latest.keyId !== kept.keyId) {
+      account = { accountKeys: account!.accountKeys, recovery: null };
+      await saveAccount(account);
+      hasRecoveryHere.value = false;
+      problem.value =
+        "your key backup was given a new recovery key or passphrase from another session: this browser no longer updates it. If that was not you, change your password and set up recovery again";
+    }
   }
 
   function scheduleBackup(): void {
-    if (!account?.recovery || !device) return;
+    if (!writer() || !device) return;
     const keys = [...device.groups.keys(), ...device.restoredHistory.keys()].reduce(
       (total, channelId) => total + device!.historyKeysOf(channelId).size,
       0,
@@ -234,17 +293,25 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
     backupTimer = setTimeout(() => void backUp(mark), BACKUP_DELAY_MS);
   }
 
-  /** Writes the backup; when another device wrote in between, takes its keys in first and writes again. */
+  /**
+   * Writes the backup under the recovery key kept here (the session is enough); when
+   * another device wrote in between, takes its keys in first and writes again. A latest
+   * version that does not open with this key (damaged, or written over) is written over:
+   * the server keeps the earlier ones.
+   */
   async function backUp(mark: string): Promise<void> {
-    const recovery = account?.recovery;
-    if (!recovery) return;
+    const kept = writer();
+    if (!kept) return;
     try {
       await run(async (current) => {
         for (let attempt = 0; attempt < 3; attempt++) {
           const stored = await fetchBackup(transport);
-          if (stored) restoreInto(current, (await unlockBackup(stored, { recoveryKey: recovery.recoveryKey })).content);
+          if (stored && stored.keyId === kept.keyId) {
+            const content = await openBackup(kept.contentKey, base64ToBytes(stored.backup)).catch(() => null);
+            if (content) restoreInto(current, content);
+          }
           try {
-            await storeBackup(transport, current, recovery.recoveryKey, stored?.version ?? 0, recovery.passphraseWrap);
+            await storeBackup(transport, current, kept, stored?.version ?? 0);
             backedUp = mark;
             hasBackup.value = true;
             return;
@@ -254,71 +321,106 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
         }
       });
     } catch (error) {
-      problem.value = `your key backup could not be updated: ${describeError(error)}`;
+      problem.value =
+        failureOf(error)?.code === "password_required"
+          ? "your key backup now uses another recovery key, set from another session: this browser no longer updates it"
+          : `your key backup could not be updated: ${describeError(error)}`;
     }
   }
 
   // Another device of the person was set up or signed out, or a Welcome waits: readers look again.
   effect(() =>
     events.listen((news) => {
-      if (news.type === "changed" && news.scope === "e2ee") changes.value++;
+      if (news.type !== "changed" || news.scope !== "e2ee") return;
+      changes.value++;
+      clearTimeout(newsTimer);
+      newsTimer = setTimeout(() => void checkAfterNews().catch(() => undefined), NEWS_CHECK_DELAY_MS);
     }),
   );
-  effect(() => () => clearTimeout(backupTimer));
+  effect(() => () => {
+    clearTimeout(backupTimer);
+    clearTimeout(newsTimer);
+  });
   void start().catch((error: unknown) => {
     state.value = { kind: "failed", reason: describeError(error) };
   });
 
   /**
    * Sets up recovery: a new recovery key (shown once), optionally wrapped by a
-   * passphrase; the backup is written now and kept current from this browser.
+   * passphrase; the backup is written now (the password confirms it: a new recovery key)
+   * and kept current from this browser. The account key goes into the backup's box once,
+   * then is kept here non-extractable.
    */
-  async function setUpRecovery(passphrase: string | null): Promise<void> {
+  async function setUpRecovery(passphrase: string | null, proof: KeyChangeProof): Promise<void> {
+    if (passphrase) {
+      const username = session.user.peek()?.username ?? "";
+      const why = await passphraseProblem(passphrase, { password: proof.password, username });
+      if (why) throw new Error(why);
+    }
     const recoveryKey = newRecoveryKey();
     const passphraseWrap = passphrase ? await wrapWithPassphrase(recoveryKey, passphrase) : null;
     await run(async (current) => {
+      const made = await newBackupWriter(recoveryKey, current.accountKeys, passphraseWrap);
       const stored = await fetchBackup(transport);
-      await storeBackup(transport, current, recoveryKey, stored?.version ?? 0, passphraseWrap);
+      await storeBackup(transport, current, made, stored?.version ?? 0, proof).catch(explainProofFailure);
+      account = { accountKeys: await lockedKeys(recoveryKey, made), recovery: made };
+      await saveAccount(account);
+      // This device holds the account key locked from now on too.
+      device = revive({ ...current.snapshot(), accountKeys: account.accountKeys });
     });
-    account = { accountKeys: account!.accountKeys, recovery: { recoveryKey, passphraseWrap } };
-    await saveAccount(userId, account);
     hasRecoveryHere.value = true;
     hasBackup.value = true;
+    problem.value = null;
     shownRecoveryKey.value = recoveryKeyText(recoveryKey);
   }
 
-  /** Unlocks this device from the backup: the account key, whom the person trusts, every history key. */
+  /**
+   * Unlocks this device from the backup: the account key, whom the person trusts, every
+   * history key. The newest version that opens and holds the listed account key is used.
+   */
   async function restore(secret: { recoveryKey: string } | { passphrase: string }): Promise<void> {
-    const stored = await fetchBackup(transport);
-    if (!stored) throw new Error("this account has no key backup");
-    let unlocked;
+    let opening: { recoveryKey: Uint8Array } | { passphrase: string };
     if ("recoveryKey" in secret) {
       const recoveryKey = parseRecoveryKey(secret.recoveryKey);
       if (!recoveryKey) throw new Error("that is not a recovery key: it has 52 letters and digits");
-      unlocked = await unlockBackup(stored, { recoveryKey }).catch(() => {
-        throw new Error("that recovery key does not open your backup");
-      });
-    } else {
-      unlocked = await unlockBackup(stored, secret).catch(() => {
-        throw new Error("that passphrase does not open your backup");
-      });
-    }
+      opening = { recoveryKey };
+    } else opening = secret;
     const listed = (await session.request<UserKeysView>(`/api/keys/users/${userId}`)).accountKey;
-    if (listed?.publicKey !== unlocked.content.accountKey.publicKey) {
-      throw new Error("this backup holds an account key you replaced by starting over: start over here too");
-    }
+    const holdsListedKey = (content: { accountKey: { publicKey: string } }) =>
+      listed?.publicKey === content.accountKey.publicKey;
+    const unlocked = await unlockNewestBackup(transport, opening, holdsListedKey).catch((error: unknown) => {
+      if (error instanceof Error && error.message.startsWith("no version")) {
+        throw new Error("this backup holds an account key you replaced by starting over: start over here too");
+      }
+      throw new Error(`that ${"recoveryKey" in secret ? "recovery key" : "passphrase"} does not open your backup`);
+    });
+    if (!unlocked) throw new Error("this account has no key backup");
+    const wrap = unlocked.stored.passphraseWrap ? base64ToBytes(unlocked.stored.passphraseWrap) : null;
     account = {
-      accountKeys: await accountKeysFrom(unlocked.content),
-      recovery: {
-        recoveryKey: unlocked.recoveryKey,
-        passphraseWrap: stored.passphraseWrap ? base64ToBytes(stored.passphraseWrap) : null,
-      },
+      accountKeys: await accountKeysFrom(unlocked.content, unlocked.recoveryKey),
+      recovery: await writerFromBackup(unlocked.recoveryKey, unlocked.content, wrap),
     };
     const created = await register(account.accountKeys);
     restoreInto(created, unlocked.content);
     await saveDevice(deviceId, { version: ++version, snapshot: created.snapshot() });
     hasRecoveryHere.value = true;
     becomeReady(created);
+  }
+
+  /**
+   * Starts over with a new account key (the password confirms it): people are told it
+   * changed, the backup under the old key is set aside, recovery is set up again.
+   */
+  async function startOver(proof: KeyChangeProof): Promise<void> {
+    const keys = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
+    const publicKey = bytesToBase64(await rawPublicKey(keys));
+    await session
+      .request("/api/keys/account", { method: "PUT", body: { publicKey, ...proof } })
+      .catch(explainProofFailure);
+    account = undefined;
+    hasBackup.value = false;
+    hasRecoveryHere.value = false;
+    becomeReady(await register(keys));
   }
 
   return {
@@ -332,19 +434,15 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
     settingUp,
     unlocking,
     startingOver,
-    setUpRecovery: (passphrase: string | null) => settingUp.run(() => setUpRecovery(passphrase)),
+    setUpRecovery: (passphrase: string | null, proof: KeyChangeProof) =>
+      settingUp.run(() => setUpRecovery(passphrase, proof)),
     dismissRecoveryKey() {
       shownRecoveryKey.value = null;
     },
     restore: (secret: { recoveryKey: string } | { passphrase: string }) => unlocking.run(() => restore(secret)),
-    startOver: () =>
-      startingOver.run(async () => {
-        account = undefined;
-        // The backup held the replaced key and is gone with it: recovery is set up again.
-        hasBackup.value = false;
-        hasRecoveryHere.value = false;
-        becomeReady(await register(null));
-      }),
+    startOver: (proof: KeyChangeProof) => startingOver.run(() => startOver(proof)),
+    /** Whether the person has two-factor on: a key change then asks for a code too. */
+    needsTwoFactorCode: () => !!session.user.peek()?.hasTwoFactor,
     /** The safety number between the person and `otherUserId`, over the account keys the directory lists. */
     async safetyNumberWith(otherUserId: string): Promise<SafetyNumber | null> {
       const current = await whenReady();
@@ -376,3 +474,13 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
 });
 
 export type Encryption = InstanceType<typeof EncryptionModel>;
+
+/** A refused password or code, in the words the form shows. */
+function explainProofFailure(error: unknown): never {
+  const code = failureOf(error)?.code;
+  if (code === "wrong_password") throw new Error("that is not your account password");
+  if (code === "two_factor_required" || code === "invalid_two_factor_code") {
+    throw new Error("enter the current code from your authenticator app");
+  }
+  throw error;
+}
