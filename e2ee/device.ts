@@ -7,7 +7,13 @@
  */
 import { base64ToBytes, bytesToBase64 } from "../protocol/base64.ts";
 import type { MessageView } from "../protocol/messages.ts";
-import { decodeContent, encodeContent, type MessageContent } from "./message-content.ts";
+import {
+  decodeContent,
+  encodeContent,
+  type MessageContent,
+  type SealedContent,
+  type TextContent,
+} from "./message-content.ts";
 import { envelopeEpoch, openMessage, ReplayGuard, sealMessage, type ReplayLog } from "./message-crypto.ts";
 import type { CiphersuiteImpl } from "ts-mls";
 import { DeviceGroups, type Membership } from "./device-groups.ts";
@@ -16,9 +22,23 @@ import { rosterOf, type RosterChange } from "./group-roster.ts";
 import { HistoryKeys } from "./history-keys.ts";
 import type { DeviceTransport } from "./transport.ts";
 import { deviceStanding } from "./mls-device.ts";
+import { SenderChain } from "./sender-chain.ts";
 
-/** A message opened: its content, or why it cannot be read. */
-export type Opened = { ok: true; content: MessageContent } | { ok: false; reason: string };
+/**
+ * A message opened: its content and what its sender sealed around it, or why it
+ * cannot be read. A deleted message says who removed it: its sender (they signed the
+ * deletion), a moderator, or someone else (the server, or a claim nobody signed).
+ */
+export type Opened =
+  | { ok: true; content: MessageContent; context: MessageContext }
+  | { ok: false; reason: string; removedBy?: "sender" | "moderator" | "someone else" };
+
+export interface MessageContext {
+  /** What the sender sealed with the text; null when an older app sealed none (the server's word only). */
+  sealed: { sentAt: string; replyToSeq: number | null; threadRootSeq: number | null } | null;
+  /** Where the server's account differs from what the sender sealed, in words; empty when all agrees. */
+  warnings: string[];
+}
 
 export type DeviceClass<D> = new (keys: DeviceKeys) => D;
 
@@ -30,6 +50,8 @@ export type DeviceClass<D> = new (keys: DeviceKeys) => D;
  */
 export class E2eeDevice {
   #replays = new ReplayGuard();
+  /** This device's numbering of what it sends, and where it saw others' (`sender-chain.ts`). */
+  readonly chain = new SenderChain();
   readonly keys: DeviceKeys;
   readonly history = new HistoryKeys();
   readonly membership: DeviceGroups;
@@ -178,8 +200,17 @@ export class E2eeDevice {
     return this;
   }
 
-  /** The message sealed in the epoch this device holds, as a `send` frame's base64 payload. */
+  /** The message sealed in the epoch this device holds, as a `send` or `edit` frame's base64 payload. */
   async seal(channelId: string, content: MessageContent): Promise<string> {
+    return this.#seal(channelId, content.kind === "text" ? this.#withContext(channelId, content) : content);
+  }
+
+  /** A `delete` frame's proof: the deletion of the message at `seq`, sealed by this device for the channel. */
+  async sealDeletion(channelId: string, seq: number): Promise<string> {
+    return this.#seal(channelId, { kind: "deletion", seq });
+  }
+
+  async #seal(channelId: string, content: SealedContent): Promise<string> {
     const group = this.groups.get(channelId);
     if (!group || !this.isMember(channelId)) throw new Error("this device is not in the channel's group");
     const epoch = group.state.groupContext.epoch;
@@ -195,11 +226,31 @@ export class E2eeDevice {
   }
 
   /**
+   * Text with its context sealed: what it replies to and its thread (none unless
+   * given), the time, and its link in this device's numbering for the channel (an
+   * edit keeps the link of the message it replaces, when this device saw it stored).
+   */
+  #withContext(channelId: string, content: TextContent): TextContent {
+    const link =
+      content.editOf === undefined
+        ? this.chain.next(channelId, content)
+        : this.chain.linkAt(channelId, this.deviceId, content.editOf);
+    return {
+      ...content,
+      replyToSeq: content.replyToSeq ?? null,
+      threadRootSeq: content.threadRootSeq ?? null,
+      sentAt: content.sentAt ?? Date.now(),
+      ...(link && { link }),
+    };
+  }
+
+  /**
    * Opens a stored or relayed message: checks the sender device's signature under the
    * account key this device trusts, refuses replays, decrypts. History keys shared
    * with newcomers are kept. Never throws for a message it cannot read: it says why.
    */
   async open(message: MessageView): Promise<Opened> {
+    if (message.deletedAt !== null) return this.#removal(message);
     const envelope = base64ToBytes(message.payload);
     const senderDeviceId = message.senderDeviceId;
     if (!senderDeviceId) return { ok: false, reason: "not end-to-end encrypted" };
@@ -219,7 +270,7 @@ export class E2eeDevice {
       return { ok: false, reason: "the sender's account key changed: verify them before trusting it" };
     }
     if (standing !== "trusted") return { ok: false, reason: "the sender's device is not signed by their account key" };
-    let content: MessageContent | null = null;
+    let content: SealedContent | null = null;
     let failure = "";
     // A shared key is a candidate until it opens something: each is tried, a wrong one blocks nothing.
     for (const historyKey of historyKeys) {
@@ -240,10 +291,112 @@ export class E2eeDevice {
     }
     if (!content) return { ok: false, reason: `it failed its integrity check: ${failure}` };
     await this.#replays.record(senderDeviceId, envelope, where);
+    if (content.kind === "deletion") return { ok: false, reason: "not a message: a deletion, served as one" };
     if (content.kind === "history-keys") {
       const held = this.historyKeysOf(message.channelId);
       this.history.offer(message.channelId, content.keys, (epoch) => held.has(epoch));
     }
-    return { ok: true, content };
+    return { ok: true, content, context: this.#contextOf(message, content) };
   }
+
+  /** What the sender sealed around the content, checked against what the server says. */
+  #contextOf(message: MessageView, content: MessageContent): MessageContext {
+    const deviceId = message.senderDeviceId!;
+    const isOwn = deviceId === this.deviceId;
+    const see = (link: TextContent["link"] | null, isCounted = true) =>
+      this.chain.see(message.channelId, message.seq, { deviceId, link: link ?? null, isCounted }, isOwn);
+    if (content.kind !== "text") {
+      see(null, false);
+      return { sealed: null, warnings: [] };
+    }
+    if (content.sentAt === undefined) {
+      see(null);
+      return { sealed: null, warnings: [] };
+    }
+    const sealed = {
+      sentAt: new Date(content.sentAt).toISOString(),
+      replyToSeq: content.replyToSeq ?? null,
+      threadRootSeq: content.threadRootSeq ?? null,
+    };
+    const warnings = placementWarnings(sealed, message);
+    if (content.editOf !== undefined && (content.editOf !== message.seq || message.editedAt === null)) {
+      warnings.push("an edit its sender made to another message, shown in this one's place");
+    }
+    return { sealed, warnings: [...warnings, ...see(content.link)] };
+  }
+
+  /**
+   * Who removed a deleted message. The server names who deleted it; "its sender" is
+   * believed only with the deletion its sender's device sealed for this channel and seq.
+   */
+  async #removal(message: MessageView): Promise<Opened> {
+    if (message.senderDeviceId) {
+      this.chain.see(message.channelId, message.seq, { deviceId: message.senderDeviceId, link: null, isCounted: true });
+    }
+    if (message.deletedBy !== null && message.deletedBy !== message.senderId) {
+      return { ok: false, reason: "removed by a moderator", removedBy: "moderator" };
+    }
+    if (message.deletedBy !== null && (await this.#isDeletionSigned(message))) {
+      return { ok: false, reason: "deleted by its sender", removedBy: "sender" };
+    }
+    const claim =
+      message.deletedBy === null ? "" : ": the server says its sender deleted it, but they did not sign that";
+    return { ok: false, reason: `removed by someone other than its sender${claim}`, removedBy: "someone else" };
+  }
+
+  /** The tombstone holds a deletion of this seq, sealed for this channel by one of the sender's trusted devices. */
+  async #isDeletionSigned(message: MessageView): Promise<boolean> {
+    const envelope = base64ToBytes(message.payload);
+    const epoch = envelopeEpoch(envelope);
+    if (epoch === null) return false;
+    const ownKey = this.groups.get(message.channelId)?.historyKeys.get(epoch);
+    const historyKeys = ownKey ? [ownKey] : this.history.candidates(message.channelId, epoch);
+    const sender = await this.directory(message.senderId);
+    for (const device of sender?.devices ?? []) {
+      if ((await deviceStanding(this.trust, message.senderId, sender!, device)) !== "trusted") continue;
+      for (const historyKey of historyKeys) {
+        try {
+          const plaintext = await openMessage(this.cipherSuite, {
+            channelId: message.channelId,
+            historyKey,
+            senderDeviceId: device.deviceId,
+            senderSignaturePublicKey: device.signaturePublicKey,
+            envelope,
+          });
+          const content = decodeContent(plaintext);
+          return content.kind === "deletion" && content.seq === message.seq;
+        } catch {
+          // not this device's, or not under this key
+        }
+      }
+    }
+    return false;
+  }
+}
+
+/** The reply and thread the server shows against those the sender sealed, in words. */
+function placementWarnings(
+  sealed: { replyToSeq: number | null; threadRootSeq: number | null },
+  shown: MessageView,
+): string[] {
+  const warnings: string[] = [];
+  if (sealed.replyToSeq !== shown.replyToSeq) {
+    warnings.push(
+      sealed.replyToSeq === null
+        ? "shown as a reply, but its sender did not reply to anything"
+        : shown.replyToSeq === null
+          ? "its sender wrote it as a reply, but the message it replies to is not shown"
+          : "shown as a reply to another message than the one its sender replied to",
+    );
+  }
+  if (sealed.threadRootSeq !== shown.threadRootSeq) {
+    warnings.push(
+      sealed.threadRootSeq === null
+        ? "shown in a thread its sender did not post it in"
+        : shown.threadRootSeq === null
+          ? "its sender posted it in a thread, but it is shown outside it"
+          : "shown in another thread than the one its sender posted it in",
+    );
+  }
+  return warnings;
 }

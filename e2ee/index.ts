@@ -20,4 +20,5 @@ export * from "./message-crypto.ts";
 export * from "./mls-codec.ts";
 export * from "./mls-device.ts";
 export * from "./safety-number.ts";
+export * from "./sender-chain.ts";
 export * from "./transport.ts";

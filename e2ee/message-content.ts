@@ -1,25 +1,48 @@
 /**
- * What an encrypted message holds once opened: text a person wrote, or the history
- * keys a member shares with newcomers to a channel whose history they may read from
- * its start. Clients show the first and keep the second; the server sees neither.
+ * What an encrypted message holds once opened: text a person wrote (with the context
+ * its sender sealed), the history keys a member shares with newcomers to a channel
+ * whose history they may read from its start, or a sender's signed deletion (kept in
+ * the deleted message's place). Clients show the first and keep the others; the
+ * server sees none of them.
  */
 import { z } from "zod";
+import { chainLinkSchema } from "./sender-chain.ts";
+
+const seqSchema = z.number().int().positive();
 
 const contentSchema = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("text"), text: z.string() }),
+  z.strictObject({
+    kind: z.literal("text"),
+    text: z.string(),
+    // The sealed context: what the server also says, checked against it. An older
+    // app's message has none of these (its context is the server's word only).
+    replyToSeq: seqSchema.nullable().optional(),
+    threadRootSeq: seqSchema.nullable().optional(),
+    /** An edit: the seq of the message this text replaces. */
+    editOf: seqSchema.optional(),
+    /** The sender's clock when it sealed the text, in ms since 1970. */
+    sentAt: z.number().int().nonnegative().optional(),
+    /** Where it sits among its sender device's messages in the channel (`sender-chain.ts`). */
+    link: chainLinkSchema.optional(),
+  }),
   z.strictObject({
     kind: z.literal("history-keys"),
     /** History keys by epoch (decimal), base64: the epochs before the newcomer's. */
     keys: z.record(z.string().regex(/^\d+$/), z.string()),
   }),
+  /** Sent with a `delete` frame, not as a message: its sender deleted the message at `seq`. */
+  z.strictObject({ kind: z.literal("deletion"), seq: seqSchema }),
 ]);
-export type MessageContent = z.infer<typeof contentSchema>;
+export type SealedContent = z.infer<typeof contentSchema>;
+/** What a message holds: shown (text) or kept (history keys). */
+export type MessageContent = Exclude<SealedContent, { kind: "deletion" }>;
+export type TextContent = Extract<MessageContent, { kind: "text" }>;
 
-export function encodeContent(content: MessageContent): Uint8Array {
+export function encodeContent(content: SealedContent): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(content));
 }
 
-/** The content of an opened message; throws when it is not one a client wrote. */
-export function decodeContent(plaintext: Uint8Array): MessageContent {
+/** The content of an opened envelope; throws when it is not one a client wrote. */
+export function decodeContent(plaintext: Uint8Array): SealedContent {
   return contentSchema.parse(JSON.parse(new TextDecoder().decode(plaintext)));
 }

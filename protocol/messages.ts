@@ -50,7 +50,10 @@ export interface MessageView {
   /** The sending device (a session until devices have keys of their own). */
   senderDeviceId: string | null;
   clientId: string;
-  /** The opaque payload, base64; empty once deleted. */
+  /**
+   * The opaque payload, base64. Once deleted: empty, or, when its sender deleted it,
+   * the deletion their device sealed (so readers can tell their deletion from others').
+   */
   payload: string;
   sentAt: string;
   replyToSeq: number | null;
@@ -58,6 +61,7 @@ export interface MessageView {
   mentions: Mentions;
   editedAt: string | null;
   deletedAt: string | null;
+  /** Who deleted it, as the server says: a moderator's deletion names them. */
   deletedBy: string | null;
   pinnedAt: string | null;
   pinnedBy: string | null;

@@ -34,13 +34,17 @@ export const sendFrameSchema = z.strictObject({
   mentions: mentionsSchema.optional(),
 });
 
+/** A sealed deletion is a short envelope: far below a message's cap (base64 characters). */
+export const DELETION_PROOF_MAX_LENGTH = 1024;
+
 const onMessage = <T extends string>(type: T) =>
   z.strictObject({ type: z.literal(type), clientId: clientIdSchema, seq: seqSchema });
 
 export const clientFrameSchema = z.discriminatedUnion("type", [
   sendFrameSchema,
   onMessage("edit").extend({ payload: payloadSchema }),
-  onMessage("delete"),
+  /** `proof`: the sender's deletion, sealed by their device (base64): kept in the message's place. */
+  onMessage("delete").extend({ proof: payloadSchema.max(DELETION_PROOF_MAX_LENGTH).optional() }),
   onMessage("react").extend({ emoji: emojiSchema }),
   onMessage("unreact").extend({ emoji: emojiSchema }),
   onMessage("pin"),

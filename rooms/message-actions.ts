@@ -2,7 +2,8 @@
  * Changing messages from the socket: edit and delete, react and un-react, pin and
  * unpin. Each checks the permission, runs in the room's write queue (so it is
  * ordered with appends), answers the requester with `done` and everyone else with
- * `update`. A moderator's deletion of someone else's message is audited.
+ * `update`. A moderator's deletion of someone else's message is audited; a
+ * sender's deletion keeps the deletion their device sealed, for readers to check.
  */
 import type { Connection } from "partyserver";
 import { query, type ChangeResult } from "../db/index.ts";
@@ -111,6 +112,8 @@ export async function changeMessage(
       seq: frame.seq,
       actorId: member.userId,
       mayDeleteOthers,
+      // Readers tell "deleted by its sender" only by the deletion the sender's device sealed.
+      senderProof: frame.proof ?? null,
     }),
   );
   if (result?.ok && result.message.senderId !== member.userId) await auditDeletion(room, member, result);

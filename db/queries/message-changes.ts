@@ -97,11 +97,12 @@ async function isLiveAndSentBy(db: Db, input: { channelId: string; seq: number; 
 /**
  * Deletes a message: its payload, earlier versions and reactions are erased, a
  * tombstone keeps its place (seq, sender, time, who deleted it). Only the sender's
- * own, unless `mayDeleteOthers`.
+ * own, unless `mayDeleteOthers`. The sender's own deletion keeps `senderProof` (base64,
+ * the deletion their device sealed) as the tombstone's payload; anyone else's, nothing.
  */
 export async function deleteMessage(
   db: Db,
-  input: { channelId: string; seq: number; actorId: string; mayDeleteOthers: boolean },
+  input: { channelId: string; seq: number; actorId: string; mayDeleteOthers: boolean; senderProof?: string | null },
 ): Promise<ChangeResult> {
   const result = await db.execute<{ id: string }>(sql`
     with target as (
@@ -117,7 +118,9 @@ export async function deleteMessage(
       update channels set last_event = last_event + 1
       where id = ${input.channelId} and exists (select 1 from target) returning last_event
     )
-    update messages set payload = ''::bytea, payload_bytes = 0, deleted_at = now(), deleted_by = ${input.actorId},
+    update messages set payload = case when messages.sender_id = ${input.actorId}
+        then decode(${input.senderProof ?? ""}, 'base64') else ''::bytea end,
+      payload_bytes = 0, deleted_at = now(), deleted_by = ${input.actorId},
       pinned_at = null, pinned_by = null, event = numbered.last_event
     from target, numbered where messages.id = target.id
     returning messages.id`);

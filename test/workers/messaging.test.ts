@@ -179,6 +179,25 @@ describe("editing and deleting", () => {
       expect.objectContaining({ action: "message.deleted", actorId: carol.user.id, targetUserId: bob.user.id }),
     );
   });
+
+  it("keeps the sender's sealed deletion in the tombstone, and no one else's", async () => {
+    const bobSocket = await connect(bob, channel.id);
+    const carolSocket = await connect(carol, channel.id);
+    const own = await post(bobSocket, "mine to take back");
+    const spam = await post(bobSocket, "buy now");
+    const proof = text("bob's device sealed this deletion");
+    expect(await request(bobSocket, { type: "delete", seq: own.seq, proof })).toMatchObject({
+      payload: proof,
+      deletedBy: bob.user.id,
+    });
+    expect(await request(carolSocket, { type: "delete", seq: spam.seq, proof })).toMatchObject({
+      payload: "",
+      deletedBy: carol.user.id,
+    });
+    const again = await post(bobSocket, "again");
+    bobSocket.send({ type: "delete", clientId: clientId(), seq: again.seq, proof: text("x".repeat(1024)) });
+    expect((await bobSocket.next("error")).code).toBe("invalid_frame");
+  });
 });
 
 describe("reactions", () => {
