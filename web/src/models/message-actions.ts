@@ -32,6 +32,8 @@ interface MessageActionsDependencies {
   fail(reason: string): void;
   /** The payload for edited content: sealed for the channel's group. */
   seal(content: MessageContent): Promise<string>;
+  /** The proof for deleting one's own message: the deletion, sealed by this device (absent: sent without one). */
+  sealDeletion?(seq: number): Promise<string>;
 }
 
 export function createMessageActions(dependencies: MessageActionsDependencies) {
@@ -67,10 +69,12 @@ export function createMessageActions(dependencies: MessageActionsDependencies) {
       if (!current) return;
       const text = current.text.trim();
       if (!text) return fail("a message cannot be empty: delete it instead");
-      if (text !== find(current.seq)?.text) {
+      const entry = find(current.seq);
+      if (entry && text !== entry.text) {
         let content: MessageContent;
         try {
-          content = textContent(text);
+          const { replyToSeq, threadRootSeq } = entry;
+          content = textContent(text, { replyToSeq, threadRootSeq, editOf: current.seq });
         } catch (caught) {
           return fail(describeError(caught));
         }
@@ -95,7 +99,13 @@ export function createMessageActions(dependencies: MessageActionsDependencies) {
     confirmDelete() {
       const seq = confirmingDelete.peek();
       confirmingDelete.value = null;
-      if (seq !== null) request({ type: "delete", seq });
+      if (seq === null) return;
+      // One's own deletion carries its proof, so readers see "deleted by its sender"; a moderator's carries none.
+      if (!find(seq)?.isOwn || !dependencies.sealDeletion) return request({ type: "delete", seq });
+      dependencies.sealDeletion(seq).then(
+        (proof) => request({ type: "delete", seq, proof }),
+        () => request({ type: "delete", seq }),
+      );
     },
     toggleReactionPicker(seq: number) {
       const isOpen = pickingReaction.peek() === seq;

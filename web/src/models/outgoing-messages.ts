@@ -42,7 +42,7 @@ export function createOutgoingMessages(dependencies: OutgoingDependencies) {
       if (!trimmed) return false;
       let content: MessageContent;
       try {
-        content = textContent(trimmed);
+        content = textContent(trimmed, placement);
       } catch (caught) {
         problem.value = describeError(caught);
         return false;

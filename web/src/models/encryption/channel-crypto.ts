@@ -27,7 +27,15 @@ export type ChannelCryptoStatus =
 
 /** What the reader sees of a message: its text, or why it cannot be shown. */
 export type Reading =
-  | { kind: "text"; text: string; isEncrypted: boolean }
+  | {
+      kind: "text";
+      text: string;
+      isEncrypted: boolean;
+      /** The time its sender sealed (null: an older app's message, or not end-to-end). */
+      sealedAt?: string | null;
+      /** Where the server's account differs from what the sender sealed (reply, thread, order), in words. */
+      warnings?: string[];
+    }
   /** History keys shared with newcomers: not shown. */
   | { kind: "hidden" }
   | { kind: "unreadable"; reason: string }
@@ -189,7 +197,13 @@ export function createChannelCrypto(
               continue;
             }
             if (opened.ok && opened.content.kind === "text") {
-              reading = { kind: "text", text: opened.content.text, isEncrypted: true };
+              reading = {
+                kind: "text",
+                text: opened.content.text,
+                isEncrypted: true,
+                sealedAt: opened.context.sealed?.sentAt ?? null,
+                warnings: opened.context.warnings,
+              };
             } else if (opened.ok) {
               reading = { kind: "hidden" };
               sharedKeys = true;
