@@ -27,7 +27,7 @@ import {
 const PASSWORD = "correct horse battery";
 const SCREENSHOTS = join(root, "docs", "screenshots");
 const PASSPHRASE = "a passphrase long enough to matter";
-/** Real-time means seconds; unlocking with a passphrase runs Argon2id (128 MiB, 3 passes) in the page. */
+/** Real-time means seconds; unlocking with a passphrase runs Argon2id (128 MiB, 2 passes) in the page. */
 const LIVE_TIMEOUT_MS = 5_000;
 const UNLOCK_TIMEOUT_MS = 90_000;
 
