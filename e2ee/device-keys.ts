@@ -194,21 +194,28 @@ export class DeviceKeys {
     return this.#keyPackages;
   }
 
+  /**
+   * Uploads `count` one-time KeyPackages and a fresh last-resort one (replacing the one
+   * on the server), so that someone who claimed every one-time package cannot keep anyone
+   * from adding this device. Every private part is kept: a Welcome may come to any of them.
+   */
   async uploadKeyPackages(count: number): Promise<void> {
     const fresh = await Promise.all(
-      Array.from({ length: count }, () => newKeyPackage(this.cipherSuite, this.identity)),
+      Array.from({ length: count + 1 }, () => newKeyPackage(this.cipherSuite, this.identity)),
     );
     this.#keyPackages.push(...fresh);
-    await this.transport.request("POST", "/api/keys/devices/current/key-packages", {
-      keyPackages: fresh.map((pair) =>
-        bytesToBase64(
-          encodeMlsMessage({
-            version: protocolVersions.mls10,
-            wireformat: wireformats.mls_key_package,
-            keyPackage: pair.publicPackage,
-          }),
-        ),
+    const encoded = fresh.map((pair) =>
+      bytesToBase64(
+        encodeMlsMessage({
+          version: protocolVersions.mls10,
+          wireformat: wireformats.mls_key_package,
+          keyPackage: pair.publicPackage,
+        }),
       ),
+    );
+    await this.transport.request("POST", "/api/keys/devices/current/key-packages", {
+      keyPackages: encoded.slice(1),
+      lastResort: encoded[0],
     });
   }
 
