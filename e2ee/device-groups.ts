@@ -330,7 +330,10 @@ export class DeviceGroups {
         listed && device
           ? await deviceStanding(this.keys.trust, entry.userId, listed, device, { currentKeyOnly: true })
           : "uncertified";
-      if (standing !== "trusted" || device?.isRevoked) {
+      // A device that joins by itself must also be under the key its person uses now (the
+      // directory's word: a stolen device left under a replaced key cannot come back). Not
+      // asked of past adds made by members: a device signed out since was fine when added.
+      if (standing !== "trusted" || (how === "external" && !device?.isSignedByCurrentKey)) {
         refuse(
           entry.userId,
           entry.deviceId,
