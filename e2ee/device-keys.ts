@@ -17,6 +17,7 @@ import {
 import { base64ToBytes, bytesToBase64 } from "../protocol/base64.ts";
 import { failureOf, type DeviceTransport } from "./transport.ts";
 import type { ChannelFacts } from "./channel-policy.ts";
+import type { SenderChainSnapshot } from "./sender-chain.ts";
 import type { UserKeysView } from "../protocol/keys.ts";
 import { deviceCertificateMessage } from "../protocol/device-certificate.ts";
 import {
@@ -49,6 +50,8 @@ export interface DeviceSnapshot {
   }[];
   /** What the device knows of each channel from first sight (a conversation's people, pinned). */
   facts?: [string, ChannelFacts][];
+  /** Where this device's numbering of what it sends stands, per channel. */
+  senderChains?: SenderChainSnapshot;
   /** History keys from the backup (or proven), for epochs this device was not in. */
   restoredHistory: { channelId: string; keys: [string, Uint8Array][] }[];
   /** History keys members shared, not proven yet: candidates per epoch. */

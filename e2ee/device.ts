@@ -100,6 +100,7 @@ export class E2eeDevice {
       const offered = new Map(entry.keys.map(([epoch, keys]) => [BigInt(epoch), keys]));
       device.history.offered.set(entry.channelId, offered);
     }
+    device.chain.load(snapshot.senderChains);
     return device;
   }
 
@@ -115,6 +116,7 @@ export class E2eeDevice {
         channelId,
         keys: [...keys].map(([epoch, candidates]): [string, Uint8Array[]] => [String(epoch), candidates]),
       })),
+      senderChains: this.chain.snapshot(),
     };
   }
 
@@ -202,7 +204,9 @@ export class E2eeDevice {
 
   /** The message sealed in the epoch this device holds, as a `send` or `edit` frame's base64 payload. */
   async seal(channelId: string, content: MessageContent): Promise<string> {
-    return this.#seal(channelId, content.kind === "text" ? this.#withContext(channelId, content) : content);
+    if (content.kind === "text") return this.#seal(channelId, this.#withContext(channelId, content));
+    // A share is read by everyone in the epoch it is sealed in: only the keys all of them may read.
+    return this.#seal(channelId, this.membership.restrictShare(channelId, content));
   }
 
   /** A `delete` frame's proof: the deletion of the message at `seq`, sealed by this device for the channel. */

@@ -327,6 +327,47 @@ describe("a community channel whose server lies about its group", () => {
     expect(await device("erin").read(await say("alice", channelId, "after erin"))).toBe("after erin");
   });
 
+  it("seals no history share in an epoch that also admitted someone not entitled to its keys", async () => {
+    const channelId = await newChannel("guarded", { newcomerHistory: "from_join" });
+    // Only bob at first (the server may add people in any order).
+    liar.responseLies.push((request, status, body: MlsPendingView) => {
+      if (status !== 200 || request.path !== `/api/channels/${channelId}/mls/pending`) return undefined;
+      return { ...body, add: body.add.filter((entry) => entry.userId === account("bob").id) };
+    });
+    await device("alice").startGroup(channelId);
+    await device("alice").commitPending(channelId);
+    liar.tellTheTruth();
+    await device("bob").acceptWelcomes();
+    const secret = await say("bob", channelId, "only alice and bob were here");
+    // bob's phone joins by itself (a further device of his): alice could share the epochs he was in.
+    const bobPhone = await signInOn(server, "bob", PASSWORD, { forwardedFor: nextAddress() });
+    devices.set(
+      "bob-phone",
+      await SimulatedDevice.setUp(liar, bobPhone, cipherSuite, { accountKeys: device("bob").accountKeys }),
+    );
+    await device("bob-phone").joinExternally(channelId);
+    await device("alice").catchUp(channelId);
+    const share = device("alice").historyShare(channelId);
+    expect(Object.keys(share.keys).length).toBeGreaterThan(0);
+    // Before alice sends it, carol is added: the share would now be sealed where carol reads it.
+    const carolAdded = await device("alice").applyPending(channelId);
+    expect(carolAdded.committed).toBe(true);
+    await device("alice").send(channelId, share);
+    await device("carol").acceptWelcomes();
+    const page = await device("carol").api<{ messages: MessageView[] }>(
+      "GET",
+      `/api/channels/${channelId}/messages?limit=20`,
+    );
+    for (const message of page.messages)
+      await device("carol")
+        .read(message)
+        .catch(() => undefined);
+    await expect(device("carol").read(secret)).rejects.toThrow(/holds no key/);
+    const withCarol = await say("bob", channelId, "now with carol");
+    await device("bob-phone").catchUp(channelId);
+    expect(await device("bob-phone").read(withCarol)).toBe("now with carol");
+  });
+
   it("removes a signed-out device even when the server leaves it out of the removals", async () => {
     const channelId = await newChannel("revoked");
     const bobLaptop = await signInOn(server, "bob", PASSWORD, { forwardedFor: nextAddress() });
