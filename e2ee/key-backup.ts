@@ -21,8 +21,8 @@ const FORMAT = 2;
 /**
  * Argon2id parameters: 128 MiB and 2 passes, twice the memory (what hurts a GPU most) and
  * twice the work of the earlier 64 MiB and 2 passes. Measured in Node 22 with @noble/hashes
- * on this project's 2-core machine: about 4.3 s (the earlier ones 2.2 s); a browser is in
- * the same range. It runs once at set-up and once per unlock. Kept in each wrap.
+ * on this project's 2-core machine: 4.2 to 4.7 s (the earlier ones 2.0 to 2.2 s); Chromium
+ * runs the same code. It runs once at set-up and once per unlock. Kept in each wrap.
  */
 export const PASSPHRASE_PARAMS = { t: 2, m: 128 * 1024, p: 1 } as const;
 /** A passphrase at least this long, and rated 4 of 4 (over 10^10 guesses) by zxcvbn. */

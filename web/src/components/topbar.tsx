@@ -46,7 +46,7 @@ export function Topbar({ session, router, events }: { session: Session; router: 
         </span>
         <StatusPicker events={events} />
         <label
-          class="forget-keys"
+          class="checkbox forget-keys"
           title={
             isOnlyCopy.value
               ? "This browser holds your only copy of your encryption key: set up recovery first, or you will have to start over"
