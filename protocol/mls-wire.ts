@@ -128,6 +128,19 @@ export async function checkCommit(input: {
     throw new MlsWireError("commit", "a commit comes from a member or from a device joining by External Commit");
   }
   checkLeafIsCommitter(leaf, input.committer, "commit", "the commit's sender leaf");
+  if (content.sender.senderType === senderTypes.new_member_commit) {
+    // As the members' devices rule: only a further device of someone already in the group
+    // joins by itself (their backup holds the history); anyone else waits to be added.
+    const isPersonInGroup = [...current.leaves.values()].some(
+      (member) => member.credential !== null && credentialOwner(member.credential)?.userId === input.committer.userId,
+    );
+    if (!isPersonInGroup) {
+      throw new MlsWireError(
+        "commit",
+        "a device joins by External Commit only when its person already has a device in the group: wait to be added",
+      );
+    }
+  }
   const signed = concat(
     uint16(current.groupInfo.groupContext.version),
     uint16(wireformats.mls_public_message),

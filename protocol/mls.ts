@@ -95,10 +95,9 @@ export interface MlsPendingView {
   /** How many people may read the channel now. */
   readers: number;
   /**
-   * Devices to add. `readsFromStart`: the person may read the channel's whole history
-   * (the channel's newcomers read from its start, or they were a member when it was
-   * created): the committer shares past history keys with them in the new epoch.
-   * The others read from their join; their own devices' backups hold what they read before.
+   * Devices to add. `readsFromStart`: the channel's newcomers read from its start, as
+   * its setting says. Advisory: a member's device shares past history keys by its own
+   * rule (e2ee/device-groups.ts `historyShare`), never because the server said so.
    */
   add: { userId: string; deviceIds: string[]; readsFromStart: boolean }[];
   remove: string[];

@@ -213,8 +213,6 @@ export async function channelDeviceAudience(
     roleIds: string[];
     timedOutUntil: Date | null;
     deviceIds: string[];
-    /** A member since the channel was created (a conversation's first participants, a community's earlier members). */
-    isMemberSinceStart: boolean;
   }[];
   roles: (typeof roles.$inferSelect)[];
 }> {
@@ -223,28 +221,26 @@ export async function channelDeviceAudience(
     role_ids: string[] | null;
     timed_out_until: string | null;
     device_ids: string[];
-    is_member_since_start: boolean;
   }>(sql`
     with people as (
       select cm.user_id, cm.timed_out_until,
         (select coalesce(jsonb_agg(mr.role_id), '[]'::jsonb) from member_roles mr
-          where mr.community_id = cm.community_id and mr.user_id = cm.user_id) as role_ids,
-        cm.joined_at <= c.created_at as is_member_since_start
+          where mr.community_id = cm.community_id and mr.user_id = cm.user_id) as role_ids
       from channels c join community_members cm on cm.community_id = c.community_id
       where c.id = ${input.channelId}
       union all
-      select p.user_id, null::timestamptz, '[]'::jsonb, p.joined_at <= c.created_at
-      from channel_members p join channels c on c.id = p.channel_id
+      select p.user_id, null::timestamptz, '[]'::jsonb
+      from channel_members p
       where p.channel_id = ${input.channelId}
     )
-    select people.user_id, people.role_ids, people.timed_out_until, people.is_member_since_start,
+    select people.user_id, people.role_ids, people.timed_out_until,
       coalesce(array_agg(d.session_id::text order by d.created_at) filter (where s.id is not null and ak.id is not null), '{}') as device_ids
     from people
     left join device_keys d on d.user_id = people.user_id
     left join sessions s on s.id = d.session_id and s.revoked_at is null
     -- A device certified by a key its person has since replaced (they started over) is no longer theirs to add.
     left join account_keys ak on ak.id = d.account_key_id and ak.replaced_at is null
-    group by people.user_id, people.role_ids, people.timed_out_until, people.is_member_since_start
+    group by people.user_id, people.role_ids, people.timed_out_until
   `);
   const [channel] = await db
     .select({ communityId: channels.communityId })
@@ -260,7 +256,6 @@ export async function channelDeviceAudience(
       timedOutUntil: row.timed_out_until ? new Date(row.timed_out_until) : null,
       deviceIds:
         typeof row.device_ids === "string" ? (row.device_ids as string).slice(1, -1).split(",") : row.device_ids,
-      isMemberSinceStart: row.is_member_since_start,
     })),
     roles: communityRoles,
   };

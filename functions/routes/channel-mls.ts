@@ -169,7 +169,9 @@ export const channelMls = new Hono<AppEnv>()
         .map((viewer) => ({
           userId: viewer.userId,
           deviceIds: viewer.deviceIds.filter((id) => !inGroup.has(id)),
-          readsFromStart: channel.newcomerHistory === "from_start" || viewer.isMemberSinceStart,
+          // The channel's own setting only: a community member granted a private channel later
+          // is not "a member since its start" (members' devices decide by their own rule anyway).
+          readsFromStart: channel.newcomerHistory === "from_start",
         }))
         .filter((entry) => entry.deviceIds.length > 0),
       remove: [...inGroup].filter((id) => !wanted.has(id)),

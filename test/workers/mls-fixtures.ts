@@ -8,6 +8,7 @@ import {
   createCommit,
   createGroup,
   createGroupInfoWithExternalPubAndRatchetTree,
+  defaultProposalTypes,
   decode,
   defaultCapabilities,
   defaultCredentialTypes,
@@ -15,6 +16,7 @@ import {
   encode,
   generateKeyPackageWithKey,
   getCiphersuiteImpl,
+  joinGroup,
   joinGroupExternal,
   mlsMessageDecoder,
   mlsMessageEncoder,
@@ -171,9 +173,31 @@ export class ChannelGroup {
     return this.post(device, await rotation(device.state!), extra);
   }
 
-  /** The device joins by External Commit from the GroupInfo the server holds. */
+  /**
+   * The group's first member adds the device (its KeyPackage in a commit, a Welcome for
+   * it), as clients do for a newcomer: only a further device of someone already in the
+   * group may join by External Commit.
+   */
   async join(device: MlsDevice): Promise<Response> {
-    return this.post(device, await this.externalCommit(device));
+    const adder = this.members[0]!;
+    const own = await keyPackageOf(device);
+    const { commit, newState, welcome } = await createCommit({
+      context: await mlsContext(),
+      state: adder.state!,
+      extraProposals: [{ proposalType: defaultProposalTypes.add, add: { keyPackage: own.publicPackage } }],
+      ratchetTreeExtension: true,
+      wireAsPublicMessage: true,
+    });
+    const response = await this.post(adder, { commit, newState });
+    if (response.status !== 201 || !welcome) return response;
+    const joined = await joinGroup({
+      context: await mlsContext(),
+      welcome: welcome.welcome,
+      keyPackage: own.publicPackage,
+      privateKeys: own.privatePackage,
+    });
+    this.#admit(device, joined);
+    return response;
   }
 
   async externalCommit(device: MlsDevice): Promise<BuiltCommit> {
