@@ -1,8 +1,9 @@
 /**
- * One message: what it replies to, who sent it and when, what it says (or that
- * it was deleted), whether it was edited or pinned, its reactions and replies,
- * whether it has reached the server, whether its sender is verified, and what
- * the reader may do with it.
+ * One message: what it replies to, who sent it and when (the time its sender
+ * sealed), what it says (or who removed it), whether it was edited or pinned, its
+ * reactions and replies, whether it has reached the server, whether its sender is
+ * verified, where the server's account of it differs from what its sender sealed,
+ * whether it is end-to-end encrypted, and what the reader may do with it.
  */
 import type { TrustStatus } from "../../../e2ee/index.ts";
 import type { Chat } from "../models/chat.ts";
@@ -44,12 +45,16 @@ export function MessageItem({
   const { actions } = chat;
   const seq = entry.seq;
   const isEditing = seq !== null && actions.editing.value?.seq === seq;
+  // The sender's own clock, sealed with the text, over the server's say of when it arrived.
+  const shownAt = entry.sealedAt ?? entry.sentAt;
+  const warnings = entry.isDeleted ? [] : (entry.warnings ?? []);
   const classes = [
     "message",
     `is-${entry.state}`,
     entry.isOwn && "is-own",
     entry.isMentioningMe && "is-mentioning-me",
     entry.isDeleted && "is-deleted",
+    warnings.length > 0 && "has-warnings",
     isHighlighted && "is-highlighted",
   ].filter(Boolean);
 
@@ -61,9 +66,13 @@ export function MessageItem({
     >
       {entry.replyToSeq !== null && <ReplyQuote chat={chat} seq={entry.replyToSeq} />}
       <p class="message-meta">
-        <span class="sender">{entry.senderName}</span>
+        <span class="sender">{chat.senderNameOf(entry)}</span>
         {!entry.isOwn && <TrustMark status={chat.trust.value.get(entry.senderId) ?? "unknown"} />}
-        {entry.sentAt && <time dateTime={entry.sentAt}>{timeFormat.format(new Date(entry.sentAt))}</time>}
+        {shownAt && (
+          <time dateTime={shownAt} title={entry.sealedAt ? "As its sender’s device sealed it" : undefined}>
+            {timeFormat.format(new Date(shownAt))}
+          </time>
+        )}
         {entry.editedAt && !entry.isDeleted && (
           <span class="edited" title={`Edited ${dateTimeInWords(entry.editedAt)}`}>
             (edited)
@@ -74,8 +83,8 @@ export function MessageItem({
         {entry.state === "pending" && <span class="delivery">Sending…</span>}
       </p>
       {entry.isDeleted ? (
-        <p class="message-text is-tombstone">
-          <em>This message was deleted.</em>
+        <p class={`message-text is-tombstone${entry.removal?.by === "someone else" ? " is-unsigned-removal" : ""}`}>
+          <em>{sentence(`this message was ${entry.removal?.words ?? "deleted"}`)}</em>
         </p>
       ) : isEditing ? (
         <MessageEditor chat={chat} place={place} />
@@ -88,6 +97,21 @@ export function MessageItem({
           ) : (
             <MessageText text={entry.text} />
           )}
+        </p>
+      )}
+      {warnings.map((warning) => (
+        <p
+          key={warning}
+          class="message-notice is-warning"
+          role="note"
+          title="Your device compared what the server shows with what the sender’s device sealed"
+        >
+          <span aria-hidden="true">⚠</span> {sentence(warning)}
+        </p>
+      ))}
+      {!entry.isDeleted && !entry.isEncrypted && (
+        <p class="message-notice is-unencrypted" role="note">
+          <span aria-hidden="true">🔓</span> Not end-to-end encrypted: the server could read this message.
         </p>
       )}
       {entry.state === "failed" && (

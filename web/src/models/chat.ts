@@ -77,6 +77,8 @@ export const ChatModel = createModel(
     const bounds = computed(() => timelineBounds(entries.value));
     const can = (name: string) => permissions.value?.includes(name) ?? false;
     const people = () => options.people?.() ?? channel.peek()?.participants ?? [];
+    /** A sender's name by their user id (which the envelope's signature vouches for), not the server's string. */
+    const nameOf = (userId: string) => people().find((person) => person.userId === userId)?.username;
     let lastResume = 0;
     let resumeTimer: ReturnType<typeof setTimeout> | undefined;
     /** The first welcome's lastEvent: where catching up starts until a first catch-up is done. */
@@ -89,20 +91,20 @@ export const ChatModel = createModel(
       const known = reopened.filter((message) => held.has(entryKey(message.senderId, message.clientId)));
       entries.value = upsertEntries(
         entries.peek(),
-        known.map((message) => storedEntry(message, ownUserId, false, crypto.readingOf)),
+        known.map((message) => storedEntry(message, ownUserId, false, crypto.readingOf, nameOf)),
       );
     });
     const { seal, afterOpening } = crypto;
     const merge = (messages: readonly MessageView[], isInTimeline: boolean): Promise<void> =>
       afterOpening(messages, () => {
         if (messages.length > 0) {
-          entries.value = mergeStored(entries.value, messages, ownUserId, isInTimeline, crypto.readingOf);
+          entries.value = mergeStored(entries.value, messages, ownUserId, isInTimeline, crypto.readingOf, nameOf);
         }
       });
     /** Socket views: see `mergeLive` for what is left out. */
     const receiveViews = (messages: readonly MessageView[]) =>
       void afterOpening(messages, () => {
-        entries.value = mergeLive(entries.value, messages, ownUserId, crypto.readingOf);
+        entries.value = mergeLive(entries.value, messages, ownUserId, crypto.readingOf, nameOf);
       });
 
     /** The room refused a payload sealed in an epoch the group has left: catch up, seal again, send again. */
@@ -277,6 +279,8 @@ export const ChatModel = createModel(
         problem.value = reason;
       },
       seal,
+      // The proof readers check before saying "deleted by its sender".
+      sealDeletion: (seq) => encryption.run((device) => device.sealDeletion(channelId, seq)),
     });
     const panels = createSidePanels({ pages, entries, merge });
     const history = createHistoryBrowsing({
@@ -345,6 +349,9 @@ export const ChatModel = createModel(
       trust: encryption.people,
       /** The people whose names this channel shows (the community's members, or the conversation's). */
       people,
+      /** The name to show for a sender: the people list's, or the server's word for someone not in it. */
+      senderNameOf: (entry: Pick<TimelineEntry, "senderId" | "senderName">) =>
+        nameOf(entry.senderId) ?? entry.senderName,
       permissions,
       accessProblem,
       /** Until the room says otherwise, assume the user may write: the composer is not disabled on a guess. */

@@ -5,10 +5,12 @@
  * of two views of one message the one with the higher `event` (the later change) wins.
  */
 import type { Mentions, MessageView, ReactionView } from "../../../protocol/index.ts";
-import type { Reading } from "./encryption/channel-crypto.ts";
+import type { Reading, RemovedBy } from "./encryption/channel-crypto.ts";
 
 /** What a stored message says to this reader (decrypted by the channel's encryption). */
 export type ReadMessage = (message: MessageView) => Reading;
+/** A person's name from the list the reader's app holds (undefined: not in it). */
+export type NameOf = (userId: string) => string | undefined;
 
 export interface TimelineEntry {
   /** Sender and client id: the server keeps these unique per channel, and both are known before the ack. */
@@ -18,7 +20,9 @@ export interface TimelineEntry {
   seq: number | null;
   /** The channel's change counter at this view of the message; 0 until stored. */
   event: number;
+  /** Checked by the envelope's signature when the message opened; the name is the people list's for it. */
   senderId: string;
+  /** From the channel's people list by `senderId`; the server's name only for someone not in it. */
   senderName: string;
   isOwn: boolean;
   /** null when this client cannot read the payload (and for a deleted message). */
@@ -29,7 +33,15 @@ export interface TimelineEntry {
   isEncrypted: boolean;
   /** Not a message to show: history keys shared with newcomers. It keeps its place in the sequence. */
   isHidden: boolean;
+  /** The server's time of storing it; it places the message among others. */
   sentAt: string | null;
+  /** The time its sender sealed with the text, shown rather than the server's (absent: none sealed). */
+  sealedAt?: string | null;
+  /**
+   * Where the server's account of the message differs from what its sender sealed
+   * (a reply, a thread, the order, a copy), in words for the reader; absent or empty when all agrees.
+   */
+  warnings?: readonly string[];
   state: "pending" | "stored" | "failed";
   /** Why a failed message was not stored. */
   failure: string | null;
@@ -42,6 +54,8 @@ export interface TimelineEntry {
   isMentioningMe: boolean;
   editedAt: string | null;
   isDeleted: boolean;
+  /** For a deleted message: who removed it as far as this device can tell, and that in words (absent: not known yet). */
+  removal?: { by: RemovedBy; words: string } | null;
   pinnedAt: string | null;
   reactions: ReactionView[];
   /** Replies in the thread this message starts, as the server counted them when it was read. */
@@ -63,23 +77,27 @@ export function storedEntry(
   ownUserId: string,
   isInTimeline: boolean,
   read: ReadMessage,
+  nameOf: NameOf = () => undefined,
 ): TimelineEntry {
   const isOwn = message.senderId === ownUserId;
   const isDeleted = message.deletedAt !== null;
   const reading = read(message);
+  const text = !isDeleted && reading.kind === "text" ? reading : null;
   return {
     key: entryKey(message.senderId, message.clientId),
     clientId: message.clientId,
     seq: message.seq,
     event: message.event,
     senderId: message.senderId,
-    senderName: message.senderName,
+    senderName: nameOf(message.senderId) ?? message.senderName,
     isOwn,
-    text: !isDeleted && reading.kind === "text" ? reading.text : null,
+    text: text?.text ?? null,
     unreadable: !isDeleted && reading.kind === "unreadable" ? reading.reason : null,
     isEncrypted: reading.kind !== "text" || reading.isEncrypted,
     isHidden: !isDeleted && reading.kind === "hidden",
     sentAt: message.sentAt,
+    sealedAt: text?.sealedAt ?? null,
+    warnings: text?.warnings ?? [],
     state: "stored",
     failure: null,
     localOrder: 0,
@@ -92,6 +110,7 @@ export function storedEntry(
       (message.mentions.userIds.includes(ownUserId) || message.mentions.everyone || message.mentions.here),
     editedAt: message.editedAt,
     isDeleted,
+    removal: isDeleted && reading.kind === "removed" ? { by: reading.removedBy, words: reading.words } : null,
     pinnedAt: message.pinnedAt,
     reactions: message.reactions,
     threadReplyCount: message.threadReplyCount,
@@ -124,10 +143,11 @@ export function mergeStored(
   ownUserId: string,
   isInTimeline: boolean,
   read: ReadMessage,
+  nameOf?: NameOf,
 ): TimelineEntry[] {
   return upsertEntries(
     entries,
-    messages.map((message) => storedEntry(message, ownUserId, isInTimeline, read)),
+    messages.map((message) => storedEntry(message, ownUserId, isInTimeline, read, nameOf)),
   );
 }
 
@@ -141,13 +161,14 @@ export function mergeLive(
   messages: readonly MessageView[],
   ownUserId: string,
   read: ReadMessage,
+  nameOf?: NameOf,
 ): TimelineEntry[] {
   const loaded = timelineBounds(entries);
   const held = new Set(entries.map((entry) => entry.key));
   const incoming = messages.flatMap((message) => {
     const isOlder = loaded !== null && message.seq < loaded.oldest;
     if (isOlder && !held.has(entryKey(message.senderId, message.clientId))) return [];
-    return [storedEntry(message, ownUserId, !isOlder, read)];
+    return [storedEntry(message, ownUserId, !isOlder, read, nameOf)];
   });
   return upsertEntries(entries, incoming);
 }

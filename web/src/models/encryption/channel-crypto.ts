@@ -38,8 +38,12 @@ export type Reading =
     }
   /** History keys shared with newcomers: not shown. */
   | { kind: "hidden" }
+  /** A deleted message: who removed it, as far as this device can tell (`E2eeDevice.open`), in words. */
+  | { kind: "removed"; removedBy: RemovedBy; words: string }
   | { kind: "unreadable"; reason: string }
   | { kind: "opening" };
+
+export type RemovedBy = "sender" | "moderator" | "someone else";
 
 const OPENING: Reading = { kind: "opening" };
 
@@ -61,8 +65,18 @@ export function createChannelCrypto(
   const refusals = signal<readonly Refusal[]>([]);
   /** Who is in the group by its tree: each person's devices. */
   const roster = signal<readonly { userId: string; deviceId: string }[]>([]);
-  /** Readings by payload; the seq that first carried each payload (a copy under another seq is a replay). */
-  const readings = new Map<string, { seq: number; reading: Reading }>();
+  /**
+   * Readings by payload; the seq that first carried each payload (a copy under another
+   * seq is a replay), and the reply and thread the server showed it with: the warnings
+   * compare those with what the sender sealed, so a view that moves it is opened again.
+   */
+  const readings = new Map<string, { seq: number; reading: Reading; placement: string }>();
+  const isOpened = (message: MessageView) => {
+    const known = readings.get(message.payload);
+    return known !== undefined && (known.seq !== message.seq || known.placement === placementOf(message));
+  };
+  /** Who removed each deleted message, by seq (a tombstone's payload is its proof, or empty). */
+  const removals = new Map<number, Reading>();
   const unreadable = new Map<string, MessageView>();
   /** The content behind each payload sealed here: sealed again if the epoch moves on before it is stored. */
   const sealedContent = new Map<string, MessageContent>();
@@ -169,23 +183,28 @@ export function createChannelCrypto(
   }
 
   async function open(messages: readonly MessageView[]): Promise<void> {
-    const fresh = messages.filter((message) => message.deletedAt === null && !readings.has(message.payload));
-    if (fresh.length === 0) return;
+    const deleted = messages.filter((message) => message.deletedAt !== null && !removals.has(message.seq));
+    const fresh = messages.filter((message) => message.deletedAt === null && !isOpened(message));
+    if (fresh.length === 0 && deleted.length === 0) return;
     if (encryption.state.peek().kind !== "ready") {
       for (const message of fresh) unreadable.set(message.payload, message);
+      for (const message of deleted) unreadable.set(tombstoneKey(message), message);
       return;
     }
+    if (deleted.length > 0) await judgeRemovals(deleted);
+    if (fresh.length === 0) return;
     /** Not opened now (the network, storage): shown as unreadable, and tried again with the rest. */
     const notYet = (message: MessageView, error: unknown) => {
       const reason = `it could not be opened just now (${describeError(error)}): it is tried again`;
-      readings.set(message.payload, { seq: message.seq, reading: { kind: "unreadable", reason } });
+      const reading: Reading = { kind: "unreadable", reason };
+      readings.set(message.payload, { seq: message.seq, reading, placement: placementOf(message) });
       unreadable.set(message.payload, message);
     };
     await encryption
       .run(async (device) => {
         let sharedKeys = false;
         for (const message of fresh) {
-          if (readings.has(message.payload)) continue;
+          if (isOpened(message)) continue;
           let reading: Reading;
           if (!isEndToEnd()) reading = plainReading(message.payload);
           else {
@@ -212,16 +231,42 @@ export function createChannelCrypto(
               unreadable.set(message.payload, message);
             }
           }
-          readings.set(message.payload, { seq: message.seq, reading });
+          readings.set(message.payload, { seq: message.seq, reading, placement: placementOf(message) });
         }
         return sharedKeys;
       })
       .then(
         (sharedKeys) => (sharedKeys ? reopen() : undefined),
         (error: unknown) => {
-          for (const message of fresh) if (!readings.has(message.payload)) notYet(message, error);
+          for (const message of fresh) if (!isOpened(message)) notYet(message, error);
         },
       );
+  }
+
+  /**
+   * Who removed each deleted message. The device believes "its sender" only with the
+   * deletion the sender's device sealed; in a channel that is not end to end there is
+   * no seal to check, and the server's word is all there is.
+   */
+  async function judgeRemovals(deleted: readonly MessageView[]): Promise<void> {
+    if (!isEndToEnd()) {
+      for (const message of deleted) {
+        const removedBy = message.deletedBy === message.senderId ? "sender" : "moderator";
+        removals.set(message.seq, removal(removedBy, REMOVAL_WORDS[removedBy]));
+      }
+      return;
+    }
+    await encryption
+      .run(async (device) => {
+        for (const message of deleted) {
+          const opened = await device.open(message);
+          if (!opened.ok && opened.removedBy) removals.set(message.seq, removal(opened.removedBy, opened.reason));
+        }
+      })
+      // Not judged now (the network, storage): the tombstone says only "deleted", and it is tried again.
+      .catch(() => {
+        for (const message of deleted) if (!removals.has(message.seq)) unreadable.set(tombstoneKey(message), message);
+      });
   }
 
   /**
@@ -273,7 +318,7 @@ export function createChannelCrypto(
     open,
     /** The reading of a message already opened. */
     readingOf(message: MessageView): Reading {
-      if (message.deletedAt !== null) return { kind: "hidden" };
+      if (message.deletedAt !== null) return removals.get(message.seq) ?? OPENING;
       const known = readings.get(message.payload);
       if (!known) return OPENING;
       if (known.seq !== message.seq) return { kind: "unreadable", reason: "a replayed copy of another message" };
@@ -322,6 +367,21 @@ export function createChannelCrypto(
 }
 
 export type ChannelCrypto = ReturnType<typeof createChannelCrypto>;
+
+/** A tombstone's words when the device did not give its own. */
+const REMOVAL_WORDS: Record<RemovedBy, string> = {
+  sender: "deleted by its sender",
+  moderator: "removed by a moderator",
+  "someone else": "removed by someone other than its sender",
+};
+
+/** Where the server shows a message: what it replies to and its thread. */
+const placementOf = (message: MessageView) => `${message.replyToSeq}/${message.threadRootSeq}`;
+
+/** Tombstones wait beside unreadable payloads under a key of their own (their payloads may all be empty). */
+const tombstoneKey = (message: MessageView) => `deleted#${message.seq}`;
+
+const removal = (removedBy: RemovedBy, words: string): Reading => ({ kind: "removed", removedBy, words });
 
 /** A channel that is not end-to-end encrypted carries its content as UTF-8 JSON. */
 function plainPayload(content: MessageContent): string {
