@@ -204,9 +204,15 @@ describe("recovery, verification and waiting, in the browser", () => {
     const desk = await signInFresh("admin");
     await desk.getByRole("button", { name: "Start over…" }).click();
     await desk.getByLabel("Account password").fill(PASSWORD);
+    // Signing out everywhere else is the default: a stolen device under the old key is cut off.
+    expect(await desk.getByLabel(/Sign out everywhere else too/).isChecked()).toBe(true);
     await desk.getByRole("button", { name: "Start over with a new key" }).click();
     // The old backup held the replaced key: recovery is offered again.
     await desk.getByRole("button", { name: "Set up recovery" }).waitFor({ timeout: LIVE_TIMEOUT_MS });
+    const live = await journey.query<{ count: string }>(
+      "select count(*) from sessions s join users u on u.id = s.user_id where u.username = 'admin' and s.revoked_at is null",
+    );
+    expect(Number(live[0]!.count)).toBe(1);
     expect(await journey.query("select 1 from key_backups")).toHaveLength(0);
     await conversationLink(desk, "bob").click();
     await desk.getByText("Waiting for a member’s device to add this one").waitFor();

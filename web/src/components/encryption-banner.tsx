@@ -148,7 +148,8 @@ function StartOver({ encryption, isAlternative = false }: { encryption: Encrypti
     event.preventDefault();
     const proof = proofFrom(new FormData(event.currentTarget as HTMLFormElement));
     if (!proof) return action.fail("enter your account password to confirm it is you");
-    await encryption.startOver(proof);
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    await encryption.startOver(proof, { signOutOthers: form.get("signOutOthers") === "on" });
   };
   const words = isAlternative
     ? "Lost your recovery key?"
@@ -165,6 +166,10 @@ function StartOver({ encryption, isAlternative = false }: { encryption: Encrypti
             Your account password confirms that it is you: someone who got hold of this signed-in session alone cannot
             replace your key.
           </ProofFields>
+          <label class="checkbox">
+            <input type="checkbox" name="signOutOthers" defaultChecked /> Sign out everywhere else too: a lost or stolen
+            device signed in under the old key cannot come back
+          </label>
           <p>
             <button type="submit" class="danger" disabled={action.isBusy.value}>
               Start over with a new key

@@ -411,12 +411,14 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
    * Starts over with a new account key (the password confirms it): people are told it
    * changed, the backup under the old key is set aside, recovery is set up again.
    */
-  async function startOver(proof: KeyChangeProof): Promise<void> {
+  async function startOver(proof: KeyChangeProof, options: { signOutOthers: boolean }): Promise<void> {
     const keys = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
     const publicKey = bytesToBase64(await rawPublicKey(keys));
     await session
       .request("/api/keys/account", { method: "PUT", body: { publicKey, ...proof } })
       .catch(explainProofFailure);
+    // By default every other session goes too: a stolen device under the old key is cut off.
+    if (options.signOutOthers) await session.request("/api/sessions/revoke-others", { method: "POST" });
     account = undefined;
     hasBackup.value = false;
     hasRecoveryHere.value = false;
@@ -440,7 +442,8 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
       shownRecoveryKey.value = null;
     },
     restore: (secret: { recoveryKey: string } | { passphrase: string }) => unlocking.run(() => restore(secret)),
-    startOver: (proof: KeyChangeProof) => startingOver.run(() => startOver(proof)),
+    startOver: (proof: KeyChangeProof, options = { signOutOthers: true }) =>
+      startingOver.run(() => startOver(proof, options)),
     /** Whether the person has two-factor on: a key change then asks for a code too. */
     needsTwoFactorCode: () => !!session.user.peek()?.hasTwoFactor,
     /** The safety number between the person and `otherUserId`, over the account keys the directory lists. */
