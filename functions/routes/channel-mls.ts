@@ -88,6 +88,15 @@ async function deviceInChannel(
       "register this device's key (PUT /api/keys/devices/current) first",
     );
   }
+  // A device left under a key its person replaced (they started over: perhaps it was lost or
+  // stolen) is no longer theirs: it starts, joins or changes no group.
+  if (!device.isSignedByCurrentKey) {
+    throw new AppError(
+      409,
+      "device_key_replaced",
+      "this device is under an account key you replaced by starting over: sign in again for a new device",
+    );
+  }
   const committer = { userId, deviceId, signaturePublicKey: device.signaturePublicKey };
   return { channelId: access.context.channel.id, committer, context: access.context };
 }

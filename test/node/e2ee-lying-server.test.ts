@@ -405,4 +405,61 @@ describe("a community channel whose server lies about its group", () => {
       removed: [{ userId: account("bob").id, deviceId: bobLaptop.sessionId }],
     });
   });
+
+  // Last: bob starts over here, which retires his earlier devices.
+  it("cuts off a stolen device when its person starts over: it cannot join again by External Commit", async () => {
+    const channelId = await newChannel("stolen");
+    const stolen = await signInOn(server, "bob", PASSWORD, { forwardedFor: nextAddress() });
+    devices.set(
+      "bob-stolen",
+      await SimulatedDevice.setUp(liar, stolen, cipherSuite, { accountKeys: device("bob").accountKeys }),
+    );
+    await device("alice").startGroup(channelId);
+    await device("alice").commitPending(channelId);
+    expect(
+      device("alice")
+        .rosterOf(channelId)
+        .map((entry) => entry.deviceId),
+    ).toContain(stolen.sessionId);
+
+    // bob starts over on a new device (his password confirms it); the thief keeps the old session.
+    const fresh = await signInOn(server, "bob", PASSWORD, { forwardedFor: nextAddress() });
+    const newKeys = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
+    const raw = new Uint8Array((await crypto.subtle.exportKey("raw", newKeys.publicKey)) as ArrayBuffer);
+    const replaced = await call(server, "/api/keys/account", {
+      method: "PUT",
+      token: fresh.token,
+      body: { publicKey: bytesToBase64(raw), password: PASSWORD },
+    });
+    expect(replaced.status, replaced.text).toBe(201);
+    devices.set("bob-new", await SimulatedDevice.setUp(liar, fresh, cipherSuite, { accountKeys: newKeys }));
+    // alice compares the new safety number and accepts the key; her device removes the old ones, adds the new.
+    await device("alice").decideTrust(account("bob").id, raw, true);
+    expect(await device("alice").commitPending(channelId)).toBe(true);
+    const after = device("alice")
+      .rosterOf(channelId)
+      .map((entry) => entry.deviceId);
+    expect(after).toContain(fresh.sessionId);
+    expect(after).not.toContain(stolen.sessionId);
+
+    // The thief's External Commit: the delivery service refuses it outright…
+    const forged = await externalCommitBy("bob-stolen", channelId);
+    const posted = await call(server, `/api/channels/${channelId}/mls/commits`, {
+      token: stolen.token,
+      body: { epoch: forged.epoch, commit: forged.commit, groupInfo: forged.commit, memberDeviceIds: after },
+    });
+    expect(posted.status).toBe(409);
+    expect(posted.body.error.code).toBe("device_key_replaced");
+    // …and a server that serves it anyway finds alice's device refusing it: only bob's current key vouches.
+    slipIntoLog(channelId, forged, stolen.sessionId);
+    const caught = await device("alice")
+      .catchUp(channelId)
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
+    liar.tellTheTruth();
+    expect(caught).toBeInstanceOf(RefusedChange);
+    expect(String(caught)).toMatch(/current account key/);
+  });
 });
