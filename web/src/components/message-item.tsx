@@ -83,8 +83,15 @@ export function MessageItem({
         {entry.state === "pending" && <span class="delivery">Sending…</span>}
       </p>
       {entry.isDeleted ? (
-        <p class={`message-text is-tombstone${entry.removal?.by === "someone else" ? " is-unsigned-removal" : ""}`}>
-          <em>{sentence(`this message was ${entry.removal?.words ?? "deleted"}`)}</em>
+        <p class="message-text is-tombstone">
+          <em>This message was deleted.</em>
+          {entry.removal && (
+            <span class={`removal${entry.removal.by === "someone else" ? " is-unsigned" : ""}`}>
+              {" "}
+              {entry.removal.by === "someone else" && <span aria-hidden="true">⚠ </span>}
+              {sentence(entry.removal.words)}
+            </span>
+          )}
         </p>
       ) : isEditing ? (
         <MessageEditor chat={chat} place={place} />
