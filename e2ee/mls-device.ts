@@ -18,6 +18,7 @@ import {
   type PrivateKeyPackage,
 } from "ts-mls";
 import { isDeviceCertified } from "../protocol/device-certificate.ts";
+import { credentialOwner } from "../protocol/mls-wire.ts";
 
 export const CIPHERSUITE = "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519";
 
@@ -44,12 +45,8 @@ export function deviceCredential(userId: string, deviceId: string): Credential {
   return { credentialType: defaultCredentialTypes.basic, identity: new TextEncoder().encode(`${userId}/${deviceId}`) };
 }
 
-/** The user and device a credential names, or null when it is not one of ours. */
-export function credentialOwner(credential: Credential): { userId: string; deviceId: string } | null {
-  if (credential.credentialType !== defaultCredentialTypes.basic || !("identity" in credential)) return null;
-  const match = /^([0-9a-f-]{36})\/([0-9a-f-]{36})$/.exec(new TextDecoder().decode(credential.identity));
-  return match ? { userId: match[1]!, deviceId: match[2]! } : null;
-}
+/** The user and device a credential names: the delivery service reads credentials by the same rule. */
+export { credentialOwner };
 
 export async function newKeyPackage(
   cipherSuite: CiphersuiteImpl,

@@ -108,8 +108,11 @@ describe("recovery, verification and waiting, in the browser", () => {
     await bob.getByRole("img", { name: "The safety number as a QR code" }).waitFor();
     await bob.screenshot({ path: join(SCREENSHOTS, "safety-number.png") });
 
+    // Someone never compared is never shown as trusted silently.
+    await bob.locator(".channel-lock").getByText("Not verified yet", { exact: true }).waitFor();
     await bob.getByRole("button", { name: "They match: mark admin verified" }).click();
     await bob.locator(".channel-lock").getByText("Verified", { exact: true }).waitFor();
+    expect(await bob.locator(".channel-lock").getByText("Not verified yet").count()).toBe(0);
     await message(bob, "heard you").getByText("verified", { exact: true }).waitFor();
     await bob.reload();
     await waitUntilConnected(bob);

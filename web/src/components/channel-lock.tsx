@@ -40,6 +40,14 @@ export function ChannelLock({
           End-to-end encrypted
         </span>
       )}
+      {trust === "trusted" && status === "encrypted" && (
+        <span
+          class="tag"
+          title={`Compare safety numbers with ${other?.username} to be sure no one else holds their key`}
+        >
+          Not verified yet
+        </span>
+      )}
       {trust === "verified" && (
         <span class="tag is-verified" title={`You compared safety numbers with ${other?.username}`}>
           Verified
