@@ -254,6 +254,10 @@ export class DeviceGroups {
 
   /** Processes the commits of the handshake log since this device's epoch, in order. */
   async catchUp(channelId: string): Promise<void> {
+    return this.keys.withDirectoryCache(() => this.#catchUp(channelId));
+  }
+
+  async #catchUp(channelId: string): Promise<void> {
     await this.resumeSubmitted(channelId);
     const group = this.groups.get(channelId);
     if (!group) return;
@@ -352,6 +356,10 @@ export class DeviceGroups {
    * member's commit: catch up and look again.
    */
   async applyPending(channelId: string): Promise<{ committed: boolean; historyShares: MessageContent[] }> {
+    return this.keys.withDirectoryCache(() => this.#applyPending(channelId));
+  }
+
+  async #applyPending(channelId: string): Promise<{ committed: boolean; historyShares: MessageContent[] }> {
     const historyShares: MessageContent[] = [];
     let committed = false;
     await this.factsOf(channelId, { refresh: true });
@@ -484,6 +492,10 @@ export class DeviceGroups {
 
   /** Joins the groups whose Welcomes wait for this device; each Welcome is removed once used. */
   async acceptWelcomes(): Promise<string[]> {
+    return this.keys.withDirectoryCache(() => this.#acceptWelcomes());
+  }
+
+  async #acceptWelcomes(): Promise<string[]> {
     const { welcomes } = await this.keys.transport.request<{
       welcomes: { id: number; channelId: string; welcome: string }[];
     }>("GET", "/api/keys/welcomes");

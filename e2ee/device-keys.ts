@@ -235,8 +235,37 @@ export class DeviceKeys {
     this.trust.accept(userId, accountKey, verified);
   }
 
+  /** Directory answers kept for the length of one group step (`withDirectoryCache`), by person. */
+  #directoryCache: Map<string, Promise<DirectoryEntry | null>> | null = null;
+
+  /**
+   * Runs `work` with each person's directory entry read once: a step that checks every
+   * device of a group (processing a commit, committing what is pending) asks once per
+   * person, not once per device and check. Nothing is kept after it.
+   */
+  async withDirectoryCache<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#directoryCache) return work();
+    this.#directoryCache = new Map();
+    try {
+      return await work();
+    } finally {
+      this.#directoryCache = null;
+    }
+  }
+
   /** The person's keys as the directory lists them, or null when this device may not see them. */
-  async directory(userId: string): Promise<DirectoryEntry | null> {
+  directory(userId: string): Promise<DirectoryEntry | null> {
+    const cache = this.#directoryCache;
+    const cached = cache?.get(userId);
+    if (cached) return cached;
+    const read = this.#readDirectory(userId);
+    cache?.set(userId, read);
+    // A failed read is not kept: the next check asks again.
+    read.catch(() => cache?.delete(userId));
+    return read;
+  }
+
+  async #readDirectory(userId: string): Promise<DirectoryEntry | null> {
     let keys: UserKeysView;
     try {
       keys = await this.transport.request<UserKeysView>("GET", `/api/keys/users/${userId}`);
