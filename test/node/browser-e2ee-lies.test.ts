@@ -5,7 +5,9 @@
  * and "Who can read this" show both); the server moves a message into a reply,
  * says the conversation is not end-to-end encrypted, claims alice deleted a message
  * she did not, and slips in a message in clear under her name; alice deletes one
- * of hers. One journey, in order; each step builds on the last.
+ * of hers; and the server writes mallory into the community unannounced, whose
+ * device then shows in #general as someone unknown who can read it. One journey,
+ * in order; each step builds on the last.
  */
 import { join } from "node:path";
 import type { Page } from "playwright-core";
@@ -13,7 +15,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bytesToBase64, type MessageView } from "../../protocol/index.ts";
 import { call, registerOn, type Account } from "../support/accounts.ts";
 import { waitUntilConnected } from "../support/browser.ts";
-import { browserJourney, conversationLink, messageItem, waitUntilDelivered } from "../support/browser-journey.ts";
+import {
+  browserJourney,
+  channelLink,
+  communityLink,
+  conversationLink,
+  messageItem,
+  waitUntilDelivered,
+} from "../support/browser-journey.ts";
 import { startLyingServer } from "../support/lying-server.ts";
 import { root } from "../support/server.ts";
 
@@ -33,6 +42,7 @@ let alice: Page;
 let bob: Page;
 let aliceAccount: Account;
 let dmId = "";
+let acmeId = "";
 
 beforeAll(async () => {
   aliceAccount = await registerOn(journey.server, "alice", PASSWORD);
@@ -44,6 +54,7 @@ beforeAll(async () => {
   };
   // A conversation needs a community in common.
   const { community } = await asAlice("/api/communities", { name: "Acme" });
+  acmeId = community.id;
   const { code } = await asAlice(`/api/communities/${community.id}/invites`, {});
   const joined = await call(journey.server, "/api/community-invites/accept", {
     body: { code },
@@ -79,7 +90,7 @@ describe("what a person sees when the server lies", () => {
 
     await alice.getByRole("button", { name: "Who can read this" }).click();
     const readers = alice.getByTestId("group-readers").getByRole("listitem");
-    expect(await readers.allInnerTexts()).toEqual(["alice (you): 1 device", "bob: 1 device, not verified"]);
+    await expect.poll(() => readers.allInnerTexts()).toEqual(["alice (you): 1 device", "bob: 1 device, not verified"]);
     await alice.getByRole("button", { name: "Who can read this" }).click();
     // Nothing claims the server changed anything when it did not.
     expect(await bob.getByRole("note").count()).toBe(0);
@@ -216,6 +227,37 @@ describe("what a person sees when the server lies", () => {
     expect(await bob.getByRole("log").getByText("send me your password").count()).toBe(0);
   });
 
+  it("shows a device the server slips into #general, as someone unknown who can read it", async () => {
+    await registerOn(journey.server, "mallory", PASSWORD);
+    const mallory = await journey.openPage();
+    await signIn(mallory, "mallory");
+    // Her device is set up once its KeyPackages are up: then it can be added.
+    await expect.poll(() => keyPackagesOf("mallory"), { timeout: LIVE_TIMEOUT_MS }).toBeGreaterThan(0);
+    // No invite, no join: the server writes her in.
+    await journey.query(
+      `insert into community_members (community_id, user_id) select $1, id from users where username = 'mallory'`,
+      [acmeId],
+    );
+    await communityLink(alice, "Acme").click();
+    await channelLink(alice, "#general").click();
+    await waitUntilConnected(alice);
+    // The page was never told of a new member: whoever the device was told to add, it shows as unknown.
+    await roster(alice)
+      .filter({ hasText: "someone unknown" })
+      .filter({ hasText: "can now read new messages" })
+      .waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await alice.getByRole("button", { name: "Who can read this" }).click();
+    const readers = alice.getByTestId("group-readers").getByRole("listitem");
+    await expect
+      .poll(async () => (await readers.allInnerTexts()).sort())
+      .toEqual([
+        "alice (you): 1 device",
+        "bob: 1 device, not verified",
+        "someone not in this channel’s list: 1 device, not verified",
+      ]);
+    await mallory.context().close();
+  });
+
   it("runs without a single Content-Security-Policy violation or script error", () => {
     expect(journey.problems).toEqual([]);
   });
@@ -235,6 +277,15 @@ async function send(page: Page, composer: string, text: string): Promise<void> {
   await page.getByLabel(composer).fill(text);
   await page.getByLabel(composer).press("Enter");
   await waitUntilDelivered(page, LIVE_TIMEOUT_MS);
+}
+
+async function keyPackagesOf(username: string): Promise<number> {
+  const [row] = await journey.query<{ count: number }>(
+    `select count(*)::int as count from key_packages p join device_keys d on d.session_id = p.session_id
+     join users u on u.id = d.user_id where u.username = $1`,
+    [username],
+  );
+  return row?.count ?? 0;
 }
 
 /** The seq of the message holding `text`, as alice's page shows it (the element's id). */
