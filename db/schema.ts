@@ -635,6 +635,13 @@ export const mlsGroups = pgTable("mls_groups", {
   /** Device ids (session ids) in the group after the last commit. */
   memberDeviceIds: uuid().array().notNull(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  /**
+   * How many times the group was founded again (a member's device that could not process a
+   * commit started a new group with the same id; epochs restart at 0, the log is emptied).
+   */
+  generation: integer().notNull().default(0),
+  /** When it was last founded again: one re-founding per channel per window. */
+  refoundedAt: timestamp({ withTimezone: true }),
 });
 
 /** The ordered handshake log: the one commit accepted in each epoch (it moved the group from `epoch` to `epoch + 1`). */

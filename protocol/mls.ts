@@ -59,6 +59,14 @@ export const mlsCommitSchema = z
     "a Welcome goes with the devices it adds, and only then",
   );
 
+export const refoundMlsGroupSchema = z.strictObject({
+  /** The epoch the group is at on the server: refused when it moved on meanwhile. */
+  fromEpoch: z.number().int().min(0),
+  /** The new group's GroupInfo: epoch 0, the re-founding device alone. */
+  groupInfo: opaqueBytesSchema(MLS_GROUP_INFO_MAX_BYTES, "a GroupInfo"),
+  memberDeviceIds: memberDeviceIdsSchema,
+});
+
 export const mlsLogQuerySchema = z.object({
   /** The epoch the client is at: the log answers with the commits from it on. */
   fromEpoch: z.coerce.number().int().min(0).default(0),
@@ -66,6 +74,11 @@ export const mlsLogQuerySchema = z.object({
 
 export interface MlsGroupView {
   epoch: number;
+  /**
+   * How many times the group was founded again: a member's device that could not process
+   * a commit starts a new group (same id, epochs from 0 again) that the others join.
+   */
+  generation: number;
   groupInfo: string;
   memberDeviceIds: string[];
   /** When the group entered this epoch, and how many messages were stored since: for rotation. */
@@ -113,6 +126,8 @@ export interface MlsWelcomeView {
   channelId: string;
   /** The epoch the Welcome brings the device into. */
   epoch: number;
+  /** The group's generation it belongs to. */
+  generation: number;
   welcome: string;
 }
 

@@ -31,6 +31,8 @@ export { CLOSE_ACCESS_REMOVED, CLOSE_SESSION_ENDED };
 
 type MlsCommitInput = QueryInput<"appendMlsCommit">;
 type MlsCommitResult = QueryOutput<"appendMlsCommit">;
+type MlsRefoundInput = QueryInput<"refoundMlsGroup">;
+type MlsRefoundResult = QueryOutput<"refoundMlsGroup">;
 
 /**
  * How often a room with open sockets reads everyone's access again, to catch a push that was
@@ -319,6 +321,22 @@ export class ChannelRoom extends Server<Env> implements ChatRoom {
         committerDeviceId: input.committerDeviceId,
       } satisfies ServerFrame;
       // To every admitted socket, the committer's too: a client skips epochs it is past.
+      this.#audience.relay(JSON.stringify(frame));
+    }
+    return result;
+  }
+
+  /**
+   * A member's device founds the group again (verified by the handler): in the room's write
+   * order, like a commit, so the cached epoch follows; the frame carries no commit, members
+   * read the group again, find the new generation and join it.
+   */
+  async refoundMlsGroup(input: MlsRefoundInput & { committerDeviceId: string }): Promise<MlsRefoundResult> {
+    const { committerDeviceId, ...refounding } = input;
+    const result = await this.enqueue(() => query(this.env.DATABASE, "refoundMlsGroup", refounding));
+    if (result.ok) {
+      this.#mlsEpoch = Promise.resolve(result.group.epoch);
+      const frame = { type: "handshake", epoch: 0, committerDeviceId } satisfies ServerFrame;
       this.#audience.relay(JSON.stringify(frame));
     }
     return result;

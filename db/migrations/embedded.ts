@@ -126,5 +126,12 @@ export const embeddedMigrations: EmbeddedMigration[] = [
     "breakpoints": true,
     "hash": "7cc697bc5f7d57e68110e3d7ef0af1fae6d4926e62569e0c84e3462214fd488d",
     "sql": "CREATE TABLE \"key_backup_versions\" (\n\t\"user_id\" uuid NOT NULL,\n\t\"version\" integer NOT NULL,\n\t\"backup\" \"bytea\" NOT NULL,\n\t\"passphrase_wrap\" \"bytea\",\n\t\"key_id\" text,\n\t\"written_by\" uuid,\n\t\"updated_at\" timestamp with time zone NOT NULL,\n\t\"superseded_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\tCONSTRAINT \"key_backup_versions_user_id_version_pk\" PRIMARY KEY(\"user_id\",\"version\")\n);\n--> statement-breakpoint\nALTER TABLE \"key_backups\" ADD COLUMN \"key_id\" text;--> statement-breakpoint\nALTER TABLE \"key_backups\" ADD COLUMN \"written_by\" uuid;--> statement-breakpoint\nALTER TABLE \"key_backup_versions\" ADD CONSTRAINT \"key_backup_versions_user_id_users_id_fk\" FOREIGN KEY (\"user_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE cascade ON UPDATE no action;"
+  },
+  {
+    "tag": "0017_mls_group_generation",
+    "when": 1796614180710,
+    "breakpoints": true,
+    "hash": "048a7fc4875d0b6b1253c1b80af45ee3c8efaf6495bd45e391356d261de6a49b",
+    "sql": "ALTER TABLE \"mls_groups\" ADD COLUMN \"generation\" integer DEFAULT 0 NOT NULL;--> statement-breakpoint\nALTER TABLE \"mls_groups\" ADD COLUMN \"refounded_at\" timestamp with time zone;"
   }
 ];

@@ -25,6 +25,8 @@ export interface MlsWelcomeRecord {
   id: number;
   channelId: string;
   epoch: number;
+  /** The generation of the group it brings the device into (a re-founding deletes older Welcomes). */
+  generation: number;
   welcome: Uint8Array;
 }
 
@@ -147,6 +149,61 @@ export async function appendMlsCommit(
   });
 }
 
+/**
+ * Founds the group again at epoch 0 (a new generation) when it is still at `fromEpoch`:
+ * the new GroupInfo and its one member, the handshake log and the queued Welcomes
+ * deleted (their epochs belong to the old generation), in one transaction. Refused when
+ * the group moved on meanwhile (a commit, or another member's re-founding), or when it
+ * was founded again less than `windowSeconds` ago.
+ */
+export async function refoundMlsGroup(
+  db: Db,
+  input: {
+    channelId: string;
+    fromEpoch: number;
+    groupInfo: Uint8Array;
+    memberDeviceIds: string[];
+    limit: { windowSeconds: number };
+  },
+): Promise<
+  | { ok: true; group: MlsGroupRecord }
+  | { ok: false; reason: "stale_epoch" | "no_group"; epoch: number | null }
+  | { ok: false; reason: "too_many_refoundings"; retryAfterSeconds: number }
+> {
+  return db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({
+        epoch: mlsGroups.epoch,
+        waitSeconds: sql<number | null>`ceil(extract(epoch from ${mlsGroups.refoundedAt}
+          + make_interval(secs => ${input.limit.windowSeconds}) - now()))`.mapWith(Number),
+      })
+      .from(mlsGroups)
+      .where(eq(mlsGroups.channelId, input.channelId))
+      .for("update");
+    if (!current) return { ok: false as const, reason: "no_group" as const, epoch: null };
+    if (current.epoch !== input.fromEpoch)
+      return { ok: false as const, reason: "stale_epoch" as const, epoch: current.epoch };
+    if (current.waitSeconds !== null && current.waitSeconds > 0)
+      return { ok: false as const, reason: "too_many_refoundings" as const, retryAfterSeconds: current.waitSeconds };
+    const [group] = await tx
+      .update(mlsGroups)
+      .set({
+        epoch: 0,
+        groupInfo: input.groupInfo,
+        memberDeviceIds: input.memberDeviceIds,
+        generation: sql`${mlsGroups.generation} + 1`,
+        refoundedAt: sql`now()`,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(mlsGroups.channelId, input.channelId))
+      .returning();
+    await tx.delete(mlsCommits).where(eq(mlsCommits.channelId, input.channelId));
+    // Their recipients go with them (on delete cascade).
+    await tx.delete(mlsWelcomes).where(eq(mlsWelcomes.channelId, input.channelId));
+    return { ok: true as const, group: group! };
+  });
+}
+
 /** The commits after `afterEpoch` (those that moved the group out of later epochs), oldest first. */
 export async function mlsCommitsSince(
   db: Db,
@@ -170,10 +227,12 @@ export async function mlsWelcomesFor(
       id: mlsWelcomeRecipients.id,
       channelId: mlsWelcomes.channelId,
       epoch: mlsWelcomes.epoch,
+      generation: mlsGroups.generation,
       welcome: mlsWelcomes.welcome,
     })
     .from(mlsWelcomeRecipients)
     .innerJoin(mlsWelcomes, eq(mlsWelcomes.id, mlsWelcomeRecipients.welcomeId))
+    .innerJoin(mlsGroups, eq(mlsGroups.channelId, mlsWelcomes.channelId))
     .where(and(eq(mlsWelcomeRecipients.deviceId, input.deviceId), gt(mlsWelcomeRecipients.id, input.afterId)))
     .orderBy(asc(mlsWelcomeRecipients.id))
     .limit(input.limit);

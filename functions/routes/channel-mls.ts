@@ -23,6 +23,7 @@ import {
   MLS_COMMITS_PAGE_MAX,
   mlsCommitSchema,
   mlsLogQuerySchema,
+  refoundMlsGroupSchema,
   MlsWireError,
   has,
   Permission,
@@ -56,11 +57,18 @@ const COMMIT_LIMIT = userRateLimit("mls-commit", 60, 60);
  * pending at the time; beyond this, commits wait (429 with Retry-After).
  */
 const CHANNEL_COMMITS = { commits: 100, windowSeconds: 5 * 60 };
+/**
+ * Founding a group again sends every member's device through a new join: once per channel
+ * in this window at most, whoever asks (a device stuck again soon after waits its turn).
+ */
+const CHANNEL_REFOUNDINGS = { windowSeconds: 10 * 60 };
+const REFOUND_LIMIT = userRateLimit("mls-refound", 5, 5 * 60);
 
 const groupView = (group: MlsGroupRecord, messagesInEpoch = 0): MlsGroupView => ({
   epoch: group.epoch,
   groupInfo: bytesToBase64(group.groupInfo),
   memberDeviceIds: group.memberDeviceIds,
+  generation: group.generation,
   epochStartedAt: group.updatedAt.toISOString(),
   messagesInEpoch,
 });
@@ -246,6 +254,42 @@ export const channelMls = new Hono<AppEnv>()
         429,
         "too_many_commits",
         `this channel took ${CHANNEL_COMMITS.commits} commits in ${CHANNEL_COMMITS.windowSeconds / 60} minutes: try again later`,
+        { "Retry-After": String(result.retryAfterSeconds) },
+      );
+    }
+    if (result.reason === "no_group")
+      throw new AppError(409, "no_group", "this channel has no group yet: start it first");
+    return staleEpoch(c, result.epoch!);
+  })
+  // A member's device that cannot process the log (a commit it must refuse or cannot read)
+  // starts the group again: a new generation at epoch 0 with that device alone, which then
+  // adds everyone by its own rules; the others find the new generation and join it.
+  .post("/:channelId/mls/refound", requireUser, REFOUND_LIMIT, limitMlsBody, async (c) => {
+    const { channelId, committer } = await deviceInChannel(c);
+    const body = await parseJson(c, refoundMlsGroupSchema);
+    const group = await query(c.env.DATABASE, "mlsGroup", { channelId });
+    if (!group) throw new AppError(409, "no_group", "this channel has no group yet: start it first");
+    if (!group.memberDeviceIds.includes(committer.deviceId))
+      throw new AppError(403, "not_a_member", "only a device in the channel's group may found it again");
+    if (group.epoch !== body.fromEpoch) return staleEpoch(c, group.epoch);
+    const groupInfo = base64ToBytes(body.groupInfo);
+    await verified(checkGroupStart({ channelId, groupInfo, committer }));
+    if (body.memberDeviceIds.length !== 1 || body.memberDeviceIds[0] !== committer.deviceId)
+      throw new AppError(400, "invalid_group_info", "a new group holds the creating device alone");
+    const result = await c.env.CHANNEL_ROOM.getByName(channelId).refoundMlsGroup({
+      channelId,
+      fromEpoch: body.fromEpoch,
+      groupInfo,
+      memberDeviceIds: body.memberDeviceIds,
+      limit: CHANNEL_REFOUNDINGS,
+      committerDeviceId: committer.deviceId,
+    });
+    if (result.ok) return c.json({ group: groupView(result.group) }, 201);
+    if (result.reason === "too_many_refoundings") {
+      throw new AppError(
+        429,
+        "too_many_refoundings",
+        `this channel's group was founded again less than ${CHANNEL_REFOUNDINGS.windowSeconds / 60} minutes ago: try again later`,
         { "Retry-After": String(result.retryAfterSeconds) },
       );
     }

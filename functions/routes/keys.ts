@@ -208,6 +208,7 @@ export const keys = new Hono<AppEnv>()
         id: entry.id,
         channelId: entry.channelId,
         epoch: entry.epoch,
+        generation: entry.generation,
         welcome: bytesToBase64(entry.welcome),
       })),
     });

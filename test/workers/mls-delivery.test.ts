@@ -129,8 +129,8 @@ describe("a channel's MLS group", () => {
     );
     const [forBob, forCarol] = [await welcomes(bob), await welcomes(carol)];
     expect([...forBob, ...forCarol]).toEqual([
-      { id: expect.any(Number), channelId: channel.id, epoch: 1, welcome: opaque("welcome-epoch-1") },
-      { id: expect.any(Number), channelId: channel.id, epoch: 1, welcome: opaque("welcome-epoch-1") },
+      { id: expect.any(Number), channelId: channel.id, epoch: 1, generation: 0, welcome: opaque("welcome-epoch-1") },
+      { id: expect.any(Number), channelId: channel.id, epoch: 1, generation: 0, welcome: opaque("welcome-epoch-1") },
     ]);
     expect(await welcomes(alice)).toEqual([]);
     expect(await welcomes(mallory)).toEqual([]);
