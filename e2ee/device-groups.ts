@@ -22,7 +22,7 @@ import {
 } from "ts-mls";
 import { base64ToBytes, bytesToBase64 } from "../protocol/base64.ts";
 import type { ChannelView } from "../protocol/channels.ts";
-import type { MlsCommitView, MlsGroupView, MlsPendingView } from "../protocol/mls.ts";
+import type { MlsCommitView, MlsGroupView, MlsPendingView, MlsWelcomeView } from "../protocol/mls.ts";
 import { factsOf, type ChannelFacts } from "./channel-policy.ts";
 import { RefusedChange, rosterDiff, rosterOf, usersOf, type Refusal, type RosterChange } from "./group-roster.ts";
 import type { DeviceGroup, DeviceKeys, DeviceSnapshot, Submitted } from "./device-keys.ts";
@@ -32,7 +32,7 @@ import { failureOf, isRequestError } from "./transport.ts";
 import { isRotationDue } from "./epoch-rotation.ts";
 import type { MessageContent } from "./message-content.ts";
 import { historyKeyOf } from "./message-crypto.ts";
-import { deviceStanding, newKeyPackage } from "./mls-device.ts";
+import { deviceStanding, isCredentialRefused, newKeyPackage } from "./mls-device.ts";
 import { decodeMlsMessage, encodeMlsMessage } from "./mls-codec.ts";
 
 /** Where this device stands in a channel's group. */
@@ -69,6 +69,7 @@ export class DeviceGroups {
         state: decodeState(group.state),
         historyKeys: new Map(group.historyKeys.map(([epoch, key]) => [BigInt(epoch), key])),
         rosters: new Map((group.rosters ?? []).map(([epoch, users]) => [BigInt(epoch), users])),
+        generation: group.generation ?? 0,
       });
     }
     for (const [channelId, facts] of snapshot.facts ?? []) this.facts.set(channelId, facts);
@@ -89,6 +90,7 @@ export class DeviceGroups {
         state: encodeState(group.state),
         historyKeys: [...group.historyKeys].map(([epoch, key]): [string, Uint8Array] => [String(epoch), key]),
         rosters: [...group.rosters].map(([epoch, users]): [string, string[]] => [String(epoch), users]),
+        generation: group.generation,
       })),
       facts: [...this.facts],
       submitted: [...this.submitted].map(([channelId, entry]) => ({
@@ -221,7 +223,10 @@ export class DeviceGroups {
       });
       const commit = { version: protocolVersions.mls10, wireformat: wireformats.mls_public_message, publicMessage };
       const members = [...group.memberDeviceIds.filter((id) => id !== this.keys.deviceId), this.keys.deviceId];
-      if (await this.submitCommit(channelId, group.epoch, commit as MlsMessage, newState, members)) return;
+      const isAccepted = await this.submitCommit(channelId, group.epoch, commit as MlsMessage, newState, members, {
+        generation: group.generation,
+      });
+      if (isAccepted) return;
     }
     throw new Error("could not join the channel's group in five tries");
   }
@@ -259,21 +264,78 @@ export class DeviceGroups {
 
   async #catchUp(channelId: string): Promise<void> {
     await this.resumeSubmitted(channelId);
-    const group = this.groups.get(channelId);
-    if (!group) return;
+    if (!this.groups.has(channelId)) return;
     for (;;) {
       const from = this.epochOf(channelId)!;
-      const { commits } = await this.groupOf(channelId, from);
+      const { group: current, commits } = await this.groupOf(channelId, from);
+      if (current && current.generation > this.groups.get(channelId)!.generation) {
+        // A member founded the group again: this one is over. Join the new one (a Welcome
+        // from the founder's commit), or wait to be added; the usual rules decide either.
+        this.retire(channelId);
+        await this.ensureMember(channelId);
+        return;
+      }
       const next = commits.filter((entry) => BigInt(entry.epoch) >= from);
       for (const entry of next) {
         if (!this.isMember(channelId)) return;
-        if (BigInt(entry.epoch) === this.epochOf(channelId)) {
+        if (BigInt(entry.epoch) !== this.epochOf(channelId)) continue;
+        try {
           await this.processCommit(channelId, entry.commit, Date.parse(entry.createdAt));
+        } catch (error) {
+          // A step refused by this device's rules waits for its person (accepting a changed
+          // key lets it through), and founding the group again would only bring the same step
+          // back from the others; a failed request is tried again. A commit that cannot be
+          // processed at all never will be: this device would stay in its epoch for ever.
+          const isDecided = error instanceof RefusedChange || isCredentialRefused(error);
+          if (isDecided || isRequestError(error) || !current) throw error;
+          return this.refound(channelId, current.epoch, entry.committerDeviceId, (error as Error).message);
         }
       }
       // The log comes in pages: go on while this page moved the epoch forward.
       if (next.length === 0 || this.epochOf(channelId) === from || !this.isMember(channelId)) return;
     }
+  }
+
+  /**
+   * Founds the channel's group again (a new generation, epoch 0, this device alone) in
+   * place of one whose log this device cannot process, then adds everyone by its own rules
+   * (`applyPending`): the others find the new generation and join by the Welcome. Another
+   * member's re-founding or commit first: catch up on that instead.
+   */
+  private async refound(channelId: string, fromEpoch: number, committerDeviceId: string, why: string): Promise<void> {
+    const own = await newKeyPackage(this.keys.cipherSuite, this.keys.identity);
+    const state = await createGroup({
+      context: this.keys.context,
+      groupId: new TextEncoder().encode(channelId),
+      keyPackage: own.publicPackage,
+      privateKeyPackage: own.privatePackage,
+    });
+    const groupInfo = await this.groupInfoOf(state);
+    await this.beforeSubmitting(channelId, { epoch: 0, commit: null, state });
+    let founded: { group: MlsGroupView };
+    try {
+      founded = await this.keys.transport.request("POST", `/api/channels/${channelId}/mls/refound`, {
+        fromEpoch,
+        groupInfo,
+        memberDeviceIds: [this.keys.deviceId],
+      });
+    } catch (error) {
+      if (failureOf(error)) this.submitted.delete(channelId);
+      if (failureOf(error)?.code === "stale_epoch") return this.#catchUp(channelId);
+      throw error;
+    }
+    this.submitted.delete(channelId);
+    this.retire(channelId);
+    this.noteRefusal({
+      channelId,
+      userId: this.keys.userId,
+      deviceId: committerDeviceId,
+      reason: `this channel's encryption was started again, because this device could not process a change to it (${why})`,
+      at: Date.now(),
+      isRefounding: true,
+    });
+    await this.remember(channelId, state, { by: null, at: Date.now(), generation: founded.group.generation });
+    await this.#applyPending(channelId);
   }
 
   /** Applies a commit relayed as a `handshake` frame (or read from the log); an old one is skipped. */
@@ -496,17 +558,19 @@ export class DeviceGroups {
   }
 
   async #acceptWelcomes(): Promise<string[]> {
-    const { welcomes } = await this.keys.transport.request<{
-      welcomes: { id: number; channelId: string; welcome: string }[];
-    }>("GET", "/api/keys/welcomes");
+    const { welcomes } = await this.keys.transport.request<{ welcomes: MlsWelcomeView[] }>("GET", "/api/keys/welcomes");
     const joined: string[] = [];
     for (const entry of welcomes) {
       const message = decodeMlsMessage(base64ToBytes(entry.welcome));
       if (message.wireformat !== wireformats.mls_welcome) throw new Error("not a Welcome");
       const state = await this.joinWith(message.welcome);
-      // A Welcome into an epoch older than the one held (a stale copy) changes nothing;
-      // one into another channel's group (the server relabelling it) is not this channel's.
-      const held = this.isMember(entry.channelId) ? this.epochOf(entry.channelId)! : -1n;
+      // A Welcome into an epoch older than the one held (a stale copy) changes nothing, unless
+      // it is of a newer generation of the group; one into another channel's group (the
+      // server relabelling it) is not this channel's.
+      const generation = entry.generation ?? 0;
+      const heldGroup = this.isMember(entry.channelId) ? this.groups.get(entry.channelId)! : null;
+      const isNewGeneration = heldGroup !== null && generation > heldGroup.generation;
+      const held = heldGroup && !isNewGeneration ? heldGroup.state.groupContext.epoch : -1n;
       const isThisChannel = state !== null && new TextDecoder().decode(state.groupContext.groupId) === entry.channelId;
       let isAdmitted = isThisChannel;
       if (state && isThisChannel && state.groupContext.epoch > held) {
@@ -520,7 +584,8 @@ export class DeviceGroups {
         );
       }
       if (state && isAdmitted && state.groupContext.epoch > held) {
-        await this.remember(entry.channelId, state);
+        if (isNewGeneration) this.retire(entry.channelId);
+        await this.remember(entry.channelId, state, { by: null, at: Date.now(), generation });
         joined.push(entry.channelId);
       }
       await this.keys.transport.request("DELETE", `/api/keys/welcomes/${entry.id}`);
@@ -572,6 +637,17 @@ export class DeviceGroups {
     );
   }
 
+  /**
+   * Drops a group that was founded again: its history keys (and the channel's restored
+   * ones, of the same generation) are kept apart, as the new group's epochs restart at 0.
+   */
+  private retire(channelId: string): void {
+    const group = this.groups.get(channelId);
+    if (!group) return;
+    this.history.archive(channelId, group.generation, group.historyKeys);
+    this.groups.delete(channelId);
+  }
+
   /** Forgets a group this device left or was removed from (its history keys stay readable). */
   forget(channelId: string): void {
     const group = this.groups.get(channelId);
@@ -619,8 +695,10 @@ export class DeviceGroups {
     commit: MlsMessage,
     newState: ClientState,
     memberDeviceIds: string[],
-    welcome?: { message: MlsMessage; deviceIds: string[] },
+    welcome?: { message: MlsMessage; deviceIds: string[] } | { generation: number },
   ): Promise<boolean> {
+    const joining = welcome && "generation" in welcome ? welcome : undefined;
+    const adding = welcome && "message" in welcome ? welcome : undefined;
     const encoded = bytesToBase64(encodeMlsMessage(commit));
     const groupInfo = await this.groupInfoOf(newState);
     await this.beforeSubmitting(channelId, { epoch: Number(epoch), commit: encoded, state: newState });
@@ -630,8 +708,8 @@ export class DeviceGroups {
         commit: encoded,
         groupInfo,
         memberDeviceIds,
-        ...(welcome
-          ? { welcome: bytesToBase64(encodeMlsMessage(welcome.message)), welcomeDeviceIds: welcome.deviceIds }
+        ...(adding
+          ? { welcome: bytesToBase64(encodeMlsMessage(adding.message)), welcomeDeviceIds: adding.deviceIds }
           : {}),
       });
     } catch (error) {
@@ -641,7 +719,7 @@ export class DeviceGroups {
       throw error;
     }
     this.submitted.delete(channelId);
-    await this.remember(channelId, newState);
+    await this.remember(channelId, newState, { by: null, at: Date.now(), generation: joining?.generation });
     return true;
   }
 
@@ -659,14 +737,19 @@ export class DeviceGroups {
     const step = this.submitted.get(channelId);
     if (!step) return;
     const held = this.epochOf(channelId);
-    if (held !== null && held > BigInt(step.epoch)) return void this.submitted.delete(channelId);
+    // (A group founded again restarts at epoch 0: the epoch held says nothing of it.)
+    if (step.commit !== null && held !== null && held > BigInt(step.epoch))
+      return void this.submitted.delete(channelId);
     const { group, commits } = await this.groupOf(channelId, BigInt(step.epoch));
     this.submitted.delete(channelId);
     const isTaken =
       step.commit === null
         ? group?.memberDeviceIds.includes(this.keys.deviceId) === true && commits.length === 0 && group.epoch === 0
         : commits.some((entry) => entry.epoch === step.epoch && entry.commit === step.commit);
-    if (isTaken) await this.remember(channelId, step.state);
+    if (!isTaken) return;
+    // A group this device started, or founded again in place of the one it holds.
+    if (step.commit === null) this.retire(channelId);
+    await this.remember(channelId, step.state, { by: null, at: Date.now(), generation: group?.generation });
   }
 
   private async groupInfoOf(state: ClientState): Promise<string> {
@@ -680,10 +763,10 @@ export class DeviceGroups {
   private async remember(
     channelId: string,
     state: ClientState,
-    { by, at }: Pick<RosterChange, "by" | "at"> = { by: null, at: Date.now() },
+    { by, at, generation }: Pick<RosterChange, "by" | "at"> & { generation?: number } = { by: null, at: Date.now() },
   ): Promise<void> {
     const previous = this.groups.get(channelId);
-    const group = previous ?? { state, historyKeys: new Map(), rosters: new Map() };
+    const group = previous ?? { state, historyKeys: new Map(), rosters: new Map(), generation: generation ?? 0 };
     const change = rosterDiff(previous ? previous.state : null, state);
     group.state = state;
     group.historyKeys.set(state.groupContext.epoch, await historyKeyOf(state, this.keys.cipherSuite));

@@ -47,6 +47,8 @@ export interface DeviceSnapshot {
     historyKeys: [string, Uint8Array][];
     /** The people in the group at each epoch this device was in (whom a history share may reach). */
     rosters?: [string, string[]][];
+    /** The group's generation (how many times it was founded again); missing: 0. */
+    generation?: number;
   }[];
   /** What the device knows of each channel from first sight (a conversation's people, pinned). */
   facts?: [string, ChannelFacts][];
@@ -83,6 +85,11 @@ export interface DeviceGroup {
   historyKeys: Map<bigint, Uint8Array>;
   /** The people in the group at each epoch this device was in. */
   rosters: Map<bigint, string[]>;
+  /**
+   * How many times the channel's group was founded again before this one: epochs restart at
+   * 0 with each, so a generation's history keys are kept apart (`HistoryKeys.archive`).
+   */
+  generation: number;
 }
 
 /**

@@ -21,7 +21,7 @@ import { DeviceKeys, type DeviceSnapshot } from "./device-keys.ts";
 import { rosterOf, type RosterChange } from "./group-roster.ts";
 import { HistoryKeys } from "./history-keys.ts";
 import type { DeviceTransport } from "./transport.ts";
-import { deviceStanding } from "./mls-device.ts";
+import { deviceStanding, equalBytes } from "./mls-device.ts";
 import { SenderChain } from "./sender-chain.ts";
 
 /**
@@ -264,7 +264,7 @@ export class E2eeDevice {
     const epoch = envelopeEpoch(envelope);
     if (epoch === null) return { ok: false, reason: "not end-to-end encrypted" };
     const ownKey = this.groups.get(message.channelId)?.historyKeys.get(epoch);
-    const historyKeys = ownKey ? [ownKey] : this.history.candidates(message.channelId, epoch);
+    const historyKeys = this.#keysFor(message.channelId, epoch);
     if (historyKeys.length === 0) return { ok: false, reason: "this device holds no key for it" };
     const sender = await this.directory(message.senderId);
     const device = sender?.devices.find((candidate) => candidate.deviceId === senderDeviceId);
@@ -287,7 +287,8 @@ export class E2eeDevice {
           envelope,
         });
         content = decodeContent(plaintext);
-        if (historyKey !== ownKey) this.history.prove(message.channelId, epoch, historyKey);
+        const isCandidate = this.history.candidates(message.channelId, epoch).includes(historyKey);
+        if (historyKey !== ownKey && isCandidate) this.history.prove(message.channelId, epoch, historyKey);
         break;
       } catch (error) {
         failure = (error as Error).message;
@@ -301,6 +302,22 @@ export class E2eeDevice {
       this.history.offer(message.channelId, content.keys, (epoch) => held.has(epoch));
     }
     return { ok: true, content, context: this.#contextOf(message, content) };
+  }
+
+  /**
+   * The keys to try for an envelope of the channel sealed in `epoch`: the group's own, the
+   * restored and offered ones, then those of earlier generations of the group (a group
+   * founded again reuses epoch numbers, and an envelope names only its epoch); the AEAD
+   * tag tells which one is right.
+   */
+  #keysFor(channelId: string, epoch: bigint): Uint8Array[] {
+    const ownKey = this.groups.get(channelId)?.historyKeys.get(epoch);
+    const keys = [
+      ...(ownKey ? [ownKey] : []),
+      ...this.history.candidates(channelId, epoch),
+      ...this.history.archived(channelId, epoch),
+    ];
+    return keys.filter((key, index) => keys.findIndex((other) => equalBytes(other, key)) === index);
   }
 
   /** What the sender sealed around the content, checked against what the server says. */
@@ -353,8 +370,7 @@ export class E2eeDevice {
     const envelope = base64ToBytes(message.payload);
     const epoch = envelopeEpoch(envelope);
     if (epoch === null) return false;
-    const ownKey = this.groups.get(message.channelId)?.historyKeys.get(epoch);
-    const historyKeys = ownKey ? [ownKey] : this.history.candidates(message.channelId, epoch);
+    const historyKeys = this.#keysFor(message.channelId, epoch);
     const sender = await this.directory(message.senderId);
     for (const device of sender?.devices ?? []) {
       if ((await deviceStanding(this.trust, message.senderId, sender!, device)) !== "trusted") continue;

@@ -33,6 +33,8 @@ export interface Refusal {
   deviceId: string | null;
   reason: string;
   at: number;
+  /** Set when this device founded the group again because of it (the channel goes on). */
+  isRefounding?: boolean;
 }
 
 /** Thrown when a commit or Welcome brings in someone this device must not accept: the step is not taken. */

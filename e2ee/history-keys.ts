@@ -49,9 +49,36 @@ export class HistoryKeys {
     return restored ? [restored, ...offered.filter((key) => !equalBytes(key, restored))] : offered;
   }
 
+  /**
+   * The keys of a channel's group that was founded again: kept under the pseudo channel
+   * `${channelId}#g${generation}` (backups keep them apart by that name), since the new
+   * group's epochs restart at 0. The channel's restored and offered keys were that
+   * generation's too: they go with them.
+   */
+  archive(channelId: string, generation: number, keys: Iterable<[bigint, Uint8Array]>): void {
+    const archived = archivedChannel(channelId, generation);
+    this.keep(archived, keys);
+    this.keep(archived, this.restored.get(channelId) ?? []);
+    this.restored.delete(channelId);
+    this.offered.delete(channelId);
+  }
+
+  /** The keys of earlier generations of the channel's group for `epoch`: an envelope names only its epoch. */
+  archived(channelId: string, epoch: bigint): Uint8Array[] {
+    const prefix = `${channelId}#g`;
+    return [...this.restored]
+      .filter(([name]) => name.startsWith(prefix))
+      .flatMap(([, keys]) => (keys.has(epoch) ? [keys.get(epoch)!] : []));
+  }
+
   /** A candidate opened a message of its epoch: kept as that epoch's key (the backup holds it), the others still tried. */
   prove(channelId: string, epoch: bigint, key: Uint8Array): void {
     if (this.restored.get(channelId)?.has(epoch)) return;
     this.keep(channelId, [[epoch, key]]);
   }
+}
+
+/** Where the history keys of a channel's earlier group generation are kept. */
+export function archivedChannel(channelId: string, generation: number): string {
+  return `${channelId}#g${generation}`;
 }

@@ -16,6 +16,7 @@ import {
   type Credential,
   type KeyPackage,
   type PrivateKeyPackage,
+  ValidationError,
 } from "ts-mls";
 import { isDeviceCertified } from "../protocol/device-certificate.ts";
 import { credentialOwner } from "../protocol/mls-wire.ts";
@@ -232,6 +233,15 @@ export function directoryAuthService(
       return (await deviceStanding(trust, owner.userId, entry, device)) === "trusted";
     },
   };
+}
+
+/**
+ * Whether ts-mls refused a step because this device's authentication service refused a
+ * credential in it (a device of someone whose changed key this person has not accepted yet,
+ * say): this device's own decision, which waits for its person, not a broken commit.
+ */
+export function isCredentialRefused(error: unknown): boolean {
+  return error instanceof ValidationError && error.message === "Could not validate credential";
 }
 
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

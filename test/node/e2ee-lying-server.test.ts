@@ -8,7 +8,7 @@
  * honest member's device refuses, visibly, or decides by its own rule, and the ghost
  * reads nothing.
  */
-import { joinGroupExternal, protocolVersions, wireformats, type MlsMessage } from "ts-mls";
+import { createCommit, joinGroupExternal, protocolVersions, wireformats, type MlsMessage } from "ts-mls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   chatalotCiphersuite,
@@ -404,6 +404,64 @@ describe("a community channel whose server lies about its group", () => {
       channelId,
       removed: [{ userId: account("bob").id, deviceId: bobLaptop.sessionId }],
     });
+  });
+
+  it("founds the group again when a member's device is served a commit it cannot process: both read on, before and after", async () => {
+    const channelId = await newChannel("mended");
+    await device("alice").startGroup(channelId);
+    expect(await device("alice").commitPending(channelId)).toBe(true);
+    expect(await device("bob").acceptWelcomes()).toContain(channelId);
+    const before = [await say("alice", channelId, "before it broke"), await say("bob", channelId, "me too")];
+    expect(await device("bob").read(before[0]!)).toBe("before it broke");
+    expect(await device("alice").read(before[1]!)).toBe("me too");
+
+    // The lie, told bob once: a commit of alice's at his epoch, never posted, with its last byte
+    // (the membership tag's) changed. It decodes, names her device, and no member can process it.
+    const epoch = Number(device("bob").epochOf(channelId));
+    const { commit } = await createCommit({
+      context: device("alice").keys.context,
+      state: device("alice").groups.get(channelId)!.state,
+      extraProposals: [],
+      ratchetTreeExtension: true,
+      wireAsPublicMessage: true,
+    });
+    const garbled = encodeMlsMessage(commit);
+    garbled[garbled.length - 1]! ^= 1;
+    let isTold = false;
+    liar.responseLies.push((request, status, body: { group: MlsGroupView; commits: MlsCommitView[] }) => {
+      if (isTold || status !== 200 || !request.path.startsWith(`/api/channels/${channelId}/mls?`)) return undefined;
+      isTold = true;
+      const entry: MlsCommitView = {
+        epoch,
+        commit: bytesToBase64(garbled),
+        committerDeviceId: account("alice").sessionId,
+        createdAt: new Date().toISOString(),
+      };
+      return { ...body, commits: [...body.commits.filter((known) => known.epoch < epoch), entry] };
+    });
+    await device("bob").catchUp(channelId);
+    liar.tellTheTruth();
+    expect(isTold).toBe(true);
+    // bob's device founded the group again through the real server and added everyone back.
+    expect(device("bob").refusalsOf(channelId).at(-1)).toMatchObject({
+      isRefounding: true,
+      deviceId: account("alice").sessionId,
+      reason: expect.stringMatching(/encryption was started again/),
+    });
+    const { group } = await device("bob").groupOf(channelId);
+    expect(group).toMatchObject({ generation: 1, epoch: 1 });
+    expect(usersIn("bob", channelId)).toContain(account("alice").id);
+
+    // alice's next step finds the new generation; she joins it by bob's Welcome.
+    const after = await say("alice", channelId, "after it was mended");
+    expect(device("alice").groups.get(channelId)?.generation).toBe(1);
+    expect(await device("bob").read(after)).toBe("after it was mended");
+    expect(await device("alice").read(await say("bob", channelId, "glad to hear it"))).toBe("glad to hear it");
+    // What was said before, sealed in the first generation's epochs (whose numbers the new one reuses).
+    for (const name of ["alice", "bob"]) {
+      expect(await device(name).read(before[0]!)).toBe("before it broke");
+      expect(await device(name).read(before[1]!)).toBe("me too");
+    }
   });
 
   // Last: bob starts over here, which retires his earlier devices.

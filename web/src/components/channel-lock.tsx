@@ -73,8 +73,10 @@ export function ChannelLock({
       )}
       {crypto.refusals.value.length > 0 && (
         <p class="warning" role="alert" data-testid="encryption-refusal">
-          {sentence(crypto.refusals.value[crypto.refusals.value.length - 1]!.reason)} Nothing you send here goes out
-          until it is sorted out; tell the people in it another way.
+          {sentence(crypto.refusals.value[crypto.refusals.value.length - 1]!.reason)}{" "}
+          {crypto.refusals.value[crypto.refusals.value.length - 1]!.isRefounding
+            ? "Members’ devices join again by themselves; earlier messages stay readable."
+            : "Nothing you send here goes out until it is sorted out; tell the people in it another way."}
         </p>
       )}
       {status === "unavailable" && <span class="tag">Encryption locked on this device</span>}
