@@ -273,6 +273,7 @@ export class DeviceGroups {
         // from the founder's commit), or wait to be added; the usual rules decide either.
         this.retire(channelId);
         await this.ensureMember(channelId);
+        this.noteRefoundingBy(channelId);
         return;
       }
       const next = commits.filter((entry) => BigInt(entry.epoch) >= from);
@@ -336,6 +337,21 @@ export class DeviceGroups {
     });
     await this.remember(channelId, state, { by: null, at: Date.now(), generation: founded.group.generation });
     await this.#applyPending(channelId);
+  }
+
+  /** Tells the person that another member's device founded the group again (its founder is at leaf 0 of the new tree). */
+  private noteRefoundingBy(channelId: string): void {
+    const group = this.groups.get(channelId);
+    const founder = group && [...rosterOf(group.state).values()].find((entry) => entry.leaf === 0);
+    if (!founder || founder.deviceId === this.keys.deviceId) return;
+    this.noteRefusal({
+      channelId,
+      userId: founder.userId,
+      deviceId: founder.deviceId,
+      reason: "this channel's encryption was started again by a member's device that could not process a change to it",
+      at: Date.now(),
+      isRefounding: true,
+    });
   }
 
   /** Applies a commit relayed as a `handshake` frame (or read from the log); an old one is skipped. */
@@ -586,6 +602,7 @@ export class DeviceGroups {
       if (state && isAdmitted && state.groupContext.epoch > held) {
         if (isNewGeneration) this.retire(entry.channelId);
         await this.remember(entry.channelId, state, { by: null, at: Date.now(), generation });
+        if (isNewGeneration) this.noteRefoundingBy(entry.channelId);
         joined.push(entry.channelId);
       }
       await this.keys.transport.request("DELETE", `/api/keys/welcomes/${entry.id}`);

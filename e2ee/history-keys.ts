@@ -65,10 +65,14 @@ export class HistoryKeys {
 
   /** The keys of earlier generations of the channel's group for `epoch`: an envelope names only its epoch. */
   archived(channelId: string, epoch: bigint): Uint8Array[] {
-    const prefix = `${channelId}#g`;
     return [...this.restored]
-      .filter(([name]) => name.startsWith(prefix))
+      .filter(([name]) => name.startsWith(`${channelId}#g`))
       .flatMap(([, keys]) => (keys.has(epoch) ? [keys.get(epoch)!] : []));
+  }
+
+  /** Whether this device keeps keys of an earlier generation of the channel's group. */
+  hasArchived(channelId: string): boolean {
+    return [...this.restored.keys()].some((name) => name.startsWith(`${channelId}#g`));
   }
 
   /** A candidate opened a message of its epoch: kept as that epoch's key (the backup holds it), the others still tried. */

@@ -455,6 +455,11 @@ describe("a community channel whose server lies about its group", () => {
     // alice's next step finds the new generation; she joins it by bob's Welcome.
     const after = await say("alice", channelId, "after it was mended");
     expect(device("alice").groups.get(channelId)?.generation).toBe(1);
+    expect(device("alice").refusalsOf(channelId).at(-1)).toMatchObject({
+      isRefounding: true,
+      userId: account("bob").id,
+      reason: expect.stringMatching(/encryption was started again by a member's device/),
+    });
     expect(await device("bob").read(after)).toBe("after it was mended");
     expect(await device("alice").read(await say("bob", channelId, "glad to hear it"))).toBe("glad to hear it");
     // What was said before, sealed in the first generation's epochs (whose numbers the new one reuses).

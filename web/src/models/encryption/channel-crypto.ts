@@ -144,7 +144,10 @@ export function createChannelCrypto(
       const facts = await device.factsOf(channelId);
       const isEncrypted = mustEncrypt({
         isConversation: facts.isConversation,
-        holdsKeys: device.groups.has(channelId) || device.historyKeysOf(channelId).size > 0,
+        holdsKeys:
+          device.groups.has(channelId) ||
+          device.historyKeysOf(channelId).size > 0 ||
+          device.history.hasArchived(channelId),
         groupExists: pending.epoch !== null,
         serverSaysEncrypted: pending.isEndToEndEncrypted,
       });
