@@ -467,6 +467,10 @@ describe("a community channel whose server lies about its group", () => {
       expect(await device(name).read(before[0]!)).toBe("before it broke");
       expect(await device(name).read(before[1]!)).toBe("me too");
     }
+    // Saved (and backed up) apart: the new generation's group, and the first one's keys by themselves.
+    const saved = device("alice").snapshot();
+    expect(saved.groups.find((group) => group.channelId === channelId)?.generation).toBe(1);
+    expect(saved.restoredHistory.map((entry) => entry.channelId)).toContain(`${channelId}#g0`);
   });
 
   // Last: bob starts over here, which retires his earlier devices.
