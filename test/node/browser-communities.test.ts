@@ -143,11 +143,13 @@ describe("bob in the Acme community, as it changes around him", () => {
     isHidingPermissionUpdates = false;
 
     // After a reconnect the refused message stays refused: only bob's "Try again" would send it.
+    // (Before the refusal it may have gone twice: sealed again after a stale epoch, same client id.)
     const refused = sentFrames.filter((frame) => frame.type === "send").at(-1)!;
+    const sentBefore = sentFrames.length;
     await cutBobsLine();
     await waitUntilConnected(bob);
     await bob.getByText("This channel is archived: it can be read but not written in.").waitFor();
-    expect(sentFrames.filter((frame) => frame.clientId === refused.clientId)).toHaveLength(1);
+    expect(sentFrames.slice(sentBefore).filter((frame) => frame.clientId === refused.clientId)).toEqual([]);
   });
 
   it("tells bob about slow mode, and refuses a message sent too soon in words, without resending it", async () => {
