@@ -62,7 +62,8 @@ const CHANNEL_COMMITS = { commits: 100, windowSeconds: 5 * 60 };
  * in this window at most, whoever asks (a device stuck again soon after waits its turn).
  */
 const CHANNEL_REFOUNDINGS = { windowSeconds: 10 * 60 };
-const REFOUND_LIMIT = userRateLimit("mls-refound", 5, 5 * 60);
+/** Attempts per person, counted before the checks (each verifies a signature), as for commits. */
+const REFOUND_LIMIT = userRateLimit("mls-refound", 60, 60);
 
 const groupView = (group: MlsGroupRecord, messagesInEpoch = 0): MlsGroupView => ({
   epoch: group.epoch,
