@@ -36,8 +36,6 @@ export class ResilientClient {
   #isStopped = false;
   /** Everything up to this event is held: the next resume starts here. */
   #heldThrough = 0;
-  /** The highest event seen live on the current socket since its welcome. */
-  #liveMax = 0;
   #isSynced = false;
   #counter = 0;
   #syncWaiters: (() => void)[] = [];
@@ -155,7 +153,6 @@ export class ResilientClient {
       case "welcome":
         this.connects++;
         this.#isOnline = true;
-        this.#liveMax = 0;
         this.#resume();
         // Everything unacknowledged goes again with its original id: stored at most once.
         for (const [clientId, { payload }] of this.pending) this.#transmit(clientId, payload);
@@ -177,7 +174,9 @@ export class ResilientClient {
           this.#heldThrough = Math.max(this.#heldThrough, frame.lastEvent);
           return this.#resume();
         }
-        this.#heldThrough = Math.max(this.#heldThrough, frame.lastEvent, this.#liveMax);
+        // As the web app's resume point: live frames before `synced` may have overtaken
+        // catch-up pages still on their way, so they say nothing about the events below them.
+        this.#heldThrough = Math.max(this.#heldThrough, frame.lastEvent);
         this.#isSynced = true;
         this.#syncWaiters.splice(0).forEach((wake) => wake());
         return;
@@ -193,7 +192,6 @@ export class ResilientClient {
     const known = this.received.get(message.seq);
     if (!known || known.event < message.event) this.received.set(message.seq, message);
     if (isLive) {
-      this.#liveMax = Math.max(this.#liveMax, message.event);
       // After `synced`, the socket's live frames are complete, so they advance the resume point.
       if (this.#isSynced) this.#heldThrough = Math.max(this.#heldThrough, message.event);
     }
