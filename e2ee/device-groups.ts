@@ -181,15 +181,7 @@ export class DeviceGroups {
 
   /** Starts the channel's group with this device alone (epoch 0); false when another device started it first. */
   async startGroup(channelId: string): Promise<boolean> {
-    const own = await newKeyPackage(this.keys.cipherSuite, this.keys.identity);
-    const state = await createGroup({
-      context: this.keys.context,
-      groupId: new TextEncoder().encode(channelId),
-      keyPackage: own.publicPackage,
-      privateKeyPackage: own.privatePackage,
-    });
-    const groupInfo = await this.groupInfoOf(state);
-    await this.beforeSubmitting(channelId, { epoch: 0, commit: null, state });
+    const { state, groupInfo } = await this.newGroupAlone(channelId);
     try {
       await this.keys.transport.request("POST", `/api/channels/${channelId}/mls`, {
         groupInfo,
@@ -304,15 +296,7 @@ export class DeviceGroups {
    * member's re-founding or commit first: catch up on that instead.
    */
   private async refound(channelId: string, fromEpoch: number, committerDeviceId: string, why: string): Promise<void> {
-    const own = await newKeyPackage(this.keys.cipherSuite, this.keys.identity);
-    const state = await createGroup({
-      context: this.keys.context,
-      groupId: new TextEncoder().encode(channelId),
-      keyPackage: own.publicPackage,
-      privateKeyPackage: own.privatePackage,
-    });
-    const groupInfo = await this.groupInfoOf(state);
-    await this.beforeSubmitting(channelId, { epoch: 0, commit: null, state });
+    const { state, groupInfo } = await this.newGroupAlone(channelId);
     let founded: { group: MlsGroupView };
     try {
       founded = await this.keys.transport.request("POST", `/api/channels/${channelId}/mls/refound`, {
@@ -767,6 +751,20 @@ export class DeviceGroups {
     // A group this device started, or founded again in place of the one it holds.
     if (step.commit === null) this.retire(channelId);
     await this.remember(channelId, step.state, { by: null, at: Date.now(), generation: group?.generation });
+  }
+
+  /** A group of this device alone at epoch 0 and its GroupInfo, kept as the step about to be sent. */
+  private async newGroupAlone(channelId: string): Promise<{ state: ClientState; groupInfo: string }> {
+    const own = await newKeyPackage(this.keys.cipherSuite, this.keys.identity);
+    const state = await createGroup({
+      context: this.keys.context,
+      groupId: new TextEncoder().encode(channelId),
+      keyPackage: own.publicPackage,
+      privateKeyPackage: own.privatePackage,
+    });
+    const groupInfo = await this.groupInfoOf(state);
+    await this.beforeSubmitting(channelId, { epoch: 0, commit: null, state });
+    return { state, groupInfo };
   }
 
   private async groupInfoOf(state: ClientState): Promise<string> {
