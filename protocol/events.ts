@@ -5,6 +5,7 @@
  * other devices, and lists that changed (a new DM, a community joined or left).
  */
 import { z } from "zod";
+import type { CallSummary } from "./calls.ts";
 
 /** What a person chooses; `invisible` shows them as offline to everyone else. */
 export const PRESENCE_STATUSES = ["online", "idle", "dnd", "invisible"] as const;
@@ -44,4 +45,6 @@ export type EventsServerFrame =
    * encryption looks at its group again (pending adds and removes, Welcomes).
    */
   | { type: "changed"; scope: "communities" | "dms" | "channels" | "members" | "e2ee"; communityId?: string }
+  /** A call started, changed who is in it (or who is rung), or ended (`call: null`), in a channel the person may view. */
+  | { type: "call"; channelId: string; call: CallSummary | null }
   | { type: "error"; code: "invalid_frame" | "malformed_frame" | "rate_limited"; message: string };

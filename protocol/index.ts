@@ -4,6 +4,7 @@
  */
 export * from "./admin.ts";
 export * from "./api.ts";
+export * from "./calls.ts";
 export * from "./channels.ts";
 export * from "./communities.ts";
 export * from "./events.ts";

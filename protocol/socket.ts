@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { CLIENT_ID_MAX_LENGTH, MESSAGE_PAYLOAD_MAX_BYTES } from "./limits.ts";
+import { callClientFrameSchemas, type CallServerFrame } from "./calls.ts";
 import { emojiSchema, mentionsSchema, type MessageView } from "./messages.ts";
 
 /** base64 grows 4/3; the decoded size is checked again on the server. */
@@ -54,6 +55,7 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("read"), seq: z.number().int().min(0) }),
   /** Send me every message created or changed after this event (0: from the start). */
   z.strictObject({ type: z.literal("resume"), afterEvent: z.number().int().min(0) }),
+  ...callClientFrameSchemas,
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 export type ClientFrameType = ClientFrame["type"];
@@ -70,6 +72,12 @@ export const ERROR_CODES = [
   "not_yours",
   "limit_reached",
   "stale_epoch",
+  /** A call frame from a socket that is not in the channel's call, or naming someone who is not. */
+  "not_in_call",
+  /** This device is in the call already (from another socket): join with `rejoin`, or leave there. */
+  "already_in_call",
+  /** The call holds CALL_MAX_PARTICIPANTS, or a text channel of a community (calls are in voice channels). */
+  "call_unavailable",
   "unavailable",
   "internal",
 ] as const;
@@ -128,7 +136,8 @@ export type ServerFrame =
    * load, the acks and relays of a batch stored in one commit). Handle each as if it had
    * come alone (`unpackFrames`). Never nested.
    */
-  | { type: "frames"; frames: ServerFrame[] };
+  | { type: "frames"; frames: ServerFrame[] }
+  | CallServerFrame;
 
 export type ServerFrameType = ServerFrame["type"];
 
@@ -147,6 +156,12 @@ export const SERVER_FRAME_TYPES = [
   "handshake",
   "error",
   "frames",
+  "call.joined",
+  "call.roster",
+  "call.signal",
+  "call.speaking",
+  "call.left",
+  "call.ended",
 ] as const satisfies readonly ServerFrameType[];
 // Fails to compile when a frame type is missing from the list above.
 const everyServerFrameListed: [Exclude<ServerFrameType, (typeof SERVER_FRAME_TYPES)[number]>] extends [never]
