@@ -10,7 +10,7 @@ import { openEventsSocket } from "./events-socket.ts";
 import type { Session } from "./session.ts";
 
 export type AccountNews =
-  | Extract<EventsServerFrame, { type: "activity" | "read" | "changed" }>
+  | Extract<EventsServerFrame, { type: "activity" | "read" | "changed" | "call" }>
   /** The socket is back after a drop: frames may have been missed, lists may be stale. */
   | { type: "reconnected" };
 
@@ -99,6 +99,7 @@ export const AccountEventsModel = createModel((session: Session) => {
       case "activity":
       case "read":
       case "changed":
+      case "call":
         return tell(frame);
       case "error":
         // A status chosen too soon after the last one: the latest choice goes again in a moment.

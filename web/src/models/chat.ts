@@ -248,6 +248,14 @@ export const ChatModel = createModel(
           return refused(frame);
         case "handshake":
           return void crypto.handshake(frame.commit, frame.epoch);
+        case "call.joined":
+        case "call.roster":
+        case "call.signal":
+        case "call.speaking":
+        case "call.left":
+        case "call.ended":
+          // The call model keeps a socket of its own (models/calls/), so a call outlives the open channel.
+          return;
         case "frames":
           // The socket unpacks batches (channel-socket.ts); one passed on whole is handled the same.
           return frame.frames.forEach(receive);

@@ -19,6 +19,7 @@ const KNOWN_FRAME_TYPES = new Set<string>([
   "activity",
   "read",
   "changed",
+  "call",
   "error",
 ] satisfies EventsServerFrame["type"][]);
 

@@ -8,7 +8,8 @@
  */
 import type { ClientFrame } from "../../../protocol/index.ts";
 
-export type Request = Extract<ClientFrame, { clientId: string }>;
+/** A message request; `call.join` carries a client id too, but the call model sends its own. */
+export type Request = Exclude<Extract<ClientFrame, { clientId: string }>, { type: "call.join" }>;
 
 /** Backoff for requests the server could not do yet or asked to slow down. */
 const RETRY_FIRST_DELAY_MS = 1_000;
