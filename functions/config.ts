@@ -216,7 +216,50 @@ const configSchema = z.object({
   CHATALOT_STARTED_AT: integer("CHATALOT_STARTED_AT", 0, 2 ** 40, 0),
   /** A random value the entrypoint sends to /internal/startup; absent means the route is off. */
   STARTUP_TOKEN: z.string().optional(),
+  /**
+   * The shared secret of TURN REST credentials (secrets/turn_secret, the relay's
+   * static-auth-secret). Unset: GET /api/calls/ice-servers hands out STUN only.
+   */
+  TURN_SECRET: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value === "") return null;
+      // Never echo the value. coturn's config file holds it on one line after `=`.
+      if (!/^[\x21-\x7e]{32,512}$/.test(value)) {
+        context.addIssue({
+          code: "custom",
+          message:
+            "TURN_SECRET must be 32 to 512 visible ASCII characters without spaces: run scripts/generate-secrets.sh",
+        });
+        return z.NEVER;
+      }
+      return value;
+    }),
+  /** STUN and TURN URLs for browsers, comma-separated; unset: the turn profile's relay on PUBLIC_URL's host. */
+  TURN_URLS: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const urls = (value ?? "")
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean);
+      for (const url of urls) {
+        if (!ICE_URL.test(url) || (url.startsWith("stun") && url.includes("?"))) {
+          context.addIssue({
+            code: "custom",
+            message: `TURN_URLS has "${url}", which is not a URL such as turn:turn.example.com:3478?transport=udp or stun:turn.example.com:3478`,
+          });
+          return z.NEVER;
+        }
+      }
+      return urls.length > 0 ? urls : null;
+    }),
 });
+
+/** RFC 7064/7065 URLs as RTCPeerConnection takes them: scheme, host or [IPv6], port, TURN transport. */
+const ICE_URL = /^(stuns?|turns?):(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]{1,253})(:\d{1,5})?(\?transport=(udp|tcp))?$/;
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -131,6 +131,12 @@ export interface IceServerView {
   credential?: string;
 }
 
+/** `GET /api/calls/ice-servers`: the entries, and when their TURN credentials stop allocating relays (null: none given). */
+export interface IceServersView {
+  iceServers: IceServerView[];
+  expiresAt: string | null;
+}
+
 /** Why the room took someone out of a call (told to them in `call.left`). */
 export const CALL_LEFT_REASONS = [
   "left",

@@ -27,6 +27,8 @@ read_secret JWT_PRIVATE_KEY JWT_PRIVATE_KEY_FILE
 read_secret TOTP_ENCRYPTION_KEY TOTP_ENCRYPTION_KEY_FILE
 read_secret DB_PASSWORD DB_PASSWORD_FILE
 read_secret TOTP_ENCRYPTION_KEY_VERSION TOTP_ENCRYPTION_KEY_VERSION_FILE
+# The TURN relay's shared secret (secrets/turn_secret): unset, calls get STUN only.
+read_secret TURN_SECRET TURN_SECRET_FILE
 # Retired TOTP keys, one `version:hex` per line (scripts/rotate-totp-key.sh), as a comma list.
 if [ -n "${TOTP_ENCRYPTION_KEYS_RETIRED_FILE:-}" ]; then
   [ -r "$TOTP_ENCRYPTION_KEYS_RETIRED_FILE" ] || fail "TOTP_ENCRYPTION_KEYS_RETIRED_FILE=$TOTP_ENCRYPTION_KEYS_RETIRED_FILE: file not found or unreadable."

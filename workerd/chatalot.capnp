@@ -71,6 +71,8 @@ const app :Workerd.Worker = (
     (name = "TOTP_ENCRYPTION_KEYS_RETIRED", fromEnvironment = "TOTP_ENCRYPTION_KEYS_RETIRED"),
     (name = "CHATALOT_STARTED_AT", fromEnvironment = "CHATALOT_STARTED_AT"),
     (name = "STARTUP_TOKEN", fromEnvironment = "STARTUP_TOKEN"),
+    (name = "TURN_SECRET", fromEnvironment = "TURN_SECRET"),
+    (name = "TURN_URLS", fromEnvironment = "TURN_URLS"),
   ],
   durableObjectNamespaces = [
     (className = "ChannelRoom", uniqueKey = "chatalot-channel-room", enableSql = true),
