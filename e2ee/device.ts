@@ -14,6 +14,7 @@ import {
   type SealedContent,
   type TextContent,
 } from "./message-content.ts";
+import { mediaSecretOf, type MediaSecret } from "./media-keys.ts";
 import { envelopeEpoch, openMessage, ReplayGuard, sealMessage, type ReplayLog } from "./message-crypto.ts";
 import type { CiphersuiteImpl } from "ts-mls";
 import { DeviceGroups, type Membership } from "./device-groups.ts";
@@ -184,6 +185,13 @@ export class E2eeDevice {
   historyShare = (channelId: string) => this.membership.historyShare(channelId);
   forget = (channelId: string) => this.membership.forget(channelId);
   historyKeysOf = (channelId: string) => this.membership.historyKeysOf(channelId);
+
+  /** The channel's media secret for calls in the epoch this device is in; null when it is not in the group. */
+  async mediaSecret(channelId: string): Promise<MediaSecret | null> {
+    const group = this.groups.get(channelId);
+    if (!group || !this.isMember(channelId)) return null;
+    return mediaSecretOf(group.state, this.cipherSuite);
+  }
 
   /** History keys from this person's own backup: kept where this device lacks them. */
   keepHistoryKeys(channelId: string, keys: Record<string, string>): void {
