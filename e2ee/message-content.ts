@@ -1,9 +1,10 @@
 /**
  * What an encrypted message holds once opened: text a person wrote (with the context
- * its sender sealed), the history keys a member shares with newcomers to a channel
- * whose history they may read from its start, or a sender's signed deletion (kept in
- * the deleted message's place). Clients show the first and keep the others; the
- * server sees none of them.
+ * its sender sealed), the record of a call in a conversation (posted by the caller's
+ * client when the call ended), the history keys a member shares with newcomers to a
+ * channel whose history they may read from its start, or a sender's signed deletion
+ * (kept in the deleted message's place). Clients show the first two and keep the
+ * others; the server sees none of them.
  */
 import { z } from "zod";
 import { chainLinkSchema } from "./sender-chain.ts";
@@ -25,6 +26,17 @@ const contentSchema = z.discriminatedUnion("kind", [
     /** Where it sits among its sender device's messages in the channel (`sender-chain.ts`). */
     link: chainLinkSchema.optional(),
   }),
+  /**
+   * A DM or group-DM call that ended, as the room told its caller (`call.ended`): the
+   * server never writes into an encrypted conversation, so the caller's client does.
+   */
+  z.strictObject({
+    kind: z.literal("call"),
+    callId: z.string().min(1).max(64),
+    outcome: z.enum(["answered", "missed", "declined"]),
+    durationMs: z.number().int().nonnegative(),
+    video: z.boolean(),
+  }),
   z.strictObject({
     kind: z.literal("history-keys"),
     /** History keys by epoch (decimal), base64: the epochs before the newcomer's. */
@@ -34,9 +46,10 @@ const contentSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("deletion"), seq: seqSchema }),
 ]);
 export type SealedContent = z.infer<typeof contentSchema>;
-/** What a message holds: shown (text) or kept (history keys). */
+/** What a message holds: shown (text, a call record) or kept (history keys). */
 export type MessageContent = Exclude<SealedContent, { kind: "deletion" }>;
 export type TextContent = Extract<MessageContent, { kind: "text" }>;
+export type CallRecordContent = Extract<MessageContent, { kind: "call" }>;
 
 export function encodeContent(content: SealedContent): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(content));

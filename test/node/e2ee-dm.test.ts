@@ -312,4 +312,22 @@ describe("an end-to-end encrypted DM", () => {
       SimulatedDevice.fromSnapshot(tablet.transport, cipherSuite, tablet.snapshot()).trust.statusOf(alice.id),
     ).toBe("verified");
   });
+
+  it("carries a call record alice's client seals: bob opens it as a call, and the numbering of texts has no hole", async () => {
+    const bobSocket = await bobDevice.connect(dm.id);
+    const record = {
+      kind: "call",
+      callId: "call-abcdef123",
+      outcome: "answered",
+      durationMs: 61_000,
+      video: true,
+    } as const;
+    await aliceDevice.send(dm.id, record);
+    const opened = await bobDevice.open((await bobSocket.next("message")).message);
+    expect(opened).toMatchObject({ ok: true, content: record, context: { sealed: null, warnings: [] } });
+    await aliceDevice.send(dm.id, { kind: "text", text: "after the call" });
+    const after = await bobDevice.open((await bobSocket.next("message")).message);
+    expect(after).toMatchObject({ ok: true, content: { text: "after the call" }, context: { warnings: [] } });
+    bobSocket.close();
+  });
 });

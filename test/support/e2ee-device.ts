@@ -164,6 +164,7 @@ export class SimulatedDevice extends E2eeDevice {
     const opened = await this.open(message);
     if (!opened.ok) throw new Error(opened.reason);
     if (opened.content.kind === "text") return opened.content.text;
+    if (opened.content.kind === "call") return `(a call: ${opened.content.outcome})`;
     return `(history keys for ${Object.keys(opened.content.keys).length} epochs)`;
   }
 
