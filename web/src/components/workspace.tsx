@@ -7,6 +7,7 @@
  */
 import { useModel } from "@preact/signals";
 import { AccountEventsModel, type AccountEvents } from "../models/account-events.ts";
+import { CallsModel, type Calls } from "../models/calls/calls.ts";
 import { CommunitiesModel, type Communities } from "../models/communities.ts";
 import { CommunityModel, type Community } from "../models/community.ts";
 import { DirectMessagesModel, type DirectMessages } from "../models/direct-messages.ts";
@@ -37,6 +38,7 @@ interface LayoutProps extends WorkspaceProps {
   events: AccountEvents;
   unread: Unread;
   encryption: Encryption;
+  calls: Calls;
 }
 
 export function Workspace({ session, router }: WorkspaceProps) {
@@ -45,6 +47,7 @@ export function Workspace({ session, router }: WorkspaceProps) {
   const communities = useModel(() => new CommunitiesModel(session, router, events));
   const conversations = useModel(() => new DirectMessagesModel(session, events));
   const encryption = useModel(() => new EncryptionModel(session, events));
+  const calls = useModel(() => new CallsModel(session, events));
   if (router.route.value.name === "security") {
     return (
       <div class="workspace is-settings">
@@ -54,7 +57,7 @@ export function Workspace({ session, router }: WorkspaceProps) {
     );
   }
   const communityId = communities.selectedId.value;
-  const props = { session, router, communities, conversations, events, unread, encryption };
+  const props = { session, router, communities, conversations, events, unread, encryption, calls };
   // Keyed by community: switching communities starts from a fresh model.
   return communityId ? (
     <CommunityWorkspace key={communityId} communityId={communityId} {...props} />

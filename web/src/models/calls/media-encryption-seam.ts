@@ -1,0 +1,38 @@
+/**
+ * What the call needs of its media encryption: a state to show, and one call per
+ * transceiver to put a frame transform on its sender or receiver, made when the
+ * transceiver is created (a transform attached later misses the first frames). The
+ * implementation is media-encryption.ts (keys from the channel's MLS group); until a
+ * call has one, `mediaWithoutEncryption` says so honestly.
+ */
+import { signal, type ReadonlySignal } from "@preact/signals";
+import type { MediaSlot } from "./media-slots.ts";
+
+/** Shown like the channel header: "End-to-end encrypted" / "Not end-to-end encrypted"; keys missing: frames cannot be read yet. */
+export type CallEncryptionState = "end-to-end" | "not end-to-end" | "keys missing";
+
+export interface CallMediaEncryption {
+  readonly state: ReadonlySignal<CallEncryptionState>;
+  /** This device's encryption device id, sent in `call.join` (null: the call's media is not encrypted). */
+  readonly deviceId: string | null;
+  /** Extra settings the peer connection needs (legacy encoded streams want `encodedInsertableStreams`). */
+  readonly configuration?: Partial<RTCConfiguration>;
+  attachSender(sender: RTCRtpSender, slot: MediaSlot): void;
+  /** `deviceId`: the remote participant's encryption device, whose key decrypts its frames. */
+  attachReceiver(
+    receiver: RTCRtpReceiver,
+    slot: MediaSlot,
+    remote: { participantId: string; deviceId: string | null },
+  ): void;
+  close(): void;
+}
+
+export function mediaWithoutEncryption(): CallMediaEncryption {
+  return {
+    state: signal<CallEncryptionState>("not end-to-end"),
+    deviceId: null,
+    attachSender() {},
+    attachReceiver() {},
+    close() {},
+  };
+}
