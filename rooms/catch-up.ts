@@ -16,7 +16,8 @@
 import type { Connection } from "partyserver";
 import { DatabaseError, query } from "../db/index.ts";
 import type { MessageView, ServerFrame } from "../protocol/index.ts";
-import { send, type ChatRoom, type Same } from "./chat.ts";
+import type { ChatRoom } from "./chat-room.ts";
+import { send, type Same } from "./room-frames.ts";
 import type { Member } from "./identity.ts";
 import { messageView } from "./message-view.ts";
 

@@ -18,7 +18,8 @@ import {
   type ClientFrame,
   type PermissionName,
 } from "../protocol/index.ts";
-import { broadcastFrame, type ChatRoom, send, staleEpochRefusal, storageFailure } from "./chat.ts";
+import type { ChatRoom } from "./chat-room.ts";
+import { broadcastFrame, send, staleEpochRefusal, storageFailure } from "./room-frames.ts";
 import type { Member } from "./identity.ts";
 import { messageView } from "./message-view.ts";
 

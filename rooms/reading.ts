@@ -6,7 +6,8 @@
 import type { Connection } from "partyserver";
 import { query } from "../db/index.ts";
 import { has, Permission } from "../protocol/index.ts";
-import { broadcastFrame, send, type ChatRoom } from "./chat.ts";
+import type { ChatRoom } from "./chat-room.ts";
+import { broadcastFrame, send } from "./room-frames.ts";
 import type { Member } from "./identity.ts";
 
 /** Typing indicators last ~5 s on screen; one relay per socket per 3 s keeps them lit. */

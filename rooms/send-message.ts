@@ -14,7 +14,8 @@ import {
   type ClientFrame,
   type ServerFrame,
 } from "../protocol/index.ts";
-import { ackAndRelay, send, staleEpochRefusal, storageFailure, type ChatRoom } from "./chat.ts";
+import type { ChatRoom } from "./chat-room.ts";
+import { ackAndRelay, send, staleEpochRefusal, storageFailure } from "./room-frames.ts";
 import type { Member } from "./identity.ts";
 import { messageView } from "./message-view.ts";
 
