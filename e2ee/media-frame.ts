@@ -46,7 +46,7 @@ export async function sealMediaFrame(
   keyIndex: number,
   frame: Uint8Array<ArrayBuffer>,
   clearBytes: number,
-): Promise<Uint8Array> {
+): Promise<Uint8Array<ArrayBuffer>> {
   const clear = Math.max(0, Math.min(clearBytes, frame.length, 255));
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const trailer = Uint8Array.of(clear, keyIndex & 0xff);
@@ -73,7 +73,10 @@ export function mediaFrameKeyIndex(sealed: Uint8Array): number | null {
 }
 
 /** The frame as it was before sealing; throws when the key is not the one that sealed it or a byte changed. */
-export async function openMediaFrame(key: CryptoKey, sealed: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+export async function openMediaFrame(
+  key: CryptoKey,
+  sealed: Uint8Array<ArrayBuffer>,
+): Promise<Uint8Array<ArrayBuffer>> {
   if (sealed.length < MEDIA_FRAME_OVERHEAD_BYTES) throw new Error("too short to be a sealed media frame");
   const trailer = sealed.subarray(sealed.length - 2);
   const clear = trailer[0]!;
