@@ -1,8 +1,13 @@
-/** A community's channels as links, grouped under their categories; voice and archived channels say so, unread ones show badges. */
+/**
+ * A community's channels as links, grouped under their categories; voice and archived
+ * channels say so, unread ones show badges, and under each voice channel who is in its call.
+ */
 import type { ChannelView } from "../../../protocol/index.ts";
+import type { Calls } from "../models/calls/calls.ts";
 import type { Community } from "../models/community.ts";
 import { channelPath, type Router } from "../models/router.ts";
 import type { Unread } from "../models/unread.ts";
+import { VoiceParticipants } from "./calls/voice-participants.tsx";
 import { SidebarLink } from "./sidebar-link.tsx";
 
 interface ChannelListProps {
@@ -11,12 +16,16 @@ interface ChannelListProps {
   router: Router;
   unread: Unread;
   openChannelId: string | null;
+  /** Who is in each voice channel's call, live. */
+  calls?: Calls;
 }
 
-export function ChannelList({ community, communityId, router, unread, openChannelId }: ChannelListProps) {
+export function ChannelList({ community, communityId, router, unread, openChannelId, calls }: ChannelListProps) {
   const groups = community.groups.value;
   const counts = unread.counts.value;
-  const link = (channel: ChannelView) => (
+  const members = community.members.value;
+  const nameOf = (userId: string) => members.find((member) => member.userId === userId)?.username ?? "someone";
+  const link = (channel: ChannelView) => [
     <SidebarLink
       key={channel.id}
       id={`channel-${channel.id}`}
@@ -29,8 +38,17 @@ export function ChannelList({ community, communityId, router, unread, openChanne
       {channel.kind === "voice" ? channel.name : `#${channel.name}`}
       {channel.kind === "voice" && <span class="tag">voice</span>}
       {channel.isArchived && <span class="tag">archived</span>}
-    </SidebarLink>
-  );
+    </SidebarLink>,
+    channel.kind === "voice" && calls && (
+      <VoiceParticipants
+        key={`${channel.id}-people`}
+        calls={calls}
+        channelId={channel.id}
+        channelName={channel.name}
+        nameOf={nameOf}
+      />
+    ),
+  ];
 
   return (
     <nav class="sidebar-section" aria-labelledby="channels-heading">

@@ -4,6 +4,7 @@
  * its members.
  */
 import type { AccountEvents } from "../models/account-events.ts";
+import type { Calls } from "../models/calls/calls.ts";
 import type { Community } from "../models/community.ts";
 import type { DirectMessages } from "../models/direct-messages.ts";
 import type { Router } from "../models/router.ts";
@@ -23,6 +24,7 @@ interface CommunityPanelProps {
   router: Router;
   ownUserId: string;
   openChannelId: string | null;
+  calls?: Calls;
 }
 
 export function CommunityPanel(props: CommunityPanelProps) {
@@ -53,6 +55,7 @@ export function CommunityPanel(props: CommunityPanelProps) {
         router={props.router}
         unread={props.unread}
         openChannelId={props.openChannelId}
+        calls={props.calls}
       />
       {community.canManageChannels.value && (
         <details class="sidebar-form">

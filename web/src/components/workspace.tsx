@@ -25,7 +25,8 @@ import { JoinView } from "./join-view.tsx";
 import { SecurityPage } from "./security-page.tsx";
 import { sentence } from "./sentence.ts";
 import { Topbar } from "./topbar.tsx";
-import { VoiceChannelNotice } from "./voice-channel-notice.tsx";
+import { VoiceChannelView } from "./calls/voice-channel-view.tsx";
+import { VoiceConnectedBar } from "./calls/voice-connected-bar.tsx";
 
 interface WorkspaceProps {
   session: Session;
@@ -108,6 +109,7 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
             router={router}
             ownUserId={ownUserId}
             openChannelId={openChannelId}
+            calls={props.calls}
           />
         ) : (
           <section class="sidebar-section" aria-labelledby="channels-heading">
@@ -115,6 +117,7 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
             <p class="hint">A community’s channels show here once you are in one.</p>
           </section>
         )}
+        <VoiceConnectedBar calls={props.calls} router={router} />
       </div>
       <main class="main">
         <EncryptionBanner encryption={props.encryption} />
@@ -140,21 +143,34 @@ function MainPane(props: LayoutProps & { community: Community | null; communityI
     case "channel": {
       const known = community?.channels.value.find((channel) => channel.id === route.channelId) ?? null;
       const back = { href: communityPath(route.communityId), label: "Channels" };
-      if (known?.kind === "voice") return <VoiceChannelNotice channel={known} router={router} back={back} />;
-      return (
-        <ChatView
-          key={route.channelId}
-          channelId={route.channelId}
-          session={session}
-          encryption={encryption}
-          router={router}
-          known={known}
-          back={back}
-          timedOutUntil={community?.me.value?.timedOutUntil ?? null}
-          people={() => community?.members.peek() ?? []}
-          onAccessChanged={onAccessChanged}
-        />
-      );
+      const chat = {
+        key: route.channelId,
+        channelId: route.channelId,
+        session,
+        encryption,
+        router,
+        known,
+        back,
+        timedOutUntil: community?.me.value?.timedOutUntil ?? null,
+        people: () => community?.members.peek() ?? [],
+        onAccessChanged,
+      };
+      if (known?.kind === "voice") {
+        const nameOf = (userId: string) =>
+          community?.members.value.find((member) => member.userId === userId)?.username ?? "someone";
+        return (
+          <VoiceChannelView
+            key={route.channelId}
+            channel={known}
+            calls={props.calls}
+            router={router}
+            back={back}
+            nameOf={nameOf}
+            chat={chat}
+          />
+        );
+      }
+      return <ChatView {...chat} />;
     }
     case "dm": {
       const known = conversations.conversations.value.find((channel) => channel.id === route.channelId) ?? null;

@@ -50,6 +50,8 @@ export interface CallParticipant extends CallParticipantView {
 
 export interface ActiveCallOptions {
   channelId: string;
+  /** What the page calls this call (a channel's name). */
+  title: string;
   session: Session;
   settings: CallSettings;
   media: LocalMedia;
@@ -394,6 +396,7 @@ export function createActiveCall(options: ActiveCallOptions) {
 
   return {
     channelId,
+    title: options.title,
     callId,
     participantId,
     /** "connecting" until joined and linked; "reconnecting" while the socket or a media path is broken. */

@@ -11,7 +11,7 @@
  *   "keys missing"), `muted`/`deafened`/`camera`/`screen`/`speaking` signals and
  *   `setMuted`, `setDeafened`, `setCamera`, `setScreen`, `setVolume`, `focus`, device
  *   pickers, `problem`.
- * - `join(channelId, { video })`: leaves the current call first (one call per page).
+ * - `join(channelId, { video, title? })`: leaves the current call first (one call per page).
  * - `leave()`, `decline(channelId)` (POST /api/channels/:id/call/decline).
  * - `onEnded(listener)`: every `call.ended` frame the page's call socket hears, with
  *   its channel (a DM call's caller records the outcome in the conversation).
@@ -88,7 +88,8 @@ export const CallsModel = createModel((session: Session, events: AccountEvents, 
     call.leave(LEAVE_LINGER_MS);
   }
 
-  async function join(channelId: string, { video }: { video: boolean }): Promise<void> {
+  /** `title`: what the "Voice connected" bar calls the call (the channel's name, the other person's). */
+  async function join(channelId: string, { video, title = "" }: { video: boolean; title?: string }): Promise<void> {
     leave();
     const thisAttempt = ++attempt;
     problem.value = null;
@@ -126,6 +127,7 @@ export const CallsModel = createModel((session: Session, events: AccountEvents, 
     joining.value = null;
     const call = createActiveCall({
       channelId,
+      title,
       session,
       settings,
       media,
