@@ -25,8 +25,15 @@ export interface BrowserJourney {
   textsFrom(username: string): Promise<number>;
 }
 
-/** Registers the hooks that start and stop a journey's server and browser (before the file's own). */
-export function browserJourney(name: string, env: Record<string, string> = {}): BrowserJourney {
+/**
+ * Registers the hooks that start and stop a journey's server and browser (before the file's own).
+ * `chromiumArgs`: extra flags for the browser (FAKE_MEDIA_ARGS for calls).
+ */
+export function browserJourney(
+  name: string,
+  env: Record<string, string> = {},
+  chromiumArgs: readonly string[] = [],
+): BrowserJourney {
   let database: TestDatabase | undefined;
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
@@ -43,7 +50,7 @@ export function browserJourney(name: string, env: Record<string, string> = {}): 
       // Embedded PGlite serves one connection reliably, not several.
       env: { DATABASE_POOL_SIZE: database.isEmbedded ? "1" : "4", ...env },
     });
-    browser = await launchChromium();
+    browser = await launchChromium(chromiumArgs);
   });
   afterAll(async () => {
     await browser?.close();

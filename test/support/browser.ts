@@ -28,9 +28,16 @@ export function requireProgram(path: string, debianPackage: string): void {
   }
 }
 
-export function launchChromium(): Promise<Browser> {
+/**
+ * For calls: a fake camera (a moving pattern) and microphone (a beep every second), and
+ * every permission prompt answered yes. On Chromium 156 headless these two flags also
+ * make getDisplayMedia share a fake screen with a fake audio track; no other flag needed.
+ */
+export const FAKE_MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"];
+
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   requireProgram(CHROMIUM_PATH, "chromium");
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 /**
