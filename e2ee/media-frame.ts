@@ -28,6 +28,33 @@ export const MEDIA_FRAME_OVERHEAD_BYTES = 16 + 12 + 2;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const DOMAIN = new TextEncoder().encode("chatalot media frame v1");
+const SENDER_KEY_INFO = "chatalot media sender ";
+
+/**
+ * Which key a frame names: its epoch's low byte. A receiver holds the current epoch's
+ * keys and the previous ones for a few seconds, so one byte tells them apart.
+ */
+export const mediaKeyIndex = (epoch: bigint): number => Number(epoch & 0xffn);
+
+/**
+ * A sender device's AES-256-GCM media key in the epoch of `secret` (the epoch's media
+ * secret, `media-keys.ts`): HKDF-SHA256 with the device id. Non-extractable.
+ */
+export async function mediaSenderKey(secret: Uint8Array, senderDeviceId: string): Promise<CryptoKey> {
+  const base = await crypto.subtle.importKey("raw", new Uint8Array(secret), "HKDF", false, ["deriveKey"]);
+  return crypto.subtle.deriveKey(
+    {
+      name: "HKDF",
+      hash: "SHA-256",
+      salt: new Uint8Array(0),
+      info: new TextEncoder().encode(SENDER_KEY_INFO + senderDeviceId),
+    },
+    base,
+    { name: "AES-GCM", length: 256 },
+    false,
+    ["encrypt", "decrypt"],
+  );
+}
 
 /**
  * How many leading bytes of a frame stay in clear: VP8's payload header (10 bytes of a

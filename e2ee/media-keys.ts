@@ -2,7 +2,8 @@
  * A call's media keys, from the channel's MLS group (docs/e2ee.md, "Calls"): each
  * epoch yields a media secret (MLS-Exporter, label `chatalot media`, the group id as
  * context), and each sender device derives its own AES-GCM key from it (HKDF with its
- * device id). A receiver derives the sender's key from the device id the call's
+ * device id: `mediaSenderKey` in `media-frame.ts`, which the transform worker loads
+ * without MLS). A receiver derives the sender's key from the device id the call's
  * roster names; if the server names another device, frames fail to open, never open
  * wrongly. A device removed from the group never learns a later epoch's exporter
  * secret, so it derives none of the keys that follow.
@@ -11,7 +12,6 @@ import { mlsExporter, type CiphersuiteImpl, type ClientState } from "ts-mls";
 
 const MEDIA_SECRET_LABEL = "chatalot media";
 const MEDIA_SECRET_BYTES = 32;
-const SENDER_KEY_INFO = "chatalot media sender ";
 
 /** One epoch's media secret for a channel. */
 export interface MediaSecret {
@@ -40,27 +40,4 @@ export async function mediaSecretOf(state: ClientState, cipherSuite: Ciphersuite
     cipherSuite,
   );
   return { epoch: state.groupContext.epoch, secret };
-}
-
-/**
- * Which key a frame names: the epoch's low byte. A receiver holds the current epoch's
- * keys and the previous ones for a few seconds, so one byte tells them apart.
- */
-export const mediaKeyIndex = (epoch: bigint): number => Number(epoch & 0xffn);
-
-/** A sender device's AES-256-GCM media key in the epoch of `secret` (non-extractable). */
-export async function mediaSenderKey(secret: Uint8Array, senderDeviceId: string): Promise<CryptoKey> {
-  const base = await crypto.subtle.importKey("raw", new Uint8Array(secret), "HKDF", false, ["deriveKey"]);
-  return crypto.subtle.deriveKey(
-    {
-      name: "HKDF",
-      hash: "SHA-256",
-      salt: new Uint8Array(0),
-      info: new TextEncoder().encode(SENDER_KEY_INFO + senderDeviceId),
-    },
-    base,
-    { name: "AES-GCM", length: 256 },
-    false,
-    ["encrypt", "decrypt"],
-  );
 }

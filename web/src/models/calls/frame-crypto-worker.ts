@@ -7,13 +7,14 @@
  * frames for MEDIA_KEY_OVERLAP_MS, while the others switch. A frame that does not
  * open is dropped, never passed to the decoder; a frame is never sent in clear.
  */
+// media-frame.ts alone: the worker needs no MLS, so its bundle stays small.
 import {
   clearBytesOf,
   mediaFrameKeyIndex,
   mediaSenderKey,
   openMediaFrame,
   sealMediaFrame,
-} from "../../../../e2ee/index.ts";
+} from "../../../../e2ee/media-frame.ts";
 
 /** How long a replaced epoch's keys still open frames: senders switch as they process the commit. */
 export const MEDIA_KEY_OVERLAP_MS = 5_000;

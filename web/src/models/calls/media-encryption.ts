@@ -21,8 +21,12 @@
  * `peerConnectionOptions` carries `encodedInsertableStreams: true` where the browser
  * lacks `RTCRtpScriptTransform` and the fallback needs it at construction.
  */
-import { mediaKeyIndex, type MediaSecretSource } from "../../../../e2ee/index.ts";
+import { mediaKeyIndex } from "../../../../e2ee/media-frame.ts";
+import type { MediaSecretSource } from "../../../../e2ee/media-keys.ts";
+import { signal } from "@preact/signals";
 import type { FromFrameWorker, ToFrameWorker, TransformCounts, TransformOptions } from "./frame-crypto-worker.ts";
+import type { CallEncryptionState, CallMediaEncryption } from "./media-encryption-seam.ts";
+import { slotKind } from "./media-slots.ts";
 
 export type MediaKind = "audio" | "video";
 
@@ -163,6 +167,29 @@ export function createMediaEncryption(options: MediaEncryptionOptions): MediaEnc
       worker.terminate();
       for (const resolve of answers.values()) resolve([]);
       answers.clear();
+    },
+  };
+}
+
+/**
+ * The call model's seam (`media-encryption-seam.ts`) over this module: "end-to-end"
+ * once the channel's media secret is known, "keys missing" while this device is not
+ * in the group's current epoch (it sends nothing then, and opens nothing).
+ */
+export function endToEndCallMedia(options: MediaEncryptionOptions): CallMediaEncryption & { media: MediaEncryption } {
+  const media = createMediaEncryption(options);
+  const state = signal<CallEncryptionState>("keys missing");
+  const stopWatching = options.secrets.watch((secret) => (state.value = secret ? "end-to-end" : "keys missing"));
+  return {
+    media,
+    state,
+    deviceId: options.ownDeviceId,
+    configuration: media.peerConnectionOptions,
+    attachSender: (sender, slot) => media.attachSender(sender, slotKind(slot)),
+    attachReceiver: (receiver, slot, remote) => media.attachReceiver(receiver, slotKind(slot), remote.deviceId),
+    close() {
+      stopWatching();
+      media.close();
     },
   };
 }

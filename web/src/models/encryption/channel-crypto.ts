@@ -9,16 +9,11 @@
  * payloads, once the person confirmed it, and they are shown as not encrypted.
  */
 import { computed, effect, signal } from "@preact/signals";
-import {
-  mustEncrypt,
-  type E2eeDevice,
-  type MediaSecretSource,
-  type MessageContent,
-  type Refusal,
-} from "../../../../e2ee/index.ts";
+import { mustEncrypt, type MessageContent, type Refusal } from "../../../../e2ee/index.ts";
 import { base64ToBytes, bytesToBase64, type MessageView, type MlsPendingView } from "../../../../protocol/index.ts";
 import { describeError } from "../api-client.ts";
 import type { Encryption } from "./encryption.ts";
+import { mediaSecretsOf } from "./media-secrets.ts";
 
 export type ChannelCryptoStatus =
   | "starting"
@@ -71,37 +66,6 @@ export function createChannelCrypto(
   const refusals = signal<readonly Refusal[]>([]);
   /** Who is in the group by its tree: each person's devices. */
   const roster = signal<readonly { userId: string; deviceId: string }[]>([]);
-  /**
-   * The group's generation and epoch this device is in (null: not a member): a call
-   * takes each new epoch's media secret from it (`mediaSecrets`). The generation counts,
-   * as a group founded again restarts at epoch 0.
-   */
-  const groupEpoch = signal<{ generation: number; epoch: bigint } | null>(null);
-  const noteEpoch = (device: E2eeDevice) => {
-    const group = device.isMember(channelId) ? device.groups.get(channelId) : undefined;
-    const next = group ? { generation: group.generation, epoch: group.state.groupContext.epoch } : null;
-    const held = groupEpoch.peek();
-    if (next?.generation !== held?.generation || next?.epoch !== held?.epoch) groupEpoch.value = next;
-  };
-  /** The channel's media secret for calls, told again at each new epoch (`e2ee/media-keys.ts`). */
-  const mediaSecrets: MediaSecretSource = {
-    watch(listener) {
-      let isWatching = true;
-      const stop = effect(() => {
-        const held = groupEpoch.value;
-        if (!held) return listener(null);
-        void encryption
-          .run((device) => device.mediaSecret(channelId))
-          // Told only while this epoch is still the one held: a later one's answer may come first.
-          .then((secret) => isWatching && groupEpoch.peek() === held && listener(secret))
-          .catch(() => undefined);
-      });
-      return () => {
-        isWatching = false;
-        stop();
-      };
-    },
-  };
   /**
    * Readings by payload; the seq that first carried each payload (a copy under another
    * seq is a replay), and the reply and thread the server showed it with: the warnings
@@ -202,7 +166,6 @@ export function createChannelCrypto(
       } finally {
         refusals.value = device.refusalsOf(channelId);
         roster.value = device.rosterOf(channelId);
-        noteEpoch(device);
       }
     });
     problem.value = null;
@@ -343,9 +306,10 @@ export function createChannelCrypto(
     rosterChanges,
     refusals,
     roster,
-    /** The group's epoch this device is in (null: not a member). */
-    epoch: computed(() => groupEpoch.value?.epoch ?? null),
-    mediaSecrets,
+    /** The group's epoch this device is in ("generation:epoch"; null: not a member). */
+    epoch: computed(() => encryption.groupEpochs.value.get(channelId) ?? null),
+    /** The channel's media secret for calls, told again at each new epoch. */
+    mediaSecrets: mediaSecretsOf(encryption, channelId),
     isPlainConfirmed,
     /** The person chose to send in clear in a channel that is not end-to-end encrypted. */
     confirmPlain() {
@@ -400,7 +364,6 @@ export function createChannelCrypto(
             else await device.catchUp(channelId);
             if (!device.isMember(channelId)) device.forget(channelId);
             roster.value = device.rosterOf(channelId);
-            noteEpoch(device);
           });
         } catch (error) {
           problem.value = failure("a change to this channel's encryption could not be applied", error);

@@ -105,6 +105,12 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
   const people = signal<ReadonlyMap<string, TrustStatus>>(new Map());
   /** Changes of groups' rosters this device took, from the commits themselves: each channel shows its own. */
   const rosterChanges = signal<readonly RosterChange[]>([]);
+  /**
+   * The group generation and epoch this device is in, by channel ("generation:epoch"; a
+   * group founded again restarts at epoch 0), read after every step: a call takes each
+   * new epoch's media secret from it (`media-secrets.ts`), whichever socket brought the commit.
+   */
+  const groupEpochs = signal<ReadonlyMap<string, string>>(new Map());
   const transport: DeviceTransport = {
     request: (method, path, body) => session.request(path, { method, body }),
   };
@@ -162,9 +168,20 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
   async function save(): Promise<void> {
     if (!device) return;
     people.value = device.trust.statuses();
+    noteGroupEpochs(device);
     version += 1;
     await saveDevice(deviceId, { version, snapshot: device.snapshot() });
     scheduleBackup();
+  }
+
+  function noteGroupEpochs(current: E2eeDevice): void {
+    const next = new Map<string, string>();
+    for (const [channelId, group] of current.groups) {
+      if (current.isMember(channelId)) next.set(channelId, `${group.generation}:${group.state.groupContext.epoch}`);
+    }
+    const held = groupEpochs.peek();
+    const isSame = next.size === held.size && [...next].every(([channelId, epoch]) => held.get(channelId) === epoch);
+    if (!isSame) groupEpochs.value = next;
   }
 
   function whenReady(): Promise<E2eeDevice> {
@@ -467,6 +484,7 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
     },
     people,
     rosterChanges,
+    groupEpochs,
     /** The channel group's code for this epoch, the same on every member's device (null when not a member). */
     epochCodeOf: (channelId: string) =>
       run(async (current) => {
