@@ -5,12 +5,16 @@
  */
 import { useModel } from "@preact/signals";
 import type { ChannelView } from "../../../protocol/index.ts";
+import type { CallRecords } from "../models/calls/call-records.ts";
+import type { Calls } from "../models/calls/calls.ts";
 import { ChatModel } from "../models/chat.ts";
 import type { Person } from "../models/mentions.ts";
 import type { Router } from "../models/router.ts";
 import type { Encryption } from "../models/encryption/encryption.ts";
 import type { Session } from "../models/session.ts";
 import { AppLink } from "./app-link.tsx";
+import { DmCallButtons } from "./calls/dm-call-buttons.tsx";
+import { DmCallPanel } from "./calls/dm-call-panel.tsx";
 import { channelTitle, sendRefusalInWords, slowModeInWords } from "./channel-words.ts";
 import { ChannelLock } from "./channel-lock.tsx";
 import { Composer } from "./composer.tsx";
@@ -35,10 +39,13 @@ interface ChatViewProps {
   /** Who can be @mentioned: the community's members (a conversation's participants by default). */
   people?: () => readonly Person[];
   onAccessChanged: () => void;
+  /** In a DM or group DM: its calls (start, join, the call itself, how the last one ended). */
+  dmCalls?: { calls: Calls; records: CallRecords };
 }
 
 export function ChatView(props: ChatViewProps) {
-  const { channelId, session, encryption, router, known, back, timedOutUntil, people, onAccessChanged } = props;
+  const { channelId, session, encryption, router, known, back, timedOutUntil, people, onAccessChanged, dmCalls } =
+    props;
   // The parent keys this view by channel, so each channel gets its own model and socket.
   const chat = useModel(() => new ChatModel(channelId, session, encryption, { known, onAccessChanged, people }));
   const ownUserId = session.user.value?.id ?? "";
@@ -61,6 +68,7 @@ export function ChatView(props: ChatViewProps) {
         {channel?.isArchived && <span class="tag">archived</span>}
         <ConnectionStatus status={chat.status.value} />
         <ChannelLock chat={chat} encryption={encryption} ownUserId={ownUserId} />
+        {dmCalls && !accessProblem && <DmCallButtons chat={chat} calls={dmCalls.calls} title={title} />}
         <button
           type="button"
           class="small pins-button"
@@ -84,6 +92,14 @@ export function ChatView(props: ChatViewProps) {
             </button>
           </p>
         )
+      )}
+      {dmCalls && (
+        <DmCallPanel
+          channelId={channelId}
+          calls={dmCalls.calls}
+          records={dmCalls.records}
+          nameOf={(userId) => chat.people().find((person) => person.userId === userId)?.username ?? "someone"}
+        />
       )}
       <div class="chat-body">
         <div class="chat-main">

@@ -8,6 +8,7 @@
 import type { TrustStatus } from "../../../e2ee/index.ts";
 import type { Chat } from "../models/chat.ts";
 import type { TimelineEntry } from "../models/timeline.ts";
+import { CallRecordLine } from "./calls/call-record-line.tsx";
 import { DeleteConfirmation } from "./delete-confirmation.tsx";
 import { MessageEditor } from "./message-editor.tsx";
 import { MessageText } from "./message-text.tsx";
@@ -44,6 +45,17 @@ export function MessageItem({
 }: MessageItemProps) {
   const { actions } = chat;
   const seq = entry.seq;
+  // A call in a conversation is a line of its own, not a bubble.
+  if (entry.call && !entry.isDeleted && place === "main") {
+    return (
+      <CallRecordLine
+        entry={entry}
+        call={entry.call}
+        chat={chat}
+        id={seq === null ? undefined : messageElementId(seq)}
+      />
+    );
+  }
   const isEditing = seq !== null && actions.editing.value?.seq === seq;
   // The sender's own clock, sealed with the text, over the server's say of when it arrived.
   const shownAt = entry.sealedAt ?? entry.sentAt;

@@ -7,7 +7,9 @@
  */
 import { useModel } from "@preact/signals";
 import { AccountEventsModel, type AccountEvents } from "../models/account-events.ts";
+import { CallRecordsModel, type CallRecords } from "../models/calls/call-records.ts";
 import { CallsModel, type Calls } from "../models/calls/calls.ts";
+import { IncomingCallsModel, type IncomingCalls } from "../models/calls/incoming-calls.ts";
 import { CommunitiesModel, type Communities } from "../models/communities.ts";
 import { CommunityModel, type Community } from "../models/community.ts";
 import { DirectMessagesModel, type DirectMessages } from "../models/direct-messages.ts";
@@ -27,6 +29,7 @@ import { sentence } from "./sentence.ts";
 import { Topbar } from "./topbar.tsx";
 import { VoiceChannelView } from "./calls/voice-channel-view.tsx";
 import { VoiceConnectedBar } from "./calls/voice-connected-bar.tsx";
+import { IncomingCallBar } from "./calls/incoming-call-bar.tsx";
 
 interface WorkspaceProps {
   session: Session;
@@ -40,6 +43,8 @@ interface LayoutProps extends WorkspaceProps {
   unread: Unread;
   encryption: Encryption;
   calls: Calls;
+  incomingCalls: IncomingCalls;
+  callRecords: CallRecords;
 }
 
 export function Workspace({ session, router }: WorkspaceProps) {
@@ -49,16 +54,31 @@ export function Workspace({ session, router }: WorkspaceProps) {
   const conversations = useModel(() => new DirectMessagesModel(session, events));
   const encryption = useModel(() => new EncryptionModel(session, events));
   const calls = useModel(() => new CallsModel(session, events));
+  // DM calls: the ringing bar (on every page, settings too) and the records the caller posts.
+  const incomingCalls = useModel(() => new IncomingCallsModel(session, calls, conversations, router));
+  const callRecords = useModel(() => new CallRecordsModel(session, encryption, calls));
   if (router.route.value.name === "security") {
     return (
       <div class="workspace is-settings">
         <Topbar session={session} router={router} events={events} />
+        <IncomingCallBar incoming={incomingCalls} />
         <SecurityPage session={session} />
       </div>
     );
   }
   const communityId = communities.selectedId.value;
-  const props = { session, router, communities, conversations, events, unread, encryption, calls };
+  const props = {
+    session,
+    router,
+    communities,
+    conversations,
+    events,
+    unread,
+    encryption,
+    calls,
+    incomingCalls,
+    callRecords,
+  };
   // Keyed by community: switching communities starts from a fresh model.
   return communityId ? (
     <CommunityWorkspace key={communityId} communityId={communityId} {...props} />
@@ -83,6 +103,7 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
   return (
     <div class={isPaneOpen ? "workspace has-open-channel" : "workspace"}>
       <Topbar session={session} router={router} events={events} />
+      <IncomingCallBar incoming={props.incomingCalls} />
       <div class="sidebar">
         {unread.hasUnread.value && (
           <button type="button" class="small mark-all-read" onClick={() => void unread.markAllRead()}>
@@ -185,6 +206,7 @@ function MainPane(props: LayoutProps & { community: Community | null; communityI
           back={{ href: "/", label: "Conversations" }}
           timedOutUntil={null}
           onAccessChanged={onAccessChanged}
+          dmCalls={{ calls: props.calls, records: props.callRecords }}
         />
       );
     }

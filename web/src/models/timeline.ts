@@ -4,6 +4,7 @@
  * message arriving by history, by relay, by catch-up and by ack is one entry, and
  * of two views of one message the one with the higher `event` (the later change) wins.
  */
+import type { CallRecordContent } from "../../../e2ee/index.ts";
 import type { Mentions, MessageView, ReactionView } from "../../../protocol/index.ts";
 import type { Reading, RemovedBy } from "./encryption/channel-crypto.ts";
 
@@ -31,6 +32,8 @@ export interface TimelineEntry {
   unreadable: string | null;
   /** Sealed end to end (false only in a channel too large for it, where the header says so). */
   isEncrypted: boolean;
+  /** A call in a conversation, as its caller's client recorded it (absent or null: not a call record). */
+  call?: CallRecordContent | null;
   /** Not a message to show: history keys shared with newcomers. It keeps its place in the sequence. */
   isHidden: boolean;
   /** The server's time of storing it; it places the message among others. */
@@ -94,6 +97,7 @@ export function storedEntry(
     text: text?.text ?? null,
     unreadable: !isDeleted && reading.kind === "unreadable" ? reading.reason : null,
     isEncrypted: reading.kind !== "text" || reading.isEncrypted,
+    call: !isDeleted && reading.kind === "call" ? reading.call : null,
     isHidden: !isDeleted && reading.kind === "hidden",
     sentAt: message.sentAt,
     sealedAt: text?.sealedAt ?? null,

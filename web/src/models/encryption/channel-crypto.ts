@@ -9,7 +9,7 @@
  * payloads, once the person confirmed it, and they are shown as not encrypted.
  */
 import { computed, effect, signal } from "@preact/signals";
-import { mustEncrypt, type MessageContent, type Refusal } from "../../../../e2ee/index.ts";
+import { mustEncrypt, type CallRecordContent, type MessageContent, type Refusal } from "../../../../e2ee/index.ts";
 import { base64ToBytes, bytesToBase64, type MessageView, type MlsPendingView } from "../../../../protocol/index.ts";
 import { describeError } from "../api-client.ts";
 import type { Encryption } from "./encryption.ts";
@@ -37,6 +37,8 @@ export type Reading =
       /** Where the server's account differs from what the sender sealed (reply, thread, order), in words. */
       warnings?: string[];
     }
+  /** A call in a conversation, recorded by its caller's client when it ended: shown as a call line. */
+  | { kind: "call"; call: CallRecordContent }
   /** History keys shared with newcomers: not shown. */
   | { kind: "hidden" }
   /** A deleted message: who removed it, as far as this device can tell (`E2eeDevice.open`), in words. */
@@ -227,6 +229,8 @@ export function createChannelCrypto(
                 sealedAt: opened.context.sealed?.sentAt ?? null,
                 warnings: opened.context.warnings,
               };
+            } else if (opened.ok && opened.content.kind === "call") {
+              reading = { kind: "call", call: opened.content };
             } else if (opened.ok) {
               reading = { kind: "hidden" };
               sharedKeys = true;
