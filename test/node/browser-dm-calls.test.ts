@@ -1,0 +1,221 @@
+/**
+ * Calls in a DM, in real Chromium with a fake camera and microphone: alice calls bob
+ * while he reads another page; the call rings there, he accepts, and each receives the
+ * other's audio and video; alice hangs up, both see the call end, and the conversation
+ * shows alice's record of it (answered, how long) on both sides. Then bob declines a
+ * call, and misses one that alice gives up on before he answers: each ends for alice
+ * and leaves its record, and the missed one counts as unread for bob. One server and
+ * one browser, in order.
+ *
+ * What each page receives is read from its own RTCPeerConnections, collected by an
+ * init script that wraps the constructor: the page's outer edge, nothing in the app
+ * exists for the test.
+ */
+import type { Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call, registerOn } from "../support/accounts.ts";
+import { FAKE_MEDIA_ARGS, waitUntilConnected } from "../support/browser.ts";
+import { browserJourney, conversationLink, messageItem, waitUntilDelivered } from "../support/browser-journey.ts";
+
+const PASSWORD = "correct horse battery";
+/** Joining and media starting take a few seconds on a busy two-core machine. */
+const MEDIA_TIMEOUT_MS = 20_000;
+/** The media sections in their fixed order (docs/calls.md): their mids in Chromium. */
+const MID = { microphone: "0", camera: "1" } as const;
+
+// alice is the instance admin, so she may open a conversation with bob without a shared community.
+const journey = browserJourney("browser_dm_calls", { ADMIN_USERNAME: "alice" }, FAKE_MEDIA_ARGS);
+let alice: Page;
+let bob: Page;
+
+/** Collects every RTCPeerConnection the page makes, for reading its statistics. */
+function collectPeerConnections(): void {
+  const Original = window.RTCPeerConnection;
+  const made: RTCPeerConnection[] = [];
+  (window as unknown as { testPeerConnections: RTCPeerConnection[] }).testPeerConnections = made;
+  window.RTCPeerConnection = class extends Original {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration);
+      made.push(this);
+    }
+  } as typeof RTCPeerConnection;
+}
+
+beforeAll(async () => {
+  const aliceAccount = await registerOn(journey.server, "alice", PASSWORD);
+  const bobAccount = await registerOn(journey.server, "bob", PASSWORD);
+  [alice, bob] = await Promise.all([journey.openPage(), journey.openPage()]);
+  for (const page of [alice, bob]) await page.addInitScript(collectPeerConnections);
+  await Promise.all([signIn(alice, "alice"), signIn(bob, "bob")]);
+  const opened = await call(journey.server, "/api/dms", {
+    method: "POST",
+    body: { userIds: [bobAccount.id] },
+    token: aliceAccount.token,
+  });
+  expect(opened.status, opened.text).toBe(201);
+  // Both open the conversation and hear each other: the DM's encryption group holds both devices.
+  await openConversation(alice, "bob");
+  await openConversation(bob, "alice");
+  await send(alice, "call you in a minute");
+  await messageItem(bob, "call you in a minute").waitFor({ timeout: MEDIA_TIMEOUT_MS });
+}, 120_000);
+
+afterAll(() => {
+  expect(journey.problems).toEqual([]);
+});
+
+describe("alice calls bob in their conversation", () => {
+  it("rings bob on whatever page he reads; he accepts, and each receives the other's audio and video", async () => {
+    await bob.getByRole("link", { name: "Security" }).click();
+    await alice.locator(".chat-header").getByRole("button", { name: "Start video call" }).click();
+    await alice.locator(".dm-call").getByText("Ringing bob…").waitFor({ timeout: MEDIA_TIMEOUT_MS });
+
+    const ringing = incomingCall(bob);
+    await ringing.getByText("Video call").waitFor({ timeout: MEDIA_TIMEOUT_MS });
+    await ringing.getByRole("button", { name: "Accept" }).click();
+    await bob.getByRole("heading", { name: "@alice" }).waitFor();
+    await expect.poll(() => ringing.count()).toBe(0);
+    for (const page of [alice, bob]) {
+      await callStatus(page, "Voice connected").waitFor({ timeout: MEDIA_TIMEOUT_MS });
+      await expectReceiving(page, ["microphone", "camera"]);
+    }
+    await expect.poll(() => alice.locator(".dm-call").getByText("Ringing bob…").count()).toBe(0);
+  });
+
+  it("ends for both when alice hangs up, and both conversations show alice's record of it", async () => {
+    await alice.locator(".dm-call").getByRole("button", { name: "Leave call" }).click();
+    for (const page of [alice, bob]) {
+      await callEnded(page, /^Call ended after \d+ seconds?\./).waitFor({ timeout: MEDIA_TIMEOUT_MS });
+      await expect.poll(() => openPeerConnections(page), { timeout: MEDIA_TIMEOUT_MS }).toBe(0);
+    }
+    await callRecord(alice, /You started a video call that lasted \d+ seconds?/).waitFor({
+      timeout: MEDIA_TIMEOUT_MS,
+    });
+    await callRecord(bob, /alice started a video call that lasted \d+ seconds?/).waitFor({
+      timeout: MEDIA_TIMEOUT_MS,
+    });
+    expect(await recordsStored()).toBe(1);
+  });
+
+  it("ends alice's voice call when bob declines it, and records it as declined", async () => {
+    await alice.locator(".chat-header").getByRole("button", { name: "Start voice call" }).click();
+    const ringing = incomingCall(bob);
+    await ringing.getByText("Voice call").waitFor({ timeout: MEDIA_TIMEOUT_MS });
+    await ringing.getByRole("button", { name: "Decline" }).click();
+    await expect.poll(() => ringing.count()).toBe(0);
+
+    await callEnded(alice, "Call ended: declined.").waitFor({ timeout: MEDIA_TIMEOUT_MS });
+    await expect.poll(() => callStatus(alice, "Voice connected").count()).toBe(0);
+    await callRecord(alice, "Your call was declined").waitFor({ timeout: MEDIA_TIMEOUT_MS });
+    await callRecord(bob, "Declined call from alice").waitFor({ timeout: MEDIA_TIMEOUT_MS });
+    expect(await recordsStored()).toBe(2);
+  });
+
+  it("shows bob a missed call when alice hangs up before he answers, unread until he looks", async () => {
+    await bob.getByRole("link", { name: "Chatalot" }).click();
+    await alice.locator(".chat-header").getByRole("button", { name: "Start voice call" }).click();
+    const ringing = incomingCall(bob);
+    await ringing.waitFor({ timeout: MEDIA_TIMEOUT_MS });
+    await alice.locator(".dm-call").getByRole("button", { name: "Leave call" }).click();
+    await expect.poll(() => ringing.count(), { timeout: MEDIA_TIMEOUT_MS }).toBe(0);
+
+    await callEnded(alice, "Call ended: nobody answered.").waitFor({ timeout: MEDIA_TIMEOUT_MS });
+    await callRecord(alice, "No answer to your call").waitFor({ timeout: MEDIA_TIMEOUT_MS });
+    await expect
+      .poll(() => description(conversationLink(bob, "alice")), { timeout: MEDIA_TIMEOUT_MS })
+      .toContain("1 unread message");
+    await conversationLink(bob, "alice").click();
+    await callRecord(bob, "Missed call from alice").waitFor({ timeout: MEDIA_TIMEOUT_MS });
+    expect(await recordsStored()).toBe(3);
+  });
+});
+
+async function signIn(page: Page, username: string): Promise<void> {
+  await page.goto(`${journey.server.url}/sign-in`);
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.getByRole("heading", { name: "Communities" }).waitFor();
+}
+
+async function openConversation(page: Page, name: string): Promise<void> {
+  await conversationLink(page, name).click({ timeout: MEDIA_TIMEOUT_MS });
+  await waitUntilConnected(page);
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  await page.getByLabel(/^Message @/).fill(text);
+  await page.getByLabel(/^Message @/).press("Enter");
+  await waitUntilDelivered(page, MEDIA_TIMEOUT_MS);
+}
+
+const incomingCall = (page: Page) => page.getByRole("alertdialog", { name: "Incoming call from alice" });
+const callStatus = (page: Page, words: string) =>
+  page.locator(".call-stage").getByRole("status").filter({ hasText: words });
+const callEnded = (page: Page, words: string | RegExp) =>
+  page.locator(".dm-call").getByRole("status").filter({ hasText: words });
+const callRecord = (page: Page, words: string | RegExp) =>
+  page.getByRole("log").getByRole("listitem").filter({ hasText: words });
+
+/** The call records the server stored (sealed: it knows only their client ids). */
+async function recordsStored(): Promise<number> {
+  const [row] = await journey.query<{ count: number }>(
+    "select count(*)::int as count from messages where client_id like 'call-%'",
+  );
+  return row?.count ?? 0;
+}
+
+function description(link: Locator): Promise<string> {
+  return link.evaluate((element) => {
+    const id = element.getAttribute("aria-describedby");
+    return id ? (document.getElementById(id)?.textContent ?? "") : "";
+  });
+}
+
+function openPeerConnections(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      (window as unknown as { testPeerConnections: RTCPeerConnection[] }).testPeerConnections.filter(
+        (connection) => connection.connectionState !== "closed",
+      ).length,
+  );
+}
+
+/** How much each open connection's inbound `field` on `mid` grew over a second (one number per connection). */
+async function growthOver(page: Page, mid: string, field: "framesDecoded" | "totalSamplesReceived") {
+  const read = () =>
+    page.evaluate(
+      async ({ mid, field }) => {
+        const all = (window as unknown as { testPeerConnections: RTCPeerConnection[] }).testPeerConnections;
+        const open = all.filter((connection) => connection.connectionState !== "closed");
+        return Promise.all(
+          open.map(async (connection) => {
+            let value = 0;
+            (await connection.getStats()).forEach((stat: Record<string, unknown>) => {
+              if (stat.type === "inbound-rtp" && String(stat.mid) === mid) value = Number(stat[field] ?? 0);
+            });
+            return value;
+          }),
+        );
+      },
+      { mid, field },
+    );
+  const before = await read();
+  await page.waitForTimeout(1_000);
+  const after = await read();
+  if (after.length !== before.length) return [];
+  return after.map((value, index) => value - before[index]!);
+}
+
+/** The page has one open peer connection, and the given media keep arriving on it. */
+async function expectReceiving(page: Page, media: ("microphone" | "camera")[]): Promise<void> {
+  for (const kind of media) {
+    const field = kind === "camera" ? "framesDecoded" : "totalSamplesReceived";
+    await expect
+      .poll(async () => (await growthOver(page, MID[kind], field)).map((growth) => growth > 0), {
+        timeout: MEDIA_TIMEOUT_MS,
+        message: `${kind} arriving`,
+      })
+      .toEqual([true]);
+  }
+}
