@@ -17,7 +17,7 @@ const DEFAULT_TURN_PORT = 3478;
 /** A page asks before each join and each ICE restart; far more is a loop or a credential harvest. */
 const ICE_SERVERS_LIMIT = userRateLimit("ice-servers", 60, 60);
 
-export const iceServers = new Hono<AppEnv>().use(requireUser).get("/", ICE_SERVERS_LIMIT, async (c) => {
+export const iceServers = new Hono<AppEnv>().get("/", requireUser, ICE_SERVERS_LIMIT, async (c) => {
   const config = c.get("config");
   const urls = iceUrls(config);
   const stun = urls.filter((url) => url.startsWith("stun"));

@@ -219,6 +219,7 @@ describe("docker-compose.yml", () => {
       "totp_encryption_key",
       "totp_encryption_key_version",
       "totp_encryption_keys_retired",
+      "turn_secret",
     ]);
     for (const name of secretNames(chatalot)) expect(plain.secrets?.[name]?.file).toBe(join(project, "secrets", name));
     // Compose secrets are always read-only; a secret bind-mounted as a volume must be too.
@@ -232,6 +233,7 @@ describe("docker-compose.yml", () => {
       TOTP_ENCRYPTION_KEY_FILE: "/run/secrets/totp_encryption_key",
       TOTP_ENCRYPTION_KEY_VERSION_FILE: "/run/secrets/totp_encryption_key_version",
       TOTP_ENCRYPTION_KEYS_RETIRED_FILE: "/run/secrets/totp_encryption_keys_retired",
+      TURN_SECRET_FILE: "/run/secrets/turn_secret",
     });
   });
 
@@ -271,16 +273,46 @@ describe("the turn profile", () => {
       .filter((argument) => argument.startsWith("--denied-peer-ip="))
       .map((argument) => argument.slice("--denied-peer-ip=".length));
 
+  /** The start script the turn service runs: mounted read-only from scripts/, named by the entrypoint. */
+  const startScript = () => {
+    const mount = mounts(turn()).find((mount) => asList(turn().entrypoint).includes(mount.target));
+    expect(mount, "the entrypoint should run a script mounted from the checkout").toBeDefined();
+    expect(mount!.source).toBe(join(project, "scripts", "turn-relay.sh"));
+    expect(mount!.isReadOnly).toBe(true);
+    return readFileSync(join(root, "scripts", "turn-relay.sh"), "utf8");
+  };
+
   it("uses REST credentials from the turn secret, with the CLI and multicast peers off", () => {
     const args = asList(turn().command);
 
     expect(args).toEqual(expect.arrayContaining(["--use-auth-secret", "--no-cli", "--no-multicast-peers"]));
     expect(secretNames(turn())).toEqual(["turn_secret"]);
-    expect(asList(turn().entrypoint).join(" ")).toContain("static-auth-secret=");
-    expect(asList(turn().entrypoint).join(" ")).toContain("/run/secrets/turn_secret");
+    expect(startScript()).toContain("static-auth-secret=");
+    expect(startScript()).toContain("/run/secrets/turn_secret");
   });
 
-  it("refuses to relay to private, loopback, link-local and unspecified addresses", () => {
+  it("lets nonces go stale and caps allocations per person, in total and in bandwidth", () => {
+    const args = asList(turn().command);
+
+    expect(args).toEqual(expect.arrayContaining(["--stale-nonce=600", "--user-quota=50", "--max-bps=375000"]));
+    expect(turn().environment).toMatchObject({
+      TURN_MIN_PORT: "49160",
+      TURN_MAX_PORT: "49200",
+      TURN_BPS_CAPACITY: "12500000",
+      TURN_TCP_RELAY: "false",
+      TURN_RELAY_TO_SELF: "false",
+    });
+    // The script turns those settings into flags, and denies relaying to the host's own public address.
+    for (const flag of [
+      "--total-quota=",
+      "--bps-capacity=",
+      "--no-tcp-relay",
+      'self_peer="--denied-peer-ip=$public_ip"',
+    ])
+      expect(startScript()).toContain(flag);
+  });
+
+  it("refuses to relay to private, loopback, link-local and unspecified IPv4 addresses", () => {
     // coturn takes IP or IP-IP ranges only (CIDR aborts it), so each entry must be a range.
     // One list per family: Node matches IPv4 addresses against IPv4-mapped IPv6 ranges too.
     const denied = { ipv4: new BlockList(), ipv6: new BlockList() };
@@ -301,7 +333,9 @@ describe("the turn profile", () => {
       "192.168.1.1",
     ];
     for (const address of mustBeDenied) expect(denied.ipv4.check(address, "ipv4"), address).toBe(true);
-    for (const address of ["::", "::1", "fc00::1", "fd12:3456::1", "fe80::1", "::ffff:10.0.0.1"]) {
+    // Not "::": coturn 4.6 reads an unspecified-address range as holding every IPv4 peer.
+    expect(deniedRanges().filter((range) => /^(::|0*(:0*)+)(-|$)/.test(range))).toEqual([]);
+    for (const address of ["::1", "fc00::1", "fd12:3456::1", "fe80::1", "::ffff:10.0.0.1"]) {
       expect(denied.ipv6.check(address, "ipv6"), address).toBe(true);
     }
     for (const address of ["8.8.8.8", "1.1.1.1", "172.32.0.1"])

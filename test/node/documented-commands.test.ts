@@ -63,7 +63,7 @@ const PLANS: Record<string, Plan> = {
     timeoutSeconds: 180,
   },
   "npm test": notRun("this suite itself"),
-  "sudo apt-get install chromium docker-compose": notRun(
+  "sudo apt-get install chromium docker-compose coturn": notRun(
     ".ci/run installs them (as root, so without sudo) before the suite",
   ),
   "DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm test": notRun("this suite itself, as CI runs it"),
@@ -82,6 +82,12 @@ const PLANS: Record<string, Plan> = {
   'curl -fsS -X POST http://127.0.0.1:8080/api/auth/register -H \'Content-Type: application/json\' -d \'{"username":"admin","password":"at least ten characters"}\'':
     notRun(`asks the Docker stack; ${DOCKER}`),
   "docker compose --profile turn up -d": notRun(DOCKER),
+  'curl -fsS -H "Authorization: Bearer $ACCESS_TOKEN" https://chat.example.com/api/calls/ice-servers': notRun(
+    "asks the reader's own deployment; test/node/turn-relay.test.ts asks the same route of a local server",
+  ),
+  "turnutils_uclient -n 5 -u '<username>' -w '<credential>' -e <peer address> -r 3480 chat.example.com": notRun(
+    "the placeholders are the reader's; test/node/turn-relay.test.ts runs turnutils_uclient against a local relay",
+  ),
   "git pull": notRun("updates a deployed checkout from its remote; this one has none to pull from"),
   "docker compose build": notRun(DOCKER),
   "DATABASE_URL=postgres://postgres@127.0.0.1:5432/chatalot npm run dev": {
