@@ -98,6 +98,8 @@ describe("admin, bob and carol in Acme's lounge", () => {
       await callStatus(page, "Voice connected").waitFor({ timeout: MEDIA_TIMEOUT_MS });
       await expectEveryLinkReceiving(page, 2, ["microphone", "camera"]);
       await expect.poll(() => tiles(page).count(), { timeout: MEDIA_TIMEOUT_MS }).toBe(3);
+      // Frames decode only when opened with the sender device's key from the channel's group.
+      await page.locator(".voice-header").getByText("End-to-end encrypted", { exact: true }).waitFor();
     }
     await pages.admin.screenshot({ path: join(SCREENSHOTS, "voice-channel.png") });
   });

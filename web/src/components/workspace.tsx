@@ -53,7 +53,7 @@ export function Workspace({ session, router }: WorkspaceProps) {
   const communities = useModel(() => new CommunitiesModel(session, router, events));
   const conversations = useModel(() => new DirectMessagesModel(session, events));
   const encryption = useModel(() => new EncryptionModel(session, events));
-  const calls = useModel(() => new CallsModel(session, events));
+  const calls = useModel(() => new CallsModel(session, events, encryption));
   // DM calls: the ringing bar (on every page, settings too) and the records the caller posts.
   const incomingCalls = useModel(() => new IncomingCallsModel(session, calls, conversations, router));
   const callRecords = useModel(() => new CallRecordsModel(session, encryption, calls));

@@ -22,12 +22,14 @@ import { createModel, effect, signal } from "@preact/signals";
 import type { CallMediaState, CallOutcome, CallSummary } from "../../../../protocol/index.ts";
 import type { AccountEvents } from "../account-events.ts";
 import { describeError } from "../api-client.ts";
+import type { Encryption } from "../encryption/encryption.ts";
 import type { Session } from "../session.ts";
 import { createActiveCall, type ActiveCall } from "./active-call.ts";
 import { createCallSettings } from "./call-settings.ts";
+import { endToEndMedia } from "./end-to-end-media.ts";
 import { fetchIceServers } from "./ice-servers.ts";
 import { createLocalMedia } from "./local-media.ts";
-import { mediaWithoutEncryption, type CallMediaEncryption } from "./media-encryption-seam.ts";
+import type { CallMediaEncryption } from "./media-encryption-seam.ts";
 
 export type { ActiveCall, CallParticipant, CallStatus } from "./active-call.ts";
 export type { CallEncryptionState } from "./media-encryption-seam.ts";
@@ -43,12 +45,9 @@ export interface CallEnded {
   durationMs: number;
 }
 
-export interface CallsOptions {
-  /** The media encryption for a call in `channelId` (none: the call says it is not end-to-end encrypted). */
-  mediaEncryption?: (channelId: string) => CallMediaEncryption;
-}
-
-export const CallsModel = createModel((session: Session, events: AccountEvents, options: CallsOptions = {}) => {
+export const CallsModel = createModel((session: Session, events: AccountEvents, encryption: Encryption) => {
+  /** Every call's media is end-to-end encrypted with keys from its channel's MLS group. */
+  const mediaEncryption = (channelId: string): CallMediaEncryption => endToEndMedia(channelId, session, encryption);
   const summaries = signal<ReadonlyMap<string, CallSummary>>(new Map());
   const current = signal<ActiveCall | null>(null);
   /** Why joining failed, or why the room took the page out of the call; per channel, cleared by the next join. */
@@ -131,7 +130,7 @@ export const CallsModel = createModel((session: Session, events: AccountEvents, 
       session,
       settings,
       media,
-      encryption: (options.mediaEncryption ?? mediaWithoutEncryption)(channelId),
+      encryption: mediaEncryption(channelId),
       iceServers,
       state,
       onFinished(reason) {

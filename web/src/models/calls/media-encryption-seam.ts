@@ -2,10 +2,10 @@
  * What the call needs of its media encryption: a state to show, and one call per
  * transceiver to put a frame transform on its sender or receiver, made when the
  * transceiver is created (a transform attached later misses the first frames). The
- * implementation is media-encryption.ts (keys from the channel's MLS group); until a
- * call has one, `mediaWithoutEncryption` says so honestly.
+ * implementation is media-encryption.ts (keys from the channel's MLS group), adapted in
+ * end-to-end-media.ts; an SFU's or another browser's would fit the same four calls.
  */
-import { signal, type ReadonlySignal } from "@preact/signals";
+import type { ReadonlySignal } from "@preact/signals";
 import type { MediaSlot } from "./media-slots.ts";
 
 /** Shown like the channel header: "End-to-end encrypted" / "Not end-to-end encrypted"; keys missing: frames cannot be read yet. */
@@ -25,14 +25,4 @@ export interface CallMediaEncryption {
     remote: { participantId: string; deviceId: string | null },
   ): void;
   close(): void;
-}
-
-export function mediaWithoutEncryption(): CallMediaEncryption {
-  return {
-    state: signal<CallEncryptionState>("not end-to-end"),
-    deviceId: null,
-    attachSender() {},
-    attachReceiver() {},
-    close() {},
-  };
 }
