@@ -4,10 +4,10 @@
  * channel's current MLS epoch, and every frame it receives is opened with its sender
  * device's key, or dropped. TURN (and an SFU later) relays only ciphertext.
  *
- * How the call model uses it, one per call in an end-to-end encrypted channel (a
- * channel without an MLS group gets none, and the call says "Not end-to-end encrypted"):
+ * How the call model uses it (`end-to-end-media.ts` fits it to the call's seam), one per
+ * call:
  *
- *   const media = createMediaEncryption({ channelId, ownDeviceId, secrets: channelCrypto.mediaSecrets });
+ *   const media = createMediaEncryption({ channelId, ownDeviceId, secrets: mediaSecretsOf(encryption, channelId) });
  *   const peer = new RTCPeerConnection({ iceServers, ...media.peerConnectionOptions });
  *   // right when each of the four transceivers is created, before any negotiation:
  *   media.attachSender(transceiver.sender, "audio");
@@ -23,10 +23,7 @@
  */
 import { mediaKeyIndex } from "../../../../e2ee/media-frame.ts";
 import type { MediaSecretSource } from "../../../../e2ee/media-keys.ts";
-import { signal } from "@preact/signals";
 import type { FromFrameWorker, ToFrameWorker, TransformCounts, TransformOptions } from "./frame-crypto-worker.ts";
-import type { CallEncryptionState, CallMediaEncryption } from "./media-encryption-seam.ts";
-import { slotKind } from "./media-slots.ts";
 
 export type MediaKind = "audio" | "video";
 
@@ -167,29 +164,6 @@ export function createMediaEncryption(options: MediaEncryptionOptions): MediaEnc
       worker.terminate();
       for (const resolve of answers.values()) resolve([]);
       answers.clear();
-    },
-  };
-}
-
-/**
- * The call model's seam (`media-encryption-seam.ts`) over this module: "end-to-end"
- * once the channel's media secret is known, "keys missing" while this device is not
- * in the group's current epoch (it sends nothing then, and opens nothing).
- */
-export function endToEndCallMedia(options: MediaEncryptionOptions): CallMediaEncryption & { media: MediaEncryption } {
-  const media = createMediaEncryption(options);
-  const state = signal<CallEncryptionState>("keys missing");
-  const stopWatching = options.secrets.watch((secret) => (state.value = secret ? "end-to-end" : "keys missing"));
-  return {
-    media,
-    state,
-    deviceId: options.ownDeviceId,
-    configuration: media.peerConnectionOptions,
-    attachSender: (sender, slot) => media.attachSender(sender, slotKind(slot)),
-    attachReceiver: (receiver, slot, remote) => media.attachReceiver(receiver, slotKind(slot), remote.deviceId),
-    close() {
-      stopWatching();
-      media.close();
     },
   };
 }
