@@ -31,6 +31,12 @@ export default defineConfig({
                 // registrations at once, and a breaker their lockout tests do not trip.
                 PASSWORD_CHECKS_QUEUED_MAX: "64",
                 SIGN_IN_FAILURES_PER_MINUTE: "100000",
+                // Calls (test/workers/calls-*.test.ts): short waits for the grace and the ring, and
+                // limits a test reaches with a few sockets.
+                CALL_RECONNECT_GRACE_MS: "1500",
+                CALL_RING_MS: "2500",
+                CALL_MAX_PARTICIPANTS: "3",
+                CALL_CANDIDATES_PER_MINUTE: "5",
               },
             },
           })),

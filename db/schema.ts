@@ -737,3 +737,27 @@ export const keyBackupVersions = pgTable(
   },
   (table) => [primaryKey({ columns: [table.userId, table.version] })],
 );
+
+/**
+ * Calls in progress, one row per channel, written by the channel's room on each change
+ * (rooms/calls/) and deleted when the call ends, so a page loading reads them in one
+ * query (`GET /api/calls`). The room's own storage is the truth; this is its shadow.
+ */
+export const activeCalls = pgTable(
+  "active_calls",
+  {
+    channelId: uuid()
+      .primaryKey()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    communityId: uuid().references((): AnyPgColumn => communities.id, { onDelete: "cascade" }),
+    callId: text().notNull(),
+    startedAt: timestamp({ withTimezone: true }).notNull(),
+    startedBy: uuid().notNull(),
+    /** Who is being rung (DMs), user ids. */
+    ringing: jsonb().$type<string[]>().notNull(),
+    /** Who is in it and what they show: `{userId, muted, camera, screen}[]`. */
+    participants: jsonb().$type<{ userId: string; muted: boolean; camera: boolean; screen: boolean }[]>().notNull(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("active_calls_community_idx").on(table.communityId)],
+);

@@ -27,6 +27,7 @@ import { events } from "./routes/events.ts";
 import { keys } from "./routes/keys.ts";
 import { health } from "./routes/health.ts";
 import { iceServers } from "./routes/ice-servers.ts";
+import { calls } from "./routes/calls.ts";
 import { me } from "./routes/me.ts";
 import { sessions } from "./routes/sessions.ts";
 import { startup } from "./routes/startup.ts";
@@ -105,6 +106,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/events", events)
   .route("/api/keys", keys)
   .route("/api/calls/ice-servers", iceServers)
+  .route("/api/calls", calls)
   .all("/api/*", (c) => c.json(errorBody("not_found", "no such API route"), 404))
   // Before the public assets: the admin page's code is only for admins.
   .route("/admin-assets", adminAssets)

@@ -2,8 +2,8 @@
  * ChannelRoom: one Durable Object per channel, coordinating its WebSockets. It
  * hibernates when idle (sockets stay open, memory is freed) and wakes on a frame.
  * A table of contents: each hook delegates to a named module (admission, frame intake,
- * chat, MLS delivery); the methods below the hooks are the RPC surface the HTTP side
- * and the UserSockets objects call.
+ * chat, calls, MLS delivery); the methods below the hooks are the RPC surface the HTTP
+ * side and the UserSockets objects call.
  */
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { query, type QueryInput, type QueryOutput } from "../db/index.ts";
@@ -17,8 +17,19 @@ import { ActivityNotifier } from "./activity.ts";
 import { admitSocket, DEFAULT_SOCKETS_PER_USER, type AdmittingRoom } from "./admission.ts";
 import { Audience } from "./audience.ts";
 import { AppendBatcher } from "./append-batcher.ts";
+import { CallAnnouncer } from "./calls/call-announcer.ts";
+import { CallBook } from "./calls/call-book.ts";
+import { rosterFrame } from "./calls/call-changes.ts";
+import {
+  callDeadlinesPassed,
+  callSocketsChecked,
+  declineCall,
+  permissionsChanged,
+  socketClosed,
+} from "./calls/call-lifecycle.ts";
+import type { CallRoom } from "./calls/call-room.ts";
+import { callSettings, type CallSettings } from "./calls/call-settings.ts";
 import { receiveFrame } from "./chat.ts";
-import type { ChatRoom } from "./chat-room.ts";
 import { FrameIntake } from "./frame-intake.ts";
 import { DEFAULT_FRAMES_PER_SECOND, FrameRateLimiter } from "./frame-rate-limiter.ts";
 import { readIdentity, sessionTag, userTag, type Member } from "./identity.ts";
@@ -37,8 +48,10 @@ export { CLOSE_ACCESS_REMOVED, CLOSE_SESSION_ENDED };
  * queries/s at 9,000 sockets with one minute), so it is rare; pushes do the real work.
  */
 export const ACCESS_RECHECK_MS = 5 * 60_000;
+/** When the next access re-check is due: the alarm also serves the call's deadlines, the earliest first. */
+const ACCESS_RECHECK_KEY = "access-recheck-at";
 
-export class ChannelRoom extends Server<Env> implements ChatRoom, AdmittingRoom {
+export class ChannelRoom extends Server<Env> implements CallRoom, AdmittingRoom {
   static override options = { hibernate: true };
   #queue: Promise<unknown> = Promise.resolve();
   #intake: FrameIntake;
@@ -49,6 +62,10 @@ export class ChannelRoom extends Server<Env> implements ChatRoom, AdmittingRoom 
   readonly outbox = new Outbox();
   #audience = new Audience(() => this.getConnections<Member>(), this.outbox);
   readonly socketsPerUser: number;
+  readonly calls: CallBook;
+  readonly callSettings: CallSettings;
+  readonly callAnnouncer: CallAnnouncer;
+  #accessRecheckAt: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -59,6 +76,14 @@ export class ChannelRoom extends Server<Env> implements ChatRoom, AdmittingRoom 
     this.#intake = new FrameIntake(rateLimiter, budgets);
     const socketsPerUser = Number(settings.SOCKETS_PER_USER);
     this.socketsPerUser = socketsPerUser > 0 ? socketsPerUser : DEFAULT_SOCKETS_PER_USER;
+    this.calls = new CallBook(ctx.storage);
+    this.callSettings = callSettings(env);
+    this.callAnnouncer = new CallAnnouncer(env, (work) => ctx.waitUntil(work));
+    // Before any event, so every handler (RPCs too) sees the call without waiting for storage.
+    void ctx.blockConcurrencyWhile(async () => {
+      await this.calls.load();
+      this.#accessRecheckAt = (await ctx.storage.get<number>(ACCESS_RECHECK_KEY)) ?? null;
+    });
   }
 
   // --- partyserver's hooks ------------------------------------------------------------
@@ -68,12 +93,33 @@ export class ChannelRoom extends Server<Env> implements ChatRoom, AdmittingRoom 
     return member ? [userTag(member.userId), sessionTag(member.sessionId)] : [];
   }
 
+  /** Once per start (after hibernation or a restart): participants whose sockets are gone get the grace period. */
+  override onStart(): void {
+    callSocketsChecked(this);
+  }
+
   override async onConnect(connection: Connection<Member>, context: ConnectionContext): Promise<void> {
     const member = readIdentity(context.request);
     // Only forwardToRoom reaches a room; a request without identity is a bug, not a user.
     if (!member) return connection.close(1008, "unauthenticated");
     if (!(await admitSocket(this, connection, member))) return;
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + ACCESS_RECHECK_MS);
+    // A socket arriving while a call is on learns who is in it, right after its welcome.
+    if (this.calls.call) send(this, connection, rosterFrame(this, this.calls.call));
+    if (this.#accessRecheckAt === null) this.#setAccessRecheck(Date.now() + ACCESS_RECHECK_MS);
+    this.scheduleAlarm();
+  }
+
+  /**
+   * One alarm, two uses: the call's deadlines (a reconnect grace, a ring running out) and
+   * the periodic access re-check. An alarm that brought no call deadline is the re-check's
+   * (also when run early, as tests do).
+   */
+  override async onAlarm(): Promise<void> {
+    const now = Date.now();
+    const isCallDue = callDeadlinesPassed(this, now);
+    const isRecheckDue = this.#accessRecheckAt !== null && this.#accessRecheckAt <= now;
+    if (!isCallDue || isRecheckDue) await this.#recheckAccess();
+    this.scheduleAlarm();
   }
 
   /**
@@ -81,21 +127,34 @@ export class ChannelRoom extends Server<Env> implements ChatRoom, AdmittingRoom 
    * again each ACCESS_RECHECK_MS: changes are pushed the moment they happen, and this
    * catches a push that was lost.
    */
-  override async onAlarm(): Promise<void> {
+  async #recheckAccess(): Promise<void> {
     const connections = [...this.getConnections<Member>()].filter((connection) => connection.state);
-    if (connections.length === 0) return;
+    if (connections.length === 0) return this.#setAccessRecheck(null);
     const sessionIds = [...new Set(connections.map((connection) => connection.state!.sessionId))];
     const live = new Set(await query(this.env.DATABASE, "liveSessionIds", { sessionIds }));
     for (const connection of connections) {
       if (!live.has(connection.state!.sessionId)) this.#close(connection, CLOSE_SESSION_ENDED, "session ended");
     }
     await this.accessChanged(null, { isQuiet: true });
-    await this.ctx.storage.setAlarm(Date.now() + ACCESS_RECHECK_MS);
+    this.#setAccessRecheck(Date.now() + ACCESS_RECHECK_MS);
+  }
+
+  #setAccessRecheck(at: number | null): void {
+    this.#accessRecheckAt = at;
+    if (at === null) void this.ctx.storage.delete(ACCESS_RECHECK_KEY);
+    else void this.ctx.storage.put(ACCESS_RECHECK_KEY, at);
+  }
+
+  /** Sets the alarm to the earliest of the access re-check and the call's next deadline. */
+  scheduleAlarm(): void {
+    const times = [this.#accessRecheckAt, this.calls.nextDeadline()].filter((time) => time !== null);
+    if (times.length > 0) void this.ctx.storage.setAlarm(Math.min(...times));
   }
 
   override async onClose(connection: Connection<Member>): Promise<void> {
     this.#intake.forget(connection.id);
     this.#audience.leave(connection.id);
+    socketClosed(this, connection.id, false);
     if (connection.state) await this.env.USER_SOCKETS.getByName(connection.state.userId).closed(this.name);
   }
 
@@ -147,6 +206,7 @@ export class ChannelRoom extends Server<Env> implements ChatRoom, AdmittingRoom 
         closed++;
         continue;
       }
+      permissionsChanged(this, connection, permissions);
       // A periodic re-check tells only what changed; a pushed change always answers.
       if (options.isQuiet && permissions === connection.state.permissions) continue;
       connection.setState({ ...connection.state, permissions });
@@ -167,6 +227,11 @@ export class ChannelRoom extends Server<Env> implements ChatRoom, AdmittingRoom 
     return this.#mlsDelivery.refound(input);
   }
 
+  /** `userId` declines the call ringing for them here; false when none rings for them. */
+  async declineCall(userId: string): Promise<boolean> {
+    return declineCall(this, userId);
+  }
+
   /** How many sockets this room holds now (the admin page's live figures). */
   async liveSockets(): Promise<number> {
     return [...this.getConnections()].length;
@@ -183,11 +248,19 @@ export class ChannelRoom extends Server<Env> implements ChatRoom, AdmittingRoom 
     this.#close(connection, CLOSE_ACCESS_REMOVED, "you no longer have access to this channel");
   }
 
-  /** Takes the socket out of the audience and closes it; what was queued for it goes first. */
+  /**
+   * Takes the socket out of the audience and closes it; what was queued for it goes first.
+   * Its person leaves the call at once: the room closes sockets only for lost access or sessions.
+   */
   #close(connection: Connection, code: number, reason: string): void {
+    socketClosed(this, connection.id, true);
     this.#audience.leave(connection.id);
     this.outbox.flush();
     connection.close(code, reason);
+  }
+
+  connection(connectionId: string): Connection<Member> | undefined {
+    return this.getConnection<Member>(connectionId);
   }
 
   admit(connection: Connection<Member>): void {

@@ -1,11 +1,12 @@
 /**
  * Chat in a channel room: the table of contents of what a client may ask. Each
  * frame is parsed, then handed to the function for its type; each checks the
- * sender's permissions in this channel at this moment.
+ * sender's permissions in this channel at this moment. Call frames go to rooms/calls/.
  */
 import type { Connection } from "partyserver";
 import { resume } from "./catch-up.ts";
-import type { ChatRoom } from "./chat-room.ts";
+import type { CallRoom } from "./calls/call-room.ts";
+import { receiveCallFrame } from "./calls/calls.ts";
 import type { Member } from "./identity.ts";
 import { changeMessage, changeReaction, setPin } from "./message-actions.ts";
 import { parseFrame } from "./parse-frame.ts";
@@ -13,7 +14,7 @@ import { announceTyping, markRead } from "./reading.ts";
 import { send } from "./room-frames.ts";
 import { sendMessage } from "./send-message.ts";
 
-export async function receiveFrame(room: ChatRoom, connection: Connection<Member>, raw: unknown): Promise<void> {
+export async function receiveFrame(room: CallRoom, connection: Connection<Member>, raw: unknown): Promise<void> {
   const frame = parseFrame(raw);
   if ("error" in frame) return send(room, connection, frame.error);
   switch (frame.type) {
@@ -34,6 +35,13 @@ export async function receiveFrame(room: ChatRoom, connection: Connection<Member
       return markRead(room, connection, frame.seq);
     case "resume":
       return resume(room, connection, frame.afterEvent);
+    case "call.join":
+    case "call.leave":
+    case "call.signal":
+    case "call.state":
+    case "call.speaking":
+    case "call.moderate":
+      return receiveCallFrame(room, connection, frame);
     default:
       return assertNever(frame);
   }

@@ -1,8 +1,8 @@
 /**
  * CommunityHub: one Durable Object per community that knows which members are
  * online right now (through their account sockets) and with which shown status.
- * It relays presence changes and channel activity to them, so a message or a
- * status change costs one call per online member, never one per member.
+ * It relays presence changes, channel activity and voice channels' calls to them,
+ * so a message or a status change costs one call per online member, never one per member.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { EventsServerFrame, ShownStatus } from "../protocol/index.ts";
@@ -46,6 +46,11 @@ export class CommunityHub extends DurableObject<Env> {
 
   /** New messages in one of the community's channels: to every online member who may view it. */
   async activity(frame: Extract<EventsServerFrame, { type: "activity" }>): Promise<void> {
+    await this.#relay(frame, null, frame.channelId);
+  }
+
+  /** A call in one of the community's voice channels changed: to every online member who may view it. */
+  async call(frame: Extract<EventsServerFrame, { type: "call" }>): Promise<void> {
     await this.#relay(frame, null, frame.channelId);
   }
 

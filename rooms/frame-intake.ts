@@ -20,11 +20,11 @@ export class FrameIntake {
     this.budgets = budgets;
   }
 
-  async receive(
-    room: ChatRoom,
+  async receive<Room extends ChatRoom>(
+    room: Room,
     connection: Connection<Member>,
     message: WSMessage,
-    handle: (room: ChatRoom, connection: Connection<Member>, message: WSMessage) => Promise<void>,
+    handle: (room: Room, connection: Connection<Member>, message: WSMessage) => Promise<void>,
   ): Promise<void> {
     // Name the refused request, when it has a client id, so the client can retry it later.
     const clientId =

@@ -133,5 +133,12 @@ export const embeddedMigrations: EmbeddedMigration[] = [
     "breakpoints": true,
     "hash": "048a7fc4875d0b6b1253c1b80af45ee3c8efaf6495bd45e391356d261de6a49b",
     "sql": "ALTER TABLE \"mls_groups\" ADD COLUMN \"generation\" integer DEFAULT 0 NOT NULL;--> statement-breakpoint\nALTER TABLE \"mls_groups\" ADD COLUMN \"refounded_at\" timestamp with time zone;"
+  },
+  {
+    "tag": "0018_active_calls",
+    "when": 1796622039160,
+    "breakpoints": true,
+    "hash": "39b1c947462d869e5c1aba0209b0f19385c54dfa64137d3ee254acee774c6384",
+    "sql": "CREATE TABLE \"active_calls\" (\n\t\"channel_id\" uuid PRIMARY KEY NOT NULL,\n\t\"community_id\" uuid,\n\t\"call_id\" text NOT NULL,\n\t\"started_at\" timestamp with time zone NOT NULL,\n\t\"started_by\" uuid NOT NULL,\n\t\"ringing\" jsonb NOT NULL,\n\t\"participants\" jsonb NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL\n);\n--> statement-breakpoint\nALTER TABLE \"active_calls\" ADD CONSTRAINT \"active_calls_channel_id_channels_id_fk\" FOREIGN KEY (\"channel_id\") REFERENCES \"public\".\"channels\"(\"id\") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint\nALTER TABLE \"active_calls\" ADD CONSTRAINT \"active_calls_community_id_communities_id_fk\" FOREIGN KEY (\"community_id\") REFERENCES \"public\".\"communities\"(\"id\") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint\nCREATE INDEX \"active_calls_community_idx\" ON \"active_calls\" USING btree (\"community_id\");"
   }
 ];

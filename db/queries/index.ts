@@ -7,6 +7,7 @@
 import * as abuse from "./abuse.ts";
 import * as audit from "./audit.ts";
 import * as blocks from "./blocks.ts";
+import * as calls from "./calls.ts";
 import * as categories from "./categories.ts";
 import * as channelOverrides from "./channel-overrides.ts";
 import * as channels from "./channels.ts";
@@ -34,6 +35,7 @@ export const queries = {
   ...abuse,
   ...audit,
   ...blocks,
+  ...calls,
   ...categories,
   ...channelOverrides,
   ...channels,
@@ -65,6 +67,7 @@ export type QueryOutput<K extends QueryName> = Awaited<ReturnType<Queries[K]>>;
 
 export type { LockoutPolicy } from "./abuse.ts";
 export type { AuditRecord } from "./audit.ts";
+export type { ActiveCallRecord } from "./calls.ts";
 export type { CategoryRecord } from "./categories.ts";
 export type { ChannelContextRecord, ChannelRecord, OverrideRecord } from "./channels.ts";
 export type { MembershipEventRecord } from "./membership-events.ts";

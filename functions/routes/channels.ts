@@ -19,6 +19,7 @@ import { issueSocketTicket, verifySocketTicket } from "../tokens.ts";
 import { offeredTicket, requireOwnUpgrade, spendTicket, upgradeAnswer } from "../socket-upgrade.ts";
 import { parseJson } from "../validation.ts";
 import { channelView } from "../views.ts";
+import { channelCalls } from "./channel-calls.ts";
 import { channelHistory } from "./channel-history.ts";
 import { channelMls } from "./channel-mls.ts";
 import { channelOverrideRoutes } from "./channel-overrides.ts";
@@ -90,6 +91,7 @@ export const channels = new Hono<AppEnv>()
   })
   .route("/", channelHistory)
   .route("/", channelMls)
+  .route("/", channelCalls)
   .post("/:channelId/socket-ticket", requireUser, TICKET_LIMIT, async (c) => {
     const access = await channelAccess(c, c.req.param("channelId"));
     const subject = { userId: c.get("userId"), sessionId: c.get("sessionId"), username: c.get("user").username };
