@@ -13,7 +13,7 @@
  */
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, registerOn } from "../support/accounts.ts";
+import { call, registerOn, type Account } from "../support/accounts.ts";
 import { FAKE_MEDIA_ARGS, waitUntilConnected } from "../support/browser.ts";
 import { browserJourney, conversationLink, messageItem, waitUntilDelivered } from "../support/browser-journey.ts";
 
@@ -27,6 +27,8 @@ const MID = { microphone: "0", camera: "1" } as const;
 const journey = browserJourney("browser_dm_calls", { ADMIN_USERNAME: "alice" }, FAKE_MEDIA_ARGS);
 let alice: Page;
 let bob: Page;
+let aliceAccount: Account;
+let bobAccount: Account;
 
 /** Collects every RTCPeerConnection the page makes, for reading its statistics. */
 function collectPeerConnections(): void {
@@ -41,11 +43,53 @@ function collectPeerConnections(): void {
   } as typeof RTCPeerConnection;
 }
 
+/** Records the system notifications the page shows and closes (the browser shows none, headless). */
+function collectNotifications(): void {
+  const Original = window.Notification;
+  const shown: { title: string; body: string; isClosed: boolean }[] = [];
+  (window as unknown as { testNotifications: typeof shown }).testNotifications = shown;
+  window.Notification = class extends Original {
+    constructor(title: string, options?: NotificationOptions) {
+      super(title, options);
+      const record = { title, body: options?.body ?? "", isClosed: false };
+      shown.push(record);
+      this.addEventListener("close", () => (record.isClosed = true));
+      const close = this.close.bind(this);
+      this.close = () => {
+        record.isClosed = true;
+        close();
+      };
+    }
+  } as typeof Notification;
+}
+
+/**
+ * Lets the test put the page in the background: headless Chromium always shows its
+ * pages, so `document.hidden` answers what the test said, and changing it fires
+ * `visibilitychange` as a real tab switch does.
+ */
+function controlVisibility(): void {
+  let isHidden = false;
+  Object.defineProperty(Document.prototype, "hidden", { configurable: true, get: () => isHidden });
+  Object.defineProperty(Document.prototype, "visibilityState", {
+    configurable: true,
+    get: () => (isHidden ? "hidden" : "visible"),
+  });
+  (window as unknown as { testSetHidden(hidden: boolean): void }).testSetHidden = (hidden) => {
+    isHidden = hidden;
+    document.dispatchEvent(new Event("visibilitychange"));
+  };
+}
+
 beforeAll(async () => {
-  const aliceAccount = await registerOn(journey.server, "alice", PASSWORD);
-  const bobAccount = await registerOn(journey.server, "bob", PASSWORD);
+  aliceAccount = await registerOn(journey.server, "alice", PASSWORD);
+  bobAccount = await registerOn(journey.server, "bob", PASSWORD);
   [alice, bob] = await Promise.all([journey.openPage(), journey.openPage()]);
-  for (const page of [alice, bob]) await page.addInitScript(collectPeerConnections);
+  for (const page of [alice, bob]) {
+    for (const script of [collectPeerConnections, collectNotifications, controlVisibility])
+      await page.addInitScript(script);
+    await page.context().grantPermissions(["notifications"], { origin: journey.server.url });
+  }
   await Promise.all([signIn(alice, "alice"), signIn(bob, "bob")]);
   const opened = await call(journey.server, "/api/dms", {
     method: "POST",
@@ -113,11 +157,19 @@ describe("alice calls bob in their conversation", () => {
 
   it("shows bob a missed call when alice hangs up before he answers, unread until he looks", async () => {
     await bob.getByRole("link", { name: "Chatalot" }).click();
+    await setHidden(bob, true); // bob looks at another tab: the ring is also a notification
     await alice.locator(".chat-header").getByRole("button", { name: "Start voice call" }).click();
     const ringing = incomingCall(bob);
     await ringing.waitFor({ timeout: MEDIA_TIMEOUT_MS });
+    await expect
+      .poll(() => notifications(bob))
+      .toEqual([{ title: "alice is calling", body: "Voice call", isClosed: false }]);
     await alice.locator(".dm-call").getByRole("button", { name: "Leave call" }).click();
     await expect.poll(() => ringing.count(), { timeout: MEDIA_TIMEOUT_MS }).toBe(0);
+    await expect
+      .poll(() => notifications(bob))
+      .toEqual([{ title: "alice is calling", body: "Voice call", isClosed: true }]);
+    await setHidden(bob, false);
 
     await callEnded(alice, "Call ended: nobody answered.").waitFor({ timeout: MEDIA_TIMEOUT_MS });
     await callRecord(alice, "No answer to your call").waitFor({ timeout: MEDIA_TIMEOUT_MS });
@@ -127,6 +179,19 @@ describe("alice calls bob in their conversation", () => {
     await conversationLink(bob, "alice").click();
     await callRecord(bob, "Missed call from alice").waitFor({ timeout: MEDIA_TIMEOUT_MS });
     expect(await recordsStored()).toBe(3);
+  });
+
+  it("keeps the call buttons off, saying why, once bob blocks alice", async () => {
+    const blocked = await call(journey.server, `/api/blocks/${aliceAccount.id}`, {
+      method: "PUT",
+      token: bobAccount.token,
+    });
+    expect(blocked.status, blocked.text).toBeLessThan(300);
+    for (const name of ["Start voice call", "Start video call"]) {
+      const button = alice.locator(".chat-header").getByRole("button", { name });
+      await expect.poll(() => button.isDisabled(), { timeout: MEDIA_TIMEOUT_MS }).toBe(true);
+      expect(await button.getAttribute("title")).toMatch(/read-only/);
+    }
   });
 });
 
@@ -164,6 +229,14 @@ async function recordsStored(): Promise<number> {
   );
   return row?.count ?? 0;
 }
+
+const setHidden = (page: Page, hidden: boolean) =>
+  page.evaluate(
+    (value) => (window as unknown as { testSetHidden(hidden: boolean): void }).testSetHidden(value),
+    hidden,
+  );
+const notifications = (page: Page) =>
+  page.evaluate(() => (window as unknown as { testNotifications: unknown[] }).testNotifications);
 
 function description(link: Locator): Promise<string> {
   return link.evaluate((element) => {
