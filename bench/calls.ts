@@ -1,0 +1,89 @@
+/**
+ * The calls issue's measurements (#19, "Measured in bench/"), against the production
+ * server on a fresh database and Debian's Chromium with fake camera and microphone:
+ * call set-up time, CPU and upstream per participant in a video and an audio mesh,
+ * and the signaling frames one room relays per second. Prints figures and ratios;
+ * never fails on a figure, only when a part cannot run.
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx node bench/calls.ts [--quick] [--part setup,mesh,signaling]
+ */
+import type { Browser } from "playwright-core";
+import { cleanUpOnAbnormalExit, cleanup, onCleanup } from "./cleanup.ts";
+import { commandLine, machineLine } from "./report.ts";
+import { CALL_USAGE, pagesNeeded, parseCallFlags } from "./calls/call-flags.ts";
+import { launchCallBrowser, openCallPage, type CallPage } from "./calls/call-pages.ts";
+import { startCallWorld } from "./calls/call-world.ts";
+import { holdMesh, printMeshResults, type MeshResult } from "./calls/mesh-load.ts";
+import { measureSetupTime } from "./calls/setup-time.ts";
+import { measureSignaling, printSignalingResults, type SignalingResult } from "./calls/signaling-rate.ts";
+
+/** Signing pages in a few at a time: each runs the app and sets up its encryption device. */
+const SIGN_IN_CONCURRENCY = 3;
+
+const options = parseCallFlags(process.argv.slice(2));
+if (options === "help") {
+  console.log(CALL_USAGE);
+  process.exit(0);
+}
+cleanUpOnAbnormalExit();
+console.log(`command:  ${commandLine()}`);
+console.log(`machine:  ${machineLine()}`);
+const started = performance.now();
+const world = await startCallWorld();
+try {
+  const pageCount = pagesNeeded(options);
+  if (pageCount > 0) {
+    const browser = await launchCallBrowser();
+    onCleanup("close Chromium", () => browser.close());
+    console.log(`browser:  Chromium ${browser.version()} with fake devices, one context (person, device) per page`);
+    const pages = await openPages(browser, pageCount);
+    if (options.parts.includes("setup")) {
+      await measureSetupTime(pages, options.setupSizes, options.joins);
+    }
+    if (options.parts.includes("mesh")) {
+      const results: MeshResult[] = [];
+      results.push(await holdMesh(world.bench, pages, options.videoMesh, true, options.holdSeconds));
+      results.push(await holdMesh(world.bench, pages, options.audioMesh, false, options.holdSeconds));
+      printMeshResults(results);
+      console.log(
+        "note: every page, the server, PostgreSQL and the bench share this machine's " +
+          "cores: CPU per person is an upper bound of what one person's computer spends",
+      );
+    }
+  }
+  if (options.parts.includes("signaling")) {
+    const results: SignalingResult[] = [];
+    for (const size of options.signalingSizes) {
+      results.push(await measureSignaling(world, size, options.signalingSeconds, options.window));
+    }
+    printSignalingResults(results, options.window);
+    console.log(
+      "note: the bench's server lifts SOCKET_FRAMES_PER_SECOND (10/s for a person's socket) to 100,000, " +
+        "so these senders are held back only by the room",
+    );
+  }
+  console.log(`\ndone in ${Math.round((performance.now() - started) / 1000)} s`);
+} catch (error) {
+  console.error(`calls bench failed: ${(error as Error).stack ?? error}`);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}
+
+/** `count` people, each signed in on a page of their own; prints how long that took. */
+async function openPages(browser: Browser, count: number): Promise<CallPage[]> {
+  const opening = performance.now();
+  const accounts = await world.people("person", count);
+  const pages: CallPage[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(SIGN_IN_CONCURRENCY, count) }, async () => {
+      while (next < count) {
+        const index = next++;
+        pages[index] = await openCallPage(browser, world.bench.server.url, accounts[index]!.username, index);
+      }
+    }),
+  );
+  console.log(`pages:    ${count} signed in, in ${Math.round((performance.now() - opening) / 1000)} s`);
+  return pages;
+}

@@ -1,0 +1,49 @@
+/**
+ * Call set-up time (the calls issue's first figure): with N-1 people already in the
+ * voice channel's call, the Nth clicks "Join with video"; the time from that click to
+ * the first decoded video frame and audio samples from the others, then it leaves,
+ * and again. The others stay in the call throughout, as they would.
+ */
+import { formatNumber, summarize } from "../stats.ts";
+import { printTable } from "../report.ts";
+import { join, leave, STATS_POLL_MS, timedJoin, waitForPeers, type CallPage, type JoinTiming } from "./call-pages.ts";
+
+export async function measureSetupTime(pages: CallPage[], sizes: number[], joins: number): Promise<void> {
+  const rows: string[][] = [];
+  for (const size of sizes) {
+    const present = pages.slice(0, size - 1);
+    const joiner = pages[size - 1]!;
+    for (const person of present) await join(person, true);
+    for (const person of present) await waitForPeers(person, size - 2, true);
+    const timings: JoinTiming[] = [];
+    for (let round = 0; round < joins; round++) {
+      timings.push(await timedJoin(joiner, size - 1, true));
+      await leave(joiner);
+      // The others have dropped the leaver's connection: the next join starts from the same place.
+      for (const person of present) await waitForPeers(person, size - 2, true);
+    }
+    for (const person of present) await leave(person);
+    const figures: [string, (timing: JoinTiming) => number][] = [
+      ["first video frame", (timing) => timing.firstVideo],
+      ["every peer's video", (timing) => timing.allVideo],
+      ["first audio samples", (timing) => timing.firstAudio],
+      ["every peer's audio", (timing) => timing.allAudio],
+    ];
+    for (const [figure, value] of figures) {
+      const summary = summarize(timings.map(value));
+      rows.push([
+        `${size} people`,
+        figure,
+        String(summary.count),
+        // The first join of a page also fetches what later joins reuse (the TURN list, the group's keys).
+        formatNumber(value(timings[0]!)),
+        ...[summary.p50, summary.p95, summary.max].map(formatNumber),
+      ]);
+    }
+  }
+  printTable(
+    `Call set-up: click "Join with video" -> first decoded remote media, ms (polled every ${STATS_POLL_MS} ms in the page)`,
+    ["call", "figure", "joins", "first join", "p50", "p95", "max"],
+    rows,
+  );
+}
