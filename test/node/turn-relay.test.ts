@@ -3,6 +3,9 @@
  * from GET /api/calls/ice-servers, and a real coturn, started the way the compose turn
  * profile starts it (scripts/turn-relay.sh, the compose file's flags, the same secret
  * file), relays for them; credentials from another secret, or expired, are refused.
+ * In Chromium, two peer connections forced to relay (iceTransportPolicy "relay") meet
+ * through it with the route's iceServers, and gather nothing with a forged credential:
+ * the forced-relay proof of calls, apart from the call UI.
  *
  * The profile denies relaying to loopback and private addresses and to its own public
  * address, and here everything is on loopback with 127.0.0.1 as that public address:
@@ -16,9 +19,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IceServersView, IceServerView } from "../../protocol/index.ts";
 import { call, registerOn, type Account } from "../support/accounts.ts";
+import { launchChromium } from "../support/browser.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 import { openTurnSession } from "../support/turn-allocation.ts";
@@ -32,6 +37,7 @@ let database: TestDatabase;
 let server: RunningServer;
 let relay: RunningRelay;
 let alice: Account;
+let browser: Browser | undefined;
 
 beforeAll(async () => {
   const secrets = mkdtempSync(join(tmpdir(), "chatalot-turn-secret-"));
@@ -50,6 +56,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await browser?.close();
   await relay?.stop();
   await server?.stop();
   await database?.stop();
@@ -76,6 +83,84 @@ async function uclient(username: string, credential: string) {
   // Its closing count, over every client: "start_mclient: tot_send_msgs=N, tot_recv_msgs=M".
   const totals = /start_mclient: tot_send_msgs=(\d+), tot_recv_msgs=(\d+)/.exec(stdout + stderr);
   return { output: stdout + stderr, sent: Number(totals?.[1] ?? 0), received: Number(totals?.[2] ?? 0) };
+}
+
+interface RelayProbe {
+  /** "connected", "failed", or "nothing gathered" (no relay candidate on either side). */
+  outcome: string;
+  candidateTypes: string[];
+  /** The errorCode of every icecandidateerror (401: the relay refused the credential). */
+  candidateErrors: number[];
+  selectedPair: { local: string; remote: string } | null;
+  received: string | null;
+}
+
+/**
+ * Two RTCPeerConnections in one page, both with iceTransportPolicy "relay", negotiating a
+ * data channel: they can only meet through relayed candidates, so connecting proves the
+ * relay carried the traffic, and the selected pair says which candidates it used.
+ */
+function probeRelay(page: Page, iceServers: IceServerView[]): Promise<RelayProbe> {
+  return page.evaluate(async (iceServers) => {
+    const configuration: RTCConfiguration = { iceServers, iceTransportPolicy: "relay" };
+    const offerer = new RTCPeerConnection(configuration);
+    const answerer = new RTCPeerConnection(configuration);
+    const candidateTypes: string[] = [];
+    const candidateErrors: number[] = [];
+    for (const [from, to] of [
+      [offerer, answerer],
+      [answerer, offerer],
+    ] as const) {
+      from.onicecandidate = (event) => {
+        if (!event.candidate) return;
+        candidateTypes.push(event.candidate.type ?? "unknown");
+        void to.addIceCandidate(event.candidate);
+      };
+      from.onicecandidateerror = (event) => candidateErrors.push((event as RTCPeerConnectionIceErrorEvent).errorCode);
+    }
+    const channel = offerer.createDataChannel("probe");
+    const received = new Promise<string>((resolve) => {
+      answerer.ondatachannel = (event) => (event.channel.onmessage = (message) => resolve(String(message.data)));
+    });
+    await offerer.setLocalDescription();
+    await answerer.setRemoteDescription(offerer.localDescription!);
+    await answerer.setLocalDescription();
+    await offerer.setRemoteDescription(answerer.localDescription!);
+    const outcome = await new Promise<string>((resolve) => {
+      offerer.onconnectionstatechange = () => {
+        if (offerer.connectionState === "connected" || offerer.connectionState === "failed")
+          resolve(offerer.connectionState);
+      };
+      const isDoneGathering = () =>
+        offerer.iceGatheringState === "complete" && answerer.iceGatheringState === "complete";
+      const checkGathering = () =>
+        isDoneGathering() && candidateTypes.length === 0
+          ? resolve("nothing gathered")
+          : setTimeout(checkGathering, 100);
+      checkGathering();
+    });
+    let selectedPair: RelayProbe["selectedPair"] = null;
+    let message: string | null = null;
+    if (outcome === "connected") {
+      // ICE and DTLS are up; the data channel opens once SCTP has shaken hands over them.
+      if (channel.readyState !== "open") await new Promise((resolve) => (channel.onopen = resolve));
+      channel.send("hello through the relay");
+      message = await received;
+      const reports = new Map<string, Record<string, string>>();
+      (await offerer.getStats()).forEach((report) => reports.set(report.id, report));
+      const transport = [...reports.values()].find((report) => report.type === "transport");
+      const pair = reports.get(transport?.selectedCandidatePairId ?? "");
+      if (pair) {
+        selectedPair = {
+          local: reports.get(pair.localCandidateId!)!.candidateType!,
+          remote: reports.get(pair.remoteCandidateId!)!.candidateType!,
+        };
+      }
+    }
+    offerer.close();
+    answerer.close();
+    return { outcome, candidateTypes, candidateErrors, selectedPair, received: message };
+  }, iceServers);
 }
 
 describe("the TURN relay with credentials from GET /api/calls/ice-servers", () => {
@@ -151,6 +236,26 @@ describe("the TURN relay with credentials from GET /api/calls/ice-servers", () =
     });
     // 442 Unsupported Transport Protocol: --no-tcp-relay, as TURN_TCP_RELAY=false leaves it.
     expect(tcp.allocation).toEqual({ errorCode: 442 });
+  });
+
+  it("connects two forced-relay peer connections in Chromium through it, and none with a wrong secret", async () => {
+    const entry = await turnEntryFor(alice);
+    browser = await launchChromium();
+    const page = await browser.newPage();
+
+    const relayed = await probeRelay(page, [entry]);
+    const forged = await probeRelay(page, [{ ...entry, credential: signedWith(OTHER_SECRET, entry.username) }]);
+
+    expect(relayed).toMatchObject({
+      outcome: "connected",
+      selectedPair: { local: "relay", remote: "relay" },
+      received: "hello through the relay",
+      candidateErrors: [],
+    });
+    expect(new Set(relayed.candidateTypes)).toEqual(new Set(["relay"]));
+    expect(forged).toMatchObject({ outcome: "nothing gathered", candidateTypes: [], selectedPair: null });
+    expect(forged.candidateErrors.length).toBeGreaterThan(0);
+    expect(new Set(forged.candidateErrors)).toEqual(new Set([401]));
   });
 
   it("never lets the secret or a credential into the server's or the relay's output", async () => {
