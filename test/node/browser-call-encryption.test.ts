@@ -118,7 +118,7 @@ describe("a call's media frames in Chromium", () => {
   it("decodes no frame and hears nothing when bob's secret is another epoch's", async () => {
     await start({ alice: secret(3, 1), bob: secret(3, 2), aliceDeviceAsBobSees: "alice-device" });
     const reading = await readingWhen((reading) => reading.droppedByBob >= 100, "bob dropping alice's frames");
-    expect(reading.sealedByAlice).toBeGreaterThanOrEqual(100);
+    expect(reading.sealedByAlice).toBeGreaterThan(0);
     expect(reading).toMatchObject({ framesDecoded: 0, totalSamplesReceived: 0, totalAudioEnergy: 0, openedByBob: 0 });
   });
 

@@ -106,16 +106,14 @@ function useSecret(keyIndex: number | null, secret: Uint8Array | null): void {
 }
 
 async function seal(frame: EncodedFrame, counts: TransformCounts): Promise<boolean> {
-  const epoch = sendingIndex === null ? undefined : epochs.get(sendingIndex);
-  if (!epoch || !ownDeviceId) return false;
+  // Read once: a new epoch's secret may arrive while this frame's key is derived.
+  const keyIndex = sendingIndex;
+  const epoch = keyIndex === null ? undefined : epochs.get(keyIndex);
+  if (keyIndex === null || !epoch || !ownDeviceId) return false;
   const key = await keyOf(epoch, ownDeviceId);
-  const sealed = await sealMediaFrame(
-    key,
-    sendingIndex!,
-    new Uint8Array(frame.data),
-    clearBytesOf(counts.kind, frame.type),
-  );
-  frame.data = sealed.buffer as ArrayBuffer;
+  const frameBytes = new Uint8Array(frame.data);
+  const sealed = await sealMediaFrame(key, keyIndex, frameBytes, clearBytesOf(counts.kind, frame.type));
+  frame.data = sealed.buffer;
   return true;
 }
 
