@@ -137,6 +137,10 @@ const PLANS: Record<string, Plan> = {
   "npx node test/chaos.ts --seconds 300": run(180, "--seconds 5 --channels 2 --clients 2"),
   "npx node bench/e2ee.ts": run(120, "--sizes 10 --messages 50"),
   "npx node bench/e2ee-browser.ts": run(120, "--messages 50"),
+  // The calls bench's full run takes minutes of Chromium pages; its quick mode runs every part.
+  "npx node bench/calls.ts": run(180, "--quick"),
+  "npx node bench/calls.ts --quick": run(180),
+  "npx node bench/calls.ts --part signaling": run(120, "--quick"),
   "INSPECTOR_ADDR=127.0.0.1:9229 npm run bench -- --scenario throughput --seconds 20 &": {
     kind: "run",
     append: "--quick --seconds 4",
