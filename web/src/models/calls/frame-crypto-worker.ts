@@ -3,9 +3,10 @@
  * receives (`media-encryption.ts` starts it, one per call). Frames reach it through
  * `RTCRtpScriptTransform` (the `rtctransform` event) or, where a browser lacks that,
  * as the streams of `createEncodedStreams()` posted here. It holds the channel's media
- * secrets by key index: the current epoch's seals; the previous ones still open
- * frames for MEDIA_KEY_OVERLAP_MS, while the others switch. A frame that does not
- * open is dropped, never passed to the decoder; a frame is never sent in clear.
+ * secrets by key index: a new epoch's opens frames at once and seals them after
+ * MEDIA_KEY_SWITCH_DELAY_MS (the others take the same commit at about the same time);
+ * the replaced ones still open frames for MEDIA_KEY_OVERLAP_MS after that. A frame that
+ * does not open is dropped, never passed to the decoder; a frame is never sent in clear.
  */
 // media-frame.ts alone: the worker needs no MLS, so its bundle stays small.
 import {
@@ -16,7 +17,15 @@ import {
   sealMediaFrame,
 } from "../../../../e2ee/media-frame.ts";
 
-/** How long a replaced epoch's keys still open frames: senders switch as they process the commit. */
+/**
+ * How long a device keeps sealing with the epoch it had after learning a new one: the
+ * others open the new epoch's frames only once they processed the commit too, which
+ * the room relays to everyone at once. Switching at once dropped a moment of every
+ * receiver's media (its video then waits for a key frame) at each join or leave of the
+ * channel; a removed member keeps this long at most, while its connections close.
+ */
+export const MEDIA_KEY_SWITCH_DELAY_MS = 1_000;
+/** How long a replaced epoch's keys still open frames, for senders slower to process the commit. */
 export const MEDIA_KEY_OVERLAP_MS = 5_000;
 
 /** What each transform is: set when it is attached. */
@@ -93,16 +102,34 @@ function keyOf(epoch: Epoch, deviceId: string): Promise<CryptoKey> {
   return key;
 }
 
-/** The new epoch's key seals from now; the one it replaces opens late frames a little longer. */
+let switchTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** A new epoch's key opens frames now and seals them shortly; null: nothing is sealed from now. */
 function useSecret(keyIndex: number | null, secret: Uint8Array | null): void {
-  const replaced = sendingIndex;
-  if (keyIndex !== null && secret) epochs.set(keyIndex, { secret, keys: new Map() });
-  sendingIndex = keyIndex;
-  if (replaced === null || replaced === keyIndex) return;
-  const retired = epochs.get(replaced);
-  setTimeout(() => {
-    if (epochs.get(replaced) === retired && sendingIndex !== replaced) epochs.delete(replaced);
-  }, MEDIA_KEY_OVERLAP_MS);
+  clearTimeout(switchTimer);
+  if (keyIndex === null || !secret) {
+    sendingIndex = null;
+    return retireAllBut(null);
+  }
+  epochs.set(keyIndex, { secret, keys: new Map() });
+  if (sendingIndex === null || sendingIndex === keyIndex) {
+    sendingIndex = keyIndex;
+    return;
+  }
+  switchTimer = setTimeout(() => {
+    sendingIndex = keyIndex;
+    retireAllBut(keyIndex);
+  }, MEDIA_KEY_SWITCH_DELAY_MS);
+}
+
+/** Every epoch's keys but `kept` stop opening frames after MEDIA_KEY_OVERLAP_MS (unless sealing with them again). */
+function retireAllBut(kept: number | null): void {
+  for (const [index, epoch] of epochs) {
+    if (index === kept) continue;
+    setTimeout(() => {
+      if (epochs.get(index) === epoch && sendingIndex !== index) epochs.delete(index);
+    }, MEDIA_KEY_OVERLAP_MS);
+  }
 }
 
 async function seal(frame: EncodedFrame, counts: TransformCounts): Promise<boolean> {
