@@ -11,13 +11,17 @@
  * init script that wraps the constructor: the page's outer edge, nothing in the app
  * exists for the test.
  */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, registerOn, type Account } from "../support/accounts.ts";
 import { FAKE_MEDIA_ARGS, waitUntilConnected } from "../support/browser.ts";
 import { browserJourney, conversationLink, messageItem, waitUntilDelivered } from "../support/browser-journey.ts";
+import { root } from "../support/server.ts";
 
 const PASSWORD = "correct horse battery";
+const SCREENSHOTS = join(root, "docs", "screenshots");
 /** Joining and media starting take a few seconds on a busy two-core machine. */
 const MEDIA_TIMEOUT_MS = 20_000;
 /** The media sections in their fixed order (docs/calls.md): their mids in Chromium. */
@@ -82,6 +86,7 @@ function controlVisibility(): void {
 }
 
 beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
   aliceAccount = await registerOn(journey.server, "alice", PASSWORD);
   bobAccount = await registerOn(journey.server, "bob", PASSWORD);
   [alice, bob] = await Promise.all([journey.openPage(), journey.openPage()]);
@@ -116,6 +121,7 @@ describe("alice calls bob in their conversation", () => {
 
     const ringing = incomingCall(bob);
     await ringing.getByText("Video call").waitFor({ timeout: MEDIA_TIMEOUT_MS });
+    await bob.screenshot({ path: join(SCREENSHOTS, "dm-call-ringing.png") });
     await ringing.getByRole("button", { name: "Accept" }).click();
     await bob.getByRole("heading", { name: "@alice" }).waitFor();
     await expect.poll(() => ringing.count()).toBe(0);
@@ -123,6 +129,7 @@ describe("alice calls bob in their conversation", () => {
       await callStatus(page, "Voice connected").waitFor({ timeout: MEDIA_TIMEOUT_MS });
       await expectReceiving(page, ["microphone", "camera"]);
     }
+    await alice.screenshot({ path: join(SCREENSHOTS, "dm-call.png") });
     await expect.poll(() => alice.locator(".dm-call").getByText("Ringing bob…").count()).toBe(0);
   });
 
@@ -178,6 +185,10 @@ describe("alice calls bob in their conversation", () => {
       .toContain("1 unread message");
     await conversationLink(bob, "alice").click();
     await callRecord(bob, "Missed call from alice").waitFor({ timeout: MEDIA_TIMEOUT_MS });
+    // bob was in none of the calls since the first: his page tells of no call ending, and of no problem.
+    expect(await callEnded(bob, "Call ended").count()).toBe(0);
+    expect(await bob.locator(".dm-call").count()).toBe(0);
+    await bob.screenshot({ path: join(SCREENSHOTS, "dm-call-records.png") });
     expect(await recordsStored()).toBe(3);
   });
 

@@ -28,7 +28,7 @@ export function DmCallPanel({ channelId, calls, records, nameOf }: DmCallPanelPr
   const call = current?.channelId === channelId ? current : null;
   const summary = calls.summaries.value.get(channelId) ?? null;
   const ended = summary || call ? null : (records.recent.value.get(channelId) ?? null);
-  const joinProblem = calls.problem.value?.channelId === channelId && !ended ? calls.problem.value.message : null;
+  const joinProblem = calls.problem.value?.channelId === channelId ? calls.problem.value.message : null;
   const recordProblem = records.problem.value?.channelId === channelId ? records.problem.value.message : null;
   const names = (userIds: readonly string[]) => userIds.map(nameOf).join(", ");
   if (!call && !summary && !ended && !joinProblem && !recordProblem) return null;

@@ -24,6 +24,15 @@ export const CallRecordsModel = createModel((session: Session, encryption: Encry
   const ownUserId = () => session.user.peek()?.id ?? "";
   /** Calls this person started whose caller showed a camera at some point: recorded as video calls. */
   const videoCalls = new Set<string>();
+  /**
+   * Calls this page was in. Only their ends count here: a call socket the room took out
+   * of a call may still hear the room's later calls end.
+   */
+  const joinedCalls = new Set<string>();
+  effect(() => {
+    const callId = calls.current.value?.callId.value;
+    if (callId) joinedCalls.add(callId);
+  });
 
   effect(() => {
     for (const summary of calls.summaries.value.values()) {
@@ -35,9 +44,21 @@ export const CallRecordsModel = createModel((session: Session, encryption: Encry
   const problem = signal<{ channelId: string; message: string } | null>(null);
   /** The last call that ended while this page was in it, by conversation: shown until dismissed or another starts. */
   const recent = signal<ReadonlyMap<string, CallEnded>>(new Map());
+  // A new call in the conversation replaces the news of the last one.
+  effect(() => {
+    const summaries = calls.summaries.value;
+    const kept = [...recent.peek()].filter(([channelId, ended]) => {
+      const summary = summaries.get(channelId);
+      return summary === undefined || summary.callId === ended.callId;
+    });
+    if (kept.length < recent.peek().size) recent.value = new Map(kept);
+  });
   effect(() =>
     calls.onEnded((ended) => {
+      if (!joinedCalls.delete(ended.callId)) return;
       recent.value = new Map(recent.peek()).set(ended.channelId, ended);
+      // The room took the page out first (`call.left`, "the call ended"): the end is news, not a problem.
+      if (calls.problem.peek()?.channelId === ended.channelId) calls.dismissProblem();
       if (ended.startedBy !== ownUserId()) return;
       void post(ended).catch(
         (error: unknown) => (problem.value = { channelId: ended.channelId, message: describeError(error) }),
