@@ -11,7 +11,7 @@ import type { Browser } from "playwright-core";
 import { cleanUpOnAbnormalExit, cleanup, onCleanup } from "./cleanup.ts";
 import { commandLine, machineLine } from "./report.ts";
 import { CALL_USAGE, pagesNeeded, parseCallFlags } from "./calls/call-flags.ts";
-import { launchCallBrowser, openCallPage, type CallPage } from "./calls/call-pages.ts";
+import { launchCallBrowser, leaveIfInCall, openCallPage, type CallPage } from "./calls/call-pages.ts";
 import { startCallWorld } from "./calls/call-world.ts";
 import { holdMesh, printMeshResults, type MeshResult } from "./calls/mesh-load.ts";
 import { measureSetupTime } from "./calls/setup-time.ts";
@@ -42,8 +42,10 @@ try {
     }
     if (options.parts.includes("mesh")) {
       const results: MeshResult[] = [];
-      results.push(await holdMesh(world.bench, pages, options.videoMesh, true, options.holdSeconds));
-      results.push(await holdMesh(world.bench, pages, options.audioMesh, false, options.holdSeconds));
+      const video = await largestMesh(pages, options.videoMesh, true, options.holdSeconds);
+      if (video) results.push(video);
+      const audio = await largestMesh(pages, options.audioMesh, false, options.holdSeconds);
+      if (audio) results.push(audio);
       printMeshResults(results);
       console.log(
         "note: every page, the server, PostgreSQL and the bench share this machine's " +
@@ -64,10 +66,38 @@ try {
   }
   console.log(`\ndone in ${Math.round((performance.now() - started) / 1000)} s`);
 } catch (error) {
-  console.error(`calls bench failed: ${(error as Error).stack ?? error}`);
+  // Playwright appends the browser's whole log to its errors: the first lines say what failed.
+  console.error(
+    `calls bench failed: ${String((error as Error).stack ?? error)
+      .split("\n")
+      .slice(0, 8)
+      .join("\n")}`,
+  );
   process.exitCode = 1;
 } finally {
   await cleanup();
+}
+
+/**
+ * The mesh at `size`, or, when its pages do not all receive each other in time on this
+ * machine, the largest of a few smaller sizes that does (said in the output).
+ */
+async function largestMesh(pages: CallPage[], size: number, withVideo: boolean, holdSeconds: number) {
+  for (let attempt = size; attempt >= 2; attempt = attempt > 3 ? Math.floor((attempt * 2) / 3) : attempt - 1) {
+    try {
+      const result = await holdMesh(world.bench, pages, attempt, withVideo, holdSeconds);
+      if (attempt < size)
+        console.log(`note: the ${withVideo ? "video" : "audio"} mesh measured ${attempt} people, not ${size}`);
+      return result;
+    } catch (error) {
+      console.log(
+        `note: a ${withVideo ? "video" : "audio"} mesh of ${attempt} pages did not run here ` +
+          `(${(error as Error).message.split("\n")[0]}); trying fewer`,
+      );
+      for (const person of pages) await leaveIfInCall(person).catch(() => {});
+    }
+  }
+  return undefined;
 }
 
 /** `count` people, each signed in on a page of their own; prints how long that took. */

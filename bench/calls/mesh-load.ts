@@ -15,8 +15,9 @@ import { formatNumber, summarize } from "../stats.ts";
 import { callCpuGroups } from "./call-cpu.ts";
 import { join, leave, sampleOutbound, waitForPeers, type CallPage, type OutboundSample } from "./call-pages.ts";
 
-/** After everyone receives everyone: bandwidth estimators ramp up before the window opens. */
+/** After everyone receives everyone: bandwidth estimators ramp up before the window opens (less in a short hold). */
 const SETTLE_MS = 3_000;
+const settleMs = (holdSeconds: number) => Math.min(SETTLE_MS, (holdSeconds * 1000) / 3);
 
 export interface MeshResult {
   label: string;
@@ -40,7 +41,7 @@ export async function holdMesh(
   for (const person of people) await join(person, withVideo);
   for (const person of people) await waitForPeers(person, size - 1, withVideo);
   const connectSeconds = (performance.now() - connecting) / 1000;
-  await sleep(SETTLE_MS);
+  await sleep(settleMs(holdSeconds));
   const groups = await callCpuGroups(bench);
   const before = await Promise.all(people.map(sampleOutbound));
   const cpuBefore = sampleCpu(groups);
