@@ -28,3 +28,13 @@ function chromiumPids(): number[] {
   }
   return pids;
 }
+
+/** Above this (% of one core), something outside the bench competed for the CPU (as report.ts says it). */
+const OTHER_LOAD_PERCENT = 25;
+
+/** A line saying a window's figures are low because other processes were busy, or nothing. */
+export function busyMachineNote(what: string, cpu: Map<string, number>): string | undefined {
+  const other = cpu.get("other") ?? 0;
+  if (other < OTHER_LOAD_PERCENT) return undefined;
+  return `note: other processes took ${Math.round(other)}% of a core during ${what}: its figures are disturbed; rerun on a quiet machine`;
+}

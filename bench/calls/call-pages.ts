@@ -99,6 +99,11 @@ export async function leave(person: CallPage): Promise<void> {
   await CALL_UI.joinButton(person.page, false).waitFor();
 }
 
+/** After a failed part: whoever is still in the call leaves, so the next part starts from an empty call. */
+export async function leaveIfInCall(person: CallPage): Promise<void> {
+  if ((await CALL_UI.leaveButton(person.page).count()) > 0) await leave(person);
+}
+
 /** Resolves once the page has exactly `peers` open connections, each receiving what it should. */
 export async function waitForPeers(person: CallPage, peers: number, withVideo: boolean): Promise<void> {
   await person.page.waitForFunction(

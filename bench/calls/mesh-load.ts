@@ -12,7 +12,7 @@ import type { BenchServer } from "../bench-server.ts";
 import { cpuPercent, sampleCpu } from "../cpu-usage.ts";
 import { printTable } from "../report.ts";
 import { formatNumber, summarize } from "../stats.ts";
-import { callCpuGroups } from "./call-cpu.ts";
+import { busyMachineNote, callCpuGroups } from "./call-cpu.ts";
 import { join, leave, sampleOutbound, waitForPeers, type CallPage, type OutboundSample } from "./call-pages.ts";
 
 /** After everyone receives everyone: bandwidth estimators ramp up before the window opens (less in a short hold). */
@@ -115,4 +115,8 @@ export function printMeshResults(results: MeshResult[]): void {
       ];
     }),
   );
+  for (const result of results) {
+    const note = busyMachineNote(`the ${result.size}-person ${result.label} mesh`, result.cpu);
+    if (note) console.log(note);
+  }
 }

@@ -13,6 +13,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ChannelSocket } from "../channel-socket.ts";
 import { dialChatalot } from "../chatalot-target.ts";
 import { cpuPercent, sampleCpu } from "../cpu-usage.ts";
+import { busyMachineNote } from "./call-cpu.ts";
 import { printTable } from "../report.ts";
 import { formatNumber, summarize, type Summary } from "../stats.ts";
 import type { CallWorld } from "./call-world.ts";
@@ -159,6 +160,10 @@ export function printSignalingResults(results: SignalingResult[], window: number
       ...["server", "postgres", "load gen", "other", "machine"].map((group) => n(result.cpu.get(group) ?? NaN)),
     ]),
   );
+  for (const result of results) {
+    const note = busyMachineNote(`the signaling among ${result.size}`, result.cpu);
+    if (note) console.log(note);
+  }
   for (const result of results.filter((each) => each.errors.length > 0)) {
     console.log(`${result.size} people: ${result.errors.length} error frames, first: ${result.errors[0]}`);
   }
