@@ -3,9 +3,11 @@
  * while he reads another page; the call rings there, he accepts, and each receives the
  * other's audio and video; alice hangs up, both see the call end, and the conversation
  * shows alice's record of it (answered, how long) on both sides. Then bob declines a
- * call, and misses one that alice gives up on before he answers: each ends for alice
- * and leaves its record, and the missed one counts as unread for bob. One server and
- * one browser, in order.
+ * call, misses one that alice gives up on before he answers (his page in the background:
+ * the ring is also a notification), and lets one ring out (CALL_RING_MS, short here):
+ * each ends for alice and leaves its record, and a missed one counts as unread for bob.
+ * Last, bob blocks alice, and her call buttons go off. One server and one browser, in
+ * order.
  *
  * What each page receives is read from its own RTCPeerConnections, collected by an
  * init script that wraps the constructor: the page's outer edge, nothing in the app
@@ -28,7 +30,14 @@ const MEDIA_TIMEOUT_MS = 20_000;
 const MID = { microphone: "0", camera: "1" } as const;
 
 // alice is the instance admin, so she may open a conversation with bob without a shared community.
-const journey = browserJourney("browser_dm_calls", { ADMIN_USERNAME: "alice" }, FAKE_MEDIA_ARGS);
+/** How long a call rings here: long enough for bob to accept on a busy machine, short enough to wait out. */
+const RING_MS = 10_000;
+
+const journey = browserJourney(
+  "browser_dm_calls",
+  { ADMIN_USERNAME: "alice", CALL_RING_MS: String(RING_MS) },
+  FAKE_MEDIA_ARGS,
+);
 let alice: Page;
 let bob: Page;
 let aliceAccount: Account;
@@ -190,6 +199,21 @@ describe("alice calls bob in their conversation", () => {
     expect(await bob.locator(".dm-call").count()).toBe(0);
     await bob.screenshot({ path: join(SCREENSHOTS, "dm-call-records.png") });
     expect(await recordsStored()).toBe(3);
+  });
+
+  it("stops ringing after CALL_RING_MS: alice's call ends unanswered, and bob has missed it", async () => {
+    await bob.getByRole("link", { name: "Chatalot" }).click();
+    await alice.locator(".chat-header").getByRole("button", { name: "Start voice call" }).click();
+    const ringing = incomingCall(bob);
+    await ringing.waitFor({ timeout: MEDIA_TIMEOUT_MS });
+    await expect.poll(() => ringing.count(), { timeout: RING_MS + MEDIA_TIMEOUT_MS }).toBe(0);
+
+    await expect.poll(() => callStatus(alice, "Voice connected").count(), { timeout: MEDIA_TIMEOUT_MS }).toBe(0);
+    await callEnded(alice, "Call ended: nobody answered.").waitFor({ timeout: MEDIA_TIMEOUT_MS });
+    await expect.poll(() => callRecord(alice, "No answer to your call").count(), { timeout: MEDIA_TIMEOUT_MS }).toBe(2);
+    await conversationLink(bob, "alice").click();
+    await expect.poll(() => callRecord(bob, "Missed call from alice").count(), { timeout: MEDIA_TIMEOUT_MS }).toBe(2);
+    expect(await recordsStored()).toBe(4);
   });
 
   it("keeps the call buttons off, saying why, once bob blocks alice", async () => {
