@@ -20,7 +20,14 @@ import { measureSignaling, printSignalingResults, type SignalingResult } from ".
 /** Signing pages in a few at a time: each runs the app and sets up its encryption device. */
 const SIGN_IN_CONCURRENCY = 3;
 
-const options = parseCallFlags(process.argv.slice(2));
+const options = (() => {
+  try {
+    return parseCallFlags(process.argv.slice(2));
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+})();
 if (options === "help") {
   console.log(CALL_USAGE);
   process.exit(0);
