@@ -5,13 +5,16 @@
  * microphone lights her speaking ring, carol's screen share reaches the others, bob
  * leaves and comes back, dave (in Acme, not in the call) sees who is in it from the
  * channel list, and carol's page, cut off from the server for a few seconds, goes on
- * in the call without anyone joining again. One server and one browser, in order.
+ * in the call without anyone joining again. Last, carol asks for "relay only" and her
+ * call goes through a real coturn (started as the compose profile runs it, with the
+ * server's TURN secret) and nothing else. One server, relay and browser, in order.
  *
  * What each page receives is read from its own RTCPeerConnections, collected by an
  * init script that wraps the constructor: the page's outer edge, nothing in the app
  * exists for the test.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,6 +22,7 @@ import { call, registerOn, type Account } from "../support/accounts.ts";
 import { FAKE_MEDIA_ARGS } from "../support/browser.ts";
 import { browserJourney, channelLink } from "../support/browser-journey.ts";
 import { root } from "../support/server.ts";
+import { startTurnRelay, type RunningRelay } from "../support/turn-relay.ts";
 
 const PASSWORD = "correct horse battery";
 const SCREENSHOTS = join(root, "docs", "screenshots");
@@ -27,7 +31,27 @@ const MEDIA_TIMEOUT_MS = 20_000;
 /** The media sections in their fixed order (docs/calls.md): their mids in Chromium. */
 const MID = { microphone: "0", camera: "1", screen: "2" } as const;
 
-const journey = browserJourney("browser_calls", {}, FAKE_MEDIA_ARGS);
+const TURN_SECRET = "5c1e9a7d3b2f4e6a8c0d1f3b5a7e9c2d4f6a8b0c1e3d5f7a9b2c4e6d8f0a1b3c";
+
+// The relay starts first (this hook is registered before the journey's), so the server
+// starts with its secret and address.
+const serverEnv: Record<string, string> = {};
+let relay: RunningRelay | undefined;
+beforeAll(async () => {
+  const secretFile = join(mkdtempSync(join(tmpdir(), "chatalot-turn-secret-")), "turn_secret");
+  writeFileSync(secretFile, TURN_SECRET, { mode: 0o600 });
+  // Loopback peers are denied by the profile; on one machine every peer is on loopback.
+  relay = await startTurnRelay({
+    secretFile,
+    extraFlags: ["--allow-loopback-peers"],
+    env: { TURN_RELAY_TO_SELF: "true" },
+  });
+  Object.assign(serverEnv, { TURN_SECRET_FILE: secretFile, TURN_URLS: `turn:127.0.0.1:${relay.port}` });
+});
+afterAll(async () => {
+  await relay?.stop();
+});
+const journey = browserJourney("browser_calls", serverEnv, FAKE_MEDIA_ARGS);
 let adminAccount: Account;
 let acmeId = "";
 const pages: Record<"admin" | "bob" | "carol" | "dave", Page> = {} as never;
@@ -189,6 +213,17 @@ describe("admin, bob and carol in Acme's lounge", () => {
     await bar.getByRole("button", { name: "Leave call" }).click();
     await expect.poll(() => bar.count(), { timeout: MEDIA_TIMEOUT_MS }).toBe(0);
   });
+
+  it("sends carol's call only through the TURN relay once she asks for relay only", async () => {
+    await loungeLink(pages.carol).click();
+    await pages.carol.getByRole("button", { name: "Call settings" }).click();
+    await pages.carol.getByLabel(/Relay only/).check();
+    await pages.carol.getByRole("button", { name: "Join with video" }).click();
+    await callStatus(pages.carol, "Voice connected").waitFor({ timeout: MEDIA_TIMEOUT_MS });
+    await expectEveryLinkReceiving(pages.carol, 2, ["microphone", "camera"]);
+    expect(await localCandidateTypes(pages.carol)).toEqual(["relay", "relay"]);
+    await expectEveryLinkReceiving(pages.admin, 2, ["camera"]);
+  });
 });
 
 async function asAdmin(method: string, path: string, body: unknown, status: number) {
@@ -218,6 +253,23 @@ const callStatus = (page: Page, words: string) =>
   page.locator(".call-stage").getByRole("status").filter({ hasText: words });
 const tiles = (page: Page) => page.getByRole("list", { name: "People in the call" }).getByRole("listitem");
 const tile = (page: Page, name: string) => tiles(page).filter({ has: page.getByText(name, { exact: true }) });
+
+/** The type of this side's candidate in each open connection's selected pair ("host", "relay", …). */
+function localCandidateTypes(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const all = (window as unknown as { testPeerConnections: RTCPeerConnection[] }).testPeerConnections;
+    const open = all.filter((connection) => connection.connectionState !== "closed");
+    return Promise.all(
+      open.map(async (connection) => {
+        const stats = new Map<string, Record<string, unknown>>();
+        (await connection.getStats()).forEach((stat: Record<string, unknown>) => stats.set(String(stat.id), stat));
+        const transport = [...stats.values()].find((stat) => stat.type === "transport");
+        const pair = stats.get(String(transport?.selectedCandidatePairId));
+        return String(stats.get(String(pair?.localCandidateId))?.candidateType ?? "none");
+      }),
+    );
+  });
+}
 
 interface Received {
   mid: string;
@@ -267,11 +319,25 @@ const framesDecodedGrowth = async (page: Page, mid: string) =>
 async function expectEveryLinkReceiving(page: Page, count: number, media: ("microphone" | "camera")[]): Promise<void> {
   for (const kind of media) {
     const field = kind === "camera" ? "framesDecoded" : "totalSamplesReceived";
-    await expect
-      .poll(async () => (await growthOver(page, MID[kind], field)).map((growth) => growth > 0), {
-        timeout: MEDIA_TIMEOUT_MS,
-        message: `${kind} arriving on every connection`,
-      })
-      .toEqual(Array<boolean>(count).fill(true));
+    try {
+      await expect
+        .poll(async () => (await growthOver(page, MID[kind], field)).map((growth) => growth > 0), {
+          timeout: MEDIA_TIMEOUT_MS,
+        })
+        .toEqual(Array<boolean>(count).fill(true));
+    } catch (error) {
+      throw new Error(`${kind} is not arriving on every connection: ${await describeCall(page)}`, { cause: error });
+    }
   }
+}
+
+/** What a failing step needs to know: the call's words on the page and each connection's state. */
+async function describeCall(page: Page): Promise<string> {
+  const words = await page.locator(".voice-stage, .voice-connected").allInnerTexts();
+  const connections = await page.evaluate(() =>
+    (window as unknown as { testPeerConnections: RTCPeerConnection[] }).testPeerConnections.map(
+      (connection) => `${connection.connectionState}/${connection.iceConnectionState}/${connection.signalingState}`,
+    ),
+  );
+  return JSON.stringify({ words, connections, inbound: await readInbound(page) });
 }

@@ -1,12 +1,13 @@
 /**
  * One person in the call: their camera or screen (or their initial), their name,
  * whether they are muted, deafened or reconnecting, a ring while they speak, the
- * connection's quality, and for others a volume slider. Clicking focuses the tile.
+ * connection's quality, and for others a menu with their volume (and, for moderators,
+ * muting them for everyone or disconnecting them). Clicking the picture focuses the tile.
  */
 import type { ActiveCall, CallParticipant } from "../../models/calls/calls.ts";
 import { CallVideo } from "./call-video.tsx";
 
-const QUALITY_WORDS = { good: "Good connection", fair: "Fair connection", poor: "Poor connection" } as const;
+const QUALITY_WORDS = { good: "good", fair: "fair", poor: "poor" } as const;
 
 interface CallTileProps {
   call: ActiveCall;
@@ -54,32 +55,43 @@ export function CallTile({ call, participant, name, isFocused }: CallTileProps) 
         {participant.isReconnecting && <span class="tag">reconnecting</span>}
         {participant.isVideoPaused && <span class="tag">video paused</span>}
         {participant.quality && (
-          <span class={`call-quality is-${participant.quality}`} title={QUALITY_WORDS[participant.quality]}>
+          <span
+            class={`call-quality is-${participant.quality}`}
+            title="Connection quality, from round-trip time and loss"
+          >
+            <span class="visually-hidden">connection </span>
             {QUALITY_WORDS[participant.quality]}
           </span>
         )}
       </p>
       {!participant.isSelf && (
-        <label class="call-volume">
-          <span class="visually-hidden">Volume for {name}</span>
-          <input
-            type="range"
-            min="0"
-            max="100"
-            value={Math.round(participant.volume * 100)}
-            onInput={(event) => call.setVolume(participant.participantId, Number(event.currentTarget.value) / 100)}
-          />
-        </label>
-      )}
-      {!participant.isSelf && call.canModerate.value && (
-        <div class="call-moderation">
-          <button type="button" class="small" onClick={() => call.moderate(participant.participantId, "mute")}>
-            Mute for everyone
-          </button>
-          <button type="button" class="small" onClick={() => call.moderate(participant.participantId, "disconnect")}>
-            Disconnect
-          </button>
-        </div>
+        <details class="call-tile-menu">
+          <summary aria-label={`Options for ${name}`}>⋯</summary>
+          <label class="call-volume">
+            Volume for {name}
+            <input
+              type="range"
+              min="0"
+              max="100"
+              value={Math.round(participant.volume * 100)}
+              onInput={(event) => call.setVolume(participant.participantId, Number(event.currentTarget.value) / 100)}
+            />
+          </label>
+          {call.canModerate.value && (
+            <div class="call-moderation">
+              <button type="button" class="small" onClick={() => call.moderate(participant.participantId, "mute")}>
+                Mute for everyone
+              </button>
+              <button
+                type="button"
+                class="small danger"
+                onClick={() => call.moderate(participant.participantId, "disconnect")}
+              >
+                Disconnect
+              </button>
+            </div>
+          )}
+        </details>
       )}
     </li>
   );

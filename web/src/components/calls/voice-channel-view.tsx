@@ -3,6 +3,7 @@
  * itself when the page is in it; whether the call's media is end-to-end encrypted, in
  * the channel header's words; and below, the channel's own text chat.
  */
+import { useSignal } from "@preact/signals";
 import type { ComponentProps } from "preact";
 import type { ChannelView } from "../../../../protocol/index.ts";
 import type { Calls } from "../../models/calls/calls.ts";
@@ -10,6 +11,7 @@ import type { Router } from "../../models/router.ts";
 import { AppLink } from "../app-link.tsx";
 import { ChatView } from "../chat-view.tsx";
 import { sentence } from "../sentence.ts";
+import { CallSettingsPanel } from "./call-settings-panel.tsx";
 import { CallStage } from "./call-stage.tsx";
 
 const ENCRYPTION_WORDS = {
@@ -36,6 +38,7 @@ export function VoiceChannelView({ channel, calls, router, back, nameOf, chat }:
   const canConnect = channel.myPermissions.includes("CONNECT");
   const canVideo = channel.myPermissions.includes("VIDEO");
   const encryption = call?.encryption.value;
+  const isSettingsOpen = useSignal(false);
 
   return (
     <div class="voice-channel">
@@ -80,10 +83,18 @@ export function VoiceChannelView({ channel, calls, router, back, nameOf, chat }:
                     Join with video
                   </button>
                 )}
+                <button
+                  type="button"
+                  aria-expanded={isSettingsOpen.value}
+                  onClick={() => (isSettingsOpen.value = !isSettingsOpen.value)}
+                >
+                  Call settings
+                </button>
               </div>
             ) : (
               <p class="hint">You may read this channel but not join its call (you lack the Connect permission).</p>
             )}
+            {isSettingsOpen.value && <CallSettingsPanel calls={calls} call={null} />}
             {current && !call && <p class="hint">Joining leaves your call in another channel.</p>}
           </div>
         )}

@@ -95,6 +95,7 @@ export function createActiveCall(options: ActiveCallOptions) {
   let isRejoining = false;
   let isFinished = false;
   let isPushToTalkHeld = false;
+  let wasMutedBeforeDeafening = false;
 
   const may = () => ({ speak: permissions.peek().includes("SPEAK"), video: permissions.peek().includes("VIDEO") });
   const self = computed(() => view.value?.participants.find((p) => p.participantId === participantId.value) ?? null);
@@ -213,6 +214,15 @@ export function createActiveCall(options: ActiveCallOptions) {
     }
   }
 
+  /** SPEAK or VIDEO taken away mid-call: stop what the room would refuse now. */
+  function permissionsChanged(next: readonly string[]): void {
+    permissions.value = next;
+    if (!participantId.peek()) return;
+    if (!next.includes("VIDEO") && camera.peek()) void setCamera(false);
+    if (!next.includes("VIDEO") && screen.peek()) void setScreen(false);
+    if (!next.includes("SPEAK") && !muted.peek()) setMuted(true);
+  }
+
   function finish(reason: string | null): void {
     if (isFinished) return;
     isFinished = true;
@@ -227,13 +237,13 @@ export function createActiveCall(options: ActiveCallOptions) {
   }
 
   function receive(frame: ServerFrame): void {
+    // A left call's socket lingers only to hear how the call ended: a roster sent before the
+    // leave arrived must not open connections again.
+    if (isFinished && frame.type !== "call.ended") return;
     switch (frame.type) {
       case "welcome":
-        permissions.value = frame.permissions;
-        return;
       case "permissions":
-        permissions.value = frame.permissions;
-        return;
+        return permissionsChanged(frame.permissions);
       case "call.joined":
         return joined(frame);
       case "call.roster":
@@ -427,9 +437,13 @@ export function createActiveCall(options: ActiveCallOptions) {
     problem,
     setMuted,
     setDeafened(isDeafened: boolean) {
+      if (isDeafened === deafened.peek()) return;
       deafened.value = isDeafened;
-      // Deafening mutes too (others would hear someone who cannot hear them); undeafening leaves the mute as it is.
-      if (isDeafened) muted.value = true;
+      // Deafening mutes too (others would hear someone who cannot hear them); undeafening gives back the mute as it was.
+      if (isDeafened) {
+        wasMutedBeforeDeafening = muted.peek();
+        muted.value = true;
+      } else muted.value = wasMutedBeforeDeafening;
       applyMicrophone();
       applySound();
       sendState();
