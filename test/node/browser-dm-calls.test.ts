@@ -76,6 +76,17 @@ function collectNotifications(): void {
   } as typeof Notification;
 }
 
+/** Counts the tones the page plays (the ring): headless Chromium plays them to no speaker. */
+function countTones(): void {
+  const counter = { started: 0 };
+  (window as unknown as { testTones: typeof counter }).testTones = counter;
+  const start = OscillatorNode.prototype.start;
+  OscillatorNode.prototype.start = function (this: OscillatorNode, ...args: Parameters<typeof start>) {
+    counter.started++;
+    return start.apply(this, args);
+  };
+}
+
 /**
  * Lets the test put the page in the background: headless Chromium always shows its
  * pages, so `document.hidden` answers what the test said, and changing it fires
@@ -100,7 +111,7 @@ beforeAll(async () => {
   bobAccount = await registerOn(journey.server, "bob", PASSWORD);
   [alice, bob] = await Promise.all([journey.openPage(), journey.openPage()]);
   for (const page of [alice, bob]) {
-    for (const script of [collectPeerConnections, collectNotifications, controlVisibility])
+    for (const script of [collectPeerConnections, collectNotifications, controlVisibility, countTones])
       await page.addInitScript(script);
     await page.context().grantPermissions(["notifications"], { origin: journey.server.url });
   }
@@ -130,15 +141,18 @@ describe("alice calls bob in their conversation", () => {
 
     const ringing = incomingCall(bob);
     await ringing.getByText("Video call").waitFor({ timeout: MEDIA_TIMEOUT_MS });
+    await expect.poll(() => tonesPlayed(bob), { timeout: MEDIA_TIMEOUT_MS }).toBeGreaterThan(0);
     await bob.screenshot({ path: join(SCREENSHOTS, "dm-call-ringing.png") });
     await ringing.getByRole("button", { name: "Accept" }).click();
     await bob.getByRole("heading", { name: "@alice" }).waitFor();
     await expect.poll(() => ringing.count()).toBe(0);
+    const tonesWhenAnswered = await tonesPlayed(bob);
     for (const page of [alice, bob]) {
       await callStatus(page, "Voice connected").waitFor({ timeout: MEDIA_TIMEOUT_MS });
       await expectReceiving(page, ["microphone", "camera"]);
     }
     await alice.screenshot({ path: join(SCREENSHOTS, "dm-call.png") });
+    expect(await tonesPlayed(bob)).toBe(tonesWhenAnswered); // the ring stopped with the answer
     await expect.poll(() => alice.locator(".dm-call").getByText("Ringing bob…").count()).toBe(0);
   });
 
@@ -270,6 +284,8 @@ const setHidden = (page: Page, hidden: boolean) =>
     (value) => (window as unknown as { testSetHidden(hidden: boolean): void }).testSetHidden(value),
     hidden,
   );
+const tonesPlayed = (page: Page) =>
+  page.evaluate(() => (window as unknown as { testTones: { started: number } }).testTones.started);
 const notifications = (page: Page) =>
   page.evaluate(() => (window as unknown as { testNotifications: unknown[] }).testNotifications);
 

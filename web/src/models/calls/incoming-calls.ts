@@ -4,7 +4,8 @@
  * first `call.join`, and stops when they answer or decline, when the ring times out
  * or when the caller hangs up). Accepting is joining; declining is the decline route.
  * While the page is hidden, a ringing call is also a system notification, once the
- * person allowed them (asked from a click: starting or accepting a call).
+ * person allowed them (asked from a click: starting or accepting a call). It rings
+ * aloud too, once the person interacted with the page (browsers allow no sound before).
  */
 import { computed, createModel, effect, signal } from "@preact/signals";
 import type { CallSummary } from "../../../../protocol/index.ts";
@@ -12,6 +13,7 @@ import { conversationName, type DirectMessages } from "../direct-messages.ts";
 import { dmPath, type Router } from "../router.ts";
 import type { Session } from "../session.ts";
 import type { Calls } from "./calls.ts";
+import { createRingTone } from "./ring-tone.ts";
 
 export interface IncomingCall {
   channelId: string;
@@ -98,6 +100,10 @@ export const IncomingCallsModel = createModel(
     effect(() => () => {
       for (const notification of notifications.values()) notification.close();
     });
+
+    const ringTone = createRingTone();
+    effect(() => (ringing.value.length > 0 ? ringTone.start() : ringTone.stop()));
+    effect(() => () => ringTone.stop());
 
     const markAnswered = (callId: string, isAnswered: boolean) => {
       const next = new Set(answered.peek());
