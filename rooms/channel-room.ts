@@ -28,6 +28,7 @@ import {
   socketClosed,
 } from "./calls/call-lifecycle.ts";
 import type { CallRoom } from "./calls/call-room.ts";
+import { isParticipantSignal } from "./calls/relay-signal.ts";
 import { callSettings, type CallSettings } from "./calls/call-settings.ts";
 import { receiveFrame } from "./chat.ts";
 import { FrameIntake } from "./frame-intake.ts";
@@ -171,7 +172,9 @@ export class ChannelRoom extends Server<Env> implements CallRoom, AdmittingRoom 
   }
 
   override async onMessage(connection: Connection<Member>, message: WSMessage): Promise<void> {
-    await this.#intake.receive(this, connection, message, receiveFrame);
+    // A call participant's signals are bounded per participant (rooms/calls/relay-signal.ts).
+    const isSignal = isParticipantSignal(this, connection.id, message);
+    await this.#intake.receive(this, connection, message, receiveFrame, isSignal);
   }
 
   // --- RPC: the HTTP side and the UserSockets objects ---------------------------------

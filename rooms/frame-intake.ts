@@ -1,6 +1,6 @@
 /**
- * Every frame a socket sends passes here before its handler: the socket's own rate, then
- * its account's budget across all its sockets; a failure while handling is answered with
+ * Every frame a socket sends passes here before its handler: the socket's own rate (unless
+ * the room bounds that kind of frame itself), then its account's budget across all its sockets; a failure while handling is answered with
  * an error frame (partyserver does not await the hook, so an escaped error would be lost).
  */
 import type { Connection, WSMessage } from "partyserver";
@@ -25,11 +25,12 @@ export class FrameIntake {
     connection: Connection<Member>,
     message: WSMessage,
     handle: (room: Room, connection: Connection<Member>, message: WSMessage) => Promise<void>,
+    isRateExempt = false,
   ): Promise<void> {
     // Name the refused request, when it has a client id, so the client can retry it later.
     const clientId =
       typeof message === "string" ? /"clientId":"([A-Za-z0-9_-]{8,64})"/.exec(message.slice(0, 512))?.[1] : undefined;
-    if (!this.rateLimiter.allow(connection.id)) {
+    if (!isRateExempt && !this.rateLimiter.allow(connection.id)) {
       return send(room, connection, {
         type: "error",
         code: "rate_limited",

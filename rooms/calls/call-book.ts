@@ -13,7 +13,8 @@ export class CallBook {
   #call: StoredCall | null = null;
   /** Who is speaking now: a hint that changes many times a second, so never stored. */
   readonly speaking = new Set<string>();
-  #candidates = new Map<string, { windowStart: number; count: number }>();
+  /** Signals counted per participant and kind in the current minute. */
+  #signals = new Map<string, { windowStart: number; count: number }>();
 
   readonly storage: DurableObjectStorage;
   constructor(storage: DurableObjectStorage) {
@@ -44,21 +45,23 @@ export class CallBook {
 
   forget(participantId: string): void {
     this.speaking.delete(participantId);
-    this.#candidates.delete(participantId);
+    this.#signals.delete(`candidate:${participantId}`);
+    this.#signals.delete(`description:${participantId}`);
   }
 
   clear(): void {
     this.#call = null;
     this.speaking.clear();
-    this.#candidates.clear();
+    this.#signals.clear();
     void this.storage.delete(CALL_KEY);
   }
 
-  /** Counts one ICE candidate of a participant; false past `perMinute` in the current minute. */
-  allowCandidate(participantId: string, perMinute: number, now = Date.now()): boolean {
-    const window = this.#candidates.get(participantId);
+  /** Counts one signal of a participant; false past `perMinute` of its kind in the current minute. */
+  allowSignal(participantId: string, kind: "candidate" | "description", perMinute: number, now = Date.now()): boolean {
+    const key = `${kind}:${participantId}`;
+    const window = this.#signals.get(key);
     if (!window || now - window.windowStart >= MINUTE_MS) {
-      this.#candidates.set(participantId, { windowStart: now, count: 1 });
+      this.#signals.set(key, { windowStart: now, count: 1 });
       return true;
     }
     window.count++;

@@ -2,7 +2,11 @@
  * `call.signal`: an offer, answer or ICE candidate for one other participant, relayed
  * to that participant's socket only. The sender must be in the call, the recipient too;
  * an SDP may not send media the sender may not (SPEAK for audio, VIDEO for video);
- * candidates are counted per participant.
+ * candidates and descriptions are counted per participant.
+ *
+ * A participant's signals skip the socket's frame rate (rooms/frame-intake.ts): a newcomer
+ * offering to a full mesh sends an offer and a dozen candidates per peer within a second,
+ * far past that rate's burst; these per-minute counts bound them instead.
  */
 import type { Connection } from "partyserver";
 import type { ClientFrame } from "../../protocol/index.ts";
@@ -12,6 +16,18 @@ import type { CallRoom } from "./call-room.ts";
 import { sendingKinds } from "./sdp-directions.ts";
 
 type SignalFrame = Extract<ClientFrame, { type: "call.signal" }>;
+
+/** Offers and answers one participant may send a minute: one each per peer and ICE restart, with room to spare. */
+export const CALL_DESCRIPTIONS_PER_MINUTE = 120;
+
+/** Whether a raw frame is a `call.signal` from a participant of the call (read before parsing: clients write `type` first). */
+export function isParticipantSignal(room: CallRoom, connectionId: string, message: unknown): boolean {
+  return (
+    typeof message === "string" &&
+    /^\s*\{\s*"type"\s*:\s*"call\.signal"/.test(message.slice(0, 64)) &&
+    room.calls.participantOn(connectionId) !== undefined
+  );
+}
 
 export function relaySignal(room: CallRoom, connection: Connection<Member>, frame: SignalFrame): void {
   const refuse = (code: "not_in_call" | "missing_permission" | "rate_limited", message: string) =>
@@ -28,7 +44,10 @@ export function relaySignal(room: CallRoom, connection: Connection<Member>, fram
     if (sending.has("video") && !sender.canVideo) {
       return refuse("missing_permission", "you need VIDEO to send video: make the video sections recvonly or inactive");
     }
-  } else if (!room.calls.allowCandidate(sender.participantId, room.callSettings.candidatesPerMinute)) {
+    if (!room.calls.allowSignal(sender.participantId, "description", CALL_DESCRIPTIONS_PER_MINUTE)) {
+      return refuse("rate_limited", `at most ${CALL_DESCRIPTIONS_PER_MINUTE} offers and answers a minute`);
+    }
+  } else if (!room.calls.allowSignal(sender.participantId, "candidate", room.callSettings.candidatesPerMinute)) {
     return refuse("rate_limited", `at most ${room.callSettings.candidatesPerMinute} ICE candidates a minute`);
   }
   // A participant whose socket is away misses this; its rejoin restarts ICE with fresh signals.

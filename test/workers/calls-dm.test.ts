@@ -8,6 +8,7 @@ import { accountSocket, directConversation, joined, RING_MS, roster, userIdsIn }
 
 let alice: Person, bob: Person, carol: Person, mallory: Person;
 
+// New people for each test: a DM between two people is one channel, found again when reopened.
 beforeEach(async () => {
   [alice, bob, carol, mallory] = (await Promise.all(
     ["alice", "bob", "carol", "mallory"].map((name) => register(unique(name))),
@@ -20,7 +21,7 @@ beforeEach(async () => {
   for (const person of [bob, carol]) {
     await expectStatus(await as(person, "POST", "/api/community-invites/accept", { code }), 200);
   }
-});
+}, 60_000);
 
 describe("a DM call", () => {
   it("rings the other person's account socket; answered, it ends when one hangs up", async () => {

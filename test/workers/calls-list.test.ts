@@ -4,7 +4,7 @@
  * in no community of theirs. `GET /api/calls` and the account socket's `call` event
  * show a call to those who may view its channel, and to nobody else.
  */
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CallSummary, ChannelView } from "../../protocol/index.ts";
 import { as, connect, createChannelIn, createCommunity, register, unique, type Person } from "./fixtures.ts";
 import { accountSocket, joined } from "./calls-fixtures.ts";
@@ -12,16 +12,19 @@ import { accountSocket, joined } from "./calls-fixtures.ts";
 let alice: Person, bob: Person, mallory: Person;
 let lounge: ChannelView, backstage: ChannelView;
 
-beforeEach(async () => {
+beforeAll(async () => {
   [alice, bob, mallory] = (await Promise.all(["alice", "bob", "mallory"].map((name) => register(unique(name))))) as [
     Person,
     Person,
     Person,
   ];
+}, 60_000);
+
+beforeEach(async () => {
   const community = await createCommunity(alice, bob);
   lounge = await createChannelIn(alice, community.id, { kind: "voice" });
   backstage = await createChannelIn(alice, community.id, { kind: "voice", isPrivate: true });
-});
+}, 30_000);
 
 async function callsSeenBy(person: Person): Promise<CallSummary[]> {
   const response = await as(person, "GET", "/api/calls");

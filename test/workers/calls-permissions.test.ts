@@ -3,7 +3,7 @@
  * away mid-call: alice owns the community and its voice channel, carol moderates, bob
  * is the member whose permissions change, dave a member without moderation rights.
  */
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ChannelView, CommunityView, RoleView } from "../../protocol/index.ts";
 import { CLOSE_ACCESS_REMOVED } from "../../protocol/index.ts";
 import {
@@ -22,10 +22,15 @@ let alice: Person, bob: Person, carol: Person, dave: Person;
 let community: CommunityView;
 let voice: ChannelView;
 
-beforeEach(async () => {
+// People once for the file (registering hashes passwords); a new community for each test,
+// so a kick or a time-out in one test is gone in the next.
+beforeAll(async () => {
   [alice, bob, carol, dave] = (await Promise.all(
     ["alice", "bob", "carol", "dave"].map((name) => register(unique(name))),
   )) as [Person, Person, Person, Person];
+}, 60_000);
+
+beforeEach(async () => {
   community = await createCommunity(alice, bob, carol, dave);
   voice = await createChannelIn(alice, community.id, { kind: "voice" });
   const role = await as(alice, "POST", `/api/communities/${community.id}/roles`, {
@@ -38,7 +43,7 @@ beforeEach(async () => {
     await as(alice, "PUT", `/api/communities/${community.id}/members/${carol.user.id}/roles/${moderator.id}`),
     204,
   );
-});
+}, 30_000);
 
 /** Takes permissions from bob in the voice channel (a member override, as an admin sets it). */
 async function denyBob(...names: string[]): Promise<void> {

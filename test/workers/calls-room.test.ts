@@ -3,7 +3,7 @@
  * a community with a voice channel; dave is a member who stays out of the call. Each
  * sentence is checked by the frames their channel sockets receive.
  */
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ChannelView } from "../../protocol/index.ts";
 import { connect, createChannelIn, createCommunity, register, unique, type Person } from "./fixtures.ts";
 import { join, joined, quiet, roster, sdp, userIdsIn, voiceChannel } from "./calls-fixtures.ts";
@@ -11,12 +11,16 @@ import { join, joined, quiet, roster, sdp, userIdsIn, voiceChannel } from "./cal
 let alice: Person, bob: Person, carol: Person, dave: Person;
 let voice: ChannelView;
 
-beforeEach(async () => {
+// People once for the file (registering hashes passwords); a new voice channel for each test.
+beforeAll(async () => {
   [alice, bob, carol, dave] = (await Promise.all(
     ["alice", "bob", "carol", "dave"].map((name) => register(unique(name))),
   )) as [Person, Person, Person, Person];
+}, 60_000);
+
+beforeEach(async () => {
   voice = await voiceChannel(alice, bob, carol, dave);
-});
+}, 30_000);
 
 describe("joining and leaving a voice channel's call", () => {
   it("the first join starts the call; a newcomer and those already in it see the same roster", async () => {
@@ -199,6 +203,24 @@ describe("signals", () => {
     const relayed = bobSocket.frames.filter((frame) => frame.type === "call.signal");
     expect(relayed).toHaveLength(5);
     expect(relayed.every((frame) => "candidate" in frame)).toBe(true);
+  });
+
+  it("a participant's burst of offers goes past the socket's frame rate: the call's own limits bound it", async () => {
+    const aliceSocket = await connect(alice, voice.id);
+    const bobSocket = await connect(bob, voice.id);
+    await joined(aliceSocket);
+    const bobJoined = await joined(bobSocket);
+    // Past the socket's burst of 20 frames (a newcomer offering to a full mesh does this).
+    const burst = 30;
+    for (let index = 0; index < burst; index++) {
+      aliceSocket.send({
+        type: "call.signal",
+        to: bobJoined.participantId,
+        description: { type: "offer", sdp: sdp() },
+      });
+    }
+    for (let index = 0; index < burst; index++) await bobSocket.next("call.signal");
+    expect(aliceSocket.frames.filter((frame) => frame.type === "error")).toEqual([]);
   });
 
   it("call frames from a socket that is not in the call are refused", async () => {
