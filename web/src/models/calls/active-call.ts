@@ -5,11 +5,14 @@
  * screen, and what the page plays of everyone else. The socket's resume sends
  * `call.join` with `rejoin`: the place in the call and the peer connections are kept,
  * and the offering side of each pair restarts ICE where the path broke.
+ *
+ * Longer than most files: the call's own state (place, roster, what this person shows)
+ * and the verbs on it share every signal; the peer connections live in call-mesh.ts,
+ * the devices in local-media.ts.
  */
 import { computed, effect, signal } from "@preact/signals";
 import {
   CALL_VIDEO_TILES_MAX,
-  type CallLeftReason,
   type CallMediaState,
   type CallParticipantView,
   type CallServerFrame,
@@ -21,15 +24,13 @@ import { openChannelSocket } from "../channel-socket.ts";
 import { newClientId } from "../pending-requests.ts";
 import type { Session } from "../session.ts";
 import type { CallSettings } from "./call-settings.ts";
-import { measureQuality, type ConnectionQuality, type PacketCounts } from "./connection-quality.ts";
+import { createCallMesh } from "./call-mesh.ts";
+import type { ConnectionQuality } from "./connection-quality.ts";
 import type { LocalMedia } from "./local-media.ts";
 import type { CallEncryptionState, CallMediaEncryption } from "./media-encryption-seam.ts";
-import { createPeerLink, type PeerLink } from "./peer-link.ts";
+import { leftInWords, mediaErrorInWords } from "./call-words.ts";
 import { listenForPushToTalk } from "./push-to-talk.ts";
-import { createRemoteMedia, type RemoteMedia } from "./remote-media.ts";
 import { detectSpeaking } from "./speaking-detector.ts";
-
-const QUALITY_EVERY_MS = 2_000;
 
 export type CallStatus = "connecting" | "connected" | "reconnecting";
 
@@ -79,18 +80,10 @@ export function createActiveCall(options: ActiveCallOptions) {
   const speaking = signal(false);
   const permissions = signal<readonly string[]>([]);
   const speakingOf = signal<ReadonlyMap<string, boolean>>(new Map());
-  const qualityOf = signal<ReadonlyMap<string, ConnectionQuality>>(new Map());
   const volumeOf = signal<ReadonlyMap<string, number>>(new Map());
   const focusedId = signal<string | null>(null);
   /** Something the person should know that does not end the call (a refused camera, a refused frame). */
   const problem = signal<string | null>(null);
-  /** Bumped when a peer connection changes state or gets its tracks: what is derived from links reads it. */
-  const linkChanges = signal(0);
-  const links = new Map<string, PeerLink>();
-  const remoteMedia = new Map<string, RemoteMedia>();
-  const packetCounts = new Map<string, PacketCounts>();
-  /** Signals from someone the roster has not listed yet: kept until it does. */
-  const early = new Map<string, Parameters<PeerLink["receive"]>[0][]>();
   let joinClientId = "";
   let isRejoining = false;
   let isFinished = false;
@@ -108,6 +101,18 @@ export function createActiveCall(options: ActiveCallOptions) {
   });
   const send = (frame: ClientFrame) => socket.send(frame);
   const sendState = () => void send({ type: "call.state", state: state() });
+  const mesh = createCallMesh({
+    configuration: {
+      iceServers: options.iceServers,
+      iceTransportPolicy: settings.preferences.peek().isRelayOnly ? "relay" : "all",
+      ...encryption.configuration,
+    },
+    encryption,
+    may,
+    trackOf: media.trackOf,
+    send: (to, signal) => void send({ type: "call.signal", to, ...signal }),
+    onRemoteMedia: () => applySound(),
+  });
 
   /** The microphone sends only when unmuted, not server-muted, and (with push-to-talk) while the key is held. */
   function applyMicrophone(): void {
@@ -126,14 +131,14 @@ export function createActiveCall(options: ActiveCallOptions) {
 
   function joined(frame: Extract<CallServerFrame, { type: "call.joined" }>): void {
     if (frame.clientId !== joinClientId) return;
-    if (participantId.peek() !== frame.participantId) closeAllLinks(); // a new place: everyone is new to us
+    if (participantId.peek() !== frame.participantId) mesh.closeAll(); // a new place: everyone is new to us
     participantId.value = frame.participantId;
     callId.value = frame.call.callId;
     maxParticipants.value = frame.maxParticipants;
     isRejoining = false;
     applyView(frame.call);
     // Back after a drop: the paths that broke meanwhile are mended by whoever offers.
-    for (const link of links.values()) link.restartIceIfBroken();
+    mesh.restartBrokenIce();
   }
 
   function applyView(next: CallView | null): void {
@@ -145,68 +150,16 @@ export function createActiveCall(options: ActiveCallOptions) {
     if (!mine) return;
     speakingOf.value = new Map(next.participants.map((p) => [p.participantId, p.speaking]));
     const others = next.participants.filter((p) => p.participantId !== me);
-    for (const [id, link] of links) if (!others.some((p) => p.participantId === id)) closeLink(id);
-    for (const other of others) {
-      const link = links.get(other.participantId) ?? openLink(mine, other);
-      const was = previous?.participants.find((p) => p.participantId === other.participantId);
-      if (was?.isReconnecting && !other.isReconnecting) link.restartIceIfBroken();
-    }
+    mesh.sync(mine, others, previous?.participants ?? []);
     applyMicrophone();
     applySound();
-  }
-
-  function openLink(mine: CallParticipantView, other: CallParticipantView): PeerLink {
-    const isNewer =
-      mine.joinedAt > other.joinedAt || (mine.joinedAt === other.joinedAt && mine.participantId > other.participantId);
-    const link = createPeerLink({
-      remote: { participantId: other.participantId, deviceId: other.deviceId },
-      isOfferer: isNewer,
-      configuration: {
-        iceServers: options.iceServers,
-        iceTransportPolicy: settings.preferences.peek().isRelayOnly ? "relay" : "all",
-        ...encryption.configuration,
-      },
-      may: may(),
-      trackOf: media.trackOf,
-      encryption,
-      send: (signal) => void send({ type: "call.signal", to: other.participantId, ...signal }),
-      onChange: () => linkChanged(other.participantId, link),
-    });
-    links.set(other.participantId, link);
-    linkChanged(other.participantId, link);
-    for (const signal of early.get(other.participantId) ?? []) link.receive(signal);
-    early.delete(other.participantId);
-    return link;
-  }
-
-  /** A link's state moved, or its received tracks came to be (at once when offering, with the offer otherwise). */
-  function linkChanged(id: string, link: PeerLink): void {
-    if (!remoteMedia.has(id) && links.get(id) === link) {
-      const made = createRemoteMedia(link.receivedTrack);
-      if (made) remoteMedia.set(id, made);
-      applySound();
-    }
-    linkChanges.value++;
-  }
-
-  function closeLink(id: string): void {
-    links.get(id)?.close();
-    links.delete(id);
-    remoteMedia.get(id)?.close();
-    remoteMedia.delete(id);
-    packetCounts.delete(id);
-    linkChanges.value++;
-  }
-
-  function closeAllLinks(): void {
-    for (const id of [...links.keys()]) closeLink(id);
   }
 
   /** Each other participant's audio at their volume; silent when deafened or muted for everyone. */
   function applySound(): void {
     const speakerId = settings.preferences.peek().speakerId;
     for (const participant of view.peek()?.participants ?? []) {
-      remoteMedia.get(participant.participantId)?.update({
+      mesh.remoteOf(participant.participantId)?.update({
         volume: volumeOf.peek().get(participant.participantId) ?? 1,
         isSilent: deafened.peek() || participant.isServerMuted,
         speakerId,
@@ -226,10 +179,9 @@ export function createActiveCall(options: ActiveCallOptions) {
   function finish(reason: string | null): void {
     if (isFinished) return;
     isFinished = true;
-    closeAllLinks();
+    mesh.dispose();
     stopSpeaking();
     stopPushToTalk();
-    clearInterval(qualityTimer);
     stopVideoPausing();
     media.stop();
     encryption.close();
@@ -249,12 +201,8 @@ export function createActiveCall(options: ActiveCallOptions) {
       case "call.roster":
         if (frame.channelId === channelId && participantId.peek() && !isRejoining) applyView(frame.call);
         return;
-      case "call.signal": {
-        const link = links.get(frame.from);
-        if (link) return link.receive(frame);
-        early.set(frame.from, [...(early.get(frame.from) ?? []), frame]);
-        return;
-      }
+      case "call.signal":
+        return mesh.receive(frame.from, frame);
       case "call.speaking":
         speakingOf.value = new Map(speakingOf.peek()).set(frame.participantId, frame.speaking);
         return;
@@ -316,22 +264,10 @@ export function createActiveCall(options: ActiveCallOptions) {
       sendState();
     },
   );
-  const qualityTimer = setInterval(() => {
-    for (const [id, link] of links) {
-      void measureQuality(link.connection, packetCounts.get(id) ?? null).then(
-        ({ quality, counts }) => {
-          packetCounts.set(id, counts);
-          if (quality && qualityOf.peek().get(id) !== quality)
-            qualityOf.value = new Map(qualityOf.peek()).set(id, quality);
-        },
-        () => {},
-      );
-    }
-  }, QUALITY_EVERY_MS);
   applyMicrophone();
 
   const participants = computed((): CallParticipant[] => {
-    void linkChanges.value;
+    void mesh.changes.value;
     const me = participantId.value;
     const list = view.value?.participants ?? [];
     const videos = list
@@ -341,15 +277,14 @@ export function createActiveCall(options: ActiveCallOptions) {
     const paused = new Set(videos.slice(CALL_VIDEO_TILES_MAX));
     return list.map((p) => {
       const isSelf = p.participantId === me;
-      const remote = remoteMedia.get(p.participantId);
-      const link = links.get(p.participantId);
+      const remote = mesh.remoteOf(p.participantId);
       return {
         ...p,
         ...(isSelf ? { muted: muted.value, deafened: deafened.value, camera: camera.value, screen: screen.value } : {}),
         speaking: isSelf ? speaking.value && !muted.value : (speakingOf.value.get(p.participantId) ?? p.speaking),
         isSelf,
-        quality: isSelf ? null : (qualityOf.value.get(p.participantId) ?? null),
-        connection: isSelf ? (isSocketOnline.value ? "connected" : "reconnecting") : (link?.state() ?? "connecting"),
+        quality: isSelf ? null : (mesh.quality.value.get(p.participantId) ?? null),
+        connection: isSelf ? (isSocketOnline.value ? "connected" : "reconnecting") : mesh.stateOf(p.participantId),
         cameraStream: isSelf ? media.cameraPreview.value : p.camera && remote ? remote.camera : null,
         screenStream: isSelf ? media.screenPreview.value : p.screen && remote ? remote.screen : null,
         isVideoPaused: paused.has(p.participantId),
@@ -361,7 +296,7 @@ export function createActiveCall(options: ActiveCallOptions) {
   // Paused tiles are not drawn: their received video tracks are disabled.
   const stopVideoPausing = effect(() => {
     for (const participant of participants.value) {
-      remoteMedia.get(participant.participantId)?.setVideoShown(!participant.isVideoPaused);
+      mesh.remoteOf(participant.participantId)?.setVideoShown(!participant.isVideoPaused);
     }
   });
 
@@ -373,7 +308,7 @@ export function createActiveCall(options: ActiveCallOptions) {
     } catch (caught) {
       return void (problem.value = `the camera could not be opened: ${mediaErrorInWords(caught)}`);
     }
-    for (const link of links.values()) link.replaceTrack("camera", media.camera.peek());
+    mesh.replaceTrack("camera", media.camera.peek());
     camera.value = isOn;
     sendState();
   }
@@ -386,10 +321,8 @@ export function createActiveCall(options: ActiveCallOptions) {
     } catch (caught) {
       return void (problem.value = `the screen could not be shared: ${mediaErrorInWords(caught)}`);
     }
-    for (const link of links.values()) {
-      link.replaceTrack("screen", media.screen.peek());
-      link.replaceTrack("screenAudio", media.screenAudio.peek());
-    }
+    mesh.replaceTrack("screen", media.screen.peek());
+    mesh.replaceTrack("screenAudio", media.screenAudio.peek());
     screen.value = isOn && media.screen.peek() !== null;
     sendState();
   }
@@ -411,10 +344,10 @@ export function createActiveCall(options: ActiveCallOptions) {
     participantId,
     /** "connecting" until joined and linked; "reconnecting" while the socket or a media path is broken. */
     status: computed((): CallStatus => {
-      void linkChanges.value;
+      void mesh.changes.value;
       if (!participantId.value) return "connecting";
       if (!isSocketOnline.value) return "reconnecting";
-      const states = [...links.values()].map((link) => link.state());
+      const states = mesh.states();
       if (states.includes("reconnecting")) return "reconnecting";
       return states.every((s) => s === "connected") ? "connected" : "connecting";
     }),
@@ -466,7 +399,7 @@ export function createActiveCall(options: ActiveCallOptions) {
       settings.change({ microphoneId: deviceId });
       try {
         const track = await media.openMicrophone(deviceId);
-        for (const link of links.values()) link.replaceTrack("microphone", track);
+        mesh.replaceTrack("microphone", track);
         applyMicrophone();
       } catch (caught) {
         problem.value = `that microphone could not be opened: ${mediaErrorInWords(caught)}`;
@@ -501,31 +434,4 @@ export function createActiveCall(options: ActiveCallOptions) {
       socket.close();
     },
   };
-}
-
-/** Why the room took this page out of the call, in words. */
-export function leftInWords(reason: CallLeftReason): string {
-  switch (reason) {
-    case "left":
-      return "you left the call";
-    case "disconnected":
-      return "a moderator disconnected you from the call";
-    case "access_removed":
-      return "you can no longer join this call";
-    case "replaced":
-      return "you joined this call from another tab or window";
-    case "timed_out":
-      return "you were away too long and left the call: join again";
-    case "ended":
-      return "the call ended";
-  }
-}
-
-function mediaErrorInWords(error: unknown): string {
-  if (error instanceof DOMException) {
-    if (error.name === "NotAllowedError") return "the browser was not allowed to use it";
-    if (error.name === "NotFoundError") return "no such device was found";
-    if (error.name === "NotReadableError") return "another program is using it";
-  }
-  return error instanceof Error ? error.message : String(error);
 }
