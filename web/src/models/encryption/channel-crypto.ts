@@ -13,7 +13,6 @@ import { mustEncrypt, type CallRecordContent, type MessageContent, type Refusal 
 import { base64ToBytes, bytesToBase64, type MessageView, type MlsPendingView } from "../../../../protocol/index.ts";
 import { describeError } from "../api-client.ts";
 import type { Encryption } from "./encryption.ts";
-import { mediaSecretsOf } from "./media-secrets.ts";
 
 export type ChannelCryptoStatus =
   | "starting"
@@ -310,10 +309,6 @@ export function createChannelCrypto(
     rosterChanges,
     refusals,
     roster,
-    /** The group's epoch this device is in ("generation:epoch"; null: not a member). */
-    epoch: computed(() => encryption.groupEpochs.value.get(channelId) ?? null),
-    /** The channel's media secret for calls, told again at each new epoch. */
-    mediaSecrets: mediaSecretsOf(encryption, channelId),
     isPlainConfirmed,
     /** The person chose to send in clear in a channel that is not end-to-end encrypted. */
     confirmPlain() {
