@@ -201,6 +201,9 @@ export function createActiveCall(options: ActiveCallOptions) {
       case "call.roster":
         if (frame.channelId === channelId && participantId.peek() && !isRejoining) applyView(frame.call);
         return;
+      // The channel's chat, which applies commits, may not be open: the media keys follow here.
+      case "handshake":
+        return encryption.onHandshake?.();
       case "call.signal":
         return mesh.receive(frame.from, frame);
       case "call.speaking":

@@ -24,6 +24,7 @@ export function endToEndMedia(channelId: string, session: Session, encryption: E
     configuration: media.peerConnectionOptions,
     attachSender: (sender, slot) => media.attachSender(sender, slotKind(slot)),
     attachReceiver: (receiver, slot, remote) => media.attachReceiver(receiver, slotKind(slot), remote.deviceId),
+    onHandshake: () => secrets.catchUp(),
     close() {
       stopWatching();
       media.close();

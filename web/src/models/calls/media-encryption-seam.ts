@@ -24,5 +24,7 @@ export interface CallMediaEncryption {
     slot: MediaSlot,
     remote: { participantId: string; deviceId: string | null },
   ): void;
+  /** The channel's room relayed a commit of its MLS group (a `handshake` frame): media keys may change. */
+  onHandshake?(): void;
   close(): void;
 }

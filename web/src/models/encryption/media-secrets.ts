@@ -8,8 +8,25 @@ import { effect } from "@preact/signals";
 import type { MediaSecretSource } from "../../../../e2ee/index.ts";
 import type { Encryption } from "./encryption.ts";
 
-export function mediaSecretsOf(encryption: Encryption, channelId: string): MediaSecretSource {
+export interface CallMediaSecrets extends MediaSecretSource {
+  /**
+   * Processes the commits the channel's group took since this device's epoch: a call
+   * calls it on each `handshake` frame of its socket, as the channel's chat (which
+   * does the same) may not be open while the call goes on.
+   */
+  catchUp(): void;
+}
+
+export function mediaSecretsOf(encryption: Encryption, channelId: string): CallMediaSecrets {
+  const catchUp = () =>
+    void encryption
+      .run(async (device) => {
+        if (device.isMember(channelId)) await device.catchUp(channelId);
+      })
+      // Not now (the network): the next handshake, or the chat when open, tries again.
+      .catch(() => undefined);
   return {
+    catchUp,
     watch(listener) {
       let isWatching = true;
       let told: string | null | undefined;
@@ -26,6 +43,8 @@ export function mediaSecretsOf(encryption: Encryption, channelId: string): Media
           })
           .catch(() => undefined);
       });
+      // A call may start in a channel whose chat was not open: its epoch may be behind.
+      catchUp();
       return () => {
         isWatching = false;
         stop();
