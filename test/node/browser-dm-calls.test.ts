@@ -335,11 +335,35 @@ async function growthOver(page: Page, mid: string, field: "framesDecoded" | "tot
 async function expectReceiving(page: Page, media: ("microphone" | "camera")[]): Promise<void> {
   for (const kind of media) {
     const field = kind === "camera" ? "framesDecoded" : "totalSamplesReceived";
-    await expect
-      .poll(async () => (await growthOver(page, MID[kind], field)).map((growth) => growth > 0), {
-        timeout: MEDIA_TIMEOUT_MS,
-        message: `${kind} arriving`,
-      })
-      .toEqual([true]);
+    try {
+      await expect
+        .poll(async () => (await growthOver(page, MID[kind], field)).map((growth) => growth > 0), {
+          timeout: MEDIA_TIMEOUT_MS,
+          message: `${kind} arriving`,
+        })
+        .toEqual([true]);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\nconnections: ${await connectionsInWords(page)}`);
+    }
   }
+}
+
+/** For a failure's message: each connection's state and what arrived on each media section. */
+function connectionsInWords(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const all = (window as unknown as { testPeerConnections: RTCPeerConnection[] }).testPeerConnections;
+    const described = await Promise.all(
+      all.map(async (connection) => {
+        const inbound: string[] = [];
+        (await connection.getStats()).forEach((stat: Record<string, unknown>) => {
+          if (stat.type !== "inbound-rtp") return;
+          inbound.push(
+            `mid ${String(stat.mid)}: ${String(stat.packetsReceived)} packets, ${String(stat.framesDecoded ?? stat.totalSamplesReceived)} decoded`,
+          );
+        });
+        return `${connection.connectionState} (${inbound.join("; ")})`;
+      }),
+    );
+    return described.join(" | ");
+  });
 }
