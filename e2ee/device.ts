@@ -214,7 +214,8 @@ export class E2eeDevice {
   async seal(channelId: string, content: MessageContent): Promise<string> {
     if (content.kind === "text") return this.#seal(channelId, this.#withContext(channelId, content));
     // A share is read by everyone in the epoch it is sealed in: only the keys all of them may read.
-    if (content.kind === "history-keys") return this.#seal(channelId, this.membership.restrictShare(channelId, content));
+    if (content.kind === "history-keys")
+      return this.#seal(channelId, this.membership.restrictShare(channelId, content));
     // A call record is outside the text numbering (`sender-chain.ts`): readers see it uncounted.
     return this.#seal(channelId, content);
   }
