@@ -57,7 +57,8 @@ let acmeId = "";
 const pages: Record<"admin" | "bob" | "carol" | "dave", Page> = {} as never;
 /** Carol's channel sockets pass through the test, which can cut them. */
 let isCarolOffline = false;
-let cutCarolsLines = async () => {};
+/** Closes both ends of each of carol's open channel sockets. */
+const carolsLines = new Set<() => void>();
 
 /** Collects every RTCPeerConnection the page makes, for reading its statistics. */
 function collectPeerConnections(): void {
@@ -93,12 +94,20 @@ beforeAll(async () => {
   await pages.carol.routeWebSocket(/\/api\/channels\/[^/]+\/socket$/, (page) => {
     if (isCarolOffline) return void page.close({ code: 1011, reason: "offline" });
     const room = page.connectToServer();
-    const cut = cutCarolsLines;
-    cutCarolsLines = async () => {
-      await cut();
-      await page.close({ code: 1011, reason: "the test cut the line" }).catch(() => {});
-      await room.close().catch(() => {});
+    const cut = () => {
+      carolsLines.delete(cut);
+      void page.close({ code: 1011, reason: "the test cut the line" }).catch(() => {});
+      void room.close({ code: 1011, reason: "the test cut the line" }).catch(() => {});
     };
+    carolsLines.add(cut);
+    // Set handlers turn off Playwright's own forwarding of a close: pass it on as it came.
+    const passOn = (to: typeof room) => (code: number | undefined, reason: string | undefined) => {
+      carolsLines.delete(cut);
+      const isSendable = code !== undefined && (code === 1000 || (code >= 3000 && code <= 4999));
+      void to.close(isSendable ? { code, reason } : { code: 1000, reason }).catch(() => {});
+    };
+    page.onClose(passOn(room));
+    room.onClose(passOn(page));
   });
   await Promise.all(Object.entries(pages).map(([name, page]) => signIn(page, name)));
 }, 120_000);
@@ -125,7 +134,9 @@ describe("admin, bob and carol in Acme's lounge", () => {
       // Frames decode only when opened with the sender device's key from the channel's group.
       await page.locator(".voice-header").getByText("End-to-end encrypted", { exact: true }).waitFor();
     }
+    await pages.admin.setViewportSize({ width: 1280, height: 800 });
     await pages.admin.screenshot({ path: join(SCREENSHOTS, "voice-channel.png") });
+    await pages.admin.setViewportSize({ width: 960, height: 600 });
   });
 
   it("shows dave, who is not in the call, who is in the Lounge", async () => {
@@ -184,7 +195,7 @@ describe("admin, bob and carol in Acme's lounge", () => {
   it("keeps carol in the call through a few seconds without the server, without joining again", async () => {
     isCarolOffline = true;
     await pages.carol.context().setOffline(true);
-    await cutCarolsLines();
+    for (const cut of [...carolsLines]) cut();
     await callStatus(pages.carol, "Reconnecting…").waitFor({ timeout: MEDIA_TIMEOUT_MS });
     await tile(pages.admin, "carol")
       .and(pages.admin.getByRole("listitem", { name: /reconnecting/ }))
@@ -223,6 +234,19 @@ describe("admin, bob and carol in Acme's lounge", () => {
     await expectEveryLinkReceiving(pages.carol, 2, ["microphone", "camera"]);
     expect(await localCandidateTypes(pages.carol)).toEqual(["relay", "relay"]);
     await expectEveryLinkReceiving(pages.admin, 2, ["camera"]);
+  });
+
+  it("opens carol's microphone only while she holds Space, once push-to-talk is on", async () => {
+    await pages.carol.getByRole("button", { name: "Call settings" }).click();
+    await pages.carol.getByLabel(/Push to talk/).check();
+    const carolOnAdmin = tile(pages.admin, "carol");
+    await carolOnAdmin.and(pages.admin.getByRole("listitem", { name: /muted/ })).waitFor();
+    // Space typed into a field is the field's: push-to-talk listens outside them.
+    await pages.carol.locator("#voice-heading").click();
+    await pages.carol.keyboard.down("Space");
+    await expect.poll(() => carolOnAdmin.getAttribute("aria-label")).not.toMatch(/muted/);
+    await pages.carol.keyboard.up("Space");
+    await carolOnAdmin.and(pages.admin.getByRole("listitem", { name: /muted/ })).waitFor();
   });
 });
 
