@@ -79,19 +79,31 @@ export async function join(person: CallPage, withVideo: boolean): Promise<void> 
 
 /**
  * Clicks join and times, in the page, from the click's event to the first decoded
- * video frame and audio samples on each of its `peers` new connections.
+ * video frame and audio samples on each of its `peers` new connections. A join that has
+ * not received everything within PAGE_TIMEOUT_MS is a failed join: what its connections
+ * had by then, instead of a timing.
  */
-export async function timedJoin(person: CallPage, peers: number, withVideo: boolean): Promise<JoinTiming> {
+export async function timedJoin(
+  person: CallPage,
+  peers: number,
+  withVideo: boolean,
+): Promise<JoinTiming | { failure: string }> {
   await person.page.evaluate(
     ([expected, isVideo, pollMs]) => (window as unknown as BenchWindow).benchArmJoin(expected, isVideo, pollMs),
     [peers, withVideo, STATS_POLL_MS] as const,
   );
   await CALL_UI.joinButton(person.page, withVideo).click();
-  const handle = await person.page.waitForFunction(() => (window as unknown as BenchWindow).benchJoinTiming, null, {
-    timeout: PAGE_TIMEOUT_MS,
-    polling: 100,
-  });
-  return (await handle.jsonValue()) as JoinTiming;
+  try {
+    const handle = await person.page.waitForFunction(() => (window as unknown as BenchWindow).benchJoinTiming, null, {
+      timeout: PAGE_TIMEOUT_MS,
+      polling: 100,
+    });
+    return (await handle.jsonValue()) as JoinTiming;
+  } catch (error) {
+    if (!/Timeout/.test((error as Error).message)) throw error;
+    const connections = await person.page.evaluate(() => (window as unknown as BenchWindow).benchDescribe());
+    return { failure: `nothing complete after ${PAGE_TIMEOUT_MS / 1000} s; its new connections: ${connections}` };
+  }
 }
 
 export async function leave(person: CallPage): Promise<void> {
@@ -122,6 +134,8 @@ interface BenchWindow {
   benchJoinTiming: JoinTiming | undefined;
   benchIsReceiving(peers: number, isVideo: boolean): Promise<boolean>;
   benchOutbound(): Promise<OutboundSample>;
+  /** The connections the last armed join made: state, video frames and audio samples received. */
+  benchDescribe(): Promise<string>;
 }
 
 /** Runs in every page before the app: keeps each RTCPeerConnection and offers the readings above. */
@@ -148,9 +162,20 @@ function instrumentPeerConnections(): void {
   };
   const bench = window as unknown as BenchWindow;
   bench.benchJoinTiming = undefined;
+  let firstIndex = 0;
+  bench.benchDescribe = async () => {
+    const watched = made.slice(firstIndex);
+    const readings = await Promise.all(watched.map(inbound));
+    const lines = watched.map(
+      (connection, index) =>
+        `${connection.connectionState}/${connection.iceConnectionState} ` +
+        `frames ${readings[index]!.frames} samples ${readings[index]!.samples}`,
+    );
+    return lines.length === 0 ? "none" : lines.join("; ");
+  };
   bench.benchArmJoin = (peers, isVideo, pollMs) => {
     bench.benchJoinTiming = undefined;
-    const firstIndex = made.length;
+    firstIndex = made.length;
     const video: number[] = [];
     const audio: number[] = [];
     let clickedAt = 0;

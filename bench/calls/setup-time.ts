@@ -6,23 +6,42 @@
  */
 import { formatNumber, summarize } from "../stats.ts";
 import { printTable } from "../report.ts";
-import { join, leave, STATS_POLL_MS, timedJoin, waitForPeers, type CallPage, type JoinTiming } from "./call-pages.ts";
+import {
+  join,
+  leave,
+  leaveIfInCall,
+  STATS_POLL_MS,
+  timedJoin,
+  waitForPeers,
+  type CallPage,
+  type JoinTiming,
+} from "./call-pages.ts";
 
 export async function measureSetupTime(pages: CallPage[], sizes: number[], joins: number): Promise<void> {
   const rows: string[][] = [];
+  const notes: string[] = [];
   for (const size of sizes) {
     const present = pages.slice(0, size - 1);
     const joiner = pages[size - 1]!;
     for (const person of present) await join(person, true);
     for (const person of present) await waitForPeers(person, size - 2, true);
     const timings: JoinTiming[] = [];
+    const failures: string[] = [];
     for (let round = 0; round < joins; round++) {
-      timings.push(await timedJoin(joiner, size - 1, true));
-      await leave(joiner);
+      const timing = await timedJoin(joiner, size - 1, true);
+      if ("failure" in timing) failures.push(`join ${round + 1}: ${timing.failure}`);
+      else timings.push(timing);
+      await ("failure" in timing ? leaveIfInCall(joiner) : leave(joiner));
       // The others have dropped the leaver's connection: the next join starts from the same place.
       for (const person of present) await waitForPeers(person, size - 2, true);
     }
     for (const person of present) await leave(person);
+    if (failures.length > 0) {
+      notes.push(
+        `${size} people: ${failures.length} of ${joins} joins did not receive everyone; first: ${failures[0]}`,
+      );
+    }
+    if (timings.length === 0) continue;
     const figures: [string, (timing: JoinTiming) => number][] = [
       ["first video frame", (timing) => timing.firstVideo],
       ["every peer's video", (timing) => timing.allVideo],
@@ -46,4 +65,5 @@ export async function measureSetupTime(pages: CallPage[], sizes: number[], joins
     ["call", "figure", "joins", "first join", "p50", "p95", "max"],
     rows,
   );
+  for (const note of notes) console.log(`note: ${note}`);
 }
