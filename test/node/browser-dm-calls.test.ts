@@ -6,6 +6,7 @@
  * call, misses one that alice gives up on before he answers (his page in the background:
  * the ring is also a notification), and lets one ring out (CALL_RING_MS, short here):
  * each ends for alice and leaves its record, and a missed one counts as unread for bob.
+ * In a group conversation with carol, the call rings both; carol declines, bob answers.
  * Last, bob blocks alice, and her call buttons go off. One server and one browser, in
  * order.
  *
@@ -40,8 +41,10 @@ const journey = browserJourney(
 );
 let alice: Page;
 let bob: Page;
+let carol: Page;
 let aliceAccount: Account;
 let bobAccount: Account;
+let carolAccount: Account;
 
 /** Collects every RTCPeerConnection the page makes, for reading its statistics. */
 function collectPeerConnections(): void {
@@ -109,13 +112,14 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   aliceAccount = await registerOn(journey.server, "alice", PASSWORD);
   bobAccount = await registerOn(journey.server, "bob", PASSWORD);
-  [alice, bob] = await Promise.all([journey.openPage(), journey.openPage()]);
-  for (const page of [alice, bob]) {
+  carolAccount = await registerOn(journey.server, "carol", PASSWORD);
+  [alice, bob, carol] = await Promise.all([journey.openPage(), journey.openPage(), journey.openPage()]);
+  for (const page of [alice, bob, carol]) {
     for (const script of [collectPeerConnections, collectNotifications, controlVisibility, countTones])
       await page.addInitScript(script);
     await page.context().grantPermissions(["notifications"], { origin: journey.server.url });
   }
-  await Promise.all([signIn(alice, "alice"), signIn(bob, "bob")]);
+  await Promise.all([signIn(alice, "alice"), signIn(bob, "bob"), signIn(carol, "carol")]);
   const opened = await call(journey.server, "/api/dms", {
     method: "POST",
     body: { userIds: [bobAccount.id] },
@@ -230,7 +234,43 @@ describe("alice calls bob in their conversation", () => {
     expect(await recordsStored()).toBe(4);
   });
 
+  it("rings both others in a group conversation: carol declines, bob answers, and the call is recorded", async () => {
+    const group = await call(journey.server, "/api/dms", {
+      method: "POST",
+      body: { userIds: [bobAccount.id, carolAccount.id] },
+      token: aliceAccount.token,
+    });
+    expect(group.status, group.text).toBe(201);
+    for (const page of [alice, bob, carol]) {
+      await groupLink(page).click({ timeout: MEDIA_TIMEOUT_MS });
+      await waitUntilConnected(page);
+    }
+    await send(alice, "all three of us");
+    for (const page of [bob, carol]) await messageItem(page, "all three of us").waitFor({ timeout: MEDIA_TIMEOUT_MS });
+
+    await alice.locator(".chat-header").getByRole("button", { name: "Start voice call" }).click();
+    await incomingCall(bob).getByText("Voice call · alice, carol").waitFor({ timeout: MEDIA_TIMEOUT_MS });
+    await incomingCall(carol).getByText("Voice call · alice, bob").waitFor({ timeout: MEDIA_TIMEOUT_MS });
+    await incomingCall(carol).getByRole("button", { name: "Decline" }).click();
+    await alice.locator(".dm-call").getByText("Ringing bob…").waitFor({ timeout: MEDIA_TIMEOUT_MS });
+    await incomingCall(bob).getByRole("button", { name: "Accept" }).click();
+    for (const page of [alice, bob]) {
+      await callStatus(page, "Voice connected").waitFor({ timeout: MEDIA_TIMEOUT_MS });
+      await expectReceiving(page, ["microphone"]);
+    }
+    // carol, who declined, can still join the call in progress from the conversation's header.
+    await carol.locator(".chat-header").getByRole("button", { name: "Join call" }).waitFor();
+
+    await alice.locator(".dm-call").getByRole("button", { name: "Leave call" }).click();
+    await callRecord(alice, /You started a call that lasted \d+ seconds?/).waitFor({ timeout: MEDIA_TIMEOUT_MS });
+    for (const page of [bob, carol]) {
+      await callRecord(page, /alice started a call that lasted \d+ seconds?/).waitFor({ timeout: MEDIA_TIMEOUT_MS });
+    }
+    expect(await recordsStored()).toBe(5);
+  });
+
   it("keeps the call buttons off, saying why, once bob blocks alice", async () => {
+    await openConversation(alice, "bob");
     const blocked = await call(journey.server, `/api/blocks/${aliceAccount.id}`, {
       method: "PUT",
       token: bobAccount.token,
@@ -258,11 +298,14 @@ async function openConversation(page: Page, name: string): Promise<void> {
 }
 
 async function send(page: Page, text: string): Promise<void> {
-  await page.getByLabel(/^Message @/).fill(text);
-  await page.getByLabel(/^Message @/).press("Enter");
+  await page.getByLabel(/^Message /).fill(text);
+  await page.getByLabel(/^Message /).press("Enter");
   await waitUntilDelivered(page, MEDIA_TIMEOUT_MS);
 }
 
+/** The group conversation: the one conversation named after two people. */
+const groupLink = (page: Page) =>
+  page.getByRole("navigation", { name: "Direct messages" }).getByRole("link", { name: /, / });
 const incomingCall = (page: Page) => page.getByRole("alertdialog", { name: "Incoming call from alice" });
 const callStatus = (page: Page, words: string) =>
   page.locator(".call-stage").getByRole("status").filter({ hasText: words });
