@@ -38,19 +38,11 @@ import { MlsDelivery } from "./mls-delivery.ts";
 import { Outbox } from "./outbox.ts";
 import { RoomAccess } from "./room-access.ts";
 import { send } from "./room-frames.ts";
+import { RoomAlarm } from "./room-alarm.ts";
 import { RoomBudgets } from "./user-budget.ts";
 import type { SocketSelector } from "./user-sockets.ts";
 
 export { CLOSE_ACCESS_REMOVED, CLOSE_SESSION_ENDED };
-
-/**
- * How often a room with open sockets reads everyone's access again, to catch a push that was
- * lost. Each check costs a few queries per connected person (bench/README.md measured 755
- * queries/s at 9,000 sockets with one minute), so it is rare; pushes do the real work.
- */
-export const ACCESS_RECHECK_MS = 5 * 60_000;
-/** When the next access re-check is due: the alarm also serves the call's deadlines, the earliest first. */
-const ACCESS_RECHECK_KEY = "access-recheck-at";
 
 export class ChannelRoom extends Server<Env> implements CallRoom, AdmittingRoom {
   static override options = { hibernate: true };
@@ -66,7 +58,7 @@ export class ChannelRoom extends Server<Env> implements CallRoom, AdmittingRoom 
   readonly calls: CallBook;
   readonly callSettings: CallSettings;
   readonly callAnnouncer: CallAnnouncer;
-  #accessRecheckAt: number | null = null;
+  #alarm: RoomAlarm;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -80,10 +72,11 @@ export class ChannelRoom extends Server<Env> implements CallRoom, AdmittingRoom 
     this.calls = new CallBook(ctx.storage);
     this.callSettings = callSettings(env);
     this.callAnnouncer = new CallAnnouncer(env, (work) => ctx.waitUntil(work));
+    this.#alarm = new RoomAlarm(ctx.storage);
     // Before any event, so every handler (RPCs too) sees the call without waiting for storage.
     void ctx.blockConcurrencyWhile(async () => {
       await this.calls.load();
-      this.#accessRecheckAt = (await ctx.storage.get<number>(ACCESS_RECHECK_KEY)) ?? null;
+      await this.#alarm.load();
     });
   }
 
@@ -106,7 +99,7 @@ export class ChannelRoom extends Server<Env> implements CallRoom, AdmittingRoom 
     if (!(await admitSocket(this, connection, member))) return;
     // A socket arriving while a call is on learns who is in it, right after its welcome.
     if (this.calls.call) send(this, connection, rosterFrame(this, this.calls.call));
-    if (this.#accessRecheckAt === null) this.#setAccessRecheck(Date.now() + ACCESS_RECHECK_MS);
+    this.#alarm.socketOpened();
     this.scheduleAlarm();
   }
 
@@ -118,38 +111,30 @@ export class ChannelRoom extends Server<Env> implements CallRoom, AdmittingRoom 
   override async onAlarm(): Promise<void> {
     const now = Date.now();
     const isCallDue = callDeadlinesPassed(this, now);
-    const isRecheckDue = this.#accessRecheckAt !== null && this.#accessRecheckAt <= now;
-    if (!isCallDue || isRecheckDue) await this.#recheckAccess();
+    if (!isCallDue || this.#alarm.isRecheckDue(now)) await this.#recheckAccess();
     this.scheduleAlarm();
   }
 
   /**
    * While sockets are open, every person's access and every socket's session are read
-   * again each ACCESS_RECHECK_MS: changes are pushed the moment they happen, and this
-   * catches a push that was lost.
+   * again each ACCESS_RECHECK_MS (rooms/room-alarm.ts): changes are pushed the moment they
+   * happen, and this catches a push that was lost.
    */
   async #recheckAccess(): Promise<void> {
     const connections = [...this.getConnections<Member>()].filter((connection) => connection.state);
-    if (connections.length === 0) return this.#setAccessRecheck(null);
+    if (connections.length === 0) return this.#alarm.rechecked(false);
     const sessionIds = [...new Set(connections.map((connection) => connection.state!.sessionId))];
     const live = new Set(await query(this.env.DATABASE, "liveSessionIds", { sessionIds }));
     for (const connection of connections) {
       if (!live.has(connection.state!.sessionId)) this.#close(connection, CLOSE_SESSION_ENDED, "session ended");
     }
     await this.accessChanged(null, { isQuiet: true });
-    this.#setAccessRecheck(Date.now() + ACCESS_RECHECK_MS);
-  }
-
-  #setAccessRecheck(at: number | null): void {
-    this.#accessRecheckAt = at;
-    if (at === null) void this.ctx.storage.delete(ACCESS_RECHECK_KEY);
-    else void this.ctx.storage.put(ACCESS_RECHECK_KEY, at);
+    this.#alarm.rechecked(true);
   }
 
   /** Sets the alarm to the earliest of the access re-check and the call's next deadline. */
   scheduleAlarm(): void {
-    const times = [this.#accessRecheckAt, this.calls.nextDeadline()].filter((time) => time !== null);
-    if (times.length > 0) void this.ctx.storage.setAlarm(Math.min(...times));
+    this.#alarm.schedule(this.calls.nextDeadline());
   }
 
   override async onClose(connection: Connection<Member>): Promise<void> {
