@@ -31,6 +31,17 @@ const DOMAIN = new TextEncoder().encode("chatalot media frame v1");
 const SENDER_KEY_INFO = "chatalot media sender ";
 
 /**
+ * How long a device keeps sealing with the epoch it had after learning a new one: the
+ * others open the new epoch's frames only once they processed the commit too, which
+ * the room relays to everyone at once. Switching at once dropped a moment of every
+ * receiver's media (its video then waits for a key frame) at each join or leave of the
+ * channel; a removed member keeps this long at most, while its connections close.
+ */
+export const MEDIA_KEY_SWITCH_DELAY_MS = 1_000;
+/** How long a replaced epoch's keys still open frames, for senders slower to process the commit. */
+export const MEDIA_KEY_OVERLAP_MS = 5_000;
+
+/**
  * Which key a frame names: its epoch's low byte. A receiver holds the current epoch's
  * keys and the previous ones for a few seconds, so one byte tells them apart.
  */
