@@ -73,13 +73,10 @@ try {
   }
   console.log(`\ndone in ${Math.round((performance.now() - started) / 1000)} s`);
 } catch (error) {
-  // Playwright appends the browser's whole log to its errors: the first lines say what failed.
-  console.error(
-    `calls bench failed: ${String((error as Error).stack ?? error)
-      .split("\n")
-      .slice(0, 8)
-      .join("\n")}`,
-  );
+  // Playwright appends the browser's whole log to its errors: the first line and the stack say what failed.
+  const lines = String((error as Error).stack ?? error).split("\n");
+  const where = lines.filter((line) => /^\s+at /.test(line)).slice(0, 6);
+  console.error(`calls bench failed: ${[lines[0], ...where].join("\n")}`);
   process.exitCode = 1;
 } finally {
   await cleanup();

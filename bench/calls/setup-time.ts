@@ -23,6 +23,7 @@ export async function measureSetupTime(pages: CallPage[], sizes: number[], joins
   for (const size of sizes) {
     const present = pages.slice(0, size - 1);
     const joiner = pages[size - 1]!;
+    const started = performance.now();
     for (const person of present) await join(person, true);
     for (const person of present) await waitForPeers(person, size - 2, true);
     const timings: JoinTiming[] = [];
@@ -36,6 +37,7 @@ export async function measureSetupTime(pages: CallPage[], sizes: number[], joins
       for (const person of present) await waitForPeers(person, size - 2, true);
     }
     for (const person of present) await leave(person);
+    console.log(`set-up:   ${size} people, ${joins} joins in ${Math.round((performance.now() - started) / 1000)} s`);
     if (failures.length > 0) {
       notes.push(
         `${size} people: ${failures.length} of ${joins} joins did not receive everyone; first: ${failures[0]}`,
