@@ -25,12 +25,16 @@ import { newClientId } from "../pending-requests.ts";
 import type { Session } from "../session.ts";
 import type { CallSettings } from "./call-settings.ts";
 import { createCallMesh } from "./call-mesh.ts";
+import { fetchIceServers } from "./ice-servers.ts";
 import type { ConnectionQuality } from "./connection-quality.ts";
 import type { LocalMedia } from "./local-media.ts";
 import type { CallEncryptionState, CallMediaEncryption } from "./media-encryption-seam.ts";
 import { leftInWords, mediaErrorInWords } from "./call-words.ts";
 import { listenForPushToTalk } from "./push-to-talk.ts";
 import { detectSpeaking } from "./speaking-detector.ts";
+
+/** A restart within this long of the last one reuses its TURN credentials (they last hours). */
+const ICE_SERVERS_REUSE_MS = 60_000;
 
 export type CallStatus = "connecting" | "connected" | "reconnecting";
 
@@ -101,11 +105,23 @@ export function createActiveCall(options: ActiveCallOptions) {
   });
   const send = (frame: ClientFrame) => socket.send(frame);
   const sendState = () => void send({ type: "call.state", state: state() });
+  const configurationWith = (iceServers: RTCIceServer[]): RTCConfiguration => ({
+    iceServers,
+    iceTransportPolicy: settings.preferences.peek().isRelayOnly ? "relay" : "all",
+    ...encryption.configuration,
+  });
+  /** TURN credentials asked for again at most this often, however many links restart at once. */
+  let freshServers: { at: number; servers: Promise<RTCIceServer[]> } | null = null;
   const mesh = createCallMesh({
-    configuration: {
-      iceServers: options.iceServers,
-      iceTransportPolicy: settings.preferences.peek().isRelayOnly ? "relay" : "all",
-      ...encryption.configuration,
+    configuration: configurationWith(options.iceServers),
+    async refreshConfiguration() {
+      if (!freshServers || Date.now() - freshServers.at > ICE_SERVERS_REUSE_MS) {
+        const servers = fetchIceServers(session);
+        freshServers = { at: Date.now(), servers };
+        // Offline (often why ICE restarts): the next restart asks again.
+        servers.catch(() => (freshServers = freshServers?.servers === servers ? null : freshServers));
+      }
+      return configurationWith(await freshServers.servers);
     },
     encryption,
     may,

@@ -19,6 +19,7 @@ type Signal = Parameters<PeerLink["receive"]>[0];
 
 export interface CallMeshOptions {
   configuration: RTCConfiguration;
+  refreshConfiguration: PeerLinkOptions["refreshConfiguration"];
   encryption: CallMediaEncryption;
   /** What this participant may send (SPEAK, VIDEO) when a link is opened. */
   may(): { speak: boolean; video: boolean };
@@ -49,6 +50,7 @@ export function createCallMesh(options: CallMeshOptions) {
       remote: { participantId: id, deviceId: other.deviceId },
       isOfferer: isNewer(mine, other),
       configuration: options.configuration,
+      refreshConfiguration: options.refreshConfiguration,
       may: options.may(),
       trackOf: options.trackOf,
       encryption: options.encryption,

@@ -18,6 +18,8 @@ export interface PeerLinkOptions {
   remote: { participantId: string; deviceId: string | null };
   isOfferer: boolean;
   configuration: RTCConfiguration;
+  /** The configuration with fresh TURN credentials, for an ICE restart (they expire; null: keep the current one). */
+  refreshConfiguration(): Promise<RTCConfiguration | null>;
   may: { speak: boolean; video: boolean };
   /** The track each slot sends now (null: nothing, e.g. the camera is off). */
   trackOf(slot: MediaSlot): MediaStreamTrack | null;
@@ -66,8 +68,19 @@ export function createPeerLink(options: PeerLinkOptions) {
   });
   connection.addEventListener("connectionstatechange", () => options.onChange());
 
+  /** Before gathering again (a restart, either side): the relay credentials of the first gathering may have expired. */
+  async function refresh(): Promise<void> {
+    const configuration = await options.refreshConfiguration().catch(() => null);
+    try {
+      if (configuration && !isClosed) connection.setConfiguration(configuration);
+    } catch (error) {
+      console.warn("call: the connection kept its relay settings", error); // the restart goes ahead with them
+    }
+  }
+
   async function offer(iceRestart: boolean): Promise<void> {
     if (isClosed || connection.signalingState !== "stable") return;
+    if (iceRestart) await refresh();
     const description = await connection.createOffer({ iceRestart });
     await connection.setLocalDescription(description);
     options.send({ description: { type: "offer", sdp: connection.localDescription!.sdp } });
@@ -138,6 +151,7 @@ export function createPeerLink(options: PeerLinkOptions) {
         }
         if (isOfferer) return; // the older side never takes an offer: offers must not cross
         const isFirst = transceivers.size === 0;
+        if (!isFirst) await refresh();
         await connection.setRemoteDescription(description);
         if (isFirst) {
           connection.getTransceivers().forEach((transceiver, index) => setUp(MEDIA_SLOTS[index]!, transceiver));
