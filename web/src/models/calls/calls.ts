@@ -26,10 +26,12 @@ import type { Encryption } from "../encryption/encryption.ts";
 import type { Session } from "../session.ts";
 import { createActiveCall, type ActiveCall } from "./active-call.ts";
 import { createCallSettings } from "./call-settings.ts";
+import { channelPolicyOf } from "../encryption/channel-policy-check.ts";
 import { endToEndMedia } from "./end-to-end-media.ts";
 import { fetchIceServers } from "./ice-servers.ts";
 import { createLocalMedia } from "./local-media.ts";
 import type { CallMediaEncryption } from "./media-encryption-seam.ts";
+import { plainMedia } from "./plain-media.ts";
 
 export type { ActiveCall, CallParticipant, CallStatus } from "./active-call.ts";
 export type { CallEncryptionState } from "./media-encryption-seam.ts";
@@ -46,8 +48,22 @@ export interface CallEnded {
 }
 
 export const CallsModel = createModel((session: Session, events: AccountEvents, encryption: Encryption) => {
-  /** Every call's media is end-to-end encrypted with keys from its channel's MLS group. */
-  const mediaEncryption = (channelId: string): CallMediaEncryption => endToEndMedia(channelId, session, encryption);
+  /**
+   * A call's media is end-to-end encrypted with keys from its channel's MLS group, unless
+   * its chat is not either (a channel too large for it, that never had a group): then it
+   * goes in clear, and says so. When the answer cannot be had, it is encrypted.
+   */
+  async function mediaEncryption(channelId: string): Promise<CallMediaEncryption> {
+    const isPlain =
+      encryption.state.peek().kind === "ready" &&
+      (await encryption
+        .run((device) => channelPolicyOf(device, channelId))
+        .then(
+          (policy) => !policy.isEncrypted,
+          () => false,
+        ));
+    return isPlain ? plainMedia() : endToEndMedia(channelId, session, encryption);
+  }
   const summaries = signal<ReadonlyMap<string, CallSummary>>(new Map());
   const current = signal<ActiveCall | null>(null);
   /** Why joining failed, or why the room took the page out of the call; per channel, cleared by the next join. */
@@ -97,16 +113,19 @@ export const CallsModel = createModel((session: Session, events: AccountEvents, 
     const preferences = settings.preferences.peek();
     const state: CallMediaState = { muted: preferences.isPushToTalk, deafened: false, camera: false, screen: false };
     let iceServers: RTCIceServer[];
+    let mediaCrypto: CallMediaEncryption;
     try {
       // The microphone first: the browser's question comes while the person is looking.
-      const [servers] = await Promise.all([
+      const [servers, crypto] = await Promise.all([
         fetchIceServers(session),
+        mediaEncryption(channelId),
         media.openMicrophone(preferences.microphoneId).catch(() => {
           // No microphone, or not allowed: join muted and listen.
           state.muted = true;
         }),
       ]);
       iceServers = servers;
+      mediaCrypto = crypto;
       if (video) {
         await media.openCamera(preferences.cameraId).then(
           () => (state.camera = true),
@@ -121,7 +140,10 @@ export const CallsModel = createModel((session: Session, events: AccountEvents, 
       }
       return;
     }
-    if (thisAttempt !== attempt) return media.stop(); // left, or joined another, meanwhile
+    if (thisAttempt !== attempt) {
+      mediaCrypto.close();
+      return media.stop(); // left, or joined another, meanwhile
+    }
     void settings.listDevices(); // labels show once a device was allowed
     joining.value = null;
     const call = createActiveCall({
@@ -130,7 +152,7 @@ export const CallsModel = createModel((session: Session, events: AccountEvents, 
       session,
       settings,
       media,
-      encryption: mediaEncryption(channelId),
+      encryption: mediaCrypto,
       iceServers,
       state,
       onFinished(reason) {

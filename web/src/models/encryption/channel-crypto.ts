@@ -9,9 +9,10 @@
  * payloads, once the person confirmed it, and they are shown as not encrypted.
  */
 import { computed, effect, signal } from "@preact/signals";
-import { mustEncrypt, type CallRecordContent, type MessageContent, type Refusal } from "../../../../e2ee/index.ts";
-import { base64ToBytes, bytesToBase64, type MessageView, type MlsPendingView } from "../../../../protocol/index.ts";
+import type { CallRecordContent, MessageContent, Refusal } from "../../../../e2ee/index.ts";
+import { base64ToBytes, bytesToBase64, type MessageView } from "../../../../protocol/index.ts";
 import { describeError } from "../api-client.ts";
+import { channelPolicyOf } from "./channel-policy-check.ts";
 import type { Encryption } from "./encryption.ts";
 
 export type ChannelCryptoStatus =
@@ -138,22 +139,9 @@ export function createChannelCrypto(
       return;
     }
     const shares = await encryption.run(async (device) => {
-      const pending = await device.transport.request<MlsPendingView>(
-        "GET",
-        `/api/channels/${encodeURIComponent(channelId)}/mls/pending`,
-      );
-      readers.value = pending.readers;
-      const facts = await device.factsOf(channelId);
-      const isEncrypted = mustEncrypt({
-        isConversation: facts.isConversation,
-        holdsKeys:
-          device.groups.has(channelId) ||
-          device.historyKeysOf(channelId).size > 0 ||
-          device.history.hasArchived(channelId),
-        groupExists: pending.epoch !== null,
-        serverSaysEncrypted: pending.isEndToEndEncrypted,
-      });
-      if (!isEncrypted) {
+      const policy = await channelPolicyOf(device, channelId);
+      readers.value = policy.readers;
+      if (!policy.isEncrypted) {
         status.value = "unencrypted";
         return [];
       }
