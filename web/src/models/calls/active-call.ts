@@ -36,6 +36,9 @@ import { detectSpeaking } from "./speaking-detector.ts";
 /** A restart within this long of the last one reuses its TURN credentials (they last hours). */
 const ICE_SERVERS_REUSE_MS = 60_000;
 
+/** After the room takes the page out of a call, its socket stays this long to hear `call.ended`. */
+const TAKEN_OUT_LINGER_MS = 3_000;
+
 export type CallStatus = "connecting" | "connected" | "reconnecting";
 
 /** One person in the call as the page shows them (this person too, with `isSelf`). */
@@ -225,9 +228,15 @@ export function createActiveCall(options: ActiveCallOptions) {
       case "call.speaking":
         speakingOf.value = new Map(speakingOf.peek()).set(frame.participantId, frame.speaking);
         return;
-      case "call.left":
-        if (frame.callId === callId.peek()) finish(frame.reason === "left" ? null : leftInWords(frame.reason));
+      case "call.left": {
+        if (frame.callId !== callId.peek()) return;
+        // A call that ended, or a leave, is no problem to show; the rest are said in words.
+        const isQuiet = frame.reason === "left" || frame.reason === "ended";
+        finish(isQuiet ? null : leftInWords(frame.reason));
+        // The room took the page out: its socket stays a moment for the `call.ended` that follows.
+        setTimeout(() => socket.close(), TAKEN_OUT_LINGER_MS);
         return;
+      }
       case "call.ended":
         return options.onEnded(frame);
       case "error":
