@@ -37,7 +37,13 @@ export async function measureSetupTime(pages: CallPage[], sizes: number[], joins
       for (const person of present) await waitForPeers(person, size - 2, true);
     }
     for (const person of present) await leave(person);
-    console.log(`set-up:   ${size} people, ${joins} joins in ${Math.round((performance.now() - started) / 1000)} s`);
+    // A one-line summary now, so a run stopped at a later size still shows this one.
+    const everyVideo = summarize(timings.map((timing) => timing.allVideo));
+    console.log(
+      `set-up:   ${size} people, ${joins} joins in ${Math.round((performance.now() - started) / 1000)} s: ` +
+        `every peer's video p50 ${formatNumber(everyVideo.p50)} ms, p95 ${formatNumber(everyVideo.p95)} ms, ` +
+        `${failures.length} failed`,
+    );
     if (failures.length > 0) {
       notes.push(
         `${size} people: ${failures.length} of ${joins} joins did not receive everyone; first: ${failures[0]}`,
