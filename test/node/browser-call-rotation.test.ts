@@ -13,6 +13,7 @@ import { call, registerOn, type Account } from "../support/accounts.ts";
 import { FAKE_MEDIA_ARGS } from "../support/browser.ts";
 import { browserJourney, channelLink } from "../support/browser-journey.ts";
 import { SimulatedDevice } from "../support/e2ee-device.ts";
+import { collectPeerConnections } from "../support/peer-connections.ts";
 
 const PASSWORD = "correct horse battery";
 /** Joining and media starting take a few seconds on a busy two-core machine. */
@@ -24,19 +25,6 @@ const journey = browserJourney("browser_call_rotation", { COMMUNITY_CREATION_MOD
 let aliceAccount: Account;
 let inviteCode = "";
 const pages: Record<"alice" | "bob", Page> = {} as never;
-
-/** Collects every RTCPeerConnection the page makes, for reading its statistics. */
-function collectPeerConnections(): void {
-  const Original = window.RTCPeerConnection;
-  const made: RTCPeerConnection[] = [];
-  (window as unknown as { testPeerConnections: RTCPeerConnection[] }).testPeerConnections = made;
-  window.RTCPeerConnection = class extends Original {
-    constructor(configuration?: RTCConfiguration) {
-      super(configuration);
-      made.push(this);
-    }
-  } as typeof RTCPeerConnection;
-}
 
 beforeAll(async () => {
   aliceAccount = await registerOn(journey.server, "alice", PASSWORD);

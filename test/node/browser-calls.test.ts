@@ -23,6 +23,7 @@ import { FAKE_MEDIA_ARGS } from "../support/browser.ts";
 import { browserJourney, channelLink } from "../support/browser-journey.ts";
 import { root } from "../support/server.ts";
 import { startTurnRelay, type RunningRelay } from "../support/turn-relay.ts";
+import { collectPeerConnections } from "../support/peer-connections.ts";
 
 const PASSWORD = "correct horse battery";
 const SCREENSHOTS = join(root, "docs", "screenshots");
@@ -62,19 +63,6 @@ const pages: Record<"admin" | "bob" | "carol" | "dave", Page> = {} as never;
 let isCarolOffline = false;
 /** Closes both ends of each of carol's open channel sockets. */
 const carolsLines = new Set<() => void>();
-
-/** Collects every RTCPeerConnection the page makes, for reading its statistics. */
-function collectPeerConnections(): void {
-  const Original = window.RTCPeerConnection;
-  const made: RTCPeerConnection[] = [];
-  (window as unknown as { testPeerConnections: RTCPeerConnection[] }).testPeerConnections = made;
-  window.RTCPeerConnection = class extends Original {
-    constructor(configuration?: RTCConfiguration) {
-      super(configuration);
-      made.push(this);
-    }
-  } as typeof RTCPeerConnection;
-}
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });

@@ -22,6 +22,7 @@ import { call, registerOn, type Account } from "../support/accounts.ts";
 import { FAKE_MEDIA_ARGS, waitUntilConnected } from "../support/browser.ts";
 import { browserJourney, conversationLink, messageItem, waitUntilDelivered } from "../support/browser-journey.ts";
 import { root } from "../support/server.ts";
+import { collectPeerConnections } from "../support/peer-connections.ts";
 
 const PASSWORD = "correct horse battery";
 const SCREENSHOTS = join(root, "docs", "screenshots");
@@ -45,19 +46,6 @@ let carol: Page;
 let aliceAccount: Account;
 let bobAccount: Account;
 let carolAccount: Account;
-
-/** Collects every RTCPeerConnection the page makes, for reading its statistics. */
-function collectPeerConnections(): void {
-  const Original = window.RTCPeerConnection;
-  const made: RTCPeerConnection[] = [];
-  (window as unknown as { testPeerConnections: RTCPeerConnection[] }).testPeerConnections = made;
-  window.RTCPeerConnection = class extends Original {
-    constructor(configuration?: RTCConfiguration) {
-      super(configuration);
-      made.push(this);
-    }
-  } as typeof RTCPeerConnection;
-}
 
 /** Records the system notifications the page shows and closes (the browser shows none, headless). */
 function collectNotifications(): void {
