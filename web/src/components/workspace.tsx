@@ -165,7 +165,6 @@ function MainPane(props: LayoutProps & { community: Community | null; communityI
       const known = community?.channels.value.find((channel) => channel.id === route.channelId) ?? null;
       const back = { href: communityPath(route.communityId), label: "Channels" };
       const chat = {
-        key: route.channelId,
         channelId: route.channelId,
         session,
         encryption,
@@ -191,7 +190,8 @@ function MainPane(props: LayoutProps & { community: Community | null; communityI
           />
         );
       }
-      return <ChatView {...chat} />;
+      // The key goes apart: inside a spread, Preact's JSX runtime passes it as a prop, not a key.
+      return <ChatView key={route.channelId} {...chat} />;
     }
     case "dm": {
       const known = conversations.conversations.value.find((channel) => channel.id === route.channelId) ?? null;
