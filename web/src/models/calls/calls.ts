@@ -30,7 +30,6 @@ import { channelPolicyOf } from "../encryption/channel-policy-check.ts";
 import { endToEndMedia } from "./end-to-end-media.ts";
 import { fetchIceServers } from "./ice-servers.ts";
 import { createLocalMedia } from "./local-media.ts";
-import type { CallMediaEncryption } from "./media-encryption-seam.ts";
 import { plainMedia } from "./plain-media.ts";
 
 export type { ActiveCall, CallParticipant, CallStatus } from "./active-call.ts";
@@ -53,16 +52,14 @@ export const CallsModel = createModel((session: Session, events: AccountEvents, 
    * its chat is not either (a channel too large for it, that never had a group): then it
    * goes in clear, and says so. When the answer cannot be had, it is encrypted.
    */
-  async function mediaEncryption(channelId: string): Promise<CallMediaEncryption> {
-    const isPlain =
-      encryption.state.peek().kind === "ready" &&
-      (await encryption
-        .run((device) => channelPolicyOf(device, channelId))
-        .then(
-          (policy) => !policy.isEncrypted,
-          () => false,
-        ));
-    return isPlain ? plainMedia() : endToEndMedia(channelId, session, encryption);
+  async function isPlainChannel(channelId: string): Promise<boolean> {
+    if (encryption.state.peek().kind !== "ready") return false;
+    return encryption
+      .run((device) => channelPolicyOf(device, channelId))
+      .then(
+        (policy) => !policy.isEncrypted,
+        () => false,
+      );
   }
   const summaries = signal<ReadonlyMap<string, CallSummary>>(new Map());
   const current = signal<ActiveCall | null>(null);
@@ -113,19 +110,19 @@ export const CallsModel = createModel((session: Session, events: AccountEvents, 
     const preferences = settings.preferences.peek();
     const state: CallMediaState = { muted: preferences.isPushToTalk, deafened: false, camera: false, screen: false };
     let iceServers: RTCIceServer[];
-    let mediaCrypto: CallMediaEncryption;
+    let isPlain: boolean;
     try {
       // The microphone first: the browser's question comes while the person is looking.
-      const [servers, crypto] = await Promise.all([
+      const [servers, plain] = await Promise.all([
         fetchIceServers(session),
-        mediaEncryption(channelId),
+        isPlainChannel(channelId),
         media.openMicrophone(preferences.microphoneId).catch(() => {
           // No microphone, or not allowed: join muted and listen.
           state.muted = true;
         }),
       ]);
       iceServers = servers;
-      mediaCrypto = crypto;
+      isPlain = plain;
       if (video) {
         await media.openCamera(preferences.cameraId).then(
           () => (state.camera = true),
@@ -140,10 +137,7 @@ export const CallsModel = createModel((session: Session, events: AccountEvents, 
       }
       return;
     }
-    if (thisAttempt !== attempt) {
-      mediaCrypto.close();
-      return media.stop(); // left, or joined another, meanwhile
-    }
+    if (thisAttempt !== attempt) return media.stop(); // left, or joined another, meanwhile
     void settings.listDevices(); // labels show once a device was allowed
     joining.value = null;
     const call = createActiveCall({
@@ -152,7 +146,8 @@ export const CallsModel = createModel((session: Session, events: AccountEvents, 
       session,
       settings,
       media,
-      encryption: mediaCrypto,
+      // Made only now, as the call starts: it catches the device's groups up (media-secrets.ts).
+      encryption: isPlain ? plainMedia() : endToEndMedia(channelId, session, encryption),
       iceServers,
       state,
       onFinished(reason) {
