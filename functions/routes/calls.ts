@@ -14,7 +14,7 @@ import { visibleChannelIds } from "../visible-channels.ts";
 /** Pages ask on start and after reconnects; far more than that is a loop. */
 const CALLS_LIMIT = userRateLimit("calls", 120, 60);
 
-export const calls = new Hono<AppEnv>().use(requireUser).get("/", CALLS_LIMIT, async (c) => {
+export const calls = new Hono<AppEnv>().get("/", requireUser, CALLS_LIMIT, async (c) => {
   // Authorization by scoping: only rows of channels the person may view are read.
   const channelIds = await visibleChannelIds(c);
   const active = await query(c.env.DATABASE, "activeCallsIn", { channelIds });
