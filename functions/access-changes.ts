@@ -100,6 +100,18 @@ async function pushAccessChange(env: Env, change: AccessChange): Promise<number>
   }
 }
 
+/**
+ * Changes that may alter who reads a community's channels: members' open clients look at
+ * their channels' MLS groups again (`rooms/device-changes.ts`), so a newcomer's devices are
+ * added and a leaver's removed while the channel is open, not at its next opening.
+ */
+const READER_KINDS = new Set<AccessChangeKind>([
+  ...COMMUNITY_MEMBERSHIP_KINDS,
+  "member.roles_changed",
+  "roles.changed",
+  "channel.changed",
+]);
+
 /** The lists a client shows (communities, channels, DMs) that this change made stale. */
 async function tellAccounts(env: Env, change: AccessChange): Promise<void> {
   if (change.userId && COMMUNITY_MEMBERSHIP_KINDS.has(change.kind)) {
@@ -118,6 +130,13 @@ async function tellAccounts(env: Env, change: AccessChange): Promise<void> {
     const frame = { type: "changed", scope: "channels", communityId: change.communityId } as const;
     if (change.userId) await env.USER_SOCKETS.getByName(change.userId).push(frame);
     else await env.COMMUNITY_HUB.getByName(change.communityId).changed(frame);
+  }
+  if (READER_KINDS.has(change.kind) && change.communityId) {
+    await env.COMMUNITY_HUB.getByName(change.communityId).changed({
+      type: "changed",
+      scope: "e2ee",
+      communityId: change.communityId,
+    });
   }
   if (change.kind === "dm.created" || change.kind === "dm.left") {
     const participants =

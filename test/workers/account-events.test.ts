@@ -156,6 +156,12 @@ describe("changed lists", () => {
     const { code } = (await invite.json()) as { code: string };
     await expectStatus(await as(mallory, "POST", "/api/community-invites/accept", { code }), 200);
     expect(await aliceEvents.next("changed", (frame) => frame.scope === "members")).toMatchObject({ communityId });
+    // Her devices are for the members' open clients to add to the channels' groups.
+    expect(await aliceEvents.next("changed", (frame) => frame.scope === "e2ee")).toEqual({
+      type: "changed",
+      scope: "e2ee",
+      communityId,
+    });
     await expectStatus(await as(alice, "POST", "/api/communities", { name: unique("Second") }), 201);
     await aliceEvents.next("changed", (frame) => frame.scope === "communities");
   });
