@@ -11,10 +11,45 @@ import { chainLinkSchema } from "./sender-chain.ts";
 
 const seqSchema = z.number().int().positive();
 
+/**
+ * A file a message carries (docs/files.md): everything the reader needs, sealed: the
+ * server holds only the encrypted bytes under `fileId`. Images were re-encoded by the
+ * sender's client (no EXIF); `width`/`height`/`blurhash` let the timeline keep the
+ * image's place while it loads.
+ */
+export const attachmentSchema = z.strictObject({
+  /** The upload's id: `GET /api/files/:fileId`. */
+  fileId: z.uuid(),
+  /** The file's AES-256-GCM key (`attachment-crypto.ts`), base64 of 32 bytes. */
+  key: z.string().regex(/^[A-Za-z0-9+/]{43}=$/),
+  /** As the sender's device named it; shown and used to download, never a path. */
+  name: z
+    .string()
+    .min(1)
+    .max(255)
+    .refine((name) => !/[\\/\u0000-\u001f\u007f]/.test(name), "a file name has no slashes or control characters"),
+  /** Its media type as the sender's browser saw it ("application/octet-stream" when unknown). */
+  type: z.string().min(1).max(127),
+  /** Plaintext bytes. */
+  size: z.number().int().nonnegative(),
+  width: z.number().int().positive().max(65535).optional(),
+  height: z.number().int().positive().max(65535).optional(),
+  /** A blurred placeholder (https://blurha.sh) of an image or a video's first frame. */
+  blurhash: z.string().min(6).max(120).optional(),
+  /** Audio and video. */
+  durationMs: z.number().int().nonnegative().optional(),
+  /** Hidden until the reader clicks it. */
+  spoiler: z.boolean().optional(),
+});
+export type Attachment = z.infer<typeof attachmentSchema>;
+
 const contentSchema = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("text"),
+    /** May be empty when the message carries files (their caption). */
     text: z.string(),
+    /** Files, in the order shown; the send frame names the same ids (`attachments`). */
+    attachments: z.array(attachmentSchema).min(1).max(10).optional(),
     // The sealed context: what the server also says, checked against it. An older
     // app's message has none of these (its context is the server's word only).
     replyToSeq: seqSchema.nullable().optional(),

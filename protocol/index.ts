@@ -8,6 +8,7 @@ export * from "./calls.ts";
 export * from "./channels.ts";
 export * from "./communities.ts";
 export * from "./events.ts";
+export * from "./files.ts";
 export * from "./keys.ts";
 export * from "./limits.ts";
 export * from "./messages.ts";

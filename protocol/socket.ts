@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { CLIENT_ID_MAX_LENGTH, MESSAGE_PAYLOAD_MAX_BYTES } from "./limits.ts";
 import { callClientFrameSchemas, type CallServerFrame } from "./calls.ts";
+import { ATTACHMENTS_PER_MESSAGE_MAX } from "./files.ts";
 import { emojiSchema, mentionsSchema, type MessageView } from "./messages.ts";
 
 /** base64 grows 4/3; the decoded size is checked again on the server. */
@@ -33,6 +34,11 @@ export const sendFrameSchema = z.strictObject({
   /** Posts into the thread started by this message. */
   threadRootSeq: seqSchema.optional(),
   mentions: mentionsSchema.optional(),
+  /**
+   * Completed uploads of the sender's in this channel, not yet sent (docs/files.md): the
+   * message carries them, and deleting it deletes them. Their keys are in the payload.
+   */
+  attachments: z.array(z.uuid()).min(1).max(ATTACHMENTS_PER_MESSAGE_MAX).optional(),
 });
 
 /** A sealed deletion is a short envelope: far below a message's cap (base64 characters). */
@@ -78,6 +84,8 @@ export const ERROR_CODES = [
   "already_in_call",
   /** The call holds CALL_MAX_PARTICIPANTS, or a text channel of a community (calls are in voice channels). */
   "call_unavailable",
+  /** A send's attachment that is not a completed, unsent upload of the sender's in this channel. */
+  "invalid_attachment",
   "unavailable",
   "internal",
 ] as const;
