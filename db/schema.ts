@@ -55,6 +55,8 @@ export const users = pgTable(
     /** Set when the account is deleted; its messages stay, shown as from a deleted user. */
     deletedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Their picture (`pictures`), shown beside their name (docs/files.md). */
+    avatarId: uuid(),
   },
   (table) => [uniqueIndex("users_username_lower_unique").on(sql`lower(${table.username})`)],
 );
@@ -334,6 +336,9 @@ export const communities = pgTable("communities", {
   description: text(),
   /** A small image as a data: URL (protocol/communities.ts bounds it), shown beside the name. */
   icon: text(),
+  /** Pictures (`pictures`) uploaded as files, replacing the data: URL icon (docs/files.md). */
+  iconId: uuid(),
+  bannerId: uuid(),
   ownerId: uuid()
     .notNull()
     .references(() => users.id),
@@ -761,3 +766,57 @@ export const activeCalls = pgTable(
   },
   (table) => [index("active_calls_community_idx").on(table.communityId)],
 );
+
+/**
+ * An uploaded file's encrypted bytes (docs/files.md): who owns it (the quota counts it),
+ * the channel it was uploaded to, how much has arrived, and the message that carries it.
+ * Parts live in the file store under `files/<id>/<part>`. No foreign key to channels: a
+ * deleted channel's uploads are marked `deleting` in the same transaction, and a row goes
+ * only once its parts are gone (housekeeping finishes what a failed removal left).
+ */
+export const uploads = pgTable(
+  "uploads",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    ownerId: uuid()
+      .notNull()
+      .references(() => users.id),
+    channelId: uuid().notNull(),
+    /** Sealed bytes declared at creation: what the quota counts. */
+    size: bigint({ mode: "number" }).notNull(),
+    /** Bytes stored so far (whole parts, then the rest). */
+    received: bigint({ mode: "number" }).notNull().default(0),
+    state: text({ enum: ["uploading", "complete", "deleting"] })
+      .notNull()
+      .default("uploading"),
+    /** The message that carries it; null while unsent. */
+    messageId: uuid().references((): AnyPgColumn => messages.id, { onDelete: "set null" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    completedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [
+    index("uploads_owner_idx").on(table.ownerId),
+    index("uploads_message_idx").on(table.messageId),
+    index("uploads_channel_idx").on(table.channelId),
+    index("uploads_state_created_idx").on(table.state, table.createdAt),
+    check("uploads_received_within_size", sql`${table.received} >= 0 and ${table.received} <= ${table.size}`),
+  ],
+);
+
+/**
+ * A public picture (docs/files.md): an avatar, a community icon or banner, stored under
+ * `pictures/<id>` and served at an unguessable address. Not end-to-end encrypted.
+ */
+export const pictures = pgTable("pictures", {
+  /** Random: the address is the capability. */
+  id: uuid().primaryKey().defaultRandom(),
+  kind: text({ enum: ["avatar", "icon", "banner"] }).notNull(),
+  /** The person who uploaded it. */
+  uploaderId: uuid()
+    .notNull()
+    .references(() => users.id),
+  /** One of PICTURE_TYPES, told by its first bytes. */
+  type: text().notNull(),
+  bytes: integer().notNull(),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
