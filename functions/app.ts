@@ -70,6 +70,8 @@ export const app = new Hono<AppEnv>()
         defaultSrc: ["'self'"],
         connectSrc: ["'self'"],
         imgSrc: ["'self'", "data:", "blob:"],
+        // Attachments are decrypted in the page and played from blob: URLs (docs/files.md).
+        mediaSrc: ["'self'", "blob:"],
         styleSrc: ["'self'"],
         scriptSrc: ["'self'"],
         objectSrc: ["'none'"],

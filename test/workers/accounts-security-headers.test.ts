@@ -23,6 +23,8 @@ describe("every response carries the security headers", () => {
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("object-src 'none'");
+    // Decrypted attachments play from blob: URLs; nothing else is let in.
+    expect(csp).toContain("media-src 'self' blob:");
     expect(csp).not.toContain("unsafe-inline");
     expect(csp).not.toContain("unsafe-eval");
     expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
