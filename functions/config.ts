@@ -171,6 +171,8 @@ const configSchema = z.object({
       return origins;
     }),
   UPLOAD_MAX_BYTES: integer("UPLOAD_MAX_BYTES", 1024, 10 * 1024 ** 3, 25 * 1024 ** 2),
+  /** Sealed bytes one person's uploaded files may take in all (docs/files.md); 1 MiB to 1 PiB. */
+  UPLOAD_QUOTA_BYTES: integer("UPLOAD_QUOTA_BYTES", 1024 ** 2, 1024 ** 5, 1024 ** 3),
   /** Short rate-limit windows held in memory (about 250 bytes each); past them, newcomers are counted in PostgreSQL. */
   RATE_LIMIT_MEMORY_WINDOWS: integer("RATE_LIMIT_MEMORY_WINDOWS", 0, 10_000_000, 100_000),
   /** Who may create communities: instance admins only (default), or anyone signed in. */

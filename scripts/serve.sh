@@ -57,11 +57,15 @@ fi
 LISTEN=${LISTEN:-0.0.0.0:8080}
 PORT=${LISTEN##*:}
 ROOM_STORAGE_DIR=${ROOM_STORAGE_DIR:-/data/rooms}
+UPLOAD_DIR=${UPLOAD_DIR:-/data/uploads}
 WEB_ROOT=${WEB_ROOT:-/app/web}
 STARTUP_TIMEOUT_SECS=${STARTUP_TIMEOUT_SECS:-120}
 
 mkdir -p "$ROOM_STORAGE_DIR" 2>/dev/null || true
 [ -d "$ROOM_STORAGE_DIR" ] && [ -w "$ROOM_STORAGE_DIR" ] || fail "ROOM_STORAGE_DIR=$ROOM_STORAGE_DIR is not a writable directory."
+# workerd's disk service exits at start if its directory is missing.
+mkdir -p "$UPLOAD_DIR" 2>/dev/null || true
+[ -d "$UPLOAD_DIR" ] && [ -w "$UPLOAD_DIR" ] || fail "UPLOAD_DIR=$UPLOAD_DIR is not a writable directory."
 [ -f "$WEB_ROOT/index.html" ] || fail "WEB_ROOT=$WEB_ROOT holds no index.html: build the web app (npm run build)."
 
 CHATALOT_STARTED_AT=$(date +%s)
@@ -86,7 +90,8 @@ if [ "${PASSWORD_HASHER_PROCESS:-separate}" = same ]; then
   own_hasher_socket=$hasher_socket
 else
   "$@" --socket-addr "http=unix:$RUNTIME_DIR/hasher-http.sock" --socket-addr "hasher=$hasher_socket" \
-    --directory-path "room-storage=$RUNTIME_DIR/hasher-storage" --directory-path "web-assets=$WEB_ROOT" &
+    --directory-path "room-storage=$RUNTIME_DIR/hasher-storage" --directory-path "web-assets=$WEB_ROOT" \
+    --directory-path "uploads-disk=$RUNTIME_DIR/hasher-storage" &
   own_hasher_socket="unix:$RUNTIME_DIR/unused.sock"
 fi
 hasher=$!
@@ -95,6 +100,7 @@ hasher=$!
 "$@" --socket-addr "http=$LISTEN" --socket-addr "hasher=$own_hasher_socket" \
   --external-addr "hasher-process=$hasher_socket" \
   --directory-path "room-storage=$ROOM_STORAGE_DIR" --directory-path "web-assets=$WEB_ROOT" \
+  --directory-path "uploads-disk=$UPLOAD_DIR" \
   ${INSPECTOR_ADDR:+"--inspector-addr=$INSPECTOR_ADDR"} &
 server=$!
 stop_all() {

@@ -103,6 +103,7 @@ const server = spawn(join(root, "scripts", "serve.sh"), [], {
     WORKERD: bin("workerd"),
     LISTEN: `127.0.0.1:${port}`,
     ROOM_STORAGE_DIR: join(state, "rooms"),
+    UPLOAD_DIR: join(state, "uploads"),
     WEB_ROOT: join(root, "web", "dist"),
   },
 });

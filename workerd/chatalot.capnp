@@ -18,6 +18,9 @@ const config :Workerd.Config = (
     (name = "no-network", network = (allow = [])),
     # Durable Object storage (SQLite files); a Docker volume in production.
     (name = "room-storage", disk = (path = "../.chatalot/rooms", writable = true)),
+    # Uploaded files' encrypted bytes (docs/files.md): UPLOAD_DIR, the compose bind mount.
+    # workerd writes each file to a temporary name and renames it, so none is partly visible.
+    (name = "uploads-disk", disk = (path = "../.chatalot/uploads", writable = true)),
     # The built web app, served read-only.
     (name = "web-assets", disk = (path = "../web/dist")),
     # Password hashing (scrypt, ~0.4 s of CPU each). workerd runs a process on one
@@ -43,6 +46,7 @@ const app :Workerd.Worker = (
     (name = "ASSETS", service = "web-assets"),
     (name = "PG_BRIDGE", service = (name = "pg-bridge", entrypoint = "PostgresBridge")),
     (name = "PASSWORD_HASHER", service = "hasher-process"),
+    (name = "UPLOADS_DISK", service = "uploads-disk"),
     (name = "CHANNEL_ROOM", durableObjectNamespace = "ChannelRoom"),
     (name = "DATABASE", durableObjectNamespace = "Database"),
     (name = "USER_SOCKETS", durableObjectNamespace = "UserSockets"),
@@ -57,6 +61,7 @@ const app :Workerd.Worker = (
     (name = "JWT_PUBLIC_KEYS", fromEnvironment = "JWT_PUBLIC_KEYS"),
     (name = "TOTP_ENCRYPTION_KEY", fromEnvironment = "TOTP_ENCRYPTION_KEY"),
     (name = "UPLOAD_MAX_BYTES", fromEnvironment = "UPLOAD_MAX_BYTES"),
+    (name = "UPLOAD_QUOTA_BYTES", fromEnvironment = "UPLOAD_QUOTA_BYTES"),
     (name = "TRUSTED_PROXIES", fromEnvironment = "TRUSTED_PROXIES"),
     (name = "CORS_ORIGINS", fromEnvironment = "CORS_ORIGINS"),
     (name = "COMMUNITY_CREATION_MODE", fromEnvironment = "COMMUNITY_CREATION_MODE"),

@@ -49,6 +49,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     JWT_PUBLIC_KEY_FILES: join(work, "jwt_public.pem"),
     // The same room storage across restarts, as the Docker volume gives production.
     ROOM_STORAGE_DIR: join(work, "rooms"),
+    UPLOAD_DIR: join(work, "uploads"),
     // Each simulated client comes from its own address, so per-address limits apply per client.
     TRUSTED_PROXIES: "127.0.0.1",
     SOCKET_FRAMES_PER_SECOND: "1000",

@@ -55,6 +55,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     WORKERD: join(root, "node_modules", ".bin", "workerd"),
     LISTEN: `127.0.0.1:${port}`,
     ROOM_STORAGE_DIR: mkdtempSync(join(tmpdir(), "chatalot-rooms-")),
+    // Each server its own upload directory (docs/files.md), as each has its own rooms.
+    UPLOAD_DIR: mkdtempSync(join(tmpdir(), "chatalot-uploads-")),
     WEB_ROOT: join(root, "web", "dist"),
     STARTUP_TIMEOUT_SECS: "60",
     // Tests register and sign in several people side by side, all new to their accounts;
