@@ -1,7 +1,10 @@
-/** What the admin page reads: one person in detail, communities with their sizes, staffing of admins. */
-import { and, asc, count, eq, gt, ilike, isNull, sql } from "drizzle-orm";
+/**
+ * What the admin page reads: one person in detail, communities with their sizes, staffing
+ * of admins, and the storage people's files and pictures take.
+ */
+import { and, asc, count, eq, gt, ilike, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
-import { channels, communities, communityMembers, users } from "../schema.ts";
+import { channels, communities, communityMembers, pictures, uploads, users } from "../schema.ts";
 
 /** The communities a person belongs to, and whether they own each. */
 export async function communitiesOfMember(db: Db, input: { userId: string }) {
@@ -68,4 +71,35 @@ export async function databaseSize(db: Db, _input: Record<string, never>): Promi
 export async function communityById(db: Db, input: { communityId: string }) {
   const [community] = await db.select().from(communities).where(eq(communities.id, input.communityId));
   return community ?? null;
+}
+
+/**
+ * Bytes stored for each of these people: the sealed size of every upload they own that is
+ * not being removed (what the quota counts), plus the pictures they uploaded. People with
+ * nothing stored are absent.
+ */
+export async function storageOfUsers(db: Db, input: { userIds: string[] }): Promise<Record<string, number>> {
+  if (input.userIds.length === 0) return {};
+  const fileRows = await db
+    .select({ ownerId: uploads.ownerId, bytes: sql<string>`sum(${uploads.size})`.as("bytes") })
+    .from(uploads)
+    .where(and(inArray(uploads.ownerId, input.userIds), ne(uploads.state, "deleting")))
+    .groupBy(uploads.ownerId);
+  const pictureRows = await db
+    .select({ ownerId: pictures.uploaderId, bytes: sql<string>`sum(${pictures.bytes})`.as("bytes") })
+    .from(pictures)
+    .where(inArray(pictures.uploaderId, input.userIds))
+    .groupBy(pictures.uploaderId);
+  const storage: Record<string, number> = {};
+  for (const row of [...fileRows, ...pictureRows])
+    storage[row.ownerId] = (storage[row.ownerId] ?? 0) + Number(row.bytes);
+  return storage;
+}
+
+/** Bytes stored for everyone: uploads not being removed, and pictures. */
+export async function storageTotal(db: Db, _input: Record<string, never>): Promise<number> {
+  const result = await db.execute<{ bytes: string }>(sql`
+    select (select coalesce(sum(${uploads.size}), 0) from ${uploads} where ${uploads.state} <> 'deleting')
+         + (select coalesce(sum(${pictures.bytes}), 0) from ${pictures}) as bytes`);
+  return Number(result.rows[0]?.bytes ?? 0);
 }

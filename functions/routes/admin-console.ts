@@ -60,12 +60,14 @@ async function liveFigures(c: Context<AppEnv>) {
 
 export const adminConsole = new Hono<AppEnv>()
   .get("/overview", async (c) => {
-    const [health, stats, staffing, databaseBytes, live] = await Promise.all([
+    const [health, stats, staffing, databaseBytes, storedBytes, live, settings] = await Promise.all([
       healthOf(c),
       query(c.env.DATABASE, "instanceStatistics", {}),
       query(c.env.DATABASE, "adminStaffing", {}),
       query(c.env.DATABASE, "databaseSize", {}),
+      query(c.env.DATABASE, "storageTotal", {}),
       liveFigures(c),
+      instanceSettings(c),
     ]);
     const warnings: AdminWarningView[] = [];
     if (staffing.withTwoFactor === 0) {
@@ -88,7 +90,13 @@ export const adminConsole = new Hono<AppEnv>()
       counts: { ...stats, databaseBytes },
       live,
       registrationMode: await registrationMode(c),
-      settings: await instanceSettings(c),
+      settings,
+      // Files and pictures, and the limits they are held to (docs/files.md, "Limits and settings").
+      storage: {
+        usedBytes: storedBytes,
+        fileMaxBytes: settings.uploadMaxBytes,
+        quotaBytes: c.get("config").UPLOAD_QUOTA_BYTES,
+      },
       admins: staffing,
       warnings,
     });
@@ -97,9 +105,10 @@ export const adminConsole = new Hono<AppEnv>()
     const id = parse(uuidSchema, c.req.param("userId"));
     const user = await query(c.env.DATABASE, "userById", { id });
     if (!user || user.deletedAt) throw notFound("that user");
-    const [sessions, communities] = await Promise.all([
+    const [sessions, communities, storage] = await Promise.all([
       query(c.env.DATABASE, "sessionsForUser", { userId: id, activeWithinSeconds: REFRESH_TOKEN_MAX_AGE_SECONDS }),
       query(c.env.DATABASE, "communitiesOfMember", { userId: id }),
+      query(c.env.DATABASE, "storageOfUsers", { userIds: [id] }),
     ]);
     const lastSeen = sessions.reduce<Date | null>(
       (latest, session) => (!latest || session.lastSeenAt > latest ? new Date(session.lastSeenAt) : latest),
@@ -112,6 +121,7 @@ export const adminConsole = new Hono<AppEnv>()
         lastSeenAt: lastSeen ? new Date(lastSeen).toISOString() : null,
         suspendedAt: user.suspendedAt ? new Date(user.suspendedAt).toISOString() : null,
         suspensionReason: user.suspensionReason,
+        storageBytes: storage[id] ?? 0,
       },
       sessions: sessions.map((session) => deviceSessionView(session, "")),
       communities: communities.map((community) => ({

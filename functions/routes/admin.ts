@@ -123,9 +123,11 @@ export const admin = new Hono<AppEnv>()
   .get("/users", async (c) => {
     const { search, after, limit } = parse(userSearchSchema, c.req.query());
     const found = await query(c.env.DATABASE, "searchUsers", { search: search || null, after: after ?? null, limit });
+    const storage = await query(c.env.DATABASE, "storageOfUsers", { userIds: found.map((user) => user.id) });
     return c.json({
       users: found.map((user) => ({
         ...userView(user),
+        storageBytes: storage[user.id] ?? 0,
         createdAt: new Date(user.createdAt).toISOString(),
         suspendedAt: user.suspendedAt ? new Date(user.suspendedAt).toISOString() : null,
         suspensionReason: user.suspensionReason,

@@ -7,11 +7,13 @@
  * refusal and not a byte of the admin code. One journey, in order: each step needs
  * what the last one left. Screenshots of every section go to docs/screenshots.
  */
+import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { type Page, type Response } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { sealedFileBytes, UPLOAD_PART_BYTES } from "../../protocol/index.ts";
 import { call, oathtool, registerOn, type Account } from "../support/accounts.ts";
 import { requireProgram } from "../support/browser.ts";
 import { elementsStickingOut, focusedElement, PHONE } from "../support/layout.ts";
@@ -151,6 +153,22 @@ describe("the admin page", () => {
     await rows.nth(1).waitFor({ state: "detached" });
     expect(await rows.allInnerTexts()).toEqual([expect.stringContaining("bob")]);
     await adminPage.screenshot({ path: join(SCREENSHOTS, "admin-users.png"), fullPage: true });
+  });
+
+  it("shows what dave's files take, in the users list and in all on the overview, with the limits", async () => {
+    await uploadAs(dave, DAVES_FILE_BYTES);
+    await adminPage.getByLabel("Search by username").fill("dave");
+    await adminPage.getByRole("button", { name: "Search" }).click();
+    const daveRow = adminPage.getByRole("table", { name: "Users" }).getByRole("row").filter({ hasText: "dave" });
+    await daveRow.getByRole("cell", { name: "3 MB", exact: true }).waitFor();
+
+    await section(adminPage, "Overview");
+    const storage = adminPage.getByRole("region", { name: "Storage" });
+    await storage.waitFor();
+    const figures = await storage.innerText();
+    expect(figures).toContain("Files and pictures\n3 MB");
+    expect(figures).toContain("Largest file\n25 MB");
+    expect(figures).toContain("Quota per person\n1 GB");
   });
 
   it("suspends bob with a reason, and bob's open page loses access at once", async () => {
@@ -407,6 +425,30 @@ describe("the admin page under the server's Content-Security-Policy", () => {
 });
 
 const page = () => journey.openPage();
+
+/** A sealed file of a bit over 3 MiB, as the chat's upload sends it: declared, then sent part by part. */
+const DAVES_FILE_BYTES = sealedFileBytes(3 * 1024 * 1024);
+
+/** Uploads `size` random bytes (the server cannot tell them from a sealed file) to the person's first channel. */
+async function uploadAs(person: Account, size: number): Promise<void> {
+  const { communities } = (await call(journey.server, "/api/communities", { token: person.token })).body;
+  const { channels } = (
+    await call(journey.server, `/api/communities/${communities[0].id}/channels`, { token: person.token })
+  ).body;
+  const created = await call(journey.server, `/api/channels/${channels[0].id}/uploads`, {
+    token: person.token,
+    body: { size },
+  });
+  expect(created.status, created.text).toBeOneOf([200, 201]);
+  for (let offset = 0; offset < size; offset += UPLOAD_PART_BYTES) {
+    const part = await fetch(`${journey.server.url}/api/uploads/${created.body.upload.id}`, {
+      method: "PATCH",
+      headers: { Authorization: `Bearer ${person.token}`, "Upload-Offset": String(offset) },
+      body: new Uint8Array(randomBytes(Math.min(UPLOAD_PART_BYTES, size - offset))),
+    });
+    expect(part.status, await part.text()).toBeLessThan(300);
+  }
+}
 
 /** Opens an admin section from the navigation, as a person would. */
 async function section(on: Page, name: string): Promise<void> {

@@ -42,6 +42,11 @@ export function OverviewSection({ admin }: { admin: Admin }) {
               <Fact label="Stored messages" value={bytesInWords(data.counts.messageBytes)} />
               <Fact label="Database on disk" value={bytesInWords(data.counts.databaseBytes)} />
             </Card>
+            <Card title="Storage">
+              <Fact label="Files and pictures" value={bytesInWords(data.storage.usedBytes)} />
+              <Fact label="Largest file" value={bytesInWords(data.storage.fileMaxBytes)} />
+              <Fact label="Quota per person" value={bytesInWords(data.storage.quotaBytes)} />
+            </Card>
             <Card title="Right now">
               <Fact label="Open sockets" value={numberInWords(data.live.sockets)} />
               <Fact label="Active rooms" value={numberInWords(data.live.activeRooms)} />

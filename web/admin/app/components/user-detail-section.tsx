@@ -5,6 +5,7 @@ import { dateTimeInWords, timeAgoInWords } from "../../../src/components/time-wo
 import type { Admin } from "../models/admin-model.ts";
 import type { UserDetailView } from "../models/admin-views.ts";
 import { AdminLink } from "./admin-link.tsx";
+import { bytesInWords } from "./admin-words.ts";
 import { Fact } from "./fact.tsx";
 import { SectionHeading } from "./section-heading.tsx";
 import { UserActions } from "./user-actions.tsx";
@@ -62,6 +63,7 @@ function Facts({ data }: { data: UserDetailView }) {
       />
       <Fact label="Two-factor" value={user.hasTwoFactor ? "On" : "Off"} />
       <Fact label="Joined" value={dateTimeInWords(user.createdAt)} />
+      <Fact label="Files and pictures" value={bytesInWords(user.storageBytes)} />
       <Fact label="Last seen" value={user.lastSeenAt ? timeAgoInWords(user.lastSeenAt) : "Not in the last 30 days"} />
     </dl>
   );

@@ -5,6 +5,7 @@ import type { Admin } from "../models/admin-model.ts";
 import { userPath } from "../models/admin-router.ts";
 import type { AdminUserView } from "../models/admin-views.ts";
 import { AdminLink } from "./admin-link.tsx";
+import { bytesInWords } from "./admin-words.ts";
 import { Pager } from "./pager.tsx";
 import { SearchForm } from "./search-form.tsx";
 import { SectionHeading } from "./section-heading.tsx";
@@ -32,6 +33,7 @@ export function UsersSection({ admin }: { admin: Admin }) {
               <th scope="col">Two-factor</th>
               <th scope="col">Status</th>
               <th scope="col">Joined</th>
+              <th scope="col">Storage</th>
             </tr>
           </thead>
           <tbody>
@@ -73,6 +75,9 @@ function UserRow({ user, admin }: { user: AdminUserView; admin: Admin }) {
         {user.suspendedAt ? <span class="badge is-warning">Suspended</span> : "Active"}
       </td>
       <td data-label="Joined">{dateTimeInWords(user.createdAt)}</td>
+      <td data-label="Storage" class="nowrap">
+        {bytesInWords(user.storageBytes)}
+      </td>
     </tr>
   );
 }

@@ -33,6 +33,8 @@ export interface OverviewView {
   live: { sockets: number; activeRooms: number };
   registrationMode: RegistrationMode;
   settings: InstanceSettingsView;
+  /** Files and pictures everyone stored, and the limits each person's are held to. */
+  storage: { usedBytes: number; fileMaxBytes: number; quotaBytes: number };
   admins: { admins: number; withTwoFactor: number };
   warnings: AdminWarningView[];
 }
@@ -41,6 +43,8 @@ export interface AdminUserView extends UserView {
   createdAt: string;
   suspendedAt: string | null;
   suspensionReason: string | null;
+  /** Sealed bytes of their files (not being removed) and their pictures' bytes. */
+  storageBytes: number;
 }
 
 export interface UserDetailView {
