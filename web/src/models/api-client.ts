@@ -48,14 +48,19 @@ export async function requestJson<T>(path: string, request: ApiRequest = {}): Pr
 }
 
 function errorFrom(response: Response, json: unknown): ApiError {
+  return apiErrorOf(response.status, response.statusText, response.headers.get("Retry-After"), json);
+}
+
+/** The ApiError for an answer that is not ok (also one read without fetch, e.g. by XMLHttpRequest). */
+export function apiErrorOf(status: number, statusText: string, retryAfterHeader: string | null, json: unknown) {
   const error = (json as Partial<ErrorView> | null)?.error;
-  const retryAfter = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
+  const retryAfter = Number.parseInt(retryAfterHeader ?? "", 10);
   const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : null;
   if (error && typeof error.code === "string" && typeof error.message === "string") {
-    return new ApiError(response.status, error.code, error.message, retryAfterSeconds);
+    return new ApiError(status, error.code, error.message, retryAfterSeconds);
   }
-  const message = `the server answered ${response.status} ${response.statusText}`.trim();
-  return new ApiError(response.status, "unexpected", message, retryAfterSeconds);
+  const message = `the server answered ${status} ${statusText}`.trim();
+  return new ApiError(status, "unexpected", message, retryAfterSeconds);
 }
 
 /** The words to show for any thrown value. */

@@ -91,10 +91,19 @@ export const SessionModel = createModel(() => {
     forget(reason);
   }
 
-  async function request<T>(path: string, init: Omit<ApiRequest, "accessToken"> = {}): Promise<T> {
+  function request<T>(path: string, init: Omit<ApiRequest, "accessToken"> = {}): Promise<T> {
+    return authorized((token) => requestJson<T>(path, { ...init, accessToken: token }));
+  }
+
+  /**
+   * Runs `send` with the access token: for requests `request` cannot make (bytes,
+   * upload progress). `send` throws ApiError as requestJson does; an expired token is
+   * refreshed once and `send` runs again.
+   */
+  async function authorized<T>(send: (accessToken: string) => Promise<T>): Promise<T> {
     if (!accessToken) throw new ApiError(401, "unauthorized", "sign in first");
     try {
-      return await requestJson<T>(path, { ...init, accessToken });
+      return await send(accessToken);
     } catch (caught) {
       if (!(caught instanceof ApiError) || caught.status !== 401) throw caught;
       if (caught.code !== "unauthorized") {
@@ -105,8 +114,9 @@ export const SessionModel = createModel(() => {
     // An expired access token is routine: refresh once and try once more.
     const outcome = await refresh();
     if (!outcome.isOk) throw outcome.error;
+    if (!accessToken) throw new ApiError(401, "unauthorized", "sign in first");
     try {
-      return await requestJson<T>(path, { ...init, accessToken });
+      return await send(accessToken);
     } catch (caught) {
       if (caught instanceof ApiError && caught.status === 401) end(caught.message);
       throw caught;
@@ -135,6 +145,7 @@ export const SessionModel = createModel(() => {
     adopt,
     end,
     request,
+    authorized,
     updateUser(next: UserView) {
       user.value = next;
     },
