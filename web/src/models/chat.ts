@@ -22,6 +22,8 @@ import { createHistoryBrowsing } from "./history-browsing.ts";
 import { createMessageActions, REFUSED_CHANGE_WORDS, type ChangeRequest } from "./message-actions.ts";
 import type { Person } from "./mentions.ts";
 import { createOutgoingMessages, type Placement } from "./outgoing-messages.ts";
+import { attachmentDraftsFor } from "./files/attachment-drafts.ts";
+import type { OutgoingFile } from "./files/outgoing-files.ts";
 import { createPendingRequests, newClientId, type Request } from "./pending-requests.ts";
 import { createReadMarker } from "./read-marker.ts";
 import { createResumePoint } from "./resume-point.ts";
@@ -219,6 +221,7 @@ export const ChatModel = createModel(
         case "ack":
         case "done":
           requests.settle(frame.clientId);
+          outgoing.stored(frame.clientId);
           resumePoint.live(frame.message.event);
           return receiveViews([frame.message]);
         case "message":
@@ -324,8 +327,10 @@ export const ChatModel = createModel(
       void encryption.state.value;
       void crypto.ensure();
     });
-    const submit = (text: string, placement: Placement) => {
-      if (accessProblem.peek() || !outgoing.submit(text, placement)) return false;
+    /** The files waiting in the composer: they outlive this model, as their uploads do. */
+    const attachments = attachmentDraftsFor(session, channelId);
+    const submit = (text: string, placement: Placement, files: readonly OutgoingFile[] = []) => {
+      if (accessProblem.peek() || !outgoing.submit(text, placement, files)) return false;
       typing.sent();
       return true;
     };
@@ -343,7 +348,11 @@ export const ChatModel = createModel(
         requests.dispose();
       };
       const lingering = setTimeout(close, LINGER_MS);
-      void requests.whenSettled().then(close);
+      // Messages still uploading their files are sent once they are stored, then answered.
+      void outgoing
+        .whenHandedOver()
+        .then(() => requests.whenSettled())
+        .then(close);
     });
     void loadChannel();
     // Shown at once; read again after the room's welcome, which is what the catch-up builds on.
@@ -364,12 +373,18 @@ export const ChatModel = createModel(
       accessProblem,
       /** Until the room says otherwise, assume the user may write: the composer is not disabled on a guess. */
       canSend: computed(() => permissions.value?.includes("SEND_MESSAGES") ?? true),
+      /** The same for files: the attach button is not disabled on a guess. */
+      canAttach: computed(() => permissions.value?.includes("ATTACH_FILES") ?? true),
       canReact: computed(() => can("ADD_REACTIONS")),
       canManageMessages: computed(() => can("MANAGE_MESSAGES")),
       /** In a conversation both people may pin; in a community it takes MANAGE_MESSAGES. */
       canPin: computed(() => (channel.value?.communityId === null ? can("SEND_MESSAGES") : can("MANAGE_MESSAGES"))),
       entries,
       rows: computed(() => mainListRows(entries.value)),
+      /** The files waiting in the composer, uploading as the caption is written. */
+      attachments,
+      /** The files of the person's messages still on their way, by client id, with their progress. */
+      outgoingFiles: outgoing.files,
       status,
       problem,
       draft,
@@ -382,9 +397,11 @@ export const ChatModel = createModel(
         draft.value = text;
         if (text.trim()) typing.typed();
       },
-      /** Sends the draft (as a reply, when one was chosen); false (with `problem` set) when it cannot go. */
+      /** Sends the draft and its files (as a reply, when one was chosen); false (with `problem` set) when it cannot go. */
       send(): boolean {
-        if (!submit(draft.value, { replyToSeq: replyingTo.value, threadRootSeq: null })) return false;
+        const placement = { replyToSeq: replyingTo.value, threadRootSeq: null };
+        if (!submit(draft.value, placement, attachments.outgoing())) return false;
+        attachments.clear();
         draft.value = "";
         replyingTo.value = null;
         return true;
@@ -410,6 +427,11 @@ export const ChatModel = createModel(
       /** Sends a failed message again, under its old client id. */
       retry(clientId: string) {
         if (!accessProblem.peek()) outgoing.retry(clientId);
+      },
+      /** Takes back a message not sent (failed, or still uploading): its text returns to an empty composer. */
+      discard(clientId: string) {
+        const text = outgoing.discard(clientId);
+        if (text && !draft.peek().trim()) draft.value = text;
       },
       dismissProblem() {
         problem.value = null;
