@@ -30,9 +30,12 @@ export type {
   MessageRecord,
   NewMessage,
   OverrideRecord,
+  PictureOwner,
+  PictureRecord,
   ReactionRecord,
   RoleRecord,
   SessionRecord,
+  StoredPicture,
   UserRecord,
 } from "./queries/index.ts";
 

@@ -29,6 +29,7 @@ import { health } from "./routes/health.ts";
 import { iceServers } from "./routes/ice-servers.ts";
 import { calls } from "./routes/calls.ts";
 import { me } from "./routes/me.ts";
+import { avatar, pictures } from "./routes/pictures.ts";
 import { sessions } from "./routes/sessions.ts";
 import { startup } from "./routes/startup.ts";
 import { twoFactor } from "./routes/two-factor.ts";
@@ -82,6 +83,8 @@ export const app = new Hono<AppEnv>()
       // Set by strictTransport below, only when PUBLIC_URL is https.
       strictTransportSecurity: false,
       referrerPolicy: "no-referrer",
+      // A route that sets its own policy keeps it (pictures and files: `default-src 'none'; sandbox`).
+      overwrite: false,
     }),
   )
   // Start-up reports configuration errors itself, so it runs before withConfig.
@@ -94,6 +97,7 @@ export const app = new Hono<AppEnv>()
   .route("/.well-known", wellKnown)
   .route("/api/auth", auth)
   .route("/api/me", me)
+  .route("/api/me/avatar", avatar)
   .route("/api/sessions", sessions)
   .route("/api/account", account)
   .route("/api/two-factor", twoFactor)
@@ -109,6 +113,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/keys", keys)
   .route("/api/calls/ice-servers", iceServers)
   .route("/api/calls", calls)
+  .route("/api/pictures", pictures)
   .all("/api/*", (c) => c.json(errorBody("not_found", "no such API route"), 404))
   // Before the public assets: the admin page's code is only for admins.
   .route("/admin-assets", adminAssets)

@@ -1,6 +1,7 @@
 /** Community records in their wire shapes. */
 import type { CommunityRecord, RoleRecord } from "../db/index.ts";
 import { permissionNames, type CommunityView, type MemberView, type RoleView } from "../protocol/index.ts";
+import { pictureUrl } from "./views.ts";
 
 export { permissionNames } from "../protocol/index.ts";
 
@@ -9,6 +10,9 @@ export const communityView = (community: CommunityRecord): CommunityView => ({
   name: community.name,
   description: community.description,
   icon: community.icon,
+  // An uploaded icon wins over the old inline one (communities made before pictures).
+  iconUrl: pictureUrl(community.iconId) ?? community.icon,
+  bannerUrl: pictureUrl(community.bannerId),
   ownerId: community.ownerId,
   createdAt: new Date(community.createdAt).toISOString(),
 });
@@ -24,12 +28,14 @@ export const roleView = (role: RoleRecord): RoleView => ({
 export const memberView = (member: {
   userId: string;
   username: string;
+  avatarId: string | null;
   joinedAt: Date;
   timedOutUntil: Date | null;
   roleIds: string[];
 }): MemberView => ({
   userId: member.userId,
   username: member.username,
+  avatarUrl: pictureUrl(member.avatarId),
   joinedAt: new Date(member.joinedAt).toISOString(),
   timedOutUntil: member.timedOutUntil ? new Date(member.timedOutUntil).toISOString() : null,
   roleIds: member.roleIds,

@@ -27,6 +27,9 @@ export { messageView } from "../rooms/index.ts";
 
 const iso = (date: Date | string | null) => (date === null ? null : new Date(date).toISOString());
 
+/** A picture's address (docs/files.md, "Pictures"): its random id is what lets one load it. */
+export const pictureUrl = (pictureId: string | null) => (pictureId ? `/api/pictures/${pictureId}` : null);
+
 export const userView = (user: UserRecord): UserView => ({
   id: user.id,
   username: user.username,
@@ -35,12 +38,13 @@ export const userView = (user: UserRecord): UserView => ({
   bio: user.bio,
   pronouns: user.pronouns,
   hasTwoFactor: user.totpEnabled,
+  avatarUrl: pictureUrl(user.avatarId),
 });
 
 export const channelView = (
   channel: ChannelRecord,
   permissions: number,
-  participants?: { userId: string; username: string }[],
+  participants?: { userId: string; username: string; avatarId: string | null }[],
 ): ChannelView => ({
   id: channel.id,
   name: channel.name,
@@ -56,7 +60,9 @@ export const channelView = (
   lastSeq: channel.lastSeq,
   createdAt: iso(channel.createdAt)!,
   myPermissions: permissionNames(permissions),
-  ...(participants ? { participants } : {}),
+  ...(participants
+    ? { participants: participants.map(({ avatarId, ...person }) => ({ ...person, avatarUrl: pictureUrl(avatarId) })) }
+    : {}),
 });
 
 export const categoryView = (category: CategoryRecord): CategoryView => ({

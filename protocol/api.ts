@@ -121,6 +121,8 @@ export interface UserView {
   bio: string | null;
   pronouns: string | null;
   hasTwoFactor: boolean;
+  /** Their picture's address (`GET /api/pictures/:id`, no sign-in needed), or null for none. */
+  avatarUrl: string | null;
 }
 
 export interface SessionView {

@@ -61,7 +61,12 @@ export interface CommunityView {
   id: string;
   name: string;
   description: string | null;
+  /** The old inline icon (a data: URL), kept readable; `iconUrl` is what to show. */
   icon: string | null;
+  /** What to show as the icon: the uploaded picture's address, else the old data: URL, else null. */
+  iconUrl: string | null;
+  /** The uploaded banner's address (`GET /api/pictures/:id`), or null. */
+  bannerUrl: string | null;
   ownerId: string;
   createdAt: string;
 }
@@ -77,6 +82,8 @@ export interface RoleView {
 export interface MemberView {
   userId: string;
   username: string;
+  /** Their picture's address (`GET /api/pictures/:id`), or null for none. */
+  avatarUrl: string | null;
   joinedAt: string;
   timedOutUntil: string | null;
   roleIds: string[];

@@ -29,7 +29,7 @@ export type ChannelContextRecord =
   | {
       channel: ChannelRecord;
       scope: "direct";
-      participants: { userId: string; username: string }[];
+      participants: { userId: string; username: string; avatarId: string | null }[];
       /** 1:1 only: either side blocked the other. */
       isBlocked: boolean;
     };
@@ -93,9 +93,12 @@ function selectChannelContext<Extra extends Record<string, SQL.Aliased | SQL>>(d
       timedOutUntil: communityMembers.timedOutUntil,
       ...standingFields(channels.communityId, sql`${placeholder.userId}`),
       overrides: jsonRows(channelOverrides, eq(channelOverrides.channelId, channels.id)),
-      participants: sql<{ userId: string; username: string }[]>`(select coalesce(json_agg(json_build_object(
+      participants: sql<
+        { userId: string; username: string; avatarId: string | null }[]
+      >`(select coalesce(json_agg(json_build_object(
           'userId', ${participant.userId},
-          'username', case when ${person.deletedAt} is null then ${person.username} else 'deleted user' end
+          'username', case when ${person.deletedAt} is null then ${person.username} else 'deleted user' end,
+          'avatarId', case when ${person.deletedAt} is null then ${person.avatarId} end
         ) order by lower(${person.username})), '[]'::json)
         from ${channelMembers} as ${participant} inner join ${users} as ${person} on ${person.id} = ${participant.userId}
         where ${participant.channelId} = ${channels.id})`,
@@ -124,20 +127,21 @@ function toChannelContext(row: ChannelContextRow, userId: string): ChannelContex
     const member = toMemberContext(row.community, row.timedOutUntil, row);
     return { channel, scope: "community", member, overrides: decodeRows(channelOverrides, row.overrides) };
   }
-  const participants: { userId: string; username: string }[] = row.participants;
+  const participants: { userId: string; username: string; avatarId: string | null }[] = row.participants;
   if (!participants.some((participant) => participant.userId === userId)) return null;
   return { channel, scope: "direct", participants, isBlocked: row.isBlocked };
 }
 
 /** The participants of each direct conversation, by channel id. */
 export async function participantsOfChannels(db: Db, { channelIds }: { channelIds: string[] }) {
-  const byChannel = new Map<string, { userId: string; username: string }[]>();
+  const byChannel = new Map<string, { userId: string; username: string; avatarId: string | null }[]>();
   if (channelIds.length === 0) return byChannel;
   const rows = await db
     .select({
       channelId: channelMembers.channelId,
       userId: channelMembers.userId,
       username: sql<string>`case when ${users.deletedAt} is null then ${users.username} else 'deleted user' end`,
+      avatarId: sql<string | null>`case when ${users.deletedAt} is null then ${users.avatarId} end`,
     })
     .from(channelMembers)
     .innerJoin(users, eq(users.id, channelMembers.userId))
@@ -145,7 +149,7 @@ export async function participantsOfChannels(db: Db, { channelIds }: { channelId
     .orderBy(asc(sql`lower(${users.username})`));
   for (const row of rows) {
     const list = byChannel.get(row.channelId) ?? [];
-    list.push({ userId: row.userId, username: row.username });
+    list.push({ userId: row.userId, username: row.username, avatarId: row.avatarId });
     byChannel.set(row.channelId, list);
   }
   return byChannel;

@@ -77,11 +77,21 @@ const selectStanding = (db: Db) =>
 export async function membersOf(
   db: Db,
   input: { communityId: string; limit: number },
-): Promise<{ userId: string; username: string; joinedAt: Date; timedOutUntil: Date | null; roleIds: string[] }[]> {
+): Promise<
+  {
+    userId: string;
+    username: string;
+    avatarId: string | null;
+    joinedAt: Date;
+    timedOutUntil: Date | null;
+    roleIds: string[];
+  }[]
+> {
   const rows = await db
     .select({
       userId: communityMembers.userId,
       username: users.username,
+      avatarId: users.avatarId,
       joinedAt: communityMembers.joinedAt,
       timedOutUntil: communityMembers.timedOutUntil,
     })

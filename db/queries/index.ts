@@ -24,6 +24,7 @@ import * as maintenance from "./maintenance.ts";
 import * as membershipEvents from "./membership-events.ts";
 import * as messageChanges from "./message-changes.ts";
 import * as mls from "./mls.ts";
+import * as pictures from "./pictures.ts";
 import * as messageHistory from "./message-history.ts";
 import * as messages from "./messages.ts";
 import * as readPositions from "./read-positions.ts";
@@ -52,6 +53,7 @@ export const queries = {
   ...membershipEvents,
   ...messageChanges,
   ...mls,
+  ...pictures,
   ...messageHistory,
   ...messages,
   ...readPositions,
@@ -75,6 +77,7 @@ export type { CommunityRecord, MemberContextRecord, RoleRecord } from "./communi
 export type { InviteRecord } from "./invites.ts";
 export type { AccountKeyRecord, DeviceRecord, KeyBackupRecord } from "./keys.ts";
 export type { MlsCommitRecord, MlsGroupRecord, MlsWelcomeRecord } from "./mls.ts";
+export type { PictureOwner, PictureRecord, StoredPicture } from "./pictures.ts";
 export type { ChangeResult } from "./message-changes.ts";
 export type { AppendOutcome, AppendResult, MessageRecord, NewMessage, ReactionRecord } from "./messages.ts";
 export type { SessionRecord, RotateResult } from "./sessions.ts";

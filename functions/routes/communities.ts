@@ -23,8 +23,10 @@ import { instanceSettings } from "../instance-settings.ts";
 import { communityChannels } from "./community-channels.ts";
 import { communityInviteRoutes } from "./community-invites.ts";
 import { communityModeration } from "./community-moderation.ts";
+import { communityPictures } from "./pictures.ts";
 import { communityRoles } from "./community-roles.ts";
 import { AppError } from "../errors.ts";
+import { removeDiscarded } from "../file-removal.ts";
 import { limitBody, requireUser } from "../middleware.ts";
 import { parse, parseJson } from "../validation.ts";
 import { membershipEventView } from "../views.ts";
@@ -83,7 +85,8 @@ export const communities = new Hono<AppEnv>()
     const communityId = access.record.community.id;
     // Read before the cascade removes them: these rooms must close their sockets.
     const channelIds = await query(c.env.DATABASE, "channelIdsOfCommunity", { communityId });
-    await query(c.env.DATABASE, "deleteCommunity", { communityId });
+    const deleted = await query(c.env.DATABASE, "deleteCommunity", { communityId });
+    await removeDiscarded(c.env, { uploads: deleted.discarded, pictureIds: deleted.pictureIds });
     await publishAccessChange(c, { kind: "community.deleted", communityId, userId: null, channelIds });
     return c.body(null, 204);
   })
@@ -165,4 +168,5 @@ export const communities = new Hono<AppEnv>()
   .route("/", communityChannels)
   .route("/", communityInviteRoutes)
   .route("/", communityRoles)
-  .route("/", communityModeration);
+  .route("/", communityModeration)
+  .route("/", communityPictures);
