@@ -10,6 +10,7 @@ import type { Chat } from "../models/chat.ts";
 import type { TimelineEntry } from "../models/timeline.ts";
 import { CallRecordLine } from "./calls/call-record-line.tsx";
 import { DeleteConfirmation } from "./delete-confirmation.tsx";
+import { AttachmentList } from "./files/attachment-list.tsx";
 import { MessageEditor } from "./message-editor.tsx";
 import { MessageText } from "./message-text.tsx";
 import { MessageToolbar } from "./message-toolbar.tsx";
@@ -60,6 +61,8 @@ export function MessageItem({
   // The sender's own clock, sealed with the text, over the server's say of when it arrived.
   const shownAt = entry.sealedAt ?? entry.sentAt;
   const warnings = entry.isDeleted ? [] : (entry.warnings ?? []);
+  // A message of files alone shows no empty text line: the files are its content.
+  const attachments = entry.isDeleted ? [] : (entry.attachments ?? []);
   const classes = [
     "message",
     `is-${entry.state}`,
@@ -107,7 +110,7 @@ export function MessageItem({
         </p>
       ) : isEditing ? (
         <MessageEditor chat={chat} place={place} />
-      ) : (
+      ) : entry.text === "" && attachments.length > 0 ? null : (
         <p class="message-text">
           {entry.text === null ? (
             <em>
@@ -118,6 +121,7 @@ export function MessageItem({
           )}
         </p>
       )}
+      {attachments.length > 0 && !isEditing && <AttachmentList chat={chat} attachments={attachments} />}
       {warnings.map((warning) => (
         <p
           key={warning}

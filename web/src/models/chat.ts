@@ -16,6 +16,7 @@ import {
 import { ApiError, describeError } from "./api-client.ts";
 import { createChannelCrypto } from "./encryption/channel-crypto.ts";
 import type { Encryption } from "./encryption/encryption.ts";
+import { createFileCache } from "./files/file-cache.ts";
 import { createMessagePages } from "./message-pages.ts";
 import { openChannelSocket, type ConnectionStatus } from "./channel-socket.ts";
 import { createHistoryBrowsing } from "./history-browsing.ts";
@@ -380,6 +381,8 @@ export const ChatModel = createModel(
       /** In a conversation both people may pin; in a community it takes MANAGE_MESSAGES. */
       canPin: computed(() => (channel.value?.communityId === null ? can("SEND_MESSAGES") : can("MANAGE_MESSAGES"))),
       entries,
+      /** The files messages here carry, decrypted as they are shown; freed when the channel is left. */
+      files: createFileCache(session),
       rows: computed(() => mainListRows(entries.value)),
       /** The files waiting in the composer, uploading as the caption is written. */
       attachments,

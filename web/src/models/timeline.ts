@@ -4,7 +4,7 @@
  * message arriving by history, by relay, by catch-up and by ack is one entry, and
  * of two views of one message the one with the higher `event` (the later change) wins.
  */
-import type { CallRecordContent } from "../../../e2ee/index.ts";
+import type { Attachment, CallRecordContent } from "../../../e2ee/index.ts";
 import type { Mentions, MessageView, ReactionView } from "../../../protocol/index.ts";
 import type { Reading, RemovedBy } from "./encryption/channel-crypto.ts";
 
@@ -28,6 +28,8 @@ export interface TimelineEntry {
   isOwn: boolean;
   /** null when this client cannot read the payload (and for a deleted message). */
   text: string | null;
+  /** The files the message carries, in order (absent or empty: none, or not readable here). */
+  attachments?: readonly Attachment[];
   /** Why the payload cannot be read here (null when it can, or is still being opened). */
   unreadable: string | null;
   /** Sealed end to end (false only in a channel too large for it, where the header says so). */
@@ -95,6 +97,7 @@ export function storedEntry(
     senderName: nameOf(message.senderId) ?? message.senderName,
     isOwn,
     text: text?.text ?? null,
+    attachments: text?.attachments ?? [],
     unreadable: !isDeleted && reading.kind === "unreadable" ? reading.reason : null,
     isEncrypted: reading.kind !== "text" || reading.isEncrypted,
     call: !isDeleted && reading.kind === "call" ? reading.call : null,

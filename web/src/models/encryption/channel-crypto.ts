@@ -9,7 +9,14 @@
  * payloads, once the person confirmed it, and they are shown as not encrypted.
  */
 import { computed, effect, signal } from "@preact/signals";
-import type { CallRecordContent, MessageContent, Refusal } from "../../../../e2ee/index.ts";
+import { z } from "zod";
+import {
+  attachmentSchema,
+  type Attachment,
+  type CallRecordContent,
+  type MessageContent,
+  type Refusal,
+} from "../../../../e2ee/index.ts";
 import { base64ToBytes, bytesToBase64, type MessageView } from "../../../../protocol/index.ts";
 import { describeError } from "../api-client.ts";
 import { channelPolicyOf } from "./channel-policy-check.ts";
@@ -31,6 +38,8 @@ export type Reading =
   | {
       kind: "text";
       text: string;
+      /** The files it carries, as its sender sealed them (absent: none). */
+      attachments?: readonly Attachment[];
       isEncrypted: boolean;
       /** The time its sender sealed (null: an older app's message, or not end-to-end). */
       sealedAt?: string | null;
@@ -212,6 +221,7 @@ export function createChannelCrypto(
               reading = {
                 kind: "text",
                 text: opened.content.text,
+                attachments: opened.content.attachments,
                 isEncrypted: true,
                 sealedAt: opened.context.sealed?.sentAt ?? null,
                 warnings: opened.context.warnings,
@@ -383,13 +393,25 @@ function plainPayload(content: MessageContent): string {
   return bytesToBase64(new TextEncoder().encode(JSON.stringify(content)));
 }
 
+const plainAttachmentsSchema = z.array(attachmentSchema).min(1).max(10);
+
 function plainReading(payload: string): Reading {
   try {
     const value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(base64ToBytes(payload))) as {
       kind?: unknown;
       text?: unknown;
+      attachments?: unknown;
     };
-    if (typeof value.text === "string") return { kind: "text", text: value.text, isEncrypted: false };
+    if (typeof value.text === "string") {
+      // Files in a plain message are its sender's word as the server relayed it: checked like sealed ones.
+      const files = plainAttachmentsSchema.safeParse(value.attachments);
+      return {
+        kind: "text",
+        text: value.text,
+        attachments: files.success ? files.data : undefined,
+        isEncrypted: false,
+      };
+    }
   } catch {
     // an encrypted envelope in a channel that is no longer end-to-end encrypted
   }
