@@ -34,7 +34,10 @@ export interface BenchServer {
   restart(): Promise<{ stopSeconds: number; startSeconds: number; killed: number }>;
 }
 
-export async function startBenchServer(scenario: string, options: { poolSize: number }): Promise<BenchServer> {
+export async function startBenchServer(
+  scenario: string,
+  options: { poolSize: number; env?: Record<string, string> },
+): Promise<BenchServer> {
   const database = await createBenchDatabase(`bench_${scenario.replace(/\W/g, "_")}`);
   console.log(`database: ${await describeDatabase(database)}`);
   const state = mkdtempSync(join(tmpdir(), "chatalot-bench-state-"));
@@ -54,6 +57,8 @@ export async function startBenchServer(scenario: string, options: { poolSize: nu
     ROOM_STORAGE_DIR: join(state, "rooms"),
     JWT_PRIVATE_KEY_FILE: join(state, "jwt_private.pem"),
     JWT_PUBLIC_KEY_FILES: join(state, "jwt_public.pem"),
+    // A scenario's own settings (bench/files.ts: larger files, its own upload directory).
+    ...options.env,
   };
   const logs: string[] = [];
   const start = () => startServer({ databaseUrl: database.url, env });

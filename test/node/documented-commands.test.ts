@@ -141,6 +141,9 @@ const PLANS: Record<string, Plan> = {
   "npx node bench/calls.ts": run(180, "--quick"),
   "npx node bench/calls.ts --quick": run(180),
   "npx node bench/calls.ts --part signaling": run(120, "--quick"),
+  // The files bench's full run moves 100 MiB several ways; its quick mode runs every part.
+  "npx node bench/files.ts": run(180, "--quick"),
+  "npx node bench/files.ts --quick": run(180),
   "INSPECTOR_ADDR=127.0.0.1:9229 npm run bench -- --scenario throughput --seconds 20 &": {
     kind: "run",
     append: "--quick --seconds 4",
