@@ -36,6 +36,7 @@ export type {
   RoleRecord,
   SessionRecord,
   StoredPicture,
+  UploadRecord,
   UserRecord,
 } from "./queries/index.ts";
 

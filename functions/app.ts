@@ -24,6 +24,7 @@ import { communities } from "./routes/communities.ts";
 import { acceptCommunityInvite } from "./routes/community-invites.ts";
 import { directMessages } from "./routes/direct-messages.ts";
 import { events } from "./routes/events.ts";
+import { files } from "./routes/files.ts";
 import { keys } from "./routes/keys.ts";
 import { health } from "./routes/health.ts";
 import { iceServers } from "./routes/ice-servers.ts";
@@ -34,6 +35,7 @@ import { sessions } from "./routes/sessions.ts";
 import { startup } from "./routes/startup.ts";
 import { twoFactor } from "./routes/two-factor.ts";
 import { unread } from "./routes/unread.ts";
+import { channelUploads, myStorage, uploads } from "./routes/uploads.ts";
 import { wellKnown } from "./routes/well-known.ts";
 
 /** HSTS once the operator serves https, so browsers never fall back to plain http. */
@@ -98,6 +100,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/auth", auth)
   .route("/api/me", me)
   .route("/api/me/avatar", avatar)
+  .route("/api/me/storage", myStorage)
   .route("/api/sessions", sessions)
   .route("/api/account", account)
   .route("/api/two-factor", twoFactor)
@@ -105,6 +108,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/announcements", announcementsRoute)
   .route("/api/blocks", blocks)
   .route("/api/channels", channels)
+  .route("/api/channels", channelUploads)
   .route("/api/communities", communities)
   .route("/api/community-invites", acceptCommunityInvite)
   .route("/api/dms", directMessages)
@@ -114,6 +118,8 @@ export const app = new Hono<AppEnv>()
   .route("/api/calls/ice-servers", iceServers)
   .route("/api/calls", calls)
   .route("/api/pictures", pictures)
+  .route("/api/uploads", uploads)
+  .route("/api/files", files)
   .all("/api/*", (c) => c.json(errorBody("not_found", "no such API route"), 404))
   // Before the public assets: the admin page's code is only for admins.
   .route("/admin-assets", adminAssets)

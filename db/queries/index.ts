@@ -30,6 +30,7 @@ import * as messages from "./messages.ts";
 import * as readPositions from "./read-positions.ts";
 import * as sessions from "./sessions.ts";
 import * as twoFactor from "./two-factor.ts";
+import * as uploads from "./uploads.ts";
 import * as users from "./users.ts";
 
 export const queries = {
@@ -59,6 +60,7 @@ export const queries = {
   ...readPositions,
   ...sessions,
   ...twoFactor,
+  ...uploads,
   ...users,
 };
 
@@ -81,4 +83,5 @@ export type { PictureOwner, PictureRecord, StoredPicture } from "./pictures.ts";
 export type { ChangeResult } from "./message-changes.ts";
 export type { AppendOutcome, AppendResult, MessageRecord, NewMessage, ReactionRecord } from "./messages.ts";
 export type { SessionRecord, RotateResult } from "./sessions.ts";
+export type { CancelUploadResult, CreateUploadResult, UploadRecord } from "./uploads.ts";
 export type { UserRecord } from "./users.ts";
