@@ -11,12 +11,12 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { sealedFileBytes } from "../protocol/index.ts";
-import { inParallel } from "./chatalot-api.ts";
 import { cleanUpOnAbnormalExit, cleanup } from "./cleanup.ts";
 import { browserEncryptionRate } from "./files/browser-encryption.ts";
 import { copySeconds, writeFiles } from "./files/copy-baseline.ts";
 import { startFileWorld, type FileWorld } from "./files/file-world.ts";
 import { memoryNow, peakMemoryDuring } from "./files/memory-watch.ts";
+import { parallelUploads, type ParallelUploads } from "./files/parallel-uploads.ts";
 import { download, randomFiles, upload, type Uploaded } from "./files/transfer.ts";
 import { megabytes } from "./process-memory.ts";
 import { commandLine, machineLine, printTable } from "./report.ts";
@@ -29,8 +29,8 @@ const SETTLE_MS = 3_000;
 
 const { values } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
 const sizes = values.quick
-  ? { bigMiB: 16, images: 20, imageKiB: 50, streams: 20, streamMiB: 2, encryptMiB: 16 }
-  : { bigMiB: 100, images: 200, imageKiB: 50, streams: 20, streamMiB: 4, encryptMiB: 100 };
+  ? { bigMiB: 16, images: 20, imageKiB: 50, streams: 20, streamMiB: [1, 4], encryptMiB: 16 }
+  : { bigMiB: 100, images: 200, imageKiB: 50, streams: 20, streamMiB: [2, 8], encryptMiB: 100 };
 
 cleanUpOnAbnormalExit();
 console.log(`command:  ${commandLine()}`);
@@ -81,24 +81,22 @@ try {
     `peak server memory during the ${sizes.bigMiB} MiB upload: ${megabytes(bigTransfer.peakBytes).toFixed(0)} MB RSS`,
   );
 
-  const streams = randomFiles(sizes.streams, sizes.streamMiB * MiB);
-  const { peak } = await peakMemoryDuring(serverPid, () =>
-    inParallel(streams.length, streams.length, async (index) => {
-      await upload(world.api, streamer!, world.channelId, streams[index]!);
-    }),
-  );
-  const inFlight = sizes.streams * sizes.streamMiB * MiB;
+  const memoryRows: string[][] = [];
+  for (const mebibytes of sizes.streamMiB) {
+    const run = await parallelUploads(world, streamer!, sizes.streams, mebibytes);
+    const label = `${run.count} × ${mebibytes} MiB in ${run.seconds.toFixed(1)} s`;
+    memoryRows.push(memoryRow(label, "resident (VmRSS)", run.before.residentBytes, run.peak.residentBytes, run));
+    memoryRows.push(memoryRow(label, "anonymous (RssAnon)", run.before.anonymousBytes, run.peak.anonymousBytes, run));
+  }
   printTable(
-    `The workerd server's memory, idle and while ${sizes.streams} uploads of ${sizes.streamMiB} MiB stream at once`,
-    ["figure", "", "idle MB", "peak MB", "growth MB", "growth / bytes uploaded"],
-    [
-      memoryRow("resident (VmRSS)", idle.residentBytes, peak.residentBytes, inFlight),
-      memoryRow("anonymous (RssAnon)", idle.anonymousBytes, peak.anonymousBytes, inFlight),
-    ],
+    `The workerd server's memory (${megabytes(idle.residentBytes).toFixed(0)} MB resident, ` +
+      `${megabytes(idle.anonymousBytes).toFixed(0)} MB anonymous at start), before and while ${sizes.streams} uploads stream at once`,
+    ["uploads", "figure", "before MB", "peak MB", "growth MB", "growth / bytes uploaded"],
+    memoryRows,
   );
   console.log(
-    `note: ${megabytes(inFlight).toFixed(0)} MB were uploaded at once; a server holding whole files ` +
-      "would grow by at least that much. Every process shares this machine's cores.",
+    "note: a server holding whole files would grow by at least the bytes uploaded, and more with larger files; " +
+      "one streaming parts to disk grows with the number of uploads, not their size. Every process shares this machine's cores.",
   );
   console.log(`\ndone in ${Math.round((performance.now() - started) / 1000)} s`);
 } catch (error) {
@@ -155,12 +153,19 @@ function transferRow(label: string, transfer: Transfer): string[] {
   ];
 }
 
-function memoryRow(label: string, idleBytes: number, peakBytes: number, inFlight: number): string[] {
-  const growth = Math.max(0, peakBytes - idleBytes);
+function memoryRow(
+  label: string,
+  figure: string,
+  beforeBytes: number,
+  peakBytes: number,
+  run: ParallelUploads,
+): string[] {
+  const growth = Math.max(0, peakBytes - beforeBytes);
+  const inFlight = run.count * run.mebibytes * MiB;
   return [
     label,
-    "",
-    megabytes(idleBytes).toFixed(0),
+    figure,
+    megabytes(beforeBytes).toFixed(0),
     megabytes(peakBytes).toFixed(0),
     megabytes(growth).toFixed(0),
     `${((growth / inFlight) * 100).toFixed(0)} %`,
