@@ -2,7 +2,10 @@
  * Group commit for a room's new messages. A send joins the pending batch; while no
  * batch is being stored, the pending one is stored at once (a lone message waits
  * for nobody), and while one is being stored, new sends gather behind it and go
- * together in the next statement. Under load many messages share one commit.
+ * together in the next statement. Under load many messages share one commit. A
+ * batch ends before a message naming an upload another message of it names: the
+ * statement checks each message's uploads as they stood before it, so the second
+ * would see the upload free; in the next statement it finds it taken (or free again).
  */
 import { newMessageRecord, query, type AppendOutcome, type AppendResult, type NewMessage } from "../db/index.ts";
 
@@ -51,7 +54,7 @@ export class AppendBatcher {
     this.#isStoring = true;
     try {
       while (this.#pending.length > 0) {
-        const batch = this.#pending.splice(0, APPEND_BATCH_MAX);
+        const batch = this.#pending.splice(0, batchLength(this.#pending));
         try {
           const results = await this.serialize(() =>
             query(this.database, "appendMessages", {
@@ -77,4 +80,15 @@ export class AppendBatcher {
     if (!outcome.ok || outcome.isDuplicate) return outcome;
     return { ok: true, isDuplicate: false, message: newMessageRecord(this.channelId, sent, outcome.stored) };
   }
+}
+
+/** How many pending messages, from the first, go in one statement: no upload twice, at most APPEND_BATCH_MAX. */
+function batchLength(pending: Pending[]): number {
+  const named = new Set<string>();
+  for (let index = 0; index < Math.min(pending.length, APPEND_BATCH_MAX); index++) {
+    const uploads = pending[index]!.message.attachments;
+    if (uploads.some((id) => named.has(id))) return index;
+    uploads.forEach((id) => named.add(id));
+  }
+  return Math.min(pending.length, APPEND_BATCH_MAX);
 }

@@ -1,8 +1,8 @@
 /**
  * Sending a message: check the sender may send here now (permission, time-out,
- * archive, read-only, mentions, slow mode), store it through the batcher, then
+ * archive, read-only, mentions, files, slow mode), store it through the batcher, then
  * acknowledge it to the sender and relay it to everyone else. Nothing is
- * acknowledged before PostgreSQL committed it.
+ * acknowledged before PostgreSQL committed it, with the uploads it carries bound to it.
  */
 import type { Connection } from "partyserver";
 import type { AppendResult } from "../db/index.ts";
@@ -20,6 +20,8 @@ import type { Member } from "./identity.ts";
 import { messageView } from "./message-view.ts";
 
 type SendFrame = Extract<ClientFrame, { type: "send" }>;
+type AppendRefusal = Extract<AppendResult, { ok: false }>;
+type AttachmentProblem = Extract<AppendRefusal, { reason: "invalid_attachment" }>["problem"];
 
 export async function sendMessage(room: ChatRoom, connection: Connection<Member>, frame: SendFrame): Promise<void> {
   const member = connection.state!;
@@ -58,6 +60,7 @@ export async function sendMessage(room: ChatRoom, connection: Connection<Member>
       mentionedRoleIds: [...new Set(mentions.roleIds)],
       mentionsEveryone: mentions.everyone,
       mentionsHere: mentions.here,
+      attachments: frame.attachments ?? [],
     });
   } catch (error) {
     slowMode.release();
@@ -65,12 +68,7 @@ export async function sendMessage(room: ChatRoom, connection: Connection<Member>
   }
   if (!stored.ok) {
     slowMode.release();
-    return send(room, connection, {
-      type: "error",
-      code: "no_such_message",
-      message: "the message replied to (or the thread's first message) does not exist in this channel",
-      clientId: frame.clientId,
-    });
+    return send(room, connection, appendRefusal(stored, frame.clientId));
   }
   // Nothing awaits between the batch's answer and these frames, so relays go out in seq order.
   // A resend after a lost ack was relayed the first time; it is not relayed twice.
@@ -103,5 +101,42 @@ async function refuseSend(room: ChatRoom, member: Member, frame: SendFrame): Pro
   if (isMentioningMany && !has(permissions, Permission.MENTION_EVERYONE)) {
     return refuse("you need the mention_everyone permission to mention @everyone, @here or roles");
   }
+  if (frame.attachments && !has(permissions, Permission.ATTACH_FILES)) {
+    return refuse("you need the attach_files permission to send files here");
+  }
+  const repeated = frame.attachments?.find((id, index) => frame.attachments!.indexOf(id) !== index);
+  if (repeated) {
+    return {
+      type: "error",
+      code: "invalid_attachment",
+      message: `upload ${repeated} is named twice: a message carries each file once`,
+      clientId: frame.clientId,
+    };
+  }
   return null;
+}
+
+const ATTACHMENT_PROBLEMS: Record<AttachmentProblem, string> = {
+  not_yours: "is not an upload of yours",
+  other_channel: "was uploaded to another channel: upload it again here",
+  incomplete: "is not complete: send its remaining parts first",
+  already_sent: "is already carried by another message",
+  deleted: "was deleted",
+};
+
+function appendRefusal(refusal: AppendRefusal, clientId: string): ServerFrame {
+  if (refusal.reason === "invalid_attachment") {
+    return {
+      type: "error",
+      code: "invalid_attachment",
+      message: `upload ${refusal.uploadId} ${ATTACHMENT_PROBLEMS[refusal.problem]}; nothing was sent`,
+      clientId,
+    };
+  }
+  return {
+    type: "error",
+    code: "no_such_message",
+    message: "the message replied to (or the thread's first message) does not exist in this channel",
+    clientId,
+  };
 }

@@ -22,11 +22,20 @@ export interface NewMessage {
   mentionedRoleIds: string[];
   mentionsEveryone: boolean;
   mentionsHere: boolean;
+  /** Upload ids the message carries (docs/files.md), in the order named; bound in the same statement. */
+  attachments: string[];
 }
 
+/** Why an attachment cannot go with a message (docs/api.md, `invalid_attachment`). */
+export type AttachmentProblem = "not_yours" | "other_channel" | "incomplete" | "already_sent" | "deleted";
+
 /** Per input, in input order: the stored message (new or the earlier one with its client id), or why not. */
-export type AppendResult =
-  { ok: true; message: MessageRecord; isDuplicate: boolean } | { ok: false; reason: "no_such_message" };
+export type AppendResult = { ok: true; message: MessageRecord; isDuplicate: boolean } | AppendRefusal;
+
+/** A message not stored: its reply or thread names nothing, or one of its attachments cannot go with it. */
+export type AppendRefusal =
+  | { ok: false; reason: "no_such_message" }
+  | { ok: false; reason: "invalid_attachment"; uploadId: string; problem: AttachmentProblem };
 
 /** What the server assigned to a new message; the rest of it is what was sent. */
 export interface StoredMessage {
@@ -45,7 +54,7 @@ export interface StoredMessage {
 export type AppendOutcome =
   | { ok: true; isDuplicate: false; stored: StoredMessage }
   | { ok: true; isDuplicate: true; message: MessageRecord }
-  | { ok: false; reason: "no_such_message" };
+  | AppendRefusal;
 
 const pgArray = (values: string[]) => `{${values.join(",")}}`;
 
@@ -54,8 +63,11 @@ const pgArray = (values: string[]) => `{${values.join(",")}}`;
  * whose (sender, client id) is already stored return that message unchanged; the
  * others are numbered after the channel's last seq, in input order, by bumping the
  * channel row (its lock orders concurrent batches). An input replying to, or
- * posting into the thread of, a message that does not exist is refused. The caller
- * never puts one (sender, client id) twice in a batch.
+ * posting into the thread of, a message that does not exist is refused, and so is
+ * one naming an upload that is not a complete, unsent upload of its sender's in this
+ * channel; the others bind their uploads in the same statement, so a stored message
+ * carries its files and a refused one binds nothing. The caller never puts one
+ * (sender, client id), nor one upload, in two inputs of a batch.
  */
 export async function appendMessages(
   db: Db,
@@ -73,28 +85,51 @@ export async function appendMessages(
     mentioned_role_ids: pgArray(message.mentionedRoleIds),
     mentions_everyone: message.mentionsEveryone,
     mentions_here: message.mentionsHere,
+    attachments: pgArray(message.attachments),
   }));
   const result = await db.execute<{
     ord: number;
-    is_duplicate: boolean;
+    outcome: "stored" | "duplicate" | "refused";
     id: string;
     seq: string | null;
     event: string | null;
     sent_at: string | null;
     sender_name: string | null;
+    problem: AttachmentProblem | null;
   }>(sql`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as t(
         ord int, sender_id uuid, session_id uuid, client_id text, payload text, reply_to_seq bigint,
         thread_root_seq bigint, mentioned_user_ids text, mentioned_role_ids text, mentions_everyone boolean,
-        mentions_here boolean)
+        mentions_here boolean, attachments text)
     ), existing as (
       select input.ord, messages.id from input
       join messages on messages.channel_id = ${input.channelId}
         and messages.sender_id = input.sender_id and messages.client_id = input.client_id
+    ), named as (
+      select input.ord, input.sender_id, named.upload_id, named.position from input
+      cross join unnest(input.attachments::uuid[]) with ordinality as named(upload_id, position)
+      where not exists (select 1 from existing where existing.ord = input.ord)
+    ), held as materialized (
+      -- Locked and read as committed now, so a concurrent cancel, deletion or other
+      -- transaction's binding is either seen here or waits for this one.
+      select id, owner_id, channel_id, state, message_id from uploads
+      where id in (select upload_id from named) for update
+    ), unfit as (
+      select distinct on (named.ord) named.ord, named.upload_id,
+        case when held.id is null or held.owner_id <> named.sender_id then 'not_yours'
+             when held.channel_id <> ${input.channelId} then 'other_channel'
+             when held.state = 'deleting' then 'deleted'
+             when held.message_id is not null then 'already_sent'
+             else 'incomplete' end as problem
+      from named left join held on held.id = named.upload_id
+      where held.id is null or held.owner_id <> named.sender_id or held.channel_id <> ${input.channelId}
+        or held.state <> 'complete' or held.message_id is not null
+      order by named.ord, named.position
     ), fresh as (
       select input.*, row_number() over (order by input.ord) as rank from input
       where not exists (select 1 from existing where existing.ord = input.ord)
+        and not exists (select 1 from unfit where unfit.ord = input.ord)
         and (input.reply_to_seq is null or exists (
           select 1 from messages target where target.channel_id = ${input.channelId} and target.seq = input.reply_to_seq))
         and (input.thread_root_seq is null or exists (
@@ -115,33 +150,51 @@ export async function appendMessages(
         fresh.mentioned_user_ids::uuid[], fresh.mentioned_role_ids::uuid[], fresh.mentions_everyone, fresh.mentions_here
       from fresh cross join numbered
       returning *
+    ), stored as (
+      select fresh.ord, m.* from inserted m join fresh on fresh.client_id = m.client_id and fresh.sender_id = m.sender_id
+    ), bound as (
+      update uploads set message_id = stored.id
+      from stored join named on named.ord = stored.ord where uploads.id = named.upload_id
     )
-    select fresh.ord, false as is_duplicate, m.id, m.seq, m.event, m.sent_at, ${SENDER_NAME} as sender_name
-      from inserted m join users u on u.id = m.sender_id
-      join fresh on fresh.client_id = m.client_id and fresh.sender_id = m.sender_id
+    select stored.ord, 'stored' as outcome, stored.id, stored.seq, stored.event, stored.sent_at,
+        ${SENDER_NAME} as sender_name, null as problem
+      from stored join users u on u.id = stored.sender_id
     union all
-    select existing.ord, true as is_duplicate, existing.id, null, null, null, null from existing
+    select existing.ord, 'duplicate', existing.id, null, null, null, null, null from existing
+    union all
+    select unfit.ord, 'refused', unfit.upload_id, null, null, null, null, unfit.problem from unfit
   `);
   // A resend is answered with the whole earlier message, reactions gathered since included.
-  const duplicateIds = result.rows.filter((row) => row.is_duplicate).map((row) => row.id);
+  const duplicateIds = result.rows.filter((row) => row.outcome === "duplicate").map((row) => row.id);
   const earlier = new Map((await readMessages(db, { ids: duplicateIds })).map((record) => [record.id, record]));
-  const byOrd = new Map(
-    result.rows.map((row): [number, AppendOutcome] => [
-      Number(row.ord),
-      row.is_duplicate
-        ? { ok: true, isDuplicate: true, message: earlier.get(row.id)! }
-        : {
-            ok: true,
-            isDuplicate: false,
-            stored: {
-              id: row.id,
-              seq: Number(row.seq),
-              event: Number(row.event),
-              sentAt: new Date(row.sent_at!),
-              senderName: row.sender_name!,
-            },
-          },
-    ]),
-  );
+  const byOrd = new Map(result.rows.map((row): [number, AppendOutcome] => [Number(row.ord), outcomeOf(row, earlier)]));
   return input.messages.map((_, ord) => byOrd.get(ord) ?? { ok: false, reason: "no_such_message" });
+}
+
+function outcomeOf(
+  row: {
+    outcome: "stored" | "duplicate" | "refused";
+    id: string;
+    seq: string | null;
+    event: string | null;
+    sent_at: string | null;
+    sender_name: string | null;
+    problem: AttachmentProblem | null;
+  },
+  earlier: Map<string, MessageRecord>,
+): AppendOutcome {
+  if (row.outcome === "duplicate") return { ok: true, isDuplicate: true, message: earlier.get(row.id)! };
+  if (row.outcome === "refused")
+    return { ok: false, reason: "invalid_attachment", uploadId: row.id, problem: row.problem! };
+  return {
+    ok: true,
+    isDuplicate: false,
+    stored: {
+      id: row.id,
+      seq: Number(row.seq),
+      event: Number(row.event),
+      sentAt: new Date(row.sent_at!),
+      senderName: row.sender_name!,
+    },
+  };
 }
