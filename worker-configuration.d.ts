@@ -22,6 +22,7 @@ interface __BaseEnv_Env {
 	COMMUNITY_HUB: DurableObjectNamespace<import("./functions/index").CommunityHub>;
 	RATE_LIMITS: DurableObjectNamespace<import("./functions/index").RateLimits>;
 	PG_BRIDGE: Service<typeof import("./functions/index").PostgresBridge>;
+	FILE_REMOVAL: Service<typeof import("./functions/index").FileRemoval>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {

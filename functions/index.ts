@@ -5,6 +5,7 @@
 import { app } from "./app.ts";
 
 export { Database, PostgresBridge } from "../db/index.ts";
+export { FileRemoval } from "./file-removal.ts";
 export { PasswordHasher } from "./password-hasher.ts";
 export { RateLimits } from "./rate-limits.ts";
 export { ChannelRoom, CommunityHub, UserSockets } from "../rooms/index.ts";

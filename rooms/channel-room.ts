@@ -298,6 +298,15 @@ export class ChannelRoom extends Server<Env> implements CallRoom, AdmittingRoom 
       .catch((error: Error) => console.warn(`room ${this.name}: account of ${userId} not told: ${error.message}`));
   }
 
+  removeFiles(uploads: { id: string; size: number; received: number }[]): void {
+    // functions/file-removal.ts; a failure leaves the rows marked, for housekeeping.
+    this.ctx.waitUntil(
+      this.env.FILE_REMOVAL.remove({ uploads }).catch((error: Error) =>
+        console.warn(`room ${this.name}: files of a deleted message left to housekeeping: ${error.message}`),
+      ),
+    );
+  }
+
   get batcher(): AppendBatcher {
     this.#batcher ??= new AppendBatcher(this.name, this.env.DATABASE, (work) => this.enqueue(work));
     return this.#batcher;

@@ -31,4 +31,6 @@ export interface ChatRoom {
   notifyAccount(userId: string, frame: EventsServerFrame): Promise<void>;
   /** Closes a socket whose person may no longer view the channel (what was queued for it goes first). */
   closeForAccess(connection: Connection<Member>): void;
+  /** Removes the stored parts of uploads a committed deletion marked `deleting` (in the background). */
+  removeFiles(uploads: { id: string; size: number; received: number }[]): void;
 }

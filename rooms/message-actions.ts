@@ -4,6 +4,7 @@
  * ordered with appends), answers the requester with `done` and everyone else with
  * `update`. A moderator's deletion of someone else's message is audited; a
  * sender's deletion keeps the deletion their device sealed, for readers to check.
+ * Deleting a message deletes the files it carries; editing one keeps them.
  */
 import type { Connection } from "partyserver";
 import { query, type ChangeResult } from "../db/index.ts";
@@ -107,16 +108,19 @@ export async function changeMessage(
   }
   const permissions = await room.access.permissions(member.userId);
   const mayDeleteOthers = has(permissions, Permission.MANAGE_MESSAGES);
-  const result = await apply(room, connection, frame.clientId, () =>
-    query(room.database, "deleteMessage", {
+  const result = await apply(room, connection, frame.clientId, async () => {
+    const deleted = await query(room.database, "deleteMessage", {
       channelId: room.name,
       seq: frame.seq,
       actorId: member.userId,
       mayDeleteOthers,
       // Readers tell "deleted by its sender" only by the deletion the sender's device sealed.
       senderProof: frame.proof ?? null,
-    }),
-  );
+    });
+    // Its files were marked in the same statement; their bytes go now that it committed.
+    if (deleted.ok && deleted.discarded?.length) room.removeFiles(deleted.discarded);
+    return deleted;
+  });
   if (result?.ok && result.message.senderId !== member.userId) await auditDeletion(room, member, result);
 }
 

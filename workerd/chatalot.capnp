@@ -45,6 +45,8 @@ const app :Workerd.Worker = (
   bindings = [
     (name = "ASSETS", service = "web-assets"),
     (name = "PG_BRIDGE", service = (name = "pg-bridge", entrypoint = "PostgresBridge")),
+    # The rooms remove deleted messages' files through the app's own FileRemoval entrypoint.
+    (name = "FILE_REMOVAL", service = (name = "chatalot", entrypoint = "FileRemoval")),
     (name = "PASSWORD_HASHER", service = "hasher-process"),
     (name = "UPLOADS_DISK", service = "uploads-disk"),
     (name = "CHANNEL_ROOM", durableObjectNamespace = "ChannelRoom"),

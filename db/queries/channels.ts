@@ -19,6 +19,7 @@ import {
 import { decodeRows, jsonRows } from "./json-rows.ts";
 import { standingFields, toMemberContext, type MemberContextRecord } from "./member-standing.ts";
 import { preparedFor, UNNAMED } from "./prepared.ts";
+import { discardUploads, type DiscardedUpload } from "./upload-discards.ts";
 
 export type ChannelRecord = typeof channels.$inferSelect;
 export type OverrideRecord = typeof channelOverrides.$inferSelect;
@@ -306,11 +307,25 @@ export async function updateChannel(
   }
 }
 
-/** Deletes a community channel and, with it, its messages. */
-export async function deleteChannel(db: Db, input: { channelId: string; communityId: string }): Promise<boolean> {
-  const removed = await db
-    .delete(channels)
-    .where(and(eq(channels.id, input.channelId), eq(channels.communityId, input.communityId)))
-    .returning({ id: channels.id });
-  return removed.length > 0;
+/**
+ * Deletes a community channel and, with it, its messages; its uploads are marked
+ * `deleting` in the same transaction and answered, for the caller to remove their
+ * parts. Null when there is no such channel in the community.
+ */
+export async function deleteChannel(
+  db: Db,
+  input: { channelId: string; communityId: string },
+): Promise<{ discarded: DiscardedUpload[] } | null> {
+  return db.transaction(async (tx) => {
+    const discarded = await discardUploads(
+      tx as unknown as Db,
+      sql`channel_id = ${input.channelId} and exists (select 1 from channels
+        where id = ${input.channelId} and community_id = ${input.communityId})`,
+    );
+    const removed = await tx
+      .delete(channels)
+      .where(and(eq(channels.id, input.channelId), eq(channels.communityId, input.communityId)))
+      .returning({ id: channels.id });
+    return removed.length > 0 ? { discarded } : null;
+  });
 }

@@ -3,11 +3,12 @@
  * their membership (`memberContext`), so a non-member finds nothing. A new
  * community starts with its @everyone role, its owner and a #general channel.
  */
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
-import { channels, communities, communityMembers, memberRoles, roles, users } from "../schema.ts";
+import { channels, communities, communityMembers, memberRoles, pictures, roles, users } from "../schema.ts";
 import { lockMembership } from "./membership-lock.ts";
 import { standingFields, toMemberContext, type MemberContextRecord } from "./member-standing.ts";
+import { discardUploads, type DiscardedUpload } from "./upload-discards.ts";
 
 export type { MemberContextRecord };
 
@@ -118,8 +119,28 @@ export async function updateCommunity(
   return community!;
 }
 
-export async function deleteCommunity(db: Db, input: { communityId: string }): Promise<void> {
-  await db.delete(communities).where(eq(communities.id, input.communityId));
+/**
+ * Deletes a community with its channels and their messages. In the same transaction
+ * its channels' uploads are marked `deleting` and its icon's and banner's rows go;
+ * both are answered, for the caller to remove the stored bytes after.
+ */
+export async function deleteCommunity(
+  db: Db,
+  input: { communityId: string },
+): Promise<{ discarded: DiscardedUpload[]; pictureIds: string[] }> {
+  return db.transaction(async (tx) => {
+    const discarded = await discardUploads(
+      tx as unknown as Db,
+      sql`channel_id in (select id from channels where community_id = ${input.communityId})`,
+    );
+    const [removed] = await tx
+      .delete(communities)
+      .where(eq(communities.id, input.communityId))
+      .returning({ iconId: communities.iconId, bannerId: communities.bannerId });
+    const pictureIds = [removed?.iconId, removed?.bannerId].filter((id): id is string => Boolean(id));
+    if (pictureIds.length > 0) await tx.delete(pictures).where(inArray(pictures.id, pictureIds));
+    return { discarded, pictureIds };
+  });
 }
 
 /** How many communities the user owns (an owner must hand them over before the account goes). */

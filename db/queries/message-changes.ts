@@ -8,6 +8,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
 import { MESSAGE_COLUMNS, selectMessages, type MessageRecord } from "./message-records.ts";
+import { DISCARDED_UPLOAD, type DiscardedUpload } from "./upload-discards.ts";
 
 /** `isChanged` is false when the message already was that way (a second identical reaction or pin). */
 export type ChangeResult =
@@ -99,12 +100,14 @@ async function isLiveAndSentBy(db: Db, input: { channelId: string; seq: number; 
  * tombstone keeps its place (seq, sender, time, who deleted it). Only the sender's
  * own, unless `mayDeleteOthers`. The sender's own deletion keeps `senderProof` (base64,
  * the deletion their device sealed) as the tombstone's payload; anyone else's, nothing.
+ * The files it carried are marked `deleting` in the same statement (answered as
+ * `discarded`: the caller removes their parts once this committed, housekeeping if it fails).
  */
 export async function deleteMessage(
   db: Db,
   input: { channelId: string; seq: number; actorId: string; mayDeleteOthers: boolean; senderProof?: string | null },
-): Promise<ChangeResult> {
-  const result = await db.execute<{ id: string }>(sql`
+): Promise<ChangeResult & { discarded?: DiscardedUpload[] }> {
+  const result = await db.execute<{ id: string; discarded: DiscardedUpload[] }>(sql`
     with target as (
       select id from messages
       where channel_id = ${input.channelId} and seq = ${input.seq} and deleted_at is null
@@ -114,6 +117,9 @@ export async function deleteMessage(
       delete from message_versions where message_id in (select id from target)
     ), erased_reactions as (
       delete from message_reactions where message_id in (select id from target)
+    ), discarded as (
+      update uploads set state = 'deleting' where message_id in (select id from target) and state <> 'deleting'
+      returning ${DISCARDED_UPLOAD}
     ), numbered as (
       update channels set last_event = last_event + 1
       where id = ${input.channelId} and exists (select 1 from target) returning last_event
@@ -123,9 +129,9 @@ export async function deleteMessage(
       payload_bytes = 0, deleted_at = now(), deleted_by = ${input.actorId},
       pinned_at = null, pinned_by = null, event = numbered.last_event
     from target, numbered where messages.id = target.id
-    returning messages.id`);
+    returning messages.id, (select coalesce(json_agg(discarded), '[]'::json) from discarded) as discarded`);
   const message = await changed(db, result.rows[0]?.id ?? null);
-  if (message) return { ok: true, message, isChanged: true };
+  if (message) return { ok: true, message, isChanged: true, discarded: result.rows[0]!.discarded };
   return {
     ok: false,
     reason: await whyNot(db, input.channelId, input.seq, input.mayDeleteOthers ? null : input.actorId),

@@ -1,7 +1,8 @@
 /** Queries about accounts: registration, look-ups, and changes to one's own account. */
 import { and, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
-import { instanceSettings, registrationInvites, sessions, users } from "../schema.ts";
+import { instanceSettings, pictures, registrationInvites, sessions, users } from "../schema.ts";
+import { discardUploads, type DiscardedUpload } from "./upload-discards.ts";
 
 export type UserRecord = typeof users.$inferSelect;
 
@@ -155,10 +156,21 @@ export async function setRecoveryCodeHash(db: Db, input: { userId: string; recov
 
 /**
  * Deletes an account: the row stays so its messages keep a sender, but the name is
- * freed, the credentials and two-factor data are erased and every session ends.
+ * freed, the credentials and two-factor data are erased and every session ends. Its
+ * unsent uploads are marked `deleting` and its avatar's row goes (files its messages
+ * carry stay with them); both are answered, for the caller to remove the stored bytes.
  */
-export async function deleteUser(db: Db, input: { userId: string }): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function deleteUser(
+  db: Db,
+  input: { userId: string },
+): Promise<{ discarded: DiscardedUpload[]; pictureIds: string[] }> {
+  return db.transaction(async (tx) => {
+    const discarded = await discardUploads(tx as unknown as Db, sql`owner_id = ${input.userId} and message_id is null`);
+    const [previous] = await tx
+      .select({ avatarId: users.avatarId })
+      .from(users)
+      .where(eq(users.id, input.userId))
+      .for("update");
     await tx
       .update(users)
       .set({
@@ -172,6 +184,7 @@ export async function deleteUser(db: Db, input: { userId: string }): Promise<voi
         totpKeyVersion: null,
         totpEnabled: false,
         isAdmin: false,
+        avatarId: null,
         deletedAt: sql`now()`,
       })
       .where(eq(users.id, input.userId));
@@ -179,6 +192,9 @@ export async function deleteUser(db: Db, input: { userId: string }): Promise<voi
       .update(sessions)
       .set({ revokedAt: sql`now()`, revokedReason: "account_deleted" })
       .where(and(eq(sessions.userId, input.userId), isNull(sessions.revokedAt)));
+    const pictureIds = previous?.avatarId ? [previous.avatarId] : [];
+    if (pictureIds.length > 0) await tx.delete(pictures).where(eq(pictures.id, pictureIds[0]!));
+    return { discarded, pictureIds };
   });
 }
 

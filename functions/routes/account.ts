@@ -8,6 +8,7 @@ import { audit } from "../audit.ts";
 import { refuseImpersonatingName } from "../display-names.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError } from "../errors.ts";
+import { removeDiscarded } from "../file-removal.ts";
 import { limitBody, requireUser } from "../middleware.ts";
 import { refuseCommonPassword } from "../password-policy.ts";
 import { hashPassword } from "../passwords.ts";
@@ -94,7 +95,8 @@ export const account = new Hono<AppEnv>()
         "you are the only admin: make someone else an admin before deleting your account",
       );
     }
-    await query(c.env.DATABASE, "deleteUser", { userId });
+    const deleted = await query(c.env.DATABASE, "deleteUser", { userId });
+    await removeDiscarded(c.env, { uploads: deleted.discarded, pictureIds: deleted.pictureIds });
     await disconnectSockets(c.env, { userId, sessionIds: "all", reason: "account deleted" });
     await audit(c, "user.deleted");
     clearRefreshCookie(c);

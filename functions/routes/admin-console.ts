@@ -19,6 +19,7 @@ import { audit } from "../audit.ts";
 import { auditCsv } from "../audit-csv.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError, notFound } from "../errors.ts";
+import { removeDiscarded } from "../file-removal.ts";
 import { instanceSettings } from "../instance-settings.ts";
 import { limitBody } from "../middleware.ts";
 import { registrationMode } from "../registration-mode.ts";
@@ -163,7 +164,8 @@ export const adminConsole = new Hono<AppEnv>()
     const channelIds = await query(c.env.DATABASE, "channelIdsOfCommunity", { communityId });
     const community = await query(c.env.DATABASE, "communityById", { communityId });
     if (!community) throw notFound("that community");
-    await query(c.env.DATABASE, "deleteCommunity", { communityId });
+    const deleted = await query(c.env.DATABASE, "deleteCommunity", { communityId });
+    await removeDiscarded(c.env, { uploads: deleted.discarded, pictureIds: deleted.pictureIds });
     await audit(c, "community.deleted_by_admin", {
       targetUserId: community.ownerId,
       details: { communityId, name: community.name },

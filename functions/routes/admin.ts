@@ -24,6 +24,7 @@ import { disconnectSockets } from "../../rooms/index.ts";
 import { audit } from "../audit.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError, notFound } from "../errors.ts";
+import { removeDiscarded } from "../file-removal.ts";
 import {
   limitBody,
   refuseWithoutRecentAuthentication,
@@ -146,7 +147,8 @@ export const admin = new Hono<AppEnv>()
       const demoted = await query(c.env.DATABASE, "setAdmin", { userId: target.id, isAdmin: false });
       if (demoted === "last_admin") throw new AppError(409, "last_admin", "the last admin cannot be deleted");
     }
-    await query(c.env.DATABASE, "deleteUser", { userId: target.id });
+    const deleted = await query(c.env.DATABASE, "deleteUser", { userId: target.id });
+    await removeDiscarded(c.env, { uploads: deleted.discarded, pictureIds: deleted.pictureIds });
     await disconnectSockets(c.env, { userId: target.id, sessionIds: "all", reason: "account deleted" });
     await audit(c, "user.deleted_by_admin", { targetUserId: target.id });
     return c.body(null, 204);

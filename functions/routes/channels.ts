@@ -14,6 +14,7 @@ import { publishAccessChange } from "../access-changes.ts";
 import { channelAccess, requireChannelPermission, requireCommunityChannel } from "../channel-access.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError, unauthorized } from "../errors.ts";
+import { removeDiscarded } from "../file-removal.ts";
 import { limitBody, requireUser } from "../middleware.ts";
 import { issueSocketTicket, verifySocketTicket } from "../tokens.ts";
 import { offeredTicket, requireOwnUpgrade, spendTicket, upgradeAnswer } from "../socket-upgrade.ts";
@@ -72,7 +73,11 @@ export const channels = new Hono<AppEnv>()
     requireCommunityChannel(access);
     requireChannelPermission(access, "MANAGE_CHANNELS", "delete this channel");
     const { channel } = access.context;
-    await query(c.env.DATABASE, "deleteChannel", { channelId: channel.id, communityId: channel.communityId! });
+    const deleted = await query(c.env.DATABASE, "deleteChannel", {
+      channelId: channel.id,
+      communityId: channel.communityId!,
+    });
+    if (deleted) await removeDiscarded(c.env, { uploads: deleted.discarded });
     await query(c.env.DATABASE, "recordCommunityAudit", {
       communityId: channel.communityId!,
       actorId: c.get("userId"),
