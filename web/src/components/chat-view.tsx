@@ -15,6 +15,7 @@ import type { Session } from "../models/session.ts";
 import { AppLink } from "./app-link.tsx";
 import { DmCallButtons } from "./calls/dm-call-buttons.tsx";
 import { DmCallPanel } from "./calls/dm-call-panel.tsx";
+import { useFileDrop } from "./files/drop-zone.tsx";
 import { channelTitle, sendRefusalInWords, slowModeInWords } from "./channel-words.ts";
 import { ChannelLock } from "./channel-lock.tsx";
 import { Composer } from "./composer.tsx";
@@ -57,9 +58,15 @@ export function ChatView(props: ChatViewProps) {
   const hint = channel && channel.slowModeSeconds > 0 ? slowModeInWords(channel.slowModeSeconds) : null;
   const panel = chat.panels.panel.value;
   const isPinsOpen = panel?.kind === "pins";
+  const attachRefusal =
+    refusal ?? (chat.canAttach.value ? null : `You do not have permission to attach files in ${title}.`);
+  const onFiles = (files: File[]) =>
+    attachRefusal ? chat.attachments.refuse(attachRefusal) : chat.attachments.add(files);
+  const drop = useFileDrop({ title, refusal: accessProblem ? "You cannot see this channel." : attachRefusal, onFiles });
 
   return (
-    <section class={panel ? "chat has-panel" : "chat"} aria-labelledby="chat-heading">
+    <section class={panel ? "chat has-panel" : "chat"} aria-labelledby="chat-heading" {...drop.handlers}>
+      {drop.overlay}
       <header class="chat-header">
         <AppLink href={back.href} router={router} class="back-link">
           ← {back.label}
@@ -105,7 +112,16 @@ export function ChatView(props: ChatViewProps) {
         <div class="chat-main">
           <MessageList chat={chat} title={title} ownUserId={ownUserId} />
           <TypingIndicator names={chat.typingNames.value} />
-          {!accessProblem && <Composer chat={chat} title={title} refusal={refusal} hint={hint} />}
+          {!accessProblem && (
+            <Composer
+              chat={chat}
+              title={title}
+              refusal={refusal}
+              hint={hint}
+              attachRefusal={attachRefusal}
+              onFiles={onFiles}
+            />
+          )}
         </div>
         {panel?.kind === "thread" && (
           <ThreadPanel chat={chat} ownUserId={ownUserId} isShut={!!accessProblem || !!refusal} />

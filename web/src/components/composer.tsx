@@ -1,12 +1,17 @@
 /**
  * Writes a message: Enter sends, Shift+Enter starts a new line, "@name" mentions
- * someone. A reply shows what it answers, with a way to drop it (or Escape).
+ * someone. A reply shows what it answers, with a way to drop it (or Escape). Files
+ * come by the "Attach files" button, by pasting (a screenshot) or by dropping them on
+ * the channel, and wait in a tray above the field, uploading, until the message goes.
  * When the user may not send here, the field is disabled and says why.
  */
 import type { Chat } from "../models/chat.ts";
+import { AttachButton } from "./files/attach-button.tsx";
+import { UploadTray } from "./files/upload-tray.tsx";
 import { findBySeq } from "../models/timeline.ts";
 import { describedBy } from "./form-error.tsx";
 import { excerpt } from "./reply-quote.tsx";
+import { sentence } from "./sentence.ts";
 
 interface ComposerProps {
   chat: Chat;
@@ -15,9 +20,13 @@ interface ComposerProps {
   refusal: string | null;
   /** A hint such as slow mode, shown under the field. */
   hint: string | null;
+  /** Why files cannot be attached here, or null when they can. */
+  attachRefusal: string | null;
+  /** Adds files to the message (or says why they cannot be). */
+  onFiles(files: File[]): void;
 }
 
-export function Composer({ chat, title, refusal, hint }: ComposerProps) {
+export function Composer({ chat, title, refusal, hint, attachRefusal, onFiles }: ComposerProps) {
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
     chat.send();
@@ -32,7 +41,16 @@ export function Composer({ chat, title, refusal, hint }: ComposerProps) {
     event.preventDefault();
     chat.send();
   };
+  // A screenshot pasted is attached; pasted text goes into the field as always.
+  const onPaste = (event: ClipboardEvent) => {
+    const pasted = [...(event.clipboardData?.files ?? [])];
+    if (pasted.length === 0) return;
+    event.preventDefault();
+    onFiles(pasted);
+  };
   const isShut = refusal !== null;
+  const drafts = chat.attachments;
+  const trayNotice = drafts.notice.value;
   const replyingTo = chat.replyingTo.value;
   const target = replyingTo === null ? null : findBySeq(chat.entries.value, replyingTo);
 
@@ -53,7 +71,14 @@ export function Composer({ chat, title, refusal, hint }: ComposerProps) {
           </button>
         </p>
       )}
+      {!isShut && <UploadTray drafts={drafts} />}
+      {trayNotice && !isShut && (
+        <p class="composer-note is-refusal" role="status">
+          {sentence(trayNotice)}
+        </p>
+      )}
       <div class="composer-row">
+        {!isShut && <AttachButton refusal={attachRefusal} onFiles={onFiles} />}
         <label for="composer-input" class="visually-hidden">
           Message {title}
         </label>
@@ -66,6 +91,7 @@ export function Composer({ chat, title, refusal, hint }: ComposerProps) {
           aria-describedby={describedBy((refusal || hint) && "composer-note", replyingTo !== null && "composer-reply")}
           onInput={(event) => chat.setDraft(event.currentTarget.value)}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
         />
         <button type="submit" class="primary" disabled={isShut}>
           Send

@@ -11,6 +11,7 @@ import type { TimelineEntry } from "../models/timeline.ts";
 import { CallRecordLine } from "./calls/call-record-line.tsx";
 import { DeleteConfirmation } from "./delete-confirmation.tsx";
 import { AttachmentList } from "./files/attachment-list.tsx";
+import { OutgoingFileList } from "./files/outgoing-file-list.tsx";
 import { MessageEditor } from "./message-editor.tsx";
 import { MessageText } from "./message-text.tsx";
 import { MessageToolbar } from "./message-toolbar.tsx";
@@ -110,7 +111,7 @@ export function MessageItem({
         </p>
       ) : isEditing ? (
         <MessageEditor chat={chat} place={place} />
-      ) : entry.text === "" && attachments.length > 0 ? null : (
+      ) : entry.text === "" && (attachments.length > 0 || entry.state !== "stored") ? null : (
         <p class="message-text">
           {entry.text === null ? (
             <em>
@@ -122,6 +123,7 @@ export function MessageItem({
         </p>
       )}
       {attachments.length > 0 && !isEditing && <AttachmentList chat={chat} attachments={attachments} />}
+      {entry.isOwn && entry.state !== "stored" && <OutgoingFileList chat={chat} entry={entry} />}
       {warnings.map((warning) => (
         <p
           key={warning}
@@ -142,6 +144,9 @@ export function MessageItem({
           Not sent: {sentence(entry.failure ?? "the server refused it")}{" "}
           <button type="button" class="link-button" onClick={() => chat.retry(entry.clientId)}>
             Try again
+          </button>{" "}
+          <button type="button" class="link-button" onClick={() => chat.discard(entry.clientId)}>
+            Remove
           </button>
         </p>
       )}

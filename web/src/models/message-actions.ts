@@ -68,13 +68,14 @@ export function createMessageActions(dependencies: MessageActionsDependencies) {
       const current = editing.peek();
       if (!current) return;
       const text = current.text.trim();
-      if (!text) return fail("a message cannot be empty: delete it instead");
       const entry = find(current.seq);
+      // A message with files may lose its caption; one with nothing else would be empty.
+      if (!text && !entry?.attachments?.length) return fail("a message cannot be empty: delete it instead");
       if (entry && text !== entry.text) {
         let content: MessageContent;
         try {
           const { replyToSeq, threadRootSeq } = entry;
-          content = textContent(text, { replyToSeq, threadRootSeq, editOf: current.seq });
+          content = textContent(text, { replyToSeq, threadRootSeq, editOf: current.seq }, entry.attachments);
         } catch (caught) {
           return fail(describeError(caught));
         }

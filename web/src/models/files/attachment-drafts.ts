@@ -61,6 +61,10 @@ function createAttachmentDrafts(session: Session, channelId: string) {
       files.value = files.peek().filter((other) => other !== draft);
       notice.value = null;
     },
+    /** Files were offered that cannot be attached here: the tray says why. */
+    refuse(reason: string): void {
+      notice.value = reason;
+    },
     toggleSpoiler(id: string): void {
       const draft = find(id);
       if (draft) draft.isSpoiler.value = !draft.isSpoiler.peek();
