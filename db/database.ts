@@ -18,6 +18,8 @@ export interface DatabaseEnv {
   DATABASE_URL: string;
   DATABASE_POOL_SIZE?: string;
   PG_BRIDGE: Fetcher;
+  /** Removes orphaned and deleted uploads' files (functions/storage/upload-housekeeping.ts). */
+  UPLOAD_HOUSEKEEPING?: { sweep(): Promise<number> };
 }
 
 /** Why a call failed: the database is unreachable, the schema could not be migrated, or the query failed. */
@@ -114,6 +116,13 @@ export class Database extends DurableObject<DatabaseEnv> {
       if (Object.values(pruned).some((count) => count > 0)) console.log(`database: pruned ${JSON.stringify(pruned)}`);
     } catch (error) {
       console.warn(`database: housekeeping failed: ${(error as Error).message}`);
+    }
+    try {
+      // Uploads' parts live in the file store, which only functions/ reaches.
+      const uploads = (await this.env.UPLOAD_HOUSEKEEPING?.sweep()) ?? 0;
+      if (uploads > 0) console.log(`database: removed ${uploads} uploads' files`);
+    } catch (error) {
+      console.warn(`database: uploads' housekeeping failed: ${(error as Error).message}`);
     }
     await this.ctx.storage.setAlarm(Date.now() + HOUSEKEEPING_INTERVAL_MS);
   }

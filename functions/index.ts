@@ -8,6 +8,7 @@ export { Database, PostgresBridge } from "../db/index.ts";
 export { FileRemoval } from "./file-removal.ts";
 export { PasswordHasher } from "./password-hasher.ts";
 export { RateLimits } from "./rate-limits.ts";
+export { UploadHousekeeping } from "./storage/upload-housekeeping.ts";
 export { ChannelRoom, CommunityHub, UserSockets } from "../rooms/index.ts";
 
 export default {

@@ -49,6 +49,8 @@ const app :Workerd.Worker = (
     (name = "FILE_REMOVAL", service = (name = "chatalot", entrypoint = "FileRemoval")),
     (name = "PASSWORD_HASHER", service = "hasher-process"),
     (name = "UPLOADS_DISK", service = "uploads-disk"),
+    # The Database object's hourly alarm removes orphaned uploads through this entrypoint.
+    (name = "UPLOAD_HOUSEKEEPING", service = (name = "chatalot", entrypoint = "UploadHousekeeping")),
     (name = "CHANNEL_ROOM", durableObjectNamespace = "ChannelRoom"),
     (name = "DATABASE", durableObjectNamespace = "Database"),
     (name = "USER_SOCKETS", durableObjectNamespace = "UserSockets"),
