@@ -55,9 +55,11 @@ let alice: Page;
 let bob: Page;
 
 beforeAll(async () => {
+  // The bootstrap admin makes Acme (only admins may here) and lets alice and bob in.
+  const admin = await registerOn(journey.server, "admin", PASSWORD);
   const aliceAccount = await registerOn(journey.server, "alice", PASSWORD);
   const bobAccount = await registerOn(journey.server, "bob", PASSWORD);
-  await communityOf(aliceAccount, "Acme", [bobAccount]);
+  await communityOf(admin, "Acme", [aliceAccount, bobAccount]);
   [alice, bob] = await Promise.all([journey.openPage(), journey.openPage()]);
   await Promise.all([signIn(alice, "alice"), signIn(bob, "bob")]);
   await Promise.all([openGeneral(alice), openGeneral(bob)]);
