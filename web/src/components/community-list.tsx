@@ -3,6 +3,7 @@ import type { Communities } from "../models/communities.ts";
 import { communityPath, type Router } from "../models/router.ts";
 import type { Unread } from "../models/unread.ts";
 import { CreateCommunityForm } from "./create-community-form.tsx";
+import { Avatar } from "./avatar.tsx";
 import { JoinCommunityForm } from "./join-community-form.tsx";
 import { sentence } from "./sentence.ts";
 import { SidebarLink } from "./sidebar-link.tsx";
@@ -40,6 +41,16 @@ export function CommunityList({
               router={router}
               isCurrent={community.id === selectedId}
               unread={counts.get(community.id)}
+              picture={
+                <Avatar
+                  name={community.name}
+                  id={community.id}
+                  url={community.iconUrl}
+                  size="small"
+                  shape="square"
+                  isDecorative
+                />
+              }
             >
               {community.name}
             </SidebarLink>

@@ -3,6 +3,7 @@ import type { AccountEvents } from "../models/account-events.ts";
 import { conversationName, type DirectMessages } from "../models/direct-messages.ts";
 import { dmPath, type Router } from "../models/router.ts";
 import type { Unread } from "../models/unread.ts";
+import { Avatar } from "./avatar.tsx";
 import { sentence } from "./sentence.ts";
 import { SidebarLink } from "./sidebar-link.tsx";
 
@@ -49,6 +50,11 @@ export function ConversationList({
                 isCurrent={channel.id === openChannelId}
                 unread={counts.get(channel.id)}
                 presence={other ? (statuses.get(other.userId) ?? "offline") : undefined}
+                picture={
+                  other && (
+                    <Avatar name={other.username} id={other.userId} url={other.avatarUrl} size="small" isDecorative />
+                  )
+                }
               >
                 {conversationName(channel, ownUserId)}
                 {channel.kind === "group_dm" && <span class="tag">group</span>}

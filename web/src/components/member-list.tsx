@@ -3,6 +3,7 @@ import type { AccountEvents } from "../models/account-events.ts";
 import type { Community } from "../models/community.ts";
 import type { DirectMessages } from "../models/direct-messages.ts";
 import { dmPath, type Router } from "../models/router.ts";
+import { Avatar } from "./avatar.tsx";
 import { FormError } from "./form-error.tsx";
 import { PresenceDot } from "./presence-dot.tsx";
 import { dateTimeInWords } from "./time-words.ts";
@@ -35,7 +36,10 @@ export function MemberList({ community, conversations, events, router, ownUserId
           const isTimedOut = member.timedOutUntil !== null && Date.parse(member.timedOutUntil) > now;
           return (
             <li key={member.userId} class="member">
-              <PresenceDot status={statuses.get(member.userId) ?? "offline"} />
+              <span class="avatar-with-status">
+                <Avatar name={member.username} id={member.userId} url={member.avatarUrl} />
+                <PresenceDot status={statuses.get(member.userId) ?? "offline"} />
+              </span>
               <span class="member-name">
                 {member.username}
                 {member.userId === ownUserId && <span class="hint"> (you)</span>}

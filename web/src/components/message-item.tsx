@@ -8,6 +8,7 @@
 import type { TrustStatus } from "../../../e2ee/index.ts";
 import type { Chat } from "../models/chat.ts";
 import type { TimelineEntry } from "../models/timeline.ts";
+import { Avatar } from "./avatar.tsx";
 import { CallRecordLine } from "./calls/call-record-line.tsx";
 import { DeleteConfirmation } from "./delete-confirmation.tsx";
 import { AttachmentList } from "./files/attachment-list.tsx";
@@ -82,6 +83,11 @@ export function MessageItem({
     >
       {entry.replyToSeq !== null && <ReplyQuote chat={chat} seq={entry.replyToSeq} />}
       <p class="message-meta">
+        <Avatar
+          name={chat.senderNameOf(entry)}
+          id={entry.senderId}
+          url={chat.people().find((person) => person.userId === entry.senderId)?.avatarUrl}
+        />
         <span class="sender">{chat.senderNameOf(entry)}</span>
         {!entry.isOwn && <TrustMark status={chat.trust.value.get(entry.senderId) ?? "unknown"} />}
         {shownAt && (

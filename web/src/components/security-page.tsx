@@ -8,6 +8,7 @@ import { DeviceSessionsModel } from "../models/device-sessions.ts";
 import { SecurityEventsModel } from "../models/security-events.ts";
 import type { Session } from "../models/session.ts";
 import { TwoFactorModel } from "../models/two-factor.ts";
+import { AvatarSection } from "./avatar-section.tsx";
 import { PasswordSection } from "./password-section.tsx";
 import { RecoveryCodeSection } from "./recovery-code-section.tsx";
 import { SecurityEventsSection } from "./security-events-section.tsx";
@@ -28,6 +29,7 @@ export function SecurityPage({ session }: { session: Session }) {
   return (
     <main class="settings" aria-labelledby="security-heading">
       <h1 id="security-heading">Security</h1>
+      <AvatarSection session={session} />
       <SessionsSection deviceSessions={deviceSessions} session={session} onChange={onChange} />
       <TwoFactorSection twoFactor={twoFactor} onChange={onChange} />
       <RecoveryCodeSection secrets={secrets} hasTwoFactor={twoFactor.isOn.value} onChange={onChange} />

@@ -20,6 +20,8 @@ interface SidebarLinkProps {
   class?: string;
   unread?: UnreadCount;
   presence?: ShownStatus;
+  /** An avatar or community icon before the name; the presence dot sits on its corner. */
+  picture?: ComponentChildren;
   children: ComponentChildren;
 }
 
@@ -31,6 +33,7 @@ export function SidebarLink({
   class: className,
   unread,
   presence,
+  picture,
   children,
 }: SidebarLinkProps) {
   const words = [presence && presenceInWords(presence), unreadInWords(unread)].filter(Boolean).join(", ");
@@ -45,7 +48,14 @@ export function SidebarLink({
         isCurrent={isCurrent}
         describedBy={words ? descriptionId : undefined}
       >
-        {presence && <PresenceDot status={presence} isDescribedElsewhere />}
+        {picture ? (
+          <span class="avatar-with-status">
+            {picture}
+            {presence && <PresenceDot status={presence} isDescribedElsewhere />}
+          </span>
+        ) : (
+          presence && <PresenceDot status={presence} isDescribedElsewhere />
+        )}
         <span class="link-name">{children}</span>
         <UnreadBadge count={unread} />
       </AppLink>

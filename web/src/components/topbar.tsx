@@ -11,6 +11,7 @@ import { SECURITY_PATH, type Router } from "../models/router.ts";
 import type { Session } from "../models/session.ts";
 import { AnnouncementsBanner } from "./announcements-banner.tsx";
 import { AppLink } from "./app-link.tsx";
+import { Avatar } from "./avatar.tsx";
 import { StatusPicker } from "./status-picker.tsx";
 
 export function Topbar({ session, router, events }: { session: Session; router: Router; events: AccountEvents }) {
@@ -42,7 +43,18 @@ export function Topbar({ session, router, events }: { session: Session; router: 
           </AppLink>
         </nav>
         <span class="whoami">
-          Signed in as <strong>{session.user.value?.username}</strong>
+          {session.user.value && (
+            <Avatar
+              name={session.user.value.username}
+              id={userId}
+              url={session.user.value.avatarUrl}
+              size="small"
+              isDecorative
+            />
+          )}
+          <span>
+            Signed in as <strong>{session.user.value?.username}</strong>
+          </span>
         </span>
         <StatusPicker events={events} />
         <label

@@ -211,7 +211,14 @@ function MainPane(props: LayoutProps & { community: Community | null; communityI
       );
     }
     case "community":
-      return <CommunityHome community={community} router={router} />;
+      return (
+        <CommunityHome
+          community={community}
+          router={router}
+          session={session}
+          onChange={() => void communities.load()}
+        />
+      );
     default:
       return (
         <p class="placeholder">

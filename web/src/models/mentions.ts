@@ -8,6 +8,8 @@ import { MENTIONED_USERS_MAX, type Mentions } from "../../../protocol/index.ts";
 export interface Person {
   userId: string;
   username: string;
+  /** Their picture's address, where the list they come from says it. */
+  avatarUrl?: string | null;
 }
 
 /** An @ at the start or after a space or punctuation, then a username's characters. */
