@@ -20,7 +20,7 @@ function channelImages(chat: Chat): Attachment[] {
     .filter((entry) => !entry.isDeleted)
     .flatMap((entry) => entry.attachments ?? [])
     .filter((attachment) => isImage(attachment.type))
-    .filter((attachment) => !attachment.spoiler || chat.files.isRevealed(attachment.fileId));
+    .filter((attachment) => !attachment.spoiler || chat.files.revealed.peek().has(attachment.fileId));
 }
 
 export const isImage = (type: string) => type.startsWith("image/") && isInlineType(type);

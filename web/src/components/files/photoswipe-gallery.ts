@@ -78,7 +78,17 @@ export function showGallery(files: FileCache, images: readonly Attachment[], ind
     pswp.element?.setAttribute("aria-label", "Images in this channel");
     pswp.element?.setAttribute("aria-modal", "true");
   });
+  // PhotoSwipe listens for keys only once it has opened (its animation, and the image's
+  // decoding): an Esc pressed before then still closes it, as soon as it can.
+  let isEscapePending = false;
+  const onEarlyKey = (event: KeyboardEvent) => (isEscapePending ||= event.key === "Escape");
+  document.addEventListener("keydown", onEarlyKey);
+  pswp.on("bindEvents", () => {
+    document.removeEventListener("keydown", onEarlyKey);
+    if (isEscapePending) pswp.close();
+  });
   pswp.on("destroy", () => {
+    document.removeEventListener("keydown", onEarlyKey);
     for (const release of releases) release();
   });
   pswp.init();

@@ -17,7 +17,7 @@ interface SpoilerProps {
 }
 
 export function Spoiler({ files, attachment, isVisual, children }: SpoilerProps) {
-  if (files.isRevealed(attachment.fileId)) return <>{children}</>;
+  if (files.revealed.value.has(attachment.fileId)) return <>{children}</>;
   const size = inlineSizeOf(attachment);
   return (
     <button

@@ -27,7 +27,8 @@ export function useFile<T extends Element>(
       (seen) => {
         if (seen.some((entry) => entry.isIntersecting)) setNear(true);
       },
-      { rootMargin: PRELOAD_MARGIN },
+      // The margin counts only around the root: the scroller the message sits in, not the window.
+      { root: element.closest(".message-scroller, .side-panel-scroller"), rootMargin: PRELOAD_MARGIN },
     );
     observer.observe(element);
     return () => observer.disconnect();

@@ -120,7 +120,8 @@ export function createFileCache(session: Session) {
 
   return {
     load,
-    isRevealed: (fileId: string) => revealed.value.has(fileId),
+    /** Read as a signal in render: a model's methods run untracked, so a method reading it would not re-render. */
+    revealed: revealed as ReadonlySignal<ReadonlySet<string>>,
     reveal(fileId: string): void {
       revealed.value = new Set([...revealed.peek(), fileId]);
     },
