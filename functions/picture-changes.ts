@@ -9,8 +9,9 @@ import type { Context } from "hono";
 import { query, type PictureOwner } from "../db/index.ts";
 import type { PictureType } from "../protocol/index.ts";
 import type { AppEnv } from "./context.ts";
-import { AppError, notFound } from "./errors.ts";
-import { fileStoreOf, pictureKey, StorageFullError } from "./storage/file-store.ts";
+import { notFound } from "./errors.ts";
+import { fileStoreOf, pictureKey } from "./storage/file-store.ts";
+import { storing } from "./upload-views.ts";
 
 /**
  * Points `owner` at `picture` (or at none) and answers the new picture's id. A random
@@ -23,7 +24,7 @@ export async function changePicture(
 ): Promise<string | null> {
   const store = fileStoreOf(c.env);
   const stored = picture ? { id: crypto.randomUUID(), type: picture.type, bytes: picture.bytes.byteLength } : null;
-  if (stored) await store.put(pictureKey(stored.id), picture!.bytes).catch(refuseWhenFull);
+  if (stored) await storing(() => store.put(pictureKey(stored.id), picture!.bytes));
   const unstore = async () => {
     if (stored) await forget(c.env, stored.id);
   };
@@ -42,13 +43,6 @@ export async function changePicture(
   if (replaced.previousId) await forget(c.env, replaced.previousId);
   await tellPictureChanged(c, owner);
   return stored?.id ?? null;
-}
-
-function refuseWhenFull(error: unknown): never {
-  if (error instanceof StorageFullError) {
-    throw new AppError(507, "storage_full", "the server's storage is full: nothing was stored, try again later");
-  }
-  throw error;
 }
 
 /**
