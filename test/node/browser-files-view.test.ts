@@ -192,6 +192,34 @@ describe("alice's files, as bob sees them in #general", () => {
     expect(readFileSync((await download.path())!, "utf8")).toBe(NOTES);
   });
 
+  it("tells bob in words when the server changed a file, or says it is gone", async () => {
+    // The server is the attacker: one byte of the image flipped, then the card's file "not found".
+    let lie: "flip a byte" | "not found" = "flip a byte";
+    await bob.route("**/api/files/*", async (route) => {
+      if (lie === "not found") {
+        await route.fulfill({ status: 404, json: { error: { code: "not_found", message: "no such file" } } });
+        return;
+      }
+      const response = await route.fetch();
+      const body = await response.body();
+      body[body.length - 40] ^= 0x01;
+      await route.fulfill({ response, body });
+    });
+    const receipt = await drawnImage(alice, "receipt.png", "image/png", 300, 200, ["#fff", "#333"]);
+    const minutes = { name: "minutes.txt", mimeType: "text/plain", buffer: Buffer.from("nothing decided\n") };
+    await attach(alice, [receipt, minutes], { caption: "for the records" });
+
+    const item = message(bob, "for the records");
+    await item
+      .getByText("This file could not be verified: it was changed on the server", { exact: true })
+      .waitFor({ timeout: LIVE_TIMEOUT_MS });
+    expect(await item.locator("img").count()).toBe(0);
+    lie = "not found";
+    await item.getByRole("button", { name: "Download minutes.txt" }).click();
+    await item.getByText("This file was removed", { exact: true }).waitFor();
+    await bob.unroute("**/api/files/*");
+  });
+
   it("printed no page errors and broke no CSP rule", () => {
     expect(journey.problems).toEqual([]);
   });
