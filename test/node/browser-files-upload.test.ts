@@ -81,6 +81,37 @@ describe("alice sends files to bob in #general", () => {
     await expect.poll(() => image.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBe(640);
   });
 
+  it("drops two files on the channel, one marked as a spoiler, and bob sees it covered", async () => {
+    const files = await dataTransferOf(alice, [
+      { name: "plan.png", type: "image/png", base64: await drawChart(alice) },
+      { name: "notes.txt", type: "text/plain", base64: Buffer.from("bring the cake\n").toString("base64") },
+    ]);
+    const log = alice.getByRole("log");
+    await log.dispatchEvent("dragenter", { dataTransfer: files });
+    await log.dispatchEvent("dragover", { dataTransfer: files });
+    await alice.getByRole("status").filter({ hasText: "Upload to #general" }).waitFor();
+    await screenshot(alice, "files-drop-zone.png");
+    await log.dispatchEvent("drop", { dataTransfer: files });
+    await expect.poll(() => alice.getByRole("status").filter({ hasText: "Upload to #general" }).count()).toBe(0);
+
+    const plan = tray(alice).getByRole("listitem", { name: "plan.png" });
+    await tray(alice).getByRole("listitem", { name: "notes.txt" }).waitFor();
+    await plan.getByRole("button", { name: "Mark as spoiler" }).click();
+    await expect
+      .poll(() => plan.getByRole("button", { name: "Mark as spoiler" }).getAttribute("aria-pressed"))
+      .toBe("true");
+    await screenshot(alice, "files-composer-tray.png");
+    // No caption: the files are the message.
+    await alice.getByRole("button", { name: "Send", exact: true }).click();
+    await waitUntilDelivered(alice);
+
+    const seen = messageItem(bob, "notes.txt");
+    await seen.getByRole("button", { name: "Download notes.txt" }).waitFor();
+    // By keyboard: a click could land elsewhere while the images above still settle the list.
+    await seen.getByRole("button", { name: "Show spoiler" }).press("Enter");
+    await seen.getByRole("img", { name: "plan.png" }).waitFor();
+  });
+
   it(
     "resumes a 25 MiB upload cut off halfway, and bob downloads the very same bytes",
     async () => {
@@ -90,7 +121,7 @@ describe("alice sends files to bob in #general", () => {
 
       // Some parts are stored when the line goes.
       await expect
-        .poll(() => receivedOf(), { timeout: LARGE_FILE_TIMEOUT_MS, intervals: [20] })
+        .poll(() => receivedOf(), { timeout: LARGE_FILE_TIMEOUT_MS, interval: 20 })
         .toBeGreaterThanOrEqual(10 * MIB);
       await alice.context().setOffline(true);
       await card.getByText(/waiting for the connection/).waitFor();
@@ -139,7 +170,7 @@ describe("alice sends files to bob in #general", () => {
 
   it("cancels an upload, and the server no longer has it", async () => {
     await pick(alice, "draft.pdf", randomBytes(4 * MIB));
-    await expect.poll(() => unsentUploadIds(), { intervals: [20] }).toHaveLength(1);
+    await expect.poll(() => unsentUploadIds(), { interval: 20 }).toHaveLength(1);
     const [uploadId] = await unsentUploadIds();
     await tray(alice)
       .getByRole("listitem", { name: "draft.pdf" })
@@ -151,6 +182,29 @@ describe("alice sends files to bob in #general", () => {
       .poll(async () => (await call(journey.server, `/api/uploads/${uploadId}`, { token: aliceAccount.token })).status)
       .toBe(404);
     expect(await unsentUploadIds()).toEqual([]);
+  });
+
+  it("keeps bob from attaching files once alice denies him ATTACH_FILES, and says why", async () => {
+    const attach = bob.getByRole("button", { name: "Attach files" });
+    expect(await attach.isEnabled()).toBe(true);
+    const [general] = await journey.query<{ id: string }>(`select id from channels where name = 'general'`);
+    const bobId = (await journey.query<{ id: string }>(`select id from users where username = 'bob'`))[0]!.id;
+    const denied = await call(journey.server, `/api/channels/${general!.id}/overrides/members/${bobId}`, {
+      method: "PUT",
+      body: { deny: ["ATTACH_FILES"] },
+      token: aliceAccount.token,
+    });
+    expect(denied.status, denied.text).toBe(204);
+
+    await expect.poll(() => attach.isDisabled()).toBe(true);
+    expect(await attach.getAttribute("title")).toBe("You do not have permission to attach files in #general.");
+    await pasteScreenshot(bob, "image.png");
+    // Said where the files would have gone (the button's own reason is hidden text for screen readers).
+    await bob
+      .getByRole("status")
+      .filter({ hasText: "You do not have permission to attach files in #general." })
+      .waitFor();
+    await expect.poll(() => tray(bob).count()).toBe(0);
     expect(journey.problems).toEqual([]);
   });
 });
@@ -182,10 +236,9 @@ async function pick(page: Page, name: string, bytes: Uint8Array): Promise<void> 
   await chooser.setFiles(path);
 }
 
-/** A screenshot-like PNG drawn in the page and pasted into the composer, as the clipboard gives it. */
-async function pasteScreenshot(page: Page, name: string): Promise<void> {
-  await page.getByLabel("Message #general").focus();
-  await page.evaluate(async (fileName) => {
+/** A screenshot-like PNG (640×400), drawn by the page's canvas: base64. */
+function drawChart(page: Page): Promise<string> {
+  return page.evaluate(async () => {
     const canvas = new OffscreenCanvas(640, 400);
     const context = canvas.getContext("2d")!;
     context.fillStyle = "#1e2a44";
@@ -195,12 +248,31 @@ async function pasteScreenshot(page: Page, name: string): Promise<void> {
     context.fillStyle = "#ffffff";
     context.font = "28px sans-serif";
     context.fillText("Weekly active people", 40, 50);
-    const png = await canvas.convertToBlob({ type: "image/png" });
-    const clipboard = new DataTransfer();
-    clipboard.items.add(new File([png], fileName, { type: "image/png" }));
-    const paste = new ClipboardEvent("paste", { clipboardData: clipboard, bubbles: true, cancelable: true });
+    const png = new Uint8Array(await (await canvas.convertToBlob({ type: "image/png" })).arrayBuffer());
+    return btoa(Array.from(png, (byte) => String.fromCharCode(byte)).join(""));
+  });
+}
+
+/** Files as the page's drag and drop or clipboard carries them. */
+function dataTransferOf(page: Page, files: { name: string; type: string; base64: string }[]) {
+  return page.evaluateHandle((list) => {
+    const transfer = new DataTransfer();
+    for (const { name, type, base64 } of list) {
+      const bytes = Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
+      transfer.items.add(new File([bytes], name, { type }));
+    }
+    return transfer;
+  }, files);
+}
+
+/** A screenshot pasted into the composer, as the clipboard gives it. */
+async function pasteScreenshot(page: Page, name: string): Promise<void> {
+  const clipboard = await dataTransferOf(page, [{ name, type: "image/png", base64: await drawChart(page) }]);
+  await page.getByLabel("Message #general").focus();
+  await page.evaluate((clipboardData) => {
+    const paste = new ClipboardEvent("paste", { clipboardData, bubbles: true, cancelable: true });
     document.activeElement!.dispatchEvent(paste);
-  }, name);
+  }, clipboard);
 }
 
 /** Bytes the server holds of the large file's upload (the only one that large). */

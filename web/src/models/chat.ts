@@ -402,6 +402,12 @@ export const ChatModel = createModel(
       },
       /** Sends the draft and its files (as a reply, when one was chosen); false (with `problem` set) when it cannot go. */
       send(): boolean {
+        // A file the server refused must be removed or tried again: the message would only fail.
+        const blocker = attachments.blocker();
+        if (blocker) {
+          attachments.refuse(blocker);
+          return false;
+        }
         const placement = { replyToSeq: replyingTo.value, threadRootSeq: null };
         if (!submit(draft.value, placement, attachments.outgoing())) return false;
         attachments.clear();

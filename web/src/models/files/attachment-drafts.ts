@@ -69,6 +69,11 @@ function createAttachmentDrafts(session: Session, channelId: string) {
       const draft = find(id);
       if (draft) draft.isSpoiler.value = !draft.isSpoiler.peek();
     },
+    /** Why the tray's files cannot go with a message now (one failed), in words; null when they can. */
+    blocker(): string | null {
+      const failed = files.peek().find((draft) => draft.upload.phase.peek() === "failed");
+      return failed ? `${failed.upload.name.peek()} was not uploaded: remove it or try it again before sending` : null;
+    },
     /** The files as the message being sent carries them (the tray keeps them until `clear`). */
     outgoing: (): OutgoingFile[] =>
       files.peek().map(({ upload, isSpoiler, previewUrl }) => ({ upload, isSpoiler: isSpoiler.peek(), previewUrl })),
