@@ -4,8 +4,24 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { sealedFileBytes, UPLOAD_PART_BYTES, type StorageUsage, type UploadView } from "../../protocol/index.ts";
-import { as, createChannel, errorCode, expectStatus, register, unique } from "./fixtures.ts";
+import { query } from "../../db/index.ts";
+import {
+  sealedFileBytes,
+  UPLOAD_PART_BYTES,
+  type RoleView,
+  type StorageUsage,
+  type UploadView,
+} from "../../protocol/index.ts";
+import {
+  as,
+  createChannel,
+  createChannelIn,
+  createCommunity,
+  errorCode,
+  expectStatus,
+  register,
+  unique,
+} from "./fixtures.ts";
 import {
   createUpload,
   newUpload,
@@ -18,7 +34,7 @@ import {
 
 const MiB = 1024 * 1024;
 
-describe("uploads", () => {
+describe("uploads", { timeout: 30_000 }, () => {
   it("alice uploads a file in parts, and the parts land in the store under files/<id>/<part>", async () => {
     const alice = await register(unique("alice"));
     const channel = await createChannel(alice);
@@ -95,6 +111,23 @@ describe("uploads", () => {
     const outsider = await createUpload(mallory, channel.id, 100);
     expect(outsider.status).toBe(404);
     expect(await errorCode(outsider)).toBe("not_found");
+
+    // bob is a member, but files are not allowed in this channel for @everyone.
+    const bob = await register(unique("bob"));
+    const community = await createCommunity(alice, bob);
+    const quiet = await createChannelIn(alice, community.id);
+    const roles = (await (await as(alice, "GET", `/api/communities/${community.id}/roles`)).json()) as {
+      roles: RoleView[];
+    };
+    const everyone = roles.roles.find((role) => role.isEveryone)!;
+    const override = { deny: ["ATTACH_FILES"] };
+    await expectStatus(
+      await as(alice, "PUT", `/api/channels/${quiet.id}/overrides/roles/${everyone.id}`, override),
+      204,
+    );
+    const refused = await createUpload(bob, quiet.id, 100);
+    expect(refused.status).toBe(403);
+    expect(await errorCode(refused)).toBe("missing_permission");
   });
 
   it("counts what alice's files take, and cancelling one frees its bytes and its parts", async () => {
@@ -132,6 +165,16 @@ describe("uploads", () => {
     expect(await errorCode(answers.find((answer) => answer.status === 413)!)).toBe("over_quota");
     const usage = (await (await as(alice, "GET", "/api/me/storage")).json()) as { storage: StorageUsage };
     expect(usage.storage.usedBytes).toBe(4 * size);
+  });
+
+  it("keeps the quota exact when creations reach the database at the same instant", async () => {
+    const alice = await register(unique("alice"));
+    const channel = await createChannel(alice);
+    // Straight to the query: over HTTP the requests' own work spaces them out, which hides a race.
+    const creation = { ownerId: alice.user.id, channelId: channel.id, size: 100, quotaBytes: 400, pendingMax: 50 };
+    const results = await Promise.all(Array.from({ length: 40 }, () => query(env.DATABASE, "createUpload", creation)));
+    expect(results.filter((result) => result.ok)).toHaveLength(4);
+    expect(await query(env.DATABASE, "storageUsage", { userId: alice.user.id })).toBe(400);
   });
 
   it("caps unsent uploads, and a burst of tiny uploads meets 429 long before harm", async () => {
