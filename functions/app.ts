@@ -60,7 +60,18 @@ const apiCors = createMiddleware<AppEnv>((c, next) =>
   cors({
     origin: (origin) => (allowedOrigins(c.get("config")).includes(origin) ? origin : null),
     credentials: true,
-    allowHeaders: ["Content-Type", "Authorization", "X-Chatalot-CSRF", "X-Chatalot-Elevation"],
+    allowHeaders: [
+      "Content-Type",
+      "Authorization",
+      "X-Chatalot-CSRF",
+      "X-Chatalot-Elevation",
+      // Uploads and downloads (docs/files.md).
+      "Upload-Offset",
+      "Range",
+      "If-None-Match",
+      "If-Range",
+    ],
+    exposeHeaders: ["Upload-Offset", "Content-Range", "ETag", "Retry-After"],
     allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
     maxAge: 600,
   })(c, next),
