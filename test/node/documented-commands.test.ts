@@ -120,6 +120,7 @@ const PLANS: Record<string, Plan> = {
       WORKERD: join(root, "node_modules", ".bin", "workerd"),
       LISTEN: `127.0.0.1:${ports.production}`,
       ROOM_STORAGE_DIR: join(scratch, ".chatalot", "production-rooms"),
+      UPLOAD_DIR: join(scratch, ".chatalot", "production-uploads"),
       WEB_ROOT: join(scratch, "web", "dist"),
     }),
     timeoutSeconds: 120,
