@@ -51,7 +51,7 @@ export function startUpload(file: File, options: UploadOptions) {
     if (maxBytes !== undefined && file.size > maxBytes) throw new Refusal(tooLargeInWords(name.peek(), maxBytes));
     const image = await prepareImage(file).catch(() => null);
     const bytes = image?.bytes ?? new Uint8Array(await file.arrayBuffer());
-    const type = image?.type ?? (file.type || "application/octet-stream");
+    const type = image?.type ?? sentTypeOf(file.type);
     name.value = fileNameFor(file.name, file.type, type);
     // A re-encoded image can come out larger than its original.
     if (maxBytes !== undefined && bytes.byteLength > maxBytes)
@@ -213,6 +213,9 @@ export type FileUpload = ReturnType<typeof startUpload>;
 class Refusal extends Error {
   override name = "Refusal";
 }
+
+/** The type a sealed attachment may carry: the browser's word, unless empty or longer than the schema allows. */
+const sentTypeOf = (type: string) => (type && type.length <= 127 ? type : "application/octet-stream");
 
 /** A part sent to an upload the server already has whole (its answer to the last part was lost). */
 const isComplete = (caught: unknown) => (caught as { code?: string } | null)?.code === "upload_complete";
