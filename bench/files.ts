@@ -14,6 +14,7 @@ import { sealedFileBytes } from "../protocol/index.ts";
 import { cleanUpOnAbnormalExit, cleanup } from "./cleanup.ts";
 import { browserEncryptionRate } from "./files/browser-encryption.ts";
 import { copySeconds, writeFiles } from "./files/copy-baseline.ts";
+import { CPU_COLUMNS, cpuCells, cpuDuring } from "./files/cpu-window.ts";
 import { startFileWorld, type FileWorld } from "./files/file-world.ts";
 import { memoryNow, peakMemoryDuring } from "./files/memory-watch.ts";
 import { parallelUploads, type ParallelUploads } from "./files/parallel-uploads.ts";
@@ -29,8 +30,8 @@ const SETTLE_MS = 3_000;
 
 const { values } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
 const sizes = values.quick
-  ? { bigMiB: 16, images: 20, imageKiB: 50, streams: 20, streamMiB: [1, 4], encryptMiB: 16 }
-  : { bigMiB: 100, images: 200, imageKiB: 50, streams: 20, streamMiB: [2, 8], encryptMiB: 100 };
+  ? { bigMiB: 16, images: 20, imageKiB: 50, streams: 20, streamMiB: [1, 4, 16], encryptMiB: 16 }
+  : { bigMiB: 100, images: 200, imageKiB: 50, streams: 20, streamMiB: [2, 8, 32], encryptMiB: 100 };
 
 cleanUpOnAbnormalExit();
 console.log(`command:  ${commandLine()}`);
@@ -52,7 +53,7 @@ try {
   const serverPid = world.bench.server.process.pid!;
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const idle = memoryNow(serverPid);
-  const [bigOwner, streamer, ...imageOwners] = await world.people(2 + Math.ceil(sizes.images / IMAGES_PER_PERSON));
+  const [bigOwner, ...imageOwners] = await world.people(1 + Math.ceil(sizes.images / IMAGES_PER_PERSON));
   console.log(`server:   UPLOAD_DIR=${world.uploadDir} (cp copies beside it, on the same disk)`);
 
   const rows: string[][] = [];
@@ -77,12 +78,24 @@ try {
     ["files", "", "MiB", "cp s", "upload s", "upload MiB/s", "× cp", "download s", "download MiB/s", "× cp"],
     rows,
   );
+  printTable(
+    "CPU during each transfer, in % of one core (other: the rest of the machine; a large figure means a busy machine)",
+    ["transfer", "", ...CPU_COLUMNS],
+    [
+      [`${sizes.bigMiB} MiB upload`, "", ...cpuCells(bigTransfer.uploadCpu)],
+      [`${sizes.bigMiB} MiB download`, "", ...cpuCells(bigTransfer.downloadCpu)],
+      [`${sizes.images} images upload`, "", ...cpuCells(imageTransfer.uploadCpu)],
+      [`${sizes.images} images download`, "", ...cpuCells(imageTransfer.downloadCpu)],
+    ],
+  );
   console.log(
     `peak server memory during the ${sizes.bigMiB} MiB upload: ${megabytes(bigTransfer.peakBytes).toFixed(0)} MB RSS`,
   );
 
   const memoryRows: string[][] = [];
   for (const mebibytes of sizes.streamMiB) {
+    // Someone new each time: a person holds at most 50 unsent uploads.
+    const [streamer] = await world.people(1);
     const run = await parallelUploads(world, streamer!, sizes.streams, mebibytes);
     const label = `${run.count} × ${mebibytes} MiB in ${run.seconds.toFixed(1)} s`;
     memoryRows.push(memoryRow(label, "resident (VmRSS)", run.before.residentBytes, run.peak.residentBytes, run));
@@ -113,6 +126,8 @@ interface Transfer {
   uploadSeconds: number;
   downloadSeconds: number;
   peakBytes: number;
+  uploadCpu: Map<string, number>;
+  downloadCpu: Map<string, number>;
 }
 
 /** cp of the same bytes, then the upload (memory sampled), then every file read back, one at a time. */
@@ -124,16 +139,23 @@ async function measureTransfer(
 ): Promise<Transfer> {
   const copy = copySeconds(writeFiles(join(world.root, `cp-${name}`), files), join(world.root, `cp-${name}-copy`));
   const uploading = performance.now();
-  const { result: uploaded, peak } = await peakMemoryDuring(world.bench.server.process.pid!, uploadAll);
+  const {
+    result: { result: uploaded, peak },
+    cpu: uploadCpu,
+  } = await cpuDuring(world.bench, () => peakMemoryDuring(world.bench.server.process.pid!, uploadAll));
   const uploadSeconds = (performance.now() - uploading) / 1000;
   const downloading = performance.now();
-  for (const file of uploaded) await download(world.api, file);
+  const { cpu: downloadCpu } = await cpuDuring(world.bench, async () => {
+    for (const file of uploaded) await download(world.api, file);
+  });
   return {
     bytes: files.reduce((total, file) => total + file.byteLength, 0),
     copySeconds: copy,
     uploadSeconds,
     downloadSeconds: (performance.now() - downloading) / 1000,
     peakBytes: peak.residentBytes,
+    uploadCpu,
+    downloadCpu,
   };
 }
 
