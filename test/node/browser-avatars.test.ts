@@ -2,8 +2,8 @@
  * Pictures in a real browser (docs/files.md, "Pictures"): alice picks a photo in her
  * settings, crops it and applies it; bob, with Gardeners open, sees it beside her in
  * the member list and beside her message in #general, and the icon alice gives
- * Gardeners in his list of communities. One journey, in order; each step builds on
- * the last.
+ * Gardeners in his list of communities, with a banner on its page. One journey, in
+ * order; each step builds on the last.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -113,6 +113,16 @@ describe("the community's icon", () => {
     const icon = communityLink(bob, "Gardeners").locator("img.avatar");
     await expect.poll(() => icon.getAttribute("src"), { timeout: LIVE_TIMEOUT_MS }).toMatch(/^\/api\/pictures\//);
     expect(await naturalSize(icon)).toEqual({ width: 256, height: 256 });
+  });
+
+  it("comes with a banner across the community's page, cropped to 960×540", async () => {
+    await pick(alice, alice.getByRole("button", { name: "Change banner" }), photo(1200, 500, [70, 130, 180]));
+    await alice.getByRole("group", { name: "Crop the banner" }).getByRole("button", { name: "Apply" }).click();
+    const banner = alice.locator("img.community-banner");
+    await banner.waitFor();
+    expect(await naturalSize(banner)).toEqual({ width: 960, height: 540 });
+    await alice.setViewportSize({ width: 1280, height: 960 });
+    await alice.getByRole("main").screenshot({ path: join(SCREENSHOTS, "community-pictures.png") });
     expect(journey.problems).toEqual([]);
   });
 });

@@ -50,7 +50,7 @@ export function CommunityPicturesForm({ session, community, onChange }: Communit
   const current = picking.value;
 
   return (
-    <div class="community-pictures stack">
+    <div class="community-pictures">
       <div class="community-picture-row">
         <Avatar name={community.name} id={community.id} url={community.iconUrl} size="large" shape="square" />
         <span class="community-picture-label">Icon</span>

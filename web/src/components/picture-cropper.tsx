@@ -88,7 +88,7 @@ export function PictureCropper(props: PictureCropperProps) {
   const save = async () => {
     const selection = cropper.current?.getCropperSelection();
     if (!selection) return;
-    const picture = await encode(await selection.$toCanvas({ width, height }));
+    const picture = await encode(exactly(await selection.$toCanvas({ width, height }), width, height));
     if (picture) props.onSave(picture);
   };
 
@@ -118,6 +118,19 @@ export function PictureCropper(props: PictureCropperProps) {
       </div>
     </div>
   );
+}
+
+/** Cropper.js rounds one side from the frame's ratio (960×539): the picture is stored at exactly its size. */
+function exactly(drawn: HTMLCanvasElement, width: number, height: number): HTMLCanvasElement {
+  if (drawn.width === width && drawn.height === height) return drawn;
+  const canvas = document.createElement("canvas");
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext("2d");
+  if (!context) return drawn;
+  context.imageSmoothingQuality = "high";
+  context.drawImage(drawn, 0, 0, width, height);
+  return canvas;
 }
 
 /** A frame moved or resized past the canvas would crop empty space: such a change is refused. */
