@@ -5,10 +5,11 @@
  */
 import type { Attachment } from "../../../../e2ee/index.ts";
 import type { Chat } from "../../models/chat.ts";
+import { fileKindOf } from "../../models/files/file-kinds.ts";
 import { FileAttachment } from "./file-attachment.tsx";
 import "./files.css";
 import { ImageAttachment } from "./image-attachment.tsx";
-import { isImage, openLightbox } from "./lightbox.ts";
+import { openLightbox } from "./lightbox.ts";
 import { AudioAttachment, VideoAttachment } from "./media-attachment.tsx";
 import { Spoiler } from "./spoiler.tsx";
 
@@ -26,19 +27,20 @@ export function AttachmentList({ chat, attachments }: { chat: Chat; attachments:
 
 function AttachmentView({ chat, attachment }: { chat: Chat; attachment: Attachment }) {
   const files = chat.files;
-  const isVisual = isImage(attachment.type) || attachment.type.startsWith("video/");
-  const shown = isImage(attachment.type) ? (
-    <ImageAttachment files={files} attachment={attachment} onOpen={(fileId) => openLightbox(chat, fileId)} />
-  ) : attachment.type.startsWith("video/") ? (
-    <VideoAttachment files={files} attachment={attachment} />
-  ) : attachment.type.startsWith("audio/") ? (
-    <AudioAttachment files={files} attachment={attachment} />
-  ) : (
-    <FileAttachment files={files} attachment={attachment} />
-  );
+  const kind = fileKindOf(attachment.type);
+  const shown =
+    kind === "image" ? (
+      <ImageAttachment files={files} attachment={attachment} onOpen={(fileId) => openLightbox(chat, fileId)} />
+    ) : kind === "video" ? (
+      <VideoAttachment files={files} attachment={attachment} />
+    ) : kind === "audio" ? (
+      <AudioAttachment files={files} attachment={attachment} />
+    ) : (
+      <FileAttachment files={files} attachment={attachment} />
+    );
   if (!attachment.spoiler) return shown;
   return (
-    <Spoiler files={files} attachment={attachment} isVisual={isVisual}>
+    <Spoiler files={files} attachment={attachment} isVisual={kind === "image" || kind === "video"}>
       {shown}
     </Spoiler>
   );

@@ -5,7 +5,7 @@
  */
 import type { Attachment } from "../../../../e2ee/index.ts";
 import type { Chat } from "../../models/chat.ts";
-import { isInlineType } from "../../models/files/file-cache.ts";
+import { fileKindOf } from "../../models/files/file-kinds.ts";
 
 export function openLightbox(chat: Chat, fileId: string): void {
   const images = channelImages(chat);
@@ -19,8 +19,6 @@ function channelImages(chat: Chat): Attachment[] {
     .peek()
     .filter((entry) => !entry.isDeleted)
     .flatMap((entry) => entry.attachments ?? [])
-    .filter((attachment) => isImage(attachment.type))
+    .filter((attachment) => fileKindOf(attachment.type) === "image")
     .filter((attachment) => !attachment.spoiler || chat.files.revealed.peek().has(attachment.fileId));
 }
-
-export const isImage = (type: string) => type.startsWith("image/") && isInlineType(type);

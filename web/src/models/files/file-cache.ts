@@ -11,6 +11,7 @@ import { AttachmentCryptoError, decryptAttachment, type Attachment } from "../..
 import { base64ToBytes } from "../../../../protocol/index.ts";
 import { ApiError, apiErrorOf, describeError } from "../api-client.ts";
 import type { Session } from "../session.ts";
+import { blobTypeOf } from "./file-kinds.ts";
 
 /** Decrypted files kept for a channel beyond those on screen: a few dozen photos. */
 export const FILE_CACHE_BYTES_MAX = 150 * 1024 * 1024;
@@ -55,7 +56,7 @@ export function createFileCache(session: Session) {
       .then((plaintext) => {
         if (isDisposed) throw new Error("the channel was left");
         // decryptAttachment's result sits on a plain ArrayBuffer of its own.
-        const blob = new Blob([plaintext as Uint8Array<ArrayBuffer>], { type: shownTypeOf(attachment.type) });
+        const blob = new Blob([plaintext as Uint8Array<ArrayBuffer>], { type: blobTypeOf(attachment.type) });
         const url = URL.createObjectURL(blob);
         entry.bytes = plaintext.byteLength;
         heldBytes += entry.bytes;
@@ -140,22 +141,6 @@ export function createFileCache(session: Session) {
       };
     },
   };
-}
-
-/**
- * The blob's type: what the browser may show inline keeps its own, so images and
- * media play; anything else is bytes. A `blob:` URL belongs to this origin, so a
- * file the sender typed as HTML must never become a page that runs here if opened.
- */
-function shownTypeOf(type: string): string {
-  return isInlineType(type) ? type : "application/octet-stream";
-}
-
-/** Images (never SVG, which can carry script), video and audio: shown in the timeline. */
-export function isInlineType(type: string): boolean {
-  return (
-    (type.startsWith("image/") && type !== "image/svg+xml") || type.startsWith("video/") || type.startsWith("audio/")
-  );
 }
 
 /** Why a file cannot be shown, in words; the server is the one that could have changed it. */
