@@ -37,6 +37,17 @@ export function MessageList({ chat, title, ownUserId }: { chat: Chat; title: str
     if (element && isFollowing.current) element.scrollTop = element.scrollHeight;
   }, [rows]);
 
+  // The composer growing (a tray of files) shrinks the list: one that followed the newest message still shows it.
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => {
+      if (isFollowing.current) element.scrollTop = element.scrollHeight;
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
   useLayoutEffect(() => {
     if (!highlighted) return;
     const target = document.getElementById(messageElementId(highlighted.seq));
