@@ -18,7 +18,9 @@ export async function readPart(request: Request, expected: number): Promise<Uint
   const bytes = new Uint8Array(expected);
   let length = 0;
   const reader = request.body.getReader();
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+  // A connection cut mid-part ends the read with an error: the part is as short as any other.
+  const next = () => reader.read().catch(() => ({ done: true, value: undefined }) as const);
+  for (let chunk = await next(); !chunk.done; chunk = await next()) {
     if (length + chunk.value.byteLength > expected) {
       await reader.cancel();
       throw wrongPartSize(expected);
