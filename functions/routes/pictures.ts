@@ -19,9 +19,12 @@ import { limitPictureSize, readPicture } from "../picture-bytes.ts";
 import { fileStoreOf, pictureKey } from "../storage/file-store.ts";
 import { userView } from "../views.ts";
 
-/** Picture uploads one person may make per minute: a few changes of mind, not a flood of objects. */
-const PICTURE_UPLOADS_PER_MINUTE = 10;
-const pictureUploads = userRateLimit("picture-uploads", PICTURE_UPLOADS_PER_MINUTE, 60);
+/**
+ * Picture changes one person may make per minute: a few changes of mind, not a flood of
+ * stored objects, nor of the notices each change sends to every community's members.
+ */
+const PICTURE_CHANGES_PER_MINUTE = 10;
+const pictureChanges = userRateLimit("picture-changes", PICTURE_CHANGES_PER_MINUTE, 60);
 
 /** The headers a picture is served with: an image and nothing more, cached for good (an id never changes). */
 const PICTURE_HEADERS = {
@@ -34,12 +37,12 @@ const PICTURE_HEADERS = {
 
 /** /api/me/avatar: the signed-in person's own picture. */
 export const avatar = new Hono<AppEnv>()
-  .put("/", requireUser, pictureUploads, limitPictureSize, async (c) => {
+  .put("/", requireUser, pictureChanges, limitPictureSize, async (c) => {
     const picture = await readPicture(c);
     const avatarId = await changePicture(c, { kind: "avatar", userId: c.get("userId") }, picture);
     return c.json({ user: userView({ ...c.get("user"), avatarId }) });
   })
-  .delete("/", requireUser, async (c) => {
+  .delete("/", requireUser, pictureChanges, async (c) => {
     await changePicture(c, { kind: "avatar", userId: c.get("userId") }, null);
     return c.json({ user: userView({ ...c.get("user"), avatarId: null }) });
   });
@@ -57,10 +60,10 @@ async function changeCommunityPicture(c: Context<AppEnv>, kind: "icon" | "banner
 
 /** Mounted inside /api/communities, behind its requireUser. */
 export const communityPictures = new Hono<AppEnv>()
-  .put("/:communityId/icon", pictureUploads, limitPictureSize, (c) => changeCommunityPicture(c, "icon", false))
-  .delete("/:communityId/icon", (c) => changeCommunityPicture(c, "icon", true))
-  .put("/:communityId/banner", pictureUploads, limitPictureSize, (c) => changeCommunityPicture(c, "banner", false))
-  .delete("/:communityId/banner", (c) => changeCommunityPicture(c, "banner", true));
+  .put("/:communityId/icon", pictureChanges, limitPictureSize, (c) => changeCommunityPicture(c, "icon", false))
+  .delete("/:communityId/icon", pictureChanges, (c) => changeCommunityPicture(c, "icon", true))
+  .put("/:communityId/banner", pictureChanges, limitPictureSize, (c) => changeCommunityPicture(c, "banner", false))
+  .delete("/:communityId/banner", pictureChanges, (c) => changeCommunityPicture(c, "banner", true));
 
 /**
  * /api/pictures/:pictureId, with no sign-in: the random id is the capability, as with
