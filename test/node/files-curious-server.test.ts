@@ -5,7 +5,10 @@
  * opens both (the image shown from its decrypted bytes, the text file downloaded with
  * its content). Then every table of PostgreSQL and every file under UPLOAD_DIR is
  * searched for the markers, as written, in base64 and in hex, and for the signature
- * of any image file a thumbnail would be: none may be there (docs/threat-model.md, "Files").
+ * of any image file a thumbnail would be: none may be there. Last, the server lies:
+ * it answers the image's id with the text file's bytes and flips a bit of the text
+ * file, and bob's page says each was changed instead of showing another file
+ * (docs/threat-model.md, docs/e2ee.md "Files").
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -127,6 +130,35 @@ describe("files under a curious server", () => {
     for (const file of files) expect(markersIn(file.bytes, MARKERS), file.path).toEqual([]);
     for (const file of files) expect(file.path).not.toMatch(/marker|ledger|chart|\.txt|\.png/i);
     expect(journey.problems).toEqual([]);
+  });
+});
+
+describe("files under a lying server", () => {
+  it("shows bob a file as changed, never another file, when the server swaps or alters the bytes", async () => {
+    const [text, image] = await journey.query<{ id: string }>("select id from uploads order by size desc");
+    // The server answers the image's id with the text file's bytes, and the text file with one bit flipped.
+    await bob.route(`**/api/files/${image!.id}`, async (route) => {
+      const other = await route.fetch({ url: route.request().url().replace(image!.id, text!.id) });
+      await route.fulfill({ response: other });
+    });
+    await bob.route(`**/api/files/${text!.id}`, async (route) => {
+      const real = await route.fetch();
+      const body = await real.body();
+      body[body.length >> 1]! ^= 1;
+      await route.fulfill({ response: real, body });
+    });
+    try {
+      await bob.reload();
+      await openGeneral(bob);
+      const sent = messageItem(bob, CAPTION);
+      const refused = sent.getByText(/could not be verified: it was changed on the server/);
+      await refused.first().waitFor({ timeout: FILE_TIMEOUT_MS });
+      await fileControl(sent, TEXT_NAME).click();
+      await expect.poll(() => refused.count(), { timeout: FILE_TIMEOUT_MS }).toBe(2);
+      expect(await sent.locator('img[src^="blob:"]').count()).toBe(0);
+    } finally {
+      await bob.unrouteAll();
+    }
   });
 });
 
