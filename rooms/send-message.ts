@@ -117,7 +117,7 @@ async function refuseSend(room: ChatRoom, member: Member, frame: SendFrame): Pro
 }
 
 const ATTACHMENT_PROBLEMS: Record<AttachmentProblem, string> = {
-  not_yours: "is not an upload of yours",
+  not_yours: "is not an upload of yours (or no longer exists)",
   other_channel: "was uploaded to another channel: upload it again here",
   incomplete: "is not complete: send its remaining parts first",
   already_sent: "is already carried by another message",

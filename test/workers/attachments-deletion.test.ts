@@ -38,6 +38,9 @@ let alice: Person, bob: Person, carol: Person;
 let communityId: string;
 let channel: ChannelView, elsewhere: ChannelView;
 
+/** Uploads, registrations and sockets on a busy machine: more than the default 5 s. */
+const TIMEOUT_MS = 30_000;
+
 beforeEach(async () => {
   [alice, bob, carol] = (await Promise.all(["alice", "bob", "carol"].map((name) => register(unique(name))))) as [
     Person,
@@ -56,7 +59,7 @@ beforeEach(async () => {
     await as(alice, "PUT", `/api/communities/${communityId}/members/${carol.user.id}/roles/${id}`),
     204,
   );
-});
+}, TIMEOUT_MS);
 
 /** A file of two parts, so that removal has more than one to find. */
 const TWO_PARTS = UPLOAD_PART_BYTES + 123;
@@ -114,7 +117,7 @@ async function usedBytes(person: Person): Promise<number> {
 
 const isGone = async (file: string) => (await storedParts(file)).length === 0;
 
-describe("deleting a message", () => {
+describe("deleting a message", { timeout: TIMEOUT_MS }, () => {
   it("alice deletes her message: its file is gone for bob, for her quota and from the store", async () => {
     const aliceSocket = await connect(alice, channel.id);
     const { file, seq } = await sendFile(aliceSocket, alice, channel.id, TWO_PARTS);
@@ -137,7 +140,7 @@ describe("deleting a message", () => {
   });
 });
 
-describe("deleting a channel or a community", () => {
+describe("deleting a channel or a community", { timeout: TIMEOUT_MS }, () => {
   it("deleting a channel deletes the files sent and being sent in it; another channel's stay", async () => {
     const { file: sent } = await sendFile(await connect(alice, channel.id), alice, channel.id);
     const unsent = await upload(bob, channel.id);
@@ -165,7 +168,7 @@ describe("deleting a channel or a community", () => {
   });
 });
 
-describe("deleting an account", () => {
+describe("deleting an account", { timeout: TIMEOUT_MS }, () => {
   it("bob's unsent uploads and avatar go; the file his message carries stays readable by alice", async () => {
     const { file: sent } = await sendFile(await connect(bob, channel.id), bob, channel.id);
     const unsent = await upload(bob, channel.id);

@@ -6,7 +6,7 @@
  * nothing, which the same upload going with a later, good send proves. Bob reads a
  * file only once a message carries it.
  */
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ChannelView } from "../../protocol/index.ts";
 import {
   answerTo,
@@ -36,19 +36,27 @@ import {
 } from "./fixtures.ts";
 
 let alice: Person, bob: Person, mallory: Person;
+let communityId: string;
 let channel: ChannelView, elsewhere: ChannelView;
 let aliceSocket: TestSocket;
 
-beforeEach(async () => {
+/** Uploads, registrations and sockets on a busy machine: more than the default 5 s. */
+const TIMEOUT_MS = 30_000;
+
+beforeAll(async () => {
   [alice, bob, mallory] = (await Promise.all(["alice", "bob", "mallory"].map((name) => register(unique(name))))) as [
     Person,
     Person,
     Person,
   ];
-  const community = await createCommunity(alice, bob, mallory);
-  [channel, elsewhere] = [await createChannelIn(alice, community.id), await createChannelIn(alice, community.id)];
+  communityId = (await createCommunity(alice, bob, mallory)).id;
+}, TIMEOUT_MS);
+
+// Each test gets channels of its own: what one sends or denies there, the next never sees.
+beforeEach(async () => {
+  [channel, elsewhere] = [await createChannelIn(alice, communityId), await createChannelIn(alice, communityId)];
   aliceSocket = await connect(alice, channel.id);
-});
+}, TIMEOUT_MS);
 
 function expectAck(answer: SendAnswer) {
   expect(answer, JSON.stringify(answer)).toMatchObject({ type: "ack" });
@@ -60,7 +68,7 @@ function expectRefusal(answer: SendAnswer, code: string, words: RegExp) {
   expect((answer as Extract<SendAnswer, { type: "error" }>).message).toMatch(words);
 }
 
-describe("sending files", () => {
+describe("sending files", { timeout: TIMEOUT_MS }, () => {
   it("a message carries alice's files: bob reads them once it is acknowledged, not before", async () => {
     const bytes = randomBytes(2_000);
     const [first, second] = [await upload(alice, channel.id, bytes), await upload(alice, channel.id)];
@@ -96,7 +104,7 @@ describe("sending files", () => {
   });
 });
 
-describe("files a send may not carry", () => {
+describe("files a send may not carry", { timeout: TIMEOUT_MS }, () => {
   it("mallory's upload is refused in alice's message, and stays mallory's to send", async () => {
     const hers = await upload(mallory, channel.id);
     expectRefusal(await sendAndAnswer(aliceSocket, [hers]), "invalid_attachment", /is not an upload of yours/);
@@ -162,7 +170,7 @@ describe("files a send may not carry", () => {
   });
 });
 
-describe("two sends racing for one upload", () => {
+describe("racing for one upload", { timeout: TIMEOUT_MS }, () => {
   it("from one socket, in one batch: exactly one message carries it", async () => {
     const file = await upload(alice, channel.id);
     const ids = [sendFiles(aliceSocket, [file]), sendFiles(aliceSocket, [file]), sendFiles(aliceSocket, [file])];
@@ -180,5 +188,24 @@ describe("two sends racing for one upload", () => {
     expect(answers.map((answer) => answer.type).sort()).toEqual(["ack", "error"]);
     const history = await as(bob, "GET", `/api/channels/${channel.id}/messages`);
     expect(((await history.json()) as { messages: unknown[] }).messages).toHaveLength(1);
+  });
+
+  it("a send and its owner's cancel at once: the message carries the file or the file is gone, never both", async () => {
+    for (let round = 0; round < 3; round++) {
+      const file = await upload(alice, channel.id);
+      const id = sendFiles(aliceSocket, [file]);
+      const [answer, cancel] = await Promise.all([
+        answerTo(aliceSocket, id),
+        as(alice, "DELETE", `/api/uploads/${file}`),
+      ]);
+      if (answer.type === "ack") {
+        expect(cancel.status).toBe(409);
+        expect(await downloadStatus(bob, file)).toBe(200);
+      } else {
+        expectRefusal(answer, "invalid_attachment", /was deleted|not an upload of yours/);
+        expect(cancel.status).toBe(204);
+        expect(await downloadStatus(alice, file)).toBe(404);
+      }
+    }
   });
 });
