@@ -1,6 +1,7 @@
 /**
  * An image or GIF in the timeline: a box of its final size holding its blurred
- * placeholder, then the image over it once decrypted; a click opens the lightbox.
+ * placeholder, then the image over it once decrypted; a click opens the lightbox, or,
+ * after a failure (the network, a changed file), tries once more.
  */
 import { useState } from "preact/hooks";
 import type { Attachment } from "../../../../e2ee/index.ts";
@@ -20,6 +21,7 @@ export function ImageAttachment({ files, attachment, onOpen }: ImageAttachmentPr
   const [isShown, setShown] = useState(false);
   const size = inlineSizeOf(attachment);
   const url = state.status === "ready" ? state.url : null;
+  const isFailed = state.status === "failed";
 
   return (
     <button
@@ -27,14 +29,14 @@ export function ImageAttachment({ files, attachment, onOpen }: ImageAttachmentPr
       type="button"
       class={`image-attachment${isShown ? " is-loaded" : ""}`}
       style={inlineBoxStyle(size)}
-      aria-label={`Open image ${attachment.name}`}
-      onClick={() => onOpen(attachment.fileId)}
+      aria-label={isFailed ? `Try loading image ${attachment.name} again` : `Open image ${attachment.name}`}
+      onClick={() => (isFailed ? void files.load(attachment).catch(() => undefined) : onOpen(attachment.fileId))}
     >
       <BlurhashPlaceholder blurhash={attachment.blurhash} width={size.width} height={size.height} />
       {url && (
         <img src={url} alt={attachment.name} width={size.width} height={size.height} onLoad={() => setShown(true)} />
       )}
-      {state.status === "failed" && <span class="file-error">{state.error}</span>}
+      {isFailed && <span class="file-error">{state.error}. Click to try again.</span>}
     </button>
   );
 }

@@ -41,10 +41,19 @@ export function VideoAttachment({ files, attachment }: MediaAttachmentProps) {
       ) : (
         <>
           <BlurhashPlaceholder blurhash={attachment.blurhash} width={size.width} height={size.height} />
-          {isAsked ? (
-            <span class={state.status === "failed" ? "file-error" : "file-loading"}>
-              {state.status === "failed" ? state.error : `Loading video (${sizeInWords(attachment.size)})…`}
+          {state.status === "failed" ? (
+            <span class="file-error">
+              {state.error}.{" "}
+              <button
+                type="button"
+                class="link-button"
+                onClick={() => void files.load(attachment).catch(() => undefined)}
+              >
+                Try again
+              </button>
             </span>
+          ) : isAsked ? (
+            <span class="file-loading">Loading video ({sizeInWords(attachment.size)})…</span>
           ) : (
             <button type="button" class="media-play" onClick={() => setAsked("on play")}>
               Play video ({sizeInWords(attachment.size)})
