@@ -15,6 +15,7 @@ import { waitUntilConnected } from "../support/browser.ts";
 import {
   browserJourney,
   communityLink,
+  conversationLink,
   memberList,
   messageItem,
   waitUntilDelivered,
@@ -99,6 +100,13 @@ describe("alice's avatar", () => {
     const picture = message.getByRole("img", { name: "alice", exact: true });
     expect(await picture.getAttribute("src")).toBe(await alice.locator(".whoami img.avatar").getAttribute("src"));
     await bob.screenshot({ path: join(SCREENSHOTS, "avatars-timeline.png") });
+  });
+
+  it("shows beside her name in bob's direct messages", async () => {
+    await memberList(bob).getByRole("button", { name: "Message alice" }).click();
+    const picture = conversationLink(bob, "alice").locator("img.avatar");
+    await picture.waitFor();
+    expect(await picture.getAttribute("src")).toBe(await alice.locator(".whoami img.avatar").getAttribute("src"));
   });
 });
 

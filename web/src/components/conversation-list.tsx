@@ -51,9 +51,14 @@ export function ConversationList({
                 unread={counts.get(channel.id)}
                 presence={other ? (statuses.get(other.userId) ?? "offline") : undefined}
                 picture={
-                  other && (
-                    <Avatar name={other.username} id={other.userId} url={other.avatarUrl} size="small" isDecorative />
-                  )
+                  // A group conversation: its name's initials, on a colour of its own.
+                  <Avatar
+                    name={other?.username ?? conversationName(channel, ownUserId)}
+                    id={other?.userId ?? channel.id}
+                    url={other?.avatarUrl}
+                    size="small"
+                    isDecorative
+                  />
                 }
               >
                 {conversationName(channel, ownUserId)}
