@@ -23,7 +23,7 @@ export function showGallery(files: FileCache, images: readonly Attachment[], ind
     dataSource: images.map((attachment) => ({ fileId: attachment.fileId })),
     index,
     bgOpacity: 0.9,
-    showHideAnimationType: "fade",
+    showHideAnimationType: matchMedia("(prefers-reduced-motion: reduce)").matches ? "none" : "fade",
     closeTitle: "Close",
     zoomTitle: "Zoom",
     arrowPrevTitle: "Previous image",
