@@ -38,7 +38,8 @@ const BLURHASH_EDGE = 32;
 const isStillImageType = (type: string) => type.startsWith("image/") && type !== "image/svg+xml";
 
 export async function prepareImage(file: File): Promise<PreparedImage | null> {
-  if (!isStillImageType(file.type)) return null;
+  const type = isStillImageType(file.type) ? file.type : await sniffedImageType(file);
+  if (!type) return null;
   let bitmap: ImageBitmap;
   try {
     // Orientation from EXIF is applied here, so the redrawn image stands the right way up without it.
@@ -48,7 +49,7 @@ export async function prepareImage(file: File): Promise<PreparedImage | null> {
   }
   try {
     if (bitmap.width === 0 || bitmap.height === 0) return null;
-    if (file.type === "image/gif") {
+    if (type === "image/gif") {
       return {
         bytes: new Uint8Array(await file.arrayBuffer()),
         type: "image/gif",
@@ -65,7 +66,7 @@ export async function prepareImage(file: File): Promise<PreparedImage | null> {
     if (!context) return null;
     context.imageSmoothingQuality = "high";
     context.drawImage(bitmap, 0, 0, width, height);
-    const wanted = encodedTypeFor(file.type);
+    const wanted = encodedTypeFor(type);
     const blob = await canvas.convertToBlob({ type: wanted, quality: LOSSY_QUALITY });
     return {
       bytes: new Uint8Array(await blob.arrayBuffer()),
@@ -80,6 +81,22 @@ export async function prepareImage(file: File): Promise<PreparedImage | null> {
   } finally {
     bitmap.close();
   }
+}
+
+/**
+ * A photo whose type the system did not say (a drop from some file managers, an
+ * extension the browser does not know) is still a photo: told by its first bytes, so
+ * it is stripped like any other instead of travelling as a file with its EXIF.
+ */
+async function sniffedImageType(file: File): Promise<string | null> {
+  if (file.type !== "" && file.type !== "application/octet-stream") return null;
+  const head = new Uint8Array(await file.slice(0, 12).arrayBuffer());
+  const startsWith = (bytes: number[], at = 0) => bytes.every((byte, index) => head[at + index] === byte);
+  if (startsWith([0xff, 0xd8, 0xff])) return "image/jpeg";
+  if (startsWith([0x89, 0x50, 0x4e, 0x47])) return "image/png";
+  if (startsWith([0x47, 0x49, 0x46, 0x38])) return "image/gif";
+  if (startsWith([0x52, 0x49, 0x46, 0x46]) && startsWith([0x57, 0x45, 0x42, 0x50], 8)) return "image/webp";
+  return null;
 }
 
 function encodedTypeFor(type: string): string {
