@@ -1,13 +1,14 @@
 /**
  * What the admin API tells about storage, against the production server and a fresh
  * database: alice uploads a file through the real upload routes, bob starts one and
- * cancels it, and the admin reads each person's bytes, the instance's total and the
- * limits in force. "admin" is the bootstrap admin.
+ * cancels it, alice sets an avatar and removes it, and the admin reads each person's
+ * bytes, the instance's total and the limits in force. "admin" is the bootstrap admin.
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sealedFileBytes, UPLOAD_PART_BYTES } from "../../protocol/index.ts";
 import { call, registerOn, type Account } from "../support/accounts.ts";
+import { markedPng } from "../support/curious-server.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { startServer, type RunningServer } from "../support/server.ts";
 
@@ -71,6 +72,22 @@ describe("storage on the admin API", () => {
     expect(cancelled.status, cancelled.text).toBe(204);
     expect(await storageOf()).toEqual({ admin: 0, alice: ALICE_FILE_BYTES, bob: 0 });
     expect((await asAdmin("/api/admin/overview")).storage.usedBytes).toBe(ALICE_FILE_BYTES);
+  });
+
+  it("counts alice's avatar with her files, and no more once she removes it", async () => {
+    const avatar = markedPng({ width: 64, height: 64, rgb: [200, 80, 40], text: "avatar" });
+    const put = await fetch(`${server.url}/api/me/avatar`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${alice.token}`, "Content-Type": "image/png" },
+      body: new Uint8Array(avatar),
+    });
+    expect(put.status, await put.text()).toBe(200);
+    expect((await storageOf()).alice).toBe(ALICE_FILE_BYTES + avatar.length);
+    expect((await asAdmin("/api/admin/overview")).storage.usedBytes).toBe(ALICE_FILE_BYTES + avatar.length);
+
+    const removed = await call(server, "/api/me/avatar", { method: "DELETE", token: alice.token });
+    expect(removed.status, removed.text).toBe(200);
+    expect((await storageOf()).alice).toBe(ALICE_FILE_BYTES);
   });
 
   it("follows the upload limit an admin sets at runtime", async () => {
