@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sealedFileBytes, UPLOAD_PART_BYTES } from "../../protocol/index.ts";
 import { call, registerOn, type Account } from "../support/accounts.ts";
 import { waitUntilConnected } from "../support/browser.ts";
 import { browserJourney, channelLink, messageItem, waitUntilDelivered } from "../support/browser-journey.ts";
@@ -182,6 +183,35 @@ describe("alice sends files to bob in #general", () => {
       .poll(async () => (await call(journey.server, `/api/uploads/${uploadId}`, { token: aliceAccount.token })).status)
       .toBe(404);
     expect(await unsentUploadIds()).toEqual([]);
+  });
+
+  it("goes on from where the server stands when a part's answer is lost, storing no part twice", async () => {
+    const bytes = randomBytes(3 * MIB);
+    let patches = 0;
+    let lostAnswers = 0;
+    // The second part reaches the server, which stores it; its answer never reaches the page.
+    await alice.route("**/api/uploads/*", async (route) => {
+      if (route.request().method() !== "PATCH" || ++patches !== 2) return route.continue();
+      const response = await route.fetch();
+      expect(response.status()).toBe(200);
+      lostAnswers += 1;
+      await route.abort("connectionreset");
+    });
+    try {
+      await pick(alice, "minutes.bin", bytes);
+      await alice.getByLabel("Message #general").fill("the minutes");
+      await alice.getByLabel("Message #general").press("Enter");
+      await waitUntilDelivered(alice, LARGE_FILE_TIMEOUT_MS);
+    } finally {
+      await alice.unroute("**/api/uploads/*");
+    }
+    expect(lostAnswers).toBe(1);
+    // One request a part, the second's answer learnt by asking where the upload stands: no part was sent twice.
+    expect(patches).toBe(Math.ceil(sealedFileBytes(bytes.byteLength) / UPLOAD_PART_BYTES));
+
+    const download = messageItem(bob, "the minutes").getByRole("button", { name: "Download minutes.bin" });
+    const [saved] = await Promise.all([bob.waitForEvent("download"), download.click()]);
+    expect(sha256(readFileSync((await saved.path())!))).toBe(sha256(bytes));
   });
 
   it("keeps bob from attaching files once alice denies him ATTACH_FILES, and says why", async () => {
