@@ -3,9 +3,10 @@
  * chat's "Attach files" control, with distinctive markers in the text file's name and
  * content and in the image's pixels and text chunk, sends them in #general, and bob
  * opens both (the image shown from its decrypted bytes, the text file downloaded with
- * its content). Then every table of PostgreSQL and every file under UPLOAD_DIR is
- * searched for the markers, as written, in base64 and in hex, and for the signature
- * of any image file a thumbnail would be: none may be there. Last, the server lies:
+ * its content). Then every table of PostgreSQL, every file under UPLOAD_DIR and the
+ * rooms' storage is searched for the markers, as written, in base64 and in hex, and for
+ * the signature of any image file a thumbnail would be: none may be there. Last, the
+ * server lies:
  * it answers the image's id with the text file's bytes and flips a bit of the text
  * file, and bob's page says each was changed instead of showing another file
  * (docs/threat-model.md, docs/e2ee.md "Files").
@@ -53,7 +54,9 @@ const MARKERS: Record<string, Buffer> = {
 
 /** The directory the journey's server stores files in, chosen here so the test knows it. */
 const uploadDir = mkdtempSync(join(tmpdir(), "chatalot-curious-uploads-"));
-const journey = browserJourney("files_curious_server", { UPLOAD_DIR: uploadDir });
+/** The rooms' own storage (SQLite per channel), the server's other place on disk. */
+const roomDir = mkdtempSync(join(tmpdir(), "chatalot-curious-rooms-"));
+const journey = browserJourney("files_curious_server", { UPLOAD_DIR: uploadDir, ROOM_STORAGE_DIR: roomDir });
 let alice: Page;
 let bob: Page;
 
@@ -68,7 +71,9 @@ beforeAll(async () => {
   await Promise.all([openGeneral(alice), openGeneral(bob)]);
 });
 
-afterAll(() => rmSync(uploadDir, { recursive: true, force: true }));
+afterAll(() => {
+  for (const directory of [uploadDir, roomDir]) rmSync(directory, { recursive: true, force: true });
+});
 
 describe("files under a curious server", () => {
   it("lets alice attach a text file and an image through the composer and send them with a caption", async () => {
@@ -129,6 +134,13 @@ describe("files under a curious server", () => {
     expect(files.filter((file) => file.bytes.subarray(0, 4).toString("latin1") === "CHF1")).toHaveLength(2);
     for (const file of files) expect(markersIn(file.bytes, MARKERS), file.path).toEqual([]);
     for (const file of files) expect(file.path).not.toMatch(/marker|ledger|chart|\.txt|\.png/i);
+  });
+
+  it("leaves no marker, name or image in clear in the rooms' storage", () => {
+    const files = storedFiles(roomDir);
+    // A control: #general's room stored something (its SQLite database).
+    expect(files.some((file) => file.bytes.subarray(0, 15).toString("latin1") === "SQLite format 3")).toBe(true);
+    for (const file of files) expect(markersIn(file.bytes, MARKERS), file.path).toEqual([]);
     expect(journey.problems).toEqual([]);
   });
 });
