@@ -72,6 +72,14 @@ describe("downloads", { timeout: 30_000 }, () => {
     expect(beyond.headers.get("Content-Range")).toBe(`bytes */${bytes.length}`);
   });
 
+  it("keeps a file a message carries: alice cannot cancel it, only delete the message", async () => {
+    const { alice, fileId } = await sharedFile(sealedBytes(1000));
+    const refused = await as(alice, "DELETE", `/api/uploads/${fileId}`);
+    expect(refused.status).toBe(409);
+    expect(await errorCode(refused)).toBe("upload_attached");
+    expect(await bytesOf(await expectStatus(await download(alice, fileId), 200))).toHaveLength(1000);
+  });
+
   it("answers 304 to a request that already holds the file", async () => {
     const { bob, fileId } = await sharedFile(sealedBytes(1000));
     const first = await download(bob, fileId);
