@@ -1,6 +1,7 @@
 /**
  * The hourly housekeeping (the Database object's alarm) removes, from R2 and from the
- * database, an upload no message took within a day, and leaves a recent one alone.
+ * database, an upload no message took within a day and the uploads of a channel that is
+ * gone, and leaves a recent one alone.
  */
 import { neonConfig, Pool } from "@neondatabase/serverless";
 import { env, runDurableObjectAlarm } from "cloudflare:test";
@@ -39,5 +40,21 @@ describe("uploads' housekeeping", { timeout: 30_000 }, () => {
     expect((await pool.query("select id from uploads where id = $1", [old.id])).rows).toEqual([]);
     expect(await storedKeys(recent.id)).toEqual([`files/${recent.id}/0`]);
     expect((await as(alice, "GET", `/api/uploads/${recent.id}`)).status).toBe(200);
+  });
+
+  it("removes the uploads of a channel that is gone, whatever removed it", async () => {
+    const database = databaseStub(env.DATABASE);
+    expect((await database.startup()).ok).toBe(true);
+    const alice = await register(unique("alice"));
+    const channel = await createChannel(alice);
+    const upload = await newUpload(alice, channel.id, 900);
+    await uploadAll(alice, upload, sealedBytes(900));
+    // Not through the API (which removes them at once): as a restore or a manual fix might.
+    await pool.query("delete from channels where id = $1", [channel.id]);
+
+    expect(await runDurableObjectAlarm(database)).toBe(true);
+
+    expect(await storedKeys(upload.id)).toEqual([]);
+    expect((await pool.query("select id from uploads where id = $1", [upload.id])).rows).toEqual([]);
   });
 });
