@@ -33,12 +33,13 @@ const SECRET_PLACE = "GPS 48.85837 2.29448";
 
 // Alice, not an admin, makes the community.
 const journey = browserJourney("browser_avatars", { COMMUNITY_CREATION_MODE: "open" });
+let aliceAccount: Account;
 let alice: Page;
 let bob: Page;
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const aliceAccount = await registerOn(journey.server, "alice", PASSWORD);
+  aliceAccount = await registerOn(journey.server, "alice", PASSWORD);
   const bobAccount = await registerOn(journey.server, "bob", PASSWORD);
   const gardeners = await as(aliceAccount, "POST", "/api/communities", { name: "Gardeners" }, 201);
   const { code } = await as(aliceAccount, "POST", `/api/communities/${gardeners.community.id}/invites`, {}, 201);
@@ -107,6 +108,16 @@ describe("alice's avatar", () => {
     const picture = conversationLink(bob, "alice").locator("img.avatar");
     await picture.waitFor();
     expect(await picture.getAttribute("src")).toBe(await alice.locator(".whoami img.avatar").getAttribute("src"));
+
+    // A new one reaches bob's list of conversations while it is open.
+    const before = await picture.getAttribute("src");
+    const changed = await fetch(`${journey.server.url}/api/me/avatar`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${aliceAccount.token}`, "Content-Type": "image/png" },
+      body: new Uint8Array(photo(64, 64, [128, 0, 128])),
+    });
+    expect(changed.status).toBe(200);
+    await expect.poll(() => picture.getAttribute("src"), { timeout: LIVE_TIMEOUT_MS }).not.toBe(before);
   });
 });
 
