@@ -4,6 +4,7 @@
  * screen and never changes with their name. A community's icon is the same thing in a
  * rounded square. The strict CSP allows no inline styles: colours and sizes are classes.
  */
+import { useState } from "preact/hooks";
 import "./pictures.css";
 
 export type AvatarSize = "small" | "medium" | "large" | "huge";
@@ -41,9 +42,20 @@ interface AvatarProps {
 }
 
 export function Avatar({ name, id, url, size = "medium", shape = "round", isDecorative = false }: AvatarProps) {
+  // A picture replaced since this list was loaded is gone (404): initials until the list catches up.
+  const [failedUrl, setFailedUrl] = useState<string | null>(null);
   const classes = `avatar is-${size} is-${shape}`;
-  if (url) {
-    return <img class={classes} src={url} alt={isDecorative ? "" : name} loading="lazy" decoding="async" />;
+  if (url && url !== failedUrl) {
+    return (
+      <img
+        class={classes}
+        src={url}
+        alt={isDecorative ? "" : name}
+        loading="lazy"
+        decoding="async"
+        onError={() => setFailedUrl(url)}
+      />
+    );
   }
   return (
     <span
