@@ -18,6 +18,7 @@ import { userRateLimit } from "../abuse.ts";
 import { channelAccess, requireChannelPermission } from "../channel-access.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError } from "../errors.ts";
+import { instanceSettings } from "../instance-settings.ts";
 import { limitBody, requireUser } from "../middleware.ts";
 import { fileStoreOf, partKey } from "../storage/file-store.ts";
 import { partOf, removeUploadParts } from "../storage/upload-parts.ts";
@@ -53,9 +54,10 @@ export const channelUploads = new Hono<AppEnv>().post(
     const { size } = await parseJson(c, creationSchema);
     const config = c.get("config");
     if (size === 0) throw new AppError(400, "empty_file", "the file is empty: there is nothing to send");
-    const maxBytes = sealedFileBytes(config.UPLOAD_MAX_BYTES);
-    if (size > maxBytes) {
-      throw new AppError(413, "file_too_large", `files are limited to ${config.UPLOAD_MAX_BYTES} bytes on this server`);
+    // The admin page's "Largest upload" when set, else UPLOAD_MAX_BYTES.
+    const { uploadMaxBytes } = await instanceSettings(c);
+    if (size > sealedFileBytes(uploadMaxBytes)) {
+      throw new AppError(413, "file_too_large", `files are limited to ${uploadMaxBytes} bytes on this server`);
     }
     const created = await query(c.env.DATABASE, "createUpload", {
       ownerId: c.get("userId"),
@@ -142,12 +144,15 @@ export const uploads = new Hono<AppEnv>()
 /** GET /api/me/storage: what the person's files take, their quota, and the largest file allowed. */
 export const myStorage = new Hono<AppEnv>().get("/", requireUser, async (c) => {
   const config = c.get("config");
-  const usedBytes = await query(c.env.DATABASE, "storageUsage", { userId: c.get("userId") });
+  const [usedBytes, { uploadMaxBytes }] = await Promise.all([
+    query(c.env.DATABASE, "storageUsage", { userId: c.get("userId") }),
+    instanceSettings(c),
+  ]);
   return c.json({
     storage: {
       usedBytes,
       quotaBytes: config.UPLOAD_QUOTA_BYTES,
-      fileMaxBytes: config.UPLOAD_MAX_BYTES,
+      fileMaxBytes: uploadMaxBytes,
     } satisfies StorageUsage,
   });
 });

@@ -90,7 +90,14 @@ describe("storage on the admin API", () => {
     expect((await storageOf()).alice).toBe(ALICE_FILE_BYTES);
   });
 
-  it("follows the upload limit an admin sets at runtime", async () => {
+  it("follows the upload limit an admin sets at runtime, and so do uploads", async () => {
+    const between = sealedFileBytes(FILE_MAX_BYTES + 1000);
+    const refused = await call(server, `/api/channels/${channelId}/uploads`, {
+      token: alice.token,
+      body: { size: between },
+    });
+    expect(refused.status, refused.text).toBe(413);
+    expect(refused.body.error.code).toBe("file_too_large");
     const changed = await call(server, "/api/admin/settings", {
       method: "PATCH",
       token: admin.token,
@@ -98,6 +105,11 @@ describe("storage on the admin API", () => {
     });
     expect(changed.status, changed.text).toBe(200);
     expect((await asAdmin("/api/admin/overview")).storage.fileMaxBytes).toBe(2 * FILE_MAX_BYTES);
+    const mine = await call(server, "/api/me/storage", { token: alice.token });
+    expect(mine.body.storage.fileMaxBytes).toBe(2 * FILE_MAX_BYTES);
+    const accepted = await createUpload(alice, between);
+    const cancelled = await call(server, `/api/uploads/${accepted}`, { method: "DELETE", token: alice.token });
+    expect(cancelled.status, cancelled.text).toBeLessThan(300);
   });
 
   it("tells bob, who is no admin, nothing about anyone's storage", async () => {
