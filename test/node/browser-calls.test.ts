@@ -149,7 +149,10 @@ describe("admin, bob and carol in Acme's lounge", () => {
       .toEqual([false, true]);
   });
 
-  it("rings carol's tile while her fake microphone beeps, and not bob's while he is muted", async () => {
+  // Once retried: in one full run of the suite (load ~13 on two cores) carol's tile showed no
+  // ring for 40 s, and it never failed alone or beside two other journeys; what stalled is not
+  // known yet. The retry waits on the same call, so a detector that never fires still fails.
+  it("rings carol's tile while her fake microphone beeps, and not bob's while he is muted", { retry: 1 }, async () => {
     await tile(pages.admin, "carol")
       .and(pages.admin.getByRole("listitem", { name: /speaking/ }))
       .waitFor({
@@ -237,7 +240,9 @@ describe("admin, bob and carol in Acme's lounge", () => {
     // Space typed into a field is the field's: push-to-talk listens outside them.
     await pages.carol.locator("#voice-heading").click();
     await pages.carol.keyboard.down("Space");
-    await expect.poll(() => carolOnAdmin.getAttribute("aria-label")).not.toMatch(/muted/);
+    await expect
+      .poll(() => carolOnAdmin.getAttribute("aria-label"), { timeout: MEDIA_TIMEOUT_MS })
+      .not.toMatch(/muted/);
     await pages.carol.keyboard.up("Space");
     await carolOnAdmin.and(pages.admin.getByRole("listitem", { name: /muted/ })).waitFor();
   });
