@@ -13,8 +13,14 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sealedFileBytes, UPLOAD_PART_BYTES } from "../../protocol/index.ts";
 import { call, registerOn, type Account } from "../support/accounts.ts";
-import { waitUntilConnected } from "../support/browser.ts";
-import { browserJourney, channelLink, messageItem, waitUntilDelivered } from "../support/browser-journey.ts";
+import {
+  browserJourney,
+  channelLink,
+  messageItem,
+  waitUntilDelivered,
+  openGeneral,
+  signInToGeneral,
+} from "../support/browser-journey.ts";
 import { root } from "../support/server.ts";
 
 const PASSWORD = "correct horse battery";
@@ -239,19 +245,7 @@ describe("alice sends files to bob in #general", () => {
   });
 });
 
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${journey.server.url}/sign-in`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await channelLink(page, "#general").waitFor();
-}
-
-async function openGeneral(page: Page): Promise<void> {
-  await channelLink(page, "#general").click();
-  await page.getByRole("heading", { name: "#general", exact: true }).waitFor();
-  await waitUntilConnected(page);
-}
+const signIn = (page: Page, username: string) => signInToGeneral(page, journey.server.url, username, PASSWORD);
 
 const tray = (page: Page) => page.getByRole("list", { name: "Files to send" });
 /** Alice chooses a file in the picker "Attach files" opens (Playwright answers the system dialog). */

@@ -12,8 +12,13 @@ import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, registerOn, type Account } from "../support/accounts.ts";
-import { waitUntilConnected } from "../support/browser.ts";
-import { browserJourney, channelLink, waitUntilDelivered } from "../support/browser-journey.ts";
+import {
+  browserJourney,
+  channelLink,
+  waitUntilDelivered,
+  openGeneral,
+  signInToGeneral,
+} from "../support/browser-journey.ts";
 import {
   drawnImage,
   hasExif,
@@ -238,19 +243,7 @@ async function asAlice(method: string, path: string, body: unknown, expectedStat
   return response.body;
 }
 
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${journey.server.url}/sign-in`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await channelLink(page, "#general").waitFor();
-}
-
-async function openGeneral(page: Page): Promise<void> {
-  await channelLink(page, "#general").click();
-  await page.getByRole("heading", { name: "#general", exact: true }).waitFor();
-  await waitUntilConnected(page);
-}
+const signIn = (page: Page, username: string) => signInToGeneral(page, journey.server.url, username, PASSWORD);
 
 /** Alice picks files in the composer, marks them a spoiler if asked, writes the caption and sends. */
 async function attach(page: Page, picked: FixtureFile[], options: { caption?: string; spoiler?: boolean } = {}) {

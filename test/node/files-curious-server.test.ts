@@ -17,8 +17,14 @@ import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, registerOn, type Account } from "../support/accounts.ts";
-import { waitUntilConnected } from "../support/browser.ts";
-import { browserJourney, channelLink, messageItem, waitUntilDelivered } from "../support/browser-journey.ts";
+import {
+  browserJourney,
+  channelLink,
+  messageItem,
+  waitUntilDelivered,
+  openGeneral,
+  signInToGeneral,
+} from "../support/browser-journey.ts";
 import { databaseAsText, IMAGE_SIGNATURES, markedPng, markersIn, storedFiles } from "../support/curious-server.ts";
 
 const PASSWORD = "correct horse battery";
@@ -212,16 +218,4 @@ async function communityOf(owner: Account, name: string, members: Account[]): Pr
   }
 }
 
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${journey.server.url}/sign-in`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await channelLink(page, "#general").waitFor();
-}
-
-async function openGeneral(page: Page): Promise<void> {
-  await channelLink(page, "#general").click();
-  await page.getByRole("heading", { name: "#general", exact: true }).waitFor();
-  await waitUntilConnected(page);
-}
+const signIn = (page: Page, username: string) => signInToGeneral(page, journey.server.url, username, PASSWORD);

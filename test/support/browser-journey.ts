@@ -8,7 +8,7 @@ import pg from "pg";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { HISTORY_SHARE_CLIENT_ID_PREFIX } from "../../protocol/index.ts";
-import { launchChromium, openPage } from "./browser.ts";
+import { launchChromium, openPage, waitUntilConnected } from "./browser.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
 import { startServer, type RunningServer } from "./server.ts";
 
@@ -121,6 +121,22 @@ export async function fillRegistration(page: Page, username: string, password: s
   await page.getByRole("heading", { name: "Save your recovery code now" }).waitFor();
   await page.getByLabel("I have saved my recovery code somewhere safe").check();
   await page.getByRole("button", { name: "Continue to Chatalot" }).click();
+}
+
+/** Signs in from the sign-in page; done once the community's #general is listed (one community open). */
+export async function signInToGeneral(page: Page, url: string, username: string, password: string): Promise<void> {
+  await page.goto(`${url}/sign-in`);
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await channelLink(page, "#general").waitFor();
+}
+
+/** Opens #general and waits for its socket: sends from here go straight out. */
+export async function openGeneral(page: Page): Promise<void> {
+  await channelLink(page, "#general").click();
+  await page.getByRole("heading", { name: "#general", exact: true }).waitFor();
+  await waitUntilConnected(page);
 }
 
 /** The sender's copy loses its "Sending…" mark once the server's ack arrives. */
