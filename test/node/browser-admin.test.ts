@@ -14,7 +14,7 @@ import pg from "pg";
 import { type Page, type Response } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sealedFileBytes, UPLOAD_PART_BYTES } from "../../protocol/index.ts";
-import { call, oathtool, registerOn, type Account } from "../support/accounts.ts";
+import { call, createCommunityWith, oathtool, registerOn, type Account } from "../support/accounts.ts";
 import { requireProgram } from "../support/browser.ts";
 import { elementsStickingOut, focusedElement, PHONE } from "../support/layout.ts";
 import { browserJourney } from "../support/browser-journey.ts";
@@ -50,8 +50,8 @@ beforeAll(async () => {
   await turnOnTwoFactor(admin);
   bob = await registerOn(journey.server, "bob", PASSWORD, { inviteCode: await inviteCode() });
   dave = await registerOn(journey.server, "dave", PASSWORD, { inviteCode: await inviteCode() });
-  await communityOf(admin, "Acme", [bob, dave]);
-  await communityOf(admin, "Bakers", [dave]);
+  await createCommunityWith(journey.server, admin, "Acme", [bob, dave]);
+  await createCommunityWith(journey.server, admin, "Bakers", [dave]);
   await addCrowd();
   [adminPage, bobPage, carolPage] = await Promise.all([page(), page(), page()]);
   await adminPage.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: journey.server.url });
@@ -474,22 +474,6 @@ async function inviteCode(): Promise<string> {
   const invite = await call(journey.server, "/api/admin/invites", { token: admin.token, body: { maxUses: 1 } });
   expect(invite.status, invite.text).toBe(201);
   return invite.body.code;
-}
-
-async function communityOf(owner: Account, name: string, members: Account[]): Promise<void> {
-  const created = await call(journey.server, "/api/communities", { token: owner.token, body: { name } });
-  expect(created.status, created.text).toBe(201);
-  const invite = await call(journey.server, `/api/communities/${created.body.community.id}/invites`, {
-    token: owner.token,
-    body: {},
-  });
-  for (const member of members) {
-    const joined = await call(journey.server, "/api/community-invites/accept", {
-      token: member.token,
-      body: { code: invite.body.code },
-    });
-    expect(joined.status, joined.text).toBe(200);
-  }
 }
 
 /** Accounts that registered long ago, straight into the database (registration is rate limited per address). */

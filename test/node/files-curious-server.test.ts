@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, registerOn, type Account } from "../support/accounts.ts";
+import { call, createCommunityWith, registerOn, type Account } from "../support/accounts.ts";
 import {
   browserJourney,
   channelLink,
@@ -71,7 +71,7 @@ beforeAll(async () => {
   const admin = await registerOn(journey.server, "admin", PASSWORD);
   const aliceAccount = await registerOn(journey.server, "alice", PASSWORD);
   const bobAccount = await registerOn(journey.server, "bob", PASSWORD);
-  await communityOf(admin, "Acme", [aliceAccount, bobAccount]);
+  await createCommunityWith(journey.server, admin, "Acme", [aliceAccount, bobAccount]);
   [alice, bob] = await Promise.all([journey.openPage(), journey.openPage()]);
   await Promise.all([signIn(alice, "alice"), signIn(bob, "bob")]);
   await Promise.all([openGeneral(alice), openGeneral(bob)]);
@@ -200,22 +200,6 @@ function middlePixel(image: Locator): Promise<number[]> {
     context.drawImage(element, 0, 0);
     return [...context.getImageData(canvas.width >> 1, canvas.height >> 1, 1, 1).data];
   });
-}
-
-async function communityOf(owner: Account, name: string, members: Account[]): Promise<void> {
-  const created = await call(journey.server, "/api/communities", { token: owner.token, body: { name } });
-  expect(created.status, created.text).toBe(201);
-  const invite = await call(journey.server, `/api/communities/${created.body.community.id}/invites`, {
-    token: owner.token,
-    body: {},
-  });
-  for (const member of members) {
-    const joined = await call(journey.server, "/api/community-invites/accept", {
-      token: member.token,
-      body: { code: invite.body.code },
-    });
-    expect(joined.status, joined.text).toBe(200);
-  }
 }
 
 const signIn = (page: Page, username: string) => signInToGeneral(page, journey.server.url, username, PASSWORD);

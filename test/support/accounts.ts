@@ -213,3 +213,26 @@ export async function generalChannel(
   const channels = await call(server, `/api/communities/${communityId}/channels`, { ...options, token: owner.token });
   return channels.body.channels.find((channel: { name: string }) => channel.name === "general").id;
 }
+
+/** `owner` creates a community named `name` and each of `members` joins it by an invite; fails on any refusal. */
+export async function createCommunityWith(
+  server: RunningServer,
+  owner: Account,
+  name: string,
+  members: Account[],
+): Promise<void> {
+  const created = await call(server, "/api/communities", { token: owner.token, body: { name } });
+  if (created.status !== 201) throw new Error(`creating ${name}: ${created.status} ${created.text}`);
+  const invite = await call(server, `/api/communities/${created.body.community.id}/invites`, {
+    token: owner.token,
+    body: {},
+  });
+  if (invite.status >= 300) throw new Error(`inviting to ${name}: ${invite.status} ${invite.text}`);
+  for (const member of members) {
+    const joined = await call(server, "/api/community-invites/accept", {
+      token: member.token,
+      body: { code: invite.body.code },
+    });
+    if (joined.status !== 200) throw new Error(`joining ${name}: ${joined.status} ${joined.text}`);
+  }
+}
