@@ -6,8 +6,22 @@
  * batch ends before a message naming an upload another message of it names: the
  * statement checks each message's uploads as they stood before it, so the second
  * would see the upload free; in the next statement it finds it taken (or free again).
+ *
+ * A statement whose answer was lost (the database went away mid-commit) may have
+ * committed. Its messages are "in doubt": before any later message is stored, the
+ * room looks them up by sender and client id and announces whatever it finds stored. Without that, a message committed but
+ * never relayed would sit below events the members already hold, and a resume from
+ * those events would never bring it.
  */
-import { newMessageRecord, query, type AppendOutcome, type AppendResult, type NewMessage } from "../db/index.ts";
+import {
+  DatabaseError,
+  newMessageRecord,
+  query,
+  type AppendOutcome,
+  type AppendResult,
+  type MessageRecord,
+  type NewMessage,
+} from "../db/index.ts";
 
 /** Bounded so one statement stays small (64 KiB payloads at most each). */
 export const APPEND_BATCH_MAX = 128;
@@ -20,15 +34,25 @@ interface Pending {
 export class AppendBatcher {
   #pending: Pending[] = [];
   #isStoring = false;
+  /** Messages of statements that failed without saying whether they committed. */
+  #inDoubt: NewMessage[] = [];
 
   readonly channelId: string;
   readonly database: Env["DATABASE"];
   /** The room's write queue, so appends stay in order with edits, deletions and reactions. */
   readonly serialize: <T>(work: () => Promise<T>) => Promise<T>;
-  constructor(channelId: string, database: Env["DATABASE"], serialize: <T>(work: () => Promise<T>) => Promise<T>) {
+  /** Announces a message found stored when a statement in doubt ran again (its sender was told it failed). */
+  readonly announce: (message: MessageRecord) => void;
+  constructor(
+    channelId: string,
+    database: Env["DATABASE"],
+    serialize: <T>(work: () => Promise<T>) => Promise<T>,
+    announce: (message: MessageRecord) => void,
+  ) {
     this.channelId = channelId;
     this.database = database;
     this.serialize = serialize;
+    this.announce = announce;
   }
 
   /** Stores the message (or finds it stored); `isDuplicate` is true for a resend, also one in the same batch. */
@@ -56,17 +80,19 @@ export class AppendBatcher {
       while (this.#pending.length > 0) {
         const batch = this.#pending.splice(0, batchLength(this.#pending));
         try {
-          const results = await this.serialize(() =>
-            query(this.database, "appendMessages", {
+          const results = await this.serialize(async () => {
+            await this.#settleInDoubt();
+            return query(this.database, "appendMessages", {
               channelId: this.channelId,
               messages: batch.map((pending) => pending.message),
-            }),
-          );
+            });
+          });
           batch.forEach((pending, index) => {
             const result = this.#complete(pending.message, results[index]!);
             pending.waiters.forEach((waiter, order) => waiter.resolve(result, order > 0));
           });
         } catch (error) {
+          if (mayHaveCommitted(error)) this.#inDoubt.push(...batch.map((pending) => pending.message));
           for (const pending of batch) for (const waiter of pending.waiters) waiter.reject(error);
         }
       }
@@ -75,11 +101,32 @@ export class AppendBatcher {
     }
   }
 
+  /**
+   * Looks up which messages in doubt the lost statements committed and announces
+   * them, in seq order, before anything later is stored. Throws (keeping them in
+   * doubt) while the database is still away. Those not found were not stored; their
+   * senders were told so and send them again.
+   */
+  async #settleInDoubt(): Promise<void> {
+    if (this.#inDoubt.length === 0) return;
+    const found = await query(this.database, "messagesByClientIds", {
+      channelId: this.channelId,
+      sent: this.#inDoubt.map(({ senderId, clientId }) => ({ senderId, clientId })),
+    });
+    this.#inDoubt = [];
+    found.forEach((message) => this.announce(message));
+  }
+
   /** A new message comes back as what the server assigned; the rest is what was sent. */
   #complete(sent: NewMessage, outcome: AppendOutcome): AppendResult {
     if (!outcome.ok || outcome.isDuplicate) return outcome;
     return { ok: true, isDuplicate: false, message: newMessageRecord(this.channelId, sent, outcome.stored) };
   }
+}
+
+/** False only when PostgreSQL answered with an error (the statement rolled back) or never ran it. */
+function mayHaveCommitted(error: unknown): boolean {
+  return !(error instanceof DatabaseError && error.kind !== "unavailable");
 }
 
 /** How many pending messages, from the first, go in one statement: no upload twice, at most APPEND_BATCH_MAX. */

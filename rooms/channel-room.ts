@@ -38,6 +38,7 @@ import { MlsDelivery } from "./mls-delivery.ts";
 import { Outbox } from "./outbox.ts";
 import { RoomAccess } from "./room-access.ts";
 import { send } from "./room-frames.ts";
+import { announceStored } from "./send-message.ts";
 import { RoomAlarm } from "./room-alarm.ts";
 import { RoomBudgets } from "./user-budget.ts";
 import type { SocketSelector } from "./user-sockets.ts";
@@ -308,7 +309,12 @@ export class ChannelRoom extends Server<Env> implements CallRoom, AdmittingRoom 
   }
 
   get batcher(): AppendBatcher {
-    this.#batcher ??= new AppendBatcher(this.name, this.env.DATABASE, (work) => this.enqueue(work));
+    this.#batcher ??= new AppendBatcher(
+      this.name,
+      this.env.DATABASE,
+      (work) => this.enqueue(work),
+      (message) => announceStored(this, message),
+    );
     return this.#batcher;
   }
 

@@ -5,7 +5,7 @@
  * acknowledged before PostgreSQL committed it, with the uploads it carries bound to it.
  */
 import type { Connection } from "partyserver";
-import type { AppendResult } from "../db/index.ts";
+import type { AppendResult, MessageRecord } from "../db/index.ts";
 import {
   base64ByteLength,
   has,
@@ -75,6 +75,18 @@ export async function sendMessage(room: ChatRoom, connection: Connection<Member>
   ackAndRelay(room, connection, frame.clientId, messageView(stored.message), !stored.isDuplicate);
   const context = await room.access.context(member.userId);
   if (context) room.activity.note(stored.message, context);
+}
+
+/**
+ * Relays a message found committed after its statement's answer was lost (the
+ * batcher calls this before storing anything later, so relays stay in seq order).
+ * Its sender was told the send failed; the resend is acknowledged as a duplicate.
+ */
+export function announceStored(room: ChatRoom, message: MessageRecord): void {
+  room.relay(`{"type":"message","message":${JSON.stringify(messageView(message))}}`);
+  void room.access.context(message.senderId).then((context) => {
+    if (context) room.activity.note(message, context);
+  });
 }
 
 /** An error frame when the member may not send this here right now, or null. */

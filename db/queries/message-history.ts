@@ -35,6 +35,25 @@ export async function messagesAfter(
   );
 }
 
+/**
+ * The messages these senders stored under these client ids, in seq order: how a room
+ * finds out what a statement whose answer was lost committed.
+ */
+export async function messagesByClientIds(
+  db: Db,
+  input: { channelId: string; sent: { senderId: string; clientId: string }[] },
+): Promise<MessageRecord[]> {
+  if (input.sent.length === 0) return [];
+  const sent = JSON.stringify(input.sent.map((one) => ({ sender_id: one.senderId, client_id: one.clientId })));
+  return selectMessages(
+    db,
+    sql`select ${MESSAGE_COLUMNS} ${FROM}
+        join jsonb_to_recordset(${sent}::jsonb) as sent(sender_id uuid, client_id text)
+          on m.sender_id = sent.sender_id and m.client_id = sent.client_id
+        where m.channel_id = ${input.channelId} order by m.seq`,
+  );
+}
+
 /** A page centred on `seq` (for jump-to-message and jump-to-first-unread): half before, the rest from it on. */
 export async function messagesAround(
   db: Db,
