@@ -44,6 +44,10 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["test/workers/**/*.test.ts"],
+          // Each test signs people in (scrypt) and runs beside the node project's servers and
+          // browsers: vitest's 5 s default timed out once on a busy CI run. Speed is measured
+          // in bench/, not here.
+          testTimeout: 30_000,
         },
       },
       {
