@@ -24,7 +24,8 @@ import { CommunityPanel } from "./community-panel.tsx";
 import { EncryptionBanner } from "./encryption-banner.tsx";
 import { ConversationList } from "./conversation-list.tsx";
 import { JoinView } from "./join-view.tsx";
-import { SecurityPage } from "./security-page.tsx";
+import { KeyboardLayer } from "./keyboard/keyboard-layer.tsx";
+import { SettingsPage } from "./settings/settings-page.tsx";
 import { sentence } from "./sentence.ts";
 import { Topbar } from "./topbar.tsx";
 import { VoiceChannelView } from "./calls/voice-channel-view.tsx";
@@ -57,12 +58,19 @@ export function Workspace({ session, router }: WorkspaceProps) {
   // DM calls: the ringing bar (on every page, settings too) and the records the caller posts.
   const incomingCalls = useModel(() => new IncomingCallsModel(session, calls, conversations, router));
   const callRecords = useModel(() => new CallRecordsModel(session, encryption, calls));
-  if (router.route.value.name === "security") {
+  const route = router.route.value;
+  if (route.name === "settings") {
     return (
       <div class="workspace is-settings">
         <Topbar session={session} router={router} events={events} />
         <IncomingCallBar incoming={incomingCalls} />
-        <SecurityPage session={session} />
+        <SettingsPage
+          session={session}
+          router={router}
+          section={route.section}
+          encryption={encryption}
+          events={events}
+        />
       </div>
     );
   }
@@ -140,6 +148,13 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
         )}
         <VoiceConnectedBar calls={props.calls} router={router} />
       </div>
+      <KeyboardLayer
+        router={router}
+        communities={communities}
+        community={community}
+        conversations={conversations}
+        unread={unread}
+      />
       <main class="main">
         <EncryptionBanner encryption={props.encryption} />
         <MainPane {...props} />

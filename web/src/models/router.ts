@@ -12,7 +12,8 @@ export type Route =
   | { name: "dm"; channelId: string }
   /** A community invite link: accepted once someone is signed in. */
   | { name: "join"; code: string }
-  | { name: "security" }
+  /** The settings area, one section at a time (web/src/components/settings/). */
+  | { name: "settings"; section: SettingsSection }
   | { name: "sign-in" }
   /** A registration invite link is /register?invite=<code>; ?join=<code> carries a community invite through sign-up. */
   | { name: "register"; inviteCode: string | null; joinCode: string | null }
@@ -26,7 +27,11 @@ export const dmPath = (channelId: string) => `/dms/${segment(channelId)}`;
 export const joinPath = (code: string) => `/join/${segment(code)}`;
 export const registerPath = (joinCode: string | null) =>
   joinCode ? `/register?join=${segment(joinCode)}` : "/register";
-export const SECURITY_PATH = "/settings/security";
+/** The settings area's sections, in the order its menu lists them. */
+export const SETTINGS_SECTIONS = ["profile", "appearance", "notifications", "encryption", "security"] as const;
+export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
+export const settingsPath = (section: SettingsSection) => `/settings/${section}`;
+export const SECURITY_PATH = settingsPath("security");
 
 /** Each path shape and the route it names, tried in order. */
 const PATTERNS: [RegExp, (parts: string[]) => Route][] = [
@@ -42,9 +47,11 @@ const PATTERNS: [RegExp, (parts: string[]) => Route][] = [
 export function parseRoute(path: string, search = ""): Route {
   const trimmed = path.length > 1 ? path.replace(/\/+$/, "") : path;
   const query = new URLSearchParams(search);
+  if (trimmed === "/settings") return { name: "settings", section: "profile" };
+  const settings = /^\/settings\/([a-z]+)$/.exec(trimmed);
+  if (settings && (SETTINGS_SECTIONS as readonly string[]).includes(settings[1]!))
+    return { name: "settings", section: settings[1] as SettingsSection };
   switch (trimmed) {
-    case SECURITY_PATH:
-      return { name: "security" };
     case "/sign-in":
       return { name: "sign-in" };
     case "/register":
