@@ -42,6 +42,11 @@ export const users = pgTable(
     displayName: text(),
     bio: text(),
     pronouns: text(),
+    /** A custom status others see beside the name ("In a meeting"), with an optional emoji. */
+    statusText: text(),
+    statusEmoji: text(),
+    /** When the custom status clears itself; null: it stays until changed. */
+    statusExpiresAt: timestamp({ withTimezone: true }),
     /** Hash of the one recovery code, shown once; it resets the password. */
     recoveryCodeHash: text(),
     /** AES-256-GCM ciphertext (iv || ciphertext) of the TOTP secret, under key `totpKeyVersion`. */
