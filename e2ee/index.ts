@@ -16,6 +16,7 @@ export * from "./epoch-rotation.ts";
 export * from "./group-roster.ts";
 export * from "./history-keys.ts";
 export * from "./key-backup.ts";
+export * from "./recovery-code.ts";
 export * from "./media-frame.ts";
 export * from "./media-keys.ts";
 export * from "./message-content.ts";

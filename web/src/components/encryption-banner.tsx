@@ -1,10 +1,13 @@
 /**
  * End-to-end encryption on this device, where it needs the person: unlocking it
  * with the recovery key (or passphrase) on a new device, starting over when nothing
- * can unlock it, setting up recovery, and the recovery key, shown once. Setting up
- * recovery and starting over ask for the account password (and two-factor code).
+ * can unlock it, and, for an account without a backup, setting up the recovery key
+ * (the "Save your recovery key" step, also shown right after registering). Setting
+ * up recovery and starting over ask for the account password (and two-factor code).
  */
 import { useSignal } from "@preact/signals";
+import { askForRecoveryKeyStep, closeRecoveryKeyStep, recoveryKeyStep } from "../models/encryption/onboarding.ts";
+import { RecoveryKeyStep } from "./onboarding/recovery-key-step.tsx";
 import type { ComponentChildren } from "preact";
 import type { Encryption } from "../models/encryption/encryption.ts";
 import { describedBy, FormError } from "./form-error.tsx";
@@ -12,8 +15,12 @@ import { sentence } from "./sentence.ts";
 
 export function EncryptionBanner({ encryption }: { encryption: Encryption }) {
   const state = encryption.state.value;
-  const shownKey = encryption.shownRecoveryKey.value;
   const problem = encryption.problem.value;
+  const step = recoveryKeyStep.value;
+  const username = encryption.username();
+  if (step && step.userId === encryption.ownUserId() && (state.kind === "ready" || state.kind === "starting")) {
+    return <RecoveryKeyStep encryption={encryption} request={step} username={username} onDone={closeRecoveryKeyStep} />;
+  }
   if (state.kind === "failed") {
     return (
       <p class="error encryption-banner" role="alert">
@@ -23,24 +30,21 @@ export function EncryptionBanner({ encryption }: { encryption: Encryption }) {
   }
   if (state.kind === "locked") return <UnlockForm encryption={encryption} hasPassphrase={state.hasPassphrase} />;
   if (state.kind === "unrecoverable") return <StartOver encryption={encryption} />;
-  if (shownKey) {
+  if (state.kind === "ready" && !encryption.hasBackup.value) {
     return (
-      <section class="notice encryption-banner" aria-labelledby="recovery-key-heading">
-        <h2 id="recovery-key-heading">Your recovery key</h2>
-        <p>
-          Write it down or keep it in a password manager: with it, any new device reads your encrypted messages. It is
-          shown only now.
-        </p>
-        <p class="recovery-key" data-testid="recovery-key">
-          {shownKey}
-        </p>
-        <button type="button" class="primary" onClick={() => encryption.dismissRecoveryKey()}>
-          I have saved it
+      <p class="notice encryption-banner">
+        <strong>Set up your recovery key.</strong> Without it, signing out or losing this device loses your message
+        history.{" "}
+        <button
+          type="button"
+          class="small"
+          onClick={() => askForRecoveryKeyStep({ userId: encryption.ownUserId(), password: null, reason: "asked" })}
+        >
+          Set up recovery
         </button>
-      </section>
+      </p>
     );
   }
-  if (state.kind === "ready" && !encryption.hasBackup.value) return <RecoverySetUp encryption={encryption} />;
   if (problem) {
     return (
       <p class="error encryption-banner" role="alert">
@@ -49,61 +53,6 @@ export function EncryptionBanner({ encryption }: { encryption: Encryption }) {
     );
   }
   return null;
-}
-
-function RecoverySetUp({ encryption }: { encryption: Encryption }) {
-  const isOpen = useSignal(false);
-  const action = encryption.settingUp;
-  const error = action.error.value;
-  if (!isOpen.value) {
-    return (
-      <p class="notice encryption-banner">
-        Your messages are end-to-end encrypted. Set up a recovery key so that a new device can read them.{" "}
-        <button type="button" class="small" onClick={() => (isOpen.value = true)}>
-          Set up recovery
-        </button>
-      </p>
-    );
-  }
-  const onSubmit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget as HTMLFormElement);
-    const passphrase = String(data.get("passphrase") ?? "");
-    if (passphrase !== String(data.get("passphrase-again") ?? "")) return action.fail("the passphrases differ");
-    const proof = proofFrom(data);
-    if (!proof) return action.fail("enter your account password to confirm it is you");
-    await encryption.setUpRecovery(passphrase || null, proof);
-  };
-  return (
-    <section class="notice encryption-banner" aria-labelledby="recovery-setup-heading">
-      <h2 id="recovery-setup-heading">Set up recovery</h2>
-      <form class="stack" onSubmit={onSubmit} noValidate>
-        <p>
-          A recovery key will be shown once. A passphrase is optional: it also unlocks your messages on a new device, so
-          choose a long one that is not your account password (the server sees that one each time you sign in). Setting
-          it up takes a few seconds.
-        </p>
-        <label for="recovery-passphrase">Passphrase (optional)</label>
-        <input
-          id="recovery-passphrase"
-          name="passphrase"
-          type="password"
-          autoComplete="new-password"
-          aria-describedby={describedBy(error && "recovery-setup-error")}
-        />
-        <label for="recovery-passphrase-again">Passphrase again</label>
-        <input id="recovery-passphrase-again" name="passphrase-again" type="password" autoComplete="new-password" />
-        <ProofFields idPrefix="recovery" encryption={encryption}>
-          Your account password confirms that it is you: someone who got hold of this signed-in session alone cannot put
-          a backup of their own in place of yours.
-        </ProofFields>
-        <FormError id="recovery-setup-error" error={error} />
-        <button type="submit" class="primary" disabled={action.isBusy.value}>
-          {action.isBusy.value ? "Setting up…" : "Create my recovery key"}
-        </button>
-      </form>
-    </section>
-  );
 }
 
 function UnlockForm({ encryption, hasPassphrase }: { encryption: Encryption; hasPassphrase: boolean }) {

@@ -3,7 +3,9 @@
  * sealed), what it says (or who removed it), whether it was edited or pinned, its
  * reactions and replies, whether it has reached the server, whether its sender is
  * verified, where the server's account of it differs from what its sender sealed,
- * whether it is end-to-end encrypted, and what the reader may do with it.
+ * whether it is end-to-end encrypted, and what the reader may do with it. In the
+ * main list it may follow the one before under a shared header (avatar, name,
+ * time: `timeline-layout.ts`), and carry the day's or the "New" divider above it.
  */
 import type { TrustStatus } from "../../../e2ee/index.ts";
 import type { Chat } from "../models/chat.ts";
@@ -16,12 +18,14 @@ import { OutgoingFileList } from "./files/outgoing-file-list.tsx";
 import { MessageEditor } from "./message-editor.tsx";
 import { MessageText } from "./message-text.tsx";
 import { MessageToolbar } from "./message-toolbar.tsx";
+import { PersonName } from "./people/person-name.tsx";
 import { ReactionBar } from "./reaction-bar.tsx";
 import { ReplyQuote } from "./reply-quote.tsx";
 import { sentence } from "./sentence.ts";
-import { dateTimeInWords } from "./time-words.ts";
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+import { DayDivider, NewDivider } from "./timeline/dividers.tsx";
+import { fullDateTimeInWords, shownTimeOf, timeInWords, type MessageLayout } from "./timeline/timeline-layout.ts";
+import { useLongPress } from "./timeline/use-long-press.ts";
+import "./timeline/timeline.css";
 
 /** Where a message shows: the main list, a thread panel, the pinned messages. */
 export type MessagePlace = "main" | "thread" | "pins";
@@ -36,6 +40,8 @@ interface MessageItemProps {
   place: MessagePlace;
   replyCount?: number;
   isHighlighted?: boolean;
+  /** In the main list: whether it joins the group above, and the dividers over it. */
+  layout?: MessageLayout;
 }
 
 export function MessageItem({
@@ -45,9 +51,12 @@ export function MessageItem({
   place,
   replyCount = 0,
   isHighlighted = false,
+  layout,
 }: MessageItemProps) {
   const { actions } = chat;
   const seq = entry.seq;
+  const canAct = entry.state === "stored" && !entry.isDeleted && seq !== null;
+  const longPress = useLongPress(() => canAct && place === "main" && actions.openSheet(seq));
   // A call in a conversation is a line of its own, not a bubble.
   if (entry.call && !entry.isDeleted && place === "main") {
     return (
@@ -61,12 +70,15 @@ export function MessageItem({
   }
   const isEditing = seq !== null && actions.editing.value?.seq === seq;
   // The sender's own clock, sealed with the text, over the server's say of when it arrived.
-  const shownAt = entry.sealedAt ?? entry.sentAt;
+  const shownAt = shownTimeOf(entry);
   const warnings = entry.isDeleted ? [] : (entry.warnings ?? []);
   // A message of files alone shows no empty text line: the files are its content.
   const attachments = entry.isDeleted ? [] : (entry.attachments ?? []);
+  const isContinuation = layout?.isContinuation ?? false;
+  const senderName = chat.senderNameOf(entry);
   const classes = [
     "message",
+    isContinuation ? "is-continuation" : "starts-group",
     `is-${entry.state}`,
     entry.isOwn && "is-own",
     entry.isMentioningMe && "is-mentioning-me",
@@ -74,100 +86,135 @@ export function MessageItem({
     warnings.length > 0 && "has-warnings",
     isHighlighted && "is-highlighted",
   ].filter(Boolean);
+  const edited = entry.editedAt && !entry.isDeleted && (
+    <button
+      type="button"
+      class="edited"
+      title={`Edited ${fullDateTimeInWords(entry.editedAt)}: show the earlier versions`}
+      onClick={() => seq !== null && actions.showVersions(seq)}
+    >
+      (edited)
+    </button>
+  );
 
   return (
-    <li
-      id={place === "main" && seq !== null ? messageElementId(seq) : undefined}
-      class={classes.join(" ")}
-      tabIndex={place === "main" && seq !== null ? -1 : undefined}
-    >
-      {entry.replyToSeq !== null && <ReplyQuote chat={chat} seq={entry.replyToSeq} />}
-      <p class="message-meta">
-        <Avatar
-          name={chat.senderNameOf(entry)}
-          id={entry.senderId}
-          url={chat.people().find((person) => person.userId === entry.senderId)?.avatarUrl}
-        />
-        <span class="sender">{chat.senderNameOf(entry)}</span>
-        {!entry.isOwn && <TrustMark status={chat.trust.value.get(entry.senderId) ?? "unknown"} />}
-        {shownAt && (
-          <time dateTime={shownAt} title={entry.sealedAt ? "As its sender’s device sealed it" : undefined}>
-            {timeFormat.format(new Date(shownAt))}
-          </time>
-        )}
-        {entry.editedAt && !entry.isDeleted && (
-          <span class="edited" title={`Edited ${dateTimeInWords(entry.editedAt)}`}>
-            (edited)
-          </span>
-        )}
-        {entry.pinnedAt && !entry.isDeleted && <span class="tag">pinned</span>}
-        {entry.isMentioningMe && <span class="tag mention-tag">mentions you</span>}
-        {entry.state === "pending" && <span class="delivery">Sending…</span>}
-      </p>
-      {entry.isDeleted ? (
-        <p class="message-text is-tombstone">
-          <em>This message was deleted.</em>
-          {entry.removal && (
-            <span class={`removal${entry.removal.by === "someone else" ? " is-unsigned" : ""}`}>
-              {" "}
-              {entry.removal.by === "someone else" && <span aria-hidden="true">⚠ </span>}
-              {sentence(entry.removal.words)}
-            </span>
-          )}
-        </p>
-      ) : isEditing ? (
-        <MessageEditor chat={chat} place={place} />
-      ) : entry.text === "" && (attachments.length > 0 || entry.state !== "stored") ? null : (
-        <p class="message-text">
-          {entry.text === null ? (
-            <em>
-              {entry.unreadable ? `This message cannot be read on this device: ${entry.unreadable}.` : "Decrypting…"}
-            </em>
+    <li class="timeline-item">
+      {layout?.day && <DayDivider day={layout.day} />}
+      {layout?.isFirstUnread && <NewDivider />}
+      <div
+        id={place === "main" && seq !== null ? messageElementId(seq) : undefined}
+        class={classes.join(" ")}
+        tabIndex={place === "main" && seq !== null ? -1 : undefined}
+        {...longPress}
+      >
+        {entry.replyToSeq !== null && <ReplyQuote chat={chat} seq={entry.replyToSeq} />}
+        <div class="message-gutter">
+          {isContinuation ? (
+            shownAt && (
+              <time class="gutter-time" dateTime={shownAt} title={fullDateTimeInWords(shownAt)}>
+                {timeInWords(shownAt)}
+              </time>
+            )
           ) : (
-            <MessageText text={entry.text} />
+            <Avatar
+              name={senderName}
+              id={entry.senderId}
+              url={chat.people().find((person) => person.userId === entry.senderId)?.avatarUrl}
+              isDecorative
+            />
           )}
-        </p>
-      )}
-      {attachments.length > 0 && !isEditing && <AttachmentList chat={chat} attachments={attachments} />}
-      {entry.isOwn && entry.state !== "stored" && <OutgoingFileList chat={chat} entry={entry} />}
-      {warnings.map((warning) => (
-        <p
-          key={warning}
-          class="message-notice is-warning"
-          role="note"
-          title="Your device compared what the server shows with what the sender’s device sealed"
-        >
-          <span aria-hidden="true">⚠</span> {sentence(warning)}
-        </p>
-      ))}
-      {!entry.isDeleted && !entry.isEncrypted && (
-        <p class="message-notice is-unencrypted" role="note">
-          <span aria-hidden="true">🔓</span> Not end-to-end encrypted: the server could read this message.
-        </p>
-      )}
-      {entry.state === "failed" && (
-        <p class="error delivery-failure">
-          Not sent: {sentence(entry.failure ?? "the server refused it")}{" "}
-          <button type="button" class="link-button" onClick={() => chat.retry(entry.clientId)}>
-            Try again
-          </button>{" "}
-          <button type="button" class="link-button" onClick={() => chat.discard(entry.clientId)}>
-            Remove
-          </button>
-        </p>
-      )}
-      {!entry.isDeleted && entry.reactions.length > 0 && seq !== null && (
-        <ReactionBar chat={chat} seq={seq} reactions={entry.reactions} ownUserId={ownUserId} />
-      )}
-      {place === "main" && replyCount > 0 && seq !== null && (
-        <button type="button" class="link-button thread-link" onClick={() => void chat.panels.openThread(seq)}>
-          {replyCount === 1 ? "1 reply" : `${replyCount} replies`}
-        </button>
-      )}
-      {seq !== null && actions.confirmingDelete.value === seq && <DeleteConfirmation chat={chat} />}
-      {entry.state === "stored" && !entry.isDeleted && !isEditing && (
-        <MessageToolbar chat={chat} entry={entry} place={place} />
-      )}
+        </div>
+        <div class="message-body">
+          {isContinuation ? (
+            <span class="visually-hidden">
+              <PersonName userId={entry.senderId} fallback={senderName} />:{" "}
+            </span>
+          ) : (
+            <p class="message-meta">
+              <span class="sender">
+                <PersonName userId={entry.senderId} fallback={senderName} />
+              </span>
+              {!entry.isOwn && <TrustMark status={chat.trust.value.get(entry.senderId) ?? "unknown"} />}
+              {shownAt && (
+                <time dateTime={shownAt} title={fullDateTimeInWords(shownAt)}>
+                  {timeInWords(shownAt)}
+                </time>
+              )}
+              {entry.pinnedAt && !entry.isDeleted && <span class="tag">pinned</span>}
+              {entry.isMentioningMe && <span class="tag mention-tag">mentions you</span>}
+            </p>
+          )}
+          {isContinuation && entry.pinnedAt && !entry.isDeleted && <span class="tag">pinned</span>}
+          {entry.isDeleted ? (
+            <p class="message-text is-tombstone">
+              <em>This message was deleted.</em>
+              {entry.removal && (
+                <span class={`removal${entry.removal.by === "someone else" ? " is-unsigned" : ""}`}>
+                  {" "}
+                  {entry.removal.by === "someone else" && <span aria-hidden="true">⚠ </span>}
+                  {sentence(entry.removal.words)}
+                </span>
+              )}
+            </p>
+          ) : isEditing ? (
+            <MessageEditor chat={chat} place={place} />
+          ) : entry.text === "" && (attachments.length > 0 || entry.state !== "stored") ? (
+            edited
+          ) : (
+            <div class="message-text">
+              {entry.text === null ? (
+                <em>
+                  {entry.unreadable
+                    ? `This message cannot be read on this device: ${entry.unreadable}.`
+                    : "Decrypting…"}
+                </em>
+              ) : (
+                <MessageText text={entry.text} />
+              )}
+              {edited}
+            </div>
+          )}
+          {entry.state === "pending" && <p class="delivery">Sending…</p>}
+          {attachments.length > 0 && !isEditing && <AttachmentList chat={chat} attachments={attachments} />}
+          {entry.isOwn && entry.state !== "stored" && <OutgoingFileList chat={chat} entry={entry} />}
+          {warnings.map((warning) => (
+            <p
+              key={warning}
+              class="message-notice is-warning"
+              role="note"
+              title="Your device compared what the server shows with what the sender’s device sealed"
+            >
+              <span aria-hidden="true">⚠</span> {sentence(warning)}
+            </p>
+          ))}
+          {!entry.isDeleted && !entry.isEncrypted && (
+            <p class="message-notice is-unencrypted" role="note">
+              <span aria-hidden="true">🔓</span> Not end-to-end encrypted: the server could read this message.
+            </p>
+          )}
+          {entry.state === "failed" && (
+            <p class="error delivery-failure">
+              Not sent: {sentence(entry.failure ?? "the server refused it")}{" "}
+              <button type="button" class="link-button" onClick={() => chat.retry(entry.clientId)}>
+                Try again
+              </button>{" "}
+              <button type="button" class="link-button" onClick={() => chat.discard(entry.clientId)}>
+                Remove
+              </button>
+            </p>
+          )}
+          {!entry.isDeleted && entry.reactions.length > 0 && seq !== null && (
+            <ReactionBar chat={chat} seq={seq} reactions={entry.reactions} ownUserId={ownUserId} />
+          )}
+          {place === "main" && replyCount > 0 && seq !== null && (
+            <button type="button" class="link-button thread-link" onClick={() => void chat.panels.openThread(seq)}>
+              {replyCount === 1 ? "1 reply" : `${replyCount} replies`}
+            </button>
+          )}
+          {seq !== null && actions.confirmingDelete.value === seq && <DeleteConfirmation chat={chat} />}
+        </div>
+        {canAct && !isEditing && <MessageToolbar chat={chat} entry={entry} place={place} />}
+      </div>
     </li>
   );
 }

@@ -1,4 +1,8 @@
-/** "Forgot password": the recovery code sets a new password; every other session is signed out. */
+/**
+ * "Forgot password": the recovery key (or an old account's recovery code) sets a new
+ * password; every other session is signed out. After an old recovery code, the new
+ * code is shown once; the recovery key goes on working, and unlocks the history too.
+ */
 import type { Recovery } from "../models/recovery.ts";
 import type { Router } from "../models/router.ts";
 import { AppLink } from "./app-link.tsx";
@@ -36,8 +40,8 @@ export function RecoverForm({ recovery, router, onSignedIn }: RecoverFormProps) 
     <form class="auth-form" onSubmit={onSubmit} aria-labelledby="recover-heading" noValidate>
       <h1 id="recover-heading">Reset your password</h1>
       <p class="hint" id="recover-hint">
-        Use the recovery code you saved when you created your account. Every device signed in to the account will be
-        signed out.
+        Use the recovery key you saved when you created your account (an account made before recovery keys uses its
+        recovery code). Every device signed in to the account will be signed out.
       </p>
       <label for="recover-username">Username</label>
       <input
@@ -49,7 +53,7 @@ export function RecoverForm({ recovery, router, onSignedIn }: RecoverFormProps) 
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy("recover-hint", error && "recover-error")}
       />
-      <label for="recover-code">Recovery code</label>
+      <label for="recover-code">Recovery key or recovery code</label>
       <input
         id="recover-code"
         name="recoveryCode"

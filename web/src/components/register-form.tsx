@@ -1,12 +1,11 @@
 /**
  * Creating an account, with an invite code when the server asks for one (an
- * invite link fills it in); then the recovery code, shown once.
+ * invite link fills it in); then the app opens on "Save your recovery key".
  */
 import type { Registration } from "../models/registration.ts";
 import { joinPath, type Router } from "../models/router.ts";
 import { AppLink } from "./app-link.tsx";
 import { describedBy, FormError } from "./form-error.tsx";
-import { RecoveryCodeNotice } from "./recovery-code-notice.tsx";
 
 interface RegisterFormProps {
   registration: Registration;
@@ -18,24 +17,18 @@ interface RegisterFormProps {
 }
 
 export function RegisterForm({ registration, router, inviteCode, joinCode, onSignedIn }: RegisterFormProps) {
-  const recoveryCode = registration.recoveryCode.value;
-  if (recoveryCode) {
-    const onContinue = () => {
-      registration.finish();
-      onSignedIn();
-    };
-    return <RecoveryCodeNotice code={recoveryCode} onContinue={onContinue} isNewAccount />;
-  }
   const error = registration.action.error.value;
 
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
-    void registration.register({
-      username: String(form.get("username") ?? ""),
-      password: String(form.get("password") ?? ""),
-      inviteCode: String(form.get("invite") ?? ""),
-    });
+    void registration
+      .register({
+        username: String(form.get("username") ?? ""),
+        password: String(form.get("password") ?? ""),
+        inviteCode: String(form.get("invite") ?? ""),
+      })
+      .then((isRegistered) => isRegistered && onSignedIn());
   };
 
   return (

@@ -1,50 +1,46 @@
 /**
- * Signing out of this browser: forgets this browser's encryption keys unless the
- * person says otherwise, and warns first when the keys here exist nowhere else.
- * The user panel shows it. CONTRACT: the keys helper owns this file (the warning
- * dialog and "set up the backup first"); the signature stays.
+ * Signing out of this browser: forgets this browser's encryption keys (the next
+ * sign-in here asks for the recovery key, like a new browser), and warns first when
+ * the keys here exist nowhere else: "Set up a recovery key first" opens the recovery
+ * key step; "Sign out anyway" keeps the account key here (so no new key is needed) but
+ * the history is lost. The user panel shows it. CONTRACT: the signature stays.
  */
 import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
+import { askForRecoveryKeyStep } from "../models/encryption/onboarding.ts";
 import { forgetBrowserKeys, holdsOnlyCopy } from "../models/encryption/device-store.ts";
 import type { Session } from "../models/session.ts";
+import { SignOutWarning } from "./onboarding/sign-out-warning.tsx";
 
 export function SignOutButton({ session }: { session: Session }) {
+  const isWarning = useSignal(false);
   const userId = session.user.value?.id ?? "";
-  /** Forget the keys at sign-out: on, unless this browser holds the account's key with no backup set up here. */
-  const forgetsKeys = useSignal(true);
-  const isOnlyCopy = useSignal(false);
-  useEffect(() => {
-    void holdsOnlyCopy(userId).then((only) => {
-      isOnlyCopy.value = only;
-      forgetsKeys.value = !only;
-    });
-  }, [userId]);
-  const signOut = async () => {
+
+  const signOut = async (forgetsKeys: boolean) => {
     const deviceId = session.sessionId.peek();
-    if (forgetsKeys.peek() && deviceId) await forgetBrowserKeys(userId, deviceId);
+    if (forgetsKeys && deviceId) await forgetBrowserKeys(userId, deviceId);
     await session.signOut();
   };
+  // Asked at the click, not when shown: a key set up a moment ago counts.
+  const onClick = async () => {
+    if (await holdsOnlyCopy(userId)) isWarning.value = true;
+    else await signOut(true);
+  };
+
   return (
     <>
-      <label
-        class="checkbox forget-keys"
-        title={
-          isOnlyCopy.value
-            ? "This browser holds your only copy of your encryption key: set up recovery first, or you will have to start over"
-            : "Someone using this browser after you cannot read your messages; your next sign-in here asks for your recovery key"
-        }
-      >
-        <input
-          type="checkbox"
-          checked={forgetsKeys.value}
-          onChange={(event) => (forgetsKeys.value = event.currentTarget.checked)}
-        />{" "}
-        {isOnlyCopy.value ? "Forget keys (no backup!)" : "Forget keys here"}
-      </label>
-      <button type="button" onClick={() => void signOut()} disabled={session.isSigningOut.value}>
+      <button type="button" onClick={() => void onClick()} disabled={session.isSigningOut.value}>
         Sign out
       </button>
+      {isWarning.value && (
+        <SignOutWarning
+          onSetUp={() => {
+            isWarning.value = false;
+            askForRecoveryKeyStep({ userId, password: null, reason: "signing-out" });
+          }}
+          onSignOutAnyway={() => void signOut(false)}
+          onClose={() => (isWarning.value = false)}
+        />
+      )}
     </>
   );
 }

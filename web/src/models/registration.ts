@@ -1,12 +1,14 @@
 /**
- * Creating an account. The server answers with a session and the account's
- * recovery code, which is shown once: the session is taken over only after the
- * user says the code is saved, so the code cannot scroll past unseen.
+ * Creating an account. The server answers with a session (and a recovery code of its
+ * own, soon replaced): the session is taken over at once, and the app opens on the
+ * "Save your recovery key" step, which still has the password it needs to write the
+ * key backup and set the recovery code derived from the key (one secret to keep).
  */
-import { computed, createModel, signal } from "@preact/signals";
+import { createModel } from "@preact/signals";
 import { registerSchema, type RegisteredView } from "../../../protocol/index.ts";
 import { createAction } from "./action.ts";
 import { requestJson } from "./api-client.ts";
+import { askForRecoveryKeyStep } from "./encryption/onboarding.ts";
 import type { Session } from "./session.ts";
 
 export interface RegistrationInput {
@@ -17,12 +19,9 @@ export interface RegistrationInput {
 
 export const RegistrationModel = createModel((session: Session) => {
   const action = createAction();
-  const registered = signal<RegisteredView | null>(null);
 
   return {
     action,
-    /** The recovery code to show, while it waits to be saved. */
-    recoveryCode: computed(() => registered.value?.recoveryCode ?? null),
     async register(input: RegistrationInput): Promise<boolean> {
       const parsed = registerSchema.safeParse({
         username: input.username.trim(),
@@ -33,15 +32,10 @@ export const RegistrationModel = createModel((session: Session) => {
       const view = await action.run(() =>
         requestJson<RegisteredView>("/api/auth/register", { method: "POST", body: parsed.data }),
       );
-      registered.value = view;
-      return view !== null;
-    },
-    /** The user saved the code: on into the app. */
-    finish() {
-      const view = registered.peek();
-      if (!view) return;
-      registered.value = null;
+      if (!view) return false;
+      askForRecoveryKeyStep({ userId: view.user.id, password: parsed.data.password, reason: "registered" });
       session.adopt(view);
+      return true;
     },
   };
 });

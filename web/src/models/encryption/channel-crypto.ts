@@ -21,6 +21,7 @@ import { base64ToBytes, bytesToBase64, type MessageView } from "../../../../prot
 import { describeError } from "../api-client.ts";
 import { channelPolicyOf } from "./channel-policy-check.ts";
 import type { Encryption } from "./encryption.ts";
+import { whyUndecryptable } from "./undecryptable.ts";
 
 export type ChannelCryptoStatus =
   | "starting"
@@ -145,6 +146,8 @@ export function createChannelCrypto(
   async function ensureOnce(): Promise<void> {
     if (encryption.state.peek().kind !== "ready") {
       status.value = encryption.state.peek().kind === "starting" ? "starting" : "unavailable";
+      // Locked, or keys lost: what waits says why at once, not "Decrypting…".
+      await reopen();
       return;
     }
     const shares = await encryption.run(async (device) => {
@@ -189,7 +192,18 @@ export function createChannelCrypto(
     const fresh = messages.filter((message) => message.deletedAt === null && !isOpened(message));
     if (fresh.length === 0 && deleted.length === 0) return;
     if (encryption.state.peek().kind !== "ready") {
-      for (const message of fresh) unreadable.set(message.payload, message);
+      const why = whyUndecryptable({
+        state: encryption.state.peek().kind,
+        channelStatus: status.peek(),
+        deviceReason: null,
+      });
+      for (const message of fresh) {
+        unreadable.set(message.payload, message);
+        if (why) {
+          const reading: Reading = { kind: "unreadable", reason: why.words };
+          readings.set(message.payload, { seq: message.seq, reading, placement: placementOf(message) });
+        }
+      }
       for (const message of deleted) unreadable.set(tombstoneKey(message), message);
       return;
     }
@@ -197,7 +211,7 @@ export function createChannelCrypto(
     if (fresh.length === 0) return;
     /** Not opened now (the network, storage): shown as unreadable, and tried again with the rest. */
     const notYet = (message: MessageView, error: unknown) => {
-      const reason = `it could not be opened just now (${describeError(error)}): it is tried again`;
+      const reason = `This message could not be opened just now (${describeError(error)}): it is tried again.`;
       const reading: Reading = { kind: "unreadable", reason };
       readings.set(message.payload, { seq: message.seq, reading, placement: placementOf(message) });
       unreadable.set(message.payload, message);
@@ -232,7 +246,12 @@ export function createChannelCrypto(
               reading = { kind: "hidden" };
               sharedKeys = true;
             } else {
-              reading = { kind: "unreadable", reason: opened.reason };
+              const why = whyUndecryptable({
+                state: "ready",
+                channelStatus: status.peek(),
+                deviceReason: opened.reason,
+              });
+              reading = { kind: "unreadable", reason: why?.words ?? opened.reason };
               unreadable.set(message.payload, message);
             }
           }
@@ -326,7 +345,11 @@ export function createChannelCrypto(
       if (message.deletedAt !== null) return removals.get(message.seq) ?? OPENING;
       const known = readings.get(message.payload);
       if (!known) return OPENING;
-      if (known.seq !== message.seq) return { kind: "unreadable", reason: "a replayed copy of another message" };
+      if (known.seq !== message.seq)
+        return {
+          kind: "unreadable",
+          reason: "This message cannot be read on this device: a replayed copy of another message.",
+        };
       return known.reading;
     },
     seal,
@@ -415,5 +438,5 @@ function plainReading(payload: string): Reading {
   } catch {
     // an encrypted envelope in a channel that is no longer end-to-end encrypted
   }
-  return { kind: "unreadable", reason: "this message is not in a form this app reads" };
+  return { kind: "unreadable", reason: "This message is not in a form this app reads." };
 }

@@ -12,6 +12,7 @@ import { createModel, effect, signal } from "@preact/signals";
 import type { CiphersuiteImpl } from "ts-mls";
 import {
   accountKeysFrom,
+  accountRecoveryCode,
   backupVersions,
   chatalotCiphersuite,
   E2eeDevice,
@@ -58,6 +59,7 @@ import {
   type LegacyRecovery,
   type StoredAccount,
 } from "./device-store.ts";
+import { takeKeyToUnlockWith } from "./onboarding.ts";
 
 /** What the person sees to compare with someone: the safety number, as digits and as a QR code. */
 export interface SafetyNumber {
@@ -239,6 +241,9 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
     }
     if (!listed) return becomeReady(await register(null));
     state.value = backup ? { kind: "locked", hasPassphrase: !!backup.passphraseWrap } : { kind: "unrecoverable" };
+    // The recovery page was just given the recovery key: it unlocks this device too, without asking again.
+    const handedOver = takeKeyToUnlockWith(userId);
+    if (handedOver && backup) void unlocking.run(() => restore({ recoveryKey: handedOver }));
   }
 
   /** Sets this session up as a device under `accountKeys` (a new account key when null), and saves it. */
@@ -366,7 +371,8 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
    * Sets up recovery: a new recovery key (shown once), optionally wrapped by a
    * passphrase; the backup is written now (the password confirms it: a new recovery key)
    * and kept current from this browser. The account key goes into the backup's box once,
-   * then is kept here non-extractable.
+   * then is kept here non-extractable. The account recovery code becomes the one derived
+   * from the key, so the key alone also resets the password: one secret to keep.
    */
   async function setUpRecovery(passphrase: string | null, proof: KeyChangeProof): Promise<void> {
     if (passphrase) {
@@ -385,6 +391,10 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
       // This device holds the account key locked from now on too.
       device = revive({ ...current.snapshot(), accountKeys: account.accountKeys });
     });
+    const recoveryCode = await accountRecoveryCode(recoveryKey);
+    await session
+      .request("/api/account/recovery-code", { method: "POST", body: { ...proof, recoveryCode } })
+      .catch(explainProofFailure);
     hasRecoveryHere.value = true;
     hasBackup.value = true;
     problem.value = null;
@@ -443,6 +453,8 @@ export const EncryptionModel = createModel((session: Session, events: AccountEve
   }
 
   return {
+    ownUserId: () => userId,
+    username: () => session.user.peek()?.username ?? "",
     state,
     hasRecoveryHere,
     hasBackup,
