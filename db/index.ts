@@ -9,12 +9,14 @@ export { Database } from "./database.ts";
 export type { QueryInput, QueryName, QueryOutput } from "./queries/index.ts";
 export { PostgresBridge } from "./postgres-bridge.ts";
 export { newMessageRecord } from "./queries/message-records.ts";
+export { liveCustomStatus, type CustomStatusRecord } from "./queries/profile-fields.ts";
 export type {
   AuditRecord,
   CategoryRecord,
   ChannelContextRecord,
   ChannelRecord,
   CommunityRecord,
+  DirectParticipant,
   InviteRecord,
   LockoutPolicy,
   MemberContextRecord,

@@ -13,6 +13,7 @@ import type { AppEnv } from "./context.ts";
 import { AppError } from "./errors.ts";
 import { withConfig } from "./middleware.ts";
 import { account } from "./routes/account.ts";
+import { accountStatus } from "./routes/account-status.ts";
 import { admin } from "./routes/admin.ts";
 import { adminAssets } from "./routes/admin-assets.ts";
 import { announcementsRoute } from "./routes/announcements.ts";
@@ -88,6 +89,9 @@ export const app = new Hono<AppEnv>()
         mediaSrc: ["'self'", "blob:"],
         styleSrc: ["'self'"],
         scriptSrc: ["'self'"],
+        // The service worker (/sw.js) and the web app manifest, both our own files.
+        workerSrc: ["'self'"],
+        manifestSrc: ["'self'"],
         objectSrc: ["'none'"],
         baseUri: ["'none'"],
         formAction: ["'self'"],
@@ -114,6 +118,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/me/storage", myStorage)
   .route("/api/sessions", sessions)
   .route("/api/account", account)
+  .route("/api/account/status", accountStatus)
   .route("/api/two-factor", twoFactor)
   .route("/api/admin", admin)
   .route("/api/announcements", announcementsRoute)

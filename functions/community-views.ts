@@ -1,7 +1,7 @@
 /** Community records in their wire shapes. */
-import type { CommunityRecord, RoleRecord } from "../db/index.ts";
+import type { CommunityRecord, CustomStatusRecord, RoleRecord } from "../db/index.ts";
 import { permissionNames, type CommunityView, type MemberView, type RoleView } from "../protocol/index.ts";
-import { pictureUrl } from "./views.ts";
+import { customStatusView, pictureUrl } from "./views.ts";
 
 export { permissionNames } from "../protocol/index.ts";
 
@@ -29,12 +29,18 @@ export const memberView = (member: {
   userId: string;
   username: string;
   avatarId: string | null;
+  displayName: string | null;
+  pronouns: string | null;
+  customStatus: CustomStatusRecord | null;
   joinedAt: Date;
   timedOutUntil: Date | null;
   roleIds: string[];
 }): MemberView => ({
   userId: member.userId,
   username: member.username,
+  displayName: member.displayName,
+  pronouns: member.pronouns,
+  customStatus: customStatusView(member.customStatus),
   avatarUrl: pictureUrl(member.avatarId),
   joinedAt: new Date(member.joinedAt).toISOString(),
   timedOutUntil: member.timedOutUntil ? new Date(member.timedOutUntil).toISOString() : null,

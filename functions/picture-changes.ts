@@ -10,6 +10,7 @@ import { query, type PictureOwner } from "../db/index.ts";
 import type { PictureType } from "../protocol/index.ts";
 import type { AppEnv } from "./context.ts";
 import { notFound } from "./errors.ts";
+import { tellPersonChanged } from "./people-changes.ts";
 import { fileStoreOf, pictureKey } from "./storage/file-store.ts";
 import { storing } from "./upload-views.ts";
 
@@ -55,38 +56,16 @@ async function forget(env: Env, pictureId: string): Promise<void> {
     .catch((error: Error) => console.warn(`could not remove picture ${pictureId}: ${error.message}`));
 }
 
-/** Conversations whose other people hear of a new avatar (the page the DM list shows). */
-const DM_NOTICES_MAX = 200;
-
 /**
  * Open clients read again what shows the picture: the community (its list entry, its
- * page), or the member lists of the person's communities and the DM lists of the people
- * they talk with. Best effort: a client that misses it sees the picture at its next load.
+ * page), or whatever lists show the person (functions/people-changes.ts).
  */
 async function tellPictureChanged(c: Context<AppEnv>, owner: PictureOwner): Promise<void> {
-  const hubs = c.env.COMMUNITY_HUB;
+  if (owner.kind === "avatar") return tellPersonChanged(c, owner.userId, "avatar");
   try {
-    if (owner.kind !== "avatar") {
-      const hub = hubs.getByName(owner.communityId);
-      await hub.changed({ type: "changed", scope: "communities" });
-      await hub.changed({ type: "changed", scope: "members", communityId: owner.communityId });
-      return;
-    }
-    const communities = await query(c.env.DATABASE, "communitiesForUser", { userId: owner.userId });
-    const dms = await query(c.env.DATABASE, "dmsForUser", { userId: owner.userId, limit: DM_NOTICES_MAX });
-    const participants = await query(c.env.DATABASE, "participantsOfChannels", { channelIds: dms.map((dm) => dm.id) });
-    const others = new Set(
-      [...participants.values()]
-        .flat()
-        .map((person) => person.userId)
-        .filter((userId) => userId !== owner.userId),
-    );
-    await Promise.allSettled([
-      ...communities.map((community) =>
-        hubs.getByName(community.id).changed({ type: "changed", scope: "members", communityId: community.id }),
-      ),
-      ...[...others].map((userId) => c.env.USER_SOCKETS.getByName(userId).push({ type: "changed", scope: "dms" })),
-    ]);
+    const hub = c.env.COMMUNITY_HUB.getByName(owner.communityId);
+    await hub.changed({ type: "changed", scope: "communities" });
+    await hub.changed({ type: "changed", scope: "members", communityId: owner.communityId });
   } catch (error) {
     console.warn(`could not tell clients of a new ${owner.kind}: ${(error as Error).message}`);
   }

@@ -3,18 +3,22 @@ import type {
   AuditRecord,
   CategoryRecord,
   ChannelRecord,
+  CustomStatusRecord,
+  DirectParticipant,
   InviteRecord,
   MembershipEventRecord,
   OverrideRecord,
   SessionRecord,
   UserRecord,
 } from "../db/index.ts";
+import { liveCustomStatus } from "../db/index.ts";
 import {
   permissionNames,
   type AuditEventView,
   type CategoryView,
   type ChannelKind,
   type ChannelView,
+  type CustomStatusView,
   type DeviceSessionView,
   type InviteView,
   type MembershipEventView,
@@ -27,6 +31,9 @@ export { messageView } from "../rooms/index.ts";
 
 const iso = (date: Date | string | null) => (date === null ? null : new Date(date).toISOString());
 
+export const customStatusView = (status: CustomStatusRecord | null): CustomStatusView | null =>
+  status && { text: status.text, emoji: status.emoji, expiresAt: iso(status.expiresAt) };
+
 /** A picture's address (docs/files.md, "Pictures"): its random id is what lets one load it. */
 export const pictureUrl = (pictureId: string | null) => (pictureId ? `/api/pictures/${pictureId}` : null);
 
@@ -37,6 +44,7 @@ export const userView = (user: UserRecord): UserView => ({
   displayName: user.displayName,
   bio: user.bio,
   pronouns: user.pronouns,
+  customStatus: customStatusView(liveCustomStatus(user)),
   hasTwoFactor: user.totpEnabled,
   avatarUrl: pictureUrl(user.avatarId),
 });
@@ -44,7 +52,7 @@ export const userView = (user: UserRecord): UserView => ({
 export const channelView = (
   channel: ChannelRecord,
   permissions: number,
-  participants?: { userId: string; username: string; avatarId: string | null }[],
+  participants?: DirectParticipant[],
 ): ChannelView => ({
   id: channel.id,
   name: channel.name,

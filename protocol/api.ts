@@ -1,6 +1,7 @@
 /** HTTP request and response shapes, validated on the server and typed in the browser. */
 import { z } from "zod";
 import { nameText, lineText, paragraphText } from "./text.ts";
+import type { CustomStatusView } from "./profiles.ts";
 import {
   CHANNEL_NAME_MAX_LENGTH,
   PASSWORD_MAX_LENGTH,
@@ -120,6 +121,8 @@ export interface UserView {
   displayName: string | null;
   bio: string | null;
   pronouns: string | null;
+  /** Their custom status while it lasts (protocol/profiles.ts), else null. */
+  customStatus: CustomStatusView | null;
   hasTwoFactor: boolean;
   /** Their picture's address (`GET /api/pictures/:id`, no sign-in needed), or null for none. */
   avatarUrl: string | null;

@@ -90,7 +90,7 @@ export interface ChannelView {
   /** What the caller may do here (permission names). */
   myPermissions: string[];
   /** DMs only: everyone in the conversation, the caller included. */
-  participants?: { userId: string; username: string; avatarUrl: string | null }[];
+  participants?: { userId: string; username: string; displayName: string | null; avatarUrl: string | null }[];
 }
 
 export interface CategoryView {

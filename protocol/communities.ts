@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { nameText, lineText, paragraphText } from "./text.ts";
 import { createInviteSchema } from "./api.ts";
+import type { CustomStatusView } from "./profiles.ts";
 
 /** Community names: any text people can read, trimmed, 1 to 100 characters. */
 export const createCommunitySchema = z.strictObject({
@@ -82,6 +83,11 @@ export interface RoleView {
 export interface MemberView {
   userId: string;
   username: string;
+  /** Shown instead of the username where set. */
+  displayName: string | null;
+  pronouns: string | null;
+  /** Their custom status while it lasts, else null. */
+  customStatus: CustomStatusView | null;
   /** Their picture's address (`GET /api/pictures/:id`), or null for none. */
   avatarUrl: string | null;
   joinedAt: string;

@@ -18,4 +18,5 @@ export * from "./socket.ts";
 export * from "./base64.ts";
 export * from "./device-certificate.ts";
 export * from "./permissions.ts";
+export * from "./profiles.ts";
 export * from "./text.ts";

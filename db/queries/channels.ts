@@ -23,6 +23,13 @@ import { discardUploads, type DiscardedUpload } from "./upload-discards.ts";
 
 export type ChannelRecord = typeof channels.$inferSelect;
 export type OverrideRecord = typeof channelOverrides.$inferSelect;
+/** Someone in a direct conversation, as its lists show them. */
+export type DirectParticipant = {
+  userId: string;
+  username: string;
+  displayName: string | null;
+  avatarId: string | null;
+};
 
 /** What decides a person's access to one channel, loaded through their membership. */
 export type ChannelContextRecord =
@@ -30,7 +37,7 @@ export type ChannelContextRecord =
   | {
       channel: ChannelRecord;
       scope: "direct";
-      participants: { userId: string; username: string; avatarId: string | null }[];
+      participants: DirectParticipant[];
       /** 1:1 only: either side blocked the other. */
       isBlocked: boolean;
     };
@@ -94,11 +101,10 @@ function selectChannelContext<Extra extends Record<string, SQL.Aliased | SQL>>(d
       timedOutUntil: communityMembers.timedOutUntil,
       ...standingFields(channels.communityId, sql`${placeholder.userId}`),
       overrides: jsonRows(channelOverrides, eq(channelOverrides.channelId, channels.id)),
-      participants: sql<
-        { userId: string; username: string; avatarId: string | null }[]
-      >`(select coalesce(json_agg(json_build_object(
+      participants: sql<DirectParticipant[]>`(select coalesce(json_agg(json_build_object(
           'userId', ${participant.userId},
           'username', case when ${person.deletedAt} is null then ${person.username} else 'deleted user' end,
+          'displayName', ${person.displayName},
           'avatarId', case when ${person.deletedAt} is null then ${person.avatarId} end
         ) order by lower(${person.username})), '[]'::json)
         from ${channelMembers} as ${participant} inner join ${users} as ${person} on ${person.id} = ${participant.userId}
@@ -128,20 +134,21 @@ function toChannelContext(row: ChannelContextRow, userId: string): ChannelContex
     const member = toMemberContext(row.community, row.timedOutUntil, row);
     return { channel, scope: "community", member, overrides: decodeRows(channelOverrides, row.overrides) };
   }
-  const participants: { userId: string; username: string; avatarId: string | null }[] = row.participants;
+  const participants: DirectParticipant[] = row.participants;
   if (!participants.some((participant) => participant.userId === userId)) return null;
   return { channel, scope: "direct", participants, isBlocked: row.isBlocked };
 }
 
 /** The participants of each direct conversation, by channel id. */
 export async function participantsOfChannels(db: Db, { channelIds }: { channelIds: string[] }) {
-  const byChannel = new Map<string, { userId: string; username: string; avatarId: string | null }[]>();
+  const byChannel = new Map<string, DirectParticipant[]>();
   if (channelIds.length === 0) return byChannel;
   const rows = await db
     .select({
       channelId: channelMembers.channelId,
       userId: channelMembers.userId,
       username: sql<string>`case when ${users.deletedAt} is null then ${users.username} else 'deleted user' end`,
+      displayName: users.displayName,
       avatarId: sql<string | null>`case when ${users.deletedAt} is null then ${users.avatarId} end`,
     })
     .from(channelMembers)
@@ -150,7 +157,7 @@ export async function participantsOfChannels(db: Db, { channelIds }: { channelId
     .orderBy(asc(sql`lower(${users.username})`));
   for (const row of rows) {
     const list = byChannel.get(row.channelId) ?? [];
-    list.push({ userId: row.userId, username: row.username, avatarId: row.avatarId });
+    list.push({ userId: row.userId, username: row.username, displayName: row.displayName, avatarId: row.avatarId });
     byChannel.set(row.channelId, list);
   }
   return byChannel;

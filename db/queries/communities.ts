@@ -7,6 +7,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
 import { channels, communities, communityMembers, memberRoles, pictures, roles, users } from "../schema.ts";
 import { lockMembership } from "./membership-lock.ts";
+import { customStatusFields, liveCustomStatus, type CustomStatusRecord } from "./profile-fields.ts";
 import { standingFields, toMemberContext, type MemberContextRecord } from "./member-standing.ts";
 import { discardUploads, type DiscardedUpload } from "./upload-discards.ts";
 
@@ -83,6 +84,9 @@ export async function membersOf(
     userId: string;
     username: string;
     avatarId: string | null;
+    displayName: string | null;
+    pronouns: string | null;
+    customStatus: CustomStatusRecord | null;
     joinedAt: Date;
     timedOutUntil: Date | null;
     roleIds: string[];
@@ -93,6 +97,9 @@ export async function membersOf(
       userId: communityMembers.userId,
       username: users.username,
       avatarId: users.avatarId,
+      displayName: users.displayName,
+      pronouns: users.pronouns,
+      ...customStatusFields,
       joinedAt: communityMembers.joinedAt,
       timedOutUntil: communityMembers.timedOutUntil,
     })
@@ -102,8 +109,9 @@ export async function membersOf(
     .orderBy(asc(sql`lower(${users.username})`))
     .limit(input.limit);
   const assignments = await db.select().from(memberRoles).where(eq(memberRoles.communityId, input.communityId));
-  return rows.map((row) => ({
+  return rows.map(({ statusText, statusEmoji, statusExpiresAt, ...row }) => ({
     ...row,
+    customStatus: liveCustomStatus({ statusText, statusEmoji, statusExpiresAt }),
     roleIds: assignments
       .filter((assignment) => assignment.userId === row.userId)
       .map((assignment) => assignment.roleId),

@@ -25,6 +25,7 @@ import * as membershipEvents from "./membership-events.ts";
 import * as messageChanges from "./message-changes.ts";
 import * as mls from "./mls.ts";
 import * as pictures from "./pictures.ts";
+import * as profiles from "./profiles.ts";
 import * as messageHistory from "./message-history.ts";
 import * as messages from "./messages.ts";
 import * as readPositions from "./read-positions.ts";
@@ -55,6 +56,7 @@ export const queries = {
   ...messageChanges,
   ...mls,
   ...pictures,
+  ...profiles,
   ...messageHistory,
   ...messages,
   ...readPositions,
@@ -73,7 +75,7 @@ export type { LockoutPolicy } from "./abuse.ts";
 export type { AuditRecord } from "./audit.ts";
 export type { ActiveCallRecord } from "./calls.ts";
 export type { CategoryRecord } from "./categories.ts";
-export type { ChannelContextRecord, ChannelRecord, OverrideRecord } from "./channels.ts";
+export type { ChannelContextRecord, ChannelRecord, DirectParticipant, OverrideRecord } from "./channels.ts";
 export type { MembershipEventRecord } from "./membership-events.ts";
 export type { CommunityRecord, MemberContextRecord, RoleRecord } from "./communities.ts";
 export type { InviteRecord } from "./invites.ts";

@@ -10,6 +10,7 @@ import type { AppEnv } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { removeDiscarded } from "../file-removal.ts";
 import { limitBody, requireUser } from "../middleware.ts";
+import { tellPersonChanged } from "../people-changes.ts";
 import { refuseCommonPassword } from "../password-policy.ts";
 import { hashPassword } from "../passwords.ts";
 import { clearRefreshCookie } from "../refresh-cookie.ts";
@@ -42,6 +43,7 @@ export const account = new Hono<AppEnv>()
       pronouns: empty(profile.pronouns),
     });
     await audit(c, "profile.updated");
+    await tellPersonChanged(c, user.id, "profile");
     return c.json({ user: userView(user) });
   })
   .post("/password", limitBody, async (c) => {
