@@ -56,10 +56,23 @@ export const loginSchema = z.strictObject({
   deviceName: deviceNameSchema,
 });
 
+/**
+ * An account recovery code in the server's readable form: seven groups of four base32
+ * characters (no 0/o, 1/l), 140 bits. A client may choose its own (derived from the
+ * recovery key, so the person keeps one secret); case is ignored.
+ */
+export const accountRecoveryCodeSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-km-np-z2-9]{4}(-[a-km-np-z2-9]{4}){6}$/, "a recovery code is seven groups of four letters and digits");
+
 export const recoverSchema = z.strictObject({
   username: usernameSchema,
   recoveryCode: typedCodeSchema,
   newPassword: passwordSchema,
+  /** The code that resets the password next time (absent: the server makes a new one). */
+  nextRecoveryCode: accountRecoveryCodeSchema.optional(),
 });
 
 export const changePasswordSchema = z.strictObject({
@@ -75,6 +88,9 @@ export const confirmSchema = z.strictObject({
     .regex(/^\d{6}$/, "a two-factor code is 6 digits")
     .optional(),
 });
+
+/** A new recovery code: the server's own, or the one the client chose (the password confirms either). */
+export const newRecoveryCodeSchema = confirmSchema.extend({ recoveryCode: accountRecoveryCodeSchema.optional() });
 
 /** Turning two-factor on: the first code from the app, and the password, so a stolen session cannot. */
 export const enableTotpSchema = z.strictObject({

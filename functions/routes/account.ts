@@ -1,7 +1,7 @@
 /** /api/account: profile, password, recovery code, deletion, and one's own security log. */
 import { Hono } from "hono";
 import { query } from "../../db/index.ts";
-import { changePasswordSchema, confirmSchema, profileSchema } from "../../protocol/index.ts";
+import { changePasswordSchema, confirmSchema, newRecoveryCodeSchema, profileSchema } from "../../protocol/index.ts";
 import { disconnectSockets } from "../../rooms/index.ts";
 import { withPasswordCheck } from "../abuse.ts";
 import { audit } from "../audit.ts";
@@ -67,8 +67,10 @@ export const account = new Hono<AppEnv>()
     return c.body(null, 204);
   })
   .post("/recovery-code", limitBody, async (c) => {
-    await confirmIdentity(c, await parseJson(c, confirmSchema));
-    const recoveryCode = readableCode(RECOVERY_CODE_GROUPS);
+    // The client may choose the code (derived from its recovery key: one secret for the person).
+    const { recoveryCode: chosen, ...proof } = await parseJson(c, newRecoveryCodeSchema);
+    await confirmIdentity(c, proof);
+    const recoveryCode = chosen ?? readableCode(RECOVERY_CODE_GROUPS);
     await query(c.env.DATABASE, "setRecoveryCodeHash", {
       userId: c.get("userId"),
       recoveryCodeHash: await hashCode(recoveryCode),

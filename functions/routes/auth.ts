@@ -195,7 +195,8 @@ export const auth = new Hono<AppEnv>()
         `this account is suspended: ${user.suspensionReason ?? "ask an admin"}`,
       );
     refuseCommonPassword(input.newPassword, user.username);
-    const recoveryCode = readableCode(RECOVERY_CODE_GROUPS);
+    // A code derived from the person's recovery key stays theirs: the key keeps resetting the password.
+    const recoveryCode = input.nextRecoveryCode ?? readableCode(RECOVERY_CODE_GROUPS);
     await query(c.env.DATABASE, "setPasswordHash", {
       userId: user.id,
       passwordHash: await withPasswordCheck(c, true, () => hashPassword(c.env, input.newPassword)),
