@@ -35,6 +35,12 @@ export const communityInviteSchema = createInviteSchema;
 
 export const acceptInviteSchema = z.strictObject({ code: z.string().trim().min(6).max(64) });
 
+/** `GET /api/community-invites/:code`: what a usable invite leads to, shown on its /join page. */
+export interface CommunityInvitePreview {
+  community: { id: string; name: string; iconUrl: string | null };
+  memberCount: number;
+}
+
 export const roleSchema = z.strictObject({
   name: nameText(64).min(1),
   /** Permission names, as in protocol/permissions.ts. */

@@ -111,3 +111,25 @@ async function timeOutStillRunning(db: Db, communityId: string, userId: string):
   const until = new Date(String((last.details as { until?: unknown } | null)?.until));
   return until.getTime() > Date.now() ? until : null;
 }
+
+/** What an invite link leads to, while it can still be used: the community and how many are in it. */
+export async function communityInvitePreview(db: Db, input: { codeHash: string }) {
+  const [row] = await db
+    .select({ community: communities })
+    .from(communityInvites)
+    .innerJoin(communities, eq(communities.id, communityInvites.communityId))
+    .where(
+      and(
+        eq(communityInvites.codeHash, input.codeHash),
+        isNull(communityInvites.revokedAt),
+        or(isNull(communityInvites.expiresAt), gt(communityInvites.expiresAt, sql`now()`)),
+        or(isNull(communityInvites.maxUses), lt(communityInvites.uses, communityInvites.maxUses)),
+      ),
+    );
+  if (!row) return null;
+  const [members] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(communityMembers)
+    .where(eq(communityMembers.communityId, row.community.id));
+  return { community: row.community, memberCount: members?.count ?? 0 };
+}

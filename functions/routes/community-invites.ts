@@ -4,7 +4,12 @@
  */
 import { Hono } from "hono";
 import { query } from "../../db/index.ts";
-import { acceptInviteSchema, communityInviteSchema, uuidSchema } from "../../protocol/index.ts";
+import {
+  acceptInviteSchema,
+  communityInviteSchema,
+  uuidSchema,
+  type CommunityInvitePreview,
+} from "../../protocol/index.ts";
 import { communityAccess, requirePermission } from "../community-access.ts";
 import { communityView } from "../community-views.ts";
 import { publishAccessChange } from "../access-changes.ts";
@@ -51,13 +56,23 @@ export const communityInviteRoutes = new Hono<AppEnv>()
     return c.body(null, 204);
   });
 
-/** POST /api/community-invites/accept: join a community with an invite code. */
-export const acceptCommunityInvite = new Hono<AppEnv>().post(
-  "/accept",
-  requireUser,
-  rateLimit("join", 30, 60 * 60),
-  limitBody,
-  async (c) => {
+/**
+ * GET /api/community-invites/:code: the community a usable invite leads to (name, icon,
+ * how many are in it), for the /join page of someone signed in; POST /accept joins it.
+ */
+export const acceptCommunityInvite = new Hono<AppEnv>()
+  .get("/:code", requireUser, rateLimit("invite-preview", 60, 60 * 60), async (c) => {
+    const { code } = parse(acceptInviteSchema, { code: c.req.param("code") });
+    const preview = await query(c.env.DATABASE, "communityInvitePreview", { codeHash: await hashCode(code) });
+    if (!preview) throw new AppError(404, "invalid_invite", "that invite is unknown, expired, revoked or used up");
+    const view = communityView(preview.community);
+    const answer: CommunityInvitePreview = {
+      community: { id: view.id, name: view.name, iconUrl: view.iconUrl },
+      memberCount: preview.memberCount,
+    };
+    return c.json(answer);
+  })
+  .post("/accept", requireUser, rateLimit("join", 30, 60 * 60), limitBody, async (c) => {
     const { code } = await parseJson(c, acceptInviteSchema);
     const result = await query(c.env.DATABASE, "acceptCommunityInvite", {
       codeHash: await hashCode(code),
@@ -74,5 +89,4 @@ export const acceptCommunityInvite = new Hono<AppEnv>().post(
       });
     }
     return c.json({ community: communityView(result.community), isAlreadyMember: result.isAlreadyMember });
-  },
-);
+  });
