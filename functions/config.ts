@@ -268,6 +268,10 @@ export type Config = z.infer<typeof configSchema>;
 /** Origins a browser may call from, and open sockets from. */
 export const allowedOrigins = (config: Config): string[] => [config.PUBLIC_URL, ...config.CORS_ORIGINS];
 
+/** What a person who opened Chatalot at another address reads: which address to open, not a variable's name. */
+export const wrongAddress = (origin: string, publicUrl: string) =>
+  `this page was opened at ${origin}, but this Chatalot is at ${publicUrl}: open ${publicUrl} instead`;
+
 export class ConfigError extends Error {
   override name = "ConfigError";
 }

@@ -5,7 +5,7 @@ import { createMiddleware } from "hono/factory";
 import { query } from "../db/index.ts";
 import { HTTP_BODY_MAX_BYTES } from "../protocol/index.ts";
 import { clientAddress } from "./client-address.ts";
-import { allowedOrigins, readConfig } from "./config.ts";
+import { allowedOrigins, readConfig, wrongAddress } from "./config.ts";
 import type { AppEnv } from "./context.ts";
 import { AppError, unauthorized } from "./errors.ts";
 import { isElevated, verifyAccessToken } from "./tokens.ts";
@@ -96,7 +96,7 @@ export const requireOwnOrigin = createMiddleware<AppEnv>(async (c, next) => {
 function refuseForeignOrigin(c: Context<AppEnv>): void {
   const origin = c.req.header("Origin");
   if (origin && !allowedOrigins(c.get("config")).includes(origin)) {
-    throw new AppError(403, "origin_not_allowed", "requests are only accepted from PUBLIC_URL");
+    throw new AppError(403, "origin_not_allowed", wrongAddress(origin, c.get("config").PUBLIC_URL));
   }
 }
 

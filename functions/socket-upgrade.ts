@@ -7,7 +7,7 @@
  */
 import type { Context } from "hono";
 import { SOCKET_PROTOCOL, SOCKET_TICKET_PROTOCOL_PREFIX } from "../protocol/index.ts";
-import { allowedOrigins } from "./config.ts";
+import { allowedOrigins, wrongAddress } from "./config.ts";
 import type { AppEnv } from "./context.ts";
 import { AppError, unauthorized } from "./errors.ts";
 
@@ -17,7 +17,7 @@ export function requireOwnUpgrade(c: Context<AppEnv>): void {
   }
   const origin = c.req.header("Origin");
   if (origin && !allowedOrigins(c.get("config")).includes(origin)) {
-    throw new AppError(403, "origin_not_allowed", "WebSocket connections are only accepted from PUBLIC_URL");
+    throw new AppError(403, "origin_not_allowed", wrongAddress(origin, c.get("config").PUBLIC_URL));
   }
 }
 
