@@ -1,0 +1,18 @@
+/**
+ * Discord shows a message made only of emoji (up to 27 of them) large, "jumbo".
+ * Unicode's RGI_Emoji property (the `v` flag) knows every emoji sequence, skin
+ * tones and flags included, so no emoji table is needed here.
+ */
+
+/** Past this many emoji the message is shown at the usual size. */
+export const JUMBO_EMOJI_MAX = 27;
+
+// Built from strings: TypeScript's es2023 target does not accept the `v` flag in a literal.
+const EMOJI = new RegExp("\\p{RGI_Emoji}", "gv");
+const ONLY_EMOJI = new RegExp("^(?:\\p{RGI_Emoji}|\\s)+$", "v");
+
+/** Whether the text is emoji alone (spaces between them allowed), few enough to show large. */
+export function isJumboEmoji(text: string): boolean {
+  if (!ONLY_EMOJI.test(text)) return false;
+  return (text.match(EMOJI)?.length ?? 0) <= JUMBO_EMOJI_MAX;
+}

@@ -1,0 +1,31 @@
+/**
+ * A ||spoiler||: covered until someone clicks it or presses Enter or Space on it.
+ * While covered, screen readers hear "Spoiler" rather than what it hides.
+ */
+import type { ComponentChildren } from "preact";
+import { useState } from "preact/hooks";
+
+export function Spoiler({ children }: { children: ComponentChildren }) {
+  const [isRevealed, setRevealed] = useState(false);
+  if (isRevealed) return <span class="spoiler is-revealed">{children}</span>;
+  const reveal = (event: Event) => {
+    // A spoiler inside a link reveals first; following the link takes a second click.
+    event.preventDefault();
+    setRevealed(true);
+  };
+  return (
+    <span
+      class="spoiler"
+      role="button"
+      tabIndex={0}
+      aria-label="Spoiler, press to reveal"
+      title="Spoiler: click to reveal"
+      onClick={reveal}
+      onKeyDown={(event) => (event.key === "Enter" || event.key === " ") && reveal(event)}
+    >
+      <span class="spoiler-content" aria-hidden="true">
+        {children}
+      </span>
+    </span>
+  );
+}
