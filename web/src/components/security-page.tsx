@@ -1,6 +1,6 @@
 /**
- * /settings/security: where the account is signed in, two-factor
- * authentication, the recovery code, the password, and recent security events.
+ * Settings > Security: where the account is signed in, two-factor authentication,
+ * the recovery code, the password, and recent security events.
  */
 import { useModel } from "@preact/signals";
 import { AccountSecretsModel } from "../models/account-secrets.ts";
@@ -8,7 +8,6 @@ import { DeviceSessionsModel } from "../models/device-sessions.ts";
 import { SecurityEventsModel } from "../models/security-events.ts";
 import type { Session } from "../models/session.ts";
 import { TwoFactorModel } from "../models/two-factor.ts";
-import { AvatarSection } from "./avatar-section.tsx";
 import { PasswordSection } from "./password-section.tsx";
 import { RecoveryCodeSection } from "./recovery-code-section.tsx";
 import { SecurityEventsSection } from "./security-events-section.tsx";
@@ -27,14 +26,12 @@ export function SecurityPage({ session }: { session: Session }) {
   };
 
   return (
-    <main class="settings" aria-labelledby="security-heading">
-      <h1 id="security-heading">Security</h1>
-      <AvatarSection session={session} />
+    <>
       <SessionsSection deviceSessions={deviceSessions} session={session} onChange={onChange} />
       <TwoFactorSection twoFactor={twoFactor} onChange={onChange} />
       <RecoveryCodeSection secrets={secrets} hasTwoFactor={twoFactor.isOn.value} onChange={onChange} />
       <PasswordSection secrets={secrets} onChange={onChange} />
       <SecurityEventsSection events={events} />
-    </main>
+    </>
   );
 }

@@ -17,6 +17,7 @@ import type { AccountEvents } from "./account-events.ts";
 import { createAction } from "./action.ts";
 import { ApiError, describeError } from "./api-client.ts";
 import { latestOnly } from "./latest-only.ts";
+import { profiles } from "./profiles.ts";
 import type { Session } from "./session.ts";
 
 /** New invite links work for a week unless someone revokes them. */
@@ -88,6 +89,7 @@ export const CommunityModel = createModel((communityId: string, session: Session
       categories.value = layout.categories;
       channels.value = layout.channels;
       members.value = roster.members;
+      profiles.remember(roster.members);
       isGone.value = false;
     } catch (caught) {
       if (!isLatest()) return;

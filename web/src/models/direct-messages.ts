@@ -10,6 +10,7 @@ import type { AccountEvents } from "./account-events.ts";
 import { createAction } from "./action.ts";
 import { describeError } from "./api-client.ts";
 import { latestOnly } from "./latest-only.ts";
+import { profiles } from "./profiles.ts";
 import type { Session } from "./session.ts";
 
 /** "bob" or "bob, carol": everyone but the reader; "only you" once the others left a group. */
@@ -33,6 +34,7 @@ export const DirectMessagesModel = createModel((session: Session, events: Accoun
       const answer = await session.request<{ channels: ChannelView[] }>("/api/dms");
       if (!isLatest()) return;
       conversations.value = answer.channels;
+      profiles.remember(answer.channels.flatMap((channel) => channel.participants ?? []));
       loadError.value = null;
     } catch (caught) {
       if (isLatest()) loadError.value = describeError(caught);

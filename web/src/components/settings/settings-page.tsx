@@ -1,13 +1,22 @@
 /**
- * The settings area: a menu of sections beside the open one (profile, appearance,
- * notifications, encryption, security), reached from the user panel's gear and at
- * /settings/<section>. CONTRACT STUB: the settings helper replaces this body.
+ * The settings area, like Discord's user settings: a menu of sections beside the open
+ * one (profile, appearance, notifications, encryption, security), reached from the user
+ * panel's gear and at /settings/<section>; on a phone the menu sits above the section.
+ * Moving between sections replaces the history entry, so closing (the ✕ button or Esc)
+ * returns to where the person was before opening the settings.
  */
+import { useEffect, useRef } from "preact/hooks";
 import type { AccountEvents } from "../../models/account-events.ts";
 import type { Encryption } from "../../models/encryption/encryption.ts";
-import type { Router, SettingsSection } from "../../models/router.ts";
+import { settingsPath, SETTINGS_SECTIONS, type Router, type SettingsSection } from "../../models/router.ts";
 import type { Session } from "../../models/session.ts";
 import { SecurityPage } from "../security-page.tsx";
+import { AppearanceSection } from "./appearance-section.tsx";
+import { EncryptionSection } from "./encryption-section.tsx";
+import { NotificationsSection } from "./notifications-section.tsx";
+import { ProfileSection } from "./profile-section.tsx";
+import { closeSettings } from "./close-settings.ts";
+import "./settings.css";
 
 export interface SettingsPageProps {
   session: Session;
@@ -17,6 +26,100 @@ export interface SettingsPageProps {
   events: AccountEvents;
 }
 
-export function SettingsPage({ session }: SettingsPageProps) {
-  return <SecurityPage session={session} />;
+const TITLES: Record<SettingsSection, string> = {
+  profile: "Profile",
+  appearance: "Appearance",
+  notifications: "Notifications",
+  encryption: "Encryption",
+  security: "Security",
+};
+
+export function SettingsPage({ session, router, section, encryption }: SettingsPageProps) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Focus follows the section: a screen reader hears its name, the keyboard starts there.
+  useEffect(() => heading.current?.focus({ preventScroll: true }), [section]);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== "Escape" || event.defaultPrevented) return;
+      // A dialog or picker inside a section closes first.
+      if ((event.target as Element | null)?.closest?.("[role=dialog], [aria-modal=true]")) return;
+      closeSettings(router);
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [router]);
+
+  const open = (event: MouseEvent, next: SettingsSection) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    router.replace(settingsPath(next));
+  };
+
+  return (
+    <div class="settings-area">
+      <nav class="settings-menu" aria-label="Settings">
+        <p class="settings-menu-heading" aria-hidden="true">
+          User settings
+        </p>
+        <ul>
+          {SETTINGS_SECTIONS.map((name) => (
+            <li key={name}>
+              <a
+                href={settingsPath(name)}
+                class="settings-menu-item"
+                aria-current={name === section ? "page" : undefined}
+                onClick={(event) => open(event, name)}
+              >
+                {TITLES[name]}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main class="settings-content" aria-labelledby="settings-heading">
+        <div class="settings-column">
+          <header class="settings-header">
+            <h1 id="settings-heading" ref={heading} tabIndex={-1}>
+              {TITLES[section]}
+            </h1>
+            <button
+              type="button"
+              class="settings-close"
+              aria-label="Close settings"
+              onClick={() => closeSettings(router)}
+            >
+              <span aria-hidden="true">✕</span>
+              <span class="settings-close-key" aria-hidden="true">
+                Esc
+              </span>
+            </button>
+          </header>
+          <Section section={section} session={session} encryption={encryption} />
+        </div>
+      </main>
+    </div>
+  );
+}
+
+function Section({
+  section,
+  session,
+  encryption,
+}: {
+  section: SettingsSection;
+  session: Session;
+  encryption: Encryption;
+}) {
+  switch (section) {
+    case "profile":
+      return <ProfileSection session={session} />;
+    case "appearance":
+      return <AppearanceSection />;
+    case "notifications":
+      return <NotificationsSection />;
+    case "encryption":
+      return <EncryptionSection session={session} encryption={encryption} />;
+    case "security":
+      return <SecurityPage session={session} />;
+  }
 }

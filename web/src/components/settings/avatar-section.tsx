@@ -5,12 +5,12 @@
  */
 import { useModel, useSignal } from "@preact/signals";
 import { useRef } from "preact/hooks";
-import { AvatarModel } from "../models/pictures.ts";
-import type { Session } from "../models/session.ts";
-import { Avatar } from "./avatar.tsx";
-import { FormError } from "./form-error.tsx";
-import { pickedPicture } from "./picked-picture.ts";
-import { PictureCropper } from "./picture-cropper.tsx";
+import { AvatarModel } from "../../models/pictures.ts";
+import type { Session } from "../../models/session.ts";
+import { Avatar } from "../avatar.tsx";
+import { FormError } from "../form-error.tsx";
+import { pickedPicture } from "../picked-picture.ts";
+import { PictureCropper } from "../picture-cropper.tsx";
 
 /** Avatars are stored at this many pixels a side: sharp at every size they are shown. */
 const AVATAR_PIXELS = 256;
