@@ -115,6 +115,8 @@ export function ChatView(props: ChatViewProps) {
           {!accessProblem && (
             <Composer
               chat={chat}
+              session={session}
+              channelId={channelId}
               title={title}
               refusal={refusal}
               hint={hint}

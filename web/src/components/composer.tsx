@@ -1,20 +1,38 @@
 /**
- * Writes a message: Enter sends, Shift+Enter starts a new line, "@name" mentions
- * someone. A reply shows what it answers, with a way to drop it (or Escape). Files
- * come by the "Attach files" button, by pasting (a screenshot) or by dropping them on
- * the channel, and wait in a tray above the field, uploading, until the message goes.
+ * Writes a message: Enter sends, Shift+Enter starts a new line. As one types,
+ * `:tada` offers emoji, `@bo` people (and @here and @everyone for those allowed),
+ * `#gen` channels; the smiley button opens the emoji picker. ↑ in an empty field
+ * edits one's last message. The text is kept per channel across reloads until sent
+ * (composer/use-saved-draft.ts); one too long for a message is offered as a file.
+ * A reply shows what it answers, with a way to drop it (or Escape). Files come by
+ * the "Attach files" button, by pasting (a screenshot) or by dropping them on the
+ * channel, and wait in a tray above the field, uploading, until the message goes.
  * When the user may not send here, the field is disabled and says why.
  */
+import { useRef, useState } from "preact/hooks";
+import type { ChannelView } from "../../../protocol/index.ts";
 import type { Chat } from "../models/chat.ts";
+import { ContentError, textContent } from "../models/content.ts";
+import type { Session } from "../models/session.ts";
+import { findBySeq } from "../models/timeline.ts";
+import { lastEditableSeq } from "./composer/last-own-message.ts";
+import { optionId, SUGGESTION_LIST_ID, SuggestionList } from "./composer/suggestion-list.tsx";
+import { MESSAGE_FILE_NAME, TooLongOffer } from "./composer/too-long-offer.tsx";
+import { useCaretAfterRender } from "./composer/use-caret.ts";
+import { useCompletion } from "./composer/use-completion.ts";
+import { useSavedDraft } from "./composer/use-saved-draft.ts";
+import { EmojiPicker } from "./emoji/emoji-picker.tsx";
 import { AttachButton } from "./files/attach-button.tsx";
 import { UploadTray } from "./files/upload-tray.tsx";
-import { findBySeq } from "../models/timeline.ts";
 import { describedBy } from "./form-error.tsx";
 import { excerpt } from "./reply-quote.tsx";
 import { sentence } from "./sentence.ts";
+import "./composer/composer.css";
 
 interface ComposerProps {
   chat: Chat;
+  session: Session;
+  channelId: string;
   title: string;
   /** Why sending is not possible, or null when it is. */
   refusal: string | null;
@@ -26,20 +44,59 @@ interface ComposerProps {
   onFiles(files: File[]): void;
 }
 
-export function Composer({ chat, title, refusal, hint, attachRefusal, onFiles }: ComposerProps) {
-  const onSubmit = (event: SubmitEvent) => {
-    event.preventDefault();
+export function Composer(props: ComposerProps) {
+  const { chat, session, channelId, title, refusal, hint, attachRefusal, onFiles } = props;
+  const field = useRef<HTMLTextAreaElement>(null);
+  const [isPickerOpen, setPickerOpen] = useState(false);
+  /** The length of a message too long to send, while the composer offers it as a file. */
+  const [tooLong, setTooLong] = useState<number | null>(null);
+  const placeCaret = useCaretAfterRender(field);
+  useSavedDraft(chat, session.user.value?.id ?? "", channelId);
+  const text = chat.draft.value;
+  const communityId = chat.channel.value?.communityId ?? null;
+  const completion = useCompletion({
+    field,
+    text,
+    setText: (next) => chat.setDraft(next),
+    placeCaret,
+    people: chat.people,
+    canMentionEveryone: chat.permissions.value?.includes("MENTION_EVERYONE") ?? false,
+    loadChannels: communityId
+      ? () =>
+          session
+            .request<{ channels: ChannelView[] }>(`/api/communities/${encodeURIComponent(communityId)}/channels`)
+            .then((answer) => answer.channels)
+      : null,
+  });
+
+  const send = () => {
+    if (isTooLong(chat.draft.peek())) return setTooLong(chat.draft.peek().trim().length);
     chat.send();
   };
+  const sendAsFile = () => {
+    const file = new File([chat.draft.peek()], MESSAGE_FILE_NAME, { type: "text/plain" });
+    setTooLong(null);
+    onFiles([file]);
+    chat.draft.value = "";
+    chat.send();
+    field.current?.focus();
+  };
   const onKeyDown = (event: KeyboardEvent) => {
+    if (completion.handleKey(event)) return;
     if (event.key === "Escape" && chat.replyingTo.value !== null) {
       event.preventDefault();
       return chat.cancelReply();
     }
+    if (event.key === "ArrowUp" && text === "" && !event.shiftKey && !event.altKey && !event.ctrlKey) {
+      const seq = lastEditableSeq(chat.entries.peek());
+      if (seq === null) return;
+      event.preventDefault();
+      return chat.actions.startEditing(seq);
+    }
     // isComposing: Enter also confirms an input method's candidate; that must not send.
     if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
     event.preventDefault();
-    chat.send();
+    send();
   };
   // A screenshot pasted is attached; pasted text goes into the field as always.
   const onPaste = (event: ClipboardEvent) => {
@@ -48,14 +105,32 @@ export function Composer({ chat, title, refusal, hint, attachRefusal, onFiles }:
     event.preventDefault();
     onFiles(pasted);
   };
+  /** The picked emoji goes where the caret was (replacing a selection), and the caret after it. */
+  const insertEmoji = (emoji: string) => {
+    const element = field.current;
+    const start = element?.selectionStart ?? text.length;
+    const end = element?.selectionEnd ?? text.length;
+    setPickerOpen(false);
+    element?.focus();
+    placeCaret(start + emoji.length);
+    chat.setDraft(text.slice(0, start) + emoji + text.slice(end));
+  };
   const isShut = refusal !== null;
   const drafts = chat.attachments;
   const trayNotice = drafts.notice.value;
   const replyingTo = chat.replyingTo.value;
   const target = replyingTo === null ? null : findBySeq(chat.entries.value, replyingTo);
+  const isListOpen = completion.trigger !== null && completion.suggestions.length > 0;
+  const activeOption = isListOpen ? completion.suggestions[completion.activeIndex] : undefined;
 
   return (
-    <form class="composer" onSubmit={onSubmit}>
+    <form
+      class="composer"
+      onSubmit={(event) => {
+        event.preventDefault();
+        send();
+      }}
+    >
       {(refusal || hint) && (
         <p id="composer-note" class={isShut ? "composer-note is-refusal" : "composer-note"}>
           {refusal ?? hint}
@@ -77,26 +152,81 @@ export function Composer({ chat, title, refusal, hint, attachRefusal, onFiles }:
           {sentence(trayNotice)}
         </p>
       )}
+      {tooLong !== null && !isShut && (
+        <TooLongOffer
+          characters={tooLong}
+          attachRefusal={attachRefusal}
+          onSendAsFile={sendAsFile}
+          onKeepEditing={() => {
+            setTooLong(null);
+            field.current?.focus();
+          }}
+        />
+      )}
       <div class="composer-row">
+        {!isShut && <SuggestionList completion={completion} />}
         {!isShut && <AttachButton refusal={attachRefusal} onFiles={onFiles} />}
         <label for="composer-input" class="visually-hidden">
           Message {title}
         </label>
         <textarea
           id="composer-input"
+          ref={field}
           rows={2}
           placeholder={isShut ? "You cannot send messages here" : `Message ${title}`}
-          value={chat.draft.value}
+          value={text}
           disabled={isShut}
           aria-describedby={describedBy((refusal || hint) && "composer-note", replyingTo !== null && "composer-reply")}
-          onInput={(event) => chat.setDraft(event.currentTarget.value)}
+          aria-autocomplete="list"
+          aria-controls={isListOpen ? SUGGESTION_LIST_ID : undefined}
+          aria-activedescendant={activeOption ? optionId(activeOption) : undefined}
+          onInput={(event) => {
+            chat.setDraft(event.currentTarget.value);
+            completion.caretMoved();
+          }}
           onKeyDown={onKeyDown}
+          onKeyUp={(event) => event.key.startsWith("Arrow") && !isListOpen && completion.caretMoved()}
+          onClick={() => completion.caretMoved()}
           onPaste={onPaste}
         />
+        {!isShut && (
+          <div class="composer-emoji">
+            <button
+              type="button"
+              class="composer-emoji-button"
+              aria-label="Insert an emoji"
+              title="Insert an emoji"
+              aria-haspopup="dialog"
+              aria-expanded={isPickerOpen}
+              onClick={() => setPickerOpen(!isPickerOpen)}
+            >
+              <span aria-hidden="true">🙂</span>
+            </button>
+            {isPickerOpen && (
+              <div class="composer-emoji-popover">
+                <EmojiPicker label="Insert an emoji" onPick={insertEmoji} onClose={() => setPickerOpen(false)} />
+              </div>
+            )}
+          </div>
+        )}
         <button type="submit" class="primary" disabled={isShut}>
           Send
         </button>
       </div>
+      <p class="visually-hidden" role="status">
+        {isListOpen ? `${completion.suggestions.length} suggestions: up and down to choose, Enter to insert.` : ""}
+      </p>
     </form>
   );
+}
+
+/** Whether the text, as a message, would be over the size limit (content.ts does the counting). */
+function isTooLong(text: string): boolean {
+  try {
+    textContent(text.trim());
+    return false;
+  } catch (caught) {
+    if (caught instanceof ContentError) return true;
+    throw caught;
+  }
 }
