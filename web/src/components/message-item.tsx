@@ -26,6 +26,7 @@ import { DayDivider, NewDivider } from "./timeline/dividers.tsx";
 import { fullDateTimeInWords, shownTimeOf, timeInWords, type MessageLayout } from "./timeline/timeline-layout.ts";
 import { useLongPress } from "./timeline/use-long-press.ts";
 import "./timeline/timeline.css";
+import { UndecryptableNotice } from "./onboarding/undecryptable-notice.tsx";
 
 /** Where a message shows: the main list, a thread panel, the pinned messages. */
 export type MessagePlace = "main" | "thread" | "pins";
@@ -163,11 +164,7 @@ export function MessageItem({
           ) : (
             <div class="message-text">
               {entry.text === null ? (
-                <em>
-                  {entry.unreadable
-                    ? `This message cannot be read on this device: ${entry.unreadable}.`
-                    : "Decrypting…"}
-                </em>
+                <UndecryptableNotice reason={entry.unreadable} />
               ) : (
                 <MessageText text={entry.text} />
               )}
