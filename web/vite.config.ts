@@ -2,9 +2,15 @@
  * The web app's build. `vite build --config web/vite.config.ts` writes web/dist,
  * which the server serves; `vite --config web/vite.config.ts` serves the app in
  * development and forwards the API to `wrangler dev`.
+ *
+ * The build also makes the app installable: vite-plugin-pwa writes the web app
+ * manifest and compiles our service worker (web/sw/sw.ts) with the list of files it
+ * precaches (Workbox's injectManifest). `npm run build:web` then precompresses
+ * web/dist (scripts/precompress-web.ts) for the server to serve as brotli or gzip.
  */
 import preact from "@preact/preset-vite";
 import { defineConfig } from "vite";
+import { VitePWA } from "vite-plugin-pwa";
 
 /** Where `wrangler dev` listens. */
 const WORKER_URL = "http://127.0.0.1:8787";
@@ -15,9 +21,45 @@ const WORKER_URL = "http://127.0.0.1:8787";
  */
 const WORKER_PUBLIC_URL = "http://localhost:8787";
 
+/** The brand colour (styles.css's light --accent) and the light page background. */
+const THEME_COLOUR = "#2f5fd0";
+const BACKGROUND_COLOUR = "#f6f7f9";
+
+const installable = VitePWA({
+  strategies: "injectManifest",
+  srcDir: "sw",
+  filename: "sw.ts",
+  // main.tsx registers the worker itself, after the page has loaded.
+  injectRegister: false,
+  injectManifest: {
+    rollupFormat: "iife",
+    // The app shell: every script, style and page of the main build, and the icons.
+    globPatterns: ["**/*.{js,css,html,svg,png,webmanifest}"],
+    // The admin page is built after this one and is never served offline.
+    globIgnores: ["admin*.html", "assets/admin-*"],
+    maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+  },
+  manifest: {
+    name: "Chatalot",
+    short_name: "Chatalot",
+    description: "Self-hosted, end-to-end encrypted chat: communities, channels and direct messages.",
+    id: "/",
+    start_url: "/",
+    scope: "/",
+    display: "standalone",
+    theme_color: THEME_COLOUR,
+    background_color: BACKGROUND_COLOUR,
+    icons: [
+      { src: "/icons/icon-192.png", sizes: "192x192", type: "image/png", purpose: "any" },
+      { src: "/icons/icon-512.png", sizes: "512x512", type: "image/png", purpose: "any" },
+      { src: "/icons/icon-maskable-512.png", sizes: "512x512", type: "image/png", purpose: "maskable" },
+    ],
+  },
+});
+
 export default defineConfig({
   root: import.meta.dirname,
-  plugins: [preact()],
+  plugins: [preact(), installable],
   build: {
     outDir: "dist",
     emptyOutDir: true,

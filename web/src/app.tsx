@@ -1,24 +1,47 @@
 /**
  * The root: nothing while a saved session is being restored, the visitor pages
- * when nobody is signed in, the workspace for a signed-in user.
+ * when nobody is signed in, the workspace for a signed-in user. The workspace
+ * (and with it the encryption library) is its own chunk, loaded once someone is
+ * signed in, so the sign-in page stays small. Offline, a banner says so above both.
  */
+import { lazy, Suspense } from "preact/compat";
 import { AuthScreen } from "./components/auth-screen.tsx";
-import { Workspace } from "./components/workspace.tsx";
+import { OfflineBanner } from "./components/offline-banner.tsx";
+import { isServerUnreachable } from "./models/reachability.ts";
 import type { Router } from "./models/router.ts";
 import type { Session } from "./models/session.ts";
 
+const Workspace = lazy(() => import("./components/workspace.tsx").then((module) => module.Workspace));
+
+function Loading({ words = "Loading Chatalot…" }: { words?: string }) {
+  return (
+    <main class="auth">
+      <p class="placeholder" role="status">
+        {words}
+      </p>
+    </main>
+  );
+}
+
 export function App({ session, router }: { session: Session; router: Router }) {
-  if (session.isRestoring.value) {
-    return (
-      <main class="auth">
-        <p class="placeholder" role="status">
-          Loading Chatalot…
-        </p>
-      </main>
-    );
-  }
+  return (
+    <>
+      <OfflineBanner />
+      <Screen session={session} router={router} />
+    </>
+  );
+}
+
+function Screen({ session, router }: { session: Session; router: Router }) {
+  if (session.isRestoring.value) return <Loading />;
   const user = session.user.value;
+  // Opened with no network: the saved session comes back with it (main.tsx), not by signing in.
+  if (!user && isServerUnreachable.value) return <Loading words="Chatalot opens once the network is back." />;
   if (!user) return <AuthScreen session={session} router={router} />;
   // Keyed by user: signing in as someone else starts from fresh models.
-  return <Workspace key={user.id} session={session} router={router} />;
+  return (
+    <Suspense fallback={<Loading />}>
+      <Workspace key={user.id} session={session} router={router} />
+    </Suspense>
+  );
 }

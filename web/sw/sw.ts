@@ -1,0 +1,37 @@
+/**
+ * The service worker: it makes Chatalot open without a network. It precaches the
+ * app shell (the list Workbox writes into __WB_MANIFEST at build time) and answers
+ * every page navigation with the cached index.html, so the installed app starts
+ * offline and says it is offline. It never touches /api, the sockets or the admin
+ * page: those always go to the network.
+ *
+ * Updates: a new build's worker installs beside the old one and waits; it takes over
+ * when every Chatalot window has closed, so the next launch runs the new version
+ * and no open window ever mixes old and new files.
+ */
+import {
+  cleanupOutdatedCaches,
+  createHandlerBoundToURL,
+  precacheAndRoute,
+  type PrecacheEntry,
+} from "workbox-precaching";
+import { NavigationRoute, registerRoute } from "workbox-routing";
+
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
+
+/** Navigations that are not the app: the server answers them itself. */
+const NOT_THE_APP = [
+  /^\/api\//,
+  /^\/admin(\/|$)/,
+  /^\/admin-assets\//,
+  /^\/health/,
+  /^\/\.well-known\//,
+  /^\/internal\//,
+];
+
+precacheAndRoute(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+registerRoute(new NavigationRoute(createHandlerBoundToURL("/index.html"), { denylist: NOT_THE_APP }));
+
+// Notifications (issue #23) go here: the Web Push handlers, `self.addEventListener("push", …)`
+// to show a notification and `"notificationclick"` to focus or open the channel it names.
