@@ -132,6 +132,18 @@ describe("bob reading alice's formatting", () => {
     expect(await spoilers.count()).toBe(1);
   });
 
+  it("keeps a spoiler covered where a reply quotes its message", async () => {
+    const spoiled = messageItem(bob, "the butler?");
+    await spoiled.hover();
+    await spoiled.getByRole("button", { name: "Reply", exact: true }).click();
+    const composer = bob.getByLabel("Message #general");
+    await composer.fill("no way");
+    await composer.press("Enter");
+    const quote = messageItem(alice, "no way").getByRole("button", { name: /^Replying to/ });
+    await quote.waitFor({ timeout: LIVE_TIMEOUT_MS });
+    expect(await quote.textContent()).toContain("alice: the butler? [spoiler] and [spoiler] ([spoiler])");
+  });
+
   it("highlights a code block, downloading the highlighter only then, and copies it", async () => {
     expect(bobScripts.filter((url) => HIGHLIGHTER_CHUNK.test(url))).toEqual([]);
     const longLine = `const message = "${"a very long line that does not wrap ".repeat(6)}";`;
@@ -171,9 +183,10 @@ describe("bob reading alice's formatting", () => {
   });
 
   it("looks like a chat client's formatting, in light and dark", async () => {
-    // Tall enough for every message above at once; the pointer away from them (no toolbar).
+    // Tall enough for every message above at once; pointer and focus away from them (no toolbar).
     await bob.setViewportSize({ width: 1280, height: 1300 });
     await bob.mouse.move(0, 0);
+    await bob.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await bob.getByRole("log").screenshot({ path: join(SCREENSHOTS, "rich-text.png") });
     await bob.emulateMedia({ colorScheme: "dark" });
     await bob.getByRole("log").screenshot({ path: join(SCREENSHOTS, "rich-text-dark.png") });

@@ -1,6 +1,7 @@
 /** What a message replies to, as a button that brings that message into view (loading it when needed). */
 import type { Chat } from "../models/chat.ts";
 import { findBySeq } from "../models/timeline.ts";
+import { plainWords } from "./rich-text/plain-words.ts";
 
 /** Enough of the message replied to to recognise it. */
 const EXCERPT_LENGTH = 80;
@@ -20,6 +21,7 @@ export function ReplyQuote({ chat, seq }: { chat: Chat; seq: number }) {
 }
 
 export function excerpt(text: string): string {
-  const line = text.replace(/\s+/g, " ").trim();
+  // Without its markdown, and with any spoiler kept hidden.
+  const line = plainWords(text);
   return line.length > EXCERPT_LENGTH ? `${line.slice(0, EXCERPT_LENGTH - 1)}…` : line;
 }
