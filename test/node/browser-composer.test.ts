@@ -99,15 +99,18 @@ describe("alice writes in #general", () => {
       .toBe(true);
   });
 
-  it("completes :tada: from its shortcode", async () => {
+  it("completes :tada: from its shortcode, and turns a whole :joy: into its emoji", async () => {
     await field(alice).pressSequentially("ship it :tad");
     await suggestions(alice)
       .getByRole("option", { name: /:tada:/ })
       .waitFor();
     await field(alice).press("Enter");
     await expect.poll(() => field(alice).inputValue()).toBe("ship it 🎉 ");
+    // Typed whole, closing colon and all, a shortcode becomes its emoji at once.
+    await field(alice).pressSequentially("for real :joy:");
+    await expect.poll(() => field(alice).inputValue()).toBe("ship it 🎉 for real 😂");
     await field(alice).press("Enter");
-    await bobSees("ship it 🎉");
+    await bobSees("ship it 🎉 for real 😂");
   });
 
   it("mentions @bob from the autocomplete, and bob is mentioned", async () => {

@@ -182,7 +182,7 @@ export function Composer(props: ComposerProps) {
           aria-activedescendant={activeOption ? optionId(activeOption) : undefined}
           onInput={(event) => {
             chat.setDraft(event.currentTarget.value);
-            completion.caretMoved();
+            if (!completion.replaceTypedShortcode()) completion.caretMoved();
           }}
           onKeyDown={onKeyDown}
           onKeyUp={(event) => event.key.startsWith("Arrow") && !isListOpen && completion.caretMoved()}

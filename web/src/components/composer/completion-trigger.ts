@@ -31,6 +31,14 @@ export function findTrigger(text: string, caret: number): CompletionTrigger | nu
   return null;
 }
 
+/** A whole shortcode just typed, closing colon and all (":tada:"), ending at the caret. */
+const TYPED_SHORTCODE = /(?:^|[\s([{"'])(:([a-z0-9_+-]{2,}):)$/i;
+
+export function typedShortcode(text: string, caret: number): { shortcode: string; start: number } | null {
+  const match = TYPED_SHORTCODE.exec(text.slice(0, caret));
+  return match ? { shortcode: match[2]!, start: caret - match[1]!.length } : null;
+}
+
 /** The text with the trigger and its query replaced by `insert` and a space, and where the caret goes after it. */
 export function applyCompletion(
   text: string,

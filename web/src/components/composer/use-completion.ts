@@ -10,8 +10,8 @@ import type { Person } from "../../models/mentions.ts";
 import { noteEmojiUsed } from "../../models/recent-emoji.ts";
 import type { EmojiCatalog } from "../emoji/emoji-catalog.ts";
 import { loadEmojiCatalog } from "../emoji/emoji-groups.ts";
-import { skinTone } from "../emoji/skin-tone.ts";
-import { applyCompletion, findTrigger, type CompletionTrigger } from "./completion-trigger.ts";
+import { inSkinTone, skinTone } from "../emoji/skin-tone.ts";
+import { applyCompletion, findTrigger, typedShortcode, type CompletionTrigger } from "./completion-trigger.ts";
 import { channelSuggestions, emojiSuggestions, mentionSuggestions, type Suggestion } from "./suggestions.ts";
 
 interface CompletionOptions {
@@ -32,6 +32,12 @@ export interface Completion {
   activeIndex: number;
   /** Call on every caret move (input, click, keys): the trigger is where the caret is. */
   caretMoved(): void;
+  /**
+   * Call on input: a whole `:shortcode:` just typed becomes its emoji, as in Discord
+   * (true when it did; the text was set). Only once the emoji are loaded, which the
+   * first two letters after the colon did.
+   */
+  replaceTypedShortcode(): boolean;
   /** The composer's keydown goes here first; true when the list used the key. */
   handleKey(event: KeyboardEvent): boolean;
   choose(suggestion: Suggestion): void;
@@ -83,6 +89,19 @@ export function useCompletion(options: CompletionOptions): Completion {
       // Esc closed one trigger's list; a trigger typed elsewhere opens again.
       if (dismissedAt !== null && findTrigger(field.current?.value ?? "", position)?.start !== dismissedAt)
         setDismissedAt(null);
+    },
+    replaceTypedShortcode(): boolean {
+      const element = field.current;
+      const typed = element && catalog.value ? typedShortcode(element.value, element.selectionStart) : null;
+      const entry = typed && catalog.value?.byShortcode(typed.shortcode);
+      if (!element || !typed || !entry) return false;
+      const emoji = inSkinTone(entry, skinTone.peek());
+      const caretAfter = typed.start + emoji.length;
+      noteEmojiUsed(emoji);
+      placeCaret(caretAfter);
+      setCaret(caretAfter);
+      setText(element.value.slice(0, typed.start) + emoji + element.value.slice(element.selectionStart));
+      return true;
     },
     handleKey(event: KeyboardEvent): boolean {
       if (!trigger || suggestions.length === 0 || event.isComposing) return false;

@@ -90,6 +90,8 @@ export interface EmojiCatalog {
   entries: readonly EmojiEntry[];
   /** The entry for an emoji as sent (in any skin tone), if the catalog knows it. */
   find(emoji: string): EmojiEntry | undefined;
+  /** The entry a shortcode names exactly ("tada"), if any. */
+  byShortcode(shortcode: string): EmojiEntry | undefined;
   /** Entries matching every word of `query`: shortcode starts first, then name and keyword starts. */
   search(query: string, limit?: number): EmojiEntry[];
 }
@@ -97,13 +99,16 @@ export interface EmojiCatalog {
 export function createEmojiCatalog(): EmojiCatalog {
   const entries = buildEntries();
   const byEmoji = new Map<string, EmojiEntry>();
+  const byShortcode = new Map<string, EmojiEntry>();
   for (const entry of entries) {
+    for (const shortcode of entry.shortcodes) if (!byShortcode.has(shortcode)) byShortcode.set(shortcode, entry);
     byEmoji.set(entry.emoji, entry);
     for (const skin of entry.skins ?? []) byEmoji.set(skin, entry);
   }
   return {
     entries,
     find: (emoji) => byEmoji.get(normalizeEmoji(emoji)),
+    byShortcode: (shortcode) => byShortcode.get(shortcode.toLowerCase()),
     search(query, limit = 80) {
       const words = query.toLowerCase().replace(/:/g, " ").trim().split(/\s+/).filter(Boolean);
       if (words.length === 0) return [];
