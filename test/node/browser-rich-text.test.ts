@@ -128,6 +128,8 @@ describe("bob reading alice's formatting", () => {
     await spoilers.first().focus();
     await bob.keyboard.press("Enter");
     expect(await message.getByText("the gardener").isVisible()).toBe(true);
+    // Focus stays on what was revealed, for the next Tab to go on from there.
+    expect(await bob.evaluate(() => document.activeElement?.textContent)).toBe("the gardener");
     // The third stays covered.
     expect(await spoilers.count()).toBe(1);
   });

@@ -15,8 +15,11 @@ const SUBTEXT_LINE = /^-# +([^\n]+)(?:\n|$)/;
 /** Headings deeper than ### stay words, as in Discord. */
 const DEEP_HEADING = /^ {0,3}#{4,}/;
 const SPOILER = /^\|\|([\s\S]+?)\|\|/;
-/** An @ at the start or after a space or punctuation, then a username's characters (as models/mentions.ts reads them). */
-const MENTION = /^@([A-Za-z0-9][A-Za-z0-9_.-]*)/;
+/**
+ * An @ at the start or after a space or punctuation, then a username's characters (as
+ * models/mentions.ts reads them), less a sentence's closing dot or dash ("thanks @bob.").
+ */
+const MENTION = /^@[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?/;
 const MENTION_START = /(?<![\w@])@[A-Za-z0-9]/;
 const WORD_OR_AT = /[\w@]/;
 

@@ -7,7 +7,13 @@ import { useState } from "preact/hooks";
 
 export function Spoiler({ children }: { children: ComponentChildren }) {
   const [isRevealed, setRevealed] = useState(false);
-  if (isRevealed) return <span class="spoiler is-revealed">{children}</span>;
+  // Still focusable from script once revealed, so a keyboard user's focus stays where it was.
+  if (isRevealed)
+    return (
+      <span class="spoiler is-revealed" tabIndex={-1}>
+        {children}
+      </span>
+    );
   const reveal = (event: Event) => {
     // A spoiler inside a link reveals first; following the link takes a second click.
     event.preventDefault();
