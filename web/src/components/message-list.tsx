@@ -1,21 +1,35 @@
 /**
  * The channel's messages, oldest first, without thread replies (those live in
- * their thread). A log region, so screen readers announce new messages; it
- * follows the newest message unless the reader scrolled up, and brings a message
- * jumped to into view.
+ * their thread), laid out as Discord's cozy mode does (`timeline/timeline-layout.ts`):
+ * a person's consecutive messages under one header, day dividers, a "New" divider
+ * at the first message not read when the channel opened. A log region, so screen
+ * readers announce new messages; it follows the newest message unless the reader
+ * scrolled up (then "Jump to present" brings them back), and brings a message
+ * jumped to into view. While the "New" divider is above the view, a bar says how
+ * many are new.
  */
-import { useLayoutEffect, useRef } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { Chat } from "../models/chat.ts";
+import { findBySeq } from "../models/timeline.ts";
 import { MessageItem, messageElementId } from "./message-item.tsx";
 import { RosterChangeLine } from "./roster-change-line.tsx";
+import { ActionSheet } from "./timeline/action-sheet.tsx";
+import { EditHistoryDialog } from "./timeline/edit-history-dialog.tsx";
+import { Icon } from "./timeline/icons.tsx";
+import { firstUnreadSeq, layoutOf, shownTimeOf, unreadCount } from "./timeline/timeline-layout.ts";
+import { UnreadBar } from "./timeline/unread-bar.tsx";
 
 /** How close to the bottom still counts as reading the newest messages. */
 const FOLLOW_THRESHOLD_PX = 80;
+/** Scrolled up further than this (in screens) offers "Jump to present". */
+const JUMP_TO_PRESENT_SCREENS = 0.5;
 
 export function MessageList({ chat, title, ownUserId }: { chat: Chat; title: string; ownUserId: string }) {
   const rows = chat.rows.value;
   const changes = chat.encryption.rosterChanges.value;
   const people = chat.people();
+  const firstUnread = firstUnreadSeq(rows, chat.history.unreadAtOpen.value);
+  const layouts = layoutOf(rows, firstUnread);
   /** Each roster change goes before the first message sent after it; the rest after the last. */
   const changesBefore = (sentAt: string | null) => {
     if (sentAt === null) return [];
@@ -31,11 +45,25 @@ export function MessageList({ chat, title, ownUserId }: { chat: Chat; title: str
   const highlighted = chat.history.highlighted.value;
   const scroller = useRef<HTMLDivElement>(null);
   const isFollowing = useRef(true);
+  const [isNewAbove, setNewAbove] = useState(false);
+  const [isScrolledUp, setScrolledUp] = useState(false);
+
+  /** What the reader's scroll position shows: the "New" divider above the view, or older messages only. */
+  const lookAround = () => {
+    const element = scroller.current;
+    if (!element) return;
+    const fromBottom = element.scrollHeight - element.scrollTop - element.clientHeight;
+    isFollowing.current = fromBottom < FOLLOW_THRESHOLD_PX;
+    setScrolledUp(fromBottom > element.clientHeight * JUMP_TO_PRESENT_SCREENS);
+    const divider = element.querySelector("#new-messages-divider");
+    setNewAbove(!!divider && divider.getBoundingClientRect().bottom < element.getBoundingClientRect().top);
+  };
 
   useLayoutEffect(() => {
     const element = scroller.current;
     if (element && isFollowing.current) element.scrollTop = element.scrollHeight;
-  }, [rows]);
+    lookAround();
+  }, [rows, firstUnread]);
 
   // The composer growing (a tray of files) shrinks the list: one that followed the newest message still shows it.
   useLayoutEffect(() => {
@@ -43,6 +71,7 @@ export function MessageList({ chat, title, ownUserId }: { chat: Chat; title: str
     if (!element) return;
     const observer = new ResizeObserver(() => {
       if (isFollowing.current) element.scrollTop = element.scrollHeight;
+      lookAround();
     });
     observer.observe(element);
     return () => observer.disconnect();
@@ -57,51 +86,82 @@ export function MessageList({ chat, title, ownUserId }: { chat: Chat; title: str
     target.focus({ preventScroll: true });
   }, [highlighted]);
 
-  const onScroll = () => {
+  const jumpToUnread = () => {
+    const divider = scroller.current?.querySelector("#new-messages-divider");
+    divider?.scrollIntoView({ block: "start" });
+    if (firstUnread !== null) document.getElementById(messageElementId(firstUnread))?.focus({ preventScroll: true });
+  };
+  const jumpToPresent = async () => {
+    // After a jump to an old message the newest ones may not be loaded: read them first.
+    if (rows.some((row) => row.kind === "gap")) await chat.history.loadNewest();
     const element = scroller.current;
-    if (element)
-      isFollowing.current = element.scrollHeight - element.scrollTop - element.clientHeight < FOLLOW_THRESHOLD_PX;
+    if (!element) return;
+    isFollowing.current = true;
+    element.scrollTop = element.scrollHeight;
   };
   const isLoading = chat.history.isLoading.value;
+  const firstUnreadEntry = firstUnread === null ? null : findBySeq(chat.entries.value, firstUnread);
+  const versionsEntry = seqEntry(chat, chat.actions.versionsOf.value);
+  const sheetEntry = seqEntry(chat, chat.actions.sheet.value);
 
   return (
-    <div class="message-scroller" ref={scroller} onScroll={onScroll}>
-      {chat.history.hasOlder.value && (
-        <button type="button" class="load-older" onClick={() => void chat.history.loadOlder()} disabled={isLoading}>
-          Load older messages
+    <div class="timeline-frame">
+      {isNewAbove && firstUnreadEntry && (
+        <UnreadBar
+          count={unreadCount(rows, chat.history.unreadAtOpen.value)}
+          since={shownTimeOf(firstUnreadEntry)}
+          onJump={jumpToUnread}
+          onMarkRead={() => chat.history.putUnreadBehind()}
+        />
+      )}
+      <div class="message-scroller" ref={scroller} onScroll={lookAround}>
+        {chat.history.hasOlder.value && (
+          <button type="button" class="load-older" onClick={() => void chat.history.loadOlder()} disabled={isLoading}>
+            Load older messages
+          </button>
+        )}
+        {rows.length === 0 && <p class="placeholder">No messages yet: say hello.</p>}
+        <ol class="message-list timeline" role="log" aria-label={`Messages in ${title}`} aria-relevant="additions">
+          {rows.map((row) =>
+            row.kind === "gap" ? (
+              <li key={`gap-${row.afterSeq}`} class="history-gap">
+                <button
+                  type="button"
+                  class="small"
+                  onClick={() => void chat.history.loadAfter(row.afterSeq)}
+                  disabled={isLoading}
+                >
+                  Load the messages in between
+                </button>
+              </li>
+            ) : (
+              [
+                ...lines(changesBefore(row.entry.sentAt)),
+                <MessageItem
+                  key={row.entry.key}
+                  entry={row.entry}
+                  chat={chat}
+                  ownUserId={ownUserId}
+                  place="main"
+                  replyCount={row.replyCount}
+                  isHighlighted={highlighted?.seq === row.entry.seq}
+                  layout={layouts.get(row.entry.key)}
+                />,
+              ]
+            ),
+          )}
+          {lines(changes.filter((change) => !placed.has(change)))}
+        </ol>
+      </div>
+      {isScrolledUp && (
+        <button type="button" class="jump-to-present" onClick={() => void jumpToPresent()}>
+          Jump to present <Icon name="down" />
         </button>
       )}
-      {rows.length === 0 && <p class="placeholder">No messages yet: say hello.</p>}
-      <ol class="message-list" role="log" aria-label={`Messages in ${title}`} aria-relevant="additions">
-        {rows.map((row) =>
-          row.kind === "gap" ? (
-            <li key={`gap-${row.afterSeq}`} class="history-gap">
-              <button
-                type="button"
-                class="small"
-                onClick={() => void chat.history.loadAfter(row.afterSeq)}
-                disabled={isLoading}
-              >
-                Load the messages in between
-              </button>
-            </li>
-          ) : (
-            [
-              ...lines(changesBefore(row.entry.sentAt)),
-              <MessageItem
-                key={row.entry.key}
-                entry={row.entry}
-                chat={chat}
-                ownUserId={ownUserId}
-                place="main"
-                replyCount={row.replyCount}
-                isHighlighted={highlighted?.seq === row.entry.seq}
-              />,
-            ]
-          ),
-        )}
-        {lines(changes.filter((change) => !placed.has(change)))}
-      </ol>
+      {versionsEntry && <EditHistoryDialog key={versionsEntry.key} chat={chat} entry={versionsEntry} />}
+      {sheetEntry && <ActionSheet key={sheetEntry.key} chat={chat} entry={sheetEntry} />}
     </div>
   );
 }
+
+const seqEntry = (chat: Chat, seq: number | null) => (seq === null ? null : findBySeq(chat.entries.value, seq));

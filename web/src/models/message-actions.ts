@@ -1,7 +1,8 @@
 /**
  * Changing messages already sent: editing and deleting one's own (moderators may
  * delete anyone's), reacting, pinning; and which small menu is open on which
- * message (one edit, one confirmation, one reaction picker at a time).
+ * message (one edit, one confirmation, one reaction picker, one "more" menu, one
+ * touch sheet at a time), and whose edit history is shown.
  */
 import { signal } from "@preact/signals";
 import { describeError } from "./api-client.ts";
@@ -41,18 +42,51 @@ export function createMessageActions(dependencies: MessageActionsDependencies) {
   const editing = signal<{ seq: number; text: string } | null>(null);
   const confirmingDelete = signal<number | null>(null);
   const pickingReaction = signal<number | null>(null);
+  /** The message whose "more" menu is open. */
+  const moreMenu = signal<number | null>(null);
+  /** The message whose actions a long press opened as a sheet (touch screens). */
+  const sheet = signal<number | null>(null);
+  /** The message whose earlier versions are shown. */
+  const versionsOf = signal<number | null>(null);
 
   const closeMenus = () => {
     editing.value = null;
     confirmingDelete.value = null;
     pickingReaction.value = null;
+    moreMenu.value = null;
+    sheet.value = null;
   };
 
   return {
     editing,
     confirmingDelete,
     pickingReaction,
+    moreMenu,
+    sheet,
+    versionsOf,
     closeMenus,
+    toggleMoreMenu(seq: number) {
+      const isOpen = moreMenu.peek() === seq;
+      closeMenus();
+      moreMenu.value = isOpen ? null : seq;
+    },
+    closeMoreMenu() {
+      moreMenu.value = null;
+    },
+    openSheet(seq: number) {
+      closeMenus();
+      sheet.value = seq;
+    },
+    closeSheet() {
+      sheet.value = null;
+    },
+    showVersions(seq: number) {
+      closeMenus();
+      versionsOf.value = seq;
+    },
+    closeVersions() {
+      versionsOf.value = null;
+    },
     startEditing(seq: number) {
       const entry = find(seq);
       if (!entry?.isOwn || entry.isDeleted || entry.text === null) return;
@@ -112,6 +146,9 @@ export function createMessageActions(dependencies: MessageActionsDependencies) {
       const isOpen = pickingReaction.peek() === seq;
       closeMenus();
       pickingReaction.value = isOpen ? null : seq;
+    },
+    closeReactionPicker() {
+      pickingReaction.value = null;
     },
     /** Adds the user's reaction, or takes it back when they already reacted with this emoji. */
     toggleReaction(seq: number, emoji: string) {

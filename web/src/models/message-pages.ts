@@ -1,14 +1,22 @@
 /**
  * A channel's messages over HTTP: the newest page, older pages, the messages in a
  * hole of the loaded history, a page around one message (to jump to it), a
- * thread's replies and the pinned messages.
+ * thread's replies and the pinned messages; an edited message's earlier versions,
+ * and how far the person had read.
  */
-import type { MessageView } from "../../../protocol/index.ts";
+import type { MessageView, UnreadView } from "../../../protocol/index.ts";
 import type { Session } from "./session.ts";
 
 export const HISTORY_PAGE_SIZE = 50;
 /** The server's largest page, for filling holes and reading threads in few requests. */
 const LARGE_PAGE_SIZE = 100;
+/** An edited message's earlier payload (`GET …/messages/:seq/versions`), as sealed then. */
+export interface MessageVersion {
+  payload: string;
+  sentAt: string;
+  replacedAt: string;
+}
+
 /** A thread longer than this shows its first replies only (the skeleton has no thread paging). */
 const THREAD_PAGES_MAX = 5;
 
@@ -37,5 +45,12 @@ export function createMessagePages(channelId: string, session: Session) {
       return replies;
     },
     pins: async () => (await session.request<{ messages: MessageView[] }>(`${base}/pins`)).messages,
+    versions: async (seq: number) =>
+      (await session.request<{ versions: MessageVersion[] }>(`${base}/messages/${seq}/versions`)).versions,
+    /** The person's read position here and the channel's last seq, from the unread counts (null: not listed). */
+    async readPosition(): Promise<{ lastReadSeq: number; lastSeq: number } | null> {
+      const { channels } = await session.request<{ channels: UnreadView[] }>("/api/unread");
+      return channels.find((view) => view.channelId === channelId) ?? null;
+    },
   };
 }

@@ -71,6 +71,8 @@ export interface TimelineEntry {
    * messages not loaded yet.
    */
   isInTimeline: boolean;
+  /** The server's view this entry was read from (absent until stored): earlier versions are opened beside it. */
+  view?: MessageView;
 }
 
 export const NO_MENTIONS: Mentions = { userIds: [], roleIds: [], everyone: false, here: false };
@@ -122,6 +124,7 @@ export function storedEntry(
     reactions: message.reactions,
     threadReplyCount: message.threadReplyCount,
     isInTimeline,
+    view: message,
   };
 }
 

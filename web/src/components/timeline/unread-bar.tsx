@@ -1,0 +1,28 @@
+/**
+ * Over the top of the list while the "New" divider is scrolled out of view above:
+ * "12 new messages since 10:42", with Jump (to the divider) and Mark as read.
+ */
+import { timeInWords } from "./timeline-layout.ts";
+
+interface UnreadBarProps {
+  count: number;
+  /** When the first unread message was sent. */
+  since: string | null;
+  onJump(): void;
+  onMarkRead(): void;
+}
+
+export function UnreadBar({ count, since, onJump, onMarkRead }: UnreadBarProps) {
+  const words = `${count === 1 ? "1 new message" : `${count} new messages`}${since ? ` since ${timeInWords(since)}` : ""}`;
+  return (
+    <div class="unread-bar" role="region" aria-label="New messages">
+      <button type="button" class="unread-bar-jump" onClick={onJump}>
+        {words}
+        <span class="unread-bar-action">Jump</span>
+      </button>
+      <button type="button" class="unread-bar-read" onClick={onMarkRead}>
+        Mark as read
+      </button>
+    </div>
+  );
+}
