@@ -3,9 +3,11 @@
  * custom statuses, learned from the lists the server sends (community members, DM
  * participants, one's own account). One store for the page, so a name anywhere
  * (PersonName) reads it without being handed a model; a status disappears at its
- * expiry without a reload.
+ * expiry without a reload. Plain functions over signals rather than a createModel
+ * model: a model's methods run untracked, and whatever shows a name must render again
+ * when the name arrives.
  */
-import { createModel, signal } from "@preact/signals";
+import { signal } from "@preact/signals";
 import type { CustomStatusView } from "../../../protocol/index.ts";
 
 export interface KnownPerson {
@@ -28,7 +30,7 @@ const TIMER_MAX_MS = 2_147_483_647;
 const isLive = (status: CustomStatusView | null, now: number): status is CustomStatusView =>
   status !== null && (status.expiresAt === null || Date.parse(status.expiresAt) > now);
 
-export const ProfilesModel = createModel(() => {
+function createProfiles() {
   const known = signal<ReadonlyMap<string, Profile>>(new Map());
   /** Bumped when a status expires, so what shows it renders again. */
   const clock = signal(Date.now());
@@ -84,9 +86,7 @@ export const ProfilesModel = createModel(() => {
       return isLive(status, clock.value) ? status : null;
     },
   };
-});
-
-export type Profiles = InstanceType<typeof ProfilesModel>;
+}
 
 /** The page's one store. */
-export const profiles = new ProfilesModel();
+export const profiles = createProfiles();

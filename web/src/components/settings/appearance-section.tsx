@@ -32,15 +32,17 @@ export function AppearanceSection() {
         <div class="choice-grid" role="radiogroup" aria-labelledby="theme-heading">
           {THEMES.map((choice) => (
             <label key={choice} class={`theme-choice is-${choice}`}>
-              <input
-                type="radio"
-                name="theme"
-                value={choice}
-                checked={theme === choice}
-                onChange={() => settings.setTheme(choice)}
-              />
               <span class="theme-swatch" aria-hidden="true" />
-              <span>{THEME_WORDS[choice]}</span>
+              <span class="theme-choice-name">
+                <input
+                  type="radio"
+                  name="theme"
+                  value={choice}
+                  checked={theme === choice}
+                  onChange={() => settings.setTheme(choice)}
+                />
+                {THEME_WORDS[choice]}
+              </span>
             </label>
           ))}
         </div>

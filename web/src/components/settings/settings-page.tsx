@@ -58,23 +58,25 @@ export function SettingsPage({ session, router, section, encryption }: SettingsP
   return (
     <div class="settings-area">
       <nav class="settings-menu" aria-label="Settings">
-        <p class="settings-menu-heading" aria-hidden="true">
-          User settings
-        </p>
-        <ul>
-          {SETTINGS_SECTIONS.map((name) => (
-            <li key={name}>
-              <a
-                href={settingsPath(name)}
-                class="settings-menu-item"
-                aria-current={name === section ? "page" : undefined}
-                onClick={(event) => open(event, name)}
-              >
-                {TITLES[name]}
-              </a>
-            </li>
-          ))}
-        </ul>
+        <div class="settings-menu-inner">
+          <p class="settings-menu-heading" aria-hidden="true">
+            User settings
+          </p>
+          <ul>
+            {SETTINGS_SECTIONS.map((name) => (
+              <li key={name}>
+                <a
+                  href={settingsPath(name)}
+                  class="settings-menu-item"
+                  aria-current={name === section ? "page" : undefined}
+                  onClick={(event) => open(event, name)}
+                >
+                  {TITLES[name]}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
       </nav>
       <main class="settings-content" aria-labelledby="settings-heading">
         <div class="settings-column">
