@@ -17,7 +17,7 @@ import { sealedFileBytes, UPLOAD_PART_BYTES } from "../../protocol/index.ts";
 import { call, createCommunityWith, oathtool, registerOn, type Account } from "../support/accounts.ts";
 import { requireProgram } from "../support/browser.ts";
 import { elementsStickingOut, focusedElement, PHONE } from "../support/layout.ts";
-import { browserJourney } from "../support/browser-journey.ts";
+import { browserJourney, saveRecoveryKey } from "../support/browser-journey.ts";
 import { root } from "../support/server.ts";
 
 const PASSWORD = "correct horse battery";
@@ -125,8 +125,7 @@ describe("the admin page", () => {
     await carolPage.getByLabel("Username").fill("carol");
     await carolPage.getByLabel("Password").fill(PASSWORD);
     await carolPage.getByRole("button", { name: "Create account", exact: true }).click();
-    await carolPage.getByLabel("I have saved my recovery code somewhere safe").check();
-    await carolPage.getByRole("button", { name: "Continue to Chatalot" }).click();
+    await saveRecoveryKey(carolPage);
     await carolPage.getByRole("heading", { name: "Channels" }).waitFor();
 
     await adminPage.reload();

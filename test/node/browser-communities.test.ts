@@ -12,7 +12,7 @@ import { type Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, registerOn, type Account } from "../support/accounts.ts";
 import { waitUntilConnected, withoutFrameType } from "../support/browser.ts";
-import { browserJourney } from "../support/browser-journey.ts";
+import { browserJourney, saveRecoveryKey } from "../support/browser-journey.ts";
 import { root } from "../support/server.ts";
 
 const PASSWORD = "correct horse battery";
@@ -62,8 +62,7 @@ describe("bob in the Acme community, as it changes around him", () => {
     await bob.getByLabel("Username").fill("bob");
     await bob.getByLabel("Password").fill(PASSWORD);
     await bob.getByRole("button", { name: "Create account", exact: true }).click();
-    await bob.getByLabel("I have saved my recovery code somewhere safe").check();
-    await bob.getByRole("button", { name: "Continue to Chatalot" }).click();
+    await saveRecoveryKey(bob);
     await bob.getByText("You are not in a community yet").waitFor();
 
     await bob.getByLabel("Community name").fill("Bob's own");

@@ -113,14 +113,32 @@ export async function register(page: Page, url: string, username: string, passwo
   await page.getByRole("heading", { name: "Communities" }).waitFor();
 }
 
-/** The registration form, then the recovery code, shown once: going on means saying it is saved. */
+/** The registration form, then "Save your recovery key": going on means saying it is saved. */
 export async function fillRegistration(page: Page, username: string, password: string): Promise<void> {
+  await fillRegistrationKeepingKey(page, username, password);
+}
+
+/** Making the recovery key writes the key backup: a device set up and its keys sealed, a few seconds. */
+const RECOVERY_KEY_TIMEOUT_MS = 30_000;
+
+/** Like `fillRegistration`, and returns the recovery key the step showed. */
+export async function fillRegistrationKeepingKey(page: Page, username: string, password: string): Promise<string> {
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account", exact: true }).click();
-  await page.getByRole("heading", { name: "Save your recovery code now" }).waitFor();
-  await page.getByLabel("I have saved my recovery code somewhere safe").check();
-  await page.getByRole("button", { name: "Continue to Chatalot" }).click();
+  return saveRecoveryKey(page);
+}
+
+/** The "Save your recovery key" step: reads the key it shows, says it is saved, continues. */
+export async function saveRecoveryKey(page: Page): Promise<string> {
+  const step = page.getByRole("dialog", { name: "Save your recovery key" });
+  const key = step.getByRole("list", { name: "Recovery key" }).getByRole("listitem");
+  await key.waitFor({ timeout: RECOVERY_KEY_TIMEOUT_MS });
+  const recoveryKey = (await key.innerText()).trim();
+  await step.getByLabel("I have saved my recovery key").check();
+  await step.getByRole("button", { name: "Continue", exact: true }).click();
+  await step.waitFor({ state: "detached" });
+  return recoveryKey;
 }
 
 /** Signs in from the sign-in page; done once the community's #general is listed (one community open). */

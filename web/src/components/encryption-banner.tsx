@@ -8,6 +8,7 @@
 import { useSignal } from "@preact/signals";
 import { askForRecoveryKeyStep, closeRecoveryKeyStep, recoveryKeyStep } from "../models/encryption/onboarding.ts";
 import { RecoveryKeyStep } from "./onboarding/recovery-key-step.tsx";
+import "./onboarding/onboarding.css";
 import type { ComponentChildren } from "preact";
 import type { Encryption } from "../models/encryption/encryption.ts";
 import { describedBy, FormError } from "./form-error.tsx";
@@ -66,25 +67,29 @@ function UnlockForm({ encryption, hasPassphrase }: { encryption: Encryption; has
     await encryption.restore(looksLikeKey || !hasPassphrase ? { recoveryKey: secret } : { passphrase: secret });
   };
   return (
-    <section class="notice encryption-banner" aria-labelledby="unlock-heading">
+    <section class="notice encryption-banner unlock-banner" aria-labelledby="unlock-heading">
       <h2 id="unlock-heading">Unlock your encrypted messages on this device</h2>
-      <form class="stack" onSubmit={onSubmit} noValidate>
-        <label for="unlock-secret">{hasPassphrase ? "Recovery key or passphrase" : "Recovery key"}</label>
+      <p id="unlock-hint" class="hint">
+        Enter the recovery key you saved when you created your account: it brings your message history here. Until then
+        this device reads and sends no messages.
+      </p>
+      <form class="unlock-row" onSubmit={onSubmit} noValidate>
+        <label for="unlock-secret" class="visually-hidden">
+          {hasPassphrase ? "Recovery key or passphrase" : "Recovery key"}
+        </label>
         <input
           id="unlock-secret"
           name="secret"
           type="password"
           autoComplete="off"
+          placeholder={hasPassphrase ? "Recovery key or passphrase" : "Recovery key"}
           aria-describedby={describedBy("unlock-hint", error && "unlock-error")}
         />
-        <p id="unlock-hint" class="hint">
-          Until then this device reads and sends no messages.
-        </p>
-        <FormError id="unlock-error" error={error} />
         <button type="submit" class="primary" disabled={action.isBusy.value}>
           {action.isBusy.value ? "Unlocking…" : "Unlock"}
         </button>
       </form>
+      <FormError id="unlock-error" error={error} />
       <StartOver encryption={encryption} isAlternative />
     </section>
   );
@@ -105,10 +110,12 @@ function StartOver({ encryption, isAlternative = false }: { encryption: Encrypti
     : "Your account’s encryption key is on another device, and there is no backup to restore it from.";
   return (
     <div class={isAlternative ? "stack" : "notice encryption-banner stack"}>
-      <p>
-        {words} Starting over gives you a new key: people you talk with are told that it changed, and earlier messages
-        stay unreadable on this device.
-      </p>
+      {(!isAlternative || isConfirming.value) && (
+        <p>
+          {words} Starting over gives you a new key: people you talk with are told that it changed, and earlier messages
+          stay unreadable on this device.
+        </p>
+      )}
       {isConfirming.value ? (
         <form class="stack" onSubmit={onConfirm} noValidate>
           <ProofFields idPrefix="start-over" encryption={encryption}>
@@ -129,7 +136,8 @@ function StartOver({ encryption, isAlternative = false }: { encryption: Encrypti
           </p>
         </form>
       ) : (
-        <p>
+        <p class="hint">
+          {isAlternative && "Lost your recovery key? "}
           <button type="button" class="small" onClick={() => (isConfirming.value = true)}>
             Start over…
           </button>

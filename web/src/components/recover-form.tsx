@@ -29,11 +29,14 @@ export function RecoverForm({ recovery, router, onSignedIn }: RecoverFormProps) 
   const onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
-    void recovery.recover({
-      username: String(form.get("username") ?? ""),
-      recoveryCode: String(form.get("recoveryCode") ?? ""),
-      newPassword: String(form.get("newPassword") ?? ""),
-    });
+    void recovery
+      .recover({
+        username: String(form.get("username") ?? ""),
+        recoveryCode: String(form.get("recoveryCode") ?? ""),
+        newPassword: String(form.get("newPassword") ?? ""),
+      })
+      // With the recovery key there is no new code to show: straight on into the app.
+      .then((isRecovered) => isRecovered && !recovery.recoveryCode.peek() && onSignedIn());
   };
 
   return (
