@@ -2,12 +2,14 @@
  * A community's channels as links, grouped under their categories; voice and archived
  * channels say so, unread ones show badges, and under each voice channel who is in its call.
  */
+import type { ComponentChildren } from "preact";
 import type { ChannelView } from "../../../protocol/index.ts";
 import type { Calls } from "../models/calls/calls.ts";
 import type { Community } from "../models/community.ts";
 import { channelPath, type Router } from "../models/router.ts";
 import type { Unread } from "../models/unread.ts";
 import { VoiceParticipants } from "./calls/voice-participants.tsx";
+import { Icon } from "./shell/icons.tsx";
 import { SidebarLink } from "./sidebar-link.tsx";
 
 interface ChannelListProps {
@@ -18,9 +20,12 @@ interface ChannelListProps {
   openChannelId: string | null;
   /** Who is in each voice channel's call, live. */
   calls?: Calls;
+  /** The "+" beside the heading, for those who may create channels. */
+  createChannel?: ComponentChildren;
 }
 
-export function ChannelList({ community, communityId, router, unread, openChannelId, calls }: ChannelListProps) {
+export function ChannelList(props: ChannelListProps) {
+  const { community, communityId, router, unread, openChannelId, calls } = props;
   const groups = community.groups.value;
   const counts = unread.counts.value;
   const members = community.members.value;
@@ -35,8 +40,20 @@ export function ChannelList({ community, communityId, router, unread, openChanne
       isCurrent={channel.id === openChannelId}
       unread={channel.kind === "voice" ? undefined : counts.get(channel.id)}
     >
-      {channel.kind === "voice" ? channel.name : `#${channel.name}`}
-      {channel.kind === "voice" && <span class="tag">voice</span>}
+      {channel.kind === "voice" ? (
+        <>
+          <span class="channel-icon" aria-hidden="true">
+            <Icon name="speaker" size={18} />
+          </span>
+          {channel.name}
+          <span class="visually-hidden"> (voice)</span>
+        </>
+      ) : (
+        <>
+          <span class="channel-hash">#</span>
+          {channel.name}
+        </>
+      )}
       {channel.isArchived && <span class="tag">archived</span>}
     </SidebarLink>,
     channel.kind === "voice" && calls && (
@@ -51,8 +68,11 @@ export function ChannelList({ community, communityId, router, unread, openChanne
   ];
 
   return (
-    <nav class="sidebar-section" aria-labelledby="channels-heading">
-      <h3 id="channels-heading">Channels</h3>
+    <nav class="channel-nav" aria-labelledby="channels-heading">
+      <div class="list-heading">
+        <h3 id="channels-heading">Channels</h3>
+        {props.createChannel}
+      </div>
       {groups.map((group) =>
         group.category ? (
           <div key={group.category.id} role="group" aria-labelledby={`category-${group.category.id}`}>
@@ -67,7 +87,9 @@ export function ChannelList({ community, communityId, router, unread, openChanne
           </ul>
         ),
       )}
-      {groups.length === 0 && !community.isLoading.value && <p class="hint">No channels you can see yet.</p>}
+      {groups.length === 0 && !community.isLoading.value && (
+        <p class="hint sidebar-hint">No channels you can see yet.</p>
+      )}
     </nav>
   );
 }

@@ -8,6 +8,8 @@ import { useSignal } from "@preact/signals";
 import { E2EE_MEMBERS_MAX } from "../../../protocol/index.ts";
 import type { Chat } from "../models/chat.ts";
 import type { Encryption } from "../models/encryption/encryption.ts";
+import { Icon } from "./shell/icons.tsx";
+import { Popover } from "./shell/popover.tsx";
 import { SafetyNumberPanel } from "./safety-number-panel.tsx";
 import { sentence } from "./sentence.ts";
 
@@ -27,6 +29,7 @@ export function ChannelLock({
   const channel = chat.channel.value;
   const other = channel?.kind === "dm" ? channel.participants?.find((person) => person.userId !== ownUserId) : null;
   const trust = other ? (encryption.people.value.get(other.userId) ?? "unknown") : null;
+  const words = lockWords(status, crypto.readers.value, trust);
 
   const showGroupCode = async () => {
     if (groupCode.peek() || !channel) return (groupCode.value = null);
@@ -34,30 +37,112 @@ export function ChannelLock({
   };
 
   return (
-    <div class="channel-lock">
-      {status === "encrypted" && (
-        <span class="tag is-encrypted" title="Only the members’ devices can read these messages">
-          End-to-end encrypted
-        </span>
-      )}
-      {trust === "trusted" && status === "encrypted" && (
-        <span
-          class="tag"
-          title={`Compare safety numbers with ${other?.username} to be sure no one else holds their key`}
-        >
-          Not verified yet
-        </span>
-      )}
-      {trust === "verified" && (
-        <span class="tag is-verified" title={`You compared safety numbers with ${other?.username}`}>
-          Verified
-        </span>
-      )}
-      {status === "unencrypted" && (
-        <span class="tag is-unencrypted" role="status">
-          Not end-to-end encrypted: {crypto.readers.value} people may read it, above the {E2EE_MEMBERS_MAX} it supports
-        </span>
-      )}
+    <div class={`channel-lock is-${status}${trust ? ` is-${trust}` : ""}`}>
+      <Popover
+        label={`Encryption: ${words.join(", ")}`}
+        button={
+          <>
+            <Icon name={status === "unencrypted" ? "unlock" : trust === "verified" ? "shield" : "lock"} />
+            <span class="lock-words">
+              {words.map((word) => (
+                <span key={word}>{word}</span>
+              ))}
+            </span>
+          </>
+        }
+        buttonClass="icon-button lock-button"
+        placement="end"
+      >
+        {() => (
+          <div class="lock-details">
+            <p>
+              {status === "encrypted"
+                ? "Only the members’ devices can read these messages: not the server, not its admins."
+                : words.join(". ")}
+            </p>
+            {other && trust && status === "encrypted" && (
+              <SafetyNumberPanel encryption={encryption} other={other} status={trust} />
+            )}
+            {!other && status === "encrypted" && (
+              <button
+                type="button"
+                class="small"
+                aria-expanded={!!groupCode.value}
+                onClick={() => void showGroupCode()}
+              >
+                Verification code
+              </button>
+            )}
+            {groupCode.value && (
+              <p class="safety-number" data-testid="group-code">
+                Every member sees the same code now: <code>{groupCode.value}</code>. It changes when someone joins or
+                leaves.
+              </p>
+            )}
+            {status === "encrypted" && (
+              <button
+                type="button"
+                class="small"
+                aria-expanded={showsReaders.value}
+                onClick={() => (showsReaders.value = !showsReaders.value)}
+              >
+                Who can read this
+              </button>
+            )}
+            {showsReaders.value && <GroupReaders chat={chat} encryption={encryption} ownUserId={ownUserId} />}
+          </div>
+        )}
+      </Popover>
+    </div>
+  );
+}
+
+/** The lock's state in a few words: shown beside the icon on hover and focus, and its name. */
+function lockWords(status: string, readers: number | null, trust: string | null): string[] {
+  switch (status) {
+    case "encrypted":
+      return [
+        "End-to-end encrypted",
+        ...(trust === "trusted"
+          ? ["Not verified yet"]
+          : trust === "verified"
+            ? ["Verified"]
+            : trust === "changed"
+              ? ["Key changed"]
+              : []),
+      ];
+    case "unencrypted":
+      return [`Not end-to-end encrypted: ${readers} people may read it, above the ${E2EE_MEMBERS_MAX} it supports`];
+    case "waiting":
+      return ["Waiting for a member’s device to add this one: it happens when a member opens this channel"];
+    case "unavailable":
+      return ["Encryption locked on this device"];
+    default:
+      return ["Setting up encryption…"];
+  }
+}
+
+/**
+ * What needs the person's eye under the channel's header: sending without encryption,
+ * a refused message, a changed key, a problem.
+ */
+export function ChannelLockAlerts({
+  chat,
+  encryption,
+  ownUserId,
+}: {
+  chat: Chat;
+  encryption: Encryption;
+  ownUserId: string;
+}) {
+  const crypto = chat.encryption;
+  const status = crypto.status.value;
+  const channel = chat.channel.value;
+  const other = channel?.kind === "dm" ? channel.participants?.find((person) => person.userId !== ownUserId) : null;
+  const trust = other ? (encryption.people.value.get(other.userId) ?? "unknown") : null;
+  const refusal = crypto.refusals.value[crypto.refusals.value.length - 1];
+  return (
+    <div class="channel-lock is-alerts">
       {status === "unencrypted" && !crypto.isPlainConfirmed.value && (
         <p class="warning" role="alert">
           What you send here can be read by the server.{" "}
@@ -66,49 +151,19 @@ export function ChannelLock({
           </button>
         </p>
       )}
-      {status === "waiting" && (
-        <span class="tag" role="status">
-          Waiting for a member’s device to add this one: it happens when a member opens this channel
-        </span>
-      )}
-      {crypto.refusals.value.length > 0 && (
+      {refusal && (
         <p class="warning" role="alert" data-testid="encryption-refusal">
-          {sentence(crypto.refusals.value[crypto.refusals.value.length - 1]!.reason)}{" "}
-          {crypto.refusals.value[crypto.refusals.value.length - 1]!.isRefounding
+          {sentence(refusal.reason)}{" "}
+          {refusal.isRefounding
             ? "Members’ devices join again by themselves; earlier messages stay readable."
             : "Nothing you send here goes out until it is sorted out; tell the people in it another way."}
         </p>
       )}
-      {status === "unavailable" && <span class="tag">Encryption locked on this device</span>}
-      {status === "starting" && <span class="tag">Setting up encryption…</span>}
       {other && trust === "changed" && (
         <p class="warning" role="alert">
           {other.username}’s account key changed. It happens when they start over without their recovery key — or when
-          someone is impersonating them. Their new messages stay hidden until you compare safety numbers again.
-        </p>
-      )}
-      {other && trust && status === "encrypted" && (
-        <SafetyNumberPanel encryption={encryption} other={other} status={trust} />
-      )}
-      {!other && status === "encrypted" && (
-        <button type="button" class="small" aria-expanded={!!groupCode.value} onClick={() => void showGroupCode()}>
-          Verification code
-        </button>
-      )}
-      {status === "encrypted" && (
-        <button
-          type="button"
-          class="small"
-          aria-expanded={showsReaders.value}
-          onClick={() => (showsReaders.value = !showsReaders.value)}
-        >
-          Who can read this
-        </button>
-      )}
-      {showsReaders.value && <GroupReaders chat={chat} encryption={encryption} ownUserId={ownUserId} />}
-      {groupCode.value && (
-        <p class="safety-number" data-testid="group-code">
-          Every member sees the same code now: <code>{groupCode.value}</code>. It changes when someone joins or leaves.
+          someone is impersonating them. Their new messages stay hidden until you compare safety numbers again: open the
+          lock beside the conversation’s name.
         </p>
       )}
       {crypto.problem.value && (

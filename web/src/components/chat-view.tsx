@@ -1,9 +1,11 @@
 /**
- * One open channel or conversation: its name and connection, the messages, who
+ * One open channel or conversation: its header on one line (name, topic, connection,
+ * encryption, pins, the member list's toggle), the messages, who
  * is typing and the composer, beside a thread or the pinned messages when one is
  * open; or why the user can no longer see it.
  */
 import { useModel } from "@preact/signals";
+import type { ComponentChildren } from "preact";
 import type { ChannelView } from "../../../protocol/index.ts";
 import type { CallRecords } from "../models/calls/call-records.ts";
 import type { Calls } from "../models/calls/calls.ts";
@@ -17,12 +19,13 @@ import { DmCallButtons } from "./calls/dm-call-buttons.tsx";
 import { DmCallPanel } from "./calls/dm-call-panel.tsx";
 import { useFileDrop } from "./files/drop-zone.tsx";
 import { channelTitle, sendRefusalInWords, slowModeInWords } from "./channel-words.ts";
-import { ChannelLock } from "./channel-lock.tsx";
+import { ChannelLock, ChannelLockAlerts } from "./channel-lock.tsx";
 import { Composer } from "./composer.tsx";
 import { ConnectionStatus } from "./connection-status.tsx";
 import { MessageList } from "./message-list.tsx";
 import { PinsPanel } from "./pins-panel.tsx";
 import { sentence } from "./sentence.ts";
+import { Icon } from "./shell/icons.tsx";
 import { ThreadPanel } from "./thread-panel.tsx";
 import { TypingIndicator } from "./typing-indicator.tsx";
 
@@ -42,11 +45,16 @@ interface ChatViewProps {
   onAccessChanged: () => void;
   /** In a DM or group DM: its calls (start, join, the call itself, how the last one ended). */
   dmCalls?: { calls: Calls; records: CallRecords };
+  /** In a community's channel: whether its member list shows at the right, and the header's toggle. */
+  members?: { isShown: boolean; toggle: () => void };
+  /** Under the header, above the messages: a new community's welcome. */
+  welcome?: ComponentChildren;
 }
 
 export function ChatView(props: ChatViewProps) {
   const { channelId, session, encryption, router, known, back, timedOutUntil, people, onAccessChanged, dmCalls } =
     props;
+  const members = props.members;
   // The parent keys this view by channel, so each channel gets its own model and socket.
   const chat = useModel(() => new ChatModel(channelId, session, encryption, { known, onAccessChanged, people }));
   const ownUserId = session.user.value?.id ?? "";
@@ -73,19 +81,41 @@ export function ChatView(props: ChatViewProps) {
         </AppLink>
         <h2 id="chat-heading">{title}</h2>
         {channel?.isArchived && <span class="tag">archived</span>}
-        <ConnectionStatus status={chat.status.value} />
-        <ChannelLock chat={chat} encryption={encryption} ownUserId={ownUserId} />
-        {dmCalls && !accessProblem && <DmCallButtons chat={chat} calls={dmCalls.calls} title={title} />}
-        <button
-          type="button"
-          class="small pins-button"
-          aria-expanded={isPinsOpen}
-          onClick={() => (isPinsOpen ? chat.panels.close() : void chat.panels.openPins())}
-        >
-          Pinned messages
-        </button>
-        {channel?.topic && <p class="chat-topic">{channel.topic}</p>}
+        {channel?.topic && (
+          <p class="chat-topic" title={channel.topic}>
+            {channel.topic}
+          </p>
+        )}
+        <div class="chat-tools">
+          {dmCalls && !accessProblem && <DmCallButtons chat={chat} calls={dmCalls.calls} title={title} />}
+          <ConnectionStatus status={chat.status.value} />
+          <ChannelLock chat={chat} encryption={encryption} ownUserId={ownUserId} />
+          <button
+            type="button"
+            class="icon-button pins-button"
+            aria-label="Pinned messages"
+            title="Pinned messages"
+            aria-expanded={isPinsOpen}
+            onClick={() => (isPinsOpen ? chat.panels.close() : void chat.panels.openPins())}
+          >
+            <Icon name="pin" />
+          </button>
+          {members && (
+            <button
+              type="button"
+              class="icon-button members-toggle"
+              aria-label="Member list"
+              title={members.isShown ? "Hide the member list" : "Show the member list"}
+              aria-pressed={members.isShown}
+              onClick={members.toggle}
+            >
+              <Icon name="members" />
+            </button>
+          )}
+        </div>
       </header>
+      <ChannelLockAlerts chat={chat} encryption={encryption} ownUserId={ownUserId} />
+      {props.welcome}
       {accessProblem ? (
         <p class="notice chat-notice" role="alert">
           {sentence(accessProblem)}

@@ -1,72 +1,135 @@
-/** The sidebar's first section: the user's communities as links (with what is unread in them), and creating or joining one. */
+/**
+ * The rail at the far left, as Discord's: the home button (direct messages), each
+ * community as its icon (initials until it has one) with a pill when something in it
+ * is unread and a count of mentions, and below them creating or joining one. A
+ * community's name shows beside its icon on hover and focus, and is the link's name.
+ */
+import type { ComponentChildren } from "preact";
 import type { Communities } from "../models/communities.ts";
 import { communityPath, type Router } from "../models/router.ts";
-import type { Unread } from "../models/unread.ts";
-import { CreateCommunityForm } from "./create-community-form.tsx";
+import type { Unread, UnreadCount } from "../models/unread.ts";
+import { AppLink } from "./app-link.tsx";
 import { Avatar } from "./avatar.tsx";
+import { CreateCommunityForm } from "./create-community-form.tsx";
 import { JoinCommunityForm } from "./join-community-form.tsx";
 import { sentence } from "./sentence.ts";
-import { SidebarLink } from "./sidebar-link.tsx";
+import { Icon } from "./shell/icons.tsx";
+import { Popover } from "./shell/popover.tsx";
+import { unreadInWords } from "./unread-badge.tsx";
 
-export function CommunityList({
-  communities,
-  router,
-  unread,
-}: {
+interface CommunityListProps {
   communities: Communities;
   router: Router;
   unread: Unread;
-}) {
+  /** Whether the home page (direct messages) is what the sidebar shows. */
+  isHome: boolean;
+}
+
+export function CommunityList({ communities, router, unread, isHome }: CommunityListProps) {
   const list = communities.communities.value;
   const counts = unread.byCommunity.value;
-  const selectedId = communities.selectedId.value;
+  const selectedId = isHome ? null : communities.selectedId.value;
   const loadError = communities.loadError.value;
-  const isEmpty = list.length === 0 && !communities.isLoading.value && !loadError;
 
   return (
-    <nav class="sidebar-section" aria-labelledby="communities-heading">
-      <h2 id="communities-heading">Communities</h2>
+    <nav class="rail" aria-labelledby="communities-heading">
+      <h2 id="communities-heading" class="visually-hidden">
+        Communities
+      </h2>
+      <ul class="rail-list">
+        <RailItem href="/" router={router} isCurrent={isHome} id="home" name="Direct messages">
+          <span class="rail-home">
+            <Icon name="home" size={26} />
+          </span>
+        </RailItem>
+      </ul>
+      {unread.hasUnread.value && (
+        <button type="button" class="rail-button mark-all-read" onClick={() => void unread.markAllRead()}>
+          <Icon name="check" />
+          <span class="rail-name">Mark all read</span>
+        </button>
+      )}
+      <hr class="rail-separator" />
       {loadError && (
-        <p class="error" role="alert">
+        <p class="error rail-error" role="alert">
           {sentence(loadError)}
         </p>
       )}
       {list.length > 0 && (
-        <ul class="channel-list">
+        <ul class="rail-list">
           {list.map((community) => (
-            <SidebarLink
+            <RailItem
               key={community.id}
               id={`community-${community.id}`}
               href={communityPath(community.id)}
               router={router}
               isCurrent={community.id === selectedId}
               unread={counts.get(community.id)}
-              picture={
-                <Avatar
-                  name={community.name}
-                  id={community.id}
-                  url={community.iconUrl}
-                  size="small"
-                  shape="square"
-                  isDecorative
-                />
-              }
+              name={community.name}
             >
-              {community.name}
-            </SidebarLink>
+              <Avatar
+                name={community.name}
+                id={community.id}
+                url={community.iconUrl}
+                size="large"
+                shape="square"
+                isDecorative
+              />
+            </RailItem>
           ))}
         </ul>
       )}
-      {isEmpty && <p class="hint">You are not in a community yet: create one, or join one with an invite link.</p>}
-      {/* Open at first for someone with no community: it is the next thing to do. */}
-      <details class="sidebar-form" open={isEmpty}>
-        <summary>Create a community</summary>
-        <CreateCommunityForm communities={communities} router={router} />
-      </details>
-      <details class="sidebar-form" open={isEmpty}>
-        <summary>Join with an invite</summary>
-        <JoinCommunityForm communities={communities} />
-      </details>
+      <Popover
+        label="Create a community"
+        button={<Icon name="plus" size={24} />}
+        buttonClass="rail-button is-action"
+        placement="end"
+      >
+        {() => <CreateCommunityForm communities={communities} router={router} />}
+      </Popover>
+      <Popover
+        label="Join with an invite"
+        button={<Icon name="compass" size={24} />}
+        buttonClass="rail-button is-action"
+        placement="end"
+      >
+        {() => <JoinCommunityForm communities={communities} />}
+      </Popover>
     </nav>
+  );
+}
+
+interface RailItemProps {
+  id: string;
+  href: string;
+  router: Router;
+  isCurrent: boolean;
+  name: string;
+  unread?: UnreadCount;
+  children: ComponentChildren;
+}
+
+/** One icon on the rail: its name (shown on hover and focus), its unread pill and mention count. */
+function RailItem({ id, href, router, isCurrent, name, unread, children }: RailItemProps) {
+  const words = unreadInWords(unread);
+  const hasUnread = !!unread && unread.unread > 0;
+  const mentions = unread?.mentions ?? 0;
+  return (
+    <li class={["rail-item", hasUnread ? "has-unread" : ""].filter(Boolean).join(" ")}>
+      <AppLink href={href} router={router} isCurrent={isCurrent} describedBy={words ? `${id}-description` : undefined}>
+        {children}
+        <span class="rail-name">{name}</span>
+        {mentions > 0 && (
+          <span class="rail-mentions" aria-hidden="true">
+            {mentions > 99 ? "99+" : mentions}
+          </span>
+        )}
+      </AppLink>
+      {words && (
+        <span id={`${id}-description`} hidden>
+          {words}
+        </span>
+      )}
+    </li>
   );
 }

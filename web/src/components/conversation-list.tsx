@@ -29,10 +29,12 @@ export function ConversationList({
   const statuses = events.statuses.value;
   const counts = unread.counts.value;
   return (
-    <nav class="sidebar-section" aria-labelledby="conversations-heading">
-      <h2 id="conversations-heading">Direct messages</h2>
+    <nav class="sidebar-body" aria-labelledby="conversations-heading">
+      <h2 id="conversations-heading" class="sidebar-header">
+        Direct messages
+      </h2>
       {loadError && (
-        <p class="error" role="alert">
+        <p class="error sidebar-hint" role="alert">
           {sentence(loadError)}
         </p>
       )}
@@ -69,7 +71,9 @@ export function ConversationList({
         </ul>
       ) : (
         !conversations.isLoading.value &&
-        !loadError && <p class="hint">No conversations yet: choose “Message” beside someone in a community.</p>
+        !loadError && (
+          <p class="hint sidebar-hint">No conversations yet: choose “Message” beside someone in a community.</p>
+        )
       )}
     </nav>
   );

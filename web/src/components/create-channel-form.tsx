@@ -1,4 +1,9 @@
-/** Creates a channel in the community (for those who may manage channels) and opens it. */
+/**
+ * Creates a channel in the community (for those who may manage channels) and opens it.
+ * The name becomes what the server accepts as one types, as Discord does: "Zebra Plans"
+ * reads `zebra-plans` (protocol/api.ts, channelNameSchema).
+ */
+import { CHANNEL_NAME_MAX_LENGTH } from "../../../protocol/index.ts";
 import type { Community } from "../models/community.ts";
 import { channelPath, type Router } from "../models/router.ts";
 import { describedBy, FormError } from "./form-error.tsx";
@@ -7,9 +12,22 @@ interface CreateChannelFormProps {
   community: Community;
   communityId: string;
   router: Router;
+  /** After the channel is made and opened. */
+  onCreated?: () => void;
 }
 
-export function CreateChannelForm({ community, communityId, router }: CreateChannelFormProps) {
+/** "Zebra Plans!" → "zebra-plans": lower-case letters and digits, words joined by one "-". */
+export function channelSlug(typed: string): string {
+  return typed
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+/, "")
+    .slice(0, CHANNEL_NAME_MAX_LENGTH);
+}
+
+export function CreateChannelForm({ community, communityId, router, onCreated }: CreateChannelFormProps) {
   const error = community.creatingChannel.error.value;
   const categories = community.categories.value;
 
@@ -18,17 +36,19 @@ export function CreateChannelForm({ community, communityId, router }: CreateChan
     const form = event.currentTarget as HTMLFormElement;
     const data = new FormData(form);
     const channel = await community.createChannel({
-      name: String(data.get("name") ?? ""),
+      // A trailing "-" stays while typing (the next word follows it), not in the name.
+      name: channelSlug(String(data.get("name") ?? "")).replace(/-+$/, ""),
       kind: String(data.get("kind") ?? "text"),
       categoryId: String(data.get("category") ?? ""),
     });
     if (!channel) return;
     form.reset();
     router.navigate(channelPath(communityId, channel.id));
+    onCreated?.();
   };
 
   return (
-    <form class="create-channel" onSubmit={onSubmit} noValidate>
+    <form class="create-channel stack" onSubmit={onSubmit} noValidate>
       <label for="new-channel-name">Channel name</label>
       <div class="inline-field">
         <input
@@ -37,6 +57,12 @@ export function CreateChannelForm({ community, communityId, router }: CreateChan
           placeholder="release-notes"
           autoCapitalize="none"
           spellcheck={false}
+          maxLength={CHANNEL_NAME_MAX_LENGTH}
+          onInput={(event) => {
+            const input = event.currentTarget;
+            const slug = channelSlug(input.value);
+            if (slug !== input.value) input.value = slug;
+          }}
           aria-describedby={describedBy(error ? "new-channel-error" : "new-channel-hint")}
           aria-invalid={error ? true : undefined}
         />

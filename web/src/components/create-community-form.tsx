@@ -1,7 +1,8 @@
-/** Creates a community (it starts with #general) and opens it. */
+/** Creates a community (it starts with #general) and opens its #general (shell/new-community.ts). */
 import type { Communities } from "../models/communities.ts";
 import { communityPath, type Router } from "../models/router.ts";
 import { describedBy, FormError } from "./form-error.tsx";
+import { justCreatedId } from "./shell/new-community.ts";
 
 export function CreateCommunityForm({ communities, router }: { communities: Communities; router: Router }) {
   const error = communities.creating.error.value;
@@ -12,6 +13,7 @@ export function CreateCommunityForm({ communities, router }: { communities: Comm
     const community = await communities.create(String(new FormData(form).get("name") ?? ""));
     if (!community) return;
     form.reset();
+    justCreatedId.value = community.id;
     router.navigate(communityPath(community.id));
   };
 

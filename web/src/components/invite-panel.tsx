@@ -1,22 +1,52 @@
-/** "Invite people": creates an invite link for the community and offers it to copy. */
+/**
+ * "Invite people": an invite link for the community, made as the panel opens and
+ * offered to copy; the button sits in the sidebar's header, as Discord's does.
+ */
 import type { Community } from "../models/community.ts";
 import { FormError } from "./form-error.tsx";
+import { Icon } from "./shell/icons.tsx";
+import { Popover } from "./shell/popover.tsx";
 import { dateTimeInWords } from "./time-words.ts";
 
-export function InvitePanel({ community }: { community: Community }) {
+export function InviteButton({ community }: { community: Community }) {
+  return (
+    <Popover
+      label="Invite people"
+      title="Invite people"
+      button={<Icon name="personAdd" />}
+      buttonClass="icon-button"
+      placement="end"
+      onOpen={() => {
+        if (!community.createdInvite.peek()) void community.createInvite();
+      }}
+    >
+      {(close) => <InviteLink community={community} onDone={close} />}
+    </Popover>
+  );
+}
+
+/** The link just made (or why not), with Copy and Done. */
+export function InviteLink({ community, onDone }: { community: Community; onDone: () => void }) {
   const created = community.createdInvite.value;
   const copy = community.inviteCopy.value;
   if (!created) {
     return (
-      <div class="invite-panel">
-        <button type="button" onClick={() => void community.createInvite()} disabled={community.inviting.isBusy.value}>
-          Invite people
-        </button>
+      <div class="invite-panel stack">
+        {community.inviting.isBusy.value && <p class="hint">Making an invite link…</p>}
         <FormError id="invite-error" error={community.inviting.error.value} />
+        {community.inviting.error.value && (
+          <button type="button" onClick={() => void community.createInvite()}>
+            Try again
+          </button>
+        )}
       </div>
     );
   }
   const expiry = created.invite.expiresAt;
+  const done = () => {
+    community.dismissInvite();
+    onDone();
+  };
 
   return (
     <div class="invite-panel stack">
@@ -35,7 +65,7 @@ export function InvitePanel({ community }: { community: Community }) {
         <button type="button" class="primary" onClick={() => void community.copyInvite()}>
           Copy link
         </button>
-        <button type="button" onClick={() => community.dismissInvite()}>
+        <button type="button" onClick={done}>
           Done
         </button>
       </div>

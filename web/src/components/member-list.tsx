@@ -1,10 +1,16 @@
-/** Who is in the community and whether they are around, each with a button that opens a direct conversation with them. */
+/**
+ * The panel at the right of a community's channel, as Discord's member list: who is
+ * in the community and whether they are around, each with a button that opens a
+ * direct conversation with them.
+ */
 import type { AccountEvents } from "../models/account-events.ts";
 import type { Community } from "../models/community.ts";
 import type { DirectMessages } from "../models/direct-messages.ts";
 import { dmPath, type Router } from "../models/router.ts";
 import { Avatar } from "./avatar.tsx";
 import { FormError } from "./form-error.tsx";
+import { CustomStatus } from "./people/custom-status.tsx";
+import { PersonName } from "./people/person-name.tsx";
 import { PresenceDot } from "./presence-dot.tsx";
 import { dateTimeInWords } from "./time-words.ts";
 
@@ -28,8 +34,10 @@ export function MemberList({ community, conversations, events, router, ownUserId
   };
 
   return (
-    <section class="sidebar-section" aria-labelledby="members-heading">
-      <h3 id="members-heading">Members ({members.length})</h3>
+    <section class="member-panel" aria-labelledby="members-heading">
+      <h2 id="members-heading" class="list-heading">
+        Members ({members.length})
+      </h2>
       <FormError id="open-dm-error" error={conversations.opening.error.value} />
       <ul class="member-list" aria-labelledby="members-heading">
         {members.map((member) => {
@@ -41,8 +49,9 @@ export function MemberList({ community, conversations, events, router, ownUserId
                 <PresenceDot status={statuses.get(member.userId) ?? "offline"} />
               </span>
               <span class="member-name">
-                {member.username}
+                <PersonName userId={member.userId} fallback={member.username} />
                 {member.userId === ownUserId && <span class="hint"> (you)</span>}
+                <CustomStatus userId={member.userId} />
               </span>
               {member.userId === ownerId && <span class="tag">owner</span>}
               {isTimedOut && (
@@ -53,7 +62,7 @@ export function MemberList({ community, conversations, events, router, ownUserId
               {member.userId !== ownUserId && (
                 <button
                   type="button"
-                  class="small"
+                  class="small member-message"
                   onClick={() => void message(member.userId)}
                   disabled={conversations.opening.isBusy.value}
                 >

@@ -1,7 +1,6 @@
-/** The user's own presence: what others see of them, chosen here. */
+/** The user's own presence: what others see of them, chosen here (the user panel shows it under their name). */
 import { PRESENCE_STATUSES, type PresenceStatus } from "../../../protocol/index.ts";
 import type { AccountEvents } from "../models/account-events.ts";
-import { PresenceDot } from "./presence-dot.tsx";
 
 const LABELS: Record<PresenceStatus, string> = {
   online: "Online",
@@ -14,10 +13,6 @@ export function StatusPicker({ events }: { events: AccountEvents }) {
   const status = events.status.value;
   return (
     <span class="status-picker">
-      <PresenceDot
-        status={events.isConnected.value ? (status === "invisible" ? "offline" : status) : "offline"}
-        isDescribedElsewhere
-      />
       <label for="status-picker" class="visually-hidden">
         Your status
       </label>
@@ -28,7 +23,7 @@ export function StatusPicker({ events }: { events: AccountEvents }) {
       >
         {PRESENCE_STATUSES.map((choice) => (
           <option key={choice} value={choice}>
-            {LABELS[choice]}
+            {events.isConnected.value || choice !== status ? LABELS[choice] : `${LABELS[choice]} (offline)`}
           </option>
         ))}
       </select>

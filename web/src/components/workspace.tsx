@@ -1,9 +1,10 @@
 /**
- * The signed-in layout: the header; the sidebar with the user's communities,
- * direct conversations and the selected community; and the open channel,
- * conversation or invite, or the security settings instead of all that. The
- * account socket (presence, unread news, changed lists) lives as long as the
- * signed-in page, whichever of these shows.
+ * The signed-in layout, as Discord's: the rail of communities at the far left; the
+ * sidebar with the selected community's channels (or the direct conversations at
+ * home) over the user panel; the open channel, conversation or invite; and a
+ * community channel's member list at the right. The settings area takes the page
+ * instead. The account socket (presence, unread news, changed lists) lives as long
+ * as the signed-in page, whichever of these shows.
  */
 import { useModel } from "@preact/signals";
 import { AccountEventsModel, type AccountEvents } from "../models/account-events.ts";
@@ -23,11 +24,20 @@ import { CommunityList } from "./community-list.tsx";
 import { CommunityPanel } from "./community-panel.tsx";
 import { EncryptionBanner } from "./encryption-banner.tsx";
 import { ConversationList } from "./conversation-list.tsx";
+import { AnnouncementsBanner } from "./announcements-banner.tsx";
+import { AppLink } from "./app-link.tsx";
+import { CreateCommunityForm } from "./create-community-form.tsx";
+import { JoinCommunityForm } from "./join-community-form.tsx";
+import { MemberList } from "./member-list.tsx";
+import { CommunityWelcome } from "./shell/community-welcome.tsx";
+import { useLaunchPlace } from "./shell/launch-place.ts";
+import { useOpenNewCommunity } from "./shell/new-community.ts";
+import { isMemberListShown, toggleMemberList } from "./shell/member-list-toggle.ts";
+import "./shell/shell.css";
+import { UserPanel } from "./topbar.tsx";
 import { JoinView } from "./join-view.tsx";
 import { KeyboardLayer } from "./keyboard/keyboard-layer.tsx";
 import { SettingsPage } from "./settings/settings-page.tsx";
-import { sentence } from "./sentence.ts";
-import { Topbar } from "./topbar.tsx";
 import { VoiceChannelView } from "./calls/voice-channel-view.tsx";
 import { VoiceConnectedBar } from "./calls/voice-connected-bar.tsx";
 import { IncomingCallBar } from "./calls/incoming-call-bar.tsx";
@@ -58,12 +68,20 @@ export function Workspace({ session, router }: WorkspaceProps) {
   // DM calls: the ringing bar (on every page, settings too) and the records the caller posts.
   const incomingCalls = useModel(() => new IncomingCallsModel(session, calls, conversations, router));
   const callRecords = useModel(() => new CallRecordsModel(session, encryption, calls));
+  useLaunchPlace(session.user.value?.id ?? "", router, communities);
   const route = router.route.value;
   if (route.name === "settings") {
     return (
       <div class="workspace is-settings">
-        <Topbar session={session} router={router} events={events} />
-        <IncomingCallBar incoming={incomingCalls} />
+        <div class="workspace-top">
+          <AnnouncementsBanner session={session} />
+          <IncomingCallBar incoming={incomingCalls} />
+        </div>
+        <nav class="settings-exit" aria-label="Leave the settings">
+          <AppLink href="/" router={router} class="button">
+            ← Back to Chatalot
+          </AppLink>
+        </nav>
         <SettingsPage
           session={session}
           router={router}
@@ -105,50 +123,48 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
   const route = router.route.value;
   const ownUserId = session.user.value?.id ?? "";
   const openChannelId = route.name === "channel" || route.name === "dm" ? route.channelId : null;
+  const isHome = route.name !== "community" && route.name !== "channel";
+  useOpenNewCommunity(community, communityId, router);
+  const hasNothing = communities.communities.value.length === 0 && !communities.isLoading.value;
   // On a phone one pane shows at a time: these routes are about the main pane, not the lists.
-  const isPaneOpen = route.name === "channel" || route.name === "dm" || route.name === "join";
+  const isPaneOpen =
+    route.name === "channel" || route.name === "dm" || route.name === "join" || (route.name === "home" && hasNothing);
+  const showsMembers = route.name === "channel" && !!community && isMemberListShown.value;
+  const classes = ["workspace", isPaneOpen && "has-open-channel", showsMembers && "shows-members"];
 
   return (
-    <div class={isPaneOpen ? "workspace has-open-channel" : "workspace"}>
-      <Topbar session={session} router={router} events={events} />
-      <IncomingCallBar incoming={props.incomingCalls} />
+    <div class={classes.filter(Boolean).join(" ")}>
+      <div class="workspace-top">
+        <AnnouncementsBanner session={session} />
+        <EncryptionBanner encryption={props.encryption} />
+        <IncomingCallBar incoming={props.incomingCalls} />
+      </div>
+      <CommunityList communities={communities} router={router} unread={unread} isHome={isHome} />
       <div class="sidebar">
-        {unread.hasUnread.value && (
-          <button type="button" class="small mark-all-read" onClick={() => void unread.markAllRead()}>
-            Mark all read
-          </button>
-        )}
-        {unread.loadError.value && <p class="hint">{sentence(unread.loadError.value)}</p>}
-        <CommunityList communities={communities} router={router} unread={unread} />
-        <ConversationList
-          conversations={conversations}
-          router={router}
-          events={events}
-          unread={unread}
-          ownUserId={ownUserId}
-          openChannelId={openChannelId}
-        />
-        {community && communityId ? (
+        {isHome ? (
+          <ConversationList
+            conversations={conversations}
+            router={router}
+            events={events}
+            unread={unread}
+            ownUserId={ownUserId}
+            openChannelId={openChannelId}
+          />
+        ) : community && communityId ? (
           <CommunityPanel
             community={community}
             communityId={communityId}
-            conversations={conversations}
-            events={events}
             unread={unread}
             router={router}
-            ownUserId={ownUserId}
             openChannelId={openChannelId}
             calls={props.calls}
           />
-        ) : (
-          <section class="sidebar-section" aria-labelledby="channels-heading">
-            <h2 id="channels-heading">Channels</h2>
-            <p class="hint">A community’s channels show here once you are in one.</p>
-          </section>
-        )}
+        ) : null}
         <VoiceConnectedBar calls={props.calls} router={router} />
+        <UserPanel session={session} router={router} events={events} />
       </div>
       <KeyboardLayer
+        session={session}
         router={router}
         communities={communities}
         community={community}
@@ -156,9 +172,19 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
         unread={unread}
       />
       <main class="main">
-        <EncryptionBanner encryption={props.encryption} />
         <MainPane {...props} />
       </main>
+      {showsMembers && community && (
+        <aside class="member-aside" aria-label="Member list">
+          <MemberList
+            community={community}
+            conversations={conversations}
+            events={events}
+            router={router}
+            ownUserId={ownUserId}
+          />
+        </aside>
+      )}
     </div>
   );
 }
@@ -175,7 +201,7 @@ function MainPane(props: LayoutProps & { community: Community | null; communityI
 
   switch (route.name) {
     case "join":
-      return <JoinView communities={communities} router={router} />;
+      return <JoinView communities={communities} router={router} session={session} code={route.code} />;
     case "channel": {
       const known = community?.channels.value.find((channel) => channel.id === route.channelId) ?? null;
       const back = { href: communityPath(route.communityId), label: "Channels" };
@@ -189,6 +215,8 @@ function MainPane(props: LayoutProps & { community: Community | null; communityI
         timedOutUntil: community?.me.value?.timedOutUntil ?? null,
         people: () => community?.members.peek() ?? [],
         onAccessChanged,
+        members: community ? { isShown: isMemberListShown.value, toggle: toggleMemberList } : undefined,
+        welcome: community ? <CommunityWelcome community={community} /> : undefined,
       };
       if (known?.kind === "voice") {
         const nameOf = (userId: string) =>
@@ -235,12 +263,30 @@ function MainPane(props: LayoutProps & { community: Community | null; communityI
         />
       );
     default:
-      return (
-        <p class="placeholder">
-          {communities.communities.value.length > 0 || conversations.conversations.value.length > 0
-            ? "Choose a channel or a conversation."
-            : "Welcome to Chatalot. Create a community, or join one with an invite link someone sent you."}
-        </p>
+      return communities.communities.value.length > 0 || communities.isLoading.value ? (
+        <p class="placeholder">Choose a conversation, or a community at the left.</p>
+      ) : (
+        <FirstSteps {...props} />
       );
   }
+}
+
+/** Home for someone in no community yet: what Chatalot is for, and the two ways in. */
+function FirstSteps({ communities, router }: LayoutProps) {
+  return (
+    <section class="pane first-steps" aria-labelledby="first-steps-heading">
+      <h2 id="first-steps-heading">Welcome to Chatalot</h2>
+      <p>You are not in a community yet: create one, or join one with an invite link someone sent you.</p>
+      <div class="first-steps-cards">
+        <section class="card" aria-labelledby="create-community-heading">
+          <h3 id="create-community-heading">Create a community</h3>
+          <CreateCommunityForm communities={communities} router={router} />
+        </section>
+        <section class="card" aria-labelledby="join-community-heading">
+          <h3 id="join-community-heading">Join with an invite</h3>
+          <JoinCommunityForm communities={communities} />
+        </section>
+      </div>
+    </section>
+  );
 }
