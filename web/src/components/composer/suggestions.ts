@@ -43,15 +43,20 @@ const BROADCASTS = [
   { name: "everyone", detail: "Notify everyone in this channel" },
 ];
 
+/** The member lists carry display names (protocol MemberView); a mention still names the username. */
+type Candidate = Person & { displayName?: string | null };
+
 export function mentionSuggestions(
   query: string,
   people: readonly Person[],
   canMentionEveryone: boolean,
 ): Suggestion[] {
-  const found = byRelevance(people, (person) => person.username, query).map((person): Suggestion => ({
+  const byUsername = byRelevance(people as readonly Candidate[], (person) => person.username, query);
+  const byDisplayName = byRelevance(people as readonly Candidate[], (person) => person.displayName ?? "", query);
+  const found = [...new Set([...byUsername, ...byDisplayName])].map((person): Suggestion => ({
     key: `person-${person.userId}`,
-    label: person.username,
-    detail: null,
+    label: person.displayName || person.username,
+    detail: person.displayName ? person.username : null,
     insert: `@${person.username}`,
     icon: { kind: "person", person },
   }));

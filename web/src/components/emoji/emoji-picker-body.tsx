@@ -2,7 +2,8 @@
  * What the emoji picker shows under its search box: the category rail and the
  * grid (recently used, then each category), or the search's matches; and a
  * preview naming the emoji under the pointer or focus with its shortcode.
- * Arrow keys move through the grid; ↑ from its first row goes back to the search.
+ * The grid is one Tab stop; arrow keys move through it, and ↑ from its first row
+ * goes back to the search.
  */
 import { useMemo, useRef, useState } from "preact/hooks";
 import { recentEmoji } from "../../models/recent-emoji.ts";
@@ -121,17 +122,24 @@ interface GridContentProps {
 }
 
 function GridContent({ query, sections, matches, catalog }: GridContentProps) {
-  const cell = (emoji: string) => (
-    <button
-      type="button"
-      key={emoji}
-      class="emoji-cell"
-      data-emoji={emoji}
-      aria-label={catalog.find(emoji)?.label ?? emoji}
-    >
-      {emoji}
-    </button>
-  );
+  // One Tab stop for the whole grid (its first emoji), not two thousand: the arrow keys move inside it.
+  let isTabStopTaken = false;
+  const cell = (emoji: string) => {
+    const tabIndex = isTabStopTaken ? -1 : 0;
+    isTabStopTaken = true;
+    return (
+      <button
+        type="button"
+        key={emoji}
+        class="emoji-cell"
+        data-emoji={emoji}
+        aria-label={catalog.find(emoji)?.label ?? emoji}
+        tabIndex={tabIndex}
+      >
+        {emoji}
+      </button>
+    );
+  };
   if (query) {
     return matches.length > 0 ? (
       <div role="group" aria-label={`Emoji matching ${query}`} class="emoji-cells">
