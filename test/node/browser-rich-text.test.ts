@@ -71,7 +71,7 @@ describe("bob reading alice's formatting", () => {
 
   it("shows a small heading, a one-line quote, lists, and keeps @mentions apart", async () => {
     const message = await aliceSends(
-      "# Release plan\n> the build is green\nthen we ship, @bob\n- tag it\n- announce it\n1. first\n2. second\n-# small print",
+      "# Release plan\n> the build is green\nthen we ship, @bob\n- tag it\n- announce it\n- [ ] review it\n1. first\n2. second\n-# small print",
       "Release plan",
     );
     await message.getByRole("heading", { name: "Release plan", level: 3 }).waitFor();
@@ -80,7 +80,9 @@ describe("bob reading alice's formatting", () => {
     expect(await message.getByRole("list").first().getByRole("listitem").allTextContents()).toEqual([
       "tag it",
       "announce it",
+      "[ ] review it",
     ]);
+    expect(await message.getByRole("checkbox").count()).toBe(0);
     expect(await message.locator("ol > li").count()).toBe(2);
     expect(await message.locator(".mention").textContent()).toBe("@bob");
     expect(await message.locator("small").textContent()).toBe("small print");

@@ -38,6 +38,9 @@ function blockElement(token: Token, key: number): ComponentChildren {
       );
     case "list":
       return listElement(known as Tokens.List, key);
+    case "checkbox":
+      // "- [ ] task": Discord has no task lists; the brackets stay words before the item's text.
+      return known.raw;
     case "code":
       return <CodeBlock key={key} code={known.text} language={known.lang || undefined} />;
     default:
