@@ -16,6 +16,7 @@ import { root } from "../support/server.ts";
 import {
   browserJourney,
   channelLink,
+  communityLink,
   conversationLink,
   fillRegistration,
   memberList,
@@ -96,6 +97,7 @@ describe("recovery, verification and waiting, in the browser", () => {
     await bob.getByRole("heading", { name: "@admin" }).waitFor();
     await waitUntilConnected(bob);
     await send(bob, "Message @admin", "a word in private");
+    await admin.getByRole("link", { name: "Direct messages" }).click();
     await conversationLink(admin, "bob").click({ timeout: LIVE_TIMEOUT_MS });
     await waitUntilConnected(admin);
     await admin.getByRole("log").getByText("a word in private", { exact: true }).waitFor();
@@ -105,6 +107,7 @@ describe("recovery, verification and waiting, in the browser", () => {
 
   it("gives both the same safety number; bob marks the admin verified, and the mark survives a reload", async () => {
     const numberOn = async (page: Page) => {
+      await openLock(page);
       await page.getByRole("button", { name: "Safety number" }).click();
       return (await page.getByTestId("safety-number").locator("code").innerText()).trim();
     };
@@ -171,6 +174,7 @@ describe("recovery, verification and waiting, in the browser", () => {
     expect(await journey.textsFrom("carol")).toBe(0);
 
     // Bob comes to #general: his device adds hers, her message goes out sealed, and she reads the start.
+    await communityLink(bob, "Acme").click();
     await channelLink(bob, "#general").click();
     await carol.locator(".channel-lock").getByText("End-to-end encrypted").waitFor({ timeout: LIVE_TIMEOUT_MS });
     await bob.getByRole("log").getByText("can anyone read me?", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT_MS });
@@ -181,6 +185,7 @@ describe("recovery, verification and waiting, in the browser", () => {
   });
 
   it("refuses, after a reload, a deleted message the server serves again under a new number", async () => {
+    await bob.getByRole("link", { name: "Direct messages" }).click();
     await conversationLink(bob, "admin").click();
     await waitUntilConnected(bob);
     await send(bob, "Message @admin", "forget I said this");
@@ -222,7 +227,11 @@ describe("recovery, verification and waiting, in the browser", () => {
       "select count(*) from sessions s join users u on u.id = s.user_id where u.username = 'admin' and s.revoked_at is null",
     );
     expect(Number(live[0]!.count)).toBe(1);
-    expect(await journey.query("select 1 from key_backups")).toHaveLength(0);
+    // Bob and carol saved their keys when they registered; the admin's backup is set aside.
+    expect(
+      await journey.query("select 1 from key_backups b join users u on u.id = b.user_id where u.username = 'admin'"),
+    ).toHaveLength(0);
+    await desk.getByRole("link", { name: "Direct messages" }).click();
     await conversationLink(desk, "bob").click();
     await desk.getByText("Waiting for a member’s device to add this one").waitFor();
 
@@ -235,6 +244,7 @@ describe("recovery, verification and waiting, in the browser", () => {
     await expect.poll(() => bob.getByRole("log").getByText("Decrypting…").count()).toBe(0);
     expect(await bob.locator(".channel-lock .error").allInnerTexts()).toEqual([]);
     await bob.screenshot({ path: join(SCREENSHOTS, "key-changed.png") });
+    await openLock(bob);
     await bob.getByRole("button", { name: "Compare the new safety number" }).click();
     await bob.getByRole("button", { name: "They match: mark admin verified" }).click();
     await bob.locator(".channel-lock").getByText("Verified", { exact: true }).waitFor();
@@ -258,6 +268,7 @@ async function expectHistory(page: Page): Promise<void> {
   await channelLink(page, "#general").click();
   await waitUntilConnected(page);
   await page.getByRole("log").getByText("welcome to acme", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT_MS });
+  await page.getByRole("link", { name: "Direct messages" }).click();
   await conversationLink(page, "bob").click();
   await waitUntilConnected(page);
   await page.getByRole("log").getByText("a word in private", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT_MS });
@@ -280,4 +291,12 @@ async function send(page: Page, composer: string, text: string): Promise<void> {
   await page.getByLabel(composer).fill(text);
   await page.getByLabel(composer).press("Enter");
   await waitUntilDelivered(page, LIVE_TIMEOUT_MS);
+}
+
+/** The lock beside the channel's name opens what its encryption is: safety numbers, verification, readers. */
+async function openLock(page: Page): Promise<void> {
+  await page
+    .locator(".chat-header")
+    .getByRole("button", { name: /^Encryption/ })
+    .click();
 }
