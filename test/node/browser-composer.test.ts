@@ -7,7 +7,8 @@
  * One journey in order, alice and bob in Acme's #general; screenshots of the picker
  * and the mention list go to docs/screenshots.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -25,6 +26,9 @@ const PASSWORD = "correct horse battery";
 const SCREENSHOTS = join(root, "docs", "screenshots");
 /** Over the message size limit (about 64 KB sealed): models/content.ts. */
 const LONG_MESSAGE_CHARACTERS = 70_000;
+
+/** axe-core, evaluated in the page (as DevTools does: the page's CSP does not apply to it). */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const journey = browserJourney("browser_composer", { COMMUNITY_CREATION_MODE: "open" });
 let alice: Page;
@@ -64,6 +68,19 @@ beforeAll(async () => {
 const field = (page: Page) => page.getByLabel("Message #general");
 const suggestions = (page: Page) => page.getByRole("listbox");
 
+/** What axe finds critical or serious in the composer (with its picker or list open). */
+async function composerViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: string): Promise<AxeResults> } }).axe;
+    type AxeResults = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] };
+    const results = await axe.run(".composer");
+    return results.violations
+      .filter((violation) => violation.impact === "critical" || violation.impact === "serious")
+      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+  });
+}
+
 /** alice's message reached bob's screen. */
 async function bobSees(text: string): Promise<void> {
   await messageItem(bob, text).waitFor();
@@ -79,6 +96,7 @@ describe("alice writes in #general", () => {
       .toBe(true);
     await picker.getByRole("heading", { name: "Smileys & emotion" }).waitFor();
     await alice.screenshot({ path: join(SCREENSHOTS, "composer-emoji-picker.png") });
+    expect(await composerViolations(alice)).toEqual([]);
 
     await picker.getByLabel("Search emoji").fill("party");
     await picker.getByRole("button", { name: "party popper" }).click();
@@ -118,6 +136,7 @@ describe("alice writes in #general", () => {
     const list = suggestions(alice);
     await list.getByRole("option", { name: "bob" }).waitFor();
     await alice.screenshot({ path: join(SCREENSHOTS, "composer-mention-autocomplete.png") });
+    expect(await composerViolations(alice)).toEqual([]);
     await field(alice).press("Tab");
     await expect.poll(() => field(alice).inputValue()).toBe("thanks @bob ");
     await field(alice).pressSequentially("for the review");
