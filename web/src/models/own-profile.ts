@@ -1,12 +1,11 @@
 /**
  * Editing how one shows to others (Settings > Profile): display name, pronouns and
  * bio, and the custom status with when it clears itself. Each change is saved on the
- * server, then taken into the session's user and the page's profile store at once.
+ * server, then taken into the session's user, and so into every name shown, at once.
  */
 import { createModel } from "@preact/signals";
 import type { CustomStatusInput, UserView } from "../../../protocol/index.ts";
 import { createAction } from "./action.ts";
-import { profiles } from "./profiles.ts";
 import type { Session } from "./session.ts";
 
 /** Discord's choices for "Clear after". */
@@ -41,13 +40,8 @@ export const OwnProfileModel = createModel((session: Session) => {
   const saving = createAction();
   const settingStatus = createAction();
 
-  /** The server's answer becomes the signed-in user, and what everyone's names read here. */
-  function adopt(user: UserView): void {
-    session.updateUser(user);
-    profiles.remember([
-      { userId: user.id, username: user.username, displayName: user.displayName, customStatus: user.customStatus },
-    ]);
-  }
+  /** The server's answer becomes the signed-in user (and so what names read: session.ts tells profiles.ts). */
+  const adopt = (user: UserView) => session.updateUser(user);
 
   return {
     saving,

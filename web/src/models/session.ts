@@ -11,6 +11,7 @@ import { createModel, effect, signal } from "@preact/signals";
 import type { SessionView, UserView } from "../../../protocol/index.ts";
 import { forgetDevice } from "./encryption/device-store.ts";
 import { ApiError, describeError, requestJson, type ApiRequest } from "./api-client.ts";
+import { profiles } from "./profiles.ts";
 
 /** Refresh this long before the access token expires, so no request meets an expired one. */
 const REFRESH_MARGIN_MS = 60_000;
@@ -40,6 +41,7 @@ export const SessionModel = createModel(() => {
     accessToken = view.accessToken;
     expiresAtMs = Date.parse(view.expiresAt);
     user.value = view.user;
+    rememberOwnProfile(view.user);
     sessionId.value = view.sessionId;
     notice.value = null;
     scheduleRefresh(expiresAtMs - Date.now() - REFRESH_MARGIN_MS);
@@ -148,6 +150,7 @@ export const SessionModel = createModel(() => {
     authorized,
     updateUser(next: UserView) {
       user.value = next;
+      rememberOwnProfile(next);
     },
     /** Revokes this session on the server (which also clears the cookie), then forgets it here. */
     async signOut(): Promise<void> {
@@ -170,6 +173,12 @@ export const SessionModel = createModel(() => {
 });
 
 export type Session = InstanceType<typeof SessionModel>;
+
+/** One's own display name and status show from the start, before any list names them. */
+function rememberOwnProfile(user: UserView): void {
+  const { id: userId, username, displayName, customStatus } = user;
+  profiles.remember([{ userId, username, displayName, customStatus }]);
+}
 
 type RefreshOutcome = { isOk: true } | { isOk: false; error: unknown };
 
