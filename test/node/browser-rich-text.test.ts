@@ -169,13 +169,16 @@ describe("bob reading alice's formatting", () => {
     expect(await bob.evaluate(() => navigator.clipboard.readText())).toBe(`const answer = 42;\n${longLine}`);
   });
 
-  it("shows a message of emoji alone large, and emoji among words at the usual size", async () => {
+  it("shows a message of emoji alone large, and emoji among words a size up from them", async () => {
     const jumbo = await aliceSends("🎉 🚀", "🎉 🚀");
     const inWords = await aliceSends("shipped it 🎉", "shipped it");
-    const fontSize = (locator: typeof jumbo) =>
-      locator.locator(".rich-text").evaluate((element) => parseFloat(getComputedStyle(element).fontSize));
-    expect(await fontSize(jumbo)).toBeGreaterThanOrEqual(40);
-    expect(await fontSize(inWords)).toBeLessThan(20);
+    const fontSize = (element: Element) => parseFloat(getComputedStyle(element).fontSize);
+    expect(await jumbo.locator(".rich-text .emoji").first().evaluate(fontSize)).toBeGreaterThanOrEqual(40);
+    const words = await inWords.locator(".rich-text").evaluate(fontSize);
+    const emoji = await inWords.locator(".rich-text .emoji").evaluate(fontSize);
+    expect(words).toBeLessThan(20);
+    expect(emoji).toBeGreaterThan(words);
+    expect(emoji).toBeLessThan(30);
   });
 
   it("shows raw HTML as the words typed and runs nothing from it", async () => {

@@ -5,7 +5,7 @@
  */
 import { useMemo } from "preact/hooks";
 import { blockElements } from "./rich-text/block-tokens.tsx";
-import { isJumboEmoji } from "./rich-text/emoji-only.ts";
+import { isJumboEmoji } from "./rich-text/emoji-text.tsx";
 import { parseMessage } from "./rich-text/parse-message.ts";
 import "./rich-text/rich-text.css";
 

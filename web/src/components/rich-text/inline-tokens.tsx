@@ -5,6 +5,7 @@
  */
 import type { ComponentChildren } from "preact";
 import type { Token, Tokens } from "marked";
+import { textWithEmoji } from "./emoji-text.tsx";
 import { linkableUrl, MessageLink } from "./message-link.tsx";
 import type { MentionToken, SpoilerToken } from "./parse-message.ts";
 import { Spoiler } from "./spoiler.tsx";
@@ -19,7 +20,7 @@ function inlineElement(token: Token, key: number): ComponentChildren {
     case "text":
     case "escape":
       // A list item's text carries its own inline tokens.
-      return known.tokens ? inlineElements(known.tokens) : known.text;
+      return known.tokens ? inlineElements(known.tokens) : textWithEmoji(known.text);
     case "strong":
       // Discord reads __x__ as underline and **x** as bold; marked calls both strong.
       return known.raw.startsWith("__") ? (
