@@ -247,10 +247,6 @@ describe("alice, bob and carol's two days in #general", () => {
     const item = messageItem(alice, "Great, I will write the release notes");
     const edited = item.getByRole("button", { name: "(edited)" });
     await edited.waitFor({ timeout: LIVE_TIMEOUT_MS });
-    await alice.setViewportSize({ width: 1180, height: 760 });
-    await alice.mouse.move(0, 0);
-    await alice.screenshot({ path: join(SCREENSHOTS, "timeline.png") });
-
     await edited.click();
     const history = alice.getByRole("dialog", { name: "Edit history" });
     const versions = history.getByRole("listitem");
@@ -261,7 +257,45 @@ describe("alice, bob and carol's two days in #general", () => {
     await alice.keyboard.press("Escape");
     await history.waitFor({ state: "detached" });
     expect(await alice.evaluate(() => document.activeElement?.textContent)).toBe("(edited)");
+  });
+
+  it("packs the same conversation into single lines in the compact density", async () => {
+    await alice.setViewportSize({ width: 1180, height: 900 });
+    await alice.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await alice.mouse.move(0, 0);
+    await scrollToBottom(alice);
+    await alice.screenshot({ path: join(SCREENSHOTS, "timeline.png") });
+
+    const item = messageItem(alice, "Morning! The build is green");
+    const cozyHeight = (await bubble(item).boundingBox())!.height;
+    await alice.evaluate(() => (document.documentElement.dataset.density = "compact"));
+    expect(await item.locator(".message-gutter .avatar").isVisible()).toBe(false);
+    expect((await bubble(item).boundingBox())!.height).toBeLessThan(cozyHeight);
+    await scrollToBottom(alice);
+    await alice.screenshot({ path: join(SCREENSHOTS, "timeline-compact.png") });
+    await alice.evaluate(() => delete document.documentElement.dataset.density);
     await alice.setViewportSize({ width: 960, height: 600 });
+  });
+
+  it("opens a message's actions as a sheet when dave presses it long on his phone", async () => {
+    const item = messageItem(dave, "Count me in 🎉");
+    await item.scrollIntoViewIfNeeded();
+    const box = (await bubble(item).boundingBox())!;
+    const touch = await dave.context().newCDPSession(dave);
+    const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    await touch.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [point] });
+    const sheet = dave.getByRole("dialog", { name: "Actions for the message from carol" });
+    await sheet.waitFor();
+    await touch.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+    expect(await sheet.getByRole("button").allInnerTexts()).toEqual(
+      expect.arrayContaining(["Reply", "Add a reaction", "Reply in thread", "Cancel"]),
+    );
+    await dave.screenshot({ path: join(SCREENSHOTS, "timeline-phone-sheet.png") });
+    await sheet.getByRole("button", { name: "React with heart" }).click();
+    await sheet.waitFor({ state: "detached" });
+    await item.getByRole("button", { name: "heart: 1" }).waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await scrollToBottom(dave);
+    await dave.screenshot({ path: join(SCREENSHOTS, "timeline-phone.png") });
   });
 
   it("shows carol a New divider where she stopped reading, and a bar to jump to it", async () => {
@@ -301,26 +335,6 @@ describe("alice, bob and carol's two days in #general", () => {
     const scrollerBox = (await carol.locator(".message-scroller").boundingBox())!;
     const lastBox = (await last.boundingBox())!;
     expect(lastBox.y + lastBox.height).toBeLessThanOrEqual(scrollerBox.y + scrollerBox.height + 1);
-  });
-
-  it("opens a message's actions as a sheet when dave presses it long on his phone", async () => {
-    const item = messageItem(dave, "Count me in 🎉");
-    await item.scrollIntoViewIfNeeded();
-    const box = (await bubble(item).boundingBox())!;
-    const touch = await dave.context().newCDPSession(dave);
-    const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-    await touch.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [point] });
-    const sheet = dave.getByRole("dialog", { name: "Actions for the message from carol" });
-    await sheet.waitFor();
-    await touch.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
-    expect(await sheet.getByRole("button").allInnerTexts()).toEqual(
-      expect.arrayContaining(["Reply", "Add a reaction", "Reply in thread", "Cancel"]),
-    );
-    await dave.screenshot({ path: join(SCREENSHOTS, "timeline-phone-sheet.png") });
-    await sheet.getByRole("button", { name: "React with heart" }).click();
-    await sheet.waitFor({ state: "detached" });
-    await item.getByRole("button", { name: "heart: 1" }).waitFor({ timeout: LIVE_TIMEOUT_MS });
-    await dave.screenshot({ path: join(SCREENSHOTS, "timeline-phone.png") });
   });
 
   it("leaves no page error or CSP violation behind", () => {

@@ -1,6 +1,13 @@
-/** What a message replies to, as a button that brings that message into view (loading it when needed). */
+/**
+ * What a message replies to, above it as Discord shows it (a curved line from the
+ * avatar, the author's small avatar and name, the start of their words), as a
+ * button that brings that message into view (loading it when needed). Screen
+ * readers hear "Replying to alice: …".
+ */
 import type { Chat } from "../models/chat.ts";
 import { findBySeq } from "../models/timeline.ts";
+import { Avatar } from "./avatar.tsx";
+import { PersonName } from "./people/person-name.tsx";
 import { plainWords } from "./rich-text/plain-words.ts";
 
 /** Enough of the message replied to to recognise it. */
@@ -8,14 +15,29 @@ const EXCERPT_LENGTH = 80;
 
 export function ReplyQuote({ chat, seq }: { chat: Chat; seq: number }) {
   const target = findBySeq(chat.entries.value, seq);
-  const words = !target
-    ? "an earlier message"
-    : target.isDeleted
-      ? "a deleted message"
-      : `${target.senderName}: ${excerpt(target.text ?? "a message this device cannot show")}`;
+  if (!target || target.isDeleted) {
+    return (
+      <button type="button" class="reply-quote" onClick={() => void chat.history.jumpTo(seq)}>
+        <span class="reply-excerpt is-missing">Replying to {target ? "a deleted message" : "an earlier message"}</span>
+      </button>
+    );
+  }
+  const name = chat.senderNameOf(target);
   return (
     <button type="button" class="reply-quote" onClick={() => void chat.history.jumpTo(seq)}>
-      <span aria-hidden="true">↪ </span>Replying to {words}
+      <Avatar
+        name={name}
+        id={target.senderId}
+        url={chat.people().find((person) => person.userId === target.senderId)?.avatarUrl}
+        size="small"
+        isDecorative
+      />
+      <span class="visually-hidden">Replying to </span>
+      <span class="reply-author">
+        <PersonName userId={target.senderId} fallback={name} />
+      </span>
+      <span class="visually-hidden">:</span>{" "}
+      <span class="reply-excerpt">{excerpt(target.text ?? "a message this device cannot show")}</span>
     </button>
   );
 }

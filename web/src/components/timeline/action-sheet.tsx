@@ -16,6 +16,7 @@ import { messageActionsFor, moreActionsFor } from "./message-action-list.ts";
 export function ActionSheet({ chat, entry }: { chat: Chat; entry: TimelineEntry }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [isPicking, setPicking] = useState(false);
+  const isBackdropPress = useRef(false);
   const seq = entry.seq!;
   const close = () => chat.actions.closeSheet();
   const react = (emoji: string) => {
@@ -41,8 +42,10 @@ export function ActionSheet({ chat, entry }: { chat: Chat; entry: TimelineEntry 
         event.preventDefault();
         close();
       }}
-      // A tap on the backdrop lands on the dialog itself.
-      onClick={(event) => event.target === dialog.current && close()}
+      // A tap on the backdrop lands on the dialog itself. The finger that opened the sheet
+      // lifts over it too, and its click must not close it: only a press begun there counts.
+      onPointerDown={(event) => (isBackdropPress.current = event.target === dialog.current)}
+      onClick={(event) => event.target === dialog.current && isBackdropPress.current && close()}
     >
       <div class="action-sheet-body">
         <p class="action-sheet-excerpt">{excerpt(entry.text ?? "")}</p>

@@ -2,7 +2,7 @@
  * Over the top of the list while the "New" divider is scrolled out of view above:
  * "12 new messages since 10:42", with Jump (to the divider) and Mark as read.
  */
-import { timeInWords } from "./timeline-layout.ts";
+import { dayInWords, timeInWords } from "./timeline-layout.ts";
 
 interface UnreadBarProps {
   count: number;
@@ -13,11 +13,11 @@ interface UnreadBarProps {
 }
 
 export function UnreadBar({ count, since, onJump, onMarkRead }: UnreadBarProps) {
-  const words = `${count === 1 ? "1 new message" : `${count} new messages`}${since ? ` since ${timeInWords(since)}` : ""}`;
+  const words = `${count === 1 ? "1 new message" : `${count} new messages`}${since ? ` since ${sinceInWords(since)}` : ""}`;
   return (
     <div class="unread-bar" role="region" aria-label="New messages">
       <button type="button" class="unread-bar-jump" onClick={onJump}>
-        {words}
+        <span class="unread-bar-words">{words}</span>
         <span class="unread-bar-action">Jump</span>
       </button>
       <button type="button" class="unread-bar-read" onClick={onMarkRead}>
@@ -25,4 +25,11 @@ export function UnreadBar({ count, since, onJump, onMarkRead }: UnreadBarProps) 
       </button>
     </div>
   );
+}
+
+/** "10:42", or "yesterday at 16:05", or "Monday 30 November 2026 at 09:12". */
+function sinceInWords(iso: string): string {
+  const day = dayInWords(iso);
+  if (day === "Today") return timeInWords(iso);
+  return `${day === "Yesterday" ? "yesterday" : day} at ${timeInWords(iso)}`;
 }
