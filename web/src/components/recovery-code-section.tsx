@@ -1,4 +1,7 @@
-/** A new recovery code, replacing the old one: confirmed with the password (and a code). */
+/**
+ * A new recovery code, replacing the old one (or the one the recovery key stands for):
+ * confirmed with the password (and a code).
+ */
 import type { AccountSecrets } from "../models/account-secrets.ts";
 import { ConfirmForm } from "./confirm-form.tsx";
 import { RecoveryCodeNotice } from "./recovery-code-notice.tsx";
@@ -25,8 +28,9 @@ export function RecoveryCodeSection({ secrets, hasTwoFactor, onChange }: Recover
       ) : (
         <>
           <p>
-            The recovery code resets your password if you forget it. Lost it, or think someone else saw it? Create a new
-            one.
+            Your recovery key resets your password if you forget it (an account made before recovery keys has a recovery
+            code instead). Think someone else saw it? Set up a new recovery key in Encryption, or create a separate
+            recovery code here: your recovery key then no longer resets your password, only unlocks your history.
           </p>
           <details>
             <summary>Create a new recovery code</summary>
