@@ -145,6 +145,9 @@ const PLANS: Record<string, Plan> = {
   // The files bench's full run moves 100 MiB several ways; its quick mode runs every part.
   "npx node bench/files.ts": run(180, "--quick"),
   "npx node bench/files.ts --quick": run(180),
+  // The web budgets' full run adds cold loads and Lighthouse on an open channel; quick runs every part.
+  "npx node bench/web-budgets.ts": run(240, "--quick"),
+  "npx node bench/web-budgets.ts --quick": run(240),
   "INSPECTOR_ADDR=127.0.0.1:9229 npm run bench -- --scenario throughput --seconds 20 &": {
     kind: "run",
     append: "--quick --seconds 4",
