@@ -110,19 +110,19 @@ export function MessageItem({
       >
         {entry.replyToSeq !== null && <ReplyQuote chat={chat} seq={entry.replyToSeq} />}
         <div class="message-gutter">
-          {isContinuation ? (
-            shownAt && (
-              <time class="gutter-time" dateTime={shownAt} title={fullDateTimeInWords(shownAt)}>
-                {timeInWords(shownAt)}
-              </time>
-            )
-          ) : (
+          {!isContinuation && (
             <Avatar
               name={senderName}
               id={entry.senderId}
               url={chat.people().find((person) => person.userId === entry.senderId)?.avatarUrl}
               isDecorative
             />
+          )}
+          {/* Beside a grouped message on hover; beside every message in the compact density. */}
+          {shownAt && (
+            <time class="gutter-time" dateTime={shownAt} title={fullDateTimeInWords(shownAt)}>
+              {timeInWords(shownAt)}
+            </time>
           )}
         </div>
         <div class="message-body">
