@@ -65,7 +65,7 @@ describe("the admin page", () => {
     await adminPage.getByRole("button", { name: "Sign in", exact: true }).click();
     await adminPage.getByLabel("Two-factor code").fill(await freshTotpCode());
     await adminPage.getByRole("button", { name: "Verify and sign in" }).click();
-    await adminPage.getByRole("heading", { name: "Channels" }).waitFor();
+    await adminPage.getByRole("heading", { name: "Communities" }).waitFor();
 
     await adminPage.goto(`${journey.server.url}/admin`);
     await adminPage.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
@@ -126,7 +126,7 @@ describe("the admin page", () => {
     await carolPage.getByLabel("Password").fill(PASSWORD);
     await carolPage.getByRole("button", { name: "Create account", exact: true }).click();
     await saveRecoveryKey(carolPage);
-    await carolPage.getByRole("heading", { name: "Channels" }).waitFor();
+    await carolPage.getByRole("heading", { name: "Communities" }).waitFor();
 
     await adminPage.reload();
     const newest = adminPage.getByRole("table", { name: "Invites" }).getByRole("row").nth(1);
@@ -177,7 +177,7 @@ describe("the admin page", () => {
     await bobPage.getByLabel("Username").fill("bob");
     await bobPage.getByLabel("Password").fill(PASSWORD);
     await bobPage.getByRole("button", { name: "Sign in", exact: true }).click();
-    await bobPage.getByRole("heading", { name: "Channels" }).waitFor();
+    await bobPage.getByRole("heading", { name: "Communities" }).waitFor();
 
     await adminPage.getByRole("link", { name: "bob" }).click();
     await adminPage.getByRole("heading", { name: "bob", level: 1 }).waitFor();

@@ -162,7 +162,8 @@ describe("the admin and bob chatting in a community in the browser", () => {
     await waitUntilDelivered(bob);
     expect(await conversationLink(bob, "admin").getAttribute("aria-current")).toBe("page");
 
-    // The account socket tells the admin's open page of the new conversation.
+    // The account socket tells the admin's open page of the new conversation, listed at home.
+    await admin.getByRole("link", { name: "Direct messages" }).click();
     await conversationLink(admin, "bob").click({ timeout: LIVE_TIMEOUT_MS });
     await admin.getByRole("heading", { name: "@bob" }).waitFor();
     await waitUntilConnected(admin);
@@ -174,6 +175,7 @@ describe("the admin and bob chatting in a community in the browser", () => {
     await screenshotTall(bob, "direct-message.png");
 
     // The conversation is its own channel: #general holds only its two messages.
+    await communityLink(bob, "Acme").click();
     await channelLink(bob, "#general").click();
     await waitUntilConnected(bob);
     await expect.poll(() => bob.getByRole("log").getByRole("listitem").count()).toBe(2);
@@ -206,6 +208,7 @@ describe("a dropped connection in the browser", () => {
     await fillRegistration(carol, "carol");
     await channelLink(carol, "#general").click();
     await waitUntilConnected(carol);
+    await communityLink(admin, "Acme").click();
     await channelLink(admin, "#general").click();
     await waitUntilConnected(admin);
 

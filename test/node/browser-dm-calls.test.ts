@@ -127,6 +127,7 @@ afterAll(() => {
 
 describe("alice calls bob in their conversation", () => {
   it("rings bob on whatever page he reads; he accepts, and each receives the other's audio and video", async () => {
+    await bob.getByRole("region", { name: "Your account" }).getByRole("button", { name: "Account menu" }).click();
     await bob.getByRole("link", { name: "Security" }).click();
     await alice.locator(".chat-header").getByRole("button", { name: "Start video call" }).click();
     await alice.locator(".dm-call").getByText("Ringing bob…").waitFor({ timeout: MEDIA_TIMEOUT_MS });

@@ -71,9 +71,11 @@ afterAll(() => liar.stop());
 
 describe("what a person sees when the server lies", () => {
   it("shows two people in a conversation who can read it, from the group itself", async () => {
+    await alice.getByRole("link", { name: "Direct messages" }).click();
     await conversationLink(alice, "bob").click();
     await waitUntilConnected(alice);
     await roster(alice).filter({ hasText: "bob can now read new messages" }).waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await bob.getByRole("link", { name: "Direct messages" }).click();
     await conversationLink(bob, "alice").click();
     await waitUntilConnected(bob);
     await bob.locator(".channel-lock").getByText("End-to-end encrypted").waitFor({ timeout: LIVE_TIMEOUT_MS });
@@ -88,10 +90,12 @@ describe("what a person sees when the server lies", () => {
     await send(bob, "Message @alice", "sounds good");
     await alice.getByRole("log").getByText("sounds good", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT_MS });
 
+    await openLock(alice);
     await alice.getByRole("button", { name: "Who can read this" }).click();
     const readers = alice.getByTestId("group-readers").getByRole("listitem");
     await expect.poll(() => readers.allInnerTexts()).toEqual(["alice (you): 1 device", "bob: 1 device, not verified"]);
     await alice.getByRole("button", { name: "Who can read this" }).click();
+    await alice.keyboard.press("Escape");
     // Nothing claims the server changed anything when it did not.
     expect(await bob.getByRole("note").count()).toBe(0);
     expect(await alice.getByRole("note").count()).toBe(0);
@@ -246,6 +250,7 @@ describe("what a person sees when the server lies", () => {
       .filter({ hasText: "someone unknown" })
       .filter({ hasText: "can now read new messages" })
       .waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await openLock(alice);
     await alice.getByRole("button", { name: "Who can read this" }).click();
     const readers = alice.getByTestId("group-readers").getByRole("listitem");
     await expect
@@ -302,4 +307,12 @@ function relayed(seq: number): MessageView {
   const view = views.at(-1);
   if (!view) throw new Error(`no view of message ${seq} went through the liar`);
   return view;
+}
+
+/** The lock beside the channel's name opens what its encryption is: who can read it, verification. */
+async function openLock(page: Page): Promise<void> {
+  await page
+    .locator(".chat-header")
+    .getByRole("button", { name: /^Encryption/ })
+    .click();
 }

@@ -68,11 +68,11 @@ describe("alice's account security in the browser", () => {
     // The one secret, the recovery key, is shown once (test/node/browser-keys-onboarding.test.ts).
     recoveryCode = await saveRecoveryKey(laptop);
     expect(recoveryCode).toMatch(/^[A-Za-z0-9]+(-[A-Za-z0-9]+)+$/);
-    await laptop.getByRole("heading", { name: "Channels" }).waitFor();
+    await laptop.getByRole("heading", { name: "Communities" }).waitFor();
     expect(new URL(laptop.url()).pathname).toBe("/");
 
     await laptop.reload();
-    await laptop.getByRole("heading", { name: "Channels" }).waitFor();
+    await laptop.getByRole("heading", { name: "Communities" }).waitFor();
     expect(await laptop.getByText(recoveryCode).count()).toBe(0);
   });
 
@@ -90,17 +90,20 @@ describe("alice's account security in the browser", () => {
     const secondTab = await context.newPage();
     try {
       await Promise.all([secondTab.goto(journey.server.url), laptop.reload()]);
-      await Promise.all([laptop, secondTab].map((page) => page.getByRole("heading", { name: "Channels" }).waitFor()));
+      await Promise.all(
+        [laptop, secondTab].map((page) => page.getByRole("heading", { name: "Communities" }).waitFor()),
+      );
     } finally {
       await context.unroute("**/api/auth/refresh", slowNetwork);
       await secondTab.close();
     }
     await laptop.reload();
-    await laptop.getByRole("heading", { name: "Channels" }).waitFor();
+    await laptop.getByRole("heading", { name: "Communities" }).waitFor();
   });
 
   it("lets alice turn on two-factor authentication from the security page with a code from oathtool", async () => {
-    await laptop.getByRole("banner").getByRole("link", { name: "Security" }).click();
+    await openAccountMenu(laptop);
+    await laptop.getByRole("link", { name: "Security" }).click();
     await laptop.getByRole("heading", { name: "Security", level: 1 }).waitFor();
     expect(new URL(laptop.url()).pathname).toBe("/settings/security");
     await laptop.getByRole("button", { name: "Set up two-factor authentication" }).click();
@@ -138,7 +141,8 @@ describe("alice's account security in the browser", () => {
   });
 
   it("asks alice for her two-factor code when she signs in again, refusing a wrong one in words", async () => {
-    await laptop.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+    await openAccountMenu(laptop);
+    await laptop.getByRole("button", { name: "Sign out" }).click();
     await laptop.getByRole("heading", { name: "Sign in to Chatalot" }).waitFor();
     await laptop.getByLabel("Username").fill("alice");
     await laptop.getByLabel("Password").fill(PASSWORD);
@@ -187,7 +191,8 @@ describe("alice's account security in the browser", () => {
       });
     });
     const refreshed = laptop.waitForResponse((response) => new URL(response.url()).pathname === "/api/auth/refresh");
-    await laptop.getByRole("banner").getByRole("link", { name: "Security" }).click();
+    await openAccountMenu(laptop);
+    await laptop.getByRole("link", { name: "Security" }).click();
     expect((await refreshed).status()).toBe(200);
     await laptop.getByRole("list", { name: "Where you are signed in" }).getByRole("listitem").first().waitFor();
     expect(attempts).toBe(2);
@@ -263,6 +268,7 @@ describe("alice's account security in the browser", () => {
 
   it("resets alice's forgotten password with her recovery key, which goes on working", async () => {
     await laptop.getByRole("link", { name: "Chatalot" }).click();
+    await laptop.getByRole("navigation", { name: "Communities" }).getByRole("link", { name: "Acme" }).click();
     await laptop.getByRole("link", { name: "#general" }).click();
     await waitUntilConnected(laptop);
 
@@ -271,7 +277,7 @@ describe("alice's account security in the browser", () => {
     await tablet.getByLabel("Recovery key or recovery code").fill(recoveryCode);
     await tablet.getByLabel("New password").fill(NEW_PASSWORD);
     await tablet.getByRole("button", { name: "Reset password" }).click();
-    await tablet.getByRole("heading", { name: "Channels" }).waitFor();
+    await tablet.getByRole("heading", { name: "Communities" }).waitFor();
 
     // Recovery signed out every other session, the laptop's too; its socket in #general is closed.
     await laptop.getByRole("heading", { name: "Sign in to Chatalot" }).waitFor({ timeout: LIVE_TIMEOUT_MS });
@@ -364,7 +370,7 @@ async function signInWithBackupCode(page: Page, backupCode: string): Promise<voi
   await page.getByRole("button", { name: "Use a backup code instead" }).click();
   await page.getByLabel("Backup code").fill(backupCode);
   await page.getByRole("button", { name: "Verify and sign in" }).click();
-  await page.getByRole("heading", { name: "Channels" }).waitFor();
+  await page.getByRole("heading", { name: "Communities" }).waitFor();
 }
 
 /**
@@ -381,4 +387,9 @@ async function freshTotpCode(): Promise<{ code: string; step: number }> {
   }).trim();
   expect(code).toMatch(/^\d{6}$/);
   return { code, step: Math.floor((seconds * 1000) / TOTP_STEP_MS) };
+}
+
+/** The user panel's menu, at the sidebar's foot: security, admin, signing out. */
+async function openAccountMenu(page: Page): Promise<void> {
+  await page.getByRole("region", { name: "Your account" }).getByRole("button", { name: "Account menu" }).click();
 }
