@@ -46,7 +46,7 @@ export function ChannelList(props: ChannelListProps) {
             <Icon name="speaker" size={18} />
           </span>
           {channel.name}
-          <span class="visually-hidden"> (voice)</span>
+          <span class="visually-hidden"> voice</span>
         </>
       ) : (
         <>
