@@ -151,6 +151,15 @@ describe("alice's security settings", () => {
     for (const region of ["Two-factor authentication", "Recovery code", "Password", "Recent security events"])
       await alice.getByRole("region", { name: region }).waitFor();
     await alice.getByRole("button", { name: "Set up two-factor authentication" }).waitFor();
+  });
+
+  it("show the menu above the section on a phone", async () => {
+    await alice.setViewportSize({ width: 390, height: 844 });
+    const menu = await alice.getByRole("navigation", { name: "Settings", exact: true }).boundingBox();
+    const heading = await alice.getByRole("heading", { name: "Security", level: 1 }).boundingBox();
+    expect(menu!.y + menu!.height).toBeLessThanOrEqual(heading!.y);
+    expect(await alice.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+    await alice.screenshot({ path: join(SCREENSHOTS, "settings-phone.png") });
     expect(journey.problems).toEqual([]);
   });
 });
