@@ -52,7 +52,7 @@ beforeAll(async () => {
 
 describe("alice's avatar", () => {
   it("is picked, cropped square and applied in her settings, and shows at once", async () => {
-    await alice.getByRole("link", { name: "Security" }).click();
+    await alice.getByRole("link", { name: "User settings" }).click();
     const section = alice.getByRole("region", { name: "Avatar" });
     await section.getByRole("img", { name: "alice" }).waitFor();
     expect(await section.getByRole("img", { name: "alice" }).evaluate((element) => element.localName)).toBe("span");
