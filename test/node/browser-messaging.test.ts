@@ -154,7 +154,7 @@ describe("the admin and bob in #general", () => {
     await send(admin, "#general", "@bob can you check the oven?");
     const mention = message(bob, "@bob can you check the oven?");
     await mention.getByText("mentions you", { exact: true }).waitFor({ timeout: LIVE_TIMEOUT_MS });
-    expect(await mention.getAttribute("class")).toContain("is-mentioning-me");
+    expect(await mention.locator(".message").getAttribute("class")).toContain("is-mentioning-me");
     await screenshot(bob, "messaging.png");
   });
 

@@ -18,7 +18,7 @@ export function ReplyQuote({ chat, seq }: { chat: Chat; seq: number }) {
   if (!target || target.isDeleted) {
     return (
       <button type="button" class="reply-quote" onClick={() => void chat.history.jumpTo(seq)}>
-        <span class="reply-excerpt is-missing">Replying to {target ? "a deleted message" : "an earlier message"}</span>
+        Replying to {target ? "a deleted message" : "an earlier message"}
       </button>
     );
   }
@@ -32,12 +32,12 @@ export function ReplyQuote({ chat, seq }: { chat: Chat; seq: number }) {
         size="small"
         isDecorative
       />
-      <span class="visually-hidden">Replying to </span>
+      {/* Inline, so the name screen readers hear reads "Replying to alice: …" without stray spaces. */}
+      <span class="reply-hidden-words">Replying to </span>
       <span class="reply-author">
         <PersonName userId={target.senderId} fallback={name} />
       </span>
-      <span class="visually-hidden">:</span>{" "}
-      <span class="reply-excerpt">{excerpt(target.text ?? "a message this device cannot show")}</span>
+      <span class="reply-hidden-words">:</span> {excerpt(target.text ?? "a message this device cannot show")}
     </button>
   );
 }
