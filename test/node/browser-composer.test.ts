@@ -189,8 +189,13 @@ describe("alice writes in #general", () => {
     const editor = alice.getByRole("textbox", { name: "Edit message" });
     await expect.poll(() => editor.inputValue()).toBe("half a thought, to finish later");
     await editor.fill("a whole thought, finished");
+    // Shortcodes work in an edit too.
+    await editor.pressSequentially(" :tad");
+    await suggestions(alice).getByRole("option", { name: /:tada:/ }).waitFor();
+    await editor.pressSequentially("a:");
+    await expect.poll(() => editor.inputValue()).toBe("a whole thought, finished 🎉");
     await editor.press("Enter");
-    await bobSees("a whole thought, finished");
+    await bobSees("a whole thought, finished 🎉");
     await expect.poll(() => field(alice).evaluate((box) => box === document.activeElement)).toBe(true);
   });
 

@@ -16,7 +16,7 @@ import { ContentError, textContent } from "../models/content.ts";
 import type { Session } from "../models/session.ts";
 import { findBySeq } from "../models/timeline.ts";
 import { lastEditableSeq } from "./composer/last-own-message.ts";
-import { optionId, SUGGESTION_LIST_ID, SuggestionList } from "./composer/suggestion-list.tsx";
+import { optionId, SuggestionList } from "./composer/suggestion-list.tsx";
 import { MESSAGE_FILE_NAME, TooLongOffer } from "./composer/too-long-offer.tsx";
 import { useCaretAfterRender } from "./composer/use-caret.ts";
 import { useCompletion } from "./composer/use-completion.ts";
@@ -28,6 +28,8 @@ import { describedBy } from "./form-error.tsx";
 import { excerpt } from "./reply-quote.tsx";
 import { sentence } from "./sentence.ts";
 import "./composer/composer.css";
+
+const SUGGESTION_LIST_ID = "composer-suggestions";
 
 interface ComposerProps {
   chat: Chat;
@@ -164,7 +166,7 @@ export function Composer(props: ComposerProps) {
         />
       )}
       <div class="composer-row">
-        {!isShut && <SuggestionList completion={completion} />}
+        {!isShut && <SuggestionList id={SUGGESTION_LIST_ID} completion={completion} />}
         {!isShut && <AttachButton refusal={attachRefusal} onFiles={onFiles} />}
         <label for="composer-input" class="visually-hidden">
           Message {title}
@@ -179,13 +181,14 @@ export function Composer(props: ComposerProps) {
           aria-describedby={describedBy((refusal || hint) && "composer-note", replyingTo !== null && "composer-reply")}
           aria-autocomplete="list"
           aria-controls={isListOpen ? SUGGESTION_LIST_ID : undefined}
-          aria-activedescendant={activeOption ? optionId(activeOption) : undefined}
+          aria-activedescendant={activeOption ? optionId(SUGGESTION_LIST_ID, activeOption) : undefined}
           onInput={(event) => {
             chat.setDraft(event.currentTarget.value);
+            setTooLong(null); // changed: the offer was about the text as it was
             if (!completion.replaceTypedShortcode()) completion.caretMoved();
           }}
           onKeyDown={onKeyDown}
-          onKeyUp={(event) => event.key.startsWith("Arrow") && !isListOpen && completion.caretMoved()}
+          onKeyUp={(event) => isCaretKey(event.key, isListOpen) && completion.caretMoved()}
           onClick={() => completion.caretMoved()}
           onPaste={onPaste}
         />
@@ -218,6 +221,12 @@ export function Composer(props: ComposerProps) {
       </p>
     </form>
   );
+}
+
+/** Keys that move the caret (↑ and ↓ choose in the list while it is open). */
+function isCaretKey(key: string, isListOpen: boolean): boolean {
+  if (key === "ArrowUp" || key === "ArrowDown") return !isListOpen;
+  return key === "ArrowLeft" || key === "ArrowRight" || key === "Home" || key === "End";
 }
 
 /** Whether the text, as a message, would be over the size limit (content.ts does the counting). */

@@ -9,8 +9,7 @@ import type { CompletionTrigger } from "./completion-trigger.ts";
 import type { Completion } from "./use-completion.ts";
 import type { Suggestion } from "./suggestions.ts";
 
-export const SUGGESTION_LIST_ID = "composer-suggestions";
-export const optionId = (suggestion: Suggestion) => `${SUGGESTION_LIST_ID}-${suggestion.key}`;
+export const optionId = (listId: string, suggestion: Suggestion) => `${listId}-${suggestion.key}`;
 
 export function suggestionsTitle(trigger: CompletionTrigger): string {
   if (trigger.kind === "emoji") return `Emoji matching :${trigger.query}`;
@@ -18,7 +17,8 @@ export function suggestionsTitle(trigger: CompletionTrigger): string {
   return trigger.query ? `Members matching @${trigger.query}` : "Members";
 }
 
-export function SuggestionList({ completion }: { completion: Completion }) {
+/** `id`: the listbox's, which the field names in aria-controls. */
+export function SuggestionList({ id, completion }: { id: string; completion: Completion }) {
   const { trigger, suggestions, activeIndex } = completion;
   if (!trigger || suggestions.length === 0) return null;
   const title = suggestionsTitle(trigger);
@@ -27,11 +27,11 @@ export function SuggestionList({ completion }: { completion: Completion }) {
       <p class="composer-suggestions-title" aria-hidden="true">
         {title}
       </p>
-      <ul role="listbox" id={SUGGESTION_LIST_ID} aria-label={title}>
+      <ul role="listbox" id={id} aria-label={title}>
         {suggestions.map((suggestion, index) => (
           <li
             key={suggestion.key}
-            id={optionId(suggestion)}
+            id={optionId(id, suggestion)}
             role="option"
             aria-selected={index === activeIndex}
             class={index === activeIndex ? "composer-suggestion is-active" : "composer-suggestion"}

@@ -9,7 +9,7 @@ import type { ChannelView } from "../../../../protocol/index.ts";
 import type { Person } from "../../models/mentions.ts";
 import { noteEmojiUsed } from "../../models/recent-emoji.ts";
 import type { EmojiCatalog } from "../emoji/emoji-catalog.ts";
-import { loadEmojiCatalog } from "../emoji/emoji-groups.ts";
+import { loadedEmojiCatalog, loadEmojiCatalog } from "../emoji/emoji-groups.ts";
 import { inSkinTone, skinTone } from "../emoji/skin-tone.ts";
 import { applyCompletion, findTrigger, typedShortcode, type CompletionTrigger } from "./completion-trigger.ts";
 import { channelSuggestions, emojiSuggestions, mentionSuggestions, type Suggestion } from "./suggestions.ts";
@@ -49,7 +49,7 @@ export function useCompletion(options: CompletionOptions): Completion {
   const [caret, setCaret] = useState(0);
   const [dismissedAt, setDismissedAt] = useState<number | null>(null);
   const [activeIndex, setActiveIndex] = useState(0);
-  const catalog = useLoaded<EmojiCatalog>();
+  const catalog = useLoaded<EmojiCatalog>(loadedEmojiCatalog());
   const channels = useLoaded<readonly ChannelView[]>();
 
   const found = findTrigger(text, Math.min(caret, text.length));
@@ -125,9 +125,9 @@ export function useCompletion(options: CompletionOptions): Completion {
 }
 
 /** A value loaded once, on first want; a failed load is wanted again next time. */
-function useLoaded<T>() {
-  const [value, setValue] = useState<T | null>(null);
-  const state = useRef<"idle" | "loading" | "done">("idle");
+function useLoaded<T>(already: T | null = null) {
+  const [value, setValue] = useState<T | null>(already);
+  const state = useRef<"idle" | "loading" | "done">(already === null ? "idle" : "done");
   return {
     value,
     want(load: () => Promise<T>) {

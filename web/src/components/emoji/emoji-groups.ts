@@ -20,11 +20,15 @@ export const EMOJI_GROUPS = [
 export type EmojiGroupKey = (typeof EMOJI_GROUPS)[number]["key"];
 
 let catalog: Promise<EmojiCatalog> | undefined;
+let loaded: EmojiCatalog | null = null;
+
+/** The catalog if it has loaded already (a new composer or editor need not wait a render for it). */
+export const loadedEmojiCatalog = (): EmojiCatalog | null => loaded;
 
 /** The catalog, loaded once; a failed load is tried again on the next call. */
 export function loadEmojiCatalog(): Promise<EmojiCatalog> {
   catalog ??= import("./emoji-catalog.ts").then(
-    (module) => module.createEmojiCatalog(),
+    (module) => (loaded = module.createEmojiCatalog()),
     (caught: unknown) => {
       catalog = undefined;
       throw caught;

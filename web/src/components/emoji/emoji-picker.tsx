@@ -9,7 +9,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { noteEmojiUsed } from "../../models/recent-emoji.ts";
 import type { EmojiCatalog } from "./emoji-catalog.ts";
-import { loadEmojiCatalog } from "./emoji-groups.ts";
+import { loadedEmojiCatalog, loadEmojiCatalog } from "./emoji-groups.ts";
 import { EmojiPickerBody } from "./emoji-picker-body.tsx";
 import { SkinToneChooser } from "./skin-tone-chooser.tsx";
 import "./emoji-picker.css";
@@ -93,7 +93,11 @@ type CatalogState =
   { kind: "loading" } | { kind: "ready"; catalog: EmojiCatalog } | { kind: "failed"; retry: () => void };
 
 function useEmojiCatalog(): CatalogState {
-  const [state, setState] = useState<CatalogState>({ kind: "loading" });
+  // Opened again, the picker shows at once: no "Loading" flash for a catalog already here.
+  const [state, setState] = useState<CatalogState>(() => {
+    const loaded = loadedEmojiCatalog();
+    return loaded ? { kind: "ready", catalog: loaded } : { kind: "loading" };
+  });
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     let isCurrent = true;
