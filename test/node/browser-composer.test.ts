@@ -191,7 +191,9 @@ describe("alice writes in #general", () => {
     await editor.fill("a whole thought, finished");
     // Shortcodes work in an edit too.
     await editor.pressSequentially(" :tad");
-    await suggestions(alice).getByRole("option", { name: /:tada:/ }).waitFor();
+    await suggestions(alice)
+      .getByRole("option", { name: /:tada:/ })
+      .waitFor();
     await editor.pressSequentially("a:");
     await expect.poll(() => editor.inputValue()).toBe("a whole thought, finished 🎉");
     await editor.press("Enter");
