@@ -54,10 +54,8 @@ describe("the admin and bob chatting in a community in the browser", () => {
     await register(admin, "admin");
     await admin.getByLabel("Community name").fill("Acme");
     await admin.getByRole("button", { name: "Create community" }).click();
-    await admin.getByRole("main").getByRole("heading", { name: "Acme" }).waitFor();
-    expect(new URL(admin.url()).pathname).toMatch(/^\/communities\/[0-9a-f-]{36}$/);
-
-    await channelLink(admin, "#general").click();
+    // A new community opens at its #general, welcoming its creator and offering an invite.
+    await admin.getByRole("main").getByRole("heading", { name: "Welcome to Acme — invite people to start" }).waitFor();
     await admin.getByRole("heading", { name: "#general" }).waitFor();
     await waitUntilConnected(admin);
     expect(await channelLink(admin, "#general").getAttribute("aria-current")).toBe("page");

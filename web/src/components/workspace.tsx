@@ -150,6 +150,15 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
             ownUserId={ownUserId}
             openChannelId={openChannelId}
           />
+        ) : hasNothing ? (
+          <section class="sidebar-body" aria-labelledby="channels-heading">
+            <h2 id="channels-heading" class="sidebar-header">
+              Channels
+            </h2>
+            <p class="hint sidebar-hint">
+              You are not in a community yet: create one, or join one with an invite link (the buttons at the left).
+            </p>
+          </section>
         ) : community && communityId ? (
           <CommunityPanel
             community={community}
