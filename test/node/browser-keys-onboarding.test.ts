@@ -2,9 +2,10 @@
  * Keys and onboarding as people meet them, through the built app and the production
  * server: alice saves her one recovery key while registering, signs out and in again
  * and reads her history with it, and resets a forgotten password with the same key;
- * carol, who never set one up, is warned before signing out and sets it up from the
- * warning; bob, in a second browser, is told at once why his earlier messages cannot
- * be read yet, and reads them once he enters his key.
+ * carol, who never set one up, is warned before signing out, sets it up from the
+ * warning, and reads her history after signing in again; dave, new while nobody's
+ * device is around, is told he waits for one; bob, in a second browser, is told at
+ * once why his earlier messages cannot be read yet, and reads them once he enters his key.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -34,8 +35,9 @@ const LOCKED = "Enter your recovery key to read your history";
 const journey = browserJourney("browser_keys_onboarding");
 let admin: Account;
 let inviteCode = "";
-/** Bob's own community: with nobody else's device to add his, his first device starts its group. */
+/** Bob's and carol's own communities: with nobody else's device to add theirs, their first device starts the group. */
 let bobsInviteCode = "";
+let carolsInviteCode = "";
 let alice: Page;
 let aliceKey = "";
 
@@ -53,6 +55,7 @@ beforeAll(async () => {
   admin = await registerOn(journey.server, "admin", PASSWORD);
   inviteCode = await communityWithInvite("Acme");
   bobsInviteCode = await communityWithInvite("Beta");
+  carolsInviteCode = await communityWithInvite("Gamma");
 });
 
 /** Registers from a community invite link: the "Save your recovery key" step comes next. */
@@ -62,6 +65,13 @@ async function registerByInvite(page: Page, username: string, code = inviteCode)
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account", exact: true }).click();
+}
+
+/** Someone registered through the API (no recovery key step) who joined a community by `code`. */
+async function joinedThroughApi(username: string, code: string): Promise<void> {
+  const account = await registerOn(journey.server, username, PASSWORD);
+  const joined = await call(journey.server, "/api/community-invites/accept", { token: account.token, body: { code } });
+  expect(joined.status, joined.text).toBe(200);
 }
 
 async function send(page: Page, text: string): Promise<void> {
@@ -162,19 +172,14 @@ describe("the one recovery key", () => {
 });
 
 describe("signing out of a browser that holds the only copy of the keys", () => {
-  it("warns carol, who never set up a key, and lets her set it up from the warning", async () => {
-    const carolAccount = await registerOn(journey.server, "carol", PASSWORD);
-    const joined = await call(journey.server, "/api/community-invites/accept", {
-      token: carolAccount.token,
-      body: { code: inviteCode },
-    });
-    expect(joined.status).toBe(200);
+  it("warns carol, who never set up a key, lets her set it up from the warning, and her history comes back", async () => {
+    // Someone who signed up before recovery keys were part of registration.
+    await joinedThroughApi("carol", carolsInviteCode);
     const carol = await journey.openPage();
     await signInToGeneral(carol, journey.server.url, "carol", PASSWORD);
     await carol.getByText("Without it, signing out or losing this device loses your message history").waitFor();
-    // Nobody's device is online to add hers: alice's earlier message says so, not "Decrypting…".
-    await channelLink(carol, "#general").click();
-    await messageItem(carol, "Waiting for a member’s device to share the keys").waitFor({ timeout: REASON_TIMEOUT_MS });
+    await openGeneral(carol);
+    await send(carol, "carol was here");
 
     await signOut(carol);
     const warning = carol.getByRole("dialog", { name: "You will lose your message history" });
@@ -193,13 +198,31 @@ describe("signing out of a browser that holds the only copy of the keys", () => 
     const step = carol.getByRole("dialog", { name: "Set up your recovery key" });
     await step.getByLabel("Account password").fill(PASSWORD);
     await step.getByRole("button", { name: "Create my recovery key" }).click();
-    await saveRecoveryKey(carol);
-    await expect.poll(() => backupVersion("carol")).toBeGreaterThan(0);
+    const carolKey = await saveRecoveryKey(carol);
+    await expect.poll(() => backupVersion("carol"), { timeout: UNLOCK_TIMEOUT_MS }).toBeGreaterThan(0);
 
-    // Now the keys exist elsewhere too: signing out asks nothing.
+    // Now the keys exist elsewhere too: signing out asks nothing, and signing in again reads her history.
     await signOut(carol);
     await carol.getByRole("heading", { name: "Sign in to Chatalot" }).waitFor();
+    await signInToGeneral(carol, journey.server.url, "carol", PASSWORD);
+    await channelLink(carol, "#general").click();
+    await messageItem(carol, LOCKED).waitFor({ timeout: REASON_TIMEOUT_MS });
+    await unlockWith(carol, carolKey);
+    await messageItem(carol, "carol was here").waitFor({ timeout: UNLOCK_TIMEOUT_MS });
     await carol.close();
+  });
+});
+
+describe("a newcomer while nobody's device is around", () => {
+  it("tells dave that he waits for a member's device to share the keys, within seconds", async () => {
+    await joinedThroughApi("dave", inviteCode);
+    const dave = await journey.openPage();
+    await signInToGeneral(dave, journey.server.url, "dave", PASSWORD);
+    await channelLink(dave, "#general").click();
+    // Alice's devices are all signed out (her password was reset): nobody can add his yet.
+    await messageItem(dave, "Waiting for a member’s device to share the keys").waitFor({ timeout: REASON_TIMEOUT_MS });
+    expect(await dave.getByText("Decrypting…").count()).toBe(0);
+    await dave.close();
   });
 });
 
