@@ -8,7 +8,7 @@
  * jumped to into view. While the "New" divider is above the view, a bar says how
  * many are new.
  */
-import { useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { Chat } from "../models/chat.ts";
 import { findBySeq } from "../models/timeline.ts";
 import { MessageItem, messageElementId } from "./message-item.tsx";
@@ -18,6 +18,7 @@ import { EditHistoryDialog } from "./timeline/edit-history-dialog.tsx";
 import { Icon } from "./timeline/icons.tsx";
 import { firstUnreadSeq, layoutOf, shownTimeOf, unreadCount } from "./timeline/timeline-layout.ts";
 import { UnreadBar } from "./timeline/unread-bar.tsx";
+import { onChannelRead } from "./keyboard/channel-read-event.ts";
 
 /** How close to the bottom still counts as reading the newest messages. */
 const FOLLOW_THRESHOLD_PX = 80;
@@ -43,6 +44,8 @@ export function MessageList({ chat, title, ownUserId }: { chat: Chat; title: str
       return <RosterChangeLine key={`roster-${change.epoch}`} change={change} people={people} />;
     });
   const highlighted = chat.history.highlighted.value;
+  // Esc marks the channel read (the keyboard layer): the "New" divider goes, as with "Mark as read".
+  useEffect(() => onChannelRead((id) => id === chat.channel.peek()?.id && chat.history.putUnreadBehind()), [chat]);
   const scroller = useRef<HTMLDivElement>(null);
   const isFollowing = useRef(true);
   const [isNewAbove, setNewAbove] = useState(false);
