@@ -115,7 +115,7 @@ describe("bob reading alice's formatting", () => {
 
   it("covers a spoiler until bob clicks it, and one he reaches with the keyboard", async () => {
     const message = await aliceSends(
-      "the butler? ||it was the cook|| and ||the gardener|| (||not the dog||)",
+      "the butler? ||it was the cook|| and ||the gardener|| (||https://example.com/dog||)",
       "the butler?",
     );
     const spoilers = message.getByRole("button", { name: "Spoiler, press to reveal" });
@@ -132,8 +132,14 @@ describe("bob reading alice's formatting", () => {
     expect(await message.getByText("the gardener").isVisible()).toBe(true);
     // Focus stays on what was revealed, for the next Tab to go on from there.
     expect(await bob.evaluate(() => document.activeElement?.textContent)).toBe("the gardener");
-    // The third stays covered.
+    // The third stays covered, and Tab reaches it but not the link it hides.
     expect(await spoilers.count()).toBe(1);
+    await bob.keyboard.press("Tab");
+    expect(await bob.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe(
+      "Spoiler, press to reveal",
+    );
+    await bob.keyboard.press("Tab");
+    expect(await bob.evaluate(() => document.activeElement?.closest("a")?.href)).not.toBe("https://example.com/dog");
   });
 
   it("keeps a spoiler covered where a reply quotes its message", async () => {

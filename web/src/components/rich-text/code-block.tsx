@@ -30,7 +30,8 @@ export function CodeBlock({ code, language }: { code: string; language: string |
   const tree = useHighlighted(code, language);
   return (
     <div class="code-block">
-      <pre tabIndex={0} aria-label={language ? `Code: ${language}` : "Code"}>
+      {/* Focusable, so a keyboard can scroll a long line into view. */}
+      <pre tabIndex={0}>
         <code class={tree ? `hljs language-${language}` : undefined}>{tree ? hastElements(tree) : code}</code>
       </pre>
       <CopyButton code={code} />

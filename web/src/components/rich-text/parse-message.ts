@@ -68,7 +68,10 @@ const subtext: TokenizerExtension = {
 const spoiler: TokenizerExtension = {
   name: "spoiler",
   level: "inline",
-  start: (src) => (src.indexOf("||") >= 0 ? src.indexOf("||") : undefined),
+  start(src) {
+    const at = src.indexOf("||");
+    return at >= 0 ? at : undefined;
+  },
   tokenizer(src) {
     const hidden = SPOILER.exec(src);
     if (!hidden) return undefined;

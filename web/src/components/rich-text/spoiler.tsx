@@ -1,6 +1,7 @@
 /**
  * A ||spoiler||: covered until someone clicks it or presses Enter or Space on it.
- * While covered, screen readers hear "Spoiler" rather than what it hides.
+ * While covered, what it hides is inert: screen readers hear "Spoiler", and a link
+ * inside takes no focus and no click until it shows.
  */
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
@@ -29,7 +30,7 @@ export function Spoiler({ children }: { children: ComponentChildren }) {
       onClick={reveal}
       onKeyDown={(event) => (event.key === "Enter" || event.key === " ") && reveal(event)}
     >
-      <span class="spoiler-content" aria-hidden="true">
+      <span class="spoiler-content" inert>
         {children}
       </span>
     </span>
