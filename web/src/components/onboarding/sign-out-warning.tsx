@@ -40,14 +40,14 @@ export function SignOutWarning({ onSetUp, onSignOutAnyway, onClose }: SignOutWar
       </p>
       <p>Set up a recovery key first: it brings your history back on any device you sign in to.</p>
       <div class="button-row">
+        <button type="button" class="primary" ref={setUp} onClick={onSetUp}>
+          Set up a recovery key first
+        </button>
         <button type="button" class="danger" onClick={onSignOutAnyway}>
           Sign out anyway
         </button>
         <button type="button" onClick={onClose}>
           Cancel
-        </button>
-        <button type="button" class="primary" ref={setUp} onClick={onSetUp}>
-          Set up a recovery key first
         </button>
       </div>
     </dialog>
