@@ -214,6 +214,17 @@ describe("alice writes in #general", () => {
     expect(await field(alice).inputValue()).toBe("");
     // The file's card, in a message of its own (the attachment list holds it as a list item too).
     await messageItem(bob, "message.txt").first().waitFor();
+  });
+
+  it("fits the emoji picker on a phone's screen", async () => {
+    await alice.setViewportSize({ width: 390, height: 780 });
+    await alice.getByRole("button", { name: "Insert an emoji" }).click();
+    const box = await alice.getByRole("dialog", { name: "Insert an emoji" }).boundingBox();
+    expect(box?.x).toBeGreaterThanOrEqual(0);
+    expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(390);
+    expect(box?.y).toBeGreaterThanOrEqual(0);
+    await alice.keyboard.press("Escape");
+    await alice.setViewportSize({ width: 960, height: 600 });
     expect(journey.problems).toEqual([]);
   });
 });
