@@ -8,6 +8,7 @@
  * jumped to into view. While the "New" divider is above the view, a bar says how
  * many are new.
  */
+import type { VNode } from "preact";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { Chat } from "../models/chat.ts";
 import { findBySeq } from "../models/timeline.ts";
@@ -16,7 +17,7 @@ import { RosterChangeLine } from "./roster-change-line.tsx";
 import { ActionSheet } from "./timeline/action-sheet.tsx";
 import { EditHistoryDialog } from "./timeline/edit-history-dialog.tsx";
 import { Icon } from "./timeline/icons.tsx";
-import { firstUnreadSeq, layoutOf, shownTimeOf, unreadCount } from "./timeline/timeline-layout.ts";
+import { firstUnreadSeq, layoutOf, shownTimeOf, unreadCount, type MessageLayout } from "./timeline/timeline-layout.ts";
 import { UnreadBar } from "./timeline/unread-bar.tsx";
 import { onChannelRead } from "./keyboard/channel-read-event.ts";
 
@@ -138,8 +139,7 @@ export function MessageList({ chat, title, ownUserId }: { chat: Chat; title: str
                 </button>
               </li>
             ) : (
-              [
-                ...lines(changesBefore(row.entry.sentAt)),
+              withRosterLines(lines(changesBefore(row.entry.sentAt)), (hasLines) => (
                 <MessageItem
                   key={row.entry.key}
                   entry={row.entry}
@@ -148,9 +148,9 @@ export function MessageList({ chat, title, ownUserId }: { chat: Chat; title: str
                   place="main"
                   replyCount={row.replyCount}
                   isHighlighted={highlighted?.seq === row.entry.seq}
-                  layout={layouts.get(row.entry.key)}
-                />,
-              ]
+                  layout={breakGroup(layouts.get(row.entry.key), hasLines)}
+                />
+              ))
             ),
           )}
           {lines(changes.filter((change) => !placed.has(change)))}
@@ -165,6 +165,14 @@ export function MessageList({ chat, title, ownUserId }: { chat: Chat; title: str
       {sheetEntry && <ActionSheet key={sheetEntry.key} chat={chat} entry={sheetEntry} />}
     </div>
   );
+}
+
+/** A line about who can read the channel, between two messages, starts a new group after it. */
+const breakGroup = (layout: MessageLayout | undefined, hasLinesBefore: boolean) =>
+  layout && hasLinesBefore ? { ...layout, isContinuation: false } : layout;
+
+function withRosterLines(lines: VNode[], message: (hasLines: boolean) => VNode): VNode[] {
+  return [...lines, message(lines.length > 0)];
 }
 
 const seqEntry = (chat: Chat, seq: number | null) => (seq === null ? null : findBySeq(chat.entries.value, seq));

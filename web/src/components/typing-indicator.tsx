@@ -1,4 +1,9 @@
-/** "bob is typing…", announced politely; the line keeps its height so the list does not jump. */
+/**
+ * "bob is typing…" under the messages, names in bold after three bouncing dots as
+ * in Discord, announced politely; the line keeps its height so the list does not jump.
+ */
+import type { ComponentChildren } from "preact";
+import "./timeline/timeline.css";
 
 export function typingInWords(names: readonly string[]): string {
   if (names.length === 0) return "";
@@ -7,10 +12,25 @@ export function typingInWords(names: readonly string[]): string {
   return "Several people are typing…";
 }
 
+/** The same words, with the names in bold. */
+function typingWithNames(names: readonly string[]): ComponentChildren {
+  if (names.length === 1) return [<strong key="1">{names[0]}</strong>, " is typing…"];
+  if (names.length === 2)
+    return [<strong key="1">{names[0]}</strong>, " and ", <strong key="2">{names[1]}</strong>, " are typing…"];
+  return typingInWords(names);
+}
+
 export function TypingIndicator({ names }: { names: readonly string[] }) {
   return (
     <p class="typing-indicator" aria-live="polite">
-      {typingInWords(names)}
+      {names.length > 0 && (
+        <span class="typing-dots" aria-hidden="true">
+          <span />
+          <span />
+          <span />
+        </span>
+      )}
+      <span class="typing-words">{typingWithNames(names)}</span>
     </p>
   );
 }
