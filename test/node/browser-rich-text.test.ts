@@ -5,7 +5,8 @@
  * safely: no link that is not http(s) or mailto, no HTML from a message, and the
  * highlighter downloaded only once a code block shows. One journey, in order.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -28,6 +29,9 @@ const LIVE_TIMEOUT_MS = 5_000;
 const HIGHLIGHTER_CHUNK = /\/highlight-code[^/]*\.js$/;
 
 // Alice, not an admin, makes the community.
+/** axe-core, evaluated in the page (as DevTools does: the page's CSP does not apply to it). */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
 const journey = browserJourney("browser_rich_text", { COMMUNITY_CREATION_MODE: "open" });
 let alice: Page;
 let bob: Page;
@@ -195,6 +199,13 @@ describe("bob reading alice's formatting", () => {
     expect(await bob.title()).not.toBe("pwned");
   });
 
+  it("gives axe nothing serious to report in the formatted messages, light or dark", async () => {
+    expect(await formattingViolations(bob)).toEqual([]);
+    await bob.emulateMedia({ colorScheme: "dark" });
+    expect(await formattingViolations(bob)).toEqual([]);
+    await bob.emulateMedia({ colorScheme: "light" });
+  });
+
   it("looks like a chat client's formatting, in light and dark", async () => {
     // Tall enough for every message above at once; pointer and focus away from them (no toolbar).
     await bob.setViewportSize({ width: 1280, height: 1300 });
@@ -207,3 +218,16 @@ describe("bob reading alice's formatting", () => {
     expect(journey.problems).toEqual([]);
   });
 });
+
+/** What axe finds critical or serious inside the formatted messages (contrast included). */
+async function formattingViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    type AxeResults = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] };
+    const axe = (window as unknown as { axe: { run(context: object): Promise<AxeResults> } }).axe;
+    const results = await axe.run({ include: [[".rich-text"]] });
+    return results.violations
+      .filter((violation) => violation.impact === "critical" || violation.impact === "serious")
+      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+  });
+}
