@@ -28,11 +28,11 @@ export function orderedChannels(groups: readonly ChannelGroup[]): ChannelView[] 
 const placeOf = (channel: ChannelView): Place => ({ channelId: channel.id, communityId: channel.communityId });
 
 /**
- * Alt+↑/↓'s list: the conversations, then the shown community's text channels
- * (voice channels are for joining a call, not reading), as the sidebar shows them.
+ * Alt+↑/↓'s list: what the sidebar shows, a community's text channels (voice
+ * channels are for joining a call, not reading) or, at home, the conversations.
  */
-export function sidebarPlaces(conversations: readonly ChannelView[], communityChannels: readonly ChannelView[]) {
-  return [...conversations, ...communityChannels.filter((channel) => channel.kind !== "voice")].map(placeOf);
+export function sidebarPlaces(listed: readonly ChannelView[]): Place[] {
+  return listed.filter((channel) => channel.kind !== "voice").map(placeOf);
 }
 
 /**

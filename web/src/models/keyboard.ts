@@ -69,8 +69,9 @@ export const KeyboardModel = createModel((sources: KeyboardSources) => {
   };
 
   function goToChannel(direction: Direction): void {
-    const shown = communities.selectedId.peek();
-    const places = sidebarPlaces(conversations.conversations.peek(), shown ? (channelsOf(shown) ?? []) : []);
+    // As the sidebar: a community's channels inside one, the conversations at home.
+    const communityId = routeCommunityId(router.route.peek());
+    const places = sidebarPlaces(communityId ? (channelsOf(communityId) ?? []) : conversations.conversations.peek());
     const place = neighbour(places, openChannelId(), direction);
     if (place) router.navigate(placePath(place));
   }
@@ -106,15 +107,19 @@ export const KeyboardModel = createModel((sources: KeyboardSources) => {
           }),
         ),
       );
+      // The HTTP read tells no account socket (the room's read frame does): the badges are read again here.
+      await unread.load();
       announcement.value = done;
     } catch (caught) {
       announcement.value = `Could not mark read: ${describeError(caught)}`;
     }
   }
 
-  function markChannelRead(): void {
+  /** The channel marked read, if one is open. */
+  function markChannelRead(): string | null {
     const channelId = openChannelId();
     if (channelId) void markRead((view) => view.channelId === channelId, "Marked the channel read.");
+    return channelId;
   }
 
   function markCommunityRead(): void {

@@ -5,9 +5,12 @@
  * to something that closes with it before it may mark the channel read.
  */
 
-/** Something open that Escape should close first: a dialog, menu, listbox, popover or expanded control. */
+/**
+ * Something open that Escape should close first: a dialog, menu, listbox, popover,
+ * expanded control, or a side panel (a thread, the pins) that closes with Escape.
+ */
 const CLOSES_WITH_ESCAPE =
-  'dialog, [role="dialog"], [role="alertdialog"], [role="menu"], [role="listbox"], [aria-expanded="true"], [popover]';
+  'dialog, [role="dialog"], [role="alertdialog"], [role="menu"], [role="listbox"], [aria-expanded="true"], [popover], aside';
 
 export function isEscapeTakenBy(target: EventTarget | null): boolean {
   if (target instanceof Element && target.closest(CLOSES_WITH_ESCAPE)) return true;

@@ -15,6 +15,7 @@ import { isApplePlatform, shortcutOf, type ShortcutAction } from "../../models/k
 import type { Router } from "../../models/router.ts";
 import type { Session } from "../../models/session.ts";
 import type { Unread } from "../../models/unread.ts";
+import { announceChannelRead } from "./channel-read-event.ts";
 import { isEscapeTakenBy } from "./focus-targets.ts";
 import { ShortcutsDialog } from "./shortcuts-dialog.tsx";
 import { SkipLink } from "./skip-link.tsx";
@@ -113,8 +114,11 @@ function run(action: ShortcutAction, keyboard: Keyboard): void {
     case "previous-community":
     case "next-community":
       return keyboard.goToCommunity(action === "next-community" ? "next" : "previous");
-    case "mark-channel-read":
-      return keyboard.markChannelRead();
+    case "mark-channel-read": {
+      const channelId = keyboard.markChannelRead();
+      if (channelId) announceChannelRead(channelId);
+      return;
+    }
     case "mark-community-read":
       return keyboard.markCommunityRead();
   }
