@@ -56,15 +56,18 @@ export function useCompletion(options: CompletionOptions): Completion {
   const trigger = found && found.start !== dismissedAt ? found : null;
   if (trigger?.kind === "emoji") catalog.want(loadEmojiCatalog);
   if (trigger?.kind === "channel" && loadChannels) channels.want(loadChannels);
-  const suggestions = !trigger
-    ? []
-    : trigger.kind === "emoji"
-      ? catalog.value
-        ? emojiSuggestions(catalog.value, trigger.query, skinTone.value)
-        : []
-      : trigger.kind === "mention"
-        ? mentionSuggestions(trigger.query, people(), canMentionEveryone)
-        : channelSuggestions(trigger.query, channels.value ?? []);
+  const suggestions = ((): Suggestion[] => {
+    switch (trigger?.kind) {
+      case "emoji":
+        return catalog.value ? emojiSuggestions(catalog.value, trigger.query, skinTone.value) : [];
+      case "mention":
+        return mentionSuggestions(trigger.query, people(), canMentionEveryone);
+      case "channel":
+        return channelSuggestions(trigger.query, channels.value ?? []);
+      default:
+        return [];
+    }
+  })();
 
   // A new query starts at the first row again.
   useEffect(() => setActiveIndex(0), [trigger?.kind, trigger?.query]);
