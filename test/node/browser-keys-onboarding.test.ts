@@ -68,10 +68,11 @@ async function registerByInvite(page: Page, username: string, code = inviteCode)
 }
 
 /** Someone registered through the API (no recovery key step) who joined a community by `code`. */
-async function joinedThroughApi(username: string, code: string): Promise<void> {
+async function joinedThroughApi(username: string, code: string): Promise<Account> {
   const account = await registerOn(journey.server, username, PASSWORD);
   const joined = await call(journey.server, "/api/community-invites/accept", { token: account.token, body: { code } });
   expect(joined.status, joined.text).toBe(200);
+  return account;
 }
 
 async function send(page: Page, text: string): Promise<void> {
@@ -214,8 +215,8 @@ describe("signing out of a browser that holds the only copy of the keys", () => 
 });
 
 describe("a newcomer while nobody's device is around", () => {
-  it("tells dave within seconds that he waits for a member's device, and lets him sign out anyway", async () => {
-    await joinedThroughApi("dave", inviteCode);
+  it("tells dave within seconds that he waits for a member's device, lets him sign out anyway, and takes his old recovery code", async () => {
+    const daveAccount = await joinedThroughApi("dave", inviteCode);
     const dave = await journey.openPage();
     await signInToGeneral(dave, journey.server.url, "dave", PASSWORD);
     await channelLink(dave, "#general").click();
@@ -228,6 +229,14 @@ describe("a newcomer while nobody's device is around", () => {
     await dave.getByRole("dialog", { name: "You will lose your message history" }).waitFor();
     await dave.getByRole("button", { name: "Sign out anyway" }).click();
     await dave.getByRole("heading", { name: "Sign in to Chatalot" }).waitFor();
+
+    // An account from before recovery keys still resets its password with its recovery code.
+    await dave.getByRole("link", { name: "Forgot your password?" }).click();
+    await dave.getByLabel("Username").fill("dave");
+    await dave.getByLabel("Recovery key or recovery code").fill(daveAccount.recoveryCode);
+    await dave.getByLabel("New password").fill(NEW_PASSWORD);
+    await dave.getByRole("button", { name: "Reset password" }).click();
+    await dave.getByRole("heading", { name: "Save your new recovery code now" }).waitFor();
     await dave.close();
   });
 });
