@@ -136,7 +136,6 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
     <div class={classes.filter(Boolean).join(" ")}>
       <div class="workspace-top">
         <AnnouncementsBanner session={session} />
-        <EncryptionBanner encryption={props.encryption} />
         <IncomingCallBar incoming={props.incomingCalls} />
       </div>
       <CommunityList communities={communities} router={router} unread={unread} isHome={isHome} />
@@ -181,6 +180,7 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
         unread={unread}
       />
       <main class="main">
+        <EncryptionBanner encryption={props.encryption} />
         <MainPane {...props} />
       </main>
       {showsMembers && community && (
