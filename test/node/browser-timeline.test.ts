@@ -9,7 +9,8 @@
  * up, she jumps back to the present. Dave reads on a phone: a long press opens
  * the actions as a sheet. One journey, in order; each step builds on the last.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -30,6 +31,8 @@ const SCREENSHOTS = join(root, "docs", "screenshots");
 const DELIVERY_TIMEOUT_MS = 30_000;
 const LIVE_TIMEOUT_MS = 5_000;
 const MINUTE_MS = 60_000;
+/** axe-core, evaluated in the page (as DevTools does: the page's CSP does not apply to it). */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 /** More than one screen of bob's messages while carol is away. */
 const MISSED_MESSAGES = 30;
 
@@ -236,6 +239,7 @@ describe("alice, bob and carol's two days in #general", () => {
     await messageItem(alice, "Count me in 🎉").getByRole("button", { name: "React", exact: true }).click();
     await alice.getByRole("button", { name: "React with thumbs up" }).click();
     await messageItem(alice, "Count me in 🎉").getByRole("button", { name: "thumbs up: 1" }).waitFor();
+    expect(await timelineViolations(alice)).toEqual([]);
   });
 
   it("opens the versions of bob's edited message from (edited), decrypted on alice's device", async () => {
@@ -313,6 +317,7 @@ describe("alice, bob and carol's two days in #general", () => {
     const jump = bar.getByRole("button", { name: new RegExp(`^${MISSED_MESSAGES} new messages since \\d`) });
     await jump.waitFor();
     await carol.screenshot({ path: join(SCREENSHOTS, "timeline-unread.png") });
+    expect(await timelineViolations(carol)).toEqual([]);
 
     await jump.click();
     await bar.waitFor({ state: "detached" });
@@ -341,6 +346,19 @@ describe("alice, bob and carol's two days in #general", () => {
     expect(journey.problems).toEqual([]);
   });
 });
+
+/** What axe finds critical or serious in the timeline (its dividers, toolbars, reactions, bars). */
+async function timelineViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    type AxeResults = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] };
+    const axe = (window as unknown as { axe: { run(context: string): Promise<AxeResults> } }).axe;
+    const results = await axe.run(".timeline-frame");
+    return results.violations
+      .filter((violation) => violation.impact === "critical" || violation.impact === "serious")
+      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+  });
+}
 
 async function scrollToBottom(page: Page): Promise<void> {
   await page.locator(".message-scroller").evaluate((scroller) => scroller.scrollTo({ top: scroller.scrollHeight }));

@@ -125,36 +125,39 @@ export function MessageList({ chat, title, ownUserId }: { chat: Chat; title: str
           </button>
         )}
         {rows.length === 0 && <p class="placeholder">No messages yet: say hello.</p>}
-        <ol class="message-list timeline" role="log" aria-label={`Messages in ${title}`} aria-relevant="additions">
-          {rows.map((row) =>
-            row.kind === "gap" ? (
-              <li key={`gap-${row.afterSeq}`} class="history-gap">
-                <button
-                  type="button"
-                  class="small"
-                  onClick={() => void chat.history.loadAfter(row.afterSeq)}
-                  disabled={isLoading}
-                >
-                  Load the messages in between
-                </button>
-              </li>
-            ) : (
-              withRosterLines(lines(changesBefore(row.entry.sentAt)), (hasLines) => (
-                <MessageItem
-                  key={row.entry.key}
-                  entry={row.entry}
-                  chat={chat}
-                  ownUserId={ownUserId}
-                  place="main"
-                  replyCount={row.replyCount}
-                  isHighlighted={highlighted?.seq === row.entry.seq}
-                  layout={breakGroup(layouts.get(row.entry.key), hasLines)}
-                />
-              ))
-            ),
-          )}
-          {lines(changes.filter((change) => !placed.has(change)))}
-        </ol>
+        {/* The log holds the list: a list given the log's role would leave its items outside any list. */}
+        <div role="log" aria-label={`Messages in ${title}`} aria-relevant="additions">
+          <ol class="message-list timeline">
+            {rows.map((row) =>
+              row.kind === "gap" ? (
+                <li key={`gap-${row.afterSeq}`} class="history-gap">
+                  <button
+                    type="button"
+                    class="small"
+                    onClick={() => void chat.history.loadAfter(row.afterSeq)}
+                    disabled={isLoading}
+                  >
+                    Load the messages in between
+                  </button>
+                </li>
+              ) : (
+                withRosterLines(lines(changesBefore(row.entry.sentAt)), (hasLines) => (
+                  <MessageItem
+                    key={row.entry.key}
+                    entry={row.entry}
+                    chat={chat}
+                    ownUserId={ownUserId}
+                    place="main"
+                    replyCount={row.replyCount}
+                    isHighlighted={highlighted?.seq === row.entry.seq}
+                    layout={breakGroup(layouts.get(row.entry.key), hasLines)}
+                  />
+                ))
+              ),
+            )}
+            {lines(changes.filter((change) => !placed.has(change)))}
+          </ol>
+        </div>
       </div>
       {isScrolledUp && (
         <button type="button" class="jump-to-present" onClick={() => void jumpToPresent()}>
