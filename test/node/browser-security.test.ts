@@ -56,7 +56,7 @@ describe("alice's account security in the browser", () => {
       .waitFor();
   });
 
-  it("fills in the invite from alice's invite link, shows her recovery code once, and keeps her signed in across a reload", async () => {
+  it("fills in the invite from alice's invite link, shows her recovery key once, and keeps her signed in across a reload", async () => {
     const { code, link, communityLink } = await adminCreatesInvite();
     acmeInviteLink = communityLink;
     await laptop.goto(link);
@@ -141,8 +141,11 @@ describe("alice's account security in the browser", () => {
   });
 
   it("asks alice for her two-factor code when she signs in again, refusing a wrong one in words", async () => {
-    await openAccountMenu(laptop);
-    await laptop.getByRole("button", { name: "Sign out" }).click();
+    // She is in her settings, whose menu ends with "Sign out" as Discord's ends with "Log Out".
+    await laptop
+      .getByRole("navigation", { name: "Settings", exact: true })
+      .getByRole("button", { name: "Sign out" })
+      .click();
     await laptop.getByRole("heading", { name: "Sign in to Chatalot" }).waitFor();
     await laptop.getByLabel("Username").fill("alice");
     await laptop.getByLabel("Password").fill(PASSWORD);
