@@ -18,7 +18,8 @@ import { dateTimeInWords, timeAgoInWords } from "../time-words.ts";
 
 export function EncryptionSection({ session, encryption }: { session: Session; encryption: Encryption }) {
   const state = encryption.state.value;
-  const needsBanner = recoveryKeyStep.value !== null || state.kind !== "ready" || !!encryption.problem.value;
+  // The recovery key step itself shows above every section (settings-page.tsx).
+  const needsBanner = recoveryKeyStep.value === null && (state.kind !== "ready" || !!encryption.problem.value);
   return (
     <>
       {needsBanner && <EncryptionBanner encryption={encryption} />}

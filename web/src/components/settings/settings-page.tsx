@@ -3,14 +3,18 @@
  * one (profile, appearance, notifications, encryption, security), reached from the user
  * panel's gear and at /settings/<section>; on a phone the menu sits above the section.
  * Moving between sections replaces the history entry, so closing (the ✕ button or Esc)
- * returns to where the person was before opening the settings.
+ * returns to where the person was before opening the settings. Signing out sits at the
+ * menu's foot, as Discord's "Log Out".
  */
 import { useEffect, useRef } from "preact/hooks";
 import type { AccountEvents } from "../../models/account-events.ts";
 import type { Encryption } from "../../models/encryption/encryption.ts";
 import { settingsPath, SETTINGS_SECTIONS, type Router, type SettingsSection } from "../../models/router.ts";
 import type { Session } from "../../models/session.ts";
+import { recoveryKeyStep } from "../../models/encryption/onboarding.ts";
+import { EncryptionBanner } from "../encryption-banner.tsx";
 import { SecurityPage } from "../security-page.tsx";
+import { SignOutButton } from "../sign-out-button.tsx";
 import { AppearanceSection } from "./appearance-section.tsx";
 import { EncryptionSection } from "./encryption-section.tsx";
 import { NotificationsSection } from "./notifications-section.tsx";
@@ -76,6 +80,9 @@ export function SettingsPage({ session, router, section, encryption }: SettingsP
               </li>
             ))}
           </ul>
+          <div class="settings-menu-sign-out">
+            <SignOutButton session={session} />
+          </div>
         </div>
       </nav>
       <main class="settings-content" aria-labelledby="settings-heading">
@@ -96,6 +103,8 @@ export function SettingsPage({ session, router, section, encryption }: SettingsP
               </span>
             </button>
           </header>
+          {/* Asked for from any section: by signing out with keys held only here, for one. */}
+          {recoveryKeyStep.value && <EncryptionBanner encryption={encryption} />}
           <Section section={section} session={session} encryption={encryption} />
         </div>
       </main>
