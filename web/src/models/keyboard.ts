@@ -27,6 +27,9 @@ import type { Unread } from "./unread.ts";
 
 export type KeyboardDialog = "switcher" | "shortcuts";
 
+/** Esc again on the same channel within this long marks nothing more. */
+const MARK_AGAIN_AFTER_MS = 3_000;
+
 export interface KeyboardSources {
   session: Session;
   router: Router;
@@ -94,8 +97,17 @@ export const KeyboardModel = createModel((sources: KeyboardSources) => {
     if (next) router.navigate(communityPath(next.id));
   }
 
-  /** Moves the read position of each channel `which` picks to its newest message. */
-  async function markRead(which: (view: UnreadView) => boolean, done: string): Promise<void> {
+  /** When each channel or community was last marked read from the keyboard. */
+  const markedAt = new Map<string, number>();
+
+  /**
+   * Moves the read position of each channel `which` picks to its newest message. Esc is
+   * pressed for many things: the same target is marked at most once every few seconds,
+   * so a flurry of Escapes costs no more than one (unread counts are rate limited).
+   */
+  async function markRead(target: string, which: (view: UnreadView) => boolean, done: string): Promise<void> {
+    if (Date.now() - (markedAt.get(target) ?? 0) < MARK_AGAIN_AFTER_MS) return;
+    markedAt.set(target, Date.now());
     try {
       const answer = await session.request<{ channels: UnreadView[] }>("/api/unread");
       const behind = answer.channels.filter((view) => which(view) && view.lastReadSeq < view.lastSeq);
@@ -118,13 +130,14 @@ export const KeyboardModel = createModel((sources: KeyboardSources) => {
   /** The channel marked read, if one is open. */
   function markChannelRead(): string | null {
     const channelId = openChannelId();
-    if (channelId) void markRead((view) => view.channelId === channelId, "Marked the channel read.");
+    if (channelId) void markRead(channelId, (view) => view.channelId === channelId, "Marked the channel read.");
     return channelId;
   }
 
   function markCommunityRead(): void {
     const communityId = routeCommunityId(router.route.peek());
-    if (communityId) void markRead((view) => view.communityId === communityId, "Marked the community read.");
+    if (communityId)
+      void markRead(communityId, (view) => view.communityId === communityId, "Marked the community read.");
   }
 
   return {

@@ -44,6 +44,8 @@ export function KeyboardLayer(props: KeyboardLayerProps) {
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
+      // The command key goes down a moment before K: fetching starts then, so what is typed next lands in the switcher.
+      if (event.key === (isMac ? "Meta" : "Control") && !switcher) void loadSwitcher().then(setSwitcher);
       const action = shortcutOf(event, isMac);
       if (!action || !isForUs(action, event, keyboard)) return;
       event.preventDefault();
