@@ -115,6 +115,7 @@ describe("axe on every main screen", () => {
     await page.getByRole("heading", { name: "Acme", level: 2 }).waitFor();
     const found = await seriousViolations(page);
     release();
+    await channelLink(page, "#general").waitFor();
     await page.unroute("**/api/community-invites/accept");
     expect(found).toEqual([]);
   });

@@ -179,7 +179,7 @@ describe("alice calls bob in their conversation", () => {
   });
 
   it("shows bob a missed call when alice hangs up before he answers, unread until he looks", async () => {
-    await bob.getByRole("link", { name: "Chatalot" }).click();
+    await bob.getByRole("link", { name: "Direct messages" }).click();
     await setHidden(bob, true); // bob looks at another tab: the ring is also a notification
     await alice.locator(".chat-header").getByRole("button", { name: "Start voice call" }).click();
     const ringing = incomingCall(bob);
@@ -209,7 +209,7 @@ describe("alice calls bob in their conversation", () => {
   });
 
   it("stops ringing after CALL_RING_MS: alice's call ends unanswered, and bob has missed it", async () => {
-    await bob.getByRole("link", { name: "Chatalot" }).click();
+    await bob.getByRole("link", { name: "Direct messages" }).click();
     await alice.locator(".chat-header").getByRole("button", { name: "Start voice call" }).click();
     const ringing = incomingCall(bob);
     await ringing.waitFor({ timeout: MEDIA_TIMEOUT_MS });
