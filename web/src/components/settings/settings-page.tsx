@@ -46,7 +46,7 @@ export function SettingsPage({ session, router, section, encryption }: SettingsP
     const onKey = (event: KeyboardEvent) => {
       if (event.key !== "Escape" || event.defaultPrevented) return;
       // A dialog or picker inside a section closes first.
-      if ((event.target as Element | null)?.closest?.("[role=dialog], [aria-modal=true]")) return;
+      if ((event.target as Element | null)?.closest?.("dialog, [role=dialog], [aria-modal=true]")) return;
       closeSettings(router);
     };
     document.addEventListener("keydown", onKey);
