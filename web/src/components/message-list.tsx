@@ -91,6 +91,11 @@ export function MessageList({ chat, title, ownUserId }: { chat: Chat; title: str
   }, [highlighted]);
 
   const jumpToUnread = () => {
+    // More were unread than the newest page holds: the page around the first of them is read first.
+    const unread = chat.history.unreadAtOpen.peek();
+    const oldestLoaded = rows.find((row) => row.kind === "message" && row.entry.seq !== null);
+    if (unread && oldestLoaded?.kind === "message" && oldestLoaded.entry.seq! > unread.afterSeq + 1)
+      return void chat.history.jumpTo(unread.afterSeq + 1);
     const divider = scroller.current?.querySelector("#new-messages-divider");
     divider?.scrollIntoView({ block: "start" });
     if (firstUnread !== null) document.getElementById(messageElementId(firstUnread))?.focus({ preventScroll: true });
