@@ -150,7 +150,13 @@ function report(): void {
       loadRow("open channel (messages shown)", channelLoads, TARGETS.channelKb),
     ],
   );
-  console.log(`sign-in page files: ${signInLoads[0]!.files.join(" ")}`);
+  for (const [name, loads] of [
+    ["sign-in page", signInLoads],
+    ["open channel", channelLoads],
+  ] as const) {
+    console.log(`${name} files: ${loads[0]!.files.join(" ")}`);
+    if (loads[0]!.refused.length > 0) console.log(`${name} requests refused: ${loads[0]!.refused.join(", ")}`);
+  }
   printTable(
     `Lighthouse ${lighthouse[0]?.scores.version} in Chromium ${browser.version()} (targets: performance ≥ ${TARGETS.performance}, accessibility ${TARGETS.accessibility})`,
     ["page", "form factor", "performance", "accessibility", "best practices"],
@@ -165,6 +171,7 @@ function report(): void {
   for (const { page, formFactor, scores } of lighthouse) {
     if (scores.failing.length > 0) console.log(`${page} (${formFactor}) audits below 90: ${scores.failing.join(", ")}`);
     for (const error of scores.consoleErrors) console.log(`${page} (${formFactor}) console error: ${error}`);
+    for (const problem of scores.problems) console.log(`${page} (${formFactor}) could not measure: ${problem}`);
   }
   console.log(
     `\nInstallable (Page.getInstallabilityErrors with the service worker in control): ${

@@ -20,6 +20,8 @@ export interface FirstLoad {
   transferredBytes: number;
   brotliBytes: number;
   gzipBytes: number;
+  /** Requests the server refused ("401 /api/auth/refresh"): each is an error in the console. */
+  refused: string[];
 }
 
 /**
@@ -37,6 +39,10 @@ export async function firstLoad(
     const devtools = await context.newCDPSession(page);
     await devtools.send("Network.clearBrowserCache");
     const fetched: Promise<{ path: string; bytes: number }>[] = [];
+    const refused: string[] = [];
+    page.on("response", (response) => {
+      if (response.status() >= 400) refused.push(`${response.status()} ${new URL(response.url()).pathname}`);
+    });
     page.on("requestfinished", (request) => {
       if (!["script", "stylesheet"].includes(request.resourceType())) return;
       const path = new URL(request.url()).pathname;
@@ -54,6 +60,7 @@ export async function firstLoad(
       transferredBytes: sum(files.map((file) => file.bytes)),
       brotliBytes: sum(files.map((file) => sizeOnDisk(`${file.path}.br`))),
       gzipBytes: sum(files.map((file) => sizeOnDisk(`${file.path}.gz`))),
+      refused,
     };
   } finally {
     await page.close();

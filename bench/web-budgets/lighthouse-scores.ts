@@ -16,6 +16,8 @@ export interface Scores {
   failing: string[];
   /** What the page printed as errors, as Lighthouse's best-practices audit saw it. */
   consoleErrors: string[];
+  /** Why Lighthouse could not score a category (no largest paint, say), if it could not. */
+  problems: string[];
   version: string;
 }
 
@@ -50,6 +52,12 @@ export async function lighthouseScores(
     consoleErrors: (
       (audits["errors-in-console"]?.details as { items?: { description?: string }[] } | undefined)?.items ?? []
     ).map((item) => item.description ?? ""),
+    problems: [
+      result.lhr.runtimeError?.message,
+      ...Object.values(audits)
+        .filter((audit) => audit.scoreDisplayMode === "error")
+        .map((audit) => `${audit.id}: ${audit.errorMessage}`),
+    ].filter((problem): problem is string => Boolean(problem)),
     version: result.lhr.lighthouseVersion,
   };
 }

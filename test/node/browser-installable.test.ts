@@ -103,6 +103,16 @@ describe("alice's installed Chatalot", () => {
     ).toBe("activated");
     await alice.reload();
     await openGeneral(alice);
+    // What it keeps is the app shell: never an API answer.
+    const cached = await alice.evaluate(async () => {
+      const urls: string[] = [];
+      for (const name of await caches.keys()) {
+        for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+      }
+      return urls;
+    });
+    expect(cached).toContain("/index.html");
+    expect(cached.filter((path) => path.startsWith("/api/"))).toEqual([]);
     expect(await alice.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(
       `${journey.server.url}/sw.js`,
     );
