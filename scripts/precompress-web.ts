@@ -8,7 +8,7 @@
  *   npx node scripts/precompress-web.ts [directory]   (default web/dist)
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 /** The files worth compressing: text. PNGs and fonts are compressed already. */
@@ -34,6 +34,8 @@ function compressFile(path: string): number {
 function precompress(directory: string): number {
   let count = 0;
   for (const entry of readdirSync(directory, { recursive: true, withFileTypes: true })) {
+    // The admin code is served only by its own route, as it is: no copies of it lie around.
+    if (relative(directory, entry.parentPath).split(sep)[0] === "admin-assets") continue;
     if (entry.isFile() && COMPRESSIBLE.test(entry.name)) count += compressFile(join(entry.parentPath, entry.name));
   }
   return count;
