@@ -236,6 +236,18 @@ describe("alice, bob and carol's two days in #general", () => {
     expect(await tooltip.innerText()).toBe("carol and bob reacted with 🎉");
     expect(await reaction.getAttribute("aria-describedby")).toBe(await tooltip.getAttribute("id"));
 
+    // Bob finds one in the whole picker by searching; it leads his quick reactions next time.
+    await messageItem(bob, "Tagging v2.4 at eleven").getByRole("button", { name: "React", exact: true }).click();
+    const picker = bob.getByRole("dialog", { name: "Add a reaction" });
+    await picker.getByLabel("Search emoji").fill("rocket");
+    await picker.getByLabel("Search emoji").press("Enter");
+    await messageItem(alice, "Tagging v2.4 at eleven").getByRole("button", { name: "🚀: 1" }).waitFor();
+    await messageItem(bob, "Count me in 🎉").getByRole("button", { name: "React", exact: true }).click();
+    const quick = picker.getByRole("group", { name: "Quick reactions" }).getByRole("button");
+    expect(await quick.first().getAttribute("aria-label")).toBe("React with 🚀");
+    await bob.keyboard.press("Escape");
+    await picker.waitFor({ state: "detached" });
+
     await messageItem(alice, "Count me in 🎉").getByRole("button", { name: "React", exact: true }).click();
     await alice.getByRole("button", { name: "React with thumbs up" }).click();
     await messageItem(alice, "Count me in 🎉").getByRole("button", { name: "thumbs up: 1" }).waitFor();

@@ -6,12 +6,14 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Chat } from "../../models/chat.ts";
-import { REACTION_CHOICES } from "../../models/message-actions.ts";
+import { reactionName } from "../../models/message-actions.ts";
+import { noteEmojiUsed } from "../../models/recent-emoji.ts";
 import type { TimelineEntry } from "../../models/timeline.ts";
 import { EmojiPicker } from "../emoji/emoji-picker.tsx";
 import { excerpt } from "../reply-quote.tsx";
 import { Icon } from "./icons.tsx";
 import { messageActionsFor, moreActionsFor } from "./message-action-list.ts";
+import { quickReactions } from "./reaction-popover.tsx";
 
 export function ActionSheet({ chat, entry }: { chat: Chat; entry: TimelineEntry }) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -51,15 +53,18 @@ export function ActionSheet({ chat, entry }: { chat: Chat; entry: TimelineEntry 
         <p class="action-sheet-excerpt">{excerpt(entry.text ?? "")}</p>
         {chat.canReact.value && (
           <div class="quick-reactions" role="group" aria-label="Quick reactions">
-            {REACTION_CHOICES.map((choice) => (
+            {quickReactions().map((emoji) => (
               <button
-                key={choice.emoji}
+                key={emoji}
                 type="button"
                 class="reaction-choice"
-                aria-label={`React with ${choice.name}`}
-                onClick={() => react(choice.emoji)}
+                aria-label={`React with ${reactionName(emoji)}`}
+                onClick={() => {
+                  noteEmojiUsed(emoji);
+                  react(emoji);
+                }}
               >
-                {choice.emoji}
+                {emoji}
               </button>
             ))}
           </div>
