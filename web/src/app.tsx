@@ -11,7 +11,21 @@ import { isServerUnreachable } from "./models/reachability.ts";
 import type { Router } from "./models/router.ts";
 import type { Session } from "./models/session.ts";
 
-const Workspace = lazy(() => import("./components/workspace.tsx").then((module) => module.Workspace));
+/**
+ * Set while someone is signed in on this browser (nothing secret: a flag). A start that
+ * finds it fetches the workspace at once, beside the session check, not after it.
+ */
+const SIGNED_IN_HINT = "chatalot.signedIn";
+const loadWorkspace = () => import("./components/workspace.tsx");
+if (localStorage.getItem(SIGNED_IN_HINT)) void loadWorkspace();
+const Workspace = lazy(() => loadWorkspace().then((module) => module.Workspace));
+
+/** Keeps the hint in step with the session, once it is known. */
+export function rememberSignedIn(session: Session): void {
+  if (session.isRestoring.value) return;
+  if (session.user.value) localStorage.setItem(SIGNED_IN_HINT, "1");
+  else localStorage.removeItem(SIGNED_IN_HINT);
+}
 
 function Loading({ words = "Loading Chatalot…" }: { words?: string }) {
   return (

@@ -6,7 +6,7 @@
 /// <reference types="vite/client" />
 import { effect } from "@preact/signals";
 import { render } from "preact";
-import { App } from "./app.tsx";
+import { App, rememberSignedIn } from "./app.tsx";
 import { applyStoredAppearance } from "./models/appearance.ts";
 import { recheckUntilReachable } from "./models/reachability.ts";
 import { RouterModel } from "./models/router.ts";
@@ -27,6 +27,8 @@ if (import.meta.env.PROD && "serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js").catch((error: unknown) => console.warn("no offline start:", error));
   });
 }
+
+effect(() => rememberSignedIn(session));
 
 // A start that could not restore the saved session may have had no network (the installed
 // app opened offline): once the server answers, start again so the session is restored
