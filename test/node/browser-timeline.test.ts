@@ -276,7 +276,7 @@ describe("alice, bob and carol's two days in #general", () => {
   });
 
   it("packs the same conversation into single lines in the compact density", async () => {
-    await alice.setViewportSize({ width: 1180, height: 900 });
+    await alice.setViewportSize({ width: 1180, height: 980 });
     await alice.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await alice.mouse.move(0, 0);
     await scrollToBottom(alice);
