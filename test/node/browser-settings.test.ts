@@ -6,7 +6,8 @@
  * which stay after a reload; the security section keeps every control it had. One
  * journey, in order.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -27,6 +28,10 @@ const SCREENSHOTS = join(root, "docs", "screenshots");
 const LIVE_TIMEOUT_MS = 5_000;
 /** A first message sets up its channel's encryption on a machine shared with other tests. */
 const DELIVERY_TIMEOUT_MS = 30_000;
+
+/** axe-core, evaluated in the page (as DevTools does: the page's CSP does not apply to it). */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const SECTIONS = ["Profile", "Appearance", "Notifications", "Encryption", "Security"];
 
 const journey = browserJourney("browser_settings", { COMMUNITY_CREATION_MODE: "open" });
 let alice: Page;
@@ -84,6 +89,7 @@ describe("alice's profile", () => {
   });
 
   it("closes with Esc and returns alice to the channel she had open", async () => {
+    await alice.getByRole("button", { name: /^Close settings/ }).waitFor();
     await alice.keyboard.press("Escape");
     await alice.getByRole("heading", { name: "#general", exact: true }).waitFor();
     expect(new URL(alice.url()).pathname).not.toMatch(/^\/settings/);
@@ -120,6 +126,19 @@ describe("alice's appearance", () => {
     expect(await alice.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe("18px");
     // Another device of alice's keeps its own look.
     expect(await bob.locator("html").getAttribute("data-theme")).toBe("system");
+  });
+});
+
+describe("every settings section", () => {
+  it("has nothing axe calls serious or critical, in the dark theme alice chose", async () => {
+    for (const section of SECTIONS) {
+      await alice
+        .getByRole("navigation", { name: "Settings", exact: true })
+        .getByRole("link", { name: section })
+        .click();
+      await alice.getByRole("heading", { name: section, level: 1 }).waitFor();
+      expect(await settingsViolations(alice), section).toEqual([]);
+    }
   });
 });
 
@@ -163,6 +182,19 @@ describe("alice's security settings", () => {
     expect(journey.problems).toEqual([]);
   });
 });
+
+/** What axe finds critical or serious in the settings area. */
+async function settingsViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    type AxeResults = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] };
+    const axe = (window as unknown as { axe: { run(context: string): Promise<AxeResults> } }).axe;
+    const results = await axe.run(".settings-area");
+    return results.violations
+      .filter((violation) => violation.impact === "critical" || violation.impact === "serious")
+      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+  });
+}
 
 async function signIn(page: Page, username: string): Promise<void> {
   await signInToGeneral(page, journey.server.url, username, PASSWORD);

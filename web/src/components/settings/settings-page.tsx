@@ -91,16 +91,14 @@ export function SettingsPage({ session, router, section, encryption }: SettingsP
             <h1 id="settings-heading" ref={heading} tabIndex={-1}>
               {TITLES[section]}
             </h1>
-            <button
-              type="button"
-              class="settings-close"
-              aria-label="Close settings"
-              onClick={() => closeSettings(router)}
-            >
-              <span aria-hidden="true">✕</span>
-              <span class="settings-close-key" aria-hidden="true">
-                Esc
+            <button type="button" class="settings-close" onClick={() => closeSettings(router)}>
+              <span class="settings-close-icon" aria-hidden="true">
+                <svg viewBox="0 0 16 16" width="14" height="14" focusable="false">
+                  <path d="M3 3l10 10M13 3L3 13" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+                </svg>
               </span>
+              <span class="visually-hidden">Close settings</span>
+              <span class="settings-close-key">Esc</span>
             </button>
           </header>
           {/* Asked for from any section: by signing out with keys held only here, for one. */}
