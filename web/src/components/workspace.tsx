@@ -34,6 +34,7 @@ import { useLaunchPlace } from "./shell/launch-place.ts";
 import { useOpenNewCommunity } from "./shell/new-community.ts";
 import { isMemberListShown, toggleMemberList } from "./shell/member-list-toggle.ts";
 import "./shell/shell.css";
+import { sentence } from "./sentence.ts";
 import { UserPanel } from "./topbar.tsx";
 import { JoinView } from "./join-view.tsx";
 import { KeyboardLayer } from "./keyboard/keyboard-layer.tsx";
@@ -140,6 +141,7 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
       </div>
       <CommunityList communities={communities} router={router} unread={unread} isHome={isHome} />
       <div class="sidebar">
+        {unread.loadError.value && <p class="hint sidebar-hint">{sentence(unread.loadError.value)}</p>}
         {isHome ? (
           <ConversationList
             conversations={conversations}
