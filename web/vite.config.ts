@@ -36,7 +36,9 @@ const installable = VitePWA({
     // The app shell: every script, style and page of the main build, and the icons.
     globPatterns: ["**/*.{js,css,html,svg,png,webmanifest}"],
     // The admin page is built after this one and is never served offline.
-    globIgnores: ["admin*.html", "assets/admin-*"],
+    // Chunks only some screens load (the emoji catalogue, ~117 KB, and the code highlighter,
+    // ~51 KB, compressed) are fetched when first needed, not with every install.
+    globIgnores: ["admin*.html", "assets/admin-*", "assets/emoji-catalog-*", "assets/highlight-code-*"],
     maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
   },
   manifest: {

@@ -16,6 +16,7 @@ import {
   type PrecacheEntry,
 } from "workbox-precaching";
 import { NavigationRoute, registerRoute } from "workbox-routing";
+import { CacheFirst } from "workbox-strategies";
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
 
@@ -32,6 +33,12 @@ const NOT_THE_APP = [
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 registerRoute(new NavigationRoute(createHandlerBoundToURL("/index.html"), { denylist: NOT_THE_APP }));
+// The chunks left out of the precache (web/vite.config.ts: the emoji catalogue, the code
+// highlighter) are kept once fetched: their names carry their content's hash.
+registerRoute(
+  ({ url, sameOrigin }) => sameOrigin && /^\/assets\/(emoji-catalog|highlight-code)-[\w-]+\.js$/.test(url.pathname),
+  new CacheFirst({ cacheName: "chatalot-lazy-chunks" }),
+);
 
 // Notifications (issue #23) go here: the Web Push handlers, `self.addEventListener("push", …)`
 // to show a notification and `"notificationclick"` to focus or open the channel it names.

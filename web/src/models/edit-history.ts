@@ -36,8 +36,8 @@ export async function readEditHistory(chat: Chat, entry: TimelineEntry): Promise
             reading.kind === "unreadable"
               ? reading.reason
               : reading.kind === "opening"
-                ? "this device could not open it just now"
-                : "it is not a text this app shows",
+                ? "This version could not be opened on this device just now."
+                : "This version is not a text this app shows.",
           writtenAt: sentAt,
           replacedAt,
         };

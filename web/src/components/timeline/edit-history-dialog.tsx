@@ -78,11 +78,7 @@ export function EditHistoryDialog({ chat, entry }: { chat: Chat; entry: Timeline
                 )}
               </p>
               <p class="message-text">
-                {version.text !== null ? (
-                  <MessageText text={version.text} />
-                ) : (
-                  <em>This version cannot be read on this device: {version.unreadable}.</em>
-                )}
+                {version.text !== null ? <MessageText text={version.text} /> : <em>{version.unreadable}</em>}
               </p>
             </li>
           ))}
