@@ -293,9 +293,9 @@ async function keyPackagesOf(username: string): Promise<number> {
   return row?.count ?? 0;
 }
 
-/** The seq of the message holding `text`, as alice's page shows it (the element's id). */
+/** The seq of the message holding `text`, as alice's page shows it (the message element's id). */
 async function seqOf(text: string): Promise<number> {
-  const id = await messageItem(alice, text).first().getAttribute("id");
+  const id = await messageItem(alice, text).first().locator("[id^='message-']").getAttribute("id");
   return Number(id?.replace("message-", ""));
 }
 
