@@ -183,7 +183,7 @@ describe("alice's account security in the browser", () => {
   });
 
   it("refreshes an access token the server calls expired, and tries the request once more", async () => {
-    await laptop.getByRole("link", { name: "Chatalot" }).click();
+    await laptop.getByRole("button", { name: "Close settings" }).click();
     let attempts = 0;
     // As if the 15 minutes had run out: the first listing is refused the way an expired token is.
     await laptop.route("**/api/sessions", async (route) => {
@@ -270,7 +270,7 @@ describe("alice's account security in the browser", () => {
   });
 
   it("resets alice's forgotten password with her recovery key, which goes on working", async () => {
-    await laptop.getByRole("link", { name: "Chatalot" }).click();
+    await laptop.getByRole("button", { name: "Close settings" }).click();
     await laptop.getByRole("navigation", { name: "Communities" }).getByRole("link", { name: "Acme" }).click();
     await laptop.getByRole("link", { name: "#general" }).click();
     await waitUntilConnected(laptop);

@@ -25,7 +25,6 @@ import { CommunityPanel } from "./community-panel.tsx";
 import { EncryptionBanner } from "./encryption-banner.tsx";
 import { ConversationList } from "./conversation-list.tsx";
 import { AnnouncementsBanner } from "./announcements-banner.tsx";
-import { AppLink } from "./app-link.tsx";
 import { CreateCommunityForm } from "./create-community-form.tsx";
 import { JoinCommunityForm } from "./join-community-form.tsx";
 import { MemberList } from "./member-list.tsx";
@@ -78,11 +77,6 @@ export function Workspace({ session, router }: WorkspaceProps) {
           <AnnouncementsBanner session={session} />
           <IncomingCallBar incoming={incomingCalls} />
         </div>
-        <nav class="settings-exit" aria-label="Leave the settings">
-          <AppLink href="/" router={router} class="button">
-            ← Back to Chatalot
-          </AppLink>
-        </nav>
         <SettingsPage
           session={session}
           router={router}
