@@ -58,6 +58,9 @@ beforeAll(async () => {
   expect(joined.status, joined.text).toBe(200);
 
   [alice, bob] = await Promise.all([journey.openPage(), journey.openPage()]);
+  // A laptop's width: beside the rail, the channels and the member list, the timeline still
+  // gives images their full 400 px (on a narrower window they shrink to fit).
+  await Promise.all([alice, bob].map((page) => page.setViewportSize({ width: 1280, height: 800 })));
   // The files: drawn and recorded by Chromium, then handed to alice's file picker.
   const workshop = await journey.openPage();
   files.sunset = await drawnImage(workshop, "sunset.png", "image/png", 1200, 800, ["#f28c28", "#7a2e8e"]);
@@ -306,7 +309,7 @@ const isDrawn = (image: Locator) =>
 /** Wide enough for the sidebar and the messages to show. */
 async function screenshot(page: Page, name: string): Promise<void> {
   const size = page.viewportSize();
-  await page.setViewportSize({ width: 1100, height: 760 });
+  await page.setViewportSize({ width: 1280, height: 800 });
   try {
     await page.screenshot({ path: join(SCREENSHOTS, name) });
   } finally {
