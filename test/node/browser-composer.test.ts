@@ -7,11 +7,11 @@
  * One journey in order, alice and bob in Acme's #general; screenshots of the picker
  * and the mention list go to docs/screenshots.
  */
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { seriousAxeFindings } from "../support/axe.ts";
 import { call, registerOn, type Account } from "../support/accounts.ts";
 import {
   browserJourney,
@@ -28,7 +28,6 @@ const SCREENSHOTS = join(root, "docs", "screenshots");
 const LONG_MESSAGE_CHARACTERS = 70_000;
 
 /** axe-core, evaluated in the page (as DevTools does: the page's CSP does not apply to it). */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const journey = browserJourney("browser_composer", { COMMUNITY_CREATION_MODE: "open" });
 let alice: Page;
@@ -69,17 +68,7 @@ const field = (page: Page) => page.getByLabel("Message #general");
 const suggestions = (page: Page) => page.getByRole("listbox");
 
 /** What axe finds critical or serious in the composer (with its picker or list open). */
-async function composerViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: string): Promise<AxeResults> } }).axe;
-    type AxeResults = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] };
-    const results = await axe.run(".composer");
-    return results.violations
-      .filter((violation) => violation.impact === "critical" || violation.impact === "serious")
-      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
-  });
-}
+const composerViolations = (page: Page) => seriousAxeFindings(page, ".composer");
 
 /** alice's message reached bob's screen. */
 async function bobSees(text: string): Promise<void> {

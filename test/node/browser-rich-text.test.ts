@@ -5,11 +5,11 @@
  * safely: no link that is not http(s) or mailto, no HTML from a message, and the
  * highlighter downloaded only once a code block shows. One journey, in order.
  */
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { seriousAxeFindings } from "../support/axe.ts";
 import { createCommunityWith, registerOn } from "../support/accounts.ts";
 import {
   browserJourney,
@@ -30,7 +30,6 @@ const HIGHLIGHTER_CHUNK = /\/highlight-code[^/]*\.js$/;
 
 // Alice, not an admin, makes the community.
 /** axe-core, evaluated in the page (as DevTools does: the page's CSP does not apply to it). */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const journey = browserJourney("browser_rich_text", { COMMUNITY_CREATION_MODE: "open" });
 let alice: Page;
@@ -220,14 +219,4 @@ describe("bob reading alice's formatting", () => {
 });
 
 /** What axe finds critical or serious inside the formatted messages (contrast included). */
-async function formattingViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    type AxeResults = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] };
-    const axe = (window as unknown as { axe: { run(context: object): Promise<AxeResults> } }).axe;
-    const results = await axe.run({ include: [[".rich-text"]] });
-    return results.violations
-      .filter((violation) => violation.impact === "critical" || violation.impact === "serious")
-      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
-  });
-}
+const formattingViolations = (page: Page) => seriousAxeFindings(page, { include: [[".rich-text"]] });

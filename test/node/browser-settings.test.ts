@@ -6,11 +6,11 @@
  * which stay after a reload; the security section keeps every control it had. One
  * journey, in order.
  */
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { seriousAxeFindings } from "../support/axe.ts";
 import { createCommunityWith, registerOn } from "../support/accounts.ts";
 import {
   browserJourney,
@@ -30,7 +30,6 @@ const LIVE_TIMEOUT_MS = 5_000;
 const DELIVERY_TIMEOUT_MS = 30_000;
 
 /** axe-core, evaluated in the page (as DevTools does: the page's CSP does not apply to it). */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const SECTIONS = ["Profile", "Appearance", "Notifications", "Encryption", "Security"];
 
 const journey = browserJourney("browser_settings", { COMMUNITY_CREATION_MODE: "open" });
@@ -184,17 +183,7 @@ describe("alice's security settings", () => {
 });
 
 /** What axe finds critical or serious in the settings area. */
-async function settingsViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    type AxeResults = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] };
-    const axe = (window as unknown as { axe: { run(context: string): Promise<AxeResults> } }).axe;
-    const results = await axe.run(".settings-area");
-    return results.violations
-      .filter((violation) => violation.impact === "critical" || violation.impact === "serious")
-      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
-  });
-}
+const settingsViolations = (page: Page) => seriousAxeFindings(page, ".settings-area");
 
 async function signIn(page: Page, username: string): Promise<void> {
   await signInToGeneral(page, journey.server.url, username, PASSWORD);

@@ -9,11 +9,11 @@
  * up, she jumps back to the present. Dave reads on a phone: a long press opens
  * the actions as a sheet. One journey, in order; each step builds on the last.
  */
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { seriousAxeFindings } from "../support/axe.ts";
 import { call, createCommunityWith, registerOn } from "../support/accounts.ts";
 import {
   browserJourney,
@@ -32,7 +32,6 @@ const DELIVERY_TIMEOUT_MS = 30_000;
 const LIVE_TIMEOUT_MS = 5_000;
 const MINUTE_MS = 60_000;
 /** axe-core, evaluated in the page (as DevTools does: the page's CSP does not apply to it). */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 /** More than one screen of bob's messages while carol is away. */
 const MISSED_MESSAGES = 30;
 
@@ -360,17 +359,7 @@ describe("alice, bob and carol's two days in #general", () => {
 });
 
 /** What axe finds critical or serious in the timeline (its dividers, toolbars, reactions, bars). */
-async function timelineViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    type AxeResults = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] };
-    const axe = (window as unknown as { axe: { run(context: string): Promise<AxeResults> } }).axe;
-    const results = await axe.run(".timeline-frame");
-    return results.violations
-      .filter((violation) => violation.impact === "critical" || violation.impact === "serious")
-      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
-  });
-}
+const timelineViolations = (page: Page) => seriousAxeFindings(page, ".timeline-frame");
 
 async function scrollToBottom(page: Page): Promise<void> {
   await page.locator(".message-scroller").evaluate((scroller) => scroller.scrollTo({ top: scroller.scrollHeight }));
