@@ -62,6 +62,8 @@ export const users = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     /** Their picture (`pictures`), shown beside their name (docs/files.md). */
     avatarId: uuid(),
+    /** Account-wide notification choices (protocol/notifications.ts), synced to every device. */
+    notificationPreferences: jsonb(),
   },
   (table) => [uniqueIndex("users_username_lower_unique").on(sql`lower(${table.username})`)],
 );
@@ -364,6 +366,10 @@ export const roles = pgTable(
     /** Permission flags (protocol/permissions.ts). */
     permissions: integer().notNull(),
     isEveryone: boolean().notNull().default(false),
+    /** The colour of its members' names (0xRRGGBB), or null for none. */
+    color: integer(),
+    /** Whether the member list shows its members in a group of their own. */
+    hoist: boolean().notNull().default(false),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index("roles_community_idx").on(table.communityId)],
@@ -381,6 +387,8 @@ export const communityMembers = pgTable(
     joinedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     /** No sending, reacting or speaking until then. */
     timedOutUntil: timestamp({ withTimezone: true }),
+    /** Why, as the moderator wrote it: shown to the person timed out. */
+    timeoutReason: text(),
   },
   (table) => [
     uniqueIndex("community_members_unique").on(table.communityId, table.userId),
@@ -825,3 +833,58 @@ export const pictures = pgTable("pictures", {
   bytes: integer().notNull(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * A person's notification level or mute for one community or channel (a DM is a
+ * channel). A missing row inherits: a channel from its community, a community from
+ * the defaults (protocol/notifications.ts).
+ */
+export const notificationSettings = pgTable(
+  "notification_settings",
+  {
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    targetKind: text({ enum: ["community", "channel"] }).notNull(),
+    /** The community's or channel's id (no foreign key: one column names either). */
+    targetId: uuid().notNull(),
+    /** `all`, `mentions` or `nothing`; null inherits. */
+    level: text({ enum: ["all", "mentions", "nothing"] }),
+    /** Silent until then; 'infinity' until turned back on; null not muted. */
+    mutedUntil: timestamp({ withTimezone: true }),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.userId, table.targetKind, table.targetId] }),
+    index("notification_settings_target_idx").on(table.targetKind, table.targetId),
+  ],
+);
+
+/**
+ * A device's Web Push subscription (RFC 8030/8291): where its browser's push service
+ * takes messages for it. It belongs to the sign-in session: signing out removes it.
+ */
+export const pushSubscriptions = pgTable(
+  "push_subscriptions",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    sessionId: uuid()
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    /** The push service's https address for this subscription. */
+    endpoint: text().notNull(),
+    /** The browser's P-256 public key and auth secret, base64url, as PushSubscription.toJSON gives them. */
+    p256dh: text().notNull(),
+    auth: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastSuccessAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex("push_subscriptions_endpoint_unique").on(table.endpoint),
+    index("push_subscriptions_user_idx").on(table.userId),
+    index("push_subscriptions_session_idx").on(table.sessionId),
+  ],
+);

@@ -23,6 +23,8 @@ export const roleView = (role: RoleRecord): RoleView => ({
   position: role.position,
   permissions: permissionNames(role.permissions),
   isEveryone: role.isEveryone,
+  color: role.color,
+  hoist: role.hoist,
 });
 
 export const memberView = (member: {

@@ -84,6 +84,10 @@ export interface RoleView {
   position: number;
   permissions: string[];
   isEveryone: boolean;
+  /** Its members' name colour (0xRRGGBB), or null for none. */
+  color: number | null;
+  /** Whether the member list groups its members apart. */
+  hoist: boolean;
 }
 
 export interface MemberView {

@@ -43,8 +43,15 @@ export type EventsServerFrame =
    * A list the client shows changed: fetch it again. `e2ee`: someone's devices changed
    * (added or signed out) or a Welcome waits for this person: an open channel's
    * encryption looks at its group again (pending adds and removes, Welcomes).
+   * `roles`: a community's roles (names, colours, order, permissions) changed.
+   * `blocks`: the person blocked or unblocked someone (on another device, say).
+   * `notifications`: the person's notification settings changed (on another device, say).
    */
-  | { type: "changed"; scope: "communities" | "dms" | "channels" | "members" | "e2ee"; communityId?: string }
+  | {
+      type: "changed";
+      scope: "communities" | "dms" | "channels" | "members" | "e2ee" | "roles" | "blocks" | "notifications";
+      communityId?: string;
+    }
   /** A call started, changed who is in it (or who is rung), or ended (`call: null`), in a channel the person may view. */
   | { type: "call"; channelId: string; call: CallSummary | null }
   | { type: "error"; code: "invalid_frame" | "malformed_frame" | "rate_limited"; message: string };

@@ -5,12 +5,13 @@
  */
 import type { Calls } from "../models/calls/calls.ts";
 import type { Community } from "../models/community.ts";
-import { communityPath, type Router } from "../models/router.ts";
+import { communityPath, communitySettingsPath, type Router } from "../models/router.ts";
 import type { Unread } from "../models/unread.ts";
 import { AppLink } from "./app-link.tsx";
 import { ChannelList } from "./channel-list.tsx";
 import { CreateChannelForm } from "./create-channel-form.tsx";
 import { InviteButton } from "./invite-panel.tsx";
+import { NotificationMenuItems } from "./notifications/notification-menu.tsx";
 import { sentence } from "./sentence.ts";
 import { Icon } from "./shell/icons.tsx";
 import { Popover } from "./shell/popover.tsx";
@@ -54,13 +55,19 @@ export function CommunityPanel(props: CommunityPanelProps) {
             }
             buttonClass="community-menu-button"
           >
-            {() => (
+            {(close) => (
               <ul class="menu" aria-label={`${name} menu`}>
                 <li>
                   <AppLink href={communityPath(communityId)} router={router} class="menu-item">
                     Community overview
                   </AppLink>
                 </li>
+                <li>
+                  <AppLink href={communitySettingsPath(communityId)} router={router} class="menu-item">
+                    Community settings
+                  </AppLink>
+                </li>
+                <NotificationMenuItems target={{ kind: "community", id: communityId, name }} close={close} />
               </ul>
             )}
           </Popover>

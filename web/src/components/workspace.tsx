@@ -41,6 +41,9 @@ import { SettingsPage } from "./settings/settings-page.tsx";
 import { VoiceChannelView } from "./calls/voice-channel-view.tsx";
 import { VoiceConnectedBar } from "./calls/voice-connected-bar.tsx";
 import { IncomingCallBar } from "./calls/incoming-call-bar.tsx";
+import { CommunitySettingsPage } from "./community-settings/community-settings-page.tsx";
+import { ChannelSettingsPage } from "./channel-settings/channel-settings-page.tsx";
+import { ProfileCardLayer } from "./people/profile-card.tsx";
 
 interface WorkspaceProps {
   session: Session;
@@ -120,6 +123,48 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
   const openChannelId = route.name === "channel" || route.name === "dm" ? route.channelId : null;
   const isHome = route.name !== "community" && route.name !== "channel";
   useOpenNewCommunity(community, communityId, router);
+  if ((route.name === "community-settings" || route.name === "channel-settings") && community && communityId) {
+    // A community's or a channel's settings take the page, as the person's own settings do.
+    return (
+      <div class="workspace is-settings">
+        <div class="workspace-top">
+          <AnnouncementsBanner session={session} />
+          <IncomingCallBar incoming={props.incomingCalls} />
+        </div>
+        {route.name === "community-settings" ? (
+          <CommunitySettingsPage
+            session={session}
+            router={router}
+            communities={communities}
+            community={community}
+            communityId={communityId}
+            events={events}
+            conversations={conversations}
+            section={route.section}
+          />
+        ) : (
+          <ChannelSettingsPage
+            key={route.channelId}
+            session={session}
+            router={router}
+            community={community}
+            communityId={communityId}
+            channelId={route.channelId}
+            events={events}
+            section={route.section}
+          />
+        )}
+        <ProfileCardLayer
+          session={session}
+          router={router}
+          communities={communities}
+          community={community}
+          conversations={conversations}
+          events={events}
+        />
+      </div>
+    );
+  }
   const hasNothing = communities.communities.value.length === 0 && !communities.isLoading.value;
   // On a phone one pane shows at a time: these routes are about the main pane, not the lists.
   const isPaneOpen =
@@ -179,6 +224,14 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
         <EncryptionBanner encryption={props.encryption} />
         <MainPane {...props} />
       </main>
+      <ProfileCardLayer
+        session={session}
+        router={router}
+        communities={communities}
+        community={community}
+        conversations={conversations}
+        events={events}
+      />
       {showsMembers && community && (
         <aside class="member-aside" aria-label="Member list">
           <MemberList

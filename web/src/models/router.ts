@@ -10,6 +10,10 @@ export type Route =
   | { name: "community"; communityId: string }
   | { name: "channel"; communityId: string; channelId: string }
   | { name: "dm"; channelId: string }
+  /** A community's settings, one section at a time (web/src/components/community-settings/). */
+  | { name: "community-settings"; communityId: string; section: CommunitySettingsSection }
+  /** A channel's settings: its overview or its permission overrides (web/src/components/channel-settings/). */
+  | { name: "channel-settings"; communityId: string; channelId: string; section: ChannelSettingsSection }
   /** A community invite link: accepted once someone is signed in. */
   | { name: "join"; code: string }
   /** The settings area, one section at a time (web/src/components/settings/). */
@@ -28,10 +32,32 @@ export const joinPath = (code: string) => `/join/${segment(code)}`;
 export const registerPath = (joinCode: string | null) =>
   joinCode ? `/register?join=${segment(joinCode)}` : "/register";
 /** The settings area's sections, in the order its menu lists them. */
-export const SETTINGS_SECTIONS = ["profile", "appearance", "notifications", "encryption", "security"] as const;
+export const SETTINGS_SECTIONS = [
+  "profile",
+  "appearance",
+  "notifications",
+  "privacy",
+  "encryption",
+  "security",
+] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 export const settingsPath = (section: SettingsSection) => `/settings/${section}`;
 export const SECURITY_PATH = settingsPath("security");
+/** A community's settings sections, in the order its menu lists them. */
+export const COMMUNITY_SETTINGS_SECTIONS = ["overview", "roles", "members", "invites", "bans", "audit-log"] as const;
+export type CommunitySettingsSection = (typeof COMMUNITY_SETTINGS_SECTIONS)[number];
+export const communitySettingsPath = (communityId: string, section: CommunitySettingsSection = "overview") =>
+  `${communityPath(communityId)}/settings/${section}`;
+export const CHANNEL_SETTINGS_SECTIONS = ["overview", "permissions"] as const;
+export type ChannelSettingsSection = (typeof CHANNEL_SETTINGS_SECTIONS)[number];
+export const channelSettingsPath = (
+  communityId: string,
+  channelId: string,
+  section: ChannelSettingsSection = "overview",
+) => `${channelPath(communityId, channelId)}/settings/${section}`;
+
+const isOneOf = <T extends string>(list: readonly T[], value: string): value is T =>
+  (list as readonly string[]).includes(value);
 
 /** Each path shape and the route it names, tried in order. */
 const PATTERNS: [RegExp, (parts: string[]) => Route][] = [
@@ -39,6 +65,20 @@ const PATTERNS: [RegExp, (parts: string[]) => Route][] = [
   [
     /^\/communities\/([^/]+)\/channels\/([^/]+)$/,
     ([communityId, channelId]) => ({ name: "channel", communityId: communityId!, channelId: channelId! }),
+  ],
+  [
+    /^\/communities\/([^/]+)\/settings\/([a-z-]+)$/,
+    ([communityId, section]) =>
+      isOneOf(COMMUNITY_SETTINGS_SECTIONS, section!)
+        ? { name: "community-settings", communityId: communityId!, section }
+        : { name: "community", communityId: communityId! },
+  ],
+  [
+    /^\/communities\/([^/]+)\/channels\/([^/]+)\/settings\/([a-z-]+)$/,
+    ([communityId, channelId, section]) =>
+      isOneOf(CHANNEL_SETTINGS_SECTIONS, section!)
+        ? { name: "channel-settings", communityId: communityId!, channelId: channelId!, section }
+        : { name: "channel", communityId: communityId!, channelId: channelId! },
   ],
   [/^\/dms\/([^/]+)$/, ([channelId]) => ({ name: "dm", channelId: channelId! })],
   [/^\/join\/([^/]+)$/, ([code]) => ({ name: "join", code: code!.trim() })],
@@ -49,8 +89,7 @@ export function parseRoute(path: string, search = ""): Route {
   const query = new URLSearchParams(search);
   if (trimmed === "/settings") return { name: "settings", section: "profile" };
   const settings = /^\/settings\/([a-z]+)$/.exec(trimmed);
-  if (settings && (SETTINGS_SECTIONS as readonly string[]).includes(settings[1]!))
-    return { name: "settings", section: settings[1] as SettingsSection };
+  if (settings && isOneOf(SETTINGS_SECTIONS, settings[1]!)) return { name: "settings", section: settings[1] };
   switch (trimmed) {
     case "/sign-in":
       return { name: "sign-in" };
@@ -82,7 +121,12 @@ export const isVisitorRoute = (route: Route) =>
 
 /** The community a route is in, if it names one. */
 export const routeCommunityId = (route: Route): string | null =>
-  route.name === "community" || route.name === "channel" ? route.communityId : null;
+  route.name === "community" ||
+  route.name === "channel" ||
+  route.name === "community-settings" ||
+  route.name === "channel-settings"
+    ? route.communityId
+    : null;
 
 export const RouterModel = createModel(() => {
   const current = signal({ path: location.pathname, search: location.search });

@@ -18,6 +18,7 @@ import { SignOutButton } from "../sign-out-button.tsx";
 import { AppearanceSection } from "./appearance-section.tsx";
 import { EncryptionSection } from "./encryption-section.tsx";
 import { NotificationsSection } from "./notifications-section.tsx";
+import { PrivacySection } from "./privacy-section.tsx";
 import { ProfileSection } from "./profile-section.tsx";
 import { closeSettings } from "./close-settings.ts";
 import "./settings.css";
@@ -34,6 +35,7 @@ const TITLES: Record<SettingsSection, string> = {
   profile: "Profile",
   appearance: "Appearance",
   notifications: "Notifications",
+  privacy: "Privacy & safety",
   encryption: "Encryption",
   security: "Security",
 };
@@ -126,6 +128,8 @@ function Section({
       return <AppearanceSection />;
     case "notifications":
       return <NotificationsSection />;
+    case "privacy":
+      return <PrivacySection session={session} />;
     case "encryption":
       return <EncryptionSection session={session} encryption={encryption} />;
     case "security":
