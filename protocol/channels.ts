@@ -19,19 +19,28 @@ export const CHANNEL_TOPIC_MAX_LENGTH = 1024;
 /** Bounds one community's size of structure: enough for any real community, not for abuse. */
 export const CHANNELS_PER_COMMUNITY_MAX = 500;
 export const CATEGORIES_PER_COMMUNITY_MAX = 100;
+/** Roles a new private channel may let in at creation; more are added as overrides afterwards. */
+export const PRIVATE_CHANNEL_ROLES_MAX = 25;
 
 const topicSchema = lineText(CHANNEL_TOPIC_MAX_LENGTH).nullable();
 const positionSchema = z.number().int().min(0).max(100_000);
 
-export const createChannelSchema = z.strictObject({
-  name: channelNameSchema,
-  kind: z.enum(COMMUNITY_CHANNEL_KINDS).default("text"),
-  categoryId: z.uuid().nullable().optional(),
-  topic: topicSchema.optional(),
-  position: positionSchema.optional(),
-  /** Private: @everyone cannot view it; the creator and those given access can. */
-  isPrivate: z.boolean().optional(),
-});
+export const createChannelSchema = z
+  .strictObject({
+    name: channelNameSchema,
+    kind: z.enum(COMMUNITY_CHANNEL_KINDS).default("text"),
+    categoryId: z.uuid().nullable().optional(),
+    topic: topicSchema.optional(),
+    position: positionSchema.optional(),
+    /** Private: @everyone cannot view it; the creator and those given access can. */
+    isPrivate: z.boolean().optional(),
+    /** A private channel's readers from the start: roles allowed to view it, in the same request. */
+    allowRoleIds: z.array(z.uuid()).max(PRIVATE_CHANNEL_ROLES_MAX).optional(),
+  })
+  .refine((input) => input.isPrivate || !input.allowRoleIds?.length, {
+    message: "roles are allowed into a private channel only: set isPrivate",
+    path: ["allowRoleIds"],
+  });
 
 export const updateChannelSchema = z.strictObject({
   name: channelNameSchema.optional(),
@@ -51,6 +60,26 @@ export const categorySchema = z.strictObject({
 });
 
 export const updateCategorySchema = categorySchema.partial();
+
+const distinctIds = (items: { id: string }[]) => new Set(items.map((item) => item.id)).size === items.length;
+
+/**
+ * A reorder, in one request: the positions of categories and channels, and each channel's
+ * category (a move between categories). What is not named keeps its place.
+ */
+export const layoutSchema = z.strictObject({
+  categories: z
+    .array(z.strictObject({ id: z.uuid(), position: positionSchema }))
+    .max(CATEGORIES_PER_COMMUNITY_MAX)
+    .refine(distinctIds, "a category is named twice")
+    .default([]),
+  channels: z
+    .array(z.strictObject({ id: z.uuid(), categoryId: z.uuid().nullable(), position: positionSchema }))
+    .max(CHANNELS_PER_COMMUNITY_MAX)
+    .refine(distinctIds, "a channel is named twice")
+    .default([]),
+});
+export type LayoutChange = z.infer<typeof layoutSchema>;
 
 /** An override: permission names to allow and to deny; a name in neither is inherited. */
 export const overrideSchema = z

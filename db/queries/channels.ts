@@ -12,6 +12,7 @@ import {
   channels,
   communities,
   communityMembers,
+  roles,
   sessions,
   userBlocks,
   users,
@@ -209,11 +210,13 @@ export async function channelIdsOfCommunity(db: Db, input: { communityId: string
 }
 
 export type CreateChannelResult =
-  { ok: true; channel: ChannelRecord } | { ok: false; reason: "name_taken" | "no_such_category" | "too_many" };
+  | { ok: true; channel: ChannelRecord }
+  | { ok: false; reason: "name_taken" | "no_such_category" | "no_such_role" | "too_many" };
 
 /**
  * Creates a channel in a community. A private channel denies VIEW_CHANNEL to
- * @everyone and allows it to its creator, in the same transaction.
+ * @everyone and allows it to its creator and to the roles named, in the same
+ * transaction: a role of another community (or @everyone) refuses the whole creation.
  */
 export async function createCommunityChannel(
   db: Db,
@@ -227,6 +230,7 @@ export async function createCommunityChannel(
     topic: string | null;
     position: number | null;
     isPrivate: boolean;
+    allowRoleIds: string[];
     viewFlag: number;
     maxChannels: number;
   },
@@ -241,6 +245,15 @@ export async function createCommunityChannel(
     if ((existing?.total ?? 0) >= input.maxChannels) return { ok: false, reason: "too_many" } as const;
     if (input.categoryId && !(await categoryIn(tx as unknown as Db, input.communityId, input.categoryId))) {
       return { ok: false, reason: "no_such_category" } as const;
+    }
+    const allowed = input.isPrivate ? [...new Set(input.allowRoleIds)] : [];
+    if (allowed.includes(input.everyoneRoleId)) return { ok: false, reason: "no_such_role" } as const;
+    if (allowed.length > 0) {
+      const known = await tx
+        .select({ id: roles.id })
+        .from(roles)
+        .where(and(eq(roles.communityId, input.communityId), inArray(roles.id, allowed)));
+      if (known.length !== allowed.length) return { ok: false, reason: "no_such_role" } as const;
     }
     const [last] = await tx
       .select({ top: sql<number>`coalesce(max(${channels.position}), -1)::int` })
@@ -262,10 +275,13 @@ export async function createCommunityChannel(
       .returning();
     if (!channel) return { ok: false, reason: "name_taken" } as const;
     if (input.isPrivate) {
-      await tx.insert(channelOverrides).values([
-        { channelId: channel.id, roleId: input.everyoneRoleId, deny: input.viewFlag },
-        { channelId: channel.id, userId: input.createdBy, allow: input.viewFlag },
-      ]);
+      await tx
+        .insert(channelOverrides)
+        .values([
+          { channelId: channel.id, roleId: input.everyoneRoleId, deny: input.viewFlag },
+          { channelId: channel.id, userId: input.createdBy, allow: input.viewFlag },
+          ...allowed.map((roleId) => ({ channelId: channel.id, roleId, allow: input.viewFlag })),
+        ]);
     }
     return { ok: true, channel } as const;
   });

@@ -1,9 +1,10 @@
 /**
  * A community's channels and categories: the layout a member sees (only the
- * channels they may view), and creating channels and categories, which needs
- * MANAGE_CHANNELS. Changes to one channel live at /api/channels/:channelId.
+ * channels they may view), and creating channels and categories and reordering
+ * them, which need MANAGE_CHANNELS. Changes to one channel live at /api/channels/:channelId.
  */
 import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { query } from "../../db/index.ts";
 import {
   categorySchema,
@@ -11,6 +12,7 @@ import {
   CHANNELS_PER_COMMUNITY_MAX,
   createChannelSchema,
   has,
+  layoutSchema,
   Permission,
   updateCategorySchema,
   uuidSchema,
@@ -33,6 +35,39 @@ function audit(c: Context<AppEnv>, access: CommunityAccess, action: string, deta
     reason: null,
     details,
   });
+}
+
+/** A whole layout (500 channels at ~100 bytes each, 100 categories) is more than the usual body limit. */
+const LAYOUT_BODY_MAX_BYTES = 64 * 1024;
+const limitLayoutBody = bodyLimit({
+  maxSize: LAYOUT_BODY_MAX_BYTES,
+  onError: () => {
+    throw new AppError(413, "body_too_large", `a layout is limited to ${LAYOUT_BODY_MAX_BYTES} bytes`);
+  },
+});
+
+/**
+ * Order and categories are no access change (nothing to log for re-keying, no room to
+ * tell): members' open clients just read the channel list again. Best effort: a client
+ * that misses the news sees the change at its next load.
+ */
+async function tellChannelListChanged(c: Context<AppEnv>, communityId: string): Promise<void> {
+  const frame = { type: "changed", scope: "channels", communityId } as const;
+  await c.env.COMMUNITY_HUB.getByName(communityId)
+    .changed(frame)
+    .catch((error: Error) => console.warn(`could not tell members of a new channel layout: ${error.message}`));
+}
+
+/** The ids of the channels the caller may view: one cannot move (nor learn of) the others. */
+async function visibleChannelIds(c: Context<AppEnv>, access: CommunityAccess): Promise<Set<string>> {
+  const layout = await query(c.env.DATABASE, "communityLayout", { communityId: access.record.community.id });
+  const now = Date.now();
+  const visible = layout.channels.filter((channel) => {
+    const overrides = layout.overrides.filter((override) => override.channelId === channel.id);
+    const context = { scope: "community" as const, channel, member: access.record, overrides };
+    return has(permissionsIn(context, c.get("userId"), now), Permission.VIEW_CHANNEL);
+  });
+  return new Set(visible.map((channel) => channel.id));
 }
 
 export const communityChannels = new Hono<AppEnv>()
@@ -62,6 +97,7 @@ export const communityChannels = new Hono<AppEnv>()
       topic: input.topic ?? null,
       position: input.position ?? null,
       isPrivate: input.isPrivate ?? false,
+      allowRoleIds: input.allowRoleIds ?? [],
       viewFlag: Permission.VIEW_CHANNEL,
       maxChannels: CHANNELS_PER_COMMUNITY_MAX,
     });
@@ -74,6 +110,7 @@ export const communityChannels = new Hono<AppEnv>()
           "too_many_channels",
           `a community holds at most ${CHANNELS_PER_COMMUNITY_MAX} channels`,
         );
+      if (result.reason === "no_such_role") throw notFound("one of those roles");
       throw notFound("that category");
     }
     // The push first: open sockets must hear of the change even if the audit row cannot be written.
@@ -109,6 +146,7 @@ export const communityChannels = new Hono<AppEnv>()
         "too_many_categories",
         `a community holds at most ${CATEGORIES_PER_COMMUNITY_MAX} categories`,
       );
+    await tellChannelListChanged(c, access.record.community.id);
     await audit(c, access, "category.created", { categoryId: category.id, name: category.name });
     return c.json({ category: categoryView(category) }, 201);
   })
@@ -125,6 +163,7 @@ export const communityChannels = new Hono<AppEnv>()
       ...changes,
     });
     if (!category) throw notFound("that category");
+    await tellChannelListChanged(c, access.record.community.id);
     await audit(c, access, "category.changed", { categoryId, ...changes });
     return c.json({ category: categoryView(category) });
   })
@@ -134,6 +173,21 @@ export const communityChannels = new Hono<AppEnv>()
     const categoryId = parse(uuidSchema, c.req.param("categoryId"));
     if (!(await query(c.env.DATABASE, "deleteCategory", { communityId: access.record.community.id, categoryId })))
       throw notFound("that category");
+    await tellChannelListChanged(c, access.record.community.id);
     await audit(c, access, "category.deleted", { categoryId });
+    return c.body(null, 204);
+  })
+  .put("/:communityId/layout", limitLayoutBody, async (c) => {
+    const access = await communityAccess(c, c.req.param("communityId"));
+    requirePermission(access, "MANAGE_CHANNELS", "reorder channels");
+    const input = await parseJson(c, layoutSchema);
+    const communityId = access.record.community.id;
+    const visible = await visibleChannelIds(c, access);
+    // A channel one may not view answers as one that does not exist.
+    if (input.channels.some((channel) => !visible.has(channel.id))) throw notFound("one of those channels");
+    const result = await query(c.env.DATABASE, "applyLayout", { communityId, ...input });
+    if (!result.ok)
+      throw notFound(result.reason === "no_such_category" ? "one of those categories" : "one of those channels");
+    await tellChannelListChanged(c, communityId);
     return c.body(null, 204);
   });
