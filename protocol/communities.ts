@@ -1,7 +1,6 @@
 /** Community request and response shapes: communities, invites, roles, moderation. */
 import { z } from "zod";
 import { nameText, lineText, paragraphText } from "./text.ts";
-import { createInviteSchema } from "./api.ts";
 import type { CustomStatusView } from "./profiles.ts";
 
 /** Community names: any text people can read, trimmed, 1 to 100 characters. */
@@ -30,9 +29,6 @@ export const updateCommunitySchema = z.strictObject({
 
 export const transferSchema = z.strictObject({ userId: z.uuid() });
 
-/** A community invite takes the same options as a registration invite. */
-export const communityInviteSchema = createInviteSchema;
-
 export const acceptInviteSchema = z.strictObject({ code: z.string().trim().min(6).max(64) });
 
 /** `GET /api/community-invites/:code`: what a usable invite leads to, shown on its /join page. */
@@ -41,14 +37,33 @@ export interface CommunityInvitePreview {
   memberCount: number;
 }
 
+/** A role's name colour: 0xRRGGBB, or null for none. */
+export const roleColorSchema = z
+  .number()
+  .int("a colour is a whole number, 0xRRGGBB")
+  .min(0, "a colour is between 0 and 0xFFFFFF")
+  .max(0xffffff, "a colour is between 0 and 0xFFFFFF")
+  .nullable();
+
 export const roleSchema = z.strictObject({
   name: nameText(64).min(1),
   /** Permission names, as in protocol/permissions.ts. */
   permissions: z.array(z.string()).max(32),
-  position: z.number().int().min(1).max(10_000),
+  /** Left out: the new role goes at the bottom, just above @everyone. */
+  position: z.number().int().min(1).max(10_000).optional(),
+  color: roleColorSchema.optional(),
+  hoist: z.boolean().optional(),
 });
 
 export const updateRoleSchema = roleSchema.partial();
+
+/** Most roles a community may reorder at once (and so hold, for reordering to work). */
+export const ROLES_ORDER_MAX = 250;
+
+/** `PUT /api/communities/:id/roles/order`: every role but @everyone, the most senior first. */
+export const roleOrderSchema = z.strictObject({
+  roleIds: z.array(z.uuid()).min(1).max(ROLES_ORDER_MAX),
+});
 
 export const moderationReasonSchema = z.strictObject({ reason: lineText(500).optional() });
 
@@ -102,6 +117,8 @@ export interface MemberView {
   avatarUrl: string | null;
   joinedAt: string;
   timedOutUntil: string | null;
+  /** Why they are timed out: only for the person themself and those who may time members out, else null. */
+  timeoutReason: string | null;
   roleIds: string[];
 }
 
@@ -118,4 +135,40 @@ export interface MembershipEventView {
   channelId: string | null;
   userId: string | null;
   details: unknown;
+}
+
+/** Most overrides one save of a channel's permissions may change. */
+export const OVERRIDES_PER_SAVE_MAX = 100;
+
+/**
+ * `PUT /api/channels/:id/overrides`: overrides to set in one all-or-nothing save, each for
+ * a role or a member; one that allows and denies nothing is removed.
+ */
+export const overridesSaveSchema = z.strictObject({
+  overrides: z
+    .array(
+      z
+        .strictObject({
+          roleId: z.uuid().optional(),
+          userId: z.uuid().optional(),
+          allow: z.array(z.string()).max(32),
+          deny: z.array(z.string()).max(32),
+        })
+        .refine((value) => (value.roleId === undefined) !== (value.userId === undefined), {
+          message: "each override names a role or a member, not both",
+        })
+        .refine((value) => !value.allow.some((name) => value.deny.includes(name)), {
+          message: "a permission cannot be both allowed and denied",
+        }),
+    )
+    .min(1, "name at least one override")
+    .max(OVERRIDES_PER_SAVE_MAX, `at most ${OVERRIDES_PER_SAVE_MAX} overrides at once`),
+});
+
+/** `GET /api/communities/:id/overrides`: every channel the caller sees, with its overrides (for "view as role"). */
+export interface CommunityOverridesView {
+  channels: {
+    channelId: string;
+    overrides: { roleId: string | null; userId: string | null; allow: string[]; deny: string[] }[];
+  }[];
 }

@@ -166,3 +166,24 @@ export function directPermissions(isBlocked: boolean): number {
 /** The names of the flags set in `flags`, for the wire. */
 export const permissionNames = (flags: number): PermissionName[] =>
   (Object.keys(Permission) as PermissionName[]).filter((name) => (flags & Permission[name]) === Permission[name]);
+
+/** What each permission allows, one sentence each, for the roles and channel permission editors. */
+export const PERMISSION_EXPLANATIONS: Record<PermissionName, string> = {
+  VIEW_CHANNEL: "See channels and read their messages.",
+  SEND_MESSAGES: "Write messages in text channels.",
+  ATTACH_FILES: "Upload files and images with messages.",
+  ADD_REACTIONS: "Add new emoji reactions to messages.",
+  MENTION_EVERYONE: "Use @everyone and @here, and mention any role.",
+  MANAGE_MESSAGES: "Delete and pin other people's messages.",
+  MANAGE_CHANNELS: "Create, edit, reorder and delete channels and categories.",
+  MANAGE_ROLES: "Create and edit roles below one's own, give them out and set channel permissions.",
+  MANAGE_COMMUNITY: "Change the community's name, description and icon, and read its audit log.",
+  CREATE_INVITES: "Create invite links for others to join.",
+  KICK_MEMBERS: "Remove members below one's own highest role; they may rejoin with an invite.",
+  BAN_MEMBERS: "Ban members below one's own highest role, and lift bans.",
+  TIMEOUT_MEMBERS: "Stop members below one's own highest role from writing, reacting or speaking for a while.",
+  CONNECT: "Join voice channels and calls.",
+  SPEAK: "Be heard in voice channels and calls.",
+  VIDEO: "Share one's camera or screen in voice channels and calls.",
+  ADMINISTRATOR: "Every permission, in every channel, whatever the overrides say. Give it with care.",
+};

@@ -35,3 +35,14 @@ export async function setOverride(
       set: { allow: input.allow, deny: input.deny },
     });
 }
+
+/** Sets several overrides of one channel in one transaction: all of them or, on any failure, none. */
+export async function saveOverrides(
+  db: Db,
+  input: { channelId: string; overrides: { target: Target; allow: number; deny: number }[] },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const override of input.overrides)
+      await setOverride(tx as unknown as Db, { channelId: input.channelId, ...override });
+  });
+}
