@@ -4,7 +4,7 @@
  */
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
-import { channelMembers, channels, communityMembers } from "../schema.ts";
+import { channelMembers, channels, communityMembers, userBlocks, users } from "../schema.ts";
 import type { ChannelRecord } from "./channels.ts";
 
 /** Whether the two people are members of at least one community together. */
@@ -88,4 +88,94 @@ export async function dmBetween(db: Db, input: { userId: string; otherId: string
   const dmKey = [input.userId, input.otherId].sort().join(":");
   const [row] = await db.select({ id: channels.id }).from(channels).where(eq(channels.dmKey, dmKey));
   return row?.id ?? null;
+}
+
+/**
+ * People the user may start a conversation with: those sharing a community, neither
+ * deleted nor suspended nor blocked either way, whose username or display name
+ * contains `search` (any case), alphabetical.
+ */
+export async function dmCandidates(db: Db, input: { userId: string; search: string; limit: number }) {
+  // LIKE's own wildcards in what was typed are literal characters.
+  const pattern = `%${input.search.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+  const rows = await db.execute<{
+    user_id: string;
+    username: string;
+    display_name: string | null;
+    avatar_id: string | null;
+  }>(sql`
+    select distinct u.id as user_id, u.username, u.display_name, u.avatar_id, lower(u.username) as sort_key
+    from ${communityMembers} mine
+    join ${communityMembers} theirs on theirs.community_id = mine.community_id and theirs.user_id <> mine.user_id
+    join ${users} u on u.id = theirs.user_id
+    where mine.user_id = ${input.userId}
+      and u.deleted_at is null and u.suspended_at is null
+      and (u.username ilike ${pattern} or coalesce(u.display_name, '') ilike ${pattern})
+      and not exists (select 1 from ${userBlocks} b
+        where (b.blocker_id = ${input.userId} and b.blocked_id = u.id)
+           or (b.blocker_id = u.id and b.blocked_id = ${input.userId}))
+    order by sort_key
+    limit ${input.limit}`);
+  return rows.rows.map((row) => ({
+    userId: row.user_id,
+    username: row.username,
+    displayName: row.display_name,
+    avatarId: row.avatar_id,
+  }));
+}
+
+/** Names a group DM (never a 1:1 DM); null when there is no such group conversation. */
+export async function renameGroupDm(db: Db, input: { channelId: string; name: string }): Promise<ChannelRecord | null> {
+  const [renamed] = await db
+    .update(channels)
+    .set({ name: input.name })
+    .where(and(eq(channels.id, input.channelId), eq(channels.kind, "group_dm")))
+    .returning();
+  return renamed ?? null;
+}
+
+export type AddParticipantsResult = { ok: true } | { ok: false; reason: "not_group" | "already_in" | "full" };
+
+/**
+ * Adds people to a group DM, all or none: the conversation is locked while its size
+ * is counted, so two additions at once cannot pass the limit together.
+ */
+export async function addGroupDmParticipants(
+  db: Db,
+  input: { channelId: string; userIds: string[]; maxMembers: number },
+): Promise<AddParticipantsResult> {
+  return db.transaction(async (tx) => {
+    const [channel] = await tx
+      .select({ kind: channels.kind })
+      .from(channels)
+      .where(eq(channels.id, input.channelId))
+      .for("update");
+    if (channel?.kind !== "group_dm") return { ok: false, reason: "not_group" } as const;
+    const present = await tx
+      .select({ userId: channelMembers.userId })
+      .from(channelMembers)
+      .where(eq(channelMembers.channelId, input.channelId));
+    if (present.some((member) => input.userIds.includes(member.userId))) return { ok: false, reason: "already_in" };
+    if (present.length + input.userIds.length > input.maxMembers) return { ok: false, reason: "full" };
+    await tx.insert(channelMembers).values(input.userIds.map((userId) => ({ channelId: input.channelId, userId })));
+    return { ok: true } as const;
+  });
+}
+
+/** Which of these 1:1 DMs of the user are silenced by a block, either way. */
+export async function blockedConversationIds(
+  db: Db,
+  input: { userId: string; channelIds: string[] },
+): Promise<Set<string>> {
+  if (input.channelIds.length === 0) return new Set();
+  const rows = await db.execute<{ id: string }>(sql`
+    select c.id from ${channels} c
+    join ${channelMembers} other on other.channel_id = c.id and other.user_id <> ${input.userId}
+    join ${userBlocks} b on (b.blocker_id = ${input.userId} and b.blocked_id = other.user_id)
+      or (b.blocker_id = other.user_id and b.blocked_id = ${input.userId})
+    where c.kind = 'dm' and c.id in (${sql.join(
+      input.channelIds.map((id) => sql`${id}`),
+      sql`, `,
+    )})`);
+  return new Set(rows.rows.map((row) => row.id));
 }

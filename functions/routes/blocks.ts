@@ -1,6 +1,8 @@
 /**
  * /api/blocks: the people the signed-in user has blocked; block and unblock. A
- * block refuses new DMs either way and makes an existing DM read-only at once.
+ * block refuses new DMs either way and makes an existing 1:1 DM read-only for both
+ * at once; the blocker's other devices and both people's conversation lists hear
+ * of it live.
  */
 import { Hono, type Context } from "hono";
 import { query } from "../../db/index.ts";
@@ -10,11 +12,18 @@ import type { AppEnv } from "../context.ts";
 import { AppError, notFound } from "../errors.ts";
 import { requireUser } from "../middleware.ts";
 import { parse } from "../validation.ts";
+import { tellPeople } from "./direct-notices.ts";
 
-/** Tells the DM between the two, if any, to re-read who may send. */
+/**
+ * Tells the DM between the two, if any, to re-read who may send; the blocker's
+ * devices their blocked list, and both their conversation lists (who may write).
+ */
 async function dmAccessChanged(c: Context<AppEnv>, otherId: string, kind: "dm.blocked" | "dm.unblocked") {
-  const channelId = await query(c.env.DATABASE, "dmBetween", { userId: c.get("userId"), otherId });
+  const userId = c.get("userId");
+  const channelId = await query(c.env.DATABASE, "dmBetween", { userId, otherId });
   if (channelId) await publishAccessChange(c, { kind, communityId: null, channelId, userId: null });
+  await tellPeople(c, [userId], "blocks");
+  if (channelId) await tellPeople(c, [userId, otherId], "dms");
 }
 
 export const blocks = new Hono<AppEnv>()
