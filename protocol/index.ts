@@ -7,6 +7,7 @@ export * from "./api.ts";
 export * from "./calls.ts";
 export * from "./channels.ts";
 export * from "./communities.ts";
+export * from "./community-admin.ts";
 export * from "./events.ts";
 export * from "./files.ts";
 export * from "./keys.ts";

@@ -12,6 +12,7 @@ import * as categories from "./categories.ts";
 import * as channelOverrides from "./channel-overrides.ts";
 import * as channels from "./channels.ts";
 import * as communities from "./communities.ts";
+import * as communityAudit from "./community-audit.ts";
 import * as communityInvites from "./community-invites.ts";
 import * as communityModeration from "./community-moderation.ts";
 import * as communityRoles from "./community-roles.ts";
@@ -43,6 +44,7 @@ export const queries = {
   ...channelOverrides,
   ...channels,
   ...communities,
+  ...communityAudit,
   ...communityInvites,
   ...communityModeration,
   ...communityRoles,

@@ -18,8 +18,10 @@ import { communityAccess, requirePermission } from "../community-access.ts";
 import { communityView, memberView, permissionNames, roleView } from "../community-views.ts";
 import { permissionsIn } from "../../rooms/index.ts";
 import { publishAccessChange } from "../access-changes.ts";
+import { communityChanges, tellCommunityChanged } from "../community-changes.ts";
 import type { AppEnv } from "../context.ts";
 import { instanceSettings } from "../instance-settings.ts";
+import { communityAudit } from "./community-audit.ts";
 import { communityChannels } from "./community-channels.ts";
 import { communityInviteRoutes } from "./community-invites.ts";
 import { communityModeration } from "./community-moderation.ts";
@@ -73,10 +75,17 @@ export const communities = new Hono<AppEnv>()
     const changes = await parseJson(c, updateCommunitySchema);
     if (Object.keys(changes).length === 0)
       throw new AppError(400, "invalid_request", "change at least one of name, description, icon");
-    const community = await query(c.env.DATABASE, "updateCommunity", {
-      communityId: access.record.community.id,
-      ...changes,
+    const before = access.record.community;
+    const community = await query(c.env.DATABASE, "updateCommunity", { communityId: before.id, ...changes });
+    await query(c.env.DATABASE, "recordCommunityAudit", {
+      communityId: before.id,
+      actorId: c.get("userId"),
+      action: "community.updated",
+      targetUserId: null,
+      reason: null,
+      details: communityChanges(before, community),
     });
+    await tellCommunityChanged(c, before.id);
     return c.json({ community: communityView(community) });
   })
   .delete("/:communityId", async (c) => {
@@ -121,6 +130,13 @@ export const communities = new Hono<AppEnv>()
     });
     if (left === "owner")
       throw new AppError(409, "owner_must_transfer", "hand the community to another member before leaving it");
+    await query(c.env.DATABASE, "recordCommunityAudit", {
+      communityId: access.record.community.id,
+      actorId: c.get("userId"),
+      action: "member.left",
+      targetUserId: c.get("userId"),
+      reason: null,
+    });
     await publishAccessChange(c, {
       kind: "member.left",
       communityId: access.record.community.id,
@@ -165,6 +181,7 @@ export const communities = new Hono<AppEnv>()
     });
   })
   // Mounted inside this sub-app so they share its one requireUser.
+  .route("/", communityAudit)
   .route("/", communityChannels)
   .route("/", communityInviteRoutes)
   .route("/", communityRoles)

@@ -3,12 +3,13 @@
  * by those who manage the community, accepted by anyone signed in who is not banned.
  */
 import { Hono } from "hono";
-import { query } from "../../db/index.ts";
+import { query, type QueryOutput } from "../../db/index.ts";
 import {
   acceptInviteSchema,
   communityInviteSchema,
   uuidSchema,
   type CommunityInvitePreview,
+  type CommunityInviteView,
 } from "../../protocol/index.ts";
 import { communityAccess, requirePermission } from "../community-access.ts";
 import { communityView } from "../community-views.ts";
@@ -21,28 +22,50 @@ import { hashCode, INVITE_CODE_GROUPS, readableCode } from "../secrets.ts";
 import { parse, parseJson } from "../validation.ts";
 import { inviteView } from "../views.ts";
 
-const HOUR_MS = 60 * 60 * 1000;
+const MINUTE_MS = 60 * 1000;
+const HOUR_MS = 60 * MINUTE_MS;
+
+const communityInviteView = (invite: QueryOutput<"createCommunityInvite">): CommunityInviteView => ({
+  ...inviteView(invite),
+  createdBy: invite.createdBy,
+});
 
 export const communityInviteRoutes = new Hono<AppEnv>()
   .post("/:communityId/invites", limitBody, async (c) => {
     const access = await communityAccess(c, c.req.param("communityId"));
     requirePermission(access, "CREATE_INVITES", "create invites");
     const input = await parseJson(c, communityInviteSchema);
+    const lifetimeMs = input.expiresInMinutes
+      ? input.expiresInMinutes * MINUTE_MS
+      : input.expiresInHours
+        ? input.expiresInHours * HOUR_MS
+        : null;
     const code = readableCode(INVITE_CODE_GROUPS);
     const invite = await query(c.env.DATABASE, "createCommunityInvite", {
       communityId: access.record.community.id,
       codeHash: await hashCode(code),
       createdBy: c.get("userId"),
-      expiresAt: input.expiresInHours ? new Date(Date.now() + input.expiresInHours * HOUR_MS) : null,
+      expiresAt: lifetimeMs ? new Date(Date.now() + lifetimeMs) : null,
       maxUses: input.maxUses ?? null,
     });
-    return c.json({ invite: inviteView(invite), code, link: `${c.get("config").PUBLIC_URL}/join/${code}` }, 201);
+    await query(c.env.DATABASE, "recordCommunityAudit", {
+      communityId: access.record.community.id,
+      actorId: c.get("userId"),
+      action: "invite.created",
+      targetUserId: null,
+      reason: null,
+      details: { inviteId: invite.id, maxUses: invite.maxUses, expiresAt: invite.expiresAt?.toISOString() ?? null },
+    });
+    return c.json(
+      { invite: communityInviteView(invite), code, link: `${c.get("config").PUBLIC_URL}/join/${code}` },
+      201,
+    );
   })
   .get("/:communityId/invites", async (c) => {
     const access = await communityAccess(c, c.req.param("communityId"));
     requirePermission(access, "MANAGE_COMMUNITY", "see the invites");
     const invites = await query(c.env.DATABASE, "communityInvitesOf", { communityId: access.record.community.id });
-    return c.json({ invites: invites.map(inviteView) });
+    return c.json({ invites: invites.map(communityInviteView) });
   })
   .delete("/:communityId/invites/:inviteId", async (c) => {
     const access = await communityAccess(c, c.req.param("communityId"));
@@ -53,6 +76,14 @@ export const communityInviteRoutes = new Hono<AppEnv>()
     ) {
       throw notFound("that invite");
     }
+    await query(c.env.DATABASE, "recordCommunityAudit", {
+      communityId: access.record.community.id,
+      actorId: c.get("userId"),
+      action: "invite.revoked",
+      targetUserId: null,
+      reason: null,
+      details: { inviteId },
+    });
     return c.body(null, 204);
   });
 

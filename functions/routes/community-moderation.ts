@@ -1,10 +1,9 @@
 /**
  * Moderation inside a community: kick, ban and unban, time out. Each checks the
  * permission and the hierarchy through `actOn`, and is written to the community's
- * audit log, readable by those who may manage the community.
+ * audit log, readable by those who may manage the community (community-audit.ts).
  */
 import { Hono, type Context } from "hono";
-import { z } from "zod";
 import { query } from "../../db/index.ts";
 import { banSchema, moderationReasonSchema, timeoutSchema, uuidSchema } from "../../protocol/index.ts";
 import { actOn, communityAccess, requirePermission, type CommunityAccess } from "../community-access.ts";
@@ -15,10 +14,6 @@ import { limitBody } from "../middleware.ts";
 import { parse, parseJson } from "../validation.ts";
 
 const MINUTE_MS = 60_000;
-const auditQuerySchema = z.object({
-  before: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-});
 
 /** The audit row a moderation query writes in its own transaction. */
 function auditEntry(c: Context<AppEnv>, action: string, reason?: string, details?: Record<string, unknown>) {
@@ -117,15 +112,4 @@ export const communityModeration = new Hono<AppEnv>()
       userId: target.userId,
     });
     return c.body(null, 204);
-  })
-  .get("/:communityId/audit", async (c) => {
-    const access = await communityAccess(c, c.req.param("communityId"));
-    requirePermission(access, "MANAGE_COMMUNITY", "read the audit log");
-    const { before, limit } = parse(auditQuerySchema, c.req.query());
-    const events = await query(c.env.DATABASE, "communityAudit", {
-      communityId: access.record.community.id,
-      beforeId: before ?? null,
-      limit,
-    });
-    return c.json({ events: events.map((event) => ({ ...event, at: new Date(event.at).toISOString() })) });
   });
