@@ -112,6 +112,9 @@ const READER_KINDS = new Set<AccessChangeKind>([
   "channel.changed",
 ]);
 
+/** A time-out shows in the member list and in the person's own composer (until when, why). */
+const TIMEOUT_KINDS = new Set<AccessChangeKind>(["member.timed_out", "member.timeout_lifted"]);
+
 /** The lists a client shows (communities, channels, DMs) that this change made stale. */
 async function tellAccounts(env: Env, change: AccessChange): Promise<void> {
   if (change.userId && COMMUNITY_MEMBERSHIP_KINDS.has(change.kind)) {
@@ -130,6 +133,13 @@ async function tellAccounts(env: Env, change: AccessChange): Promise<void> {
     const frame = { type: "changed", scope: "channels", communityId: change.communityId } as const;
     if (change.userId) await env.USER_SOCKETS.getByName(change.userId).push(frame);
     else await env.COMMUNITY_HUB.getByName(change.communityId).changed(frame);
+  }
+  if (TIMEOUT_KINDS.has(change.kind) && change.communityId) {
+    await env.COMMUNITY_HUB.getByName(change.communityId).changed({
+      type: "changed",
+      scope: "members",
+      communityId: change.communityId,
+    });
   }
   if (READER_KINDS.has(change.kind) && change.communityId) {
     await env.COMMUNITY_HUB.getByName(change.communityId).changed({

@@ -89,6 +89,8 @@ export async function membersOf(
     customStatus: CustomStatusRecord | null;
     joinedAt: Date;
     timedOutUntil: Date | null;
+    /** Why they are timed out (the route shows it only to them and to moderators). */
+    timeoutReason: string | null;
     roleIds: string[];
   }[]
 > {
@@ -102,6 +104,7 @@ export async function membersOf(
       ...customStatusFields,
       joinedAt: communityMembers.joinedAt,
       timedOutUntil: communityMembers.timedOutUntil,
+      timeoutReason: communityMembers.timeoutReason,
     })
     .from(communityMembers)
     .innerJoin(users, eq(users.id, communityMembers.userId))

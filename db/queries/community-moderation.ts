@@ -1,5 +1,6 @@
 /** Removing, banning and timing out members, and the community audit log that records it. */
 import { and, desc, eq, lt } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../db.ts";
 import { communityAuditEvents, communityBans, communityMembers, memberRoles, roles, users } from "../schema.ts";
 import { lockMembership } from "./membership-lock.ts";
@@ -85,29 +86,38 @@ export async function unbanMember(
   });
 }
 
+/** The community's bans, newest first, with who was banned and by whom (by name: the list shows them). */
 export async function bansOf(db: Db, input: { communityId: string }) {
+  const banner = alias(users, "banner");
   return db
     .select({
       userId: communityBans.userId,
       username: users.username,
+      displayName: users.displayName,
       reason: communityBans.reason,
       bannedBy: communityBans.bannedBy,
+      bannedByName: banner.username,
       createdAt: communityBans.createdAt,
     })
     .from(communityBans)
     .innerJoin(users, eq(users.id, communityBans.userId))
+    .leftJoin(banner, eq(banner.id, communityBans.bannedBy))
     .where(eq(communityBans.communityId, input.communityId))
     .orderBy(desc(communityBans.createdAt));
 }
 
+/**
+ * Times a member out until `until` with the reason given, or (until null) lifts the
+ * time-out and forgets its reason. False when they are not a member.
+ */
 export async function setMemberTimeout(
   db: Db,
-  input: { communityId: string; userId: string; until: Date | null; audit: CommunityAuditEntry },
+  input: { communityId: string; userId: string; until: Date | null; reason: string | null; audit: CommunityAuditEntry },
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
     const updated = await tx
       .update(communityMembers)
-      .set({ timedOutUntil: input.until })
+      .set({ timedOutUntil: input.until, timeoutReason: input.until ? input.reason : null })
       .where(and(eq(communityMembers.communityId, input.communityId), eq(communityMembers.userId, input.userId)))
       .returning({ userId: communityMembers.userId });
     if (updated.length === 0) return false;

@@ -15,7 +15,7 @@ import {
   updateCommunitySchema,
 } from "../../protocol/index.ts";
 import { communityAccess, requirePermission } from "../community-access.ts";
-import { communityView, memberView, permissionNames, roleView } from "../community-views.ts";
+import { communityView, memberViewFor, permissionNames, roleView, timeoutReasonReader } from "../community-views.ts";
 import { permissionsIn } from "../../rooms/index.ts";
 import { publishAccessChange } from "../access-changes.ts";
 import { communityChanges, tellCommunityChanged } from "../community-changes.ts";
@@ -150,7 +150,7 @@ export const communities = new Hono<AppEnv>()
       communityId: access.record.community.id,
       limit: MEMBER_PAGE,
     });
-    return c.json({ members: members.map(memberView) });
+    return c.json({ members: members.map(memberViewFor(timeoutReasonReader(c.get("userId"), access.permissions))) });
   })
   /** The membership event log, in order, for members' clients (end-to-end encryption re-keys from it). */
   .get("/:communityId/membership-events", async (c) => {

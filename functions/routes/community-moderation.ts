@@ -6,6 +6,7 @@
 import { Hono, type Context } from "hono";
 import { query } from "../../db/index.ts";
 import { banSchema, moderationReasonSchema, timeoutSchema, uuidSchema } from "../../protocol/index.ts";
+import type { BanView } from "../../protocol/moderation.ts";
 import { actOn, communityAccess, requirePermission, type CommunityAccess } from "../community-access.ts";
 import { publishAccessChange } from "../access-changes.ts";
 import type { AppEnv } from "../context.ts";
@@ -65,7 +66,9 @@ export const communityModeration = new Hono<AppEnv>()
     const access = await communityAccess(c, c.req.param("communityId"));
     requirePermission(access, "BAN_MEMBERS", "see the bans");
     const bans = await query(c.env.DATABASE, "bansOf", { communityId: access.record.community.id });
-    return c.json({ bans: bans.map((ban) => ({ ...ban, createdAt: new Date(ban.createdAt).toISOString() })) });
+    return c.json({
+      bans: bans.map((ban): BanView => ({ ...ban, createdAt: new Date(ban.createdAt).toISOString() })),
+    });
   })
   .delete("/:communityId/bans/:userId", async (c) => {
     const access = await communityAccess(c, c.req.param("communityId"));
@@ -86,6 +89,7 @@ export const communityModeration = new Hono<AppEnv>()
       communityId: access.record.community.id,
       userId: target.userId,
       until,
+      reason: reason ?? null,
       audit: auditEntry(c, "member.timed_out", reason, { until: until.toISOString() }),
     });
     await publishAccessChange(c, {
@@ -104,6 +108,7 @@ export const communityModeration = new Hono<AppEnv>()
       communityId: access.record.community.id,
       userId: target.userId,
       until: null,
+      reason: null,
       audit: auditEntry(c, "member.timeout_lifted"),
     });
     await publishAccessChange(c, {
