@@ -27,6 +27,7 @@ import * as messageChanges from "./message-changes.ts";
 import * as mls from "./mls.ts";
 import * as pictures from "./pictures.ts";
 import * as profiles from "./profiles.ts";
+import * as pushSubscriptions from "./push-subscriptions.ts";
 import * as messageHistory from "./message-history.ts";
 import * as messages from "./messages.ts";
 import * as readPositions from "./read-positions.ts";
@@ -59,6 +60,7 @@ export const queries = {
   ...mls,
   ...pictures,
   ...profiles,
+  ...pushSubscriptions,
   ...messageHistory,
   ...messages,
   ...readPositions,

@@ -125,7 +125,8 @@ describe("alice's avatar", () => {
 describe("the community's icon", () => {
   it("set by alice, its owner, shows in bob's list of communities", async () => {
     await communityLink(alice, "Gardeners").click();
-    await alice.getByText("Community pictures").click();
+    // The pictures are in the community's settings, linked from its page.
+    await alice.getByRole("link", { name: "community settings" }).click();
     await pick(alice, alice.getByRole("button", { name: "Change icon" }), photo(300, 300, [218, 165, 32]));
     await alice.getByRole("group", { name: "Crop the icon" }).getByRole("button", { name: "Apply" }).click();
     await alice.getByRole("button", { name: "Remove icon" }).waitFor();
@@ -138,6 +139,9 @@ describe("the community's icon", () => {
   it("comes with a banner across the community's page, cropped to 960×540", async () => {
     await pick(alice, alice.getByRole("button", { name: "Change banner" }), photo(1200, 500, [70, 130, 180]));
     await alice.getByRole("group", { name: "Crop the banner" }).getByRole("button", { name: "Apply" }).click();
+    await alice.getByRole("button", { name: "Remove banner" }).waitFor();
+    // Out of the settings, back on the community's page.
+    await alice.keyboard.press("Escape");
     const banner = alice.locator("img.community-banner");
     await banner.waitFor();
     expect(await naturalSize(banner)).toEqual({ width: 960, height: 540 });

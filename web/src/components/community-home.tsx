@@ -1,24 +1,23 @@
 /**
  * A community with no channel open: its banner, icon and name, what it is, what to do
- * next, and for those who may manage it, its pictures.
+ * next, and for those who may manage it, the way to its settings (where its pictures are).
  */
 import type { CommunityView } from "../../../protocol/index.ts";
 import type { Community } from "../models/community.ts";
-import type { Router } from "../models/router.ts";
+import { communitySettingsPath, type Router } from "../models/router.ts";
 import type { Session } from "../models/session.ts";
 import { AppLink } from "./app-link.tsx";
 import { Avatar } from "./avatar.tsx";
-import { CommunityPicturesForm } from "./community-pictures-form.tsx";
 
 interface CommunityHomeProps {
   community: Community | null;
   router: Router;
-  session: Session;
-  /** A picture changed: the sidebar's list shows it too. */
-  onChange(community: CommunityView): void;
+  /** Unused since the pictures moved to the community's settings (overview-section.tsx). */
+  session?: Session;
+  onChange?(community: CommunityView): void;
 }
 
-export function CommunityHome({ community, router, session, onChange }: CommunityHomeProps) {
+export function CommunityHome({ community, router }: CommunityHomeProps) {
   const view = community?.community.value;
   if (community?.isGone.value) {
     return (
@@ -43,18 +42,13 @@ export function CommunityHome({ community, router, session, onChange }: Communit
       {view?.description && <p>{view.description}</p>}
       <p class="placeholder">Choose a channel to start reading.</p>
       {view && canManage && (
-        <details class="community-settings">
-          <summary>Community pictures</summary>
-          <CommunityPicturesForm
-            key={view.id}
-            session={session}
-            community={view}
-            onChange={(changed) => {
-              community!.community.value = changed;
-              onChange(changed);
-            }}
-          />
-        </details>
+        <p>
+          Change its name, description, icon and banner in the{" "}
+          <AppLink href={communitySettingsPath(view.id)} router={router}>
+            community settings
+          </AppLink>
+          .
+        </p>
       )}
     </section>
   );

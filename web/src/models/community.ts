@@ -68,6 +68,7 @@ export const CommunityModel = createModel((communityId: string, session: Session
   const isGone = signal(false);
   const creatingChannel = createAction();
   const inviting = createAction();
+  const leaving = createAction();
   const createdInvite = signal<CreatedInvite | null>(null);
   /** Whether the last copy of the invite link reached the clipboard. */
   const inviteCopy = signal<"copied" | "refused" | null>(null);
@@ -105,6 +106,13 @@ export const CommunityModel = createModel((communityId: string, session: Session
     events.listen((news) => {
       const isOurs = news.type === "changed" && news.communityId === communityId;
       if (isOurs && (news.scope === "channels" || news.scope === "members")) void load();
+      // Its name, description or pictures changed (community settings); a deletion answers 404.
+      else if (
+        news.type === "changed" &&
+        news.scope === "communities" &&
+        (news.communityId ?? communityId) === communityId
+      )
+        void load();
       else if (news.type === "reconnected") void load();
     }),
   );
@@ -137,6 +145,7 @@ export const CommunityModel = createModel((communityId: string, session: Session
     isGone,
     creatingChannel,
     inviting,
+    leaving,
     createdInvite,
     inviteCopy,
     groups: computed(() => groupChannels(categories.value, channels.value)),
@@ -164,12 +173,12 @@ export const CommunityModel = createModel((communityId: string, session: Session
       channels.value = [...channels.value.filter((known) => known.id !== answer.channel.id), answer.channel];
       return answer.channel;
     },
-    /** A fresh invite link, kept in `createdInvite` to show and copy. */
-    async createInvite(): Promise<void> {
+    /** A fresh invite link, kept in `createdInvite` to show and copy; a week and any number of uses unless `body` says. */
+    async createInvite(body: { expiresInMinutes?: number; maxUses?: number } | null = null): Promise<void> {
       const answer = await inviting.run(() =>
         session.request<CreatedInvite>(`${path}/invites`, {
           method: "POST",
-          body: { expiresInHours: INVITE_LIFETIME_HOURS },
+          body: body ?? { expiresInHours: INVITE_LIFETIME_HOURS },
         }),
       );
       if (answer) createdInvite.value = answer;
@@ -185,6 +194,12 @@ export const CommunityModel = createModel((communityId: string, session: Session
       } catch {
         inviteCopy.value = "refused";
       }
+    },
+    /** Leaves the community (never its owner, who hands it over first); false with `leaving.error` saying why not. */
+    async leave(): Promise<boolean> {
+      const left = await leaving.run(() => session.request(`${path}/leave`, { method: "POST" }).then(() => true));
+      if (left) isGone.value = true;
+      return !!left;
     },
     dismissInvite() {
       createdInvite.value = null;

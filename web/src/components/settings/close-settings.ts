@@ -14,7 +14,7 @@ interface NavigationLike {
   entries(): NavigationEntryLike[];
 }
 
-function previousPlace(): URL | null {
+export function previousPlace(): URL | null {
   const navigation = (window as { navigation?: NavigationLike }).navigation;
   const current = navigation?.currentEntry;
   if (!navigation || !current || current.index < 1) return null;
