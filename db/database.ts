@@ -12,6 +12,7 @@ import type { Db } from "./db.ts";
 import { applyMigrations, MigrationError } from "./migrate.ts";
 import { queries, type QueryName } from "./queries/index.ts";
 import { pruneExpired } from "./queries/maintenance.ts";
+import { prunePushSubscriptions } from "./queries/push-subscriptions.ts";
 import * as schema from "./schema.ts";
 
 export interface DatabaseEnv {
@@ -113,6 +114,8 @@ export class Database extends DurableObject<DatabaseEnv> {
         endedSessionSeconds: REFRESH_TOKEN_MAX_AGE_SECONDS,
         idleSessionSeconds: 2 * REFRESH_TOKEN_MAX_AGE_SECONDS,
       });
+      // Web Push subscriptions of revoked sessions and of devices unused for 30 days (issue #23).
+      pruned.pushSubscriptions = await prunePushSubscriptions(this.#db);
       if (Object.values(pruned).some((count) => count > 0)) console.log(`database: pruned ${JSON.stringify(pruned)}`);
     } catch (error) {
       console.warn(`database: housekeeping failed: ${(error as Error).message}`);

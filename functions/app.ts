@@ -28,6 +28,7 @@ import { events } from "./routes/events.ts";
 import { files } from "./routes/files.ts";
 import { keys } from "./routes/keys.ts";
 import { push } from "./routes/push.ts";
+import { push } from "./routes/push.ts";
 import { health } from "./routes/health.ts";
 import { iceServers } from "./routes/ice-servers.ts";
 import { calls } from "./routes/calls.ts";
@@ -130,6 +131,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/community-invites", acceptCommunityInvite)
   .route("/api/dms", directMessages)
   .route("/api/unread", unread)
+  .route("/api/push", push)
   .route("/api/push", push)
   .route("/api/events", events)
   .route("/api/keys", keys)

@@ -34,7 +34,7 @@ const integer = (name: string, min: number, max: number, fallback: number) =>
       return parsed;
     });
 
-const configSchema = z.object({
+const configFields = z.object({
   PUBLIC_URL: z
     .string({ error: "PUBLIC_URL is not set: set it to the address people open, e.g. https://chat.example.com" })
     .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
@@ -258,7 +258,89 @@ const configSchema = z.object({
       }
       return urls.length > 0 ? urls : null;
     }),
+  // --- Web Push (issue #23) ---
+  /**
+   * The VAPID key (RFC 8292): a P-256 private key, PKCS#8 PEM (secrets/vapid_private.pem,
+   * scripts/generate-secrets.sh). Unset: no Web Push; GET /api/push/vapid-public-key answers 404.
+   */
+  VAPID_PRIVATE_KEY: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value === "") return null;
+      // Never echo the value.
+      if (!isP256Pkcs8(value)) {
+        context.addIssue({
+          code: "custom",
+          message: "VAPID_PRIVATE_KEY must be a P-256 private key in PKCS#8 PEM: run scripts/generate-secrets.sh",
+        });
+        return z.NEVER;
+      }
+      return value;
+    }),
+  /** RFC 8292 `sub`, how a push service reaches the operator: mailto: or https:; default PUBLIC_URL. */
+  VAPID_SUBJECT: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value === "") return null;
+      if (!/^mailto:[^\s@]+@[^\s@]+$/.test(value) && !(URL.canParse(value) && new URL(value).protocol === "https:")) {
+        context.addIssue({
+          code: "custom",
+          message: `VAPID_SUBJECT must be mailto:you@example.com or an https: URL (got "${value}")`,
+        });
+        return z.NEVER;
+      }
+      return value;
+    }),
+  /**
+   * For tests only: the one plain-http origin (a fake push service on loopback) that push
+   * subscriptions may name. Refused when PUBLIC_URL is https (below), so no production server has it.
+   */
+  PUSH_TEST_SERVICE_ORIGIN: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value === "") return null;
+      if (!URL.canParse(value) || new URL(value).origin !== value.replace(/\/$/, "")) {
+        context.addIssue({
+          code: "custom",
+          message: `PUSH_TEST_SERVICE_ORIGIN must be an origin such as http://127.0.0.1:9999 (got "${value}")`,
+        });
+        return z.NEVER;
+      }
+      return new URL(value).origin;
+    }),
 });
+
+/** The test-only push origin never on a server people use over https. */
+const configSchema = configFields.superRefine((config, context) => {
+  if (config.PUSH_TEST_SERVICE_ORIGIN && config.PUBLIC_URL.startsWith("https:")) {
+    context.addIssue({
+      code: "custom",
+      message: "PUSH_TEST_SERVICE_ORIGIN is for tests only and is refused when PUBLIC_URL is https: unset it",
+    });
+  }
+});
+
+/** PKCS#8 of an EC key on P-256: the ecPublicKey and prime256v1 object identifiers, in DER. */
+const EC_PUBLIC_KEY_OID = [0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+const PRIME256V1_OID = [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+
+function isP256Pkcs8(pem: string): boolean {
+  const match = /^\s*-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\s]+)-----END PRIVATE KEY-----\s*$/.exec(pem);
+  if (!match) return false;
+  let head: number[];
+  try {
+    // The algorithm identifier sits in the first few dozen bytes.
+    head = [...atob(match[1]!.replace(/\s+/g, "")).slice(0, 40)].map((character) => character.charCodeAt(0));
+  } catch {
+    return false;
+  }
+  const contains = (needle: number[]) =>
+    head.some((_, start) => needle.every((byte, offset) => head[start + offset] === byte));
+  return contains(EC_PUBLIC_KEY_OID) && contains(PRIME256V1_OID);
+}
 
 /** RFC 7064/7065 URLs as RTCPeerConnection takes them: scheme, host or [IPv6], port, TURN transport. */
 const ICE_URL = /^(stuns?|turns?):(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]{1,253})(:\d{1,5})?(\?transport=(udp|tcp))?$/;

@@ -9,7 +9,7 @@ export { FileRemoval } from "./file-removal.ts";
 export { PasswordHasher } from "./password-hasher.ts";
 export { RateLimits } from "./rate-limits.ts";
 export { UploadHousekeeping } from "./storage/upload-housekeeping.ts";
-export { ChannelRoom, CommunityHub, UserSockets } from "../rooms/index.ts";
+export { ChannelRoom, CommunityHub, PushQueue, UserSockets } from "../rooms/index.ts";
 
 export default {
   fetch: app.fetch,

@@ -11,6 +11,10 @@ export { permissionsIn, toMemberContext } from "./channel-access.ts";
 export { messageView } from "./message-view.ts";
 export { CommunityHub } from "./community-hub.ts";
 export { UserSockets } from "./user-sockets.ts";
+// Web Push delivery (issue #23): the queue object, the way in, and the VAPID key for /api/push.
+export { PushQueue } from "./push/push-queue.ts";
+export { queuePushes } from "./push/queue-pushes.ts";
+export { vapidKeys } from "./push/vapid.ts";
 export type { Member } from "./identity.ts";
 
 /** Forwards a verified WebSocket upgrade to the channel's room. */

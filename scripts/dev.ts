@@ -32,6 +32,7 @@ if (process.env.DATABASE_URL || !existsSync(devVars)) {
       `JWT_PRIVATE_KEY=${read("jwt_private.pem")}`,
       `JWT_PUBLIC_KEYS=${read("jwt_public.pem")}`,
       `TOTP_ENCRYPTION_KEY=${readFileSync(join(secrets, "totp_encryption_key"), "utf8").trim()}`,
+      `VAPID_PRIVATE_KEY=${read("vapid_private.pem")}`,
       "",
     ].join("\n"),
     { mode: 0o600 },

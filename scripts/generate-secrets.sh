@@ -1,7 +1,8 @@
 #!/bin/sh
 # Creates every secret a Chatalot server needs, in SECRETS_DIR (default: secrets/ in the
 # repository, mode 0700): db_password, totp_encryption_key and turn_secret (64 hex
-# characters each, mode 0600), and through generate-keys.sh the token signing key pair.
+# characters each, mode 0600), vapid_private.pem (the Web Push key, 0600), and through
+# generate-keys.sh the token signing key pair.
 # An existing file is never replaced (a new TOTP key breaks every 2FA enrolment, a new
 # signing key signs everyone out), so running it twice changes nothing.
 #
@@ -64,6 +65,12 @@ random_hex() {
   printf '%s' "$hex"
 }
 
+# A P-256 private key for VAPID, PKCS#8 PEM, as the server reads it.
+vapid_key() {
+  command -v openssl >/dev/null || fail "openssl is not installed (Debian: apt-get install openssl)"
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256
+}
+
 case $CHATALOT_UID in
   *[!0-9]*) fail "CHATALOT_UID must be a numeric user id (got \"$CHATALOT_UID\")" ;;
 esac
@@ -82,11 +89,15 @@ create totp_encryption_key random_hex
 create totp_encryption_key_version printf 1
 create totp_encryption_keys_retired true
 create turn_secret random_hex
+# The VAPID key that signs Web Push (RFC 8292): a P-256 private key, PKCS#8 PEM. Browsers
+# subscribe with its public key; a new key means every browser subscribes again (README).
+create vapid_private.pem vapid_key
 give db_password
 give totp_encryption_key
 give totp_encryption_key_version
 give totp_encryption_keys_retired
 give turn_secret
+give vapid_private.pem
 sh "$scripts/generate-keys.sh"
 
 if [ -z "$CHATALOT_UID" ] && [ "$(owner_of "$SECRETS_DIR/db_password")" != "$CONTAINER_UID" ]; then

@@ -29,6 +29,8 @@ read_secret DB_PASSWORD DB_PASSWORD_FILE
 read_secret TOTP_ENCRYPTION_KEY_VERSION TOTP_ENCRYPTION_KEY_VERSION_FILE
 # The TURN relay's shared secret (secrets/turn_secret): unset, calls get STUN only.
 read_secret TURN_SECRET TURN_SECRET_FILE
+# The VAPID key that signs Web Push (secrets/vapid_private.pem): unset, no pushes are sent.
+read_secret VAPID_PRIVATE_KEY VAPID_PRIVATE_KEY_FILE
 # Retired TOTP keys, one `version:hex` per line (scripts/rotate-totp-key.sh), as a comma list.
 if [ -n "${TOTP_ENCRYPTION_KEYS_RETIRED_FILE:-}" ]; then
   [ -r "$TOTP_ENCRYPTION_KEYS_RETIRED_FILE" ] || fail "TOTP_ENCRYPTION_KEYS_RETIRED_FILE=$TOTP_ENCRYPTION_KEYS_RETIRED_FILE: file not found or unreadable."
@@ -101,6 +103,7 @@ hasher=$!
   --external-addr "hasher-process=$hasher_socket" \
   --directory-path "room-storage=$ROOM_STORAGE_DIR" --directory-path "web-assets=$WEB_ROOT" \
   --directory-path "uploads-disk=$UPLOAD_DIR" \
+  ${PUSH_TEST_SERVICE_ORIGIN:+"--external-addr=push-test-service=${PUSH_TEST_SERVICE_ORIGIN#*://}"} \
   ${INSPECTOR_ADDR:+"--inspector-addr=$INSPECTOR_ADDR"} &
 server=$!
 stop_all() {

@@ -100,6 +100,7 @@ const server = spawn(join(root, "scripts", "serve.sh"), [], {
     JWT_PRIVATE_KEY_FILE: join(secrets, "jwt_private.pem"),
     JWT_PUBLIC_KEY_FILES: join(secrets, "jwt_public.pem"),
     TOTP_ENCRYPTION_KEY_FILE: join(secrets, "totp_encryption_key"),
+    VAPID_PRIVATE_KEY_FILE: join(secrets, "vapid_private.pem"),
     WORKERD: bin("workerd"),
     LISTEN: `127.0.0.1:${port}`,
     ROOM_STORAGE_DIR: join(state, "rooms"),

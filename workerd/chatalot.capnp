@@ -16,6 +16,12 @@ const config :Workerd.Config = (
     (name = "database-network", network = (allow = ["private", "local", "public"])),
     # The app itself gets no network at all: everything outside goes through bindings.
     (name = "no-network", network = (allow = [])),
+    # Web Push (rooms/push/): the way out to browsers' push services, public addresses only,
+    # so an endpoint whose name resolves to a private address reaches nothing inside.
+    (name = "push-network", network = (allow = ["public"], tlsOptions = (trustBrowserCas = true))),
+    # Tests only: the fake push service, reached when PUSH_TEST_SERVICE_ORIGIN names it;
+    # scripts/serve.sh points it at that origin's address (-e). Unused otherwise.
+    (name = "push-test-service", external = (address = "127.0.0.1:9", http = ())),
     # Durable Object storage (SQLite files); a Docker volume in production.
     (name = "room-storage", disk = (path = "../.chatalot/rooms", writable = true)),
     # Uploaded files' encrypted bytes (docs/files.md): UPLOAD_DIR, the compose bind mount.
@@ -56,6 +62,9 @@ const app :Workerd.Worker = (
     (name = "USER_SOCKETS", durableObjectNamespace = "UserSockets"),
     (name = "COMMUNITY_HUB", durableObjectNamespace = "CommunityHub"),
     (name = "RATE_LIMITS", durableObjectNamespace = "RateLimits"),
+    (name = "PUSH_QUEUE", durableObjectNamespace = "PushQueue"),
+    (name = "PUSH_NETWORK", service = "push-network"),
+    (name = "PUSH_TEST_SERVICE", service = "push-test-service"),
     (name = "PUBLIC_URL", fromEnvironment = "PUBLIC_URL"),
     (name = "ADMIN_USERNAME", fromEnvironment = "ADMIN_USERNAME"),
     (name = "REGISTRATION_MODE", fromEnvironment = "REGISTRATION_MODE"),
@@ -86,6 +95,9 @@ const app :Workerd.Worker = (
     (name = "STARTUP_TOKEN", fromEnvironment = "STARTUP_TOKEN"),
     (name = "TURN_SECRET", fromEnvironment = "TURN_SECRET"),
     (name = "TURN_URLS", fromEnvironment = "TURN_URLS"),
+    (name = "VAPID_PRIVATE_KEY", fromEnvironment = "VAPID_PRIVATE_KEY"),
+    (name = "VAPID_SUBJECT", fromEnvironment = "VAPID_SUBJECT"),
+    (name = "PUSH_TEST_SERVICE_ORIGIN", fromEnvironment = "PUSH_TEST_SERVICE_ORIGIN"),
   ],
   durableObjectNamespaces = [
     (className = "ChannelRoom", uniqueKey = "chatalot-channel-room", enableSql = true),
@@ -93,6 +105,7 @@ const app :Workerd.Worker = (
     (className = "UserSockets", uniqueKey = "chatalot-user-sockets", enableSql = true),
     (className = "CommunityHub", uniqueKey = "chatalot-community-hub", enableSql = true),
     (className = "RateLimits", uniqueKey = "chatalot-rate-limits", enableSql = true),
+    (className = "PushQueue", uniqueKey = "chatalot-push-queue", enableSql = true),
   ],
   durableObjectStorage = (localDisk = "room-storage"),
   globalOutbound = "no-network",

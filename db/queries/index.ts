@@ -28,6 +28,7 @@ import * as mls from "./mls.ts";
 import * as pictures from "./pictures.ts";
 import * as profiles from "./profiles.ts";
 import * as pushSubscriptions from "./push-subscriptions.ts";
+import * as pushSubscriptions from "./push-subscriptions.ts";
 import * as messageHistory from "./message-history.ts";
 import * as messages from "./messages.ts";
 import * as readPositions from "./read-positions.ts";
@@ -60,6 +61,7 @@ export const queries = {
   ...mls,
   ...pictures,
   ...profiles,
+  ...pushSubscriptions,
   ...pushSubscriptions,
   ...messageHistory,
   ...messages,

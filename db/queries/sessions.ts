@@ -6,6 +6,7 @@ import { and, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../db.ts";
 import { refreshTokens, sessions, users } from "../schema.ts";
 import { preparedFor, UNNAMED } from "./prepared.ts";
+import { deleteSessionPushSubscriptions } from "./push-subscriptions.ts";
 import type { UserRecord } from "./users.ts";
 
 export interface SessionRecord {
@@ -201,11 +202,16 @@ export async function revokeSession(
   db: Db,
   input: { userId: string; sessionId: string; reason: string },
 ): Promise<boolean> {
-  const revoked = await db
-    .update(sessions)
-    .set({ revokedAt: sql`now()`, revokedReason: input.reason })
-    .where(and(eq(sessions.id, input.sessionId), eq(sessions.userId, input.userId), isNull(sessions.revokedAt)))
-    .returning({ id: sessions.id });
+  const revoked = await db.transaction(async (tx) => {
+    const ended = await tx
+      .update(sessions)
+      .set({ revokedAt: sql`now()`, revokedReason: input.reason })
+      .where(and(eq(sessions.id, input.sessionId), eq(sessions.userId, input.userId), isNull(sessions.revokedAt)))
+      .returning({ id: sessions.id });
+    // A signed-out device stops receiving pushes at once (issue #23).
+    await deleteSessionPushSubscriptions(tx as unknown as Db, { sessionIds: ended.map((session) => session.id) });
+    return ended;
+  });
   return revoked.length > 0;
 }
 
@@ -214,17 +220,22 @@ export async function revokeSessions(
   db: Db,
   input: { userId: string; keepSessionId: string | null; reason: string },
 ): Promise<string[]> {
-  const revoked = await db
-    .update(sessions)
-    .set({ revokedAt: sql`now()`, revokedReason: input.reason })
-    .where(
-      and(
-        eq(sessions.userId, input.userId),
-        isNull(sessions.revokedAt),
-        input.keepSessionId ? ne(sessions.id, input.keepSessionId) : undefined,
-      ),
-    )
-    .returning({ id: sessions.id });
+  const revoked = await db.transaction(async (tx) => {
+    const ended = await tx
+      .update(sessions)
+      .set({ revokedAt: sql`now()`, revokedReason: input.reason })
+      .where(
+        and(
+          eq(sessions.userId, input.userId),
+          isNull(sessions.revokedAt),
+          input.keepSessionId ? ne(sessions.id, input.keepSessionId) : undefined,
+        ),
+      )
+      .returning({ id: sessions.id });
+    // Revoked devices stop receiving pushes at once (issue #23).
+    await deleteSessionPushSubscriptions(tx as unknown as Db, { sessionIds: ended.map((session) => session.id) });
+    return ended;
+  });
   return revoked.map((row) => row.id);
 }
 
