@@ -28,7 +28,7 @@ import { events } from "./routes/events.ts";
 import { files } from "./routes/files.ts";
 import { keys } from "./routes/keys.ts";
 import { push } from "./routes/push.ts";
-import { push } from "./routes/push.ts";
+import { notifications } from "./routes/notifications.ts";
 import { health } from "./routes/health.ts";
 import { iceServers } from "./routes/ice-servers.ts";
 import { calls } from "./routes/calls.ts";
@@ -132,7 +132,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/dms", directMessages)
   .route("/api/unread", unread)
   .route("/api/push", push)
-  .route("/api/push", push)
+  .route("/api/notifications", notifications)
   .route("/api/events", events)
   .route("/api/keys", keys)
   .route("/api/calls/ice-servers", iceServers)

@@ -18,6 +18,11 @@ export const shownStatus = (status: PresenceStatus | null): ShownStatus =>
 
 export const eventsClientFrameSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("status"), status: z.enum(PRESENCE_STATUSES) }),
+  /**
+   * The page is visible and the person is using it: for a while (rooms/notify/attention.ts)
+   * the server sends them no Web Push, since the page shows its own notifications.
+   */
+  z.strictObject({ type: z.literal("active") }),
 ]);
 export type EventsClientFrame = z.infer<typeof eventsClientFrameSchema>;
 

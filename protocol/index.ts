@@ -13,6 +13,7 @@ export * from "./files.ts";
 export * from "./keys.ts";
 export * from "./limits.ts";
 export * from "./messages.ts";
+export * from "./notifications.ts";
 export * from "./mls.ts";
 export * from "./mls-wire.ts";
 export * from "./socket.ts";

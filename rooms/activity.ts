@@ -7,6 +7,7 @@
  */
 import type { ChannelContextRecord, MessageRecord } from "../db/index.ts";
 import type { EventsServerFrame } from "../protocol/index.ts";
+import { notifyWindow } from "./notify/notify-window.ts";
 
 export const ACTIVITY_WINDOW_MS = 250;
 /**
@@ -70,6 +71,8 @@ export class ActivityNotifier {
     this.#pending = null;
     if (!frame || !context) return;
     this.#lastFlushAt = Date.now();
+    // Web Push for those who should hear of it (rooms/notify/), beside the relay.
+    this.keepAlive(notifyWindow(this.env, frame));
     try {
       if (context.scope === "community") {
         await this.env.COMMUNITY_HUB.getByName(context.channel.communityId!).activity(frame);

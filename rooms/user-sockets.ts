@@ -19,6 +19,7 @@ import {
 } from "../protocol/index.ts";
 import { permissionsIn } from "./channel-access.ts";
 import { readIdentity, sessionTag, type Member } from "./identity.ts";
+import { attentionOf, noteActive, type Attention } from "./notify/attention.ts";
 
 /** Which sockets to close: all of the user's, or only those of some sessions. */
 export interface SocketSelector {
@@ -225,23 +226,33 @@ export class UserSockets extends DurableObject<Env> {
       return send(socket, { type: "error", code: "malformed_frame", message: "the frame is not valid JSON" });
     }
     if (!parsed.success) {
-      return send(socket, { type: "error", code: "invalid_frame", message: 'expected {type: "status", status}' });
+      return send(socket, {
+        type: "error",
+        code: "invalid_frame",
+        message: 'expected {type: "status", status} or {type: "active"}',
+      });
     }
     const now = Date.now();
+    if (parsed.data.type === "active") return noteActive(socket, now);
+    const { status } = parsed.data;
     if (now - this.#lastStatusChange < STATUS_CHANGE_INTERVAL_MS) {
       return send(socket, { type: "error", code: "rate_limited", message: "one status change a second at most" });
     }
     this.#lastStatusChange = now;
-    await this.ctx.storage.put(STATUS_KEY, parsed.data.status);
-    for (const other of this.#accountSockets())
-      send(other, { type: "hello", userId: member.userId, status: parsed.data.status });
-    await this.#eachHub((hub) => hub.setStatus(member.userId, shownStatus(parsed.data.status)));
+    await this.ctx.storage.put(STATUS_KEY, status);
+    for (const other of this.#accountSockets()) send(other, { type: "hello", userId: member.userId, status });
+    await this.#eachHub((hub) => hub.setStatus(member.userId, shownStatus(status)));
   }
 
   override async webSocketClose(socket: WebSocket): Promise<void> {
     const member = socket.deserializeAttachment() as Member | null;
     const remaining = this.#accountSockets().filter((other) => other !== socket);
     if (member && remaining.length === 0) await this.#goOffline(member.userId);
+  }
+
+  /** Online, status and whether a page is in use: the notification decision asks (rooms/notify/). */
+  async attention(): Promise<Attention> {
+    return attentionOf(this.#accountSockets(), await this.#status(), Date.now());
   }
 
   /** Whether the user holds an account socket: a community's hub asks when it wakes. */

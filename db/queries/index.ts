@@ -28,9 +28,10 @@ import * as mls from "./mls.ts";
 import * as pictures from "./pictures.ts";
 import * as profiles from "./profiles.ts";
 import * as pushSubscriptions from "./push-subscriptions.ts";
-import * as pushSubscriptions from "./push-subscriptions.ts";
 import * as messageHistory from "./message-history.ts";
 import * as messages from "./messages.ts";
+import * as notificationSettings from "./notification-settings.ts";
+import * as notifyFacts from "./notify-facts.ts";
 import * as readPositions from "./read-positions.ts";
 import * as sessions from "./sessions.ts";
 import * as twoFactor from "./two-factor.ts";
@@ -62,9 +63,10 @@ export const queries = {
   ...pictures,
   ...profiles,
   ...pushSubscriptions,
-  ...pushSubscriptions,
   ...messageHistory,
   ...messages,
+  ...notificationSettings,
+  ...notifyFacts,
   ...readPositions,
   ...sessions,
   ...twoFactor,
