@@ -8,6 +8,7 @@ import { useSignal } from "@preact/signals";
 import type { Calls } from "../models/calls/calls.ts";
 import type { Community } from "../models/community.ts";
 import { communityPath, communitySettingsPath, type Router } from "../models/router.ts";
+import type { Session } from "../models/session.ts";
 import type { Unread } from "../models/unread.ts";
 import { AppLink } from "./app-link.tsx";
 import { ChannelList } from "./channel-list.tsx";
@@ -22,6 +23,8 @@ import { useFocusOnMount } from "./use-focus-on-mount.ts";
 import "./community-panel.css";
 
 interface CommunityPanelProps {
+  /** For managing channels from the list (issue #24, channel-list.tsx). */
+  session: Session;
   community: Community;
   communityId: string;
   unread: Unread;
@@ -71,6 +74,7 @@ export function CommunityPanel(props: CommunityPanelProps) {
         </p>
       )}
       <ChannelList
+        session={props.session}
         community={community}
         communityId={communityId}
         router={router}
@@ -87,7 +91,13 @@ export function CommunityPanel(props: CommunityPanelProps) {
               placement="end"
             >
               {(close) => (
-                <CreateChannelForm community={community} communityId={communityId} router={router} onCreated={close} />
+                <CreateChannelForm
+                  session={props.session}
+                  community={community}
+                  communityId={communityId}
+                  router={router}
+                  onCreated={close}
+                />
               )}
             </Popover>
           )
@@ -106,7 +116,15 @@ function CommunityMenu(props: CommunityPanelProps & { name: string; close: () =>
   const ownerId = community.community.value?.ownerId;
   const isOwner = !!ownerId && community.me.value?.userId === ownerId;
   if (view.value === "create-channel") {
-    return <CreateChannelForm community={community} communityId={communityId} router={router} onCreated={close} />;
+    return (
+      <CreateChannelForm
+        session={props.session}
+        community={community}
+        communityId={communityId}
+        router={router}
+        onCreated={close}
+      />
+    );
   }
   if (view.value === "leave") {
     return (

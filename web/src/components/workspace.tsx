@@ -201,6 +201,7 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
           </section>
         ) : community && communityId ? (
           <CommunityPanel
+            session={session}
             community={community}
             communityId={communityId}
             unread={unread}

@@ -63,6 +63,7 @@ export const CommunitySettingsModel = createModel(
       async save(input: { name: string; description: string }): Promise<boolean> {
         const current = community.community.peek();
         if (!current) return false;
+        if (!input.name.trim()) return saving.fail("a community needs a name");
         const description = input.description.trim() || null;
         const changes = {
           ...(input.name.trim() !== current.name ? { name: input.name } : {}),
