@@ -1,16 +1,26 @@
 /**
  * A community's channels as links, grouped under their categories; voice and archived
  * channels say so, unread ones show badges, and under each voice channel who is in its call.
+ * For those who may manage channels: a gear and a menu on each channel, a menu on each
+ * category, creating categories, and reordering by drag or keyboard (channel-settings/).
  */
+import { useModel } from "@preact/signals";
 import type { ComponentChildren } from "preact";
+import { useMemo } from "preact/hooks";
 import type { ChannelView } from "../../../protocol/index.ts";
 import type { Calls } from "../models/calls/calls.ts";
+import { ChannelAdminModel, sidebarGroups, type ChannelAdmin, type SidebarGroup } from "../models/channel-admin.ts";
 import type { Community } from "../models/community.ts";
-import { channelPath, type Router } from "../models/router.ts";
+import type { Router } from "../models/router.ts";
+import type { Session } from "../models/session.ts";
 import type { Unread } from "../models/unread.ts";
 import { VoiceParticipants } from "./calls/voice-participants.tsx";
+import { CategoryHeader } from "./channel-settings/category-header.tsx";
+import { ChannelRow } from "./channel-settings/channel-row.tsx";
+import { CreateCategoryButton } from "./channel-settings/create-category-form.tsx";
+import { createSidebarDrag } from "./channel-settings/sidebar-drag.ts";
+import "./channel-settings/channel-admin.css";
 import { Icon } from "./shell/icons.tsx";
-import { SidebarLink } from "./sidebar-link.tsx";
 
 interface ChannelListProps {
   community: Community;
@@ -18,6 +28,8 @@ interface ChannelListProps {
   router: Router;
   unread: Unread;
   openChannelId: string | null;
+  /** Managing channels needs it (requests); without it the list only shows. */
+  session?: Session;
   /** Who is in each voice channel's call, live. */
   calls?: Calls;
   /** The "+" beside the heading, for those who may create channels. */
@@ -25,20 +37,36 @@ interface ChannelListProps {
 }
 
 export function ChannelList(props: ChannelListProps) {
-  const { community, communityId, router, unread, openChannelId, calls } = props;
-  const groups = community.groups.value;
+  const { community, session } = props;
+  const isManager = community.canManageChannels.value && !!session;
+  return isManager ? <ManagedChannelList {...props} session={session} /> : <Channels {...props} admin={null} />;
+}
+
+function ManagedChannelList(props: ChannelListProps & { session: Session }) {
+  const admin = useModel(() => new ChannelAdminModel(props.communityId, props.session, props.community));
+  return <Channels {...props} admin={admin} />;
+}
+
+function Channels(props: ChannelListProps & { admin: ChannelAdmin | null }) {
+  const { community, communityId, router, unread, openChannelId, calls, admin } = props;
+  const drag = useMemo(createSidebarDrag, []);
+  const groups = sidebarGroups(community.categories.value, community.channels.value, !!admin);
   const counts = unread.counts.value;
   const members = community.members.value;
   const nameOf = (userId: string) => members.find((member) => member.userId === userId)?.username ?? "someone";
-  const link = (channel: ChannelView) => [
-    <SidebarLink
+  let categoryIndex = 0;
+
+  const row = (group: SidebarGroup) => (channel: ChannelView) => [
+    <ChannelRow
       key={channel.id}
-      id={`channel-${channel.id}`}
-      href={channelPath(communityId, channel.id)}
+      channel={channel}
+      group={group}
+      communityId={communityId}
       router={router}
-      class={channel.isArchived ? "is-archived" : undefined}
       isCurrent={channel.id === openChannelId}
       unread={channel.kind === "voice" ? undefined : counts.get(channel.id)}
+      admin={admin}
+      drag={drag}
     >
       {channel.kind === "voice" ? (
         <>
@@ -55,7 +83,7 @@ export function ChannelList(props: ChannelListProps) {
         </>
       )}
       {channel.isArchived && <span class="tag">archived</span>}
-    </SidebarLink>,
+    </ChannelRow>,
     channel.kind === "voice" && calls && (
       <VoiceParticipants
         key={`${channel.id}-people`}
@@ -71,24 +99,37 @@ export function ChannelList(props: ChannelListProps) {
     <nav class="channel-nav" aria-labelledby="channels-heading">
       <div class="list-heading">
         <h3 id="channels-heading">Channels</h3>
-        {props.createChannel}
+        <span class="list-heading-tools">
+          {admin && <CreateCategoryButton admin={admin} />}
+          {props.createChannel}
+        </span>
       </div>
       {groups.map((group) =>
         group.category ? (
           <div key={group.category.id} role="group" aria-labelledby={`category-${group.category.id}`}>
-            <h4 id={`category-${group.category.id}`} class="category-name">
-              {group.category.name}
-            </h4>
-            <ul class="channel-list">{group.channels.map(link)}</ul>
+            <CategoryHeader category={group.category} index={categoryIndex++} admin={admin} drag={drag} />
+            <ul class="channel-list">{group.channels.map(row(group))}</ul>
           </div>
         ) : (
           <ul key="uncategorized" class="channel-list">
-            {group.channels.map(link)}
+            {group.channels.map(row(group))}
           </ul>
         ),
       )}
       {groups.length === 0 && !community.isLoading.value && (
         <p class="hint sidebar-hint">No channels you can see yet.</p>
+      )}
+      {admin && (
+        <>
+          <p class="visually-hidden" role="status">
+            {admin.announcement.value}
+          </p>
+          {admin.moving.error.value && (
+            <p class="error sidebar-hint" role="alert">
+              Could not move it: {admin.moving.error.value}
+            </p>
+          )}
+        </>
       )}
     </nav>
   );

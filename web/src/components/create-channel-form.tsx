@@ -1,14 +1,20 @@
 /**
- * Creates a channel in the community (for those who may manage channels) and opens it.
- * The name becomes what the server accepts as one types, as Discord does: "Zebra Plans"
- * reads `zebra-plans` (protocol/api.ts, channelNameSchema).
+ * Creates a channel in the community (for those who may manage channels) and opens it,
+ * as Discord's "Create Channel": its kind, its name (what the server accepts, as one
+ * types: "Zebra Plans" reads `zebra-plans`, protocol/api.ts, channelNameSchema), a topic,
+ * a category, and "Private channel": only its creator (and those given access later in
+ * its permissions) can see it, set in the same request.
  */
-import { CHANNEL_NAME_MAX_LENGTH } from "../../../protocol/index.ts";
+import { useModel } from "@preact/signals";
+import { CHANNEL_NAME_MAX_LENGTH, CHANNEL_TOPIC_MAX_LENGTH } from "../../../protocol/index.ts";
+import { ChannelAdminModel } from "../models/channel-admin.ts";
 import type { Community } from "../models/community.ts";
 import { channelPath, type Router } from "../models/router.ts";
+import type { Session } from "../models/session.ts";
 import { describedBy, FormError } from "./form-error.tsx";
 
 interface CreateChannelFormProps {
+  session: Session;
   community: Community;
   communityId: string;
   router: Router;
@@ -27,19 +33,22 @@ export function channelSlug(typed: string): string {
     .slice(0, CHANNEL_NAME_MAX_LENGTH);
 }
 
-export function CreateChannelForm({ community, communityId, router, onCreated }: CreateChannelFormProps) {
-  const error = community.creatingChannel.error.value;
+export function CreateChannelForm({ session, community, communityId, router, onCreated }: CreateChannelFormProps) {
+  const admin = useModel(() => new ChannelAdminModel(communityId, session, community));
+  const error = admin.creating.error.value;
   const categories = community.categories.value;
 
   const onSubmit = async (event: SubmitEvent) => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
     const data = new FormData(form);
-    const channel = await community.createChannel({
+    const channel = await admin.createChannel({
       // A trailing "-" stays while typing (the next word follows it), not in the name.
       name: channelSlug(String(data.get("name") ?? "")).replace(/-+$/, ""),
       kind: String(data.get("kind") ?? "text"),
       categoryId: String(data.get("category") ?? ""),
+      topic: String(data.get("topic") ?? ""),
+      isPrivate: data.get("private") === "on",
     });
     if (!channel) return;
     form.reset();
@@ -66,10 +75,17 @@ export function CreateChannelForm({ community, communityId, router, onCreated }:
           aria-describedby={describedBy(error ? "new-channel-error" : "new-channel-hint")}
           aria-invalid={error ? true : undefined}
         />
-        <button type="submit" disabled={community.creatingChannel.isBusy.value}>
+        <button type="submit" disabled={admin.creating.isBusy.value}>
           Create channel
         </button>
       </div>
+      {error ? (
+        <FormError id="new-channel-error" error={error} />
+      ) : (
+        <p id="new-channel-hint" class="hint">
+          Lower-case words joined by “-”.
+        </p>
+      )}
       <div class="inline-field">
         <label for="new-channel-kind">Kind</label>
         <select id="new-channel-kind" name="kind">
@@ -90,13 +106,20 @@ export function CreateChannelForm({ community, communityId, router, onCreated }:
           </>
         )}
       </div>
-      {error ? (
-        <FormError id="new-channel-error" error={error} />
-      ) : (
-        <p id="new-channel-hint" class="hint">
-          Lower-case words joined by “-”.
+      <label for="new-channel-topic">Topic (optional)</label>
+      <input
+        id="new-channel-topic"
+        name="topic"
+        maxLength={CHANNEL_TOPIC_MAX_LENGTH}
+        placeholder="What this channel is for"
+      />
+      <div class="private-choice">
+        <input id="new-channel-private" name="private" type="checkbox" aria-describedby="new-channel-private-hint" />
+        <label for="new-channel-private">Private channel</label>
+        <p id="new-channel-private-hint" class="hint">
+          Only you can see it at first; choose who else may in its settings, under Permissions.
         </p>
-      )}
+      </div>
     </form>
   );
 }

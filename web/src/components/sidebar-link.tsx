@@ -3,7 +3,7 @@
  * badge and, for a person, a presence dot. Both are described in words through
  * aria-describedby, so the link's accessible name is only its name.
  */
-import type { ComponentChildren } from "preact";
+import type { ComponentChildren, JSX } from "preact";
 import type { ShownStatus } from "../../../protocol/index.ts";
 import type { Router } from "../models/router.ts";
 import type { UnreadCount } from "../models/unread.ts";
@@ -23,6 +23,10 @@ interface SidebarLinkProps {
   /** An avatar or community icon before the name; the presence dot sits on its corner. */
   picture?: ComponentChildren;
   children: ComponentChildren;
+  /** Buttons beside the link (a channel's gear and menu), shown on hover and focus. */
+  actions?: ComponentChildren;
+  /** Attributes and handlers of the row itself: dragging it, its context menu. */
+  row?: JSX.HTMLAttributes<HTMLLIElement> & { [data: `data-${string}`]: string };
 }
 
 export function SidebarLink({
@@ -35,12 +39,14 @@ export function SidebarLink({
   presence,
   picture,
   children,
+  actions,
+  row,
 }: SidebarLinkProps) {
   const words = [presence && presenceInWords(presence), unreadInWords(unread)].filter(Boolean).join(", ");
   const descriptionId = `${id}-description`;
   const classes = [className, unread && unread.unread > 0 ? "has-unread" : ""].filter(Boolean).join(" ");
   return (
-    <li>
+    <li {...row} class={[row?.class, actions ? "has-actions" : ""].filter(Boolean).join(" ") || undefined}>
       <AppLink
         href={href}
         router={router}
@@ -59,6 +65,7 @@ export function SidebarLink({
         <span class="link-name">{children}</span>
         <UnreadBadge count={unread} />
       </AppLink>
+      {actions && <span class="row-actions">{actions}</span>}
       {words && (
         <span id={descriptionId} hidden>
           {words}
