@@ -3,14 +3,15 @@
  * and hand the notices to Web Push delivery. Off the send path (the flush runs after
  * the window closes) and never throws: notifying is best effort.
  */
+import { queuePushes } from "../push/queue-pushes.ts";
 import { decideNotices } from "./decide-notices.ts";
 import type { NotifyWindow } from "./who-to-notify.ts";
 
 export async function notifyWindow(env: Env, window: NotifyWindow): Promise<void> {
+  // Web Push is off (no VAPID key): no one to push to, so the database is spared.
+  if (!(env as { VAPID_PRIVATE_KEY?: string | null }).VAPID_PRIVATE_KEY) return;
   try {
-    const notices = await decideNotices(env, window);
-    if (notices.length === 0) return;
-    // Delivery (rooms/push/, issue #23) takes them from here: queuePushes(env, notices).
+    queuePushes(env, await decideNotices(env, window));
   } catch (error) {
     console.warn(`notifications for ${window.channelId} not decided: ${(error as Error).message}`);
   }
