@@ -98,6 +98,7 @@ describe("alice runs Zoo's channels", () => {
     await alice.getByLabel("Slow mode").selectOption({ label: "10 seconds" });
     await alice.getByRole("button", { name: "Save changes" }).click();
     await alice.getByText("Saved.").waitFor();
+    await alice.locator(".settings-content").evaluate((element) => element.scrollTo(0, 0));
     await alice.screenshot({ path: join(SCREENSHOTS, "channel-settings.png") });
     expect(await seriousAxeFindings(alice, ".settings-area")).toEqual([]);
     await alice.keyboard.press("Escape");
@@ -109,6 +110,7 @@ describe("alice runs Zoo's channels", () => {
     await composer.fill("first");
     await composer.press("Enter");
     await bob.getByRole("log").getByText("Sending…").waitFor({ state: "detached" });
+    await bob.getByText(/^Slow mode: wait (10|9|8|7|6|5) s before your next message\.$/).waitFor();
     await composer.fill("too soon");
     await composer.press("Enter");
     await bob

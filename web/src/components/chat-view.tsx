@@ -18,7 +18,8 @@ import { AppLink } from "./app-link.tsx";
 import { DmCallButtons } from "./calls/dm-call-buttons.tsx";
 import { DmCallPanel } from "./calls/dm-call-panel.tsx";
 import { useFileDrop } from "./files/drop-zone.tsx";
-import { channelTitle, sendRefusalInWords, slowModeInWords } from "./channel-words.ts";
+import { channelTitle, sendRefusalInWords } from "./channel-words.ts";
+import { useSlowModeHint } from "./channel-settings/use-slow-mode-hint.ts";
 import { ChannelLock, ChannelLockAlerts } from "./channel-lock.tsx";
 import { Composer } from "./composer.tsx";
 import { ConnectionStatus } from "./connection-status.tsx";
@@ -63,7 +64,8 @@ export function ChatView(props: ChatViewProps) {
   const accessProblem = chat.accessProblem.value;
   const problem = chat.problem.value;
   const refusal = chat.canSend.value ? null : sendRefusalInWords(channel, timedOutUntil);
-  const hint = channel && channel.slowModeSeconds > 0 ? slowModeInWords(channel.slowModeSeconds) : null;
+  // Slow mode: the step, or how long until one's next message (issue #24).
+  const hint = useSlowModeHint(channel, chat.entries.value, chat.permissions.value);
   const panel = chat.panels.panel.value;
   const isPinsOpen = panel?.kind === "pins";
   const attachRefusal =
