@@ -14,8 +14,14 @@ export type HistoryPolicy = "from_start" | "from_join";
 export interface ChannelFacts {
   isConversation: boolean;
   history: HistoryPolicy;
-  /** DMs and group DMs: the people in it, pinned when this device first saw it. */
+  /**
+   * DMs and group DMs: the people in it, pinned when this device first saw it. A group
+   * DM's pin grows by those a member's own device adds (`welcomeToConversation` on the
+   * adder's device; the others take that member's signed commit).
+   */
   participants: string[] | null;
+  /** A group DM (people can be added to it); absent in facts kept before groups could grow. */
+  isGroup?: boolean;
 }
 
 export function factsOf(view: ChannelView): ChannelFacts {
@@ -25,6 +31,7 @@ export function factsOf(view: ChannelView): ChannelFacts {
     // A conversation's newcomers never read what was said before them; a community channel says.
     history: isConversation ? "from_join" : view.newcomerHistory,
     participants: isConversation ? (view.participants ?? []).map((person) => person.userId) : null,
+    isGroup: view.kind === "group_dm",
   };
 }
 

@@ -140,9 +140,28 @@ export class DeviceGroups {
     const seen = factsOf(channel);
     // Whether it is a conversation, and its people, stay as first seen; a community
     // channel's newcomer setting is its managers' to change (docs/e2ee.md: what remains).
-    const facts = known ? { ...known, history: known.isConversation ? known.history : seen.history } : seen;
+    const facts = known
+      ? {
+          ...known,
+          history: known.isConversation ? known.history : seen.history,
+          // A conversation's kind never changes; facts kept before it was noted take it once.
+          isGroup: known.isGroup ?? seen.isGroup,
+        }
+      : seen;
     this.facts.set(channelId, facts);
     return facts;
+  }
+
+  /**
+   * The person added these people to a group conversation from this device: its pinned
+   * people grow by them, so this device adds their devices (`applyPending`) and the other
+   * members take that commit, signed by a member, under `admit`'s rule. Only ever called
+   * on the person's own action, never on the server's word.
+   */
+  async welcomeToConversation(channelId: string, userIds: readonly string[]): Promise<void> {
+    const facts = await this.factsOf(channelId);
+    if (!facts.isGroup || !facts.participants) throw new Error("people can only be added to a group conversation");
+    this.facts.set(channelId, { ...facts, participants: [...new Set([...facts.participants, ...userIds])] });
   }
 
   /**
@@ -348,7 +367,7 @@ export class DeviceGroups {
     const isExternal = sender?.senderType === senderTypes.new_member_commit;
     const before = rosterOf(group.state);
     const by = sender?.senderType === senderTypes.member ? before.get(deviceAt(before, sender.leafIndex) ?? "") : null;
-    await this.admit(channelId, group.state, result.newState, isExternal ? "external" : "commit");
+    await this.admit(channelId, group.state, result.newState, isExternal ? "external" : "commit", by?.userId ?? null);
     await this.remember(channelId, result.newState, {
       by: by ? { userId: by.userId, deviceId: by.deviceId } : null,
       at,
@@ -367,19 +386,39 @@ export class DeviceGroups {
     before: ClientState | null,
     after: ClientState,
     how: "commit" | "external" | "welcome",
+    committerId: string | null = null,
   ): Promise<void> {
     const facts = this.facts.get(channelId);
     const refuse = (userId: string, deviceId: string | null, reason: string): never => {
       throw new RefusedChange(this.noteRefusal({ channelId, userId, deviceId, reason, at: Date.now() }));
     };
+    // In a group conversation, a member may add people (as the server lets them): a commit
+    // signed by a pinned person's device brings its newcomers into the pin. The server alone
+    // never can: it has no member device, and an External Commit never adds anyone new.
+    const newlyPinned: string[] = [];
     if (facts?.participants) {
       const pinned = new Set(facts.participants);
+      const isAddedByMember = how === "commit" && facts.isGroup === true && !!committerId && pinned.has(committerId);
       for (const userId of usersOf(after)) {
-        if (!pinned.has(userId)) {
-          refuse(userId, null, "someone who is not in this conversation was added to its encryption: refused");
-        }
+        if (pinned.has(userId)) continue;
+        if (isAddedByMember) newlyPinned.push(userId);
+        else refuse(userId, null, "someone who is not in this conversation was added to its encryption: refused");
       }
     }
+    await this.admitDevices(channelId, before, after, how, refuse);
+    if (newlyPinned.length > 0 && facts?.participants) {
+      this.facts.set(channelId, { ...facts, participants: [...facts.participants, ...newlyPinned] });
+    }
+  }
+
+  /** Every device a step brings in is vouched for by its person's current key (see `admit`). */
+  private async admitDevices(
+    channelId: string,
+    before: ClientState | null,
+    after: ClientState,
+    how: "commit" | "external" | "welcome",
+    refuse: (userId: string, deviceId: string | null, reason: string) => never,
+  ): Promise<void> {
     if (how === "welcome") return;
     const previousUsers = before ? usersOf(before) : new Set<string>();
     for (const entry of rosterDiff(before, after).added) {
@@ -523,10 +562,14 @@ export class DeviceGroups {
    * reported as changed) until it is accepted.
    */
   protected async vouchedAdds(channelId: string, adds: MlsPendingView["add"]): Promise<MlsPendingView["add"]> {
-    const participants = this.facts.get(channelId)?.participants;
+    const facts = this.facts.get(channelId);
+    const participants = facts?.participants;
     const vouched = await Promise.all(
       adds.map(async (entry) => {
         if (participants && !participants.includes(entry.userId)) {
+          // In a group, someone a member just added is listed before that member's device
+          // commits the add: left to that device, not shown as a lie.
+          if (facts?.isGroup) return { ...entry, deviceIds: [] };
           this.noteRefusal({
             channelId,
             userId: entry.userId,

@@ -165,6 +165,9 @@ export class E2eeDevice {
   groupOf = (channelId: string, fromEpoch?: bigint) => this.membership.groupOf(channelId, fromEpoch);
   ensureMember = (channelId: string): Promise<Membership> => this.membership.ensureMember(channelId);
   factsOf = (channelId: string) => this.membership.factsOf(channelId);
+  /** The person added these people to a group conversation here: this device may add their devices. */
+  welcomeToConversation = (channelId: string, userIds: readonly string[]) =>
+    this.membership.welcomeToConversation(channelId, userIds);
   /** What this device refused in the channel (someone added it must not accept), newest last. */
   refusalsOf = (channelId: string) => this.membership.refusals.get(channelId) ?? [];
   /** Who is in the channel's group, from its tree: by device, with the person. */
