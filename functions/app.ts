@@ -26,6 +26,7 @@ import { acceptCommunityInvite } from "./routes/community-invites.ts";
 import { directMessages } from "./routes/direct-messages.ts";
 import { events } from "./routes/events.ts";
 import { files } from "./routes/files.ts";
+import { profiles } from "./routes/profiles.ts";
 import { keys } from "./routes/keys.ts";
 import { push } from "./routes/push.ts";
 import { notifications } from "./routes/notifications.ts";
@@ -140,6 +141,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/pictures", pictures)
   .route("/api/uploads", uploads)
   .route("/api/files", files)
+  .route("/api/users", profiles)
   .all("/api/*", (c) => c.json(errorBody("not_found", "no such API route"), 404))
   // Before the public assets: the admin page's code is only for admins.
   .route("/admin-assets", adminAssets)

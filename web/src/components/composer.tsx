@@ -26,6 +26,8 @@ import { AttachButton } from "./files/attach-button.tsx";
 import { UploadTray } from "./files/upload-tray.tsx";
 import { describedBy } from "./form-error.tsx";
 import { excerpt } from "./reply-quote.tsx";
+import { ownStanding } from "../models/moderation.ts";
+import { timeoutInWords } from "./people/timeout-words.ts";
 import { sentence } from "./sentence.ts";
 import "./composer/composer.css";
 
@@ -117,7 +119,12 @@ export function Composer(props: ComposerProps) {
     placeCaret(start + emoji.length);
     chat.setDraft(text.slice(0, start) + emoji + text.slice(end));
   };
-  const isShut = refusal !== null;
+  // Timed out: until when and why, in the person's own words for it (people/timeout-words.ts).
+  const timeout = ownStanding.timeoutIn(communityId);
+  const note = timeout
+    ? `${sentence(timeoutInWords("You are", timeout.until, timeout.reason))} You can read, but not send.`
+    : (refusal ?? hint);
+  const isShut = refusal !== null || timeout !== null;
   const drafts = chat.attachments;
   const trayNotice = drafts.notice.value;
   const replyingTo = chat.replyingTo.value;
@@ -133,9 +140,9 @@ export function Composer(props: ComposerProps) {
         send();
       }}
     >
-      {(refusal || hint) && (
+      {note && (
         <p id="composer-note" class={isShut ? "composer-note is-refusal" : "composer-note"}>
-          {refusal ?? hint}
+          {note}
         </p>
       )}
       {replyingTo !== null && !isShut && (
@@ -178,7 +185,7 @@ export function Composer(props: ComposerProps) {
           placeholder={isShut ? "You cannot send messages here" : `Message ${title}`}
           value={text}
           disabled={isShut}
-          aria-describedby={describedBy((refusal || hint) && "composer-note", replyingTo !== null && "composer-reply")}
+          aria-describedby={describedBy(note && "composer-note", replyingTo !== null && "composer-reply")}
           aria-autocomplete="list"
           aria-controls={isListOpen ? SUGGESTION_LIST_ID : undefined}
           aria-activedescendant={activeOption ? optionId(SUGGESTION_LIST_ID, activeOption) : undefined}

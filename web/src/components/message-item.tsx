@@ -9,6 +9,8 @@
  */
 import type { TrustStatus } from "../../../e2ee/index.ts";
 import type { Chat } from "../models/chat.ts";
+import { profileCard } from "../models/profile-card.ts";
+import { roleColours } from "../models/role-colours.ts";
 import type { TimelineEntry } from "../models/timeline.ts";
 import { Avatar } from "./avatar.tsx";
 import { CallRecordLine } from "./calls/call-record-line.tsx";
@@ -26,6 +28,7 @@ import { DayDivider, NewDivider } from "./timeline/dividers.tsx";
 import { fullDateTimeInWords, shownTimeOf, timeInWords, type MessageLayout } from "./timeline/timeline-layout.ts";
 import { useLongPress } from "./timeline/use-long-press.ts";
 import "./timeline/timeline.css";
+import "./people/name-buttons.css";
 import { UndecryptableNotice } from "./onboarding/undecryptable-notice.tsx";
 
 /** Where a message shows: the main list, a thread panel, the pinned messages. */
@@ -77,6 +80,11 @@ export function MessageItem({
   const attachments = entry.isDeleted ? [] : (entry.attachments ?? []);
   const isContinuation = layout?.isContinuation ?? false;
   const senderName = chat.senderNameOf(entry);
+  const communityId = chat.channel.value?.communityId ?? null;
+  // Role colours belong to the open community: a DM's names keep the default colour.
+  const nameColour = communityId ? roleColours.nameColour(entry.senderId) : null;
+  const openCard = (anchor: HTMLElement) =>
+    profileCard.open({ userId: entry.senderId, communityId, fallbackName: senderName, anchor });
   const classes = [
     "message",
     isContinuation ? "is-continuation" : "starts-group",
@@ -111,12 +119,21 @@ export function MessageItem({
         {entry.replyToSeq !== null && <ReplyQuote chat={chat} seq={entry.replyToSeq} />}
         <div class="message-gutter">
           {!isContinuation && (
-            <Avatar
-              name={senderName}
-              id={entry.senderId}
-              url={chat.people().find((person) => person.userId === entry.senderId)?.avatarUrl}
-              isDecorative
-            />
+            // The name beside it is the same button for keyboards and screen readers.
+            <button
+              type="button"
+              class="avatar-button"
+              tabIndex={-1}
+              aria-hidden="true"
+              onClick={(event) => openCard(event.currentTarget)}
+            >
+              <Avatar
+                name={senderName}
+                id={entry.senderId}
+                url={chat.people().find((person) => person.userId === entry.senderId)?.avatarUrl}
+                isDecorative
+              />
+            </button>
           )}
           {/* Beside a grouped message on hover; beside every message in the compact density. */}
           {shownAt && (
@@ -132,9 +149,14 @@ export function MessageItem({
             </span>
           ) : (
             <p class="message-meta">
-              <span class="sender">
+              <button
+                type="button"
+                class="sender"
+                style={nameColour ? { color: nameColour } : undefined}
+                onClick={(event) => openCard(event.currentTarget)}
+              >
                 <PersonName userId={entry.senderId} fallback={senderName} />
-              </span>
+              </button>
               {!entry.isOwn && <TrustMark status={chat.trust.value.get(entry.senderId) ?? "unknown"} />}
               {shownAt && (
                 <time dateTime={shownAt} title={fullDateTimeInWords(shownAt)}>
