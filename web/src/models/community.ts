@@ -17,6 +17,7 @@ import type { AccountEvents } from "./account-events.ts";
 import { createAction } from "./action.ts";
 import { ApiError, describeError } from "./api-client.ts";
 import { latestOnly } from "./latest-only.ts";
+import { ownStanding } from "./moderation.ts";
 import { profiles } from "./profiles.ts";
 import type { Session } from "./session.ts";
 
@@ -132,6 +133,9 @@ export const CommunityModel = createModel((communityId: string, session: Session
     addEventListener("focus", onFocus);
     return () => removeEventListener("focus", onFocus);
   });
+
+  // The composer says until when, and why, the viewer is timed out here (models/moderation.ts).
+  effect(() => ownStanding.note(communityId, members.value.find((member) => member.userId === ownUserId) ?? null));
 
   const can = (permission: string) => computed(() => myPermissions.value.includes(permission));
 
