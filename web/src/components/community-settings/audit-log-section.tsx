@@ -7,7 +7,7 @@ import { useModel } from "@preact/signals";
 import { CommunityAuditModel } from "../../models/community-audit.ts";
 import { FormError } from "../form-error.tsx";
 import { dateTimeInWords } from "../time-words.ts";
-import { auditActionName, auditEntryInWords } from "./community-audit-words.ts";
+import { auditActionName, auditActorName, auditDeedInWords } from "./community-audit-words.ts";
 import type { OwnSectionProps } from "./community-settings-page.tsx";
 
 export function AuditLogSection({ session, communityId }: OwnSectionProps) {
@@ -62,7 +62,9 @@ export function AuditLogSection({ session, communityId }: OwnSectionProps) {
         <ol class="audit-list" aria-label="Audit log entries, newest first" aria-busy={audit.isLoading.value}>
           {events.map((event) => (
             <li key={event.id} class="audit-entry">
-              <span class="audit-words">{auditEntryInWords(event)}</span>
+              <span class="audit-words">
+                <strong>{auditActorName(event)}</strong> {auditDeedInWords(event)}
+              </span>
               <time class="hint" dateTime={event.at}>
                 {dateTimeInWords(event.at)}
               </time>

@@ -1,6 +1,6 @@
 /**
- * A community's audit log entries as sentences ("carol timed out mallory for 1 hour:
- * spamming"), and the actions' names for the log's filter. An action this list does not
+ * A community's audit log entries as sentences, the actor's name then the deed ("carol" +
+ * "timed out mallory for 1 hour: spamming"), and the actions' names for the log's filter. An action this list does not
  * know yet still reads, from its own name.
  */
 import type { AuditPersonView, CommunityAuditEventView } from "../../../../protocol/index.ts";
@@ -115,8 +115,11 @@ function deedInWords(event: CommunityAuditEventView): string {
   }
 }
 
-/** The whole entry as a sentence, with the reason given, if any. */
-export function auditEntryInWords(event: CommunityAuditEventView): string {
-  const sentence = `${personName(event.actor)} ${deedInWords(event)}`;
-  return event.reason ? `${sentence}: ${event.reason}` : sentence;
+/** Who acted, as the entry names them. */
+export const auditActorName = (event: CommunityAuditEventView) => personName(event.actor);
+
+/** What they did, after their name, with the reason given, if any. */
+export function auditDeedInWords(event: CommunityAuditEventView): string {
+  const deed = deedInWords(event);
+  return event.reason ? `${deed}: ${event.reason}` : deed;
 }
