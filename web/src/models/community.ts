@@ -19,6 +19,7 @@ import { ApiError, describeError } from "./api-client.ts";
 import { latestOnly } from "./latest-only.ts";
 import { ownStanding } from "./moderation.ts";
 import { profiles } from "./profiles.ts";
+import { RolesModel } from "./roles.ts";
 import type { Session } from "./session.ts";
 
 /** New invite links work for a week unless someone revokes them. */
@@ -138,6 +139,8 @@ export const CommunityModel = createModel((communityId: string, session: Session
   effect(() => ownStanding.note(communityId, members.value.find((member) => member.userId === ownUserId) ?? null));
 
   const can = (permission: string) => computed(() => myPermissions.value.includes(permission));
+  /** Its roles, kept live; they colour names and group the member list (models/roles.ts). */
+  const roles = new RolesModel(communityId, session, events, community, members, myPermissions, load);
 
   return {
     community,
@@ -154,6 +157,7 @@ export const CommunityModel = createModel((communityId: string, session: Session
     inviteCopy,
     groups: computed(() => groupChannels(categories.value, channels.value)),
     categories,
+    roles,
     canManageChannels: can("MANAGE_CHANNELS"),
     canCreateInvites: can("CREATE_INVITES"),
     /** The user's own membership: when they are timed out, for one. */
