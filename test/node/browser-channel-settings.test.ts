@@ -73,6 +73,7 @@ describe("alice runs Zoo's channels", () => {
     await form.getByLabel("Topic (optional)").fill("Rotas and keeper notes");
     await form.getByLabel("Private channel").check();
     await alice.screenshot({ path: join(SCREENSHOTS, "create-channel.png") });
+    expect(await seriousAxeFindings(alice, ".channel-nav")).toEqual([]);
     await form.getByRole("button", { name: "Create channel" }).click();
     await alice.getByRole("heading", { name: "#staff", exact: true }).waitFor();
     await alice.getByText("Rotas and keeper notes").first().waitFor();
@@ -127,7 +128,12 @@ describe("alice runs Zoo's channels", () => {
     await waitForOrder(alice, ["ideas", "general", "random", "staff", "lounge"]);
     await waitForOrder(bob, ["ideas", "general", "random", "lounge"]);
 
-    await channelLink(alice, "#random").focus();
+    // Reached by keyboard (Tab from the channel above), as someone moving it would.
+    await channelLink(alice, "#general").focus();
+    await alice.keyboard.press("Tab");
+    await alice.keyboard.press("Tab");
+    await alice.keyboard.press("Tab");
+    expect(await alice.evaluate(() => document.activeElement?.textContent)).toBe("#random");
     await alice.keyboard.press("Alt+Shift+ArrowUp");
     await waitForOrder(alice, ["ideas", "random", "general", "staff", "lounge"]);
     await channels(alice)
@@ -139,6 +145,7 @@ describe("alice runs Zoo's channels", () => {
 
     await channelLink(alice, "#lounge").hover();
     await alice.getByRole("button", { name: "Options for #lounge" }).click();
+    expect(await seriousAxeFindings(alice, ".channel-nav")).toEqual([]);
     await alice.getByRole("button", { name: "Move up" }).click();
     await waitForOrder(alice, ["ideas", "random", "general", "lounge", "staff"]);
   });

@@ -48,8 +48,11 @@ export function ChannelRow(props: ChannelRowProps) {
       return;
     }
     const by = event.key === "ArrowUp" ? -1 : event.key === "ArrowDown" ? 1 : 0;
-    if (!admin || !by || !event.altKey || !event.shiftKey || (event.target as Element).tagName !== "A") return;
-    // Ours before the keyboard layer's "next unread channel": the focus is on a channel to move.
+    const target = event.target as Element;
+    if (!admin || !by || !event.altKey || !event.shiftKey || target.tagName !== "A") return;
+    // Ours before the keyboard layer's "next unread channel", but only for a channel reached by
+    // keyboard: a link merely clicked keeps the focus too, and there the shortcut means what it always did.
+    if (!target.matches(":focus-visible")) return;
     event.preventDefault();
     event.stopPropagation();
     void step(by);
