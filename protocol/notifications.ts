@@ -93,8 +93,17 @@ export type NotificationTargetUpdate = z.infer<typeof notificationTargetUpdateSc
 
 export const notificationTargetKindSchema = z.enum(NOTIFICATION_TARGET_KINDS);
 
-/** Reads stored preferences (a jsonb that may be null or older), filling in the defaults. */
+/**
+ * Reads stored preferences (a jsonb that may be null, or written by an older or newer
+ * version), field by field: a field that does not parse gets its default, the rest stay.
+ */
 export function notificationPreferencesOf(stored: unknown): NotificationPreferences {
-  const parsed = notificationPreferencesUpdateSchema.safeParse(stored ?? {});
-  return { ...DEFAULT_NOTIFICATION_PREFERENCES, ...(parsed.success ? parsed.data : {}) };
+  const preferences: Record<string, unknown> = { ...DEFAULT_NOTIFICATION_PREFERENCES };
+  if (typeof stored !== "object" || stored === null) return preferences as unknown as NotificationPreferences;
+  const fields: Record<string, z.ZodType> = notificationPreferencesUpdateSchema.shape;
+  for (const key of Object.keys(DEFAULT_NOTIFICATION_PREFERENCES)) {
+    const parsed = fields[key]!.safeParse((stored as Record<string, unknown>)[key]);
+    if (parsed.success && parsed.data !== undefined) preferences[key] = parsed.data;
+  }
+  return preferences as unknown as NotificationPreferences;
 }

@@ -3,7 +3,9 @@
  * with #general and a DM; mallory shares nothing with them. Each sentence is checked
  * by the responses, and the sync by the frames bob's other page receives.
  */
+import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
+import { query } from "../../db/index.ts";
 import {
   DEFAULT_NOTIFICATION_PREFERENCES,
   type ChannelView,
@@ -138,6 +140,19 @@ describe("bad input changes nothing", () => {
     const refused = await setTarget(bob, "channel", dm.id, { level: "mentions" }, 400);
     expect(await errorMessage(refused)).toMatch(/on \("all"\) or off \("nothing"\)/);
     await setTarget(bob, "channel", dm.id, { level: "all" });
+  });
+});
+
+describe("a bounded number of settings", () => {
+  it("refuses bob a new setting past the bound, while the ones he holds still change", async () => {
+    // The route's bound is NOTIFICATION_TARGETS_MAX (1000); the query takes it as input.
+    const set = (id: string, level: "all" | "nothing") =>
+      query(env.DATABASE, "setNotificationTarget", { userId: bob.user.id, kind: "channel", id, level, max: 2 });
+    expect(await set(general.id, "all")).toMatchObject({ id: general.id, level: "all" });
+    expect(await set(dm.id, "all")).toMatchObject({ id: dm.id, level: "all" });
+    expect(await set(crypto.randomUUID(), "all")).toBe("too_many");
+    expect(await set(general.id, "nothing")).toMatchObject({ id: general.id, level: "nothing" });
+    expect((await settingsOf(bob)).targets).toHaveLength(2);
   });
 });
 
