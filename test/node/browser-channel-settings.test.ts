@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { call, createCommunityWith, registerOn, type Account } from "../support/accounts.ts";
 import { seriousAxeFindings } from "../support/axe.ts";
 import { browserJourney, channelLink, openGeneral, signInToGeneral } from "../support/browser-journey.ts";
+import { elementsStickingOut, PHONE } from "../support/layout.ts";
 import { root } from "../support/server.ts";
 
 const PASSWORD = "correct horse battery";
@@ -39,6 +40,11 @@ const order = (page: Page) =>
 const waitForOrder = async (page: Page, expected: string[]) => {
   await expect.poll(() => order(page), { timeout: LIVE_TIMEOUT_MS }).toEqual(expected);
 };
+
+async function generalId(): Promise<string> {
+  const layout = await call(journey.server, `/api/communities/${zooId}/channels`, { token: aliceAccount.token });
+  return layout.body.channels.find((channel: { name: string }) => channel.name === "general").id;
+}
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -198,6 +204,19 @@ describe("alice runs Zoo's channels", () => {
   });
 });
 
+describe("on a phone", () => {
+  it("shows alice #general's settings one column wide, the menu above the section, nothing sticking out", async () => {
+    await alice.setViewportSize(PHONE);
+    await alice.goto(`${journey.server.url}/communities/${zooId}/channels/${await generalId()}/settings/overview`);
+    await alice.getByLabel("Slow mode").waitFor();
+    expect(await elementsStickingOut(alice)).toEqual([]);
+    await alice.screenshot({ path: join(SCREENSHOTS, "channel-settings-phone.png") });
+    await alice.keyboard.press("Escape");
+    await alice.getByRole("heading", { name: "#general", exact: true }).waitFor();
+    await alice.setViewportSize(DESKTOP);
+  });
+});
+
 describe("bob, who may not manage channels", () => {
   it("is offered no gear nor Edit channel, and the settings address tells him he may not", async () => {
     await channelLink(bob, "#general").hover();
@@ -208,9 +227,7 @@ describe("bob, who may not manage channels", () => {
     await bob.keyboard.press("Escape");
     expect(await bob.getByRole("button", { name: "Create a category" }).count()).toBe(0);
 
-    const layout = await call(journey.server, `/api/communities/${zooId}/channels`, { token: aliceAccount.token });
-    const general = layout.body.channels.find((channel: { name: string }) => channel.name === "general");
-    await bob.goto(`${journey.server.url}/communities/${zooId}/channels/${general.id}/settings/overview`);
+    await bob.goto(`${journey.server.url}/communities/${zooId}/channels/${await generalId()}/settings/overview`);
     await bob
       .getByText("You may not change the settings of #general: that needs the Manage Channels permission.")
       .waitFor();
