@@ -166,9 +166,8 @@ function ProfileCard({
         )}
         {isTimedOut && member?.timedOutUntil && (
           <p class="profile-card-timeout" role="note">
-            {sentence(
-              timeoutInWords(isSelf ? "You are" : `${shownName} is`, member.timedOutUntil, member.timeoutReason),
-            )}
+            {/* Not through sentence(): a name keeps the case its owner chose. */}
+            {`${timeoutInWords(isSelf ? "You are" : `${shownName} is`, member.timedOutUntil, member.timeoutReason)}.`}
           </p>
         )}
         <div class="profile-card-actions">
