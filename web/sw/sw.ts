@@ -3,7 +3,8 @@
  * app shell (the list Workbox writes into __WB_MANIFEST at build time) and answers
  * every page navigation with the cached index.html, so the installed app starts
  * offline and says it is offline. It never touches /api, the sockets or the admin
- * page: those always go to the network.
+ * page: those always go to the network. It also shows Web Push notifications and
+ * opens the app at a clicked notification's message.
  *
  * Updates: a new build's worker installs beside the old one and waits; it takes over
  * when every Chatalot window has closed, so the next launch runs the new version
@@ -17,6 +18,7 @@ import {
 } from "workbox-precaching";
 import { NavigationRoute, registerRoute } from "workbox-routing";
 import { CacheFirst } from "workbox-strategies";
+import { openNotification, showPush } from "./push-notifications.ts";
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
 
@@ -40,5 +42,10 @@ registerRoute(
   new CacheFirst({ cacheName: "chatalot-lazy-chunks" }),
 );
 
-// Notifications (issue #23) go here: the Web Push handlers, `self.addEventListener("push", …)`
-// to show a notification and `"notificationclick"` to focus or open the channel it names.
+// Notifications (issue #23): a Web Push shows one (push-notifications.ts); a click on any of
+// ours, the page's too, opens the app at its message.
+self.addEventListener("push", (event) => event.waitUntil(showPush(self, event.data)));
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(openNotification(self, event.notification.data));
+});

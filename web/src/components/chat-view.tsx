@@ -10,6 +10,7 @@ import type { ChannelView } from "../../../protocol/index.ts";
 import type { CallRecords } from "../models/calls/call-records.ts";
 import type { Calls } from "../models/calls/calls.ts";
 import { ChatModel } from "../models/chat.ts";
+import { useNotificationJump } from "./notifications/use-notification-jump.ts";
 import type { Person } from "../models/mentions.ts";
 import type { Router } from "../models/router.ts";
 import type { Encryption } from "../models/encryption/encryption.ts";
@@ -58,6 +59,7 @@ export function ChatView(props: ChatViewProps) {
   const members = props.members;
   // The parent keys this view by channel, so each channel gets its own model and socket.
   const chat = useModel(() => new ChatModel(channelId, session, encryption, { known, onAccessChanged, people }));
+  useNotificationJump(chat, channelId);
   const ownUserId = session.user.value?.id ?? "";
   const channel = chat.channel.value ?? known;
   const title = channel ? channelTitle(channel, ownUserId) : "Channel";

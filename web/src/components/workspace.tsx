@@ -18,6 +18,9 @@ import { EncryptionModel, type Encryption } from "../models/encryption/encryptio
 import { communityPath, type Router } from "../models/router.ts";
 import type { Session } from "../models/session.ts";
 import { UnreadModel, type Unread } from "../models/unread.ts";
+import { NotificationSettingsModel } from "../models/notifications/notification-settings.ts";
+import { NotificationsModel, type Notifications } from "../models/notifications/notifications.ts";
+import { NotificationsLayer } from "./notifications/notifications-layer.tsx";
 import { ChatView } from "./chat-view.tsx";
 import { CommunityHome } from "./community-home.tsx";
 import { CommunityList } from "./community-list.tsx";
@@ -59,11 +62,14 @@ interface LayoutProps extends WorkspaceProps {
   calls: Calls;
   incomingCalls: IncomingCalls;
   callRecords: CallRecords;
+  notifications: Notifications;
 }
 
 export function Workspace({ session, router }: WorkspaceProps) {
   const events = useModel(() => new AccountEventsModel(session));
-  const unread = useModel(() => new UnreadModel(session, events, router));
+  // Notifications (issue #23): mutes make badges quiet; the model drives the tab, desktop and push.
+  const notificationSettings = useModel(() => new NotificationSettingsModel(session, events));
+  const unread = useModel(() => new UnreadModel(session, events, router, notificationSettings.isMuted));
   const communities = useModel(() => new CommunitiesModel(session, router, events));
   const conversations = useModel(() => new DirectMessagesModel(session, events));
   const encryption = useModel(() => new EncryptionModel(session, events));
@@ -71,6 +77,18 @@ export function Workspace({ session, router }: WorkspaceProps) {
   // DM calls: the ringing bar (on every page, settings too) and the records the caller posts.
   const incomingCalls = useModel(() => new IncomingCallsModel(session, calls, conversations, router));
   const callRecords = useModel(() => new CallRecordsModel(session, encryption, calls));
+  const notifications = useModel(
+    () =>
+      new NotificationsModel({
+        session,
+        events,
+        settings: notificationSettings,
+        unread,
+        router,
+        encryption,
+        communityName: (id) => communities.communities.peek().find((community) => community.id === id)?.name ?? null,
+      }),
+  );
   useLaunchPlace(session.user.value?.id ?? "", router, communities);
   const route = router.route.value;
   if (route.name === "settings") {
@@ -79,6 +97,11 @@ export function Workspace({ session, router }: WorkspaceProps) {
         <div class="workspace-top">
           <AnnouncementsBanner session={session} />
           <IncomingCallBar incoming={incomingCalls} />
+          <NotificationsLayer
+            {...{ notifications, router, conversations }}
+            community={null}
+            ownUserId={session.user.value?.id ?? ""}
+          />
         </div>
         <SettingsPage
           session={session}
@@ -102,6 +125,7 @@ export function Workspace({ session, router }: WorkspaceProps) {
     calls,
     incomingCalls,
     callRecords,
+    notifications,
   };
   // Keyed by community: switching communities starts from a fresh model.
   return communityId ? (
@@ -130,6 +154,7 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
         <div class="workspace-top">
           <AnnouncementsBanner session={session} />
           <IncomingCallBar incoming={props.incomingCalls} />
+          <NotificationsLayer {...props} ownUserId={ownUserId} />
         </div>
         {route.name === "community-settings" ? (
           <CommunitySettingsPage
@@ -177,6 +202,7 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
       <div class="workspace-top">
         <AnnouncementsBanner session={session} />
         <IncomingCallBar incoming={props.incomingCalls} />
+        <NotificationsLayer {...props} ownUserId={ownUserId} />
       </div>
       <CommunityList communities={communities} router={router} unread={unread} isHome={isHome} />
       <div class="sidebar">

@@ -152,6 +152,8 @@ export const AccountEventsModel = createModel((session: Session) => {
     resubscribe() {
       socket.reconnect();
     },
+    /** Tells the server the person is using this page now (issue #23: no Web Push meanwhile); false when offline. */
+    sendActive: (): boolean => socket.send({ type: "active" }),
     /** Calls `listener` with each piece of news until the returned function is called. */
     listen(listener: (news: AccountNews) => void): () => void {
       listeners.add(listener);

@@ -3,13 +3,16 @@
  * /api/unread (the server counts others' messages after the person's read
  * position); the account socket says when they may have changed: activity in a
  * channel, a read on another device, a reconnect. The open channel shows no
- * badge: its chat marks it read as messages arrive.
+ * badge: its chat marks it read as messages arrive. A muted channel (or one in a
+ * muted community) is quiet: no counts, only a grey mark that something is new, and
+ * it adds nothing to its community's badge or the tab's title.
  */
 import { computed, createModel, effect, signal } from "@preact/signals";
 import type { UnreadView } from "../../../protocol/index.ts";
 import type { AccountEvents } from "./account-events.ts";
 import { describeError } from "./api-client.ts";
 import { latestOnly } from "./latest-only.ts";
+import type { Place } from "./notifications/notification-settings.ts";
 import type { Router } from "./router.ts";
 import type { Session } from "./session.ts";
 
@@ -19,11 +22,17 @@ const REFRESH_DELAY_MS = 300;
 export interface UnreadCount {
   unread: number;
   mentions: number;
+  /** Muted, with something new: shown as a grey mark without a count. */
+  isQuiet?: boolean;
 }
 
 const NOTHING: UnreadCount = { unread: 0, mentions: 0 };
+const QUIET: UnreadCount = { unread: 0, mentions: 0, isQuiet: true };
 
-export const UnreadModel = createModel((session: Session, events: AccountEvents, router: Router) => {
+/** Whether a channel is muted now (read inside computeds: a change of mutes recounts). */
+export type IsMuted = (place: Place) => boolean;
+
+export const UnreadModel = createModel((session: Session, events: AccountEvents, router: Router, isMuted?: IsMuted) => {
   const counts = signal<ReadonlyMap<string, UnreadView>>(new Map());
   const loadError = signal<string | null>(null);
   /** The furthest read position heard per channel: a fetch answered before a read arrived must not undo it. */
@@ -79,29 +88,36 @@ export const UnreadModel = createModel((session: Session, events: AccountEvents,
   );
   effect(() => () => clearTimeout(refreshTimer));
 
+  const isQuiet = (view: UnreadView) => isMuted?.(view) ?? false;
+  /** What a channel's badge shows: nothing when open, a grey mark when muted. */
+  const shownCount = (view: UnreadView): UnreadCount =>
+    view.channelId === openChannelId.value ? NOTHING : isQuiet(view) ? (view.unread > 0 ? QUIET : NOTHING) : view;
+
   return {
     loadError,
-    /** Per channel, with the open channel at zero. */
-    counts: computed((): ReadonlyMap<string, UnreadCount> => {
-      const open = openChannelId.value;
-      return new Map(
-        [...counts.value].map(([channelId, view]) => [channelId, channelId === open ? NOTHING : view] as const),
-      );
-    }),
-    /** Summed per community, for the communities list. */
+    /** Per channel as the server counts them, the open one too, the muted ones left out: for the tab's title. */
+    views: computed((): readonly UnreadView[] => [...counts.value.values()].filter((view) => !isQuiet(view))),
+    /** Per channel, with the open channel at zero and muted ones quiet. */
+    counts: computed(
+      (): ReadonlyMap<string, UnreadCount> =>
+        new Map([...counts.value].map(([channelId, view]) => [channelId, shownCount(view)] as const)),
+    ),
+    /** Summed per community, for the communities list (a community with only muted news is quiet). */
     byCommunity: computed((): ReadonlyMap<string, UnreadCount> => {
-      const open = openChannelId.value;
       const sums = new Map<string, UnreadCount>();
       for (const view of counts.value.values()) {
-        if (view.communityId === null || view.channelId === open) continue;
-        const sum = sums.get(view.communityId) ?? NOTHING;
-        sums.set(view.communityId, { unread: sum.unread + view.unread, mentions: sum.mentions + view.mentions });
+        const shown = shownCount(view);
+        if (view.communityId === null || (shown.unread === 0 && shown.mentions === 0 && !shown.isQuiet)) continue;
+        const sum = sums.get(view.communityId) ?? QUIET;
+        const unread = sum.unread + shown.unread;
+        const mentions = sum.mentions + shown.mentions;
+        sums.set(view.communityId, unread + mentions > 0 ? { unread, mentions } : QUIET);
       }
       return sums;
     }),
-    hasUnread: computed(() =>
-      [...counts.value.values()].some((view) => view.unread > 0 && view.channelId !== openChannelId.value),
-    ),
+    hasUnread: computed(() => [...counts.value.values()].some((view) => shownCount(view).unread > 0)),
+    /** The community a channel belongs to, as the counts say (null: a conversation, or not listed). */
+    communityOf: (channelId: string): string | null => counts.value.get(channelId)?.communityId ?? null,
     load,
     async markAllRead(): Promise<void> {
       try {
