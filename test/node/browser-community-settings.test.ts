@@ -3,9 +3,10 @@
  * is a member, carol joins with an invite alice makes, mallory comes too late. Bob reads
  * the overview but cannot change it; alice renames the club and bob's open page follows;
  * alice makes a one-use invite that carol spends and mallory cannot, and revokes
- * another; bob leaves from the header menu; alice hands the club to carol and leaves;
- * carol reads all of it in the audit log, filtered, and deletes the club by typing its
- * name, which bob's page (he came back) loses at once. One server, in order.
+ * another; bob makes a link with his own limits from the sidebar, then leaves from the
+ * header menu; alice hands the club to carol and leaves; carol reads all of it in the
+ * audit log, filtered and paged, and deletes the club by typing its name, which bob's
+ * page (he came back) loses at once. One server, in order.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -22,6 +23,8 @@ const SCREENSHOTS = join(root, "docs", "screenshots");
 const DESKTOP = { width: 1280, height: 860 };
 /** A change reaches another open page in moments, not at its next reload. */
 const LIVE_TIMEOUT_MS = 5_000;
+/** Signing in checks the password with a deliberately slow hash, then loads the workspace. */
+const SIGN_IN_TIMEOUT_MS = 30_000;
 /** The audit log's page size (web/src/models/community-audit.ts). */
 const AUDIT_PAGE = 50;
 
@@ -45,7 +48,10 @@ beforeAll(async () => {
   await as("bob", "POST", "/api/community-invites/accept", { code }, 200);
   [alice, bob, carol] = await Promise.all([journey.openPage(), journey.openPage(), journey.openPage()]);
   await Promise.all([alice, bob, carol].map((page) => page.setViewportSize(DESKTOP)));
-  await Promise.all([signIn(alice, "alice"), signIn(bob, "bob"), signIn(carol, "carol", false)]);
+  // One at a time: a password check is slow on purpose, and three at once on a busy machine are slower still.
+  await signIn(alice, "alice");
+  await signIn(bob, "bob");
+  await signIn(carol, "carol", false);
 });
 
 describe("a community's settings", () => {
@@ -166,13 +172,34 @@ describe("a community's settings", () => {
     expect(listed.filter((invite: { revokedAt: string | null }) => invite.revokedAt)).toHaveLength(1);
   });
 
+  it("let bob, who may invite people, choose a link's limits from the sidebar", async () => {
+    await bob.getByRole("button", { name: "Invite people" }).click();
+    const panel = bob.getByRole("dialog", { name: "Invite people" });
+    const first = await panel.getByLabel("Invite link", { exact: true }).inputValue();
+    await panel.getByText("Link settings").click();
+    await panel.getByLabel("Expire after").selectOption({ label: "30 minutes" });
+    await panel.getByLabel("Max number of uses").selectOption({ label: "5 uses" });
+    await panel.getByRole("button", { name: "Generate a new link" }).click();
+    await panel.getByText(/^5 people with this link can join until /).waitFor();
+    expect(await panel.getByLabel("Invite link", { exact: true }).inputValue()).not.toBe(first);
+    expect(await seriousAxeFindings(bob, ".popover-panel")).toEqual([]);
+    await panel.screenshot({ path: join(SCREENSHOTS, "community-invite-panel.png") });
+    await panel.getByRole("button", { name: "Done" }).click();
+  });
+
   it("let bob leave Zebra Friends from its header menu, after saying so", async () => {
     await communityMenuButton(bob, "Zebra Friends").click();
+    const menu = bob.getByRole("dialog", { name: "Zebra Friends" });
+    // Bob may invite but not manage channels; he is not the owner, so he may leave.
+    const items = await menu.locator(".menu-item").allTextContents();
+    expect(items.slice(0, 3)).toEqual(["Community overview", "Community settings", "Invite people"]);
+    expect(items.at(-1)).toBe("Leave community");
+    expect(await menu.getByRole("button", { name: "Create channel" }).count()).toBe(0);
     await bob.getByRole("button", { name: "Leave community" }).click();
     await bob.getByText("Leave Zebra Friends? You will need a new invite to come back.").waitFor();
     await bob.getByRole("button", { name: "Leave Zebra Friends" }).click();
     await communityLink(bob, "Zebra Friends").waitFor({ state: "detached" });
-    await expect.poll(() => new URL(bob.url()).pathname).toBe("/");
+    await expect.poll(() => new URL(bob.url()).pathname, { timeout: LIVE_TIMEOUT_MS }).toBe("/");
     // He comes back, so that the club's deletion has someone to reach.
     const { code } = await as("alice", "POST", `/api/communities/${zebraId}/invites`, { maxUses: 1 }, 201);
     await bob.goto(`${journey.server.url}/join/${code}`);
@@ -218,6 +245,8 @@ describe("a community's settings", () => {
       "alice made carol the owner of the community",
       "alice created an invite for 1 use, never expiring", // bob's way back in
       "bob left the community",
+      expect.stringMatching(/^bob created an invite for 5 uses, expiring .+/),
+      expect.stringMatching(/^bob created an invite with no limit of uses, expiring .+/),
       "alice revoked an invite",
       expect.stringMatching(/^alice created an invite for 1 use, expiring .+/),
       "alice renamed the community from Zebra Club to Zebra Friends and changed its description",
@@ -232,7 +261,7 @@ describe("a community's settings", () => {
     await expect.poll(words, { timeout: LIVE_TIMEOUT_MS }).toEqual(["bob left the community"]);
     await carol.getByLabel("Action").selectOption({ label: "All actions" });
     await carol.getByLabel("By").selectOption({ label: "Everyone" });
-    await expect.poll(() => entries.getByRole("listitem").count()).toBe(8);
+    await expect.poll(() => entries.getByRole("listitem").count(), { timeout: LIVE_TIMEOUT_MS }).toBe(10);
     expect(await seriousAxeFindings(carol, ".settings-area")).toEqual([]);
     await carol.screenshot({ path: join(SCREENSHOTS, "community-settings-audit-log.png") });
   });
@@ -243,11 +272,11 @@ describe("a community's settings", () => {
     }
     await carol.reload();
     const entries = carol.getByRole("list", { name: "Audit log entries, newest first" });
-    await expect.poll(() => entries.getByRole("listitem").count()).toBe(AUDIT_PAGE);
+    await expect.poll(() => entries.getByRole("listitem").count(), { timeout: LIVE_TIMEOUT_MS }).toBe(AUDIT_PAGE);
     expect(await entries.getByText(/^alice renamed the community/).count()).toBe(0);
     await carol.getByRole("button", { name: "Load older entries" }).click();
     await entries.getByText(/^alice renamed the community/).waitFor();
-    expect(await entries.getByRole("listitem").count()).toBe(AUDIT_PAGE + 8);
+    expect(await entries.getByRole("listitem").count()).toBe(AUDIT_PAGE + 10);
     await carol.getByRole("button", { name: "Load older entries" }).waitFor({ state: "detached" });
   });
 
@@ -269,7 +298,7 @@ describe("a community's settings", () => {
     await carol.getByLabel("Type Zebra Friends to confirm").fill("Zebra Friends");
     await carol.getByRole("button", { name: "Delete Zebra Friends" }).click();
     await communityLink(carol, "Zebra Friends").waitFor({ state: "detached" });
-    await expect.poll(() => new URL(carol.url()).pathname).toBe("/");
+    await expect.poll(() => new URL(carol.url()).pathname, { timeout: LIVE_TIMEOUT_MS }).toBe("/");
     await communityLink(bob, "Zebra Friends").waitFor({ state: "detached", timeout: LIVE_TIMEOUT_MS });
     expect(journey.problems).toEqual([]);
   });
@@ -292,8 +321,8 @@ async function signIn(page: Page, username: string, isMember = true): Promise<vo
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  if (isMember) await communityLink(page, "Zebra Club").waitFor();
-  else await page.getByRole("navigation", { name: "Communities" }).waitFor();
+  if (isMember) await communityLink(page, "Zebra Club").waitFor({ timeout: SIGN_IN_TIMEOUT_MS });
+  else await page.getByRole("navigation", { name: "Communities" }).waitFor({ timeout: SIGN_IN_TIMEOUT_MS });
 }
 
 /** The button at the top of the sidebar, named after the community, that opens its menu. */
