@@ -18,12 +18,16 @@ import {
   type NotificationTarget,
   type NotificationTargetKind,
 } from "../../protocol/index.ts";
+import { rateLimit } from "../abuse.ts";
 import { channelAccess } from "../channel-access.ts";
 import { communityAccess } from "../community-access.ts";
 import type { AppEnv } from "../context.ts";
 import { AppError, notFound } from "../errors.ts";
-import { requireUser } from "../middleware.ts";
-import { parse } from "../validation.ts";
+import { limitBody, requireUser } from "../middleware.ts";
+import { parseJson } from "../validation.ts";
+
+/** Clicking through a menu of mutes is a few changes; a script's flood is refused. */
+const CHANGE_LIMIT = rateLimit("notification-settings", 120, 60);
 
 /** The person's other devices (and this one) read their settings again. Best effort. */
 async function tellDevices(c: Context<AppEnv>): Promise<void> {
@@ -70,16 +74,16 @@ export const notifications = new Hono<AppEnv>()
       targets: stored.targets,
     } satisfies NotificationSettings);
   })
-  .put("/preferences", async (c) => {
-    const changes = parse(notificationPreferencesUpdateSchema, await c.req.json().catch(() => null));
+  .put("/preferences", CHANGE_LIMIT, limitBody, async (c) => {
+    const changes = await parseJson(c, notificationPreferencesUpdateSchema);
     const stored = await query(c.env.DATABASE, "updateNotificationPreferences", { userId: c.get("userId"), changes });
     await tellDevices(c);
     return c.json(notificationPreferencesOf(stored));
   })
-  .put("/targets/:kind/:id", async (c) => {
+  .put("/targets/:kind/:id", CHANGE_LIMIT, limitBody, async (c) => {
     const kind = targetKind(c.req.param("kind"));
     const id = c.req.param("id");
-    const update = parse(notificationTargetUpdateSchema, await c.req.json().catch(() => null));
+    const update = await parseJson(c, notificationTargetUpdateSchema);
     const mutedUntil = muteEnd(update.mutedUntil, Date.now());
     const { isDirect } = await reachTarget(c, kind, id);
     if (isDirect && update.level === "mentions") {
@@ -103,7 +107,7 @@ export const notifications = new Hono<AppEnv>()
     await tellDevices(c);
     return c.json(stored satisfies NotificationTarget);
   })
-  .delete("/targets/:kind/:id", async (c) => {
+  .delete("/targets/:kind/:id", CHANGE_LIMIT, async (c) => {
     const kind = targetKind(c.req.param("kind"));
     const id = uuidSchema.safeParse(c.req.param("id"));
     // Only the person's own row is touched, so no access check: a setting of a community

@@ -19,6 +19,7 @@ import {
   errorCode,
   expectStatus,
   register,
+  request,
   unique,
   type Person,
 } from "./fixtures.ts";
@@ -115,8 +116,14 @@ describe("bad input changes nothing", () => {
     await expectStatus(await as(bob, "PUT", "/api/notifications/preferences", { sound: "yes" }), 400);
     await expectStatus(await as(bob, "PUT", "/api/notifications/preferences", { dndAllows: "everything" }), 400);
     await expectStatus(await as(bob, "PUT", "/api/notifications/preferences", { desktop: true }), 400);
-    const notJson = await as(bob, "PUT", `/api/notifications/targets/channel/${general.id}`);
-    expect(notJson.status).toBe(400);
+    // No JSON body, or JSON sent as text/plain (what a cross-site form can send).
+    await expectStatus(await as(bob, "PUT", `/api/notifications/targets/channel/${general.id}`), 415);
+    const asText = await request("/api/notifications/preferences", {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${bob.token}`, "Content-Type": "text/plain" },
+      body: JSON.stringify({ sound: false }),
+    });
+    expect(asText.status).toBe(415);
     expect(await settingsOf(bob)).toEqual({ preferences: DEFAULT_NOTIFICATION_PREFERENCES, targets: [] });
   });
 
