@@ -16,6 +16,7 @@ import { call, registerOn, type Account } from "../support/accounts.ts";
 import { seriousAxeFindings } from "../support/axe.ts";
 import { waitUntilConnected } from "../support/browser.ts";
 import { browserJourney, channelLink, memberList, signInToGeneral } from "../support/browser-journey.ts";
+import { elementsStickingOut, PHONE } from "../support/layout.ts";
 import { root } from "../support/server.ts";
 
 const PASSWORD = "correct horse battery";
@@ -72,6 +73,12 @@ async function tallScreenshot(page: Page, name: string): Promise<void> {
   await page.setViewportSize(DESKTOP);
 }
 
+async function expectFitsAPhone(page: Page): Promise<void> {
+  await page.setViewportSize(PHONE);
+  expect(await elementsStickingOut(page)).toEqual([]);
+  await page.setViewportSize(DESKTOP);
+}
+
 const settingsUrl = (section: string) => `${journey.server.url}/communities/${communityId}/settings/${section}`;
 const rolesList = (page: Page) => page.getByRole("list", { name: "Roles, most senior first" });
 const roleNames = (page: Page) =>
@@ -116,6 +123,7 @@ describe("roles and their colours", () => {
     await rolesList(alice).getByRole("button", { name: "Moderators", exact: true }).click();
     await alice.getByRole("heading", { name: "Edit role — Moderators" }).waitFor();
     await tallScreenshot(alice, "community-roles.png");
+    await expectFitsAPhone(alice);
   });
 
   it("lets alice give carol Moderators from the members section, found by name", async () => {
@@ -135,6 +143,7 @@ describe("roles and their colours", () => {
     await alice.getByRole("list", { name: "Roles of carol" }).getByText("Moderators").waitFor();
     await members.getByRole("button", { name: "Actions for carol" }).waitFor();
     expect(await seriousAxeFindings(alice, "main")).toEqual([]);
+    await expectFitsAPhone(alice);
   });
 
   it("shows bob carol under Moderators — 1, in green, without reloading", async () => {
@@ -220,6 +229,7 @@ describe("channel permissions", () => {
       .click();
     expect(await seriousAxeFindings(alice, "main")).toEqual([]);
     await tallScreenshot(alice, "channel-permissions.png");
+    await expectFitsAPhone(alice);
   });
 
   it("met no page error or CSP violation on the way", () => {

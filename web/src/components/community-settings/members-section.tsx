@@ -26,7 +26,7 @@ export function MembersSection({ session, router, community }: CommunitySettings
   const ownerId = community.community.value?.ownerId;
 
   return (
-    <section class="card" aria-labelledby="members-section-heading">
+    <section class="card members-card" aria-labelledby="members-section-heading">
       <h2 id="members-section-heading">Members — {members.length}</h2>
       <label for="member-search">Search members by name</label>
       <input

@@ -111,6 +111,11 @@ function RoleRow({ role, roles, editor, memberCount, isFirst, isLastMovable }: R
         if (canMove) void editor.drop(role.id);
       }}
     >
+      {canMove && (
+        <span class="role-grip" aria-hidden="true" title="Drag to move">
+          ⋮⋮
+        </span>
+      )}
       <span
         class="role-dot"
         aria-hidden="true"

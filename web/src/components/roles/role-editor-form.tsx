@@ -53,13 +53,13 @@ export function RoleEditorForm({ roles, editor, role, memberCount }: RoleEditorF
           {!role.isEveryone && <ColourChoice editor={editor} color={draft.color} />}
           {!role.isEveryone && (
             <label class="checkbox">
+              Display members separately from online members
               <input
                 type="checkbox"
                 role="switch"
                 checked={draft.hoist}
                 onChange={(event) => editor.setHoist(event.currentTarget.checked)}
               />
-              Display members separately from online members
             </label>
           )}
           <h3>Permissions</h3>
