@@ -220,6 +220,7 @@ describe("docker-compose.yml", () => {
       "totp_encryption_key_version",
       "totp_encryption_keys_retired",
       "turn_secret",
+      "vapid_private.pem",
     ]);
     for (const name of secretNames(chatalot)) expect(plain.secrets?.[name]?.file).toBe(join(project, "secrets", name));
     // Compose secrets are always read-only; a secret bind-mounted as a volume must be too.
@@ -234,6 +235,7 @@ describe("docker-compose.yml", () => {
       TOTP_ENCRYPTION_KEY_VERSION_FILE: "/run/secrets/totp_encryption_key_version",
       TOTP_ENCRYPTION_KEYS_RETIRED_FILE: "/run/secrets/totp_encryption_keys_retired",
       TURN_SECRET_FILE: "/run/secrets/turn_secret",
+      VAPID_PRIVATE_KEY_FILE: "/run/secrets/vapid_private.pem",
     });
   });
 

@@ -19,6 +19,7 @@ const SECRET_FILES = [
   "totp_encryption_key_version",
   "totp_encryption_keys_retired",
   "turn_secret",
+  "vapid_private.pem",
 ];
 const HEX_64 = /^[0-9a-f]{64}$/;
 
@@ -78,7 +79,7 @@ describe("scripts/generate-secrets.sh", () => {
 
     expect(readdirSync(dir).sort()).toEqual(SECRET_FILES);
     expect(modeOf(dir)).toBe(0o700);
-    for (const name of ["db_password", "jwt_private.pem", "totp_encryption_key", "turn_secret"]) {
+    for (const name of ["db_password", "jwt_private.pem", "totp_encryption_key", "turn_secret", "vapid_private.pem"]) {
       expect(modeOf(join(dir, name)), name).toBe(0o600);
     }
     expect(modeOf(join(dir, "jwt_public.pem"))).toBe(0o644);
@@ -104,6 +105,16 @@ describe("scripts/generate-secrets.sh", () => {
     expect(publicKey.export({ type: "spki", format: "der" })).toEqual(publicKeyOf(read(dir, "jwt_private.pem")));
     const message = Buffer.from("alice signs in");
     expect(verify(null, message, publicKey, sign(null, message, privateKey))).toBe(true);
+  });
+
+  it("makes a P-256 VAPID key for Web Push, as PKCS#8 PEM", () => {
+    const dir = secretsDir();
+    generated(dir);
+
+    const vapid = createPrivateKey(read(dir, "vapid_private.pem"));
+    expect(read(dir, "vapid_private.pem")).toContain("-----BEGIN PRIVATE KEY-----");
+    expect(vapid.asymmetricKeyType).toBe("ec");
+    expect(vapid.asymmetricKeyDetails?.namedCurve).toBe("prime256v1");
   });
 
   it("changes nothing when run a second time: same bytes, times, modes and owners", () => {
