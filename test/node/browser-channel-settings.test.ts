@@ -152,6 +152,10 @@ describe("alice runs Zoo's channels", () => {
     await channelLink(alice, "#lounge").hover();
     await alice.getByRole("button", { name: "Options for #lounge" }).click();
     expect(await seriousAxeFindings(alice, ".channel-nav")).toEqual([]);
+    await alice.screenshot({
+      path: join(SCREENSHOTS, "channel-menu.png"),
+      clip: { x: 0, y: 0, width: 640, height: 520 },
+    });
     await alice.getByRole("button", { name: "Move up" }).click();
     await waitForOrder(alice, ["ideas", "random", "general", "lounge", "staff"]);
   });
