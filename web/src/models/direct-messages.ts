@@ -1,20 +1,33 @@
 /**
- * The user's direct conversations, 1:1 and group, named by who is in them, and
- * opening one with a person (the server finds the existing conversation or
- * starts one). The account socket announces a conversation someone else started;
- * the list is also read again when the tab comes back into focus.
+ * The user's direct conversations, 1:1 and group, named by who is in them (or by
+ * the name a group was given), and opening one with a person (the server finds the
+ * existing conversation or starts one). The account socket announces a
+ * conversation someone else started, renamed, joined or left, and a block (here or
+ * on another device); the list is also read again when the tab comes back into focus.
+ * Managing a group (rename, add people, leave) is in `conversation-admin.ts`.
  */
 import { createModel, effect, signal } from "@preact/signals";
 import { openDmSchema, type ChannelView } from "../../../protocol/index.ts";
+import { UNNAMED_GROUP_DM } from "../../../protocol/direct-messages.ts";
 import type { AccountEvents } from "./account-events.ts";
 import { createAction } from "./action.ts";
 import { describeError } from "./api-client.ts";
+import { blocksOf } from "./blocks.ts";
 import { latestOnly } from "./latest-only.ts";
 import { profiles } from "./profiles.ts";
 import type { Session } from "./session.ts";
 
-/** "bob" or "bob, carol": everyone but the reader; "only you" once the others left a group. */
+/** The name a group DM's people gave it, or null while it is named by its people. */
+export function groupName(channel: ChannelView): string | null {
+  if (channel.kind !== "group_dm") return null;
+  const name = channel.name.trim();
+  return name && name !== UNNAMED_GROUP_DM ? name : null;
+}
+
+/** A group's given name, else "bob" or "bob, carol": everyone but the reader; "only you" once the others left a group. */
 export function conversationName(channel: ChannelView, ownUserId: string): string {
+  const given = groupName(channel);
+  if (given) return given;
   const others = (channel.participants ?? []).filter((person) => person.userId !== ownUserId);
   if (others.length === 0) return channel.kind === "group_dm" ? "only you" : channel.name;
   return others.map((person) => person.username).join(", ");
@@ -27,6 +40,14 @@ export const DirectMessagesModel = createModel((session: Session, events: Accoun
   const opening = createAction();
 
   const nextLoad = latestOnly();
+
+  function remember(channel: ChannelView): void {
+    const list = conversations.peek();
+    conversations.value = list.some((known) => known.id === channel.id)
+      ? list.map((known) => (known.id === channel.id ? channel : known))
+      : [channel, ...list];
+    profiles.remember(channel.participants ?? []);
+  }
 
   async function load(): Promise<void> {
     const isLatest = nextLoad();
@@ -43,9 +64,11 @@ export const DirectMessagesModel = createModel((session: Session, events: Accoun
     }
   }
   void load();
+  const blocks = blocksOf(session);
   effect(() =>
     events.listen((news) => {
       if ((news.type === "changed" && news.scope === "dms") || news.type === "reconnected") void load();
+      if ((news.type === "changed" && news.scope === "blocks") || news.type === "reconnected") void blocks.load();
     }),
   );
   effect(() => {
@@ -56,6 +79,7 @@ export const DirectMessagesModel = createModel((session: Session, events: Accoun
 
   return {
     conversations,
+    blocks,
     isLoading,
     loadError,
     opening,
@@ -71,8 +95,14 @@ export const DirectMessagesModel = createModel((session: Session, events: Accoun
         session.request<{ channel: ChannelView; isNew: boolean }>("/api/dms", { method: "POST", body: parsed.data }),
       );
       if (!answer) return null;
-      conversations.value = [answer.channel, ...conversations.value.filter((known) => known.id !== answer.channel.id)];
+      remember(answer.channel);
       return answer.channel;
+    },
+    /** Takes in a conversation the server answered with (opened, renamed, grown). */
+    remember,
+    /** Drops a conversation the person left. */
+    forget(channelId: string) {
+      conversations.value = conversations.value.filter((known) => known.id !== channelId);
     },
   };
 });
