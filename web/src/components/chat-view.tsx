@@ -24,6 +24,8 @@ import { useSlowModeHint } from "./channel-settings/use-slow-mode-hint.ts";
 import { ChannelLock, ChannelLockAlerts } from "./channel-lock.tsx";
 import { Composer } from "./composer.tsx";
 import { ConnectionStatus } from "./connection-status.tsx";
+import { directRefusalInWords } from "./direct/direct-words.ts";
+import { blocksOf } from "../models/blocks.ts";
 import { MessageList } from "./message-list.tsx";
 import { PinsPanel } from "./pins-panel.tsx";
 import { sentence } from "./sentence.ts";
@@ -61,11 +63,15 @@ export function ChatView(props: ChatViewProps) {
   const chat = useModel(() => new ChatModel(channelId, session, encryption, { known, onAccessChanged, people }));
   useNotificationJump(chat, channelId);
   const ownUserId = session.user.value?.id ?? "";
-  const channel = chat.channel.value ?? known;
+  // A conversation's name and people change live in the DM list (renamed, joined, left): its entry leads.
+  const channel = (known?.communityId === null ? known : null) ?? chat.channel.value ?? known;
   const title = channel ? channelTitle(channel, ownUserId) : "Channel";
   const accessProblem = chat.accessProblem.value;
   const problem = chat.problem.value;
-  const refusal = chat.canSend.value ? null : sendRefusalInWords(channel, timedOutUntil);
+  const refusal = chat.canSend.value
+    ? null
+    : (directRefusalInWords(channel, ownUserId, blocksOf(session).blockedIds.value) ??
+      sendRefusalInWords(channel, timedOutUntil));
   // Slow mode: the step, or how long until one's next message (issue #24).
   const hint = useSlowModeHint(channel, chat.entries.value, chat.permissions.value);
   const panel = chat.panels.panel.value;

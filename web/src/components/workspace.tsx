@@ -209,6 +209,8 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
         {unread.loadError.value && <p class="hint sidebar-hint">{sentence(unread.loadError.value)}</p>}
         {isHome ? (
           <ConversationList
+            session={session}
+            encryption={props.encryption}
             conversations={conversations}
             router={router}
             events={events}
