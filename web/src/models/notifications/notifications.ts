@@ -167,7 +167,15 @@ function createNotifications(deps: NotificationsDependencies) {
     settings,
     /** A community's or channel's name for the list of mutes ("#general, Zebra Club", "alice"). */
     async nameOf(kind: "community" | "channel", id: string): Promise<string> {
-      if (kind === "community") return deps.communityName(id) ?? "A community you left";
+      if (kind === "community") {
+        const known = deps.communityName(id);
+        if (known) return known;
+        // The list may not be loaded yet (the settings opened first): ask for this one.
+        return session
+          .request<{ community: { name: string } }>(`/api/communities/${encodeURIComponent(id)}`)
+          .then((answer) => answer.community.name)
+          .catch(() => "A community you left");
+      }
       const channel = await channelOf(id);
       return labelOf(channel, channel?.communityId ?? null) ?? "A channel you cannot see";
     },
