@@ -22,6 +22,7 @@ import {
   messageItem,
   waitUntilDelivered,
 } from "../support/browser-journey.ts";
+import { PHONE } from "../support/layout.ts";
 import { root } from "../support/server.ts";
 
 const PASSWORD = "correct horse battery";
@@ -221,6 +222,34 @@ describe("profile cards and moderation", () => {
 
     // And mallory may come back with an invite.
     await as(mallory, "POST", "/api/community-invites/accept", { code: inviteCode }, 200);
+  });
+
+  it("opens mallory's menu on a right click in the members list, and her card as a sheet on a phone", async () => {
+    await alicePage
+      .getByRole("navigation", { name: "Gardeners settings" })
+      .getByRole("link", { name: "Members" })
+      .click();
+    const row = alicePage.getByRole("list", { name: "Members" }).getByRole("listitem").filter({ hasText: "mallory" });
+    await row.waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await row.click({ button: "right", position: { x: 4, y: 4 } });
+    const menu = alicePage.getByRole("dialog", { name: "Actions for mallory" });
+    await menu.getByRole("button", { name: "Ban mallory…" }).waitFor();
+    await menu.getByRole("button", { name: "Profile" }).click();
+    const aliceCard = profileCardOf(alicePage, "mallory");
+    await aliceCard.waitFor();
+    await alicePage.keyboard.press("Escape");
+    await aliceCard.waitFor({ state: "detached" });
+
+    const card = profileCardOf(carolPage, "mallory");
+    await carolPage.setViewportSize(PHONE);
+    await messageItem(carolPage, "cheap bulbs").getByRole("button", { name: "mallory", exact: true }).click();
+    await card.waitFor();
+    const box = (await card.boundingBox())!;
+    expect(box.width).toBe(PHONE.width);
+    expect(Math.round(box.y + box.height)).toBe(PHONE.height);
+    expect(await seriousAxeFindings(carolPage, ".profile-card")).toEqual([]);
+    await carolPage.keyboard.press("Escape");
+    await card.waitFor({ state: "detached" });
     expect(journey.problems).toEqual([]);
   });
 });
