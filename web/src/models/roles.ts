@@ -94,8 +94,22 @@ export const RolesModel = createModel(
         else if (news.type === "changed" && news.communityId === communityId && news.scope === "roles") void load();
       }),
     );
+    // The theme (data-theme, or the system's when it follows it) decides which shade reads.
+    const themeChanges = signal(0);
+    effect(() => {
+      const bump = () => themeChanges.value++;
+      const scheme = matchMedia("(prefers-color-scheme: dark)");
+      const observer = new MutationObserver(bump);
+      observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+      scheme.addEventListener("change", bump);
+      return () => {
+        observer.disconnect();
+        scheme.removeEventListener("change", bump);
+      };
+    });
     // Names everywhere take the colour of their highest coloured role here.
     effect(() => {
+      void themeChanges.value;
       const colours = nameColours(roles.value, members.value, nameBackgrounds());
       roleColours.set(colours);
       return () => {
