@@ -264,6 +264,7 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
       {showsMembers && community && (
         <aside class="member-aside" aria-label="Member list">
           <MemberList
+            session={session}
             community={community}
             conversations={conversations}
             events={events}
