@@ -17,9 +17,13 @@ let alice: Person, bob: Person, carol: Person, mallory: Person, eve: Person;
 let communityId: string;
 
 beforeAll(async () => {
-  [alice, bob, carol, mallory, eve] = await Promise.all(
-    ["alice", "bob", "carol", "mallory", "eve"].map((name) => register(unique(name))),
-  );
+  [alice, bob, carol, mallory, eve] = await Promise.all([
+    register(unique("alice")),
+    register(unique("bob")),
+    register(unique("carol")),
+    register(unique("mallory")),
+    register(unique("eve")),
+  ]);
   communityId = (await createCommunity(alice, bob, carol, mallory)).id;
   const created = await expectStatus(
     await as(alice, "POST", `/api/communities/${communityId}/roles`, {
