@@ -6,6 +6,7 @@
  * replaced account key vouches for, a stranger joining by External Commit).
  */
 import {
+  contentTypes,
   createCommit,
   createGroup,
   createGroupInfoWithExternalPubAndRatchetTree,
@@ -145,7 +146,8 @@ export class DeviceGroups {
           ...known,
           history: known.isConversation ? known.history : seen.history,
           // A conversation's kind never changes; facts kept before it was noted take it once.
-          isGroup: known.isGroup ?? seen.isGroup,
+          // Not the server's word for facts kept before: a pin of more than two people is a group.
+          isGroup: known.isGroup ?? (known.participants?.length ?? 0) > 2,
         }
       : seen;
     this.facts.set(channelId, facts);
@@ -254,7 +256,8 @@ export class DeviceGroups {
     const state = this.groups.get(channelId)!.state;
     const result = await createCommit({
       context: this.keys.context,
-      state,
+      // Never a proposal the log slipped in (see processCommit): only what this device chose.
+      state: { ...state, unappliedProposals: {} },
       extraProposals: [],
       ratchetTreeExtension: true,
       wireAsPublicMessage: true,
@@ -362,7 +365,15 @@ export class DeviceGroups {
     const group = this.groups.get(channelId);
     if (!group || !this.isMember(channelId)) return;
     const message = decodeMlsMessage(base64ToBytes(commit));
-    const sender = message.wireformat === wireformats.mls_public_message ? message.publicMessage.content.sender : null;
+    // Only a commit, sent as a PublicMessage, changes the group here. ts-mls would keep a
+    // proposal and sweep it into this device's next commit: a lying server's add proposal,
+    // signed by a newcomer of its own, would ride in under a member's signature. Ignored, as
+    // a commit the server withheld would be.
+    const isCommit =
+      message.wireformat === wireformats.mls_public_message &&
+      message.publicMessage.content.contentType === contentTypes.commit;
+    if (!isCommit) return;
+    const sender = message.publicMessage.content.sender;
     const result = await processMessage({ context: this.keys.context, state: group.state, message: message as never });
     const isExternal = sender?.senderType === senderTypes.new_member_commit;
     const before = rosterOf(group.state);
@@ -495,7 +506,7 @@ export class DeviceGroups {
       if (removals.length === 0 && additions.length === 0) return { committed, historyShares };
       const result = await createCommit({
         context: this.keys.context,
-        state: group.state,
+        state: { ...group.state, unappliedProposals: {} },
         extraProposals: [...removals, ...additions],
         ratchetTreeExtension: true,
         // In the clear framing (contents stay encrypted to the tree): the delivery service checks the sender and signature.
