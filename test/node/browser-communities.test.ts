@@ -176,7 +176,7 @@ describe("bob in the Acme community, as it changes around him", () => {
 
   it("shuts bob's composer while he is timed out, saying until when, and opens it when the time-out is lifted", async () => {
     await asAdmin("POST", `/api/communities/${acmeId}/members/${bobId}/timeout`, { minutes: 10 }, 200);
-    await bob.getByText(/You are timed out in this community until .+: you can read, but not send\./).waitFor({
+    await bob.getByText(/You are timed out until .+ \(in 10 minutes\)\. You can read, but not send\./).waitFor({
       timeout: LIVE_TIMEOUT_MS,
     });
     expect(await bob.getByLabel("Message #general").isDisabled()).toBe(true);
