@@ -327,8 +327,14 @@ const configSchema = configFields.superRefine((config, context) => {
 const EC_PUBLIC_KEY_OID = [0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
 const PRIME256V1_OID = [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
 
+/** A PKCS#8 PEM: its label between the dashes, then base64. */
+const PKCS8_LABEL = "PRIVATE KEY";
+const PKCS8_PEM = new RegExp(
+  `^\\s*-----BEGIN ${PKCS8_LABEL}-----([A-Za-z0-9+/=\\s]+)-----END ${PKCS8_LABEL}-----\\s*$`,
+);
+
 function isP256Pkcs8(pem: string): boolean {
-  const match = /^\s*-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\s]+)-----END PRIVATE KEY-----\s*$/.exec(pem);
+  const match = PKCS8_PEM.exec(pem);
   if (!match) return false;
   let head: number[];
   try {
