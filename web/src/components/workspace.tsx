@@ -20,14 +20,12 @@ import type { Session } from "../models/session.ts";
 import { UnreadModel, type Unread } from "../models/unread.ts";
 import { NotificationSettingsModel } from "../models/notifications/notification-settings.ts";
 import { NotificationsModel, type Notifications } from "../models/notifications/notifications.ts";
-import { NotificationsLayer } from "./notifications/notifications-layer.tsx";
 import { ChatView } from "./chat-view.tsx";
 import { CommunityHome } from "./community-home.tsx";
 import { CommunityList } from "./community-list.tsx";
 import { CommunityPanel } from "./community-panel.tsx";
 import { EncryptionBanner } from "./encryption-banner.tsx";
 import { ConversationList } from "./conversation-list.tsx";
-import { AnnouncementsBanner } from "./announcements-banner.tsx";
 import { CreateCommunityForm } from "./create-community-form.tsx";
 import { JoinCommunityForm } from "./join-community-form.tsx";
 import { MemberList } from "./member-list.tsx";
@@ -43,7 +41,7 @@ import { KeyboardLayer } from "./keyboard/keyboard-layer.tsx";
 import { SettingsPage } from "./settings/settings-page.tsx";
 import { VoiceChannelView } from "./calls/voice-channel-view.tsx";
 import { VoiceConnectedBar } from "./calls/voice-connected-bar.tsx";
-import { IncomingCallBar } from "./calls/incoming-call-bar.tsx";
+import { WorkspaceTop } from "./shell/workspace-top.tsx";
 import { CommunitySettingsPage } from "./community-settings/community-settings-page.tsx";
 import { ChannelSettingsPage } from "./channel-settings/channel-settings-page.tsx";
 import { ProfileCardLayer } from "./people/profile-card.tsx";
@@ -94,15 +92,7 @@ export function Workspace({ session, router }: WorkspaceProps) {
   if (route.name === "settings") {
     return (
       <div class="workspace is-settings">
-        <div class="workspace-top">
-          <AnnouncementsBanner session={session} />
-          <IncomingCallBar incoming={incomingCalls} />
-          <NotificationsLayer
-            {...{ notifications, router, conversations }}
-            community={null}
-            ownUserId={session.user.value?.id ?? ""}
-          />
-        </div>
+        <WorkspaceTop {...{ session, router, incomingCalls, notifications, conversations }} community={null} />
         <SettingsPage
           session={session}
           router={router}
@@ -151,11 +141,7 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
     // A community's or a channel's settings take the page, as the person's own settings do.
     return (
       <div class="workspace is-settings">
-        <div class="workspace-top">
-          <AnnouncementsBanner session={session} />
-          <IncomingCallBar incoming={props.incomingCalls} />
-          <NotificationsLayer {...props} ownUserId={ownUserId} />
-        </div>
+        <WorkspaceTop {...props} />
         {route.name === "community-settings" ? (
           <CommunitySettingsPage
             session={session}
@@ -199,11 +185,7 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
 
   return (
     <div class={classes.filter(Boolean).join(" ")}>
-      <div class="workspace-top">
-        <AnnouncementsBanner session={session} />
-        <IncomingCallBar incoming={props.incomingCalls} />
-        <NotificationsLayer {...props} ownUserId={ownUserId} />
-      </div>
+      <WorkspaceTop {...props} />
       <CommunityList communities={communities} router={router} unread={unread} isHome={isHome} />
       <div class="sidebar">
         {unread.loadError.value && <p class="hint sidebar-hint">{sentence(unread.loadError.value)}</p>}
