@@ -21,4 +21,5 @@ export * from "./base64.ts";
 export * from "./device-certificate.ts";
 export * from "./permissions.ts";
 export * from "./profiles.ts";
+export * from "./search.ts";
 export * from "./text.ts";
