@@ -173,6 +173,11 @@ export const messages = pgTable(
     index("messages_pinned_idx")
       .on(table.channelId)
       .where(sql`${table.pinnedAt} is not null`),
+    // Search's metadata route (db/queries/search.ts) pages newest first (scanning these backward): in a channel, by
+    // one sender anywhere, and by a mentioned person (GIN answers `mentioned_user_ids @> {id}`).
+    index("messages_channel_sent_idx").on(table.channelId, table.sentAt, table.seq),
+    index("messages_sender_sent_idx").on(table.senderId, table.sentAt),
+    index("messages_mentioned_users_idx").using("gin", table.mentionedUserIds),
   ],
 );
 
