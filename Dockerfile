@@ -11,6 +11,9 @@ COPY package.json package-lock.json ./
 COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY . .
+# The git commit the admin page shows: the build context has no .git, so scripts/update.sh
+# passes it (`--build-arg CHATALOT_COMMIT=...`); unset, the page says it was not recorded.
+ARG CHATALOT_COMMIT=""
 # dist/worker/index.js (the server bundle) and web/dist (the web app).
 RUN npm run build
 # The binary embeds workerd/chatalot.capnp and the bundle; serve.sh overrides the socket

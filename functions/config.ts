@@ -294,6 +294,25 @@ const configFields = z.object({
       return value;
     }),
   /**
+   * Where the admin page asks, at most once a day, for the newest release (`{"version":"x.y.z"}`).
+   * Unset (the default), the server never asks anyone: the README promises no phone-home.
+   */
+  UPDATE_CHECK_URL: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value === "") return null;
+      // Not echoed: a URL with credentials in it would put them in the log.
+      if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol) || new URL(value).username) {
+        context.addIssue({
+          code: "custom",
+          message: `UPDATE_CHECK_URL must be an http(s) URL without a user name, such as https://example.com/chatalot/latest.json`,
+        });
+        return z.NEVER;
+      }
+      return new URL(value).href;
+    }),
+  /**
    * For tests only: the one plain-http origin (a fake push service on loopback) that push
    * subscriptions may name. Refused when PUBLIC_URL is https (below), so no production server has it.
    */

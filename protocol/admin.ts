@@ -47,6 +47,6 @@ export const communitySearchSchema = z.object({
 export const AUDIT_EXPORT_MAX_ROWS = 50_000;
 
 export interface AdminWarningView {
-  code: "no_admin_with_two_factor" | "database_degraded" | "database_large";
+  code: "no_admin_with_two_factor" | "database_degraded" | "database_large" | "update_available";
   message: string;
 }

@@ -19,6 +19,9 @@ const config :Workerd.Config = (
     # Web Push (rooms/push/): the way out to browsers' push services, public addresses only,
     # so an endpoint whose name resolves to a private address reaches nothing inside.
     (name = "push-network", network = (allow = ["public"], tlsOptions = (trustBrowserCas = true))),
+    # The update check (functions/update-check.ts): only UPDATE_CHECK_URL, which the operator
+    # names and may host on their own network, is ever fetched through it, and only when set.
+    (name = "update-network", network = (allow = ["public", "private", "local"], tlsOptions = (trustBrowserCas = true))),
     # Tests only: the fake push service, reached when PUSH_TEST_SERVICE_ORIGIN names it;
     # scripts/serve.sh points it at that origin's address (-e). Unused otherwise.
     (name = "push-test-service", external = (address = "127.0.0.1:9", http = ())),
@@ -65,6 +68,7 @@ const app :Workerd.Worker = (
     (name = "PUSH_QUEUE", durableObjectNamespace = "PushQueue"),
     (name = "PUSH_NETWORK", service = "push-network"),
     (name = "PUSH_TEST_SERVICE", service = "push-test-service"),
+    (name = "UPDATE_NETWORK", service = "update-network"),
     (name = "PUBLIC_URL", fromEnvironment = "PUBLIC_URL"),
     (name = "ADMIN_USERNAME", fromEnvironment = "ADMIN_USERNAME"),
     (name = "REGISTRATION_MODE", fromEnvironment = "REGISTRATION_MODE"),
@@ -98,6 +102,7 @@ const app :Workerd.Worker = (
     (name = "VAPID_PRIVATE_KEY", fromEnvironment = "VAPID_PRIVATE_KEY"),
     (name = "VAPID_SUBJECT", fromEnvironment = "VAPID_SUBJECT"),
     (name = "PUSH_TEST_SERVICE_ORIGIN", fromEnvironment = "PUSH_TEST_SERVICE_ORIGIN"),
+    (name = "UPDATE_CHECK_URL", fromEnvironment = "UPDATE_CHECK_URL"),
   ],
   durableObjectNamespaces = [
     (className = "ChannelRoom", uniqueKey = "chatalot-channel-room", enableSql = true),

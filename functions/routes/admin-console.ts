@@ -27,6 +27,8 @@ import { issueSocketTicket } from "../tokens.ts";
 import { parse, parseJson } from "../validation.ts";
 import { deviceSessionView, userView } from "../views.ts";
 import { healthOf } from "./health.ts";
+import { buildInfo } from "../build-info.ts";
+import { updateCheck, type UpdateCheckEnv } from "../update-check.ts";
 import { publishAccessChange } from "../access-changes.ts";
 
 /** The cookie that admits the browser to /admin-assets; scoped to that path, a minute long. */
@@ -61,7 +63,7 @@ async function liveFigures(c: Context<AppEnv>) {
 
 export const adminConsole = new Hono<AppEnv>()
   .get("/overview", async (c) => {
-    const [health, stats, staffing, databaseBytes, storedBytes, live, settings] = await Promise.all([
+    const [health, stats, staffing, databaseBytes, storedBytes, live, settings, update] = await Promise.all([
       healthOf(c),
       query(c.env.DATABASE, "instanceStatistics", {}),
       query(c.env.DATABASE, "adminStaffing", {}),
@@ -69,6 +71,7 @@ export const adminConsole = new Hono<AppEnv>()
       query(c.env.DATABASE, "storageTotal", {}),
       liveFigures(c),
       instanceSettings(c),
+      updateCheck(c.env as UpdateCheckEnv, c.get("config").UPDATE_CHECK_URL),
     ]);
     const warnings: AdminWarningView[] = [];
     if (staffing.withTwoFactor === 0) {
@@ -86,6 +89,12 @@ export const adminConsole = new Hono<AppEnv>()
         message: "the database is over 50 GB: check the free disk space and that backups still fit",
       });
     }
+    if (update.status === "newer") {
+      warnings.push({
+        code: "update_available",
+        message: `Chatalot ${update.latestVersion} is out (this server runs ${buildInfo.version}): README.md, Updating, says how`,
+      });
+    }
     return c.json({
       health,
       counts: { ...stats, databaseBytes },
@@ -100,6 +109,8 @@ export const adminConsole = new Hono<AppEnv>()
       },
       admins: staffing,
       warnings,
+      // What runs (the commit only here, not on the public /health), and what the release feed says.
+      release: { ...buildInfo, update },
     });
   })
   .get("/users/:userId", async (c) => {

@@ -7,6 +7,7 @@ import type { OverviewView } from "../models/admin-views.ts";
 import { AdminLink } from "./admin-link.tsx";
 import { bytesInWords, countInWords, durationInWords, numberInWords, registrationModeInWords } from "./admin-words.ts";
 import { Fact } from "./fact.tsx";
+import { commitInWords, updateInWords } from "./release-words.ts";
 import { SectionHeading } from "./section-heading.tsx";
 
 export function OverviewSection({ admin }: { admin: Admin }) {
@@ -31,8 +32,12 @@ export function OverviewSection({ admin }: { admin: Admin }) {
                 }
               />
               <Fact label="Database" value={data.health.db_healthy ? "Reachable" : "Unreachable"} />
-              <Fact label="Version" value={data.health.version} />
               <Fact label="Up for" value={durationInWords(data.health.uptime_secs)} />
+            </Card>
+            <Card title="Version">
+              <Fact label="Running" value={data.release.version} />
+              <Fact label="Commit" value={commitInWords(data.release)} />
+              <Fact label="Updates" value={updateInWords(data.release)} />
             </Card>
             <Card title="Size">
               <Fact label="Users" value={numberInWords(data.counts.users)} />

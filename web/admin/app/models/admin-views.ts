@@ -37,7 +37,14 @@ export interface OverviewView {
   storage: { usedBytes: number; fileMaxBytes: number; quotaBytes: number };
   admins: { admins: number; withTwoFactor: number };
   warnings: AdminWarningView[];
+  /** What runs, and what UPDATE_CHECK_URL's release feed said (functions/update-check.ts). */
+  release: { version: string; commit: string | null; update: UpdateCheckView };
 }
+
+export type UpdateCheckView =
+  | { status: "off" }
+  | { status: "current" | "newer"; latestVersion: string; checkedAt: string }
+  | { status: "failed"; reason: string; checkedAt: string };
 
 export interface AdminUserView extends UserView {
   createdAt: string;
