@@ -8,6 +8,7 @@
 import { useSignal } from "@preact/signals";
 import { askForRecoveryKeyStep } from "../models/encryption/onboarding.ts";
 import { forgetBrowserKeys, holdsOnlyCopy } from "../models/encryption/device-store.ts";
+import { forgetSearchIndex } from "../models/search/search-store.ts";
 import type { Session } from "../models/session.ts";
 import { SignOutWarning } from "./onboarding/sign-out-warning.tsx";
 
@@ -18,6 +19,8 @@ export function SignOutButton({ session }: { session: Session }) {
   const signOut = async (forgetsKeys: boolean) => {
     const deviceId = session.sessionId.peek();
     if (forgetsKeys && deviceId) await forgetBrowserKeys(userId, deviceId);
+    // The search index holds decrypted text: it never outlives the session that made it.
+    await forgetSearchIndex(userId);
     await session.signOut();
   };
   // Asked at the click, not when shown: a key set up a moment ago counts.

@@ -27,6 +27,7 @@ import { attachmentDraftsFor } from "./files/attachment-drafts.ts";
 import type { OutgoingFile } from "./files/outgoing-files.ts";
 import { createPendingRequests, newClientId, type Request } from "./pending-requests.ts";
 import { createReadMarker } from "./read-marker.ts";
+import { publishTimeline } from "./search/timeline-feed.ts";
 import { createResumePoint } from "./resume-point.ts";
 import type { Session } from "./session.ts";
 import { createSidePanels } from "./side-panels.ts";
@@ -328,6 +329,8 @@ export const ChatModel = createModel(
       void encryption.state.value;
       void crypto.ensure();
     });
+    // The device's search index follows what arrives, is edited or deleted here (search/).
+    effect(() => publishTimeline(channelId, entries.value));
     /** The files waiting in the composer: they outlive this model, as their uploads do. */
     const attachments = attachmentDraftsFor(session, channelId);
     const submit = (text: string, placement: Placement, files: readonly OutgoingFile[] = []) => {

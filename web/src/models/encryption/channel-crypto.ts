@@ -418,7 +418,7 @@ function plainPayload(content: MessageContent): string {
 
 const plainAttachmentsSchema = z.array(attachmentSchema).min(1).max(10);
 
-function plainReading(payload: string): Reading {
+export function plainReading(payload: string): Reading {
   try {
     const value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(base64ToBytes(payload))) as {
       kind?: unknown;

@@ -1,0 +1,192 @@
+/**
+ * Search over the messages this device can read, implementing `SearchEngine` for the
+ * UI. Words are matched only here, in the device's encrypted index (search-index.ts),
+ * which the background indexer fills from history and the open chat keeps current.
+ * While the index is incomplete, the filters the server can answer without content
+ * (sender, channel, dates, pins, files, mentions) fetch their candidates through
+ * `GET /api/search/messages`: those are decrypted and indexed here, and the words
+ * are matched against them like the rest. The words never leave the device.
+ */
+import { createModel, effect, signal } from "@preact/signals";
+import {
+  SEARCH_CHANNELS_MAX,
+  SEARCH_PAGE_MAX,
+  type MessageView,
+  type SearchMetadataPage,
+} from "../../../../protocol/index.ts";
+import type { AccountEvents } from "../account-events.ts";
+import type { Encryption } from "../encryption/encryption.ts";
+import type { Session } from "../session.ts";
+import type { TimelineEntry } from "../timeline.ts";
+import { createMessageReader, indexedMessage } from "./message-reader.ts";
+import type { SearchIndex } from "./search-index.ts";
+import { createIndexer } from "./search-indexer.ts";
+import { openSearchStore, type SearchStore } from "./search-store.ts";
+import { listenToTimelines } from "./timeline-feed.ts";
+import type { IndexingProgress, SearchEngine, SearchOutcome, SearchQuery, SearchSort } from "./search-types.ts";
+
+/** Indexing starts this long after the app opens (in idle time), so it never slows the first screen. */
+const START_DELAY_MS = 3_000;
+/** Changes from the open chat are written to the store once they settle this long. */
+const LIVE_SAVE_DELAY_MS = 2_000;
+/** Metadata pages one search may read to fill the index for its filters. */
+const NARROW_PAGES_MAX = 3;
+const NOTHING: SearchOutcome = { results: [], total: 0 };
+const enabledKey = (userId: string) => `chatalot-search-enabled:${userId}`;
+
+export const SearchEngineModel = createModel((session: Session, events: AccountEvents, encryption: Encryption) => {
+  const userId = session.user.peek()?.id ?? "";
+  const isEnabled = () => localStorage.getItem(enabledKey(userId)) !== "off";
+  const progress = signal<IndexingProgress>({ indexed: 0, total: 0, running: false, enabled: isEnabled() });
+  const reader = createMessageReader(encryption);
+  let store: SearchStore = openSearchStore(userId);
+  let opened: Promise<SearchIndex> | null = null;
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** The index, loading MiniSearch and the catalog on first use (never in the app's first load). */
+  const index = (): Promise<SearchIndex> =>
+    (opened ??= import("./search-index.ts").then(({ openSearchIndex }) => openSearchIndex(store)));
+
+  const indexer = createIndexer({
+    session,
+    reader,
+    index,
+    whenReadable: () =>
+      new Promise<void>((resolve) => {
+        const stop = effect(() => {
+          if (encryption.state.value.kind !== "ready") return;
+          queueMicrotask(() => stop());
+          resolve();
+        });
+      }),
+    onState: (state) => (progress.value = { ...state, enabled: isEnabled() }),
+  });
+
+  /** The open chat's entries: new and edited messages go in, deleted ones leave. */
+  async function follow(channelId: string, entries: readonly TimelineEntry[]): Promise<void> {
+    const held = await index();
+    const readable = [];
+    const gone = [];
+    for (const entry of entries) {
+      if (entry.seq === null || !entry.view) continue;
+      if (entry.isDeleted || entry.isHidden) gone.push(entry.seq);
+      else if (entry.text !== null && (held.eventOf(channelId, entry.seq) ?? -1) < entry.event)
+        readable.push(indexedMessage(entry.view, entry.text, entry.attachments));
+    }
+    if (readable.length === 0 && gone.length === 0) return;
+    await held.put(readable);
+    await held.remove(channelId, gone);
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => void held.save(), LIVE_SAVE_DELAY_MS);
+  }
+
+  /** Candidates for the server-answerable filters, decrypted into the index; pinned ones named. */
+  async function narrow(query: SearchQuery, held: SearchIndex): Promise<Set<string> | null> {
+    const params = metadataParams(query);
+    if (!params) return null;
+    const pinned = query.pinned === null ? null : new Set<string>();
+    if (pinned) params.set("pinned", "true");
+    let cursor: string | null = null;
+    for (let pages = 0; pages < NARROW_PAGES_MAX; pages++) {
+      if (cursor) params.set("cursor", cursor);
+      const page: SearchMetadataPage = await session.request(`/api/search/messages?${params}`);
+      const byChannel = new Map<string, MessageView[]>();
+      for (const message of page.messages)
+        byChannel.set(message.channelId, [...(byChannel.get(message.channelId) ?? []), message]);
+      for (const [channelId, messages] of byChannel) {
+        const read = await reader.read(channelId, messages);
+        await held.put(read.readable);
+        for (const message of messages) pinned?.add(`${channelId}:${message.seq}`);
+      }
+      cursor = page.nextCursor;
+      if (!cursor) break;
+    }
+    return pinned;
+  }
+
+  async function search(
+    query: SearchQuery,
+    options: { sort: SearchSort; offset: number; limit: number },
+  ): Promise<SearchOutcome> {
+    if (!isEnabled()) return NOTHING;
+    const held = await index();
+    indexer.start();
+    let pinnedByServer: Set<string> | null = null;
+    const isIncomplete = !indexer.isComplete(query.channelIds, held);
+    if (isIncomplete || query.pinned !== null) {
+      // The server's answer only adds candidates: without it, the index answers alone.
+      pinnedByServer = await narrow(query, held).catch(() => null);
+    }
+    return held.search(query, options, pinnedByServer);
+  }
+
+  async function forget(): Promise<void> {
+    indexer.stop();
+    clearTimeout(saveTimer);
+    // Writes still under way go to the old store, which is cleared after them.
+    const old = store;
+    store = openSearchStore(userId);
+    opened = null;
+    old.close();
+    await old.clear();
+  }
+
+  effect(() =>
+    events.listen((news) => {
+      if (news.type === "activity") indexer.noteActivity(news.channelId, news.lastSeq);
+      else if (news.type === "reconnected" || (news.type === "changed" && LIST_SCOPES.has(news.scope)))
+        void indexer.noteListsChanged();
+    }),
+  );
+  effect(() =>
+    listenToTimelines((channelId, entries) => {
+      if (isEnabled()) void follow(channelId, entries).catch(() => undefined);
+    }),
+  );
+  const startTimer = setTimeout(() => {
+    if (isEnabled()) indexer.start();
+  }, START_DELAY_MS);
+  effect(() => () => {
+    clearTimeout(startTimer);
+    clearTimeout(saveTimer);
+    indexer.stop();
+  });
+
+  return {
+    search,
+    progress,
+    async setEnabled(enabled: boolean): Promise<void> {
+      if (enabled) localStorage.removeItem(enabledKey(userId));
+      else localStorage.setItem(enabledKey(userId), "off");
+      progress.value = { ...progress.peek(), enabled, running: enabled && progress.peek().running };
+      if (!enabled) {
+        await forget();
+        progress.value = { indexed: 0, total: 0, running: false, enabled };
+      } else indexer.start();
+    },
+    async clear(): Promise<void> {
+      await forget();
+      progress.value = { indexed: 0, total: 0, running: false, enabled: isEnabled() };
+      if (isEnabled()) indexer.start();
+    },
+  } satisfies SearchEngine;
+});
+
+export type SearchEngineInstance = InstanceType<typeof SearchEngineModel>;
+
+/** Account news after which the readable channels may differ. */
+const LIST_SCOPES = new Set(["communities", "dms", "channels", "members"]);
+
+/** The metadata route's query for what the server can answer, or null when the query asks nothing of it. */
+function metadataParams(query: SearchQuery): URLSearchParams | null {
+  const params = new URLSearchParams({ limit: String(SEARCH_PAGE_MAX) });
+  for (const channelId of query.channelIds.slice(0, SEARCH_CHANNELS_MAX)) params.append("channelId", channelId);
+  // The route takes one sender and one mentioned person: with several, the index answers alone.
+  if (query.fromUserIds.length === 1) params.set("senderId", query.fromUserIds[0]!);
+  if (query.mentionsUserIds.length === 1) params.set("mentionsUserId", query.mentionsUserIds[0]!);
+  if (query.before) params.set("before", query.before);
+  if (query.after) params.set("after", query.after);
+  if (query.has.includes("file")) params.set("hasFile", "true");
+  const asksServer = [...params.keys()].some((name) => name !== "limit") || query.pinned !== null;
+  return asksServer ? params : null;
+}

@@ -1,0 +1,211 @@
+/**
+ * Fills the search index in the background from the history pages of every channel
+ * and DM the person can read (`GET /api/channels/:id/messages`), newest first, then
+ * older, and forward again as activity says new messages came. Gentle on purpose:
+ * one page at a time, in idle time, at most PAGES_PER_MINUTE (a tenth of the
+ * server's history budget, which the open chat shares); where it got to in each
+ * channel is saved with the index, so a reload goes on from there.
+ */
+import { HISTORY_PAGE_MAX, type MessageView, type UnreadView } from "../../../../protocol/index.ts";
+import { ApiError } from "../api-client.ts";
+import type { Session } from "../session.ts";
+import type { MessageReader } from "./message-reader.ts";
+import type { ChannelCursor, SearchIndex } from "./search-index.ts";
+
+/** History pages the indexer asks for, per minute at most (the server allows 600). */
+const PAGES_PER_MINUTE = 60;
+const PAGE_INTERVAL_MS = 60_000 / PAGES_PER_MINUTE;
+/** After a failed page (offline, rate limited), wait this long before the next. */
+const RETRY_MS = 30_000;
+/** Segments are written after this many pages, and whenever the indexer runs out of work. */
+const SAVE_EVERY_PAGES = 5;
+
+export interface IndexerState {
+  /** Messages read into the index (or seen unreadable), over the channels' known totals. */
+  indexed: number;
+  total: number;
+  running: boolean;
+}
+
+interface Work {
+  channelId: string;
+  query: string;
+  direction: "newest" | "after" | "before";
+}
+
+export function createIndexer(options: {
+  session: Session;
+  reader: MessageReader;
+  index: () => Promise<SearchIndex>;
+  /** Resolves when the device can decrypt (unlocked, keys loaded). */
+  whenReadable: () => Promise<void>;
+  onState: (state: IndexerState) => void;
+}) {
+  /** The newest seq each readable channel has, from the unread counts and activity since. */
+  const lastSeqs = new Map<string, number>();
+  let isStarted = false;
+  let isRunning = false;
+  let wake: (() => void) | null = null;
+  let pagesSinceSave = 0;
+  let generation = 0;
+
+  async function report(): Promise<void> {
+    const index = await options.index();
+    let indexed = 0;
+    let total = 0;
+    for (const [channelId, lastSeq] of lastSeqs) {
+      total += lastSeq;
+      indexed += covered(index.catalog.cursors[channelId], lastSeq);
+    }
+    options.onState({ indexed, total, running: isRunning });
+  }
+
+  async function refreshChannels(): Promise<void> {
+    const { channels } = await options.session.request<{ channels: UnreadView[] }>("/api/unread");
+    const index = await options.index();
+    const readable = new Set(channels.map((view) => view.channelId));
+    lastSeqs.clear();
+    for (const view of channels) lastSeqs.set(view.channelId, view.lastSeq);
+    // Channels the person can no longer read leave the index with their messages.
+    for (const channelId of Object.keys(index.catalog.cursors))
+      if (!readable.has(channelId)) await index.forgetChannel(channelId);
+  }
+
+  function nextWork(index: SearchIndex): Work | null {
+    let older: Work | null = null;
+    for (const [channelId, lastSeq] of lastSeqs) {
+      const cursor = index.catalog.cursors[channelId];
+      const limit = `limit=${HISTORY_PAGE_MAX}`;
+      if (!cursor) return { channelId, query: limit, direction: "newest" };
+      // New messages first: they are what people look for.
+      if (lastSeq > cursor.newestSeq)
+        return { channelId, query: `after=${cursor.newestSeq}&${limit}`, direction: "after" };
+      if (!older && cursor.oldestSeq > 1)
+        older = { channelId, query: `before=${cursor.oldestSeq}&${limit}`, direction: "before" };
+    }
+    return older;
+  }
+
+  async function step(index: SearchIndex, work: Work): Promise<void> {
+    const path = `/api/channels/${encodeURIComponent(work.channelId)}/messages?${work.query}`;
+    let messages: MessageView[];
+    try {
+      ({ messages } = await options.session.request<{ messages: MessageView[] }>(path));
+    } catch (caught) {
+      if (caught instanceof ApiError && (caught.status === 403 || caught.status === 404)) {
+        lastSeqs.delete(work.channelId);
+        await index.forgetChannel(work.channelId);
+        return;
+      }
+      throw caught;
+    }
+    const read = await options.reader.read(work.channelId, messages);
+    await index.put(read.readable);
+    await index.remove(work.channelId, read.unreadable);
+    const seqs = messages.map((message) => message.seq);
+    const known = index.catalog.cursors[work.channelId];
+    const cursor: ChannelCursor = {
+      newestSeq: Math.max(known?.newestSeq ?? 0, ...seqs),
+      oldestSeq: Math.min(known?.oldestSeq ?? Number.MAX_SAFE_INTEGER, ...seqs),
+    };
+    // A page shorter than asked reached the start (or what the person may see of it).
+    if (work.direction !== "after" && messages.length < HISTORY_PAGE_MAX) cursor.oldestSeq = 1;
+    if (work.direction === "after" && messages.length === 0)
+      cursor.newestSeq = Math.max(cursor.newestSeq, lastSeqs.get(work.channelId) ?? 0);
+    if (cursor.oldestSeq === Number.MAX_SAFE_INTEGER) cursor.oldestSeq = 1;
+    index.catalog.cursors[work.channelId] = cursor;
+    lastSeqs.set(work.channelId, Math.max(lastSeqs.get(work.channelId) ?? 0, cursor.newestSeq));
+    if (++pagesSinceSave >= SAVE_EVERY_PAGES) await save(index);
+  }
+
+  async function save(index: SearchIndex): Promise<void> {
+    pagesSinceSave = 0;
+    await index.save();
+  }
+
+  async function run(mine: number): Promise<void> {
+    const stillMine = () => isStarted && generation === mine;
+    try {
+      await options.whenReadable();
+      await refreshChannels();
+    } catch {
+      if (stillMine()) setTimeout(() => void (stillMine() && run(mine)), RETRY_MS);
+      return;
+    }
+    while (stillMine()) {
+      const index = await options.index();
+      const work = nextWork(index);
+      if (!work) {
+        if (pagesSinceSave > 0) await save(index);
+        isRunning = false;
+        await report();
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      isRunning = true;
+      await whenIdle();
+      if (!stillMine()) break;
+      try {
+        await step(index, work);
+        await report();
+        await pause(PAGE_INTERVAL_MS);
+      } catch {
+        await pause(RETRY_MS);
+      }
+    }
+  }
+
+  return {
+    start(): void {
+      if (isStarted) return;
+      isStarted = true;
+      void run(++generation);
+    },
+    /** Stops after the page under way; what was read so far stays (the engine clears it when asked). */
+    stop(): void {
+      isStarted = false;
+      isRunning = false;
+      generation++;
+      wake?.();
+      wake = null;
+    },
+    /** New messages in a channel (account activity): read forward to them. */
+    noteActivity(channelId: string, lastSeq: number): void {
+      if (lastSeq > (lastSeqs.get(channelId) ?? 0)) lastSeqs.set(channelId, lastSeq);
+      wake?.();
+      wake = null;
+    },
+    /** Lists changed (a channel joined or left, a reconnect): read the readable channels again. */
+    async noteListsChanged(): Promise<void> {
+      if (!isStarted) return;
+      await refreshChannels().catch(() => undefined);
+      wake?.();
+      wake = null;
+    },
+    /** Whether every readable channel is read to its start and its newest message. */
+    isComplete(channelIds: readonly string[], index: SearchIndex): boolean {
+      if (lastSeqs.size === 0) return false;
+      const scope = channelIds.length > 0 ? channelIds : [...lastSeqs.keys()];
+      return scope.every((channelId) => {
+        const cursor = index.catalog.cursors[channelId];
+        const lastSeq = lastSeqs.get(channelId);
+        return lastSeq === undefined || (!!cursor && cursor.oldestSeq <= 1 && cursor.newestSeq >= lastSeq);
+      });
+    },
+    report,
+  };
+}
+
+/** How many of a channel's seqs the cursor has read. */
+function covered(cursor: ChannelCursor | undefined, lastSeq: number): number {
+  if (!cursor) return 0;
+  return Math.max(0, Math.min(cursor.newestSeq, lastSeq) - cursor.oldestSeq + 1);
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The browser's idle time when it offers it (the page stays smooth while indexing). */
+const whenIdle = () =>
+  new Promise<void>((resolve) =>
+    "requestIdleCallback" in globalThis ? requestIdleCallback(() => resolve(), { timeout: 2_000 }) : resolve(),
+  );
