@@ -33,6 +33,7 @@ import * as messages from "./messages.ts";
 import * as notificationSettings from "./notification-settings.ts";
 import * as notifyFacts from "./notify-facts.ts";
 import * as readPositions from "./read-positions.ts";
+import * as search from "./search.ts";
 import * as sessions from "./sessions.ts";
 import * as twoFactor from "./two-factor.ts";
 import * as uploads from "./uploads.ts";
@@ -68,6 +69,7 @@ export const queries = {
   ...notificationSettings,
   ...notifyFacts,
   ...readPositions,
+  ...search,
   ...sessions,
   ...twoFactor,
   ...uploads,
