@@ -1,0 +1,377 @@
+/**
+ * README.md's nginx recipe, run as written with Debian's nginx in front of the native
+ * server, over TLS with a self-signed certificate. The recipe is read from the README
+ * itself, and only its host name, ports and certificate paths are replaced, so the test
+ * fails when the README drifts. Through it: people register and sign in, open channel
+ * sockets (wss) and exchange a message, upload a file in parts and download it; the
+ * API's JSON arrives gzipped and the web app in the server's own brotli. The client
+ * connects from 127.0.0.2 and the proxy from 127.0.0.1, so the address the server
+ * records says whose X-Forwarded-For it believed: the proxy's only when trusted, and a
+ * client's own forged header never.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { socketProtocols, unpackFrames, UPLOAD_PART_BYTES, type ServerFrame } from "../../protocol/index.ts";
+import { within } from "../support/accounts.ts";
+import { createTestDatabase, freePort, type TestDatabase } from "../support/database.ts";
+import { root, startServer, type RunningServer } from "../support/server.ts";
+
+const NGINX = "/usr/sbin/nginx";
+const PASSWORD = "correct horse battery staple";
+/** Where the client connects from; nginx reaches the server from 127.0.0.1. */
+const CLIENT_ADDRESS = "127.0.0.2";
+const FORGED = "203.0.113.66";
+const work = mkdtempSync(join(tmpdir(), "chatalot-nginx-"));
+const certificate = join(work, "cert.pem");
+const privateKey = join(work, "key.pem");
+
+/** The ```nginx block under README.md's "#### nginx", with only names, ports and paths replaced. */
+function readmeRecipe(upstreamPort: number, tlsPort: number, plainPort: number): string {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("\n#### nginx\n"));
+  const recipe = /```nginx\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!recipe) throw new Error("README.md has no ```nginx block under #### nginx");
+  const replacements: [string, string][] = [
+    ["listen 443 ssl http2;", `listen 127.0.0.1:${tlsPort} ssl http2;`],
+    ["listen 80;", `listen 127.0.0.1:${plainPort};`],
+    ["/etc/letsencrypt/live/chat.example.com/fullchain.pem", certificate],
+    ["/etc/letsencrypt/live/chat.example.com/privkey.pem", privateKey],
+    ["proxy_pass http://127.0.0.1:8080;", `proxy_pass http://127.0.0.1:${upstreamPort};`],
+    ["server_name chat.example.com;", "server_name localhost;"],
+  ];
+  let text = recipe;
+  for (const [from, to] of replacements) {
+    if (!text.includes(from)) throw new Error(`README.md's nginx recipe no longer has "${from}"`);
+    text = text.replaceAll(from, to);
+  }
+  return text;
+}
+
+interface RunningProxy {
+  tlsPort: number;
+  plainPort: number;
+  stop(): Promise<void>;
+}
+
+/** nginx in the foreground with its own pid, logs and temporary files; the recipe is its http block. */
+async function startNginx(name: string, upstream: RunningServer, tlsPort: number): Promise<RunningProxy> {
+  const prefix = join(work, name);
+  mkdirSync(prefix, { recursive: true });
+  const plainPort = await freePort();
+  const temporary = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
+    .map((kind) => `${kind}_temp_path ${join(prefix, kind)};`)
+    .join("\n  ");
+  const config = join(prefix, "nginx.conf");
+  writeFileSync(
+    config,
+    `# As root, so the workers may use the temporary directories under ${prefix}.
+user root;
+daemon off;
+pid ${join(prefix, "nginx.pid")};
+error_log ${join(prefix, "error.log")} info;
+events {}
+http {
+  access_log ${join(prefix, "access.log")};
+  ${temporary}
+${readmeRecipe(upstream.port, tlsPort, plainPort)}
+}
+`,
+  );
+  execFileSync(NGINX, ["-t", "-q", "-c", config, "-p", prefix]);
+  const child: ChildProcess = spawn(NGINX, ["-c", config, "-p", prefix], { stdio: "ignore" });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const deadline = Date.now() + 10_000;
+  while (!(await answers(`http://127.0.0.1:${plainPort}/`))) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      throw new Error(`nginx did not start:\n${readFileSync(join(prefix, "error.log"), "utf8")}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    tlsPort,
+    plainPort,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill("SIGQUIT");
+      await exited;
+    },
+  };
+}
+
+const answers = (url: string) =>
+  new Promise<boolean>((resolve) =>
+    httpRequest(url, (response) => resolve(response.resume() !== undefined))
+      .on("error", () => resolve(false))
+      .end(),
+  );
+
+interface ProxiedResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  json: any;
+}
+
+/** One HTTPS request through the proxy, from CLIENT_ADDRESS, trusting only the test's certificate. */
+function through(
+  proxy: RunningProxy,
+  method: string,
+  path: string,
+  options: { token?: string; json?: unknown; body?: Uint8Array; headers?: Record<string, string> } = {},
+): Promise<ProxiedResponse> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  let body: Uint8Array | undefined = options.body;
+  if (options.json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = Buffer.from(JSON.stringify(options.json));
+  }
+  return new Promise((resolve, reject) => {
+    const request = httpsRequest(
+      {
+        host: "localhost",
+        port: proxy.tlsPort,
+        family: 4,
+        localAddress: CLIENT_ADDRESS,
+        ca: readFileSync(certificate),
+        method,
+        path,
+        headers,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => {
+          const bytes = Buffer.concat(chunks);
+          let json: unknown;
+          try {
+            json = response.headers["content-encoding"] ? undefined : JSON.parse(bytes.toString("utf8"));
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: bytes, json });
+        });
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+/** A channel socket through the proxy (wss), as the browser opens it: a ticket, then the upgrade. */
+async function openSocket(proxy: RunningProxy, token: string, channelId: string): Promise<WebSocket> {
+  const ticket = await through(proxy, "POST", `/api/channels/${channelId}/socket-ticket`, { token });
+  expect(ticket.status).toBe(200);
+  const socket = new WebSocket(
+    `wss://localhost:${proxy.tlsPort}/api/channels/${channelId}/socket`,
+    socketProtocols(ticket.json.ticket),
+    {
+      ca: readFileSync(certificate),
+      localAddress: CLIENT_ADDRESS,
+      family: 4,
+      origin: `https://localhost:${proxy.tlsPort}`,
+    },
+  );
+  await within(
+    new Promise<void>((resolve, reject) => {
+      socket.once("error", reject);
+      socket.on("message", (data) => {
+        if (unpackFrames(JSON.parse(String(data)) as ServerFrame).some((frame) => frame.type === "welcome")) resolve();
+      });
+    }),
+    10_000,
+    "the socket's welcome through nginx",
+  );
+  return socket;
+}
+
+const frames = (socket: WebSocket, type: ServerFrame["type"]) =>
+  within(
+    new Promise<ServerFrame>((resolve) => {
+      const listener = (data: WebSocket.RawData) => {
+        const frame = unpackFrames(JSON.parse(String(data)) as ServerFrame).find(
+          (candidate) => candidate.type === type,
+        );
+        if (!frame) return;
+        socket.off("message", listener);
+        resolve(frame);
+      };
+      socket.on("message", listener);
+    }),
+    10_000,
+    `a ${type} frame`,
+  );
+
+/** The address the server recorded for a sign-in through the proxy that forges X-Forwarded-For. */
+async function recordedAddress(proxy: RunningProxy, username: string): Promise<string> {
+  const signedIn = await through(proxy, "POST", "/api/auth/login", {
+    json: { username, password: PASSWORD },
+    headers: { "X-Forwarded-For": FORGED },
+  });
+  expect(signedIn.status).toBe(200);
+  const sessions = await through(proxy, "GET", "/api/sessions", { token: signedIn.json.accessToken });
+  return sessions.json.sessions.find((row: { isCurrent: boolean }) => row.isCurrent).ip;
+}
+
+const databases: TestDatabase[] = [];
+const servers: RunningServer[] = [];
+const proxies: RunningProxy[] = [];
+
+/** A server behind the README's nginx; PUBLIC_URL is the proxy's address, as in production. */
+async function serverBehindNginx(name: string, trustedProxies: string | undefined): Promise<RunningProxy> {
+  const database = await createTestDatabase(name);
+  databases.push(database);
+  const tlsPort = await freePort();
+  const server = await startServer({
+    databaseUrl: database.url,
+    env: {
+      PUBLIC_URL: `https://localhost:${tlsPort}`,
+      TRUSTED_PROXIES: trustedProxies,
+      COMMUNITY_CREATION_MODE: "open",
+    },
+  });
+  servers.push(server);
+  const proxy = await startNginx(name, server, tlsPort);
+  proxies.push(proxy);
+  return proxy;
+}
+
+beforeAll(() => {
+  if (!existsSync(NGINX)) throw new Error("Debian's nginx is not installed: run `apt-get install nginx`");
+  if (process.getuid?.() !== 0)
+    throw new Error("this test runs nginx as root (its workers use the test's directories)");
+  execFileSync("openssl", [
+    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+    "-keyout", privateKey, "-out", certificate,
+  ], { stdio: "ignore" }); // prettier-ignore
+});
+
+afterAll(async () => {
+  for (const proxy of proxies) await proxy.stop();
+  for (const server of servers) await server.stop();
+  for (const database of databases) await database.stop();
+});
+
+describe("behind the README's nginx, trusted as TRUSTED_PROXIES=127.0.0.1", () => {
+  let proxy: RunningProxy;
+  let alice = "";
+  let bob = "";
+  let channelId = "";
+
+  it("sends plain HTTP to https, and registers people over TLS with the address nginx saw", async () => {
+    proxy = await serverBehindNginx("nginx_trusted", "127.0.0.1");
+    const plain = await new Promise<{ status: number; location: string }>((resolve, reject) =>
+      httpRequest(`http://127.0.0.1:${proxy.plainPort}/sign-in`, { headers: { Host: "localhost" } }, (response) => {
+        response.resume();
+        resolve({ status: response.statusCode ?? 0, location: response.headers.location ?? "" });
+      })
+        .on("error", reject)
+        .end(),
+    );
+    expect(plain).toEqual({ status: 301, location: "https://localhost/sign-in" });
+
+    for (const username of ["alice", "bob"]) {
+      const registered = await through(proxy, "POST", "/api/auth/register", { json: { username, password: PASSWORD } });
+      expect(registered.status).toBe(201);
+    }
+    // The client's own forged header is replaced by nginx, then believed from nginx alone.
+    expect(await recordedAddress(proxy, "alice")).toBe(CLIENT_ADDRESS);
+  });
+
+  it("carries a message from one channel socket to another over wss", async () => {
+    const signIn = async (username: string) =>
+      (await through(proxy, "POST", "/api/auth/login", { json: { username, password: PASSWORD } })).json.accessToken;
+    [alice, bob] = [await signIn("alice"), await signIn("bob")];
+    const community = await through(proxy, "POST", "/api/communities", { token: alice, json: { name: "Proxied" } });
+    expect(community.status).toBe(201);
+    const communityId = community.json.community.id;
+    const invite = await through(proxy, "POST", `/api/communities/${communityId}/invites`, { token: alice, json: {} });
+    const joined = await through(proxy, "POST", "/api/community-invites/accept", {
+      token: bob,
+      json: { code: invite.json.code },
+    });
+    expect(joined.status).toBe(200);
+    const channels = await through(proxy, "GET", `/api/communities/${communityId}/channels`, { token: alice });
+    channelId = channels.json.channels.find((channel: { name: string }) => channel.name === "general").id;
+
+    const [aliceSocket, bobSocket] = [
+      await openSocket(proxy, alice, channelId),
+      await openSocket(proxy, bob, channelId),
+    ];
+    const payload = Buffer.from("hello through nginx ".repeat(100)).toString("base64");
+    const received = frames(bobSocket, "message");
+    aliceSocket.send(JSON.stringify({ type: "send", clientId: "through-nginx-1", payload }));
+    const frame = await received;
+    if (frame.type !== "message") expect.fail(`not a message: ${JSON.stringify(frame)}`);
+    expect(frame.message.payload).toBe(payload);
+    aliceSocket.close();
+    bobSocket.close();
+  });
+
+  it("takes an upload in parts and gives the same bytes back", async () => {
+    const bytes = randomBytes(UPLOAD_PART_BYTES + 300_000);
+    const created = await through(proxy, "POST", `/api/channels/${channelId}/uploads`, {
+      token: alice,
+      json: { size: bytes.length },
+    });
+    expect(created.status).toBe(201);
+    const id = created.json.upload.id as string;
+    for (let offset = 0; offset < bytes.length; offset += UPLOAD_PART_BYTES) {
+      const part = await through(proxy, "PATCH", `/api/uploads/${id}`, {
+        token: alice,
+        body: bytes.subarray(offset, offset + UPLOAD_PART_BYTES),
+        headers: { "Upload-Offset": String(offset) },
+      });
+      expect(part.status, part.body.toString()).toBe(200);
+    }
+    const downloaded = await through(proxy, "GET", `/api/files/${id}`, { token: alice });
+    expect(downloaded.status).toBe(200);
+    expect(Buffer.compare(downloaded.body, bytes)).toBe(0);
+  });
+
+  it("gzips the API's JSON and passes the server's own brotli through untouched", async () => {
+    const history = await through(proxy, "GET", `/api/channels/${channelId}/messages`, {
+      token: bob,
+      headers: { "Accept-Encoding": "gzip" },
+    });
+    expect(history.headers["content-encoding"]).toBe("gzip");
+    expect(JSON.parse(gunzipSync(history.body).toString("utf8")).messages).toHaveLength(1);
+
+    const assets = join(root, "web", "dist", "assets");
+    const script = readdirSync(assets).find((name) => name.endsWith(".js") && existsSync(join(assets, `${name}.br`)))!;
+    const asset = await through(proxy, "GET", `/assets/${script}`, { headers: { "Accept-Encoding": "br, gzip" } });
+    expect(asset.headers["content-encoding"]).toBe("br");
+    expect(Buffer.compare(asset.body, readFileSync(join(assets, `${script}.br`)))).toBe(0);
+  });
+});
+
+describe("behind the same nginx, not trusted (TRUSTED_PROXIES unset)", () => {
+  it("records the proxy's address, believing neither nginx's header nor the client's", async () => {
+    const proxy = await serverBehindNginx("nginx_untrusted", undefined);
+    const registered = await through(proxy, "POST", "/api/auth/register", {
+      json: { username: "carol", password: PASSWORD },
+    });
+    expect(registered.status).toBe(201);
+    expect(await recordedAddress(proxy, "carol")).toBe("127.0.0.1");
+  });
+});
+
+describe("behind the same nginx, with the client inside a trusted range (TRUSTED_PROXIES=127.0.0.0/8)", () => {
+  it("still never sees the client's forged header: nginx replaces it rather than appending", async () => {
+    const proxy = await serverBehindNginx("nginx_range", "127.0.0.0/8");
+    const registered = await through(proxy, "POST", "/api/auth/register", {
+      json: { username: "dave", password: PASSWORD },
+    });
+    expect(registered.status).toBe(201);
+    expect(await recordedAddress(proxy, "dave")).toBe(CLIENT_ADDRESS);
+  });
+});
