@@ -22,8 +22,9 @@ import {
 
 let alice: Person, bob: Person, carol: Person, dave: Person;
 let general: ChannelView, random: ChannelView, secret: ChannelView, aliceAndDave: ChannelView;
-/** Everything sent in #general and #random, by name. */
-const sent: Record<string, MessageView> = {};
+type Sent = "randomHello" | "first" | "mentionsCarol" | "pinned" | "withFile" | "reply" | "randomLast";
+/** What #general and #random hold (a deleted message aside), by name; filled before the tests. */
+const sent = {} as Record<Sent, MessageView>;
 
 async function post(socket: TestSocket, body: string, extra: Record<string, unknown> = {}): Promise<MessageView> {
   const id = clientId();
@@ -55,9 +56,9 @@ const nameOf = (message: MessageView) =>
   Object.entries(sent).find(([, one]) => one.id === message.id)?.[0] ?? `unknown ${message.channelId}/${message.seq}`;
 
 beforeAll(async () => {
-  [alice, bob, carol, dave] = await Promise.all(
+  [alice, bob, carol, dave] = (await Promise.all(
     ["alice", "bob", "carol", "dave"].map((name) => register(unique(name))),
-  );
+  )) as [Person, Person, Person, Person];
   const community = await createCommunity(alice, bob, carol);
   general = await createChannelIn(alice, community.id);
   random = await createChannelIn(alice, community.id);
@@ -96,7 +97,7 @@ beforeAll(async () => {
   await post(aliceInSecret, "alice's secret");
   await post(aliceInDm, "just for dave");
   for (const socket of [aliceInGeneral, bobInGeneral, aliceInRandom, aliceInSecret, aliceInDm]) socket.close();
-});
+}, 30_000); // four registrations and a dozen sends: ~5 s alone, more beside other files
 
 describe("searching message metadata", () => {
   it("lists every message the caller can read, newest first, without deleted ones", async () => {
