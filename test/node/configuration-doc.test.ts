@@ -57,7 +57,12 @@ function codeReads(): Map<string, string> {
     [...read("workerd/chatalot.capnp").matchAll(/fromEnvironment = "([A-Z0-9_]+)"/g)].map((match) => match[1]!),
     "workerd/chatalot.capnp",
   );
-  for (const script of ["scripts/serve.sh", "scripts/generate-secrets.sh", "scripts/generate-keys.sh"])
+  for (const script of [
+    "scripts/serve.sh",
+    "scripts/generate-secrets.sh",
+    "scripts/generate-keys.sh",
+    "scripts/update.sh",
+  ])
     add(shellReads(script), script);
   add(shellReads("docker-compose.yml"), "docker-compose.yml");
   for (const script of ["scripts/start.ts", "scripts/dev.ts"])

@@ -88,8 +88,12 @@ const PLANS: Record<string, Plan> = {
   "turnutils_uclient -n 5 -u '<username>' -w '<credential>' -e <peer address> -r 3480 chat.example.com": notRun(
     "the placeholders are the reader's; test/node/turn-relay.test.ts runs turnutils_uclient against a local relay",
   ),
-  "git pull": notRun("updates a deployed checkout from its remote; this one has none to pull from"),
-  "docker compose build": notRun(DOCKER),
+  "scripts/update.sh": notRun(`${DOCKER}; test/container/update.test.ts runs it against the podman stack`),
+  "docker tag chatalot:previous chatalot:local": notRun(DOCKER),
+  "docker compose up -d chatalot": notRun(DOCKER),
+  'docker network inspect "$(basename "$PWD")_frontend" --format \'{{range .IPAM.Config}}{{.Gateway}}{{end}}\'': notRun(
+    `asks the Docker stack's network; ${DOCKER}`,
+  ),
   "DATABASE_URL=postgres://postgres@127.0.0.1:5432/chatalot npm run dev": {
     kind: "serve",
     // wrangler dev answers once the worker is up (503 while its database is unreachable is an answer).

@@ -1,0 +1,167 @@
+#!/bin/sh
+# Updates a Docker Compose install of Chatalot, and puts the previous version back if the
+# new one does not come up healthy.
+#
+#   scripts/update.sh [--no-pull]
+#
+# 1. Fetches the new code (git pull --ff-only; --no-pull when the tree is already updated).
+# 2. Keeps the running image as chatalot:previous, then builds the new chatalot:local with
+#    its git commit baked in (the admin page shows it).
+# 3. Takes a backup with scripts/backup.sh (into ./backups, the last seven kept).
+# 4. Starts the new server, which migrates the database, and polls its /health from inside
+#    the container until it says "ok" (UPDATE_HEALTH_TIMEOUT_SECS, default 180).
+# 5. If it never does: puts chatalot:previous back as chatalot:local and starts it; if the
+#    schema changed meanwhile (migrations applied, then the server failed), the backup is
+#    restored first, because the previous version does not know the newer schema. A
+#    migration that fails is rolled back by the server itself, so the schema is unchanged.
+#
+# Exit status: 0 updated; 1 nothing changed (the old version still runs); 2 rolled back,
+# the old version serves again; 3 the rollback failed too, which needs a person now.
+# README.md, "Updating", has the same steps by hand.
+set -eu
+
+say() { echo "update: $*" >&2; }
+fail() {
+  say "$*"
+  exit 1
+}
+
+usage() {
+  echo "usage: scripts/update.sh [--no-pull]" >&2
+  exit 64 # EX_USAGE
+}
+
+pull=true
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-pull) pull=false ;;
+    -h | --help) usage ;;
+    *)
+      say "unknown argument: $1"
+      usage
+      ;;
+  esac
+  shift
+done
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+# compose(), use_compose and schema_migration, shared with the backup scripts.
+# shellcheck source=scripts/backup-common.sh
+. "$root/scripts/backup-common.sh"
+use_compose
+
+# The image docker-compose.yml builds, and where the running one is kept for a rollback.
+image=chatalot:local
+previous=chatalot:previous
+health_timeout=${UPDATE_HEALTH_TIMEOUT_SECS:-180}
+case "$health_timeout" in '' | *[!0-9]*) fail "UPDATE_HEALTH_TIMEOUT_SECS must be a whole number of seconds." ;; esac
+
+# The container's /health answer ("" while it cannot answer), and its state and restarts.
+health() { compose exec -T chatalot curl -sS --max-time 5 http://127.0.0.1:8080/health 2>/dev/null || true; }
+container_state() {
+  id=$(compose ps -q chatalot 2>/dev/null | head -n 1)
+  [ -n "$id" ] || {
+    echo "missing 0"
+    return
+  }
+  docker inspect --format '{{.State.Status}} {{.RestartCount}}' "$id" 2>/dev/null || echo "missing 0"
+}
+version_of() { sed -n 's/.*"version":"\([^"]*\)".*/\1/p'; }
+
+# Polls until /health says ok (0), or the server exits or restarts, or time runs out (1).
+wait_for_health() {
+  deadline=$(($(date +%s) + health_timeout))
+  # shellcheck disable=SC2046 # two words: the state and the restart count
+  set -- $(container_state)
+  restarts=${2:-0}
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    answer=$(health)
+    case "$answer" in *'"status":"ok"'*)
+      echo "$answer"
+      return 0
+      ;;
+    esac
+    # shellcheck disable=SC2046
+    set -- $(container_state)
+    # The entrypoint exits when start-up is refused (a failed migration, bad settings);
+    # the restart policy then starts it again: either way it is not coming up.
+    if [ "$1" = exited ] || [ "$1" = dead ] || [ "${2:-0}" -gt "$restarts" ]; then return 1; fi
+    sleep 2
+  done
+  return 1
+}
+
+# 0. Preconditions: every secret the compose file mounts exists (a newer release may need a
+#    new one), and the stack runs, so the backup and the comparison have something to read.
+for secret in $(sed -n 's|^ *file: \./secrets/\(.*\)$|\1|p' docker-compose.yml); do
+  [ -f "secrets/$secret" ] ||
+    fail "secrets/$secret is missing: run 'sudo CHATALOT_UID=10001 scripts/generate-secrets.sh' (README.md, step 2) first. Nothing was changed."
+done
+before=$(health)
+before_version=$(echo "$before" | version_of)
+[ -n "$before_version" ] ||
+  fail "the server is not answering /health: start it first (docker compose up -d), so there is a version to come back to. Nothing was changed."
+before_schema=$(schema_migration) || fail "cannot read the schema version from PostgreSQL. Nothing was changed."
+before_commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+
+# 1. Fetch.
+if [ "$pull" = true ]; then
+  say "fetching the new code (git pull --ff-only)"
+  git pull --ff-only >&2 || fail "git pull --ff-only failed (local changes, or a diverged branch?). Nothing was changed."
+fi
+commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo "")
+[ "$commit" != "$before_commit" ] || say "no new commits since $before_commit: rebuilding the same code"
+
+# 2. Keep the running image, build the new one.
+docker image inspect "$image" >/dev/null 2>&1 ||
+  fail "there is no $image image to keep for a rollback: is this the directory of the running stack? Nothing was changed."
+docker tag "$image" "$previous" || fail "cannot tag $image as $previous. Nothing was changed."
+say "kept the running image as $previous; building the new one (commit ${commit:-unknown})"
+if ! compose build --build-arg "CHATALOT_COMMIT=$commit" chatalot >&2; then
+  docker tag "$previous" "$image"
+  fail "the build failed (see above). Nothing was changed: Chatalot $before_version still runs."
+fi
+
+# 3. Back up, from the running old version.
+say "taking a backup (scripts/backup.sh)"
+if ! archive=$("$root/scripts/backup.sh" | tail -n 1) || [ ! -f "$archive" ]; then
+  docker tag "$previous" "$image"
+  fail "the backup failed (see above), so the update stopped. Nothing was changed: Chatalot $before_version still runs."
+fi
+say "backup: $archive"
+
+# 4. Start the new version and wait for it.
+say "starting the new version; it applies any new database migrations first"
+compose up -d chatalot >&2 || true
+if after=$(wait_for_health); then
+  say "updated Chatalot $before_version to $(echo "$after" | version_of) (commit ${commit:-unknown}): healthy."
+  say "the previous image stays as $previous and the backup in $archive until you remove them."
+  exit 0
+fi
+
+# 5. Roll back.
+say "the new version did not become healthy within ${health_timeout}s. Its last words:"
+compose logs --tail 20 chatalot >&2 2>&1 || true
+after_schema=$(schema_migration 2>/dev/null || echo unknown)
+say "rolling back to the previous image (Chatalot $before_version)"
+docker tag "$previous" "$image" || {
+  say "cannot tag $previous back as $image: do it by hand (README.md, Updating). Stopped."
+  exit 3
+}
+if [ "$after_schema" != "$before_schema" ]; then
+  say "the database schema changed ($(migration_tag "$before_schema") -> $(migration_tag "$after_schema")): restoring the backup taken just before"
+  "$root/scripts/restore.sh" --force "$archive" >&2 || {
+    say "restoring $archive failed: restore it by hand (scripts/restore.sh --force $archive). Stopped."
+    exit 3
+  }
+else
+  say "the database schema is unchanged, so the data needs no restore"
+  compose up -d chatalot >&2 || true
+fi
+if wait_for_health >/dev/null; then
+  say "rolled back: Chatalot $before_version serves again. Fix the cause above before updating again."
+  exit 2
+fi
+say "the previous version did not become healthy either: see 'docker compose logs chatalot' and README.md, Updating. Backup: $archive"
+exit 3
