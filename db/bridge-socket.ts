@@ -31,7 +31,10 @@ export function bridgeSocketClass(bridge: Fetcher) {
           this.#socket = socket;
           socket.addEventListener("message", (event) => this.#emit("message", event));
           socket.addEventListener("close", (event) => this.#closed(event));
-          socket.addEventListener("error", (event) => this.#emit("error", event));
+          // workerd reports the bridge ending the pipe (as it does after a pooled connection's
+          // Terminate) as "Network connection lost". To the driver that is a reset: named so,
+          // it ignores it on a connection it is closing and reports it on any other.
+          socket.addEventListener("error", (event) => this.#emit("error", asReset(event)));
           this.readyState = BridgeSocket.OPEN;
           for (const data of this.#pending.splice(0)) socket.send(data as ArrayBuffer);
           this.#emit("open", {});
@@ -66,4 +69,10 @@ export function bridgeSocketClass(bridge: Fetcher) {
       for (const listener of this.#listeners.get(type) ?? []) listener.call(this, event);
     }
   };
+}
+
+/** The error event as the driver's socket errors look (Node's ECONNRESET), its message kept. */
+function asReset(event: Event): Error & { code: string } {
+  const message = (event as ErrorEvent).message || "the connection to the PostgreSQL bridge was lost";
+  return Object.assign(new Error(message), { code: "ECONNRESET" });
 }

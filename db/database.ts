@@ -9,6 +9,8 @@ import { DurableObject } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import { bridgeSocketClass } from "./bridge-socket.ts";
 import type { Db } from "./db.ts";
+import { errorText, LOG_LEVELS, log, setLogLevel, type LogLevel } from "./log.ts";
+import { count, metricsSnapshot, observe, setGauge, type MetricsSnapshot } from "./metrics.ts";
 import { applyMigrations, MigrationError } from "./migrate.ts";
 import { queries, type QueryName } from "./queries/index.ts";
 import { pruneExpired } from "./queries/maintenance.ts";
@@ -18,6 +20,7 @@ import * as schema from "./schema.ts";
 export interface DatabaseEnv {
   DATABASE_URL: string;
   DATABASE_POOL_SIZE?: string;
+  LOG_LEVEL?: string;
   PG_BRIDGE: Fetcher;
   /** Removes orphaned and deleted uploads' files (functions/storage/upload-housekeeping.ts). */
   UPLOAD_HOUSEKEEPING?: { sweep(): Promise<number> };
@@ -40,9 +43,13 @@ export class Database extends DurableObject<DatabaseEnv> {
   #migration: Promise<void> | undefined;
   #migrationFailure: string | undefined;
   #isMigrated = false;
+  /** Connections the pool reported lost (an error while idle), so their removal is counted as such. */
+  #lost = new WeakSet<object>();
 
   constructor(ctx: DurableObjectState, env: DatabaseEnv) {
     super(ctx, env);
+    // This object may run in an isolate of its own, where no request set the level.
+    if ((LOG_LEVELS as readonly string[]).includes(env.LOG_LEVEL ?? "")) setLogLevel(env.LOG_LEVEL as LogLevel);
     // The driver reads its socket settings from this static config; every pool in
     // this isolate goes through the same bridge, so setting it here is safe.
     neonConfig.webSocketConstructor = bridgeSocketClass(env.PG_BRIDGE);
@@ -55,9 +62,19 @@ export class Database extends DurableObject<DatabaseEnv> {
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       idleTimeoutMillis: IDLE_TIMEOUT_MS,
     });
-    // An idle client whose server went away emits here; the pool drops it and
-    // reconnects on demand. Without a listener the error would crash the isolate.
-    this.#pool.on("error", (error: Error) => console.warn(`database connection lost: ${error.message}`));
+    // An idle client whose server or network went away emits here; the pool drops it and
+    // connects again on demand. Without a listener the error would crash the isolate.
+    // The pool's own closing of a connection idle for IDLE_TIMEOUT_MS is no loss: the bridge
+    // ends the pipe, which the driver sees as a reset and ignores (db/bridge-socket.ts).
+    this.#pool.on("error", (error: Error, client: object) => {
+      this.#lost.add(client);
+      log.error("database_connection_lost", { error: errorText(error) });
+    });
+    this.#pool.on("remove", (client: object) => {
+      const reason = this.#lost.has(client) ? "lost" : "closed";
+      count("chatalot_database_connections_closed_total", { reason });
+      if (reason === "closed") log.debug("database_connection_closed", { open: this.#pool.totalCount });
+    });
     this.#db = drizzle({ client: this.#pool, schema, casing: "snake_case" });
   }
 
@@ -116,18 +133,27 @@ export class Database extends DurableObject<DatabaseEnv> {
       });
       // Web Push subscriptions of revoked sessions and of devices unused for 30 days (issue #23).
       pruned.pushSubscriptions = await prunePushSubscriptions(this.#db);
-      if (Object.values(pruned).some((count) => count > 0)) console.log(`database: pruned ${JSON.stringify(pruned)}`);
+      if (Object.values(pruned).some((rows) => rows > 0)) log.info("database_pruned", pruned);
     } catch (error) {
-      console.warn(`database: housekeeping failed: ${(error as Error).message}`);
+      log.warn("database_housekeeping_failed", { error: errorText(error) });
     }
     try {
       // Uploads' parts live in the file store, which only functions/ reaches.
       const uploads = (await this.env.UPLOAD_HOUSEKEEPING?.sweep()) ?? 0;
-      if (uploads > 0) console.log(`database: removed ${uploads} uploads' files`);
+      if (uploads > 0) log.info("uploads_removed", { uploads });
     } catch (error) {
-      console.warn(`database: uploads' housekeeping failed: ${(error as Error).message}`);
+      log.warn("uploads_housekeeping_failed", { error: errorText(error) });
     }
     await this.ctx.storage.setAlarm(Date.now() + HOUSEKEEPING_INTERVAL_MS);
+  }
+
+  /** This isolate's metrics, with the pool's gauges as they stand now (functions/routes/metrics.ts). */
+  metrics(): MetricsSnapshot {
+    setGauge("chatalot_database_pool_connections", { state: "total" }, this.#pool.totalCount);
+    setGauge("chatalot_database_pool_connections", { state: "idle" }, this.#pool.idleCount);
+    setGauge("chatalot_database_pool_connections", { state: "waiting" }, this.#pool.waitingCount);
+    setGauge("chatalot_database_pool_size", {}, Number(this.env.DATABASE_POOL_SIZE ?? 8));
+    return metricsSnapshot();
   }
 
   /** Runs one named query from db/queries with its input. */
@@ -136,7 +162,10 @@ export class Database extends DurableObject<DatabaseEnv> {
     if (!query) return { ok: false, kind: "failed", message: `unknown query ${String(name)}` };
     try {
       await this.#ensureMigrated();
-      return { ok: true, value: await query(this.#db, input) };
+      const started = performance.now();
+      const value = await query(this.#db, input);
+      observe("chatalot_database_query_duration_seconds", (performance.now() - started) / 1000);
+      return { ok: true, value };
     } catch (error) {
       return failure(error, this.#migrationFailure);
     }
@@ -148,7 +177,7 @@ export class Database extends DurableObject<DatabaseEnv> {
       const client = await this.#pool.connect();
       try {
         const { applied } = await applyMigrations(client);
-        if (applied > 0) console.log(`database: applied ${applied} migration(s)`);
+        if (applied > 0) log.info("database_migrated", { applied });
         this.#isMigrated = true;
       } finally {
         client.release();
@@ -156,7 +185,7 @@ export class Database extends DurableObject<DatabaseEnv> {
     })().catch((error: unknown) => {
       if (error instanceof MigrationError) {
         this.#migrationFailure = error.message;
-        console.error(`database: ${error.message}`);
+        log.error("database_migration_failed", { error: error.message });
       } else {
         this.#migration = undefined; // unreachable database: try again on the next call
       }
@@ -171,12 +200,13 @@ function failure(error: unknown, migrationFailure: string | undefined): Database
     return { ok: false, kind: "migration_failed", message: migrationFailure ?? String(error) };
   }
   if (isUnavailable(error)) {
-    console.warn(`database unavailable: ${messageOf(causeOf(error))}`);
+    log.warn("database_unavailable", { error: messageOf(causeOf(error)) });
     return { ok: false, kind: "unavailable", message: "the database is unreachable" };
   }
   // A failed query is a server bug, not user input: log it here, keep details out of responses.
   const cause = causeOf(error);
-  console.error(`database query failed (${(cause as { code?: unknown }).code ?? "no code"}): ${messageOf(cause)}`);
+  const code = (cause as { code?: unknown }).code;
+  log.error("database_query_failed", { code: typeof code === "string" ? code : null, error: messageOf(cause) });
   return { ok: false, kind: "failed", message: "a database query failed" };
 }
 

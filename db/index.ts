@@ -8,6 +8,19 @@ import type { QueryInput, QueryName, QueryOutput } from "./queries/index.ts";
 export { Database } from "./database.ts";
 export type { QueryInput, QueryName, QueryOutput } from "./queries/index.ts";
 export { PostgresBridge } from "./postgres-bridge.ts";
+export { errorText, log, LOG_LEVELS, setLogLevel, type LogFields, type LogLevel } from "./log.ts";
+export {
+  count,
+  mergeSnapshots,
+  METRICS,
+  metricsSnapshot,
+  observe,
+  setGauge,
+  type Labels,
+  type MetricName,
+  type MetricsSnapshot,
+  type Series,
+} from "./metrics.ts";
 export { newMessageRecord } from "./queries/message-records.ts";
 export { liveCustomStatus, type CustomStatusRecord } from "./queries/profile-fields.ts";
 export type {

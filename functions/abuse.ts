@@ -96,7 +96,7 @@ async function countHit(c: Context<AppEnv>, name: string, key: string, windowSec
 }
 
 /** The one RateLimits object: one count per installation, whichever instance answers. */
-const RATE_LIMITS_OBJECT = "installation";
+export const RATE_LIMITS_OBJECT = "installation";
 
 /**
  * Runs a password hash or check once the sign-in gate (functions/sign-in-gate.ts) has

@@ -8,7 +8,7 @@
  * (rooms/channel-room.ts); every request checks it.
  */
 import type { Context } from "hono";
-import { query } from "../db/index.ts";
+import { errorText, log, query } from "../db/index.ts";
 import type { AppEnv } from "./context.ts";
 
 export type AccessChangeKind =
@@ -79,7 +79,7 @@ export async function publishAccessChange(c: Context<AppEnv>, change: AccessChan
 
 async function pushAccessChange(env: Env, change: AccessChange): Promise<number> {
   await tellAccounts(env, change).catch((error: Error) =>
-    console.warn(`could not tell account sockets of ${change.kind}: ${error.message}`),
+    log.warn("account_sockets_not_told", { change: change.kind, error: error.message }),
   );
   try {
     const channelIds =
@@ -95,7 +95,7 @@ async function pushAccessChange(env: Env, change: AccessChange): Promise<number>
     );
     return results.reduce((closed, result) => closed + (result.status === "fulfilled" ? result.value : 0), 0);
   } catch (error) {
-    console.error(`could not push an access change (${change.kind}) to the rooms: ${(error as Error).message}`);
+    log.error("access_change_not_pushed", { change: change.kind, error: errorText(error) });
     return 0;
   }
 }

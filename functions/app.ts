@@ -6,12 +6,14 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { secureHeaders } from "hono/secure-headers";
-import { DatabaseError } from "../db/index.ts";
+import type { Context } from "hono";
+import { count, DatabaseError, errorText, log } from "../db/index.ts";
 import type { ErrorView } from "../protocol/index.ts";
 import { allowedOrigins, ConfigError } from "./config.ts";
 import type { AppEnv } from "./context.ts";
 import { AppError } from "./errors.ts";
 import { withConfig } from "./middleware.ts";
+import { requestLog } from "./request-log.ts";
 import { account } from "./routes/account.ts";
 import { accountStatus } from "./routes/account-status.ts";
 import { admin } from "./routes/admin.ts";
@@ -34,6 +36,7 @@ import { health } from "./routes/health.ts";
 import { iceServers } from "./routes/ice-servers.ts";
 import { calls } from "./routes/calls.ts";
 import { me } from "./routes/me.ts";
+import { metrics } from "./routes/metrics.ts";
 import { avatar, pictures } from "./routes/pictures.ts";
 import { search } from "./routes/search.ts";
 import { sessions } from "./routes/sessions.ts";
@@ -83,6 +86,8 @@ const apiCors = createMiddleware<AppEnv>((c, next) =>
 );
 
 export const app = new Hono<AppEnv>()
+  // First, so every answer (also a refused start-up or a secure-headers failure) is counted and logged.
+  .use(requestLog)
   .use(
     secureHeaders({
       contentSecurityPolicy: {
@@ -115,6 +120,7 @@ export const app = new Hono<AppEnv>()
   .use("/api/*", apiCors)
   .use("/api/*", noStore)
   .route("/health", health)
+  .route("/metrics", metrics)
   .route("/.well-known", wellKnown)
   .route("/api/auth", auth)
   .route("/api/me", me)
@@ -144,23 +150,25 @@ export const app = new Hono<AppEnv>()
   .route("/api/uploads", uploads)
   .route("/api/files", files)
   .route("/api/users", profiles)
-  .all("/api/*", (c) => c.json(errorBody("not_found", "no such API route"), 404))
+  .all("/api/*", (c) => c.json(errorBody(c, "not_found", "no such API route"), 404))
   // Before the public assets: the admin page's code is only for admins.
   .route("/admin-assets", adminAssets)
   .route("/", assets)
   .onError((error, c) => {
     if (error instanceof AppError) {
       for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-      return c.json(errorBody(error.code, error.message), error.status);
+      if (REFUSAL_CODES.has(error.code) || error.status === 429) count("chatalot_refusals_total", { code: error.code });
+      return c.json(errorBody(c, error.code, error.message), error.status);
     }
     if (error instanceof DatabaseError && error.kind === "unavailable") {
       c.header("Retry-After", "5");
-      return c.json(errorBody("database_unavailable", "the database is unreachable; try again shortly"), 503);
+      return c.json(errorBody(c, "database_unavailable", "the database is unreachable; try again shortly"), 503);
     }
     // The operator sees the detail at start-up and in the log; callers only learn the kind.
     if (error instanceof DatabaseError && error.kind === "migration_failed") {
       return c.json(
         errorBody(
+          c,
           "migration_failed",
           "the database schema could not be updated: the operator must check the server log",
         ),
@@ -168,14 +176,23 @@ export const app = new Hono<AppEnv>()
       );
     }
     if (error instanceof ConfigError) {
-      console.error(error.message);
-      return c.json(errorBody("invalid_configuration", error.message), 500);
+      log.error("invalid_configuration", { requestId: c.get("requestId"), error: error.message });
+      return c.json(errorBody(c, "invalid_configuration", error.message), 500);
     }
-    // Unexpected: log it for the operator, tell the caller nothing internal.
-    console.error(`unhandled error on ${c.req.method} ${new URL(c.req.url).pathname}:`, error);
-    return c.json(errorBody("internal", "something went wrong on the server"), 500);
+    // Unexpected: log it for the operator (by route pattern: paths hold ids), tell the caller nothing internal.
+    log.error("unhandled_error", {
+      requestId: c.get("requestId"),
+      route: c.req.routePath,
+      error: errorText(error),
+      stack: error.stack ?? null,
+    });
+    return c.json(errorBody(c, "internal", "something went wrong on the server"), 500);
   });
 
-function errorBody(code: string, message: string): ErrorView {
-  return { error: { code, message } };
+/** Refusals by a limit that are not 429s: the sign-in gate's queue and breaker. */
+const REFUSAL_CODES = new Set(["sign_in_busy"]);
+
+/** The stable error shape, with the request's id for a person to quote (functions/request-log.ts). */
+function errorBody(c: Context<AppEnv>, code: string, message: string): ErrorView {
+  return { error: { code, message, requestId: c.get("requestId") } };
 }

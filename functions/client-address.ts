@@ -9,8 +9,7 @@ import ipaddr from "ipaddr.js";
 import type { Config } from "./config.ts";
 
 export function clientAddress(c: Context, config: Config): string | null {
-  const cf = (c.req.raw as { cf?: { clientIp?: unknown } }).cf;
-  const socket = normalize(typeof cf?.clientIp === "string" ? cf.clientIp : c.req.header("CF-Connecting-IP"));
+  const socket = socketAddress(c);
   if (!socket || !isTrusted(socket, config)) return socket;
   const hops = (c.req.header("X-Forwarded-For") ?? "")
     .split(",")
@@ -23,9 +22,28 @@ export function clientAddress(c: Context, config: Config): string | null {
   return hops[0] ?? socket;
 }
 
+/** Whether the connection itself comes from a configured trusted proxy (whose headers are believed). */
+export function isFromTrustedProxy(c: Context, config: Config): boolean {
+  const socket = socketAddress(c);
+  return socket !== null && isTrusted(socket, config);
+}
+
+/** The connection's own address, whoever it is: workerd's, or the platform's header. */
+function socketAddress(c: Context): string | null {
+  const cf = (c.req.raw as { cf?: { clientIp?: unknown } }).cf;
+  return normalize(typeof cf?.clientIp === "string" ? cf.clientIp : c.req.header("CF-Connecting-IP"));
+}
+
+/** Whether `address` lies in one of `ranges` (addresses in both IPv4 and IPv4-mapped IPv6 spelling). */
+export function isInRanges(address: string | null, ranges: Config["TRUSTED_PROXIES"]): boolean {
+  const normalized = normalize(address);
+  if (!normalized) return false;
+  const parsed = ipaddr.parse(normalized);
+  return ranges.some(([range, bits]) => parsed.kind() === range.kind() && parsed.match(range, bits));
+}
+
 function isTrusted(address: string, config: Config): boolean {
-  const parsed = ipaddr.parse(address);
-  return config.TRUSTED_PROXIES.some(([range, bits]) => parsed.kind() === range.kind() && parsed.match(range, bits));
+  return isInRanges(address, config.TRUSTED_PROXIES);
 }
 
 /** A bare IP from "ip", "ip:port", "[v6]:port"; IPv4-mapped IPv6 becomes IPv4. Null if not an address. */

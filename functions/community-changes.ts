@@ -5,6 +5,7 @@
 import type { Context } from "hono";
 import type { CommunityRecord } from "../db/index.ts";
 import type { AppEnv } from "./context.ts";
+import { errorText, log } from "../db/index.ts";
 
 /** What an edit changed, for the audit log: names in full, the rest only that they changed. */
 export function communityChanges(before: CommunityRecord, after: CommunityRecord): Record<string, unknown> {
@@ -23,6 +24,6 @@ export async function tellCommunityChanged(c: Context<AppEnv>, communityId: stri
   try {
     await c.env.COMMUNITY_HUB.getByName(communityId).changed({ type: "changed", scope: "communities", communityId });
   } catch (error) {
-    console.warn(`could not tell clients of a community's new settings: ${(error as Error).message}`);
+    log.warn("clients_not_told", { what: "community settings", communityId, error: errorText(error) });
   }
 }

@@ -6,6 +6,7 @@
  */
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { LOG_LEVELS, type LogLevel } from "../db/index.ts";
 import { usernameSchema } from "../protocol/index.ts";
 
 export const REGISTRATION_MODES = ["open", "invite_only", "closed"] as const;
@@ -33,6 +34,35 @@ const integer = (name: string, min: number, max: number, fallback: number) =>
       }
       return parsed;
     });
+
+/** A comma-separated list of IP addresses and CIDR ranges, named `name` in its error. */
+function addressRanges(name: string) {
+  return z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const ranges: [ipaddr.IPv4 | ipaddr.IPv6, number][] = [];
+      for (const entry of (value ?? "")
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean)) {
+        try {
+          ranges.push(
+            entry.includes("/")
+              ? ipaddr.parseCIDR(entry)
+              : [ipaddr.parse(entry), ipaddr.parse(entry).kind() === "ipv4" ? 32 : 128],
+          );
+        } catch {
+          context.addIssue({
+            code: "custom",
+            message: `${name} has "${entry}", which is not an IP address or CIDR range such as 172.16.0.0/12`,
+          });
+          return z.NEVER;
+        }
+      }
+      return ranges;
+    });
+}
 
 const configFields = z.object({
   PUBLIC_URL: z
@@ -124,30 +154,51 @@ const configFields = z.object({
       return keys;
     }),
   /** Reverse proxies whose X-Forwarded-For is believed: addresses or CIDR ranges, comma-separated. */
-  TRUSTED_PROXIES: z
+  TRUSTED_PROXIES: addressRanges("TRUSTED_PROXIES"),
+  // --- Metrics and logs (issue #25) ---
+  /** Who may read /metrics without a token: addresses or CIDR ranges, comma-separated; none by default. */
+  METRICS_ALLOWED_ADDRESSES: addressRanges("METRICS_ALLOWED_ADDRESSES"),
+  /** The bearer token a scraper sends to /metrics (secrets/metrics_token); unset: only the ranges above. */
+  METRICS_TOKEN: z
     .string()
     .optional()
     .transform((value, context) => {
-      const ranges: [ipaddr.IPv4 | ipaddr.IPv6, number][] = [];
-      for (const entry of (value ?? "")
-        .split(",")
-        .map((part) => part.trim())
-        .filter(Boolean)) {
-        try {
-          ranges.push(
-            entry.includes("/")
-              ? ipaddr.parseCIDR(entry)
-              : [ipaddr.parse(entry), ipaddr.parse(entry).kind() === "ipv4" ? 32 : 128],
-          );
-        } catch {
-          context.addIssue({
-            code: "custom",
-            message: `TRUSTED_PROXIES has "${entry}", which is not an IP address or CIDR range such as 172.16.0.0/12`,
-          });
-          return z.NEVER;
-        }
+      const token = value?.trim() ?? "";
+      if (token === "") return null;
+      // Never echo the value.
+      if (token.length < 32) {
+        context.addIssue({
+          code: "custom",
+          message: "METRICS_TOKEN must be at least 32 characters: run scripts/generate-secrets.sh",
+        });
+        return z.NEVER;
       }
-      return ranges;
+      return token;
+    }),
+  /** Write clients' IP addresses into the log (off: the log names none). */
+  LOG_IP_ADDRESSES: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value === "" || value === "false") return false;
+      if (value === "true") return true;
+      context.addIssue({ code: "custom", message: `LOG_IP_ADDRESSES must be true or false (got "${value}")` });
+      return z.NEVER;
+    }),
+  /** The least important log lines written: debug, info (default), warn or error. */
+  LOG_LEVEL: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const level = value === undefined || value === "" ? "info" : value;
+      if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+        context.addIssue({
+          code: "custom",
+          message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")} (got "${level}")`,
+        });
+        return z.NEVER;
+      }
+      return level as LogLevel;
     }),
   /** Origins besides PUBLIC_URL allowed to call the API from a browser, comma-separated. */
   CORS_ORIGINS: z

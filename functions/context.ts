@@ -10,6 +10,8 @@ export interface Client {
 export interface AppEnv {
   Bindings: Env;
   Variables: {
+    /** Set first of all (functions/request-log.ts): in the X-Request-Id header, error bodies and the log. */
+    requestId: string;
     config: Config;
     client: Client;
     /** Set by requireUser from a verified token whose session is still live. */

@@ -5,7 +5,7 @@
  * until its parts are gone, so the hourly housekeeping finishes what fails now.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { query } from "../db/index.ts";
+import { errorText, log, query } from "../db/index.ts";
 import { fileStoreOf, pictureKey } from "./storage/file-store.ts";
 import { removeUploadParts, type StoredUpload } from "./storage/upload-parts.ts";
 
@@ -25,8 +25,12 @@ export async function removeDiscarded(env: Env, discarded: Discarded): Promise<v
     if (ids.length > 0) await query(env.DATABASE, "removeUploadRows", { ids });
     if (pictureIds.length > 0) await fileStoreOf(env).delete(pictureIds.map(pictureKey));
   } catch (error) {
-    const what = `${discarded.uploads.length} uploads, ${pictureIds.length} pictures`;
-    console.warn(`could not remove deleted files (${what}); housekeeping retries: ${(error as Error).message}`);
+    // Housekeeping retries.
+    log.warn("files_not_removed", {
+      uploads: discarded.uploads.length,
+      pictures: pictureIds.length,
+      error: errorText(error),
+    });
   }
 }
 

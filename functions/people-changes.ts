@@ -5,7 +5,7 @@
  * sees the change at its next load.
  */
 import type { Context } from "hono";
-import { query } from "../db/index.ts";
+import { errorText, log, query } from "../db/index.ts";
 import type { AppEnv } from "./context.ts";
 
 /** Conversations whose other people hear of the change (the page the DM list shows). */
@@ -30,6 +30,6 @@ export async function tellPersonChanged(c: Context<AppEnv>, userId: string, what
       ...[...others].map((other) => c.env.USER_SOCKETS.getByName(other).push({ type: "changed", scope: "dms" })),
     ]);
   } catch (error) {
-    console.warn(`could not tell clients of a new ${what}: ${(error as Error).message}`);
+    log.warn("clients_not_told", { what, error: errorText(error) });
   }
 }

@@ -6,7 +6,7 @@
  * its object is removed after, and open clients are told to read the lists again.
  */
 import type { Context } from "hono";
-import { query, type PictureOwner } from "../db/index.ts";
+import { errorText, log, query, type PictureOwner } from "../db/index.ts";
 import type { PictureType } from "../protocol/index.ts";
 import type { AppEnv } from "./context.ts";
 import { notFound } from "./errors.ts";
@@ -53,7 +53,7 @@ export async function changePicture(
 async function forget(env: Env, pictureId: string): Promise<void> {
   await fileStoreOf(env)
     .delete([pictureKey(pictureId)])
-    .catch((error: Error) => console.warn(`could not remove picture ${pictureId}: ${error.message}`));
+    .catch((error: Error) => log.warn("picture_not_removed", { pictureId, error: error.message }));
 }
 
 /**
@@ -67,6 +67,6 @@ async function tellPictureChanged(c: Context<AppEnv>, owner: PictureOwner): Prom
     await hub.changed({ type: "changed", scope: "communities" });
     await hub.changed({ type: "changed", scope: "members", communityId: owner.communityId });
   } catch (error) {
-    console.warn(`could not tell clients of a new ${owner.kind}: ${(error as Error).message}`);
+    log.warn("clients_not_told", { what: owner.kind, error: errorText(error) });
   }
 }

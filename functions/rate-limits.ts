@@ -6,6 +6,7 @@
  * and sign-in lockouts stay in PostgreSQL (functions/abuse.ts).
  */
 import { DurableObject } from "cloudflare:workers";
+import { metricsSnapshot, setGauge, type MetricsSnapshot } from "../db/index.ts";
 import { readConfig } from "./config.ts";
 import { SignInGate, type GateAnswer } from "./sign-in-gate.ts";
 
@@ -89,6 +90,12 @@ export class RateLimits extends DurableObject {
 
   releasePasswordCheck(slot: number): void {
     this.#signInGate.release(slot);
+  }
+
+  /** This isolate's metrics, with the sign-in gate's queue as it stands now (functions/routes/metrics.ts). */
+  metrics(): MetricsSnapshot {
+    setGauge("chatalot_password_checks_in_flight", {}, this.#signInGate.inFlight(Date.now()));
+    return metricsSnapshot();
   }
 
   signInFailed(): void {

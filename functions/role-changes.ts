@@ -6,6 +6,7 @@
  */
 import type { Context } from "hono";
 import type { AppEnv } from "./context.ts";
+import { errorText, log } from "../db/index.ts";
 
 /** `members` too when someone was given or lost a role: their place in the member list moved. */
 export async function tellRolesChanged(
@@ -18,6 +19,6 @@ export async function tellRolesChanged(
     await hub.changed({ type: "changed", scope: "roles", communityId });
     if (options.isAssignment) await hub.changed({ type: "changed", scope: "members", communityId });
   } catch (error) {
-    console.warn(`could not tell clients that roles changed: ${(error as Error).message}`);
+    log.warn("clients_not_told", { what: "roles", error: errorText(error) });
   }
 }

@@ -43,6 +43,13 @@ export class SignInGate {
     return { admitted: true, slot };
   }
 
+  /** Checks admitted and not yet released nor timed out: the hasher's queue (a metric). */
+  inFlight(now: number): number {
+    let held = 0;
+    for (const { expiresAt } of this.#slots.values()) if (expiresAt > now) held++;
+    return held;
+  }
+
   release(slot: number): void {
     this.#slots.delete(slot);
   }

@@ -206,5 +206,6 @@ export interface HealthView {
 
 /** Every error response has this shape; `code` is stable, `message` says what to fix. */
 export interface ErrorView {
-  error: { code: string; message: string };
+  /** `requestId` names the request in the server's log (also the X-Request-Id header): quote it in a report. */
+  error: { code: string; message: string; requestId?: string };
 }

@@ -8,6 +8,7 @@
 import type { ChannelContextRecord, MessageRecord } from "../db/index.ts";
 import type { EventsServerFrame } from "../protocol/index.ts";
 import { notifyWindow } from "./notify/notify-window.ts";
+import { errorText, log } from "../db/index.ts";
 
 export const ACTIVITY_WINDOW_MS = 250;
 /**
@@ -85,7 +86,7 @@ export class ActivityNotifier {
       }
     } catch (error) {
       // Activity is a hint for badges; the counts themselves come from the database.
-      console.warn(`activity for ${frame.channelId} not relayed: ${(error as Error).message}`);
+      log.warn("activity_not_relayed", { channelId: frame.channelId, error: errorText(error) });
     }
   }
 }

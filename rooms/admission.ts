@@ -4,7 +4,7 @@
  * welcomed. Only an admitted socket hears anything from the room.
  */
 import type { Connection } from "partyserver";
-import { query } from "../db/index.ts";
+import { errorText, log, query } from "../db/index.ts";
 import {
   CLOSE_ACCESS_REMOVED,
   CLOSE_SESSION_ENDED,
@@ -65,7 +65,7 @@ export async function admitSocket(
       lastEvent: admission.context.channel.lastEvent,
     };
   } catch (error) {
-    console.error(`room ${room.name}: could not admit a socket: ${(error as Error).message}`);
+    log.error("socket_not_admitted", { channelId: room.name, error: errorText(error) });
     connection.close(1011, "try again");
     return false;
   }

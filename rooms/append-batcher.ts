@@ -14,8 +14,10 @@
  * those events would never bring it.
  */
 import {
+  count,
   DatabaseError,
   newMessageRecord,
+  observe,
   query,
   type AppendOutcome,
   type AppendResult,
@@ -87,8 +89,11 @@ export class AppendBatcher {
               messages: batch.map((pending) => pending.message),
             });
           });
+          // In memory only: the send path gains no I/O for metrics.
+          observe("chatalot_append_batch_size", batch.length);
           batch.forEach((pending, index) => {
             const result = this.#complete(pending.message, results[index]!);
+            if (result.ok && !result.isDuplicate) count("chatalot_messages_stored_total");
             pending.waiters.forEach((waiter, order) => waiter.resolve(result, order > 0));
           });
         } catch (error) {

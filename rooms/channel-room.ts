@@ -6,7 +6,7 @@
  * side and the UserSockets objects call.
  */
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
-import { query, type QueryInput, type QueryOutput } from "../db/index.ts";
+import { log, query, type QueryInput, type QueryOutput } from "../db/index.ts";
 import {
   CLOSE_ACCESS_REMOVED,
   CLOSE_SESSION_ENDED,
@@ -17,6 +17,7 @@ import { ActivityNotifier } from "./activity.ts";
 import { admitSocket, DEFAULT_SOCKETS_PER_USER, type AdmittingRoom } from "./admission.ts";
 import { Audience } from "./audience.ts";
 import { AppendBatcher } from "./append-batcher.ts";
+import { socketAdmitted, socketGone } from "./room-metrics.ts";
 import { CallAnnouncer } from "./calls/call-announcer.ts";
 import { CallBook } from "./calls/call-book.ts";
 import { rosterFrame } from "./calls/call-changes.ts";
@@ -98,6 +99,7 @@ export class ChannelRoom extends Server<Env> implements CallRoom, AdmittingRoom 
     // Only forwardToRoom reaches a room; a request without identity is a bug, not a user.
     if (!member) return connection.close(1008, "unauthenticated");
     if (!(await admitSocket(this, connection, member))) return;
+    socketAdmitted(this.name, connection.id);
     // A socket arriving while a call is on learns who is in it, right after its welcome.
     if (this.calls.call) send(this, connection, rosterFrame(this, this.calls.call));
     this.#alarm.socketOpened();
@@ -140,6 +142,7 @@ export class ChannelRoom extends Server<Env> implements CallRoom, AdmittingRoom 
 
   override async onClose(connection: Connection<Member>): Promise<void> {
     this.#intake.forget(connection.id);
+    socketGone(this.name, connection.id);
     this.#audience.leave(connection.id);
     socketClosed(this, connection.id, false);
     if (connection.state) await this.env.USER_SOCKETS.getByName(connection.state.userId).closed(this.name);
@@ -296,14 +299,14 @@ export class ChannelRoom extends Server<Env> implements CallRoom, AdmittingRoom 
   async notifyAccount(userId: string, frame: EventsServerFrame): Promise<void> {
     await this.env.USER_SOCKETS.getByName(userId)
       .push(frame)
-      .catch((error: Error) => console.warn(`room ${this.name}: account of ${userId} not told: ${error.message}`));
+      .catch((error: Error) => log.warn("account_not_told", { channelId: this.name, userId, error: error.message }));
   }
 
   removeFiles(uploads: { id: string; size: number; received: number }[]): void {
     // functions/file-removal.ts; a failure leaves the rows marked, for housekeeping.
     this.ctx.waitUntil(
       this.env.FILE_REMOVAL.remove({ uploads }).catch((error: Error) =>
-        console.warn(`room ${this.name}: files of a deleted message left to housekeeping: ${error.message}`),
+        log.warn("message_files_left_to_housekeeping", { channelId: this.name, error: error.message }),
       ),
     );
   }

@@ -6,6 +6,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { EventsServerFrame, ShownStatus } from "../protocol/index.ts";
+import { log } from "../db/index.ts";
 
 const MEMBER_KEY = "member:";
 /** Keys one storage call may delete. */
@@ -112,6 +113,6 @@ export class CommunityHub extends DurableObject<Env> {
       targets.map((userId) => this.env.USER_SOCKETS.getByName(userId).push(frame, channelId)),
     );
     const failed = results.filter((result) => result.status === "rejected").length;
-    if (failed > 0) console.warn(`community hub: ${failed} of ${targets.length} members were not reached`);
+    if (failed > 0) log.warn("members_not_reached", { failed, of: targets.length });
   }
 }

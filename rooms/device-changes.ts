@@ -5,7 +5,7 @@
  * Best effort (a failure is logged, never the caller's): a client also looks again
  * whenever it opens a channel.
  */
-import { query } from "../db/index.ts";
+import { errorText, log, query } from "../db/index.ts";
 import type { EventsServerFrame } from "../protocol/index.ts";
 
 const E2EE_CHANGED: EventsServerFrame = { type: "changed", scope: "e2ee" };
@@ -20,7 +20,7 @@ export async function announceDeviceChange(env: Env, userId: string): Promise<vo
       ),
       ...[userId, ...peers.userIds].map((peer) => env.USER_SOCKETS.getByName(peer).push(E2EE_CHANGED)),
     ]);
-  })().catch((error: unknown) => console.error(`announcing a device change failed: ${String(error)}`));
+  })().catch((error: unknown) => log.error("device_change_not_announced", { error: errorText(error) }));
   await work;
 }
 
@@ -30,6 +30,6 @@ export async function announceWelcomes(env: Env, deviceIds: string[]): Promise<v
   const work = (async () => {
     const owners = await query(env.DATABASE, "ownersOfDevices", { deviceIds });
     await Promise.allSettled(owners.map((userId) => env.USER_SOCKETS.getByName(userId).push(E2EE_CHANGED)));
-  })().catch((error: unknown) => console.error(`announcing Welcomes failed: ${String(error)}`));
+  })().catch((error: unknown) => log.error("welcomes_not_announced", { error: errorText(error) }));
   await work;
 }

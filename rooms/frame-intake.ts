@@ -4,7 +4,7 @@
  * an error frame (partyserver does not await the hook, so an escaped error would be lost).
  */
 import type { Connection, WSMessage } from "partyserver";
-import { DatabaseError } from "../db/index.ts";
+import { DatabaseError, errorText, log } from "../db/index.ts";
 import { SOCKET_FRAME_MAX_BYTES } from "../protocol/index.ts";
 import type { ChatRoom } from "./chat-room.ts";
 import type { FrameRateLimiter } from "./frame-rate-limiter.ts";
@@ -57,7 +57,7 @@ export class FrameIntake {
     } catch (error) {
       // Reading access with a cold cache while the database is down lands here: say so, so it is retried.
       const isUnavailable = error instanceof DatabaseError && error.kind === "unavailable";
-      if (!isUnavailable) console.error(`room ${room.name}: frame failed: ${(error as Error).message}`);
+      if (!isUnavailable) log.error("frame_failed", { channelId: room.name, error: errorText(error) });
       send(room, connection, {
         type: "error",
         code: isUnavailable ? "unavailable" : "internal",

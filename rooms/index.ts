@@ -4,6 +4,7 @@ import { stampIdentity, type Member } from "./identity.ts";
 
 export { stampIdentity } from "./identity.ts";
 import type { SocketSelector } from "./user-sockets.ts";
+import { errorText, log } from "../db/index.ts";
 
 export { announceDeviceChange, announceWelcomes } from "./device-changes.ts";
 export { ChannelRoom, CLOSE_ACCESS_REMOVED, CLOSE_SESSION_ENDED } from "./channel-room.ts";
@@ -31,7 +32,7 @@ export async function disconnectSockets(env: Env, selector: SocketSelector): Pro
   try {
     return await env.USER_SOCKETS.getByName(selector.userId).disconnect(selector);
   } catch (error) {
-    console.error(`could not close the sockets of user ${selector.userId}: ${(error as Error).message}`);
+    log.error("sockets_not_closed", { userId: selector.userId, error: errorText(error) });
     return 0;
   } finally {
     // Their devices leave the channels' groups: members' open clients commit the removals.

@@ -7,7 +7,7 @@
  * Deleting a message deletes the files it carries; editing one keeps them.
  */
 import type { Connection } from "partyserver";
-import { query, type ChangeResult } from "../db/index.ts";
+import { log, query, type ChangeResult } from "../db/index.ts";
 import {
   base64ByteLength,
   has,
@@ -135,7 +135,7 @@ async function auditDeletion(room: ChatRoom, member: Member, result: Extract<Cha
     targetUserId: result.message.senderId,
     reason: null,
     details: { channelId: room.name, seq: result.message.seq },
-  }).catch((error: Error) => console.error(`room ${room.name}: could not audit a deletion: ${error.message}`));
+  }).catch((error: Error) => log.error("deletion_not_audited", { channelId: room.name, error: error.message }));
 }
 
 export async function changeReaction(

@@ -4,7 +4,7 @@
  * shared by the person's devices) and echoed to their other sockets in this room.
  */
 import type { Connection } from "partyserver";
-import { query } from "../db/index.ts";
+import { errorText, log, query } from "../db/index.ts";
 import { has, Permission } from "../protocol/index.ts";
 import type { ChatRoom } from "./chat-room.ts";
 import { broadcastFrame, send } from "./room-frames.ts";
@@ -32,7 +32,7 @@ export async function markRead(room: ChatRoom, connection: Connection<Member>, s
   try {
     position = await query(room.database, "markRead", { userId: member.userId, channelId: room.name, seq });
   } catch (error) {
-    console.warn(`room ${room.name}: could not store a read position: ${(error as Error).message}`);
+    log.warn("read_position_not_stored", { channelId: room.name, error: errorText(error) });
     return;
   }
   for (const other of room.connectionsOf(member.userId)) {

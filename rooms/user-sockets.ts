@@ -7,7 +7,7 @@
 import { DEFAULT_FRAMES_PER_SECOND } from "./frame-rate-limiter.ts";
 import { AccountBucket, type Lease } from "./user-budget.ts";
 import { DurableObject } from "cloudflare:workers";
-import { query } from "../db/index.ts";
+import { errorText, log, query } from "../db/index.ts";
 import {
   CLOSE_SESSION_ENDED,
   eventsClientFrameSchema,
@@ -161,7 +161,7 @@ export class UserSockets extends DurableObject<Env> {
     );
     results.forEach((result, index) => {
       if (result.status === "fulfilled") closed += result.value;
-      else console.error(`user sockets: room ${rooms[index]} did not disconnect: ${String(result.reason)}`);
+      else log.error("room_did_not_disconnect", { channelId: rooms[index], error: errorText(result.reason) });
     });
     if (this.#accountSockets().length === 0) await this.#goOffline(selector.userId);
     return closed;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Creates every secret a Chatalot server needs, in SECRETS_DIR (default: secrets/ in the
-# repository, mode 0700): db_password, totp_encryption_key and turn_secret (64 hex
-# characters each, mode 0600), vapid_private.pem (the Web Push key, 0600), and through
+# repository, mode 0700): db_password, totp_encryption_key, turn_secret and metrics_token
+# (64 hex characters each, mode 0600), vapid_private.pem (the Web Push key, 0600), and through
 # generate-keys.sh the token signing key pair.
 # An existing file is never replaced (a new TOTP key breaks every 2FA enrolment, a new
 # signing key signs everyone out), so running it twice changes nothing.
@@ -89,6 +89,8 @@ create totp_encryption_key random_hex
 create totp_encryption_key_version printf 1
 create totp_encryption_keys_retired true
 create turn_secret random_hex
+# The bearer token Prometheus sends to /metrics (README, "Metrics and logs").
+create metrics_token random_hex
 # The VAPID key that signs Web Push (RFC 8292): a P-256 private key, PKCS#8 PEM. Browsers
 # subscribe with its public key; a new key means every browser subscribes again (README).
 create vapid_private.pem vapid_key
@@ -97,6 +99,7 @@ give totp_encryption_key
 give totp_encryption_key_version
 give totp_encryption_keys_retired
 give turn_secret
+give metrics_token
 give vapid_private.pem
 sh "$scripts/generate-keys.sh"
 

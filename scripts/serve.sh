@@ -31,6 +31,8 @@ read_secret TOTP_ENCRYPTION_KEY_VERSION TOTP_ENCRYPTION_KEY_VERSION_FILE
 read_secret TURN_SECRET TURN_SECRET_FILE
 # The VAPID key that signs Web Push (secrets/vapid_private.pem): unset, no pushes are sent.
 read_secret VAPID_PRIVATE_KEY VAPID_PRIVATE_KEY_FILE
+# The bearer token Prometheus sends to /metrics (secrets/metrics_token): unset, only METRICS_ALLOWED_ADDRESSES.
+read_secret METRICS_TOKEN METRICS_TOKEN_FILE
 # Retired TOTP keys, one `version:hex` per line (scripts/rotate-totp-key.sh), as a comma list.
 if [ -n "${TOTP_ENCRYPTION_KEYS_RETIRED_FILE:-}" ]; then
   [ -r "$TOTP_ENCRYPTION_KEYS_RETIRED_FILE" ] || fail "TOTP_ENCRYPTION_KEYS_RETIRED_FILE=$TOTP_ENCRYPTION_KEYS_RETIRED_FILE: file not found or unreadable."

@@ -102,6 +102,11 @@ const app :Workerd.Worker = (
     (name = "VAPID_PRIVATE_KEY", fromEnvironment = "VAPID_PRIVATE_KEY"),
     (name = "VAPID_SUBJECT", fromEnvironment = "VAPID_SUBJECT"),
     (name = "PUSH_TEST_SERVICE_ORIGIN", fromEnvironment = "PUSH_TEST_SERVICE_ORIGIN"),
+    # Metrics and logs (README, "Metrics and logs").
+    (name = "METRICS_ALLOWED_ADDRESSES", fromEnvironment = "METRICS_ALLOWED_ADDRESSES"),
+    (name = "METRICS_TOKEN", fromEnvironment = "METRICS_TOKEN"),
+    (name = "LOG_IP_ADDRESSES", fromEnvironment = "LOG_IP_ADDRESSES"),
+    (name = "LOG_LEVEL", fromEnvironment = "LOG_LEVEL"),
     (name = "UPDATE_CHECK_URL", fromEnvironment = "UPDATE_CHECK_URL"),
   ],
   durableObjectNamespaces = [

@@ -5,7 +5,7 @@
  */
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { query } from "../../db/index.ts";
+import { log, query } from "../../db/index.ts";
 import {
   categorySchema,
   CATEGORIES_PER_COMMUNITY_MAX,
@@ -55,7 +55,9 @@ async function tellChannelListChanged(c: Context<AppEnv>, communityId: string): 
   const frame = { type: "changed", scope: "channels", communityId } as const;
   await c.env.COMMUNITY_HUB.getByName(communityId)
     .changed(frame)
-    .catch((error: Error) => console.warn(`could not tell members of a new channel layout: ${error.message}`));
+    .catch((error: Error) =>
+      log.warn("clients_not_told", { what: "channel layout", communityId, error: error.message }),
+    );
 }
 
 /** The ids of the channels the caller may view: one cannot move (nor learn of) the others. */

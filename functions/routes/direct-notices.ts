@@ -6,6 +6,7 @@
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../context.ts";
+import { errorText, log } from "../../db/index.ts";
 
 export async function tellPeople(
   c: Context<AppEnv>,
@@ -16,6 +17,6 @@ export async function tellPeople(
     [...new Set(userIds)].map((userId) => c.env.USER_SOCKETS.getByName(userId).push({ type: "changed", scope })),
   );
   for (const result of results) {
-    if (result.status === "rejected") console.warn(`could not tell an account of ${scope}: ${String(result.reason)}`);
+    if (result.status === "rejected") log.warn("account_not_told", { scope, error: errorText(result.reason) });
   }
 }

@@ -5,7 +5,7 @@
  * Each change tells their open pages (`changed`, scope `notifications`).
  */
 import { Hono, type Context } from "hono";
-import { query } from "../../db/index.ts";
+import { errorText, log, query } from "../../db/index.ts";
 import {
   MUTE_MAX_MS,
   NOTIFICATION_TARGETS_MAX,
@@ -34,7 +34,7 @@ async function tellDevices(c: Context<AppEnv>): Promise<void> {
   try {
     await c.env.USER_SOCKETS.getByName(c.get("userId")).push({ type: "changed", scope: "notifications" });
   } catch (error) {
-    console.warn(`notification settings change not relayed: ${(error as Error).message}`);
+    log.warn("clients_not_told", { what: "notification settings", error: errorText(error) });
   }
 }
 

@@ -6,7 +6,7 @@
  * Without the per-process STARTUP_TOKEN the route does not exist.
  */
 import { Hono } from "hono";
-import { databaseStub } from "../../db/index.ts";
+import { databaseStub, log } from "../../db/index.ts";
 import { readConfig } from "../config.ts";
 import type { AppEnv } from "../context.ts";
 import { publicJwks } from "../tokens.ts";
@@ -29,8 +29,6 @@ export const startup = new Hono<AppEnv>().post("/", async (c) => {
   if (!result.ok) return c.text(result.message, 500);
   const moved = await reencryptRetiredTotpSecrets(c.env, config);
   if (moved > 0)
-    console.log(
-      `startup: re-encrypted ${moved} TOTP secret(s) under key version ${config.TOTP_ENCRYPTION_KEY_VERSION}`,
-    );
+    log.info("totp_secrets_reencrypted", { secrets: moved, keyVersion: config.TOTP_ENCRYPTION_KEY_VERSION });
   return c.text("ready");
 });

@@ -6,7 +6,7 @@
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { query } from "../../db/index.ts";
+import { count, errorText, log, query } from "../../db/index.ts";
 import {
   createUploadSchema,
   sealedFileBytes,
@@ -110,6 +110,7 @@ export const uploads = new Hono<AppEnv>()
     await storing(() => store.put(key, bytes));
     const advanced = await query(c.env.DATABASE, "advanceUpload", { id, ownerId, offset: offset.data, length });
     if (advanced) {
+      count("chatalot_upload_bytes_total", {}, length);
       c.header("Upload-Offset", String(advanced.received));
       return c.json({ upload: uploadView(advanced) });
     }
@@ -136,7 +137,7 @@ export const uploads = new Hono<AppEnv>()
       await removeUploadParts(c.env, [cancelled.upload]);
       await query(c.env.DATABASE, "removeUploadRows", { ids: [cancelled.upload.id] });
     } catch (error) {
-      console.warn(`uploads: removal of a cancelled upload left for housekeeping: ${(error as Error).message}`);
+      log.warn("cancelled_upload_left_to_housekeeping", { error: errorText(error) });
     }
     return c.body(null, 204);
   });

@@ -6,7 +6,7 @@
  * whole call, so only the latest matters: each runs one at a time and skips to the
  * newest state, so a slow hub or database never reorders them.
  */
-import { query } from "../../db/index.ts";
+import { log, query } from "../../db/index.ts";
 import type { CallSummary, EventsServerFrame } from "../../protocol/index.ts";
 
 type CallEvent = Extract<EventsServerFrame, { type: "call" }>;
@@ -35,7 +35,7 @@ class LatestOnly<T> {
     while (this.#next) {
       const { value } = this.#next;
       this.#next = null;
-      await this.work(value).catch((error: Error) => console.warn(`calls: not published: ${error.message}`));
+      await this.work(value).catch((error: Error) => log.warn("call_not_published", { error: error.message }));
     }
     this.#running = null;
   }

@@ -15,6 +15,7 @@ const SECRET_FILES = [
   "db_password",
   "jwt_private.pem",
   "jwt_public.pem",
+  "metrics_token",
   "totp_encryption_key",
   "totp_encryption_key_version",
   "totp_encryption_keys_retired",
@@ -79,20 +80,29 @@ describe("scripts/generate-secrets.sh", () => {
 
     expect(readdirSync(dir).sort()).toEqual(SECRET_FILES);
     expect(modeOf(dir)).toBe(0o700);
-    for (const name of ["db_password", "jwt_private.pem", "totp_encryption_key", "turn_secret", "vapid_private.pem"]) {
+    for (const name of [
+      "db_password",
+      "jwt_private.pem",
+      "metrics_token",
+      "totp_encryption_key",
+      "turn_secret",
+      "vapid_private.pem",
+    ]) {
       expect(modeOf(join(dir, name)), name).toBe(0o600);
     }
     expect(modeOf(join(dir, "jwt_public.pem"))).toBe(0o644);
     for (const name of SECRET_FILES) expect(output).toContain(`created ${join(dir, name)}`);
   });
 
-  it("makes a TOTP key of exactly 64 hex characters and distinct hex database and TURN secrets", () => {
+  it("makes a TOTP key of exactly 64 hex characters and distinct hex database, TURN and metrics secrets", () => {
     const dir = secretsDir();
     generated(dir);
 
-    const secrets = ["totp_encryption_key", "db_password", "turn_secret"].map((name) => read(dir, name));
+    const secrets = ["totp_encryption_key", "db_password", "turn_secret", "metrics_token"].map((name) =>
+      read(dir, name),
+    );
     for (const secret of secrets) expect(secret).toMatch(HEX_64);
-    expect(new Set(secrets).size).toBe(3);
+    expect(new Set(secrets).size).toBe(4);
   });
 
   it("makes a valid Ed25519 key pair whose public key belongs to the private key", () => {
