@@ -26,11 +26,20 @@ export function createMessageReader(encryption: Encryption) {
   const isEncrypted = new Map<string, boolean>();
 
   return {
-    /** Decrypts one channel's messages (one step with the device, so others' steps wait little). */
-    read(channelId: string, messages: readonly MessageView[]): Promise<ReadMessages> {
+    /**
+     * Decrypts one channel's messages (one step with the device, so others' steps wait
+     * little). Null when the channel is encrypted and this device holds no key for it
+     * yet (never opened here, and no backup brought its keys): asked again once it does.
+     */
+    read(channelId: string, messages: readonly MessageView[]): Promise<ReadMessages | null> {
       return encryption.run(async (device) => {
         if (!isEncrypted.has(channelId))
           isEncrypted.set(channelId, (await channelPolicyOf(device, channelId)).isEncrypted);
+        const holdsKeys =
+          device.isMember(channelId) ||
+          device.historyKeysOf(channelId).size > 0 ||
+          device.history.hasArchived(channelId);
+        if (isEncrypted.get(channelId) && !holdsKeys) return null;
         const result: ReadMessages = { readable: [], unreadable: [] };
         for (const message of messages) {
           if (message.deletedAt !== null) {

@@ -95,7 +95,7 @@ export const SearchEngineModel = createModel((session: Session, events: AccountE
         byChannel.set(message.channelId, [...(byChannel.get(message.channelId) ?? []), message]);
       for (const [channelId, messages] of byChannel) {
         const read = await reader.read(channelId, messages);
-        await held.put(read.readable);
+        if (read) await held.put(read.readable);
         for (const message of messages) pinned?.add(`${channelId}:${message.seq}`);
       }
       cursor = page.nextCursor;
@@ -143,6 +143,11 @@ export const SearchEngineModel = createModel((session: Session, events: AccountE
       if (isEnabled()) void follow(channelId, entries).catch(() => undefined);
     }),
   );
+  effect(() => {
+    void encryption.changes.value;
+    void encryption.state.value;
+    indexer.noteKeysChanged();
+  });
   const startTimer = setTimeout(() => {
     if (isEnabled()) indexer.start();
   }, START_DELAY_MS);

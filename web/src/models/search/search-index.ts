@@ -148,7 +148,8 @@ export async function openSearchIndex(store: SearchStore) {
         const held = await segment(key, message.channelId);
         const known = held.docs.get(message.seq);
         if (known && known.event > message.event) continue;
-        if (known) held.mini.discard(message.seq);
+        // `remove`, not `discard`: the old words leave the serialized index now, not at a later vacuum.
+        if (known) held.mini.remove(known);
         held.docs.set(message.seq, message);
         held.mini.add(message);
         summarize(key, held);
@@ -161,8 +162,10 @@ export async function openSearchIndex(store: SearchStore) {
         const key = segmentKey(channelId, seq);
         if (!catalog.segments[key] && !loaded.has(key)) continue;
         const held = await segment(key, channelId);
-        if (!held.docs.delete(seq)) continue;
-        held.mini.discard(seq);
+        const known = held.docs.get(seq);
+        if (!known) continue;
+        held.docs.delete(seq);
+        held.mini.remove(known);
         summarize(key, held);
         dirty.add(key);
       }

@@ -48,6 +48,8 @@ export function createIndexer(options: {
   let wake: (() => void) | null = null;
   let pagesSinceSave = 0;
   let generation = 0;
+  /** Encrypted channels this device holds no key for yet: skipped until encryption news. */
+  const waiting = new Set<string>();
 
   async function report(): Promise<void> {
     const index = await options.index();
@@ -74,6 +76,7 @@ export function createIndexer(options: {
   function nextWork(index: SearchIndex): Work | null {
     let older: Work | null = null;
     for (const [channelId, lastSeq] of lastSeqs) {
+      if (waiting.has(channelId)) continue;
       const cursor = index.catalog.cursors[channelId];
       const limit = `limit=${HISTORY_PAGE_MAX}`;
       if (!cursor) return { channelId, query: limit, direction: "newest" };
@@ -100,6 +103,10 @@ export function createIndexer(options: {
       throw caught;
     }
     const read = await options.reader.read(work.channelId, messages);
+    if (!read) {
+      waiting.add(work.channelId);
+      return;
+    }
     await index.put(read.readable);
     await index.remove(work.channelId, read.unreadable);
     const seqs = messages.map((message) => message.seq);
@@ -179,6 +186,13 @@ export function createIndexer(options: {
     async noteListsChanged(): Promise<void> {
       if (!isStarted) return;
       await refreshChannels().catch(() => undefined);
+      wake?.();
+      wake = null;
+    },
+    /** Keys may have arrived (a Welcome taken, a backup restored): channels that waited are tried again. */
+    noteKeysChanged(): void {
+      if (waiting.size === 0) return;
+      waiting.clear();
       wake?.();
       wake = null;
     },
