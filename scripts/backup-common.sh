@@ -47,11 +47,16 @@ journal="${root:?}/db/migrations/meta/_journal.json"
 
 # The newest migration this checkout knows (its "when").
 newest_known_migration() {
+  [ -r "$journal" ] || fail "$journal is missing: run this script from a Chatalot checkout."
   sed -n 's/^ *"when": *\([0-9]*\),*$/\1/p' "$journal" | sort -n | tail -n 1
 }
 
 # The tag (file name) of the migration applied at a "when", or "unknown" (a newer version's).
 migration_tag() {
+  [ -r "$journal" ] || {
+    echo unknown
+    return
+  }
   tag=$(awk -v when="$1" '$0 ~ "\"when\": *" when "," { found = 1; next } found && /"tag"/ { gsub(/.*"tag": *"|".*/, ""); print; exit }' "$journal")
   echo "${tag:-unknown}"
 }
@@ -66,11 +71,11 @@ write_manifest() {
   at=$2
   how=$3
   shift 3
-  version=$(sed -n 's/^  "version": "\([^"]*\)",$/\1/p' "$root/package.json")
+  version=$(sed -n 's/^  "version": "\([^"]*\)",$/\1/p' "$root/package.json" 2>/dev/null)
   {
     echo '{'
     echo '  "format": 1,'
-    echo "  \"chatalot\": \"$version\","
+    echo "  \"chatalot\": \"${version:-unknown}\","
     echo "  \"schemaMigration\": { \"tag\": \"$(migration_tag "$at")\", \"createdAt\": $at },"
     echo "  \"createdAt\": \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\","
     echo "  \"mode\": \"$how\","

@@ -77,7 +77,7 @@ archived=$(sed -n 's/.*"schemaMigration": { "tag": "[^"]*", "createdAt": \([0-9]
 [ -n "$archived" ] || fail "$archive's manifest names no schema migration."
 archived_tag=$(sed -n 's/.*"schemaMigration": { "tag": "\([^"]*\)".*/\1/p' "$manifest")
 archived_version=$(sed -n 's/^  "chatalot": "\([^"]*\)",$/\1/p' "$manifest")
-known=$(newest_known_migration)
+known=$(newest_known_migration) || exit 1
 [ "$archived" -le "$known" ] ||
   fail "$archive was made by a newer Chatalot ($archived_version, schema $archived_tag) than this one knows ($(migration_tag "$known")): restore it with that version or newer. Nothing was changed."
 

@@ -89,6 +89,10 @@ const PLANS: Record<string, Plan> = {
     "the placeholders are the reader's; test/node/turn-relay.test.ts runs turnutils_uclient against a local relay",
   ),
   "scripts/update.sh": notRun(`${DOCKER}; test/container/update.test.ts runs it against the podman stack`),
+  "scripts/backup.sh": notRun(`${DOCKER}; test/container/backup.test.ts runs it against the podman stack`),
+  "scripts/restore.sh backups/chatalot-backup-20261207T031500Z.tar": notRun(
+    `${DOCKER}; test/container/backup.test.ts runs it against the podman stack, test/node/backup-restore.test.ts natively`,
+  ),
   "docker tag chatalot:previous chatalot:local": notRun(DOCKER),
   "docker compose up -d chatalot": notRun(DOCKER),
   'docker network inspect "$(basename "$PWD")_frontend" --format \'{{range .IPAM.Config}}{{.Gateway}}{{end}}\'': notRun(
@@ -138,7 +142,7 @@ const PLANS: Record<string, Plan> = {
   "npm run bench -- --scenario catch-up,history --quick": run(30, "--help"),
   "npx node bench/password-hashing.ts": run(300, "--quick"),
   "npx node bench/unread.ts": run(120, "--communities 2 --channels 2 --requests 10"),
-  "npx node bench/search-metadata.ts --rows 1000000 --requests 200": run(180, "--rows 20000 --requests 10"),
+  "npx node bench/backup.ts": run(180, "--messages 2000"),
   "npx node bench/push.ts --people 20 --rate 200 --seconds 10": run(180, "--people 2 --rate 20 --seconds 2"),
   "npx node bench/sign-in-flood.ts": run(180, "--flood 12 --rate 20 --seconds 2"),
   "npx node test/chaos.ts --seconds 300": run(180, "--seconds 5 --channels 2 --clients 2"),
