@@ -61,7 +61,7 @@ function routesOf(file: string, exported: string, prefix: string, found: ApiRout
       path: `${prefix}${path === "/" ? "" : path}` || "/",
       // parseJson directly, or a helper behind the body limit (every body reader has one).
       readsJsonBody: handler.includes("parseJson(") || handler.includes("limitBody"),
-      readsQuery: handler.includes("c.req.query("),
+      readsQuery: handler.includes("c.req.query(") || handler.includes("c.req.queries("),
     });
   }
 }
