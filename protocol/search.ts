@@ -16,6 +16,10 @@ export const SEARCH_PAGE_MAX = 100;
  * The metadata route's query string. Every field is optional; several `channelId`s are
  * allowed. Channels the caller cannot read are dropped silently (no result, no error that
  * would reveal they exist). `cursor` is opaque: the previous page's `nextCursor`.
+ * On the wire it is a query string (`channelId` repeated, booleans as `true`/`false`, numbers
+ * in decimal): the route turns those into this shape, then parses. Any other name, or a name
+ * but `channelId` given twice, is refused (400 `invalid_request`; a cursor the server did not
+ * make, 400 `invalid_cursor`). Each page counts against HISTORY_PAGES_PER_MINUTE.
  */
 export const searchMetadataQuerySchema = z.strictObject({
   channelId: z.array(z.uuid()).max(SEARCH_CHANNELS_MAX).optional(),
@@ -36,7 +40,10 @@ export const searchMetadataQuerySchema = z.strictObject({
 });
 export type SearchMetadataQuery = z.infer<typeof searchMetadataQuerySchema>;
 
-/** Newest first; deleted messages are never returned. */
+/**
+ * Newest first (sentAt, then channel, then seq); deleted messages are never returned.
+ * `nextCursor` asks for the next, older page as `cursor`; null on the last page.
+ */
 export interface SearchMetadataPage {
   messages: MessageView[];
   nextCursor: string | null;
