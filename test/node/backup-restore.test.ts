@@ -288,7 +288,7 @@ describe("scripts/backup.sh and scripts/restore.sh", () => {
     expect(texts).toEqual(SAID);
   }, 90_000);
 
-  it("refuses a damaged archive, a populated database and a newer schema, changing nothing", async () => {
+  it("refuses a damaged archive, a populated database and a newer schema, changing nothing; a failed backup leaves nothing", async () => {
     await copy.server!.stop();
     const messages = async (instance: Instance) =>
       (await sql(instance, "select count(*)::int as n from messages"))[0].n;
@@ -329,6 +329,14 @@ describe("scripts/backup.sh and scripts/restore.sh", () => {
     const fresh = await newInstance("backup_fresh");
     await expect(restore(newer, fresh)).rejects.toThrow(/made by a newer Chatalot .* schema unknown/);
     expect(await sql(fresh, "select 1 from information_schema.tables where table_schema = 'public'")).toEqual([]);
+
+    // A backup that fails part-way (a room's SQLite file is not one) leaves no archive behind.
+    const broken = { ...copy, rooms: temporary("broken-rooms") };
+    mkdirSync(join(broken.rooms, "chatalot-channel-room"));
+    writeFileSync(join(broken.rooms, "chatalot-channel-room", "0123.sqlite"), "not a database");
+    const failedOut = temporary("failed");
+    await expect(backUp(broken, failedOut)).rejects.toThrow(/room storage could not be copied consistently/);
+    expect(readdirSync(failedOut)).toEqual([]);
 
     // --force replaces a populated database with the archive's.
     await sql(copy, "delete from messages");
