@@ -127,7 +127,9 @@ export async function openSearchIndex(store: SearchStore) {
   /** Drops whole segments, oldest messages first, until the budget holds. */
   async function evict(): Promise<void> {
     let total = count();
-    const byAge = Object.entries(catalog.segments).sort(([, a], [, b]) => a.newestSentAt.localeCompare(b.newestSentAt));
+    const byAge = Object.entries(catalog.segments).sort(([, a], [, b]) =>
+      a.newestSentAt < b.newestSentAt ? -1 : a.newestSentAt > b.newestSentAt ? 1 : 0,
+    );
     for (const [key, summary] of byAge) {
       if (total <= INDEXED_MESSAGES_MAX) break;
       total -= summary.count;
@@ -152,7 +154,13 @@ export async function openSearchIndex(store: SearchStore) {
         if (known) held.mini.remove(known);
         held.docs.set(message.seq, message);
         held.mini.add(message);
-        summarize(key, held);
+        // Kept up as messages come (a full summary per message would cost a segment's walk each).
+        const summary = catalog.segments[key];
+        catalog.segments[key] = {
+          channelId: message.channelId,
+          count: held.docs.size,
+          newestSentAt: summary && summary.newestSentAt > message.sentAt ? summary.newestSentAt : message.sentAt,
+        };
         dirty.add(key);
       }
     },
@@ -224,7 +232,9 @@ export async function openSearchIndex(store: SearchStore) {
           if (doc && matches(doc)) found.push({ doc, score: hit.score });
         }
       }
-      const newestFirst = (a: IndexedMessage, b: IndexedMessage) => b.sentAt.localeCompare(a.sentAt) || b.seq - a.seq;
+      // ISO instants in UTC order as plain strings (localeCompare would be several times slower).
+      const newestFirst = (a: IndexedMessage, b: IndexedMessage) =>
+        a.sentAt === b.sentAt ? b.seq - a.seq : a.sentAt < b.sentAt ? 1 : -1;
       found.sort((a, b) => (options.sort === "relevance" ? b.score - a.score : 0) || newestFirst(a.doc, b.doc));
       const page = found.slice(options.offset, options.offset + options.limit);
       return {
