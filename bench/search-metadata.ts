@@ -107,9 +107,13 @@ function isWrong(page: Page, pass: Pass): boolean {
 }
 
 const database = await createTestDatabase("bench_search");
+// A server that cannot start (not built, say) must not leave the fresh database behind.
 const server = await startServer({
   databaseUrl: database.url,
   env: { ADMIN_USERNAME: "alice", DATABASE_POOL_SIZE: "4", HISTORY_PAGES_PER_MINUTE: "10000000" },
+}).catch(async (error: unknown) => {
+  await database.stop();
+  throw error;
 });
 try {
   const people: Record<string, Account> = {};
