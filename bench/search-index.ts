@@ -46,14 +46,15 @@ const server = createServer((request, response) => {
 });
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 const { port } = server.address() as { port: number };
-const browser = await launchChromium();
+// `gc()` in the page: the heap is read after a full collection.
+const browser = await launchChromium(["--js-flags=--expose-gc"]);
 try {
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${port}/`);
   await page.waitForFunction(() => "measureIndex" in globalThis);
   console.log(`The device's search index in Chromium ${browser.version()} (${queries} queries per size)`);
   console.log(
-    "messages | indexed/s | bytes at rest/message | query p50 | query p99 | first query from cold | p50: one word, two words, prefix",
+    "messages | indexed/s | bytes at rest/message | query p50 | query p99 | first query from cold | p50: one word, two words, prefix | heap",
   );
   for (const size of sizes) {
     const figures = await page.evaluate(
@@ -67,7 +68,8 @@ try {
     console.log(
       `${figures.messages} | ${figures.indexedPerSecond} | ${figures.bytesAtRestPerMessage} | ` +
         `${figures.queryMs.p50} ms | ${figures.queryMs.p99} ms | ${figures.coldFirstQueryMs} ms | ` +
-        `${figures.kindP50Ms.oneWord} ms, ${figures.kindP50Ms.twoWords} ms, ${figures.kindP50Ms.prefix} ms`,
+        `${figures.kindP50Ms.oneWord} ms, ${figures.kindP50Ms.twoWords} ms, ${figures.kindP50Ms.prefix} ms | ` +
+        `${figures.heapMegabytes} MB`,
     );
   }
 } finally {

@@ -17,6 +17,14 @@ export interface IndexFigures {
   /** p50 by kind of query: one common-to-rare word, two words, a word's first three letters. */
   kindP50Ms: { oneWord: number; twoWords: number; prefix: number };
   coldFirstQueryMs: number;
+  /** The page's JavaScript heap with every segment loaded, less before (after a full GC each time). */
+  heapMegabytes: number;
+}
+
+/** Chromium's heap size, after a full collection when the page may ask for one (`--expose-gc`). */
+function heapBytes(): number {
+  (globalThis as unknown as { gc?: () => void }).gc?.();
+  return (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0;
 }
 
 const CHANNELS = 20;
@@ -87,6 +95,9 @@ export async function measureIndex(count: number, queries: number): Promise<Inde
     n % 3 === 0 ? word() : n % 3 === 1 ? `${word()} ${word()}` : word().slice(0, 3),
   );
   const options = { sort: "newest" as const, offset: 0, limit: 25 };
+  messages.length = 0;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const heapBefore = heapBytes();
   const cold = await openSearchIndex(store);
   const coldStarted = performance.now();
   await cold.search(query(typed[0]!), options);
@@ -104,8 +115,10 @@ export async function measureIndex(count: number, queries: number): Promise<Inde
     return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))]! * 10) / 10;
   };
   const at = (share: number) => percentile(times, share);
+  const heapMegabytes = Math.round((heapBytes() - heapBefore) / 2 ** 20);
   await store.clear();
   return {
+    heapMegabytes,
     messages: count,
     indexedPerSecond,
     bytesAtRestPerMessage,

@@ -26,10 +26,7 @@ export interface IndexedMessage {
   pinned: boolean;
 }
 
-/** Messages of one channel per segment, by seq: what is loaded, decrypted and written at once. */
-export const SEGMENT_SEQS = 1_000;
-/** The budget for a phone-sized device: past this many messages, the oldest segments leave. */
-export const INDEXED_MESSAGES_MAX = 100_000;
+import { INDEXED_MESSAGES_MAX, SEGMENT_SEQS } from "./search-limits.ts";
 
 /** Where the indexer is in each channel: the seqs it read, newest and oldest. */
 export interface ChannelCursor {

@@ -11,6 +11,7 @@ import { ApiError } from "../api-client.ts";
 import type { Session } from "../session.ts";
 import type { MessageReader } from "./message-reader.ts";
 import type { ChannelCursor, SearchIndex } from "./search-index.ts";
+import { INDEXED_MESSAGES_MAX } from "./search-limits.ts";
 
 /** History pages the indexer asks for, per minute at most (the server allows 600). */
 const PAGES_PER_MINUTE = 60;
@@ -75,6 +76,7 @@ export function createIndexer(options: {
 
   function nextWork(index: SearchIndex): Work | null {
     let older: Work | null = null;
+    const isFull = index.count() >= INDEXED_MESSAGES_MAX;
     for (const [channelId, lastSeq] of lastSeqs) {
       if (waiting.has(channelId)) continue;
       const cursor = index.catalog.cursors[channelId];
@@ -83,7 +85,8 @@ export function createIndexer(options: {
       // New messages first: they are what people look for.
       if (lastSeq > cursor.newestSeq)
         return { channelId, query: `after=${cursor.newestSeq}&${limit}`, direction: "after" };
-      if (!older && cursor.oldestSeq > 1)
+      // A full index reads no further back: each older page would only push out another.
+      if (!older && !isFull && cursor.oldestSeq > 1)
         older = { channelId, query: `before=${cursor.oldestSeq}&${limit}`, direction: "before" };
     }
     return older;
