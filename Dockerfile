@@ -5,6 +5,10 @@
 # Build stage: install, build the bundle and the web app, compile them into one binary.
 FROM node:22.23-bookworm-slim AS build
 WORKDIR /src
+# Only where egress passes a TLS-intercepting proxy (the container tests' machines): the path
+# of its CA certificates, mounted into the build, for npm. Unset everywhere else, and an ARG
+# of this stage never reaches the runtime image.
+ARG NODE_EXTRA_CA_CERTS
 # Dependencies first, so a source change does not reinstall them.
 COPY package.json package-lock.json ./
 # npm ci's postinstall applies these (patch-package): they must be there first.

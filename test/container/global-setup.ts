@@ -1,0 +1,91 @@
+/**
+ * Runs once before the container tests: podman configured and serving a socket of this
+ * run's own, the stand-in base images made if missing (stand-ins.ts), and the project's own
+ * Dockerfile built once as chatalot:local, timed and measured. Afterwards: the service
+ * stopped and the networking netavark leaves behind put back.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import {
+  CONTAINER_TEST_ROOT,
+  cleanUpNetworking,
+  podman,
+  runOrThrow,
+  startPodmanService,
+  writePodmanConfig,
+  type PodmanService,
+} from "./podman.ts";
+import { ensureStandIns } from "./stand-ins.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** podman system service's socket for this run (stack.ts hands it to docker-compose). */
+    podmanSocket: string;
+    /** How long building the Dockerfile took (ms), and the image's size (bytes). */
+    imageBuildMs: number;
+    imageSizeBytes: number;
+  }
+}
+
+export const IMAGE = "chatalot:local";
+const repositoryRoot = join(import.meta.dirname, "..", "..");
+const HOST_CA_DIR = "/usr/local/share/ca-certificates";
+
+let service: PodmanService | undefined;
+let ipForwardBefore = "0\n";
+
+/**
+ * The host's extra CA certificates as one file for NODE_EXTRA_CA_CERTS in the build stage,
+ * where a TLS-intercepting proxy needs them (FIELD-NOTES.md); none on an ordinary machine.
+ */
+function buildCaArguments(): string[] {
+  const certificates = existsSync(HOST_CA_DIR) ? readdirSync(HOST_CA_DIR).filter((name) => name.endsWith(".crt")) : [];
+  if (certificates.length === 0) return [];
+  const dir = join(CONTAINER_TEST_ROOT, "build-ca");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, "ca.pem"),
+    certificates.map((name) => readFileSync(join(HOST_CA_DIR, name), "utf8")).join("\n"),
+  );
+  return ["-v", `${dir}:/run/build-ca:ro`, "--build-arg", "NODE_EXTRA_CA_CERTS=/run/build-ca/ca.pem"];
+}
+
+/** `--format docker` keeps the HEALTHCHECK (the OCI format has none). */
+async function buildImage(): Promise<{ buildMs: number; sizeBytes: number }> {
+  const started = Date.now();
+  await runOrThrow("podman", ["build", "--format", "docker", "-t", IMAGE, ...buildCaArguments(), repositoryRoot], {
+    timeoutMs: 1_200_000,
+  });
+  const buildMs = Date.now() - started;
+  const size = await runOrThrow("podman", ["image", "inspect", "--format", "{{.Size}}", IMAGE]);
+  return { buildMs, sizeBytes: Number(size.trim()) };
+}
+
+export async function setup(project: TestProject): Promise<void> {
+  ipForwardBefore = readFileSync("/proc/sys/net/ipv4/ip_forward", "utf8");
+  await writePodmanConfig();
+  service = await startPodmanService();
+  const standInsStarted = Date.now();
+  const made = await ensureStandIns();
+  if (made.length > 0) {
+    console.log(
+      `container tests: made the stand-ins ${made.join(", ")} in ${Math.round((Date.now() - standInsStarted) / 1000)} s`,
+    );
+  }
+  const { buildMs, sizeBytes } = await buildImage();
+  console.log(
+    `container tests: built ${IMAGE} from the Dockerfile in ${(buildMs / 1000).toFixed(0)} s; ` +
+      `image size ${(sizeBytes / 1_000_000).toFixed(0)} MB`,
+  );
+  // Older builds' layers stay as the cache; only images nothing refers to any more go.
+  await podman(["image", "prune", "-f", "--filter", "until=24h"]);
+  project.provide("podmanSocket", service.socket);
+  project.provide("imageBuildMs", buildMs);
+  project.provide("imageSizeBytes", sizeBytes);
+}
+
+export async function teardown(): Promise<void> {
+  await service?.stop();
+  await cleanUpNetworking(ipForwardBefore);
+}
