@@ -1,6 +1,6 @@
 /**
  * One open channel or conversation: its header on one line (name, topic, connection,
- * encryption, pins, the member list's toggle), the messages, who
+ * encryption, pins, the member list's toggle, the search box), the messages, who
  * is typing and the composer, beside a thread or the pinned messages when one is
  * open; or why the user can no longer see it.
  */
@@ -31,6 +31,8 @@ import { PinsPanel } from "./pins-panel.tsx";
 import { sentence } from "./sentence.ts";
 import { Icon } from "./shell/icons.tsx";
 import { ThreadPanel } from "./thread-panel.tsx";
+import { SearchBox } from "./search/search-box.tsx";
+import type { SearchView } from "../models/search/search-view.ts";
 import { TypingIndicator } from "./typing-indicator.tsx";
 
 interface ChatViewProps {
@@ -53,6 +55,8 @@ interface ChatViewProps {
   members?: { isShown: boolean; toggle: () => void };
   /** Under the header, above the messages: a new community's welcome. */
   welcome?: ComponentChildren;
+  /** The page's search, whose box sits at the header's right (issue #26). */
+  search?: SearchView;
 }
 
 export function ChatView(props: ChatViewProps) {
@@ -122,6 +126,7 @@ export function ChatView(props: ChatViewProps) {
               <Icon name="members" />
             </button>
           )}
+          {props.search && <SearchBox search={props.search} />}
         </div>
       </header>
       <ChannelLockAlerts chat={chat} encryption={encryption} ownUserId={ownUserId} />

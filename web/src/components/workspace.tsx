@@ -45,6 +45,9 @@ import { WorkspaceTop } from "./shell/workspace-top.tsx";
 import { CommunitySettingsPage } from "./community-settings/community-settings-page.tsx";
 import { ChannelSettingsPage } from "./channel-settings/channel-settings-page.tsx";
 import { ProfileCardLayer } from "./people/profile-card.tsx";
+import { SearchResults } from "./search/search-results.tsx";
+import { useSearch } from "./search/use-search.ts";
+import type { SearchView } from "../models/search/search-view.ts";
 
 interface WorkspaceProps {
   session: Session;
@@ -61,6 +64,7 @@ interface LayoutProps extends WorkspaceProps {
   incomingCalls: IncomingCalls;
   callRecords: CallRecords;
   notifications: Notifications;
+  search: SearchView;
 }
 
 export function Workspace({ session, router }: WorkspaceProps) {
@@ -87,6 +91,8 @@ export function Workspace({ session, router }: WorkspaceProps) {
         communityName: (id) => communities.communities.peek().find((community) => community.id === id)?.name ?? null,
       }),
   );
+  // Search (issue #26): the device's index fills in the background; the box and panel keep their query across channels.
+  const search = useSearch({ session, events, encryption, router, communities, conversations });
   useLaunchPlace(session.user.value?.id ?? "", router, communities);
   const route = router.route.value;
   if (route.name === "settings") {
@@ -99,6 +105,7 @@ export function Workspace({ session, router }: WorkspaceProps) {
           section={route.section}
           encryption={encryption}
           events={events}
+          searchEngine={search.engine}
         />
       </div>
     );
@@ -116,6 +123,7 @@ export function Workspace({ session, router }: WorkspaceProps) {
     incomingCalls,
     callRecords,
     notifications,
+    search: search.view,
   };
   // Keyed by community: switching communities starts from a fresh model.
   return communityId ? (
@@ -181,7 +189,13 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
   const isPaneOpen =
     route.name === "channel" || route.name === "dm" || route.name === "join" || (route.name === "home" && hasNothing);
   const showsMembers = route.name === "channel" && !!community && isMemberListShown.value;
-  const classes = ["workspace", isPaneOpen && "has-open-channel", showsMembers && "shows-members"];
+  const showsSearch = props.search.isOpen.value && isPaneOpen;
+  const classes = [
+    "workspace",
+    isPaneOpen && "has-open-channel",
+    showsMembers && "shows-members",
+    showsSearch && "shows-search",
+  ];
 
   return (
     <div class={classes.filter(Boolean).join(" ")}>
@@ -255,6 +269,7 @@ function WorkspaceLayout(props: LayoutProps & { community: Community | null; com
           />
         </aside>
       )}
+      {showsSearch && <SearchResults search={props.search} />}
     </div>
   );
 }
@@ -287,6 +302,7 @@ function MainPane(props: LayoutProps & { community: Community | null; communityI
         onAccessChanged,
         members: community ? { isShown: isMemberListShown.value, toggle: toggleMemberList } : undefined,
         welcome: community ? <CommunityWelcome community={community} /> : undefined,
+        search: props.search,
       };
       if (known?.kind === "voice") {
         const nameOf = (userId: string) =>
@@ -320,6 +336,7 @@ function MainPane(props: LayoutProps & { community: Community | null; communityI
           timedOutUntil={null}
           onAccessChanged={onAccessChanged}
           dmCalls={{ calls: props.calls, records: props.callRecords }}
+          search={props.search}
         />
       );
     }

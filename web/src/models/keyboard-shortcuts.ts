@@ -1,12 +1,13 @@
 /**
  * The app's keyboard shortcuts: what each binding does, how the shortcuts dialog
  * names it, and which one a key press is. The bindings are Discord's where Discord
- * has one (Ctrl+K, Alt+↑/↓, Alt+Shift+↑/↓, Ctrl+Alt+↑/↓, Esc, Shift+Esc, Ctrl+/);
+ * has one (Ctrl+K, Ctrl+F, Alt+↑/↓, Alt+Shift+↑/↓, Ctrl+Alt+↑/↓, Esc, Shift+Esc, Ctrl+/);
  * on macOS Cmd stands in for Ctrl and Option is Alt.
  */
 
 export type ShortcutAction =
   | "open-switcher"
+  | "search"
   | "previous-channel"
   | "next-channel"
   | "previous-unread"
@@ -30,6 +31,7 @@ const alt = (isMac: boolean) => (isMac ? "⌥" : "Alt");
 /** In the order the shortcuts dialog lists them. */
 export const SHORTCUTS: readonly Shortcut[] = [
   { action: "open-switcher", keys: (mac) => [mod(mac), "K"], description: "Find or start a conversation" },
+  { action: "search", keys: (mac) => [mod(mac), "F"], description: "Search messages" },
   { action: "previous-channel", keys: (mac) => [alt(mac), "↑"], description: "Previous channel" },
   { action: "next-channel", keys: (mac) => [alt(mac), "↓"], description: "Next channel" },
   { action: "previous-unread", keys: (mac) => [alt(mac), "Shift", "↑"], description: "Previous unread channel" },
@@ -66,6 +68,7 @@ export function shortcutOf(press: KeyPress, isMac: boolean): ShortcutAction | nu
   // By physical key as well: on some layouts "/" needs Shift, and Cmd+K reports "k" or "K".
   if (command && !press.shiftKey && (press.code === "KeyK" || press.key.toLowerCase() === "k")) return "open-switcher";
   if (command && (press.code === "Slash" || press.key === "/")) return "show-shortcuts";
+  if (command && !press.shiftKey && (press.code === "KeyF" || press.key.toLowerCase() === "f")) return "search";
   if (press.key === "Escape" && !command) return press.shiftKey ? "mark-community-read" : "mark-channel-read";
   return null;
 }

@@ -1,8 +1,8 @@
 /**
- * The app's keyboard: Ctrl/Cmd+K quick switcher, Alt+↑/↓ between channels,
- * Alt+Shift+↑/↓ between unread ones, Ctrl/Cmd+Alt+↑/↓ between communities, Esc
- * marks the channel read (Shift+Esc the community), Ctrl/Cmd+/ lists the
- * shortcuts, and the "Skip to messages" link. Mounted once by the workspace; the
+ * The app's keyboard: Ctrl/Cmd+K quick switcher, Ctrl/Cmd+F the search box,
+ * Alt+↑/↓ between channels, Alt+Shift+↑/↓ between unread ones, Ctrl/Cmd+Alt+↑/↓
+ * between communities, Esc marks the channel read (Shift+Esc the community),
+ * Ctrl/Cmd+/ lists the shortcuts, and the "Skip to messages" link. Mounted once by the workspace; the
  * keys are heard on the document, after the focused element had its say.
  */
 import { useModel } from "@preact/signals";
@@ -17,6 +17,7 @@ import type { Session } from "../../models/session.ts";
 import type { Unread } from "../../models/unread.ts";
 import { announceChannelRead } from "./channel-read-event.ts";
 import { isEscapeTakenBy } from "./focus-targets.ts";
+import { focusSearch, searchInput } from "../search/search-focus.ts";
 import { ShortcutsDialog } from "./shortcuts-dialog.tsx";
 import { SkipLink } from "./skip-link.tsx";
 import "./keyboard.css";
@@ -90,6 +91,8 @@ function isForUs(action: ShortcutAction, event: KeyboardEvent, keyboard: Keyboar
   if (event.defaultPrevented) return false;
   // A held key repeats: stepping through channels is wanted, a dialog flickering open and shut is not.
   if (event.repeat && (action === "open-switcher" || action === "show-shortcuts")) return false;
+  // Where no channel is open there is no search box: the browser's own find goes on working.
+  if (action === "search") return keyboard.dialog.peek() === null && searchInput() !== null;
   const open = keyboard.dialog.peek();
   if (open)
     return (open === "switcher" && action === "open-switcher") || (open === "shortcuts" && action === "show-shortcuts");
@@ -105,6 +108,8 @@ function run(action: ShortcutAction, keyboard: Keyboard): void {
   switch (action) {
     case "open-switcher":
       return keyboard.dialog.peek() === "switcher" ? keyboard.close() : keyboard.open("switcher");
+    case "search":
+      return void focusSearch();
     case "show-shortcuts":
       return keyboard.dialog.peek() === "shortcuts" ? keyboard.close() : keyboard.open("shortcuts");
     case "previous-channel":

@@ -1,22 +1,26 @@
 /**
  * Settings > Encryption: the key backup (set it up, or change the recovery key, through
  * the onboarding's "Save your recovery key" step), this browser and the person's other
- * devices as the key directory lists them, and whom they verified. Unlocking a locked
- * device or starting over happen in the encryption banner, shown here too when needed.
+ * devices as the key directory lists them, whom they verified, and search's index on
+ * this device (on or off, cleared). Unlocking a locked device or starting over happen
+ * in the encryption banner, shown here too when needed.
  */
 import { useModel } from "@preact/signals";
 import type { Encryption } from "../../models/encryption/encryption.ts";
 import { askForRecoveryKeyStep, recoveryKeyStep } from "../../models/encryption/onboarding.ts";
 import { EncryptionDevicesModel } from "../../models/encryption-devices.ts";
 import { profiles } from "../../models/profiles.ts";
+import type { SearchEngine } from "../../models/search/search-types.ts";
 import type { Session } from "../../models/session.ts";
 import { deviceInWords } from "../device-words.ts";
 import { EncryptionBanner } from "../encryption-banner.tsx";
 import { FormError } from "../form-error.tsx";
 import { PersonName } from "../people/person-name.tsx";
+import { SearchSettingsCard } from "../search/search-settings-card.tsx";
 import { dateTimeInWords, timeAgoInWords } from "../time-words.ts";
 
-export function EncryptionSection({ session, encryption }: { session: Session; encryption: Encryption }) {
+export function EncryptionSection(props: { session: Session; encryption: Encryption; searchEngine: SearchEngine }) {
+  const { session, encryption } = props;
   const state = encryption.state.value;
   // The recovery key step itself shows above every section (settings-page.tsx).
   const needsBanner = recoveryKeyStep.value === null && (state.kind !== "ready" || !!encryption.problem.value);
@@ -26,6 +30,7 @@ export function EncryptionSection({ session, encryption }: { session: Session; e
       <BackupCard encryption={encryption} />
       <DevicesCard session={session} />
       <VerifiedPeopleCard encryption={encryption} />
+      <SearchSettingsCard engine={props.searchEngine} />
     </>
   );
 }

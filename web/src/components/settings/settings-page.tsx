@@ -9,6 +9,7 @@
 import { useEffect, useRef } from "preact/hooks";
 import type { AccountEvents } from "../../models/account-events.ts";
 import type { Encryption } from "../../models/encryption/encryption.ts";
+import type { SearchEngine } from "../../models/search/search-types.ts";
 import { settingsPath, SETTINGS_SECTIONS, type Router, type SettingsSection } from "../../models/router.ts";
 import type { Session } from "../../models/session.ts";
 import { recoveryKeyStep } from "../../models/encryption/onboarding.ts";
@@ -29,6 +30,8 @@ export interface SettingsPageProps {
   section: SettingsSection;
   encryption: Encryption;
   events: AccountEvents;
+  /** The device's search index, which Settings > Encryption turns off or clears. */
+  searchEngine: SearchEngine;
 }
 
 const TITLES: Record<SettingsSection, string> = {
@@ -40,7 +43,7 @@ const TITLES: Record<SettingsSection, string> = {
   security: "Security",
 };
 
-export function SettingsPage({ session, router, section, encryption }: SettingsPageProps) {
+export function SettingsPage({ session, router, section, encryption, searchEngine }: SettingsPageProps) {
   const heading = useRef<HTMLHeadingElement>(null);
   // Focus follows the section: a screen reader hears its name, the keyboard starts there.
   useEffect(() => heading.current?.focus({ preventScroll: true }), [section]);
@@ -105,7 +108,7 @@ export function SettingsPage({ session, router, section, encryption }: SettingsP
           </header>
           {/* Asked for from any section: by signing out with keys held only here, for one. */}
           {recoveryKeyStep.value && <EncryptionBanner encryption={encryption} />}
-          <Section section={section} session={session} encryption={encryption} />
+          <Section section={section} session={session} encryption={encryption} searchEngine={searchEngine} />
         </div>
       </main>
     </div>
@@ -116,10 +119,12 @@ function Section({
   section,
   session,
   encryption,
+  searchEngine,
 }: {
   section: SettingsSection;
   session: Session;
   encryption: Encryption;
+  searchEngine: SearchEngine;
 }) {
   switch (section) {
     case "profile":
@@ -131,7 +136,7 @@ function Section({
     case "privacy":
       return <PrivacySection session={session} />;
     case "encryption":
-      return <EncryptionSection session={session} encryption={encryption} />;
+      return <EncryptionSection session={session} encryption={encryption} searchEngine={searchEngine} />;
     case "security":
       return <SecurityPage session={session} />;
   }
