@@ -85,7 +85,13 @@ known=$(newest_known_migration) || exit 1
 if [ "$mode" = compose ]; then
   use_compose
   upload_dir=./data/uploads
-  compose up -d postgres >/dev/null || fail "cannot start PostgreSQL (docker compose up -d postgres)."
+  # `start` where the container exists: it touches no network (an `up` of an existing stack
+  # may want to recreate them, and some engines refuse); `up` only for a service never created.
+  container_of() { compose ps -a -q "$1" 2>/dev/null | head -n 1; }
+  start_service() {
+    if [ -n "$(container_of "$1")" ]; then compose start "$1"; else compose up -d "$1"; fi
+  }
+  start_service postgres >/dev/null || fail "cannot start PostgreSQL (docker compose start postgres)."
   tries=0
   until compose exec -T postgres sh -c 'pg_isready -q -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"' 2>/dev/null; do
     tries=$((tries + 1))
@@ -94,10 +100,19 @@ if [ "$mode" = compose ]; then
   done
   pg_restore_sql() { compose exec -T postgres pg_restore --no-owner --no-privileges -f - <"$work/database.dump"; }
   run_sql_quietly() { compose exec -T postgres sh -c 'psql -X -q -v ON_ERROR_STOP=1 --single-transaction -U "$POSTGRES_USER" -d "$POSTGRES_DB" >/dev/null'; }
-  # The room volume is the server's: a one-off container of its image (as its user) fills it.
+  # The room volume is the server's: a one-off container of the server's image, as its user
+  # and without a network, fills the volume the (stopped) server container mounts.
   fill_rooms() {
-    compose run --rm --no-deps -T --entrypoint sh chatalot -c \
-      'find /data/rooms -mindepth 1 -delete && tar -C /data/rooms -xf -' <"$work/rooms.tar"
+    server=$(container_of chatalot)
+    if [ -z "$server" ]; then
+      compose up --no-start chatalot >/dev/null && server=$(container_of chatalot)
+    fi
+    [ -n "$server" ] || return 1
+    volume=$(docker inspect --format '{{range .Mounts}}{{if eq .Destination "/data/rooms"}}{{.Name}}{{end}}{{end}}' "$server")
+    image=$(docker inspect --format '{{.Image}}' "$server")
+    [ -n "$volume" ] && [ -n "$image" ] || return 1
+    docker run --rm -i --network none --user 10001:10001 -v "$volume:/data/rooms" --entrypoint sh "$image" \
+      -c 'find /data/rooms -mindepth 1 -delete && tar -C /data/rooms -xf -' <"$work/rooms.tar"
   }
 else
   use_native
@@ -139,7 +154,10 @@ fi
 fill_rooms || fail "the database and uploads were restored, but the room storage could not be written."
 
 if [ "$mode" = compose ] && [ "$start" = true ]; then
-  compose up -d chatalot >/dev/null || fail "restored, but the server did not start: docker compose up -d chatalot."
+  # `up` recreates the container when its image changed (update.sh's rollback retags the
+  # previous one); where an engine refuses `up` on an existing stack, the container starts as it is.
+  compose up -d chatalot >/dev/null 2>&1 || compose start chatalot >/dev/null ||
+    fail "restored, but the server did not start: docker compose up -d chatalot."
   echo "restore: the server is starting; it applies any newer migrations itself (docker compose logs -f chatalot)." >&2
 else
   echo "restore: start the server now; it applies any newer migrations itself." >&2
