@@ -68,7 +68,7 @@ export function SearchBox({ search }: { search: SearchView }) {
         type="text"
         role="combobox"
         aria-expanded={!!suggestions}
-        aria-controls={LISTBOX_ID}
+        aria-controls={suggestions ? LISTBOX_ID : undefined}
         aria-autocomplete="list"
         aria-activedescendant={active ? optionId(active.key) : undefined}
         placeholder="Search"
