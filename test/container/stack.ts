@@ -9,9 +9,10 @@
  * `depends_on: service_healthy` and "unhealthy" both rest on it.
  *
  * Operator scripts (scripts/backup.sh and the like) call `docker compose` or `docker`: run
- * them with `env: COMPOSE_ENV` and cwd `stack.dir`. COMPOSE_ENV puts bin/docker, a TEST-ONLY
- * shim, first on PATH (`docker compose ...` -> docker-compose ..., any other `docker ...` ->
- * podman ...) and points DOCKER_HOST and podman's configuration at this run's.
+ * them with `env: COMPOSE_ENV` and cwd `stack.dir`. COMPOSE_ENV puts bin/ first on PATH, with
+ * two TEST-ONLY shims: `docker` (`docker compose ...` -> docker-compose ..., any other
+ * `docker ...` -> podman ...) and `docker-compose` (compose 1.29 minus its false alarm about
+ * podman's networks, see the file), and points DOCKER_HOST and podman's configuration at this run's.
  */
 import { copyFileSync, chownSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
