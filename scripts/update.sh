@@ -6,7 +6,7 @@
 #
 # 1. Fetches the new code (git pull --ff-only; --no-pull when the tree is already updated).
 # 2. Keeps the running image as chatalot:previous, then builds the new chatalot:local with
-#    its git commit baked in (the admin page shows it).
+#    its git commit baked in (the admin page shows it). CHATALOT_IMAGE renames both.
 # 3. Takes a backup with scripts/backup.sh (into ./backups, the last seven kept).
 # 4. Starts the new server, which migrates the database, and polls its /health from inside
 #    the container until it says "ok" (UPDATE_HEALTH_TIMEOUT_SECS, default 180).
@@ -51,9 +51,11 @@ cd "$root"
 . "$root/scripts/backup-common.sh"
 use_compose
 
-# The image docker-compose.yml builds, and where the running one is kept for a rollback.
-image=chatalot:local
-previous=chatalot:previous
+# The image docker-compose.yml builds (CHATALOT_IMAGE, from the environment or .env, as
+# Compose reads it), and where the running one is kept for a rollback.
+[ -n "${CHATALOT_IMAGE:-}" ] || CHATALOT_IMAGE=$(sed -n 's/^CHATALOT_IMAGE=//p' .env 2>/dev/null | tail -n 1)
+image=${CHATALOT_IMAGE:-chatalot:local}
+previous=${image%:*}:previous
 health_timeout=${UPDATE_HEALTH_TIMEOUT_SECS:-180}
 case "$health_timeout" in '' | *[!0-9]*) fail "UPDATE_HEALTH_TIMEOUT_SECS must be a whole number of seconds." ;; esac
 
