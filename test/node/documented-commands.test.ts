@@ -148,6 +148,8 @@ const PLANS: Record<string, Plan> = {
   "npx node test/chaos.ts --seconds 300": run(180, "--seconds 5 --channels 2 --clients 2"),
   "npx node bench/e2ee.ts": run(120, "--sizes 10 --messages 50"),
   "npx node bench/e2ee-browser.ts": run(120, "--messages 50"),
+  "npx node bench/search-index.ts": run(120, "--sizes 1000 --queries 30"),
+  "npx node bench/search-index.ts --sizes 1000 --queries 30": run(120),
   // The calls bench's full run takes minutes of Chromium pages; its quick mode runs every part.
   "npx node bench/calls.ts": run(180, "--quick"),
   "npx node bench/calls.ts --quick": run(180),
