@@ -8,6 +8,7 @@ import { useRef } from "preact/hooks";
 import type { SearchView } from "../../models/search/search-view.ts";
 import { SEARCH_INPUT_ID } from "./search-focus.ts";
 import { focusResults } from "./search-results.tsx";
+import "./search.css";
 
 const LISTBOX_ID = "search-suggestions";
 const optionId = (key: string) => `search-suggestion-${key}`;
