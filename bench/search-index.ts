@@ -46,8 +46,8 @@ const server = createServer((request, response) => {
 });
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 const { port } = server.address() as { port: number };
-// `gc()` in the page: the heap is read after a full collection.
-const browser = await launchChromium(["--js-flags=--expose-gc"]);
+// `gc()` in the page and exact heap sizes: the heap is read after a full collection.
+const browser = await launchChromium(["--js-flags=--expose-gc", "--enable-precise-memory-info"]);
 try {
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${port}/`);
@@ -71,6 +71,8 @@ try {
         `${figures.kindP50Ms.oneWord} ms, ${figures.kindP50Ms.twoWords} ms, ${figures.kindP50Ms.prefix} ms | ` +
         `${figures.heapMegabytes} MB`,
     );
+    const slowest = figures.slowest.map((query) => `"${query.text}" ${query.ms} ms (${query.matched} matched)`);
+    console.log(`  slowest: ${slowest.join(", ")}`);
   }
 } finally {
   await browser.close();

@@ -5,7 +5,7 @@
  * per message. The messages are made up: words drawn from a vocabulary with a
  * Zipf-like spread, 6 to 30 words each, as chat reads.
  */
-import { openSearchIndex, type IndexedMessage } from "../../web/src/models/search/search-index.ts";
+import { openSearchIndex, type IndexedMessage, type SearchIndex } from "../../web/src/models/search/search-index.ts";
 import { openSearchStore } from "../../web/src/models/search/search-store.ts";
 import type { SearchQuery } from "../../web/src/models/search/search-types.ts";
 
@@ -17,8 +17,10 @@ export interface IndexFigures {
   /** p50 by kind of query: one common-to-rare word, two words, a word's first three letters. */
   kindP50Ms: { oneWord: number; twoWords: number; prefix: number };
   coldFirstQueryMs: number;
-  /** The page's JavaScript heap with every segment loaded, less before (after a full GC each time). */
+  /** The page's JavaScript heap with every segment loaded, less before the run (after a full GC each time). */
   heapMegabytes: number;
+  /** The three slowest queries, with how many messages each matched. */
+  slowest: { text: string; ms: number; matched: number }[];
 }
 
 /** Chromium's heap size, after a full collection when the page may ask for one (`--expose-gc`). */
@@ -42,6 +44,7 @@ function random(seed: number): () => number {
 }
 
 export async function measureIndex(count: number, queries: number): Promise<IndexFigures> {
+  const heapBefore = heapBytes();
   const next = random(count);
   const words = Array.from({ length: VOCABULARY }, (_, index) => {
     let word = "";
@@ -67,14 +70,15 @@ export async function measureIndex(count: number, queries: number): Promise<Inde
   });
   const store = openSearchStore(`bench-${count}`);
   await store.clear();
-  const index = await openSearchIndex(store);
+  let index: SearchIndex | null = await openSearchIndex(store);
   const started = performance.now();
   for (let offset = 0; offset < count; offset += BATCH) {
-    await index.put(messages.slice(offset, offset + BATCH));
+    await index!.put(messages.slice(offset, offset + BATCH));
     // As the indexer does: written every few pages.
-    if ((offset / BATCH) % 5 === 4) await index.save();
+    if ((offset / BATCH) % 5 === 4) await index!.save();
   }
   await index.save();
+  index = null; // the heap below is the cold index's alone
   const indexedPerSecond = Math.round(count / ((performance.now() - started) / 1000));
   const bytesAtRestPerMessage = Math.round((await store.bytesAtRest()) / count);
 
@@ -97,27 +101,33 @@ export async function measureIndex(count: number, queries: number): Promise<Inde
   const options = { sort: "newest" as const, offset: 0, limit: 25 };
   messages.length = 0;
   await new Promise((resolve) => setTimeout(resolve, 0));
-  const heapBefore = heapBytes();
   const cold = await openSearchIndex(store);
   const coldStarted = performance.now();
   await cold.search(query(typed[0]!), options);
   const coldFirstQueryMs = Math.round(performance.now() - coldStarted);
   const times: number[] = [];
   const byKind: number[][] = [[], [], []];
+  const slow: { text: string; ms: number; matched: number }[] = [];
   for (const [n, text] of typed.entries()) {
     const begun = performance.now();
-    await cold.search(query(text), options);
-    times.push(performance.now() - begun);
-    byKind[n % 3]!.push(performance.now() - begun);
+    const { total } = await cold.search(query(text), options);
+    const ms = performance.now() - begun;
+    times.push(ms);
+    byKind[n % 3]!.push(ms);
+    slow.push({ text, ms: Math.round(ms), matched: total });
   }
+  slow.sort((a, b) => b.ms - a.ms);
   const percentile = (values: number[], share: number) => {
     const sorted = [...values].sort((a, b) => a - b);
     return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))]! * 10) / 10;
   };
   const at = (share: number) => percentile(times, share);
   const heapMegabytes = Math.round((heapBytes() - heapBefore) / 2 ** 20);
+  // Held until here, so the reading above counts it.
+  if (cold.count() !== count) throw new Error(`the index holds ${cold.count()} of ${count} messages`);
   await store.clear();
   return {
+    slowest: slow.slice(0, 3),
     heapMegabytes,
     messages: count,
     indexedPerSecond,
