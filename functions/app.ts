@@ -11,7 +11,7 @@ import { count, DatabaseError, errorText, log } from "../db/index.ts";
 import type { ErrorView } from "../protocol/index.ts";
 import { allowedOrigins, ConfigError } from "./config.ts";
 import type { AppEnv } from "./context.ts";
-import { AppError } from "./errors.ts";
+import { AppError, errorFields } from "./errors.ts";
 import { withConfig } from "./middleware.ts";
 import { requestLog } from "./request-log.ts";
 import { account } from "./routes/account.ts";
@@ -194,5 +194,5 @@ const REFUSAL_CODES = new Set(["sign_in_busy"]);
 
 /** The stable error shape, with the request's id for a person to quote (functions/request-log.ts). */
 function errorBody(c: Context<AppEnv>, code: string, message: string): ErrorView {
-  return { error: { code, message, requestId: c.get("requestId") } };
+  return { error: errorFields(c, code, message) };
 }

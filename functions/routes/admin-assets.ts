@@ -9,6 +9,7 @@ import { query } from "../../db/index.ts";
 import type { AppEnv } from "../context.ts";
 import { verifySocketTicket } from "../tokens.ts";
 import { ADMIN_CONSOLE_COOKIE, ADMIN_CONSOLE_SCOPE } from "./admin-console.ts";
+import { errorFields } from "../errors.ts";
 
 const CONTENT_TYPES: Record<string, string> = {
   js: "text/javascript; charset=utf-8",
@@ -17,7 +18,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 export const adminAssets = new Hono<AppEnv>().get("/*", async (c) => {
-  const refuse = () => c.json({ error: { code: "forbidden", message: "the admin page is for instance admins" } }, 403);
+  const refuse = () => c.json({ error: errorFields(c, "forbidden", "the admin page is for instance admins") }, 403);
   const cookie = getCookie(c, ADMIN_CONSOLE_COOKIE);
   const subject = cookie ? await verifySocketTicket(c.get("config"), cookie, ADMIN_CONSOLE_SCOPE) : null;
   const live = subject ? await query(c.env.DATABASE, "activeSession", subject) : null;
@@ -25,10 +26,9 @@ export const adminAssets = new Hono<AppEnv>().get("/*", async (c) => {
   const url = new URL(c.req.url);
   const extension = url.pathname.split(".").pop() ?? "";
   const type = CONTENT_TYPES[extension];
-  if (!type || url.pathname.includes(".."))
-    return c.json({ error: { code: "not_found", message: "no such file" } }, 404);
+  if (!type || url.pathname.includes("..")) return c.json({ error: errorFields(c, "not_found", "no such file") }, 404);
   const response = await c.env.ASSETS.fetch(new Request(url, { method: "GET" }));
-  if (!response.ok) return c.json({ error: { code: "not_found", message: "no such file" } }, 404);
+  if (!response.ok) return c.json({ error: errorFields(c, "not_found", "no such file") }, 404);
   return new Response(response.body, {
     headers: { "Content-Type": type, "Cache-Control": "private, no-store" },
   });

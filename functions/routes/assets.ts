@@ -7,6 +7,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
+import { errorFields } from "../errors.ts";
 
 const CONTENT_TYPES: Record<string, string> = {
   html: "text/html; charset=utf-8",
@@ -87,9 +88,9 @@ export const assets = new Hono<AppEnv>().on(["GET", "HEAD"], "*", async (c) => {
   // /x/../admin-assets/admin.js, //admin-assets/admin.js nor /%61dmin-assets/admin.js may
   // reach the admin code by this door. Only the admin-assets route serves it.
   const path = storePath(url.pathname);
-  if (path === null) return c.json({ error: { code: "not_found", message: "no such page" } }, 404);
+  if (path === null) return c.json({ error: errorFields(c, "not_found", "no such page") }, 404);
   if (path === "/admin-assets" || path.startsWith("/admin-assets/")) {
-    return c.json({ error: { code: "forbidden", message: "the admin page is for instance admins" } }, 403);
+    return c.json({ error: errorFields(c, "forbidden", "the admin page is for instance admins") }, 403);
   }
   url.pathname = path;
   const extension = url.pathname.split("/").pop()?.split(".").slice(1).pop();
@@ -108,7 +109,7 @@ export const assets = new Hono<AppEnv>().on(["GET", "HEAD"], "*", async (c) => {
     served = await fetchAsset(c.env.ASSETS, new URL(page, url), c.req.method, acceptEncoding);
   }
   const { response, encoding } = served;
-  if (!response.ok) return c.json({ error: { code: "not_found", message: "no such page" } }, 404);
+  if (!response.ok) return c.json({ error: errorFields(c, "not_found", "no such page") }, 404);
   const headers = new Headers(response.headers);
   // workerd's disk service labels every file application/octet-stream, which browsers
   // refuse for scripts and styles under nosniff; name the types we serve ourselves.

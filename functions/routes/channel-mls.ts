@@ -34,7 +34,7 @@ import {
 } from "../../protocol/index.ts";
 import { channelAccess } from "../channel-access.ts";
 import type { AppEnv } from "../context.ts";
-import { AppError } from "../errors.ts";
+import { AppError, errorFields } from "../errors.ts";
 import { requireUser } from "../middleware.ts";
 import { parse, parseJson } from "../validation.ts";
 
@@ -123,10 +123,7 @@ async function verified(check: Promise<void>): Promise<void> {
 const staleEpoch = (c: Context<AppEnv>, epoch: number) =>
   c.json(
     {
-      error: {
-        code: "stale_epoch",
-        message: `the group is at epoch ${epoch}: process the commits since, then retry`,
-      },
+      error: errorFields(c, "stale_epoch", `the group is at epoch ${epoch}: process the commits since, then retry`),
       epoch,
     },
     409,
@@ -211,7 +208,7 @@ export const channelMls = new Hono<AppEnv>()
     if (!result.isNew) {
       return c.json(
         {
-          error: { code: "group_exists", message: "this channel's group exists: join it" },
+          error: errorFields(c, "group_exists", "this channel's group exists: join it"),
           group: groupView(result.group),
         },
         409,

@@ -11,7 +11,7 @@ import { uuidSchema } from "../../protocol/index.ts";
 import { rangeOf } from "../byte-range.ts";
 import { channelAccess } from "../channel-access.ts";
 import type { AppEnv } from "../context.ts";
-import { AppError, notFound } from "../errors.ts";
+import { AppError, errorFields, notFound } from "../errors.ts";
 import { requireUser } from "../middleware.ts";
 import { fileStoreOf } from "../storage/file-store.ts";
 import { streamParts } from "../storage/part-stream.ts";
@@ -41,7 +41,7 @@ export const files = new Hono<AppEnv>().get("/:fileId", requireUser, async (c) =
       ? rangeOf(c.req.header("Range"), file.size)
       : rangeOf(undefined, file.size);
   if (answer.kind === "unsatisfiable") {
-    return c.json({ error: { code: "range_not_satisfiable", message: `the file is ${file.size} bytes long` } }, 416, {
+    return c.json({ error: errorFields(c, "range_not_satisfiable", `the file is ${file.size} bytes long`) }, 416, {
       "Content-Range": `bytes */${file.size}`,
     });
   }

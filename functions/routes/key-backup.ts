@@ -22,7 +22,7 @@ import {
 import { announceDeviceChange } from "../../rooms/index.ts";
 import { audit } from "../audit.ts";
 import type { AppEnv } from "../context.ts";
-import { AppError, notFound } from "../errors.ts";
+import { AppError, errorFields, notFound } from "../errors.ts";
 import { confirmIdentity } from "../sign-in-checks.ts";
 import { parseJson } from "../validation.ts";
 
@@ -160,5 +160,5 @@ export const keyBackup = new Hono<AppEnv>()
 /** 409 with the version now stored, so the device can fetch it, merge, and write on top. */
 function backupChanged(c: Context<AppEnv>, version: number) {
   const message = `another device stored version ${version}: merge it, then retry`;
-  return c.json({ error: { code: "backup_changed", message }, version }, 409);
+  return c.json({ error: errorFields(c, "backup_changed", message), version }, 409);
 }

@@ -14,9 +14,10 @@ import { RATE_LIMITS_OBJECT } from "../abuse.ts";
 import { isInRanges } from "../client-address.ts";
 import type { AppEnv } from "../context.ts";
 import { EXPOSITION_CONTENT_TYPE, exposition } from "../metrics-exposition.ts";
+import { errorFields } from "../errors.ts";
 
 export const metrics = new Hono<AppEnv>().get("/", async (c) => {
-  if (!(await mayScrape(c))) return c.json({ error: { code: "not_found", message: "no such page" } }, 404);
+  if (!(await mayScrape(c))) return c.json({ error: errorFields(c, "not_found", "no such page") }, 404);
   const remote = await Promise.all([
     databaseStub(c.env.DATABASE).metrics() as Promise<MetricsSnapshot>,
     c.env.RATE_LIMITS.getByName(RATE_LIMITS_OBJECT).metrics() as Promise<MetricsSnapshot>,

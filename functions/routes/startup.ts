@@ -11,11 +11,12 @@ import { readConfig } from "../config.ts";
 import type { AppEnv } from "../context.ts";
 import { publicJwks } from "../tokens.ts";
 import { reencryptRetiredTotpSecrets } from "../totp-rotation.ts";
+import { errorFields } from "../errors.ts";
 
 export const startup = new Hono<AppEnv>().post("/", async (c) => {
   const expected = (c.env as { STARTUP_TOKEN?: string }).STARTUP_TOKEN;
   if (!expected || c.req.header("X-Startup-Token") !== expected) {
-    return c.json({ error: { code: "not_found", message: "no such route" } }, 404);
+    return c.json({ error: errorFields(c, "not_found", "no such route") }, 404);
   }
   let config;
   try {

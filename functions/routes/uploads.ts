@@ -17,7 +17,7 @@ import {
 import { userRateLimit } from "../abuse.ts";
 import { channelAccess, requireChannelPermission } from "../channel-access.ts";
 import type { AppEnv } from "../context.ts";
-import { AppError } from "../errors.ts";
+import { AppError, errorFields } from "../errors.ts";
 import { instanceSettings } from "../instance-settings.ts";
 import { limitBody, requireUser } from "../middleware.ts";
 import { fileStoreOf, partKey } from "../storage/file-store.ts";
@@ -165,11 +165,9 @@ const uploadComplete = () =>
 function wrongOffset(c: Context<AppEnv>, received: number) {
   return c.json(
     {
-      error: {
-        code: "wrong_offset",
-        message: `this upload stands at byte ${received}: send the part that starts there`,
+      error: errorFields(c, "wrong_offset", `this upload stands at byte ${received}: send the part that starts there`, {
         offset: received,
-      },
+      }),
     },
     409,
     { "Upload-Offset": String(received) },

@@ -193,6 +193,7 @@ describe("an admin", () => {
     expect(signIn.body.error).toEqual({
       code: "account_suspended",
       message: expect.stringContaining("spamming #general"),
+      requestId: signIn.headers.get("X-Request-Id"),
     });
 
     const ownAccount = await asAdmin(`/api/admin/users/${admin.id}/suspend`, { reason: "oops" });

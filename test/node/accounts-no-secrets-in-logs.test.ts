@@ -173,7 +173,11 @@ describe("secrets", () => {
     expect(errors.length).toBeGreaterThanOrEqual(8);
     for (const response of errors) {
       expect(response.body, response.text).toEqual({
-        error: { code: expect.any(String), message: expect.any(String) },
+        error: {
+          code: expect.any(String),
+          message: expect.any(String),
+          requestId: response.headers.get("X-Request-Id"),
+        },
       });
       for (const password of PASSWORDS) expect(response.text).not.toContain(password);
     }

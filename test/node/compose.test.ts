@@ -216,6 +216,7 @@ describe("docker-compose.yml", () => {
       "db_password",
       "jwt_private.pem",
       "jwt_public.pem",
+      "metrics_token",
       "totp_encryption_key",
       "totp_encryption_key_version",
       "totp_encryption_keys_retired",
@@ -236,6 +237,7 @@ describe("docker-compose.yml", () => {
       TOTP_ENCRYPTION_KEYS_RETIRED_FILE: "/run/secrets/totp_encryption_keys_retired",
       TURN_SECRET_FILE: "/run/secrets/turn_secret",
       VAPID_PRIVATE_KEY_FILE: "/run/secrets/vapid_private.pem",
+      METRICS_TOKEN_FILE: "/run/secrets/metrics_token",
     });
   });
 

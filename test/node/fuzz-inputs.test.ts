@@ -205,7 +205,10 @@ async function send(route: ApiRoute, init: { body?: string; query?: string; cont
   const where = `${route.method} ${route.path} ${init.query ?? ""} ${String(init.body).slice(0, 200)}`;
   expect(response.status, `${where}\n→ ${text.slice(0, 300)}`).toBeLessThan(500);
   if (response.status >= 400) {
-    expect(JSON.parse(text), where).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+    // The one error shape; `requestId` (functions/app.ts's errors) names the request's log line.
+    const { requestId, ...error } = JSON.parse(text).error ?? {};
+    expect({ error }, where).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+    if (requestId !== undefined) expect(requestId, where).toBe(response.headers.get("X-Request-Id"));
   }
   return response.status;
 }

@@ -54,7 +54,7 @@ describe("housekeeping at start-up", () => {
     expect(await count("select count(*)::int from rate_limits")).toBe(0);
     expect(await count("select count(*)::int from auth_throttles")).toBe(0);
     await client.end();
-    expect(server.output()).toContain("database: pruned");
+    expect(server.output()).toContain('"event":"database_pruned"');
     // alice's live session still refreshes.
     const again = await post(
       "/api/auth/refresh",

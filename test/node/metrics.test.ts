@@ -5,12 +5,15 @@
  * socket, a stored message, an upload's bytes. The server trusts 127.0.0.1 as a proxy,
  * so X-Forwarded-For stands in for scrapers at other addresses.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type WebSocket from "ws";
+import { METRICS } from "../../db/metrics.ts";
 import { unpackFrames, type ServerFrame } from "../../protocol/index.ts";
 import { call, generalChannel, openChannelSocket, registerOn, within, type Account } from "../support/accounts.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
-import { startServer, type RunningServer } from "../support/server.ts";
+import { root, startServer, type RunningServer } from "../support/server.ts";
 
 const METRICS_TOKEN = "9f".repeat(32);
 const SCRAPER_ADDRESS = "10.20.30.40";
@@ -150,10 +153,14 @@ describe("/metrics access", () => {
       await scrape({ Authorization: `Basic ${btoa(`prometheus:${METRICS_TOKEN}`)}` }),
       await scrape({ "X-Forwarded-For": OUTSIDER_ADDRESS }),
     ];
-    for (const response of refusals) {
+    // The same answer as a file that is not there.
+    const missingFile = await fetch(`${server.url}/no-such-file.txt`);
+    for (const response of [...refusals, missingFile]) {
       expect(response.status).toBe(404);
       const text = await response.text();
-      expect(JSON.parse(text)).toEqual(NOT_FOUND);
+      const { requestId, ...error } = JSON.parse(text).error;
+      expect({ error }).toEqual(NOT_FOUND);
+      expect(requestId).toBe(response.headers.get("X-Request-Id"));
       expect(text).not.toContain("chatalot_");
     }
   });
@@ -225,5 +232,17 @@ describe("/metrics counts", () => {
         valueOf(refusals, "chatalot_refusals_total", { code: "rate_limited" }),
     ).toBeGreaterThanOrEqual(1);
     expect(valueOf(refusals, "chatalot_password_checks_in_flight")).toBe(0);
+  });
+});
+
+describe("docs/grafana-dashboard.json", () => {
+  it("queries only metrics the server records, and every one of them", () => {
+    const dashboard = readFileSync(join(root, "docs", "grafana-dashboard.json"), "utf8");
+    const queried = new Set(
+      [...dashboard.matchAll(/chatalot_[a-z_]+/g)].map((match) => match[0].replace(/_(bucket|sum|count)$/, "")),
+    );
+    // Process memory is recorded only where the runtime tells it, which workerd does not.
+    const recorded = Object.keys(METRICS).filter((name) => name !== "chatalot_process_memory_bytes");
+    expect([...queried].sort()).toEqual(recorded.sort());
   });
 });

@@ -171,6 +171,7 @@ describe("scripts/generate-secrets.sh", () => {
     expect(result.status).not.toBe(0);
     expect(readdirSync(dir).sort()).toEqual([
       "db_password",
+      "metrics_token",
       "totp_encryption_key",
       "totp_encryption_key_version",
       "totp_encryption_keys_retired",

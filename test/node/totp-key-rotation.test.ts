@@ -71,7 +71,7 @@ describe("rotating the TOTP encryption key", () => {
     execFileSync(join(root, "scripts", "rotate-totp-key.sh"), { env: { ...process.env, SECRETS_DIR: secrets } });
     expect(readFileSync(join(secrets, "totp_encryption_key_version"), "utf8")).toBe("2");
     await start();
-    expect(server!.output()).toContain("re-encrypted 1 TOTP secret");
+    expect(server!.output()).toContain('"event":"totp_secrets_reencrypted","secrets":1');
     expect(await keyVersion()).toBe(2);
     await server!.stop();
 

@@ -114,7 +114,7 @@ describe("uploads on the disk", () => {
     await cutPart(`${server!.url}/api/uploads/${upload.id}`, token, MiB, MiB, file.slice(MiB, 1.5 * MiB));
     expect(filesOnDisk()).toEqual([`files/${upload.id}/0`]);
     // A cut is the network's doing, not a server fault.
-    expect(server!.output()).not.toContain("unhandled error");
+    expect(server!.output()).not.toContain('"event":"unhandled_error"');
     const standing = (await (await call("GET", `/api/uploads/${upload.id}`)).json()) as { upload: UploadView };
     expect(standing.upload.offset).toBe(MiB);
     // She resumes; a part sent twice changes nothing.

@@ -52,10 +52,12 @@ export interface ErrorBody {
 
 export async function errorOf(response: Response): Promise<ErrorBody["error"]> {
   const body = (await response.json()) as ErrorBody;
-  expect(body, "an error body of shape { error: { code, message } }").toEqual({
-    error: { code: expect.any(String), message: expect.any(String) },
+  expect(body, "an error body of shape { error: { code, message, requestId } }").toEqual({
+    error: { code: expect.any(String), message: expect.any(String), requestId: response.headers.get("X-Request-Id") },
   });
-  return body.error;
+  // Without the request id (each request has its own), so two refusals can be compared whole.
+  const { code, message } = body.error;
+  return { code, message };
 }
 
 /** Signs in and returns the session as a Person (the recovery code is only known from registration). */

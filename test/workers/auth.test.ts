@@ -19,7 +19,11 @@ describe("registration", () => {
     );
     expect(response.status).toBe(409);
     expect(await response.json()).toEqual({
-      error: { code: "username_taken", message: expect.stringContaining("taken") },
+      error: {
+        code: "username_taken",
+        message: expect.stringContaining("taken"),
+        requestId: response.headers.get("X-Request-Id"),
+      },
     });
   });
 
@@ -106,7 +110,13 @@ describe("signing in", () => {
     );
     expect(wrongPassword.status).toBe(401);
     expect(unknownUser.status).toBe(401);
-    expect(await wrongPassword.json()).toEqual(await unknownUser.json());
+    // The same but for each request's own id (X-Request-Id, for the log).
+    const answer = async (response: Response) => {
+      const { error } = (await response.json()) as { error: { requestId?: string } };
+      expect(error.requestId).toBe(response.headers.get("X-Request-Id"));
+      return { ...error, requestId: undefined };
+    };
+    expect(await answer(wrongPassword)).toEqual(await answer(unknownUser));
   });
 
   it("refuses requests without a token, with a tampered token, or with a token from another key", async () => {

@@ -256,7 +256,9 @@ describe("every response", () => {
   it("is a JSON error with a stable code for an unknown API route", async () => {
     const response = await request("/api/nothing-here");
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ error: { code: "not_found", message: "no such API route" } });
+    expect(await response.json()).toEqual({
+      error: { code: "not_found", message: "no such API route", requestId: response.headers.get("X-Request-Id") },
+    });
   });
 
   it("names the variable and the fix when the configuration is invalid, and hides secrets", async () => {

@@ -96,7 +96,13 @@ describe("downloads", { timeout: 30_000 }, () => {
     const refused = await download(mallory, fileId);
     expect(refused.status).toBe(404);
     const missing = await download(mallory, crypto.randomUUID());
-    expect(await refused.json()).toEqual(await missing.json());
+    // The same but for each request's own id (X-Request-Id, for the log).
+    const answer = async (response: Response) => {
+      const { error } = (await response.json()) as { error: { requestId?: string } };
+      expect(error.requestId).toBe(response.headers.get("X-Request-Id"));
+      return { ...error, requestId: undefined };
+    };
+    expect(await answer(refused)).toEqual(await answer(missing));
     expect(await errorCode(await download(mallory, "not-an-id"))).toBe("not_found");
   });
 

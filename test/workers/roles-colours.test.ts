@@ -135,7 +135,11 @@ describe("reordering roles", () => {
     const response = await as(carol, "PUT", order(), { roleIds: [artists.id, moderators.id, helpers.id] });
     expect(response.status).toBe(403);
     const body = (await response.json()) as { error: { code: string; message: string } };
-    expect(body.error).toEqual({ code: "hierarchy", message: "you can only move roles below your highest role" });
+    expect(body.error).toEqual({
+      code: "hierarchy",
+      message: "you can only move roles below your highest role",
+      requestId: response.headers.get("X-Request-Id"),
+    });
     expect(await roles()).toEqual(before);
   });
 
