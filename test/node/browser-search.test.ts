@@ -112,6 +112,12 @@ describe("searching on a device restored from the key backup", () => {
     await laptop.setViewportSize({ width: 1280, height: 760 });
     await laptop.screenshot({ path: join(SCREENSHOTS, "search.png") });
     await laptop.setViewportSize({ width: 960, height: 600 });
+
+    const relevance = panel().getByRole("button", { name: "Most relevant" });
+    await relevance.click();
+    await expect.poll(() => relevance.getAttribute("aria-pressed")).toBe("true");
+    await panel().getByRole("heading", { name: "3 results" }).waitFor();
+    await panel().getByRole("button", { name: "Newest" }).click();
   });
 
   it("narrows to alice's messages in #general before a date", async () => {
