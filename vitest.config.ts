@@ -25,6 +25,8 @@ export default defineConfig({
                 PUBLIC_URL: "http://chatalot.test",
                 ADMIN_USERNAME: "admin",
                 REGISTRATION_MODE: "open",
+                // A JSON line per request is the operator's; here it would bury the failures.
+                LOG_LEVEL: "warn",
                 // Small enough for test/workers/messaging.test.ts to reach; above what any other file holds for one person.
                 SOCKETS_PER_USER: "64",
                 // The test files share one sign-in gate and run side by side: room for all their
