@@ -190,6 +190,20 @@ describe("searching on a device restored from the key backup", () => {
     await searchUntil("flamingo", "0 results");
   });
 
+  it("pages the results 25 at a time, the oldest last", async () => {
+    for (let n = 1; n <= 26; n++) await send(alice, "#general", `kiwi number ${n}`);
+    await messageItem(laptop, "kiwi number 26").waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await searchUntil("kiwi", "26 results");
+    const pages = panel().getByRole("navigation", { name: "Result pages" });
+    await pages.getByText("Page 1 of 2").waitFor();
+    expect(await panel().getByRole("option").count()).toBe(25);
+    await pages.getByRole("button", { name: "Next" }).click();
+    await pages.getByText("Page 2 of 2").waitFor();
+    await expect
+      .poll(() => panel().getByRole("option").allInnerTexts())
+      .toEqual([expect.stringContaining("kiwi number 1")]);
+  });
+
   it("takes odd queries without an error: regex characters, quotes, RTL, emoji, 5,000 characters", async () => {
     const odd = [
       ".*+?^$" + "{}()|[]\\ (a|b)* \\d+ /[a-z]+/gi",
