@@ -45,12 +45,29 @@ export const SearchEngineModel = createModel((session: Session, events: AccountE
 
   /** The index, loading MiniSearch and the catalog on first use (never in the app's first load). */
   const index = (): Promise<SearchIndex> =>
-    (opened ??= import("./search-index.ts").then(({ openSearchIndex }) => openSearchIndex(store)));
+    (opened ??= import("./search-index.ts")
+      .then(({ openSearchIndex }) => openSearchIndex(store))
+      .then((held) => {
+        queueMicrotask(followWaiting);
+        return held;
+      }));
+  /**
+   * The open chats' latest entries, by channel, until the index is open: a chat opening
+   * does not load the index early (it opens after idle, or with the first search).
+   */
+  const waitingTimelines = new Map<string, readonly TimelineEntry[]>();
+  function followWaiting(): void {
+    for (const [channelId, entries] of waitingTimelines) {
+      waitingTimelines.delete(channelId);
+      void follow(channelId, entries).catch(() => undefined);
+    }
+  }
 
   const indexer = createIndexer({
     session,
     reader,
     index,
+    lockName: `chatalot-search-indexer-${userId}`,
     whenReadable: () =>
       new Promise<void>((resolve) => {
         const stop = effect(() => {
@@ -113,7 +130,9 @@ export const SearchEngineModel = createModel((session: Session, events: AccountE
     indexer.start();
     let pinnedByServer: Set<string> | null = null;
     const isIncomplete = !indexer.isComplete(query.channelIds, held);
-    if (isIncomplete || query.pinned !== null) {
+    // A locked device cannot open what the server sends: the index answers alone (and nothing waits for keys).
+    const canOpen = encryption.state.peek().kind === "ready";
+    if (canOpen && (isIncomplete || query.pinned !== null)) {
       // The server's answer only adds candidates: without it, the index answers alone.
       pinnedByServer = await narrow(query, held).catch(() => null);
     }
@@ -127,6 +146,7 @@ export const SearchEngineModel = createModel((session: Session, events: AccountE
     const old = store;
     store = openSearchStore(userId);
     opened = null;
+    waitingTimelines.clear();
     old.close();
     await old.clear();
   }
@@ -140,7 +160,9 @@ export const SearchEngineModel = createModel((session: Session, events: AccountE
   );
   effect(() =>
     listenToTimelines((channelId, entries) => {
-      if (isEnabled()) void follow(channelId, entries).catch(() => undefined);
+      if (!isEnabled()) return;
+      waitingTimelines.set(channelId, entries);
+      if (opened) followWaiting();
     }),
   );
   effect(() => {

@@ -38,6 +38,8 @@ export function createIndexer(options: {
   session: Session;
   reader: MessageReader;
   index: () => Promise<SearchIndex>;
+  /** The Web Lock the tab filling the index holds (one per person in this browser). */
+  lockName: string;
   /** Resolves when the device can decrypt (unlocked, keys loaded). */
   whenReadable: () => Promise<void>;
   onState: (state: IndexerState) => void;
@@ -135,12 +137,14 @@ export function createIndexer(options: {
 
   async function run(mine: number): Promise<void> {
     const stillMine = () => isStarted && generation === mine;
-    try {
-      await options.whenReadable();
-      await refreshChannels();
-    } catch {
-      if (stillMine()) setTimeout(() => void (stillMine() && run(mine)), RETRY_MS);
-      return;
+    for (let isReady = false; !isReady && stillMine();) {
+      try {
+        await options.whenReadable();
+        await refreshChannels();
+        isReady = true;
+      } catch {
+        await pause(RETRY_MS);
+      }
     }
     while (stillMine()) {
       const index = await options.index();
@@ -169,7 +173,10 @@ export function createIndexer(options: {
     start(): void {
       if (isStarted) return;
       isStarted = true;
-      void run(++generation);
+      const mine = ++generation;
+      // One tab of the browser fills the index at a time; another takes over when it closes.
+      if (navigator.locks) void navigator.locks.request(options.lockName, () => run(mine)).catch(() => undefined);
+      else void run(mine).catch(() => undefined);
     },
     /** Stops after the page under way; what was read so far stays (the engine clears it when asked). */
     stop(): void {
