@@ -1,8 +1,9 @@
 /**
  * What the server knows when it decides whom to tell of new messages in a channel
  * (rooms/notify/): the channel with what decides access to it, and the people who
- * might be told, each with their settings, roles and blocks. Two statements per
- * decision, whatever the number of people: never one per person.
+ * might be told, each with their settings, roles, blocks and live push subscriptions.
+ * One statement per decision in a DM, two in a community channel, whatever the number
+ * of people: never one per person.
  */
 import { and, eq, inArray, isNull, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
@@ -21,6 +22,7 @@ import {
 } from "../schema.ts";
 import { decodeRows, jsonRows } from "./json-rows.ts";
 import { liveMute } from "./mute-text.ts";
+import { hasLivePushTarget, livePushTargetsOf, type PushTarget } from "./push-subscriptions.ts";
 
 type Level = "all" | "mentions" | "nothing";
 
@@ -38,6 +40,8 @@ export interface NotifyCandidateRecord {
   timedOutUntil: Date | null;
   /** Which of the window's senders they blocked. */
   blockedSenderIds: string[];
+  /** Where a push for them goes now, read with the rest (db/queries/push-subscriptions.ts). */
+  pushTargets: PushTarget[];
 }
 
 export interface NotifyWindowInput {
@@ -49,6 +53,8 @@ export interface NotifyWindowInput {
   mentionsAll: boolean;
   /** At most this many candidates (an @everyone in a huge community is cut here). */
   limit: number;
+  /** Only people with a live push subscription: Web Push is what the decision is for. */
+  isPushOnly?: boolean;
 }
 
 /** The channel, and for a community channel its community, roles and overrides; null if it is gone. */
@@ -100,10 +106,16 @@ export async function notifyCandidates(
     timedOutUntil: input.communityId ? communityMembers.timedOutUntil : sql<Date | null>`null::timestamptz`,
     blockedSenderIds: sql<string[]>`(select coalesce(json_agg(${userBlocks.blockedId}), '[]'::json) from ${userBlocks}
       where ${userBlocks.blockerId} = ${person} and ${inArray(userBlocks.blockedId, senders)})`,
+    pushTargets: livePushTargetsOf(person),
   };
   const settingOf = (table: typeof onChannel | typeof onCommunity, kind: "channel" | "community", id: string | null) =>
     and(eq(table.userId, users.id), eq(table.targetKind, kind), eq(table.targetId, id ?? input.channelId));
-  const live = and(isNull(users.deletedAt), isNull(users.suspendedAt), notInArray(users.id, senders));
+  const live = and(
+    isNull(users.deletedAt),
+    isNull(users.suspendedAt),
+    notInArray(users.id, senders),
+    input.isPushOnly ? hasLivePushTarget(person) : undefined,
+  );
 
   if (!input.communityId) {
     const rows = await db
@@ -147,6 +159,7 @@ function toRecord(row: {
   heldRoleIds: string[];
   timedOutUntil: Date | string | null;
   blockedSenderIds: string[];
+  pushTargets: PushTarget[];
 }): NotifyCandidateRecord {
   return { ...row, timedOutUntil: row.timedOutUntil ? new Date(row.timedOutUntil) : null };
 }

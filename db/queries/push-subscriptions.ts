@@ -3,7 +3,7 @@
  * only as long as its session: signing out deletes it, and a session unseen for
  * PUSH_IDLE_SESSION_SECONDS receives nothing and is swept by the hourly housekeeping.
  */
-import { and, desc, eq, inArray, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db.ts";
 import { pushSubscriptions, sessions, users } from "../schema.ts";
 
@@ -81,10 +81,35 @@ export async function pushSubscriptionCount(db: Db, input: { userId: string }): 
   return row?.count ?? 0;
 }
 
+/** A subscription's session is live: not revoked, and seen within PUSH_IDLE_SESSION_SECONDS. */
+const isLiveSession = () =>
+  and(
+    isNull(sessions.revokedAt),
+    sql`${sessions.lastSeenAt} > now() - make_interval(secs => ${PUSH_IDLE_SESSION_SECONDS})`,
+  );
+
+/**
+ * The person's live push targets as one json column, for a statement that reads people
+ * (the notification decision's, db/queries/notify-facts.ts): the subscriptions are read
+ * with the decision, not by a statement of their own per push. The account's own state
+ * (suspended, deleted) is that statement's to check.
+ */
+export const livePushTargetsOf = (person: SQL) =>
+  sql<PushTarget[]>`(select coalesce(json_agg(json_build_object('id', ${pushSubscriptions.id},
+    'endpoint', ${pushSubscriptions.endpoint}, 'p256dh', ${pushSubscriptions.p256dh}, 'auth', ${pushSubscriptions.auth})), '[]'::json)
+    from ${pushSubscriptions} inner join ${sessions} on ${sessions.id} = ${pushSubscriptions.sessionId}
+    where ${pushSubscriptions.userId} = ${person} and ${isLiveSession()})`;
+
+/** The person holds at least one live push target: whom the decision need not consider otherwise. */
+export const hasLivePushTarget = (person: SQL) =>
+  sql<boolean>`exists (select 1 from ${pushSubscriptions} inner join ${sessions} on ${sessions.id} = ${pushSubscriptions.sessionId}
+    where ${pushSubscriptions.userId} = ${person} and ${isLiveSession()})`;
+
 /**
  * Where a push for this person goes right now: subscriptions of live sessions (not
  * revoked, seen within PUSH_IDLE_SESSION_SECONDS) of an account neither suspended nor
- * deleted. Checked at every send, so a sign-out stops pushes at once.
+ * deleted. Read with each decision (livePushTargetsOf) and again before every retry,
+ * so a sign-out stops pushes at once.
  */
 export async function pushTargetsOf(db: Db, input: { userId: string }): Promise<PushTarget[]> {
   return db
@@ -100,8 +125,7 @@ export async function pushTargetsOf(db: Db, input: { userId: string }): Promise<
     .where(
       and(
         eq(pushSubscriptions.userId, input.userId),
-        isNull(sessions.revokedAt),
-        sql`${sessions.lastSeenAt} > now() - make_interval(secs => ${PUSH_IDLE_SESSION_SECONDS})`,
+        isLiveSession(),
         isNull(users.suspendedAt),
         isNull(users.deletedAt),
       ),

@@ -5,13 +5,15 @@
  */
 import { queuePushes } from "../push/queue-pushes.ts";
 import { decideNotices } from "./decide-notices.ts";
+import { throughDecisionGate } from "./decision-gate.ts";
 import type { NotifyWindow } from "./who-to-notify.ts";
 
 export async function notifyWindow(env: Env, window: NotifyWindow): Promise<void> {
   // Web Push is off (no VAPID key): no one to push to, so the database is spared.
   if (!(env as { VAPID_PRIVATE_KEY?: string | null }).VAPID_PRIVATE_KEY) return;
   try {
-    queuePushes(env, await decideNotices(env, window));
+    const notices = await throughDecisionGate(() => decideNotices(env, window, Date.now(), { isPushOnly: true }));
+    queuePushes(env, notices);
   } catch (error) {
     console.warn(`notifications for ${window.channelId} not decided: ${(error as Error).message}`);
   }

@@ -3,6 +3,8 @@
  * (rooms/push/): ids only, never content or names. (Contract for issue #23; the
  * delivery side fills `queuePushes`.)
  */
+import type { PushTarget } from "./push-request.ts";
+
 export interface PushNotice {
   /** Who to tell: every live push subscription of theirs gets it. */
   userId: string;
@@ -13,4 +15,14 @@ export interface PushNotice {
   seq: number;
   /** Why: a DM or group DM, a mention of them (or a role of theirs, @here, @everyone), or a channel set to all messages. */
   reason: "dm" | "mention" | "message";
+}
+
+/**
+ * A notice as the decision hands it over: with where its person's pushes go, read in
+ * the decision's own statement, and when. Delivery sends a fresh notice's first try
+ * to these instead of asking the database again; only the notice is stored.
+ */
+export interface DecidedNotice extends PushNotice {
+  targets: PushTarget[];
+  targetsReadAt: number;
 }

@@ -182,6 +182,11 @@ describe("Web Push delivery", () => {
     expect((await call(server, "/api/auth/logout", { method: "POST", token: bobTablet.token })).status).toBe(204);
 
     expect(await storedEndpoints(bob.id)).not.toContain(tablet.subscription.endpoint);
+    // The next decision reads bob's subscriptions afresh: the laptop hears of it, the tablet not.
+    const before = pushService.received(bobLaptop.id).length;
+    await aliceWritesToBob("are you still on the tablet?");
+    await pushService.waitFor(bobLaptop.id, before + 1);
+    expect(pushService.attempts(tablet.id)).toBe(0);
   });
 
   it("sends nothing to a device bob has not used for 30 days, and still to the one he uses", async () => {
