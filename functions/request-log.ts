@@ -14,6 +14,11 @@ import type { AppEnv } from "./context.ts";
 export const REQUEST_ID_HEADER = "X-Request-Id";
 /** What a proxy's id may look like: short, and nothing a log reader could mistake for structure. */
 const FORWARDED_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+/**
+ * Methods named in the series; any other counts as "other", so a client cannot mint series.
+ * (workerd answers unknown methods itself; a runtime that passes them on meets this.)
+ */
+const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 /** Probes and scrapes, every few seconds all day: worth a line only when debugging. */
 const QUIET_ROUTES = new Set(["/health", "/metrics"]);
 
@@ -28,11 +33,12 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const seconds = (performance.now() - started) / 1000;
   const route = c.req.routePath;
   const status = c.res.status;
-  count("chatalot_http_requests_total", { method: c.req.method, route, status: String(status) });
-  observe("chatalot_http_request_duration_seconds", seconds, { method: c.req.method, route });
+  const method = KNOWN_METHODS.has(c.req.method) ? c.req.method : "other";
+  count("chatalot_http_requests_total", { method, route, status: String(status) });
+  observe("chatalot_http_request_duration_seconds", seconds, { method, route });
   const fields: LogFields = {
     requestId,
-    method: c.req.method,
+    method,
     route,
     status,
     durationMs: Math.round(seconds * 1000),
