@@ -58,8 +58,8 @@ const envOf = (instance: Instance) => ({
   UPLOAD_DIR: instance.uploads,
   ROOM_STORAGE_DIR: instance.rooms,
 });
-const backUp = async (instance: Instance, out: string) =>
-  (await run(join(root, "scripts", "backup.sh"), ["--native", "--out", out], { env: envOf(instance) })).stdout
+const backUp = async (instance: Instance, out: string, ...flags: string[]) =>
+  (await run(join(root, "scripts", "backup.sh"), ["--native", "--out", out, ...flags], { env: envOf(instance) })).stdout
     .trim()
     .split("\n")
     .at(-1)!;
@@ -288,7 +288,7 @@ describe("scripts/backup.sh and scripts/restore.sh", () => {
     expect(texts).toEqual(SAID);
   }, 90_000);
 
-  it("refuses a damaged archive, a populated database and a newer schema, changing nothing; a failed backup leaves nothing", async () => {
+  it("refuses a damaged archive, a populated database and a newer schema, changing nothing; keeps the newest N; a failed backup leaves nothing", async () => {
     await copy.server!.stop();
     const messages = async (instance: Instance) =>
       (await sql(instance, "select count(*)::int as n from messages"))[0].n;
@@ -337,6 +337,13 @@ describe("scripts/backup.sh and scripts/restore.sh", () => {
     const failedOut = temporary("failed");
     await expect(backUp(broken, failedOut)).rejects.toThrow(/room storage could not be copied consistently/);
     expect(readdirSync(failedOut)).toEqual([]);
+
+    // Retention: the newest N archives stay; N must be a whole number of at least one.
+    const kept = temporary("kept");
+    const made = [];
+    for (let index = 0; index < 3; index++) made.push(await backUp(copy, kept, "--keep", "2"));
+    expect(readdirSync(kept).sort()).toEqual(made.slice(1).map((path) => path.split("/").at(-1)));
+    await expect(backUp(copy, kept, "--keep", "0")).rejects.toThrow(/--keep takes a whole number/);
 
     // --force replaces a populated database with the archive's.
     await sql(copy, "delete from messages");
