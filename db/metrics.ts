@@ -16,7 +16,7 @@ export const METRICS = {
   },
   chatalot_refusals_total: {
     kind: "counter",
-    help: "Requests refused by a limit: rate_limited, locked_out (sign-in lockout), sign-in queue full, and others",
+    help: "Requests and socket frames refused by a limit, by code (rate_limited, locked_out, sign_in_busy, socket_frame_rate, socket_account_budget)",
   },
   chatalot_upload_bytes_total: { kind: "counter", help: "Encrypted file bytes received by uploads" },
   chatalot_open_sockets: { kind: "gauge", help: "WebSockets open to channel rooms" },

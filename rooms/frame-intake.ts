@@ -4,7 +4,7 @@
  * an error frame (partyserver does not await the hook, so an escaped error would be lost).
  */
 import type { Connection, WSMessage } from "partyserver";
-import { DatabaseError, errorText, log } from "../db/index.ts";
+import { count, DatabaseError, errorText, log } from "../db/index.ts";
 import { SOCKET_FRAME_MAX_BYTES } from "../protocol/index.ts";
 import type { ChatRoom } from "./chat-room.ts";
 import type { FrameRateLimiter } from "./frame-rate-limiter.ts";
@@ -31,6 +31,7 @@ export class FrameIntake {
     const clientId =
       typeof message === "string" ? /"clientId":"([A-Za-z0-9_-]{8,64})"/.exec(message.slice(0, 512))?.[1] : undefined;
     if (!isRateExempt && !this.rateLimiter.allow(connection.id)) {
+      count("chatalot_refusals_total", { code: "socket_frame_rate" });
       return send(room, connection, {
         type: "error",
         code: "rate_limited",
@@ -45,6 +46,7 @@ export class FrameIntake {
       return send(room, connection, { type: "error", code: "unavailable", message: "try again shortly", clientId });
     }
     if (!isWithinBudget) {
+      count("chatalot_refusals_total", { code: "socket_account_budget" });
       return send(room, connection, {
         type: "error",
         code: "rate_limited",

@@ -199,6 +199,17 @@ describe("/metrics counts", () => {
     expect(valueOf(afterSend, "chatalot_messages_stored_total")).toBe(stored + 1);
     expect(valueOf(afterSend, "chatalot_append_batch_size_count")).toBeGreaterThanOrEqual(1);
 
+    // Frames past the socket's rate are refused, and counted.
+    const refused = new Promise<void>((resolve) =>
+      socket.on("message", (data) => {
+        const frames = unpackFrames(JSON.parse(String(data)) as ServerFrame);
+        if (frames.some((frame) => frame.type === "error" && frame.code === "rate_limited")) resolve();
+      }),
+    );
+    for (let index = 0; index < 60; index++) socket.send(JSON.stringify({ type: "typing" }));
+    await within(refused, 10_000, "a rate_limited error frame");
+    expect(valueOf(await readMetrics(), "chatalot_refusals_total", { code: "socket_frame_rate" })).toBeGreaterThan(0);
+
     socket.close();
     await closed;
     expect(await untilMetric("chatalot_open_sockets", (value) => value === sockets)).toBe(sockets);
