@@ -3,7 +3,9 @@
  * made a git checkout of this tree, a new commit is updated to and the admin sees its
  * commit on the overview; then a commit whose new migration fails is updated to, the
  * script rolls back, and the previous build serves again with every account and
- * community it had, the failed migration not applied.
+ * community it had, the failed migration not applied. First, what README.md's proxy section
+ * says of TRUSTED_PROXIES: a proxy on the host reaches the server from the frontend network's
+ * gateway, which the README's podman command prints.
  */
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -109,6 +111,28 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.down();
   await run("podman", ["rmi", IMAGE, PREVIOUS]);
+});
+
+describe("a reverse proxy on the host", () => {
+  it("reaches the server from the network's gateway, which TRUSTED_PROXIES names and the README's command prints", async () => {
+    const gateway = await run(
+      "sh",
+      ["-c", `podman network inspect "$(basename "$PWD")_frontend" --format '{{range .Subnets}}{{.Gateway}}{{end}}'`],
+      { cwd: stack.dir },
+    );
+    expect(gateway.stdout.trim()).toMatch(/^172\.30\.\d+\.1$/);
+    expect(readFileSync(join(stack.dir, ".env"), "utf8")).toContain(`\nTRUSTED_PROXIES=${gateway.stdout.trim()}\n`);
+    // What the README's nginx sends: the address it saw. Believed only from the gateway.
+    const signedIn = await fetch(`${stack.url}/api/auth/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Forwarded-For": "203.0.113.7" },
+      body: JSON.stringify({ username: "admin", password: ADMIN_PASSWORD }),
+    });
+    const { accessToken } = (await signedIn.json()) as { accessToken: string };
+    const sessions = await fetch(`${stack.url}/api/sessions`, { headers: { Authorization: `Bearer ${accessToken}` } });
+    const { sessions: list } = (await sessions.json()) as { sessions: { isCurrent: boolean; ip: string }[] };
+    expect(list.find((session) => session.isCurrent)?.ip).toBe("203.0.113.7");
+  });
 });
 
 describe("scripts/update.sh", () => {
