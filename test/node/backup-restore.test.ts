@@ -4,76 +4,32 @@
  * a file and a read position is backed up by scripts/backup.sh while carol keeps
  * sending, restored by scripts/restore.sh into a fresh database and fresh directories,
  * and a server started on the copy serves all of it; bob's new device, restored from his
- * key backup, reads the DM. Then what restore.sh refuses, changing nothing.
+ * key backup, reads the DM. test/node/backup-refusals.test.ts has what the scripts refuse.
  */
-import { execFile } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { drizzle } from "drizzle-orm/node-postgres";
-import { migrate } from "drizzle-orm/node-postgres/migrator";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unpackFrames, type ChannelView, type MessageView, type ServerFrame } from "../../protocol/index.ts";
 import { chatalotCiphersuite, newRecoveryKey } from "../../e2ee/index.ts";
 import { call, oathtool, openChannelSocket, registerOn, signInOn, type Account } from "../support/accounts.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import {
+  backUp,
+  journal,
+  newInstance,
+  removeInstances,
+  restore,
+  run,
+  start,
+  temporary,
+  type Instance,
+} from "../support/backup-instances.ts";
 import { SimulatedDevice } from "../support/e2ee-device.ts";
-import { root, startServer, type RunningServer } from "../support/server.ts";
+import { root, type RunningServer } from "../support/server.ts";
 
-const run = promisify(execFile);
 const PASSWORD = "a long enough password";
 const SEND_INTERVAL_MS = 120;
 const SAID = ["the keys are under the mat", "and the door code is new"];
 const FILE = Buffer.from(crypto.getRandomValues(new Uint8Array(3_000)));
-const journal = JSON.parse(readFileSync(join(root, "db", "migrations", "meta", "_journal.json"), "utf8"));
-const temporary = (name: string) => mkdtempSync(join(tmpdir(), `chatalot-backup-${name}-`));
-
-/** An instance: its database, directories and (while it runs) server. */
-interface Instance {
-  database: TestDatabase;
-  uploads: string;
-  rooms: string;
-  server?: RunningServer;
-}
-const instances: Instance[] = [];
-async function newInstance(name: string): Promise<Instance> {
-  const instance = {
-    database: await createTestDatabase(name),
-    uploads: temporary("uploads"),
-    rooms: temporary("rooms"),
-  };
-  instances.push(instance);
-  return instance;
-}
-const start = async (instance: Instance) =>
-  (instance.server = await startServer({
-    databaseUrl: instance.database.url,
-    env: { UPLOAD_DIR: instance.uploads, ROOM_STORAGE_DIR: instance.rooms },
-  }));
-const envOf = (instance: Instance) => ({
-  ...process.env,
-  DATABASE_URL: instance.database.url,
-  UPLOAD_DIR: instance.uploads,
-  ROOM_STORAGE_DIR: instance.rooms,
-});
-const backUp = async (instance: Instance, out: string, ...flags: string[]) =>
-  (await run(join(root, "scripts", "backup.sh"), ["--native", "--out", out, ...flags], { env: envOf(instance) })).stdout
-    .trim()
-    .split("\n")
-    .at(-1)!;
-const restore = (archive: string, instance: Instance, ...flags: string[]) =>
-  run(join(root, "scripts", "restore.sh"), [archive, "--native", ...flags], { env: envOf(instance) });
-async function sql<T = any>(instance: Instance, text: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: instance.database.url });
-  await client.connect();
-  try {
-    return (await client.query(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 let source: Instance, copy: Instance;
 let alice: Account, bob: Account, carol: Account;
@@ -97,12 +53,7 @@ beforeAll(async () => {
   carol = await registerOn(server, "carol", PASSWORD);
 }, 60_000);
 
-afterAll(async () => {
-  for (const instance of instances) {
-    await instance.server?.stop();
-    await instance.database.stop();
-  }
-});
+afterAll(removeInstances);
 
 /** carol's socket in #general, sending one message after another until told to stop. */
 async function keepSending(server: RunningServer): Promise<{ stop(): Promise<void> }> {
@@ -287,94 +238,4 @@ describe("scripts/backup.sh and scripts/restore.sh", () => {
     }
     expect(texts).toEqual(SAID);
   }, 90_000);
-
-  it("refuses a damaged archive, a populated database and a newer schema, changing nothing; keeps the newest N; a failed backup leaves nothing", async () => {
-    await copy.server!.stop();
-    const messages = async (instance: Instance) =>
-      (await sql(instance, "select count(*)::int as n from messages"))[0].n;
-    const before = await messages(copy);
-
-    // A populated database: refused without --force.
-    await expect(restore(archive, copy)).rejects.toThrow(/already holds 3 account\(s\).*--force/s);
-    expect(await messages(copy)).toBe(before);
-
-    // One flipped byte in the dump.
-    const unpacked = temporary("damaged");
-    await run("tar", ["-C", unpacked, "-xf", archive]);
-    const dump = readFileSync(join(unpacked, "database.dump"));
-    dump[dump.length >> 1]! ^= 0xff;
-    writeFileSync(join(unpacked, "database.dump"), dump);
-    const damaged = join(unpacked, "damaged.tar");
-    await run("tar", [
-      "-C",
-      unpacked,
-      "-cf",
-      damaged,
-      "manifest.json",
-      "database.dump",
-      "uploads.tar",
-      "rooms.tar",
-      "SECRETS.txt",
-    ]);
-    await expect(restore(damaged, copy, "--force")).rejects.toThrow(/database\.dump .* does not match its checksum/);
-    expect(await messages(copy)).toBe(before);
-
-    // An archive from a newer Chatalot: its database has a migration this checkout does not know.
-    await sql(
-      copy,
-      "insert into drizzle.__drizzle_migrations (hash, created_at) values ('from-the-future', 9999999999999)",
-    );
-    const newer = await backUp(copy, temporary("newer"));
-    await sql(copy, "delete from drizzle.__drizzle_migrations where hash = 'from-the-future'");
-    const fresh = await newInstance("backup_fresh");
-    await expect(restore(newer, fresh)).rejects.toThrow(/made by a newer Chatalot .* schema unknown/);
-    expect(await sql(fresh, "select 1 from information_schema.tables where table_schema = 'public'")).toEqual([]);
-
-    // A backup that fails part-way (a room's SQLite file is not one) leaves no archive behind.
-    const broken = { ...copy, rooms: temporary("broken-rooms") };
-    mkdirSync(join(broken.rooms, "chatalot-channel-room"));
-    writeFileSync(join(broken.rooms, "chatalot-channel-room", "0123.sqlite"), "not a database");
-    const failedOut = temporary("failed");
-    await expect(backUp(broken, failedOut)).rejects.toThrow(/room storage could not be copied consistently/);
-    expect(readdirSync(failedOut)).toEqual([]);
-
-    // Retention: the newest N archives stay; N must be a whole number of at least one.
-    const kept = temporary("kept");
-    const made = [];
-    for (let index = 0; index < 3; index++) made.push(await backUp(copy, kept, "--keep", "2"));
-    expect(readdirSync(kept).sort()).toEqual(made.slice(1).map((path) => path.split("/").at(-1)));
-    await expect(backUp(copy, kept, "--keep", "0")).rejects.toThrow(/--keep takes a whole number/);
-
-    // --force replaces a populated database with the archive's.
-    await sql(copy, "delete from messages");
-    await restore(archive, copy, "--force");
-    expect(await messages(copy)).toBe(before);
-  }, 90_000);
-
-  it("restores an archive of an older schema, which the server's start-up then migrates forward", async () => {
-    // The schema as the previous release left it: the committed migrations but the newest.
-    const old = await newInstance("backup_old");
-    const folder = temporary("old-migrations");
-    mkdirSync(join(folder, "meta"));
-    const entries = journal.entries.slice(0, -1);
-    writeFileSync(join(folder, "meta", "_journal.json"), JSON.stringify({ ...journal, entries }));
-    for (const entry of entries)
-      copyFileSync(join(root, "db", "migrations", `${entry.tag}.sql`), join(folder, `${entry.tag}.sql`));
-    const client = new pg.Client({ connectionString: old.database.url });
-    await client.connect();
-    await migrate(drizzle({ client }), { migrationsFolder: folder });
-    await client.end();
-    const olderArchive = await backUp(old, temporary("older"));
-    const manifest = JSON.parse((await run("tar", ["-xOf", olderArchive, "manifest.json"])).stdout);
-    expect(manifest.schemaMigration.tag).toBe(entries.at(-1).tag);
-
-    const upgraded = await newInstance("backup_upgraded");
-    await restore(olderArchive, upgraded);
-    const applied = async () =>
-      (await sql(upgraded, "select count(*)::int as n from drizzle.__drizzle_migrations"))[0].n;
-    expect(await applied()).toBe(entries.length);
-    const server = await start(upgraded);
-    expect(await applied()).toBe(journal.entries.length);
-    expect((await fetch(`${server.url}/health`)).status).toBe(200);
-  }, 60_000);
 });
