@@ -11,6 +11,7 @@ import {
   CONTAINER_TEST_ROOT,
   cleanUpNetworking,
   podman,
+  removeStaleStacks,
   runOrThrow,
   startPodmanService,
   writePodmanConfig,
@@ -66,6 +67,8 @@ export async function setup(project: TestProject): Promise<void> {
   ipForwardBefore = readFileSync("/proc/sys/net/ipv4/ip_forward", "utf8");
   await writePodmanConfig();
   service = await startPodmanService();
+  const stale = await removeStaleStacks();
+  if (stale.length > 0) console.log(`container tests: removed stacks a crashed run left: ${stale.join(", ")}`);
   const standInsStarted = Date.now();
   const made = await ensureStandIns();
   if (made.length > 0) {

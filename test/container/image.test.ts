@@ -11,6 +11,7 @@ import type WebSocket from "ws";
 import { unpackFrames, type ServerFrame } from "../../protocol/index.ts";
 import { call, generalChannel, openChannelSocket, registerOn, within } from "../support/accounts.ts";
 import type { RunningServer } from "../support/server.ts";
+import { run } from "./podman.ts";
 import { startStack, type Stack } from "./stack.ts";
 
 const repositoryRoot = join(import.meta.dirname, "..", "..");
@@ -239,5 +240,14 @@ describe("the image and docker-compose.yml, the README's way", () => {
     expect(commandLine).not.toContain(secret);
     const config = await stack.podman(["exec", turn, "cat", "/var/lib/coturn/secret.conf"]);
     expect(config.stdout.trim()).toBe(`static-auth-secret=${secret}`);
+    // And it answers on its published port: a STUN binding from the host (coturn's own client).
+    const turnPort = /^TURN_PORT=(\d+)$/m.exec(readFileSync(join(stack.dir, ".env"), "utf8"))![1]!;
+    const binding = await waitFor(
+      "a STUN answer",
+      () => run("turnutils_stunclient", ["-p", turnPort, "127.0.0.1"], { timeoutMs: 10_000 }),
+      (result) => /UDP reflexive addr/.test(result.stdout),
+      30_000,
+    );
+    expect(binding.code).toBe(0);
   });
 });

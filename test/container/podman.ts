@@ -140,6 +140,36 @@ export async function startPodmanService(): Promise<PodmanService> {
   };
 }
 
+/** No container test runs this long: a stack older than this was left by a run that crashed. */
+const STALE_STACK_AGE_SECONDS = 3 * 60 * 60;
+
+/**
+ * Removes the containers, networks and volumes of compose projects left by a crashed run
+ * (their published ports and subnets would collide with new stacks); returns their names.
+ */
+export async function removeStaleStacks(): Promise<string[]> {
+  const listed = await podman(["ps", "-a", "--filter", "label=com.docker.compose.project", "--format", "json"]);
+  if (listed.code !== 0) return [];
+  const containers = JSON.parse(listed.stdout || "[]") as { Created: number; Labels?: Record<string, string> }[];
+  const now = Date.now() / 1000;
+  const stale = new Set(
+    containers
+      .filter((container) => now - container.Created > STALE_STACK_AGE_SECONDS)
+      .map((container) => container.Labels?.["com.docker.compose.project"])
+      .filter((project): project is string => Boolean(project)),
+  );
+  for (const project of stale) {
+    const label = `label=com.docker.compose.project=${project}`;
+    const ids = (await podman(["ps", "-aq", "--filter", label])).stdout.split("\n").filter(Boolean);
+    if (ids.length > 0) await podman(["rm", "-f", "-v", "-t", "0", ...ids]);
+    for (const kind of ["network", "volume"]) {
+      const names = (await podman([kind, "ls", "-q", "--filter", label])).stdout.split("\n").filter(Boolean);
+      if (names.length > 0) await podman([kind, "rm", "-f", ...names]);
+    }
+  }
+  return [...stale];
+}
+
 /**
  * netavark adds NETAVARK-* iptables chains and turns on ip_forward with the first network
  * and leaves both behind with the last. Once no container of ours runs, put them back.
