@@ -230,11 +230,16 @@ describe("searching on a device restored from the key backup", () => {
     expect(journey.problems).toEqual([]);
   });
 
-  it("shows the results over the whole screen on a phone", async () => {
+  it("shows the results over the whole screen below the header on a phone, the box in reach", async () => {
     await laptop.setViewportSize({ width: 390, height: 760 });
     await searchUntil("quokka", "3 results");
+    const header = await laptop.locator(".chat-header").boundingBox();
     const box = await panel().boundingBox();
-    expect(box).toMatchObject({ x: 0, y: 0, width: 390 });
+    expect(box).toMatchObject({ x: 0, width: 390, height: 760 - box!.y });
+    expect(Math.abs(box!.y - (header!.y + header!.height))).toBeLessThanOrEqual(1);
+    // Nothing covers the box: a tap on it reaches it.
+    await searchBox().click();
+    await expect.poll(() => laptop.evaluate(() => document.activeElement?.id)).toBe("search-input");
     await panel().getByRole("option").first().click();
     await panel().waitFor({ state: "detached" });
     await laptop.setViewportSize({ width: 960, height: 600 });

@@ -1,5 +1,6 @@
 /**
- * The results panel at the right, as Discord's (the whole screen on a phone): how
+ * The results panel at the right, as Discord's (on a phone the whole screen under the
+ * channel's header, whose search box stays in reach): how
  * many matched, newest or most relevant first, the device's indexing state, what
  * the query could not use, then the results grouped by channel, each with its
  * sender, time and text with the match marked. The list is a listbox: ↑/↓ move,
@@ -14,6 +15,7 @@ import { dateTimeInWords } from "../time-words.ts";
 import { indexingInWords } from "./indexing-words.ts";
 import { excerptPieces } from "./match-excerpt.ts";
 import { searchInput } from "./search-focus.ts";
+import { useBelowHeader } from "./use-below-header.ts";
 import "./search.css";
 
 const RESULTS_ID = "search-results";
@@ -32,6 +34,7 @@ export function SearchResults({ search }: { search: SearchView }) {
   const progress = search.progress.value;
   const page = search.page.value;
   const total = outcome?.total ?? 0;
+  const panel = useBelowHeader<HTMLElement>();
 
   useEffect(() => {
     if (selected) document.getElementById(resultId(selected))?.scrollIntoView({ block: "nearest" });
@@ -58,6 +61,7 @@ export function SearchResults({ search }: { search: SearchView }) {
 
   return (
     <aside
+      ref={panel}
       class="search-panel"
       aria-labelledby="search-heading"
       onKeyDown={(event) => {
