@@ -171,6 +171,16 @@ export class Database extends DurableObject<DatabaseEnv> {
     }
   }
 
+  /** run(), with when this object began and finished it (the latency spans, db/latency-spans.ts). */
+  async runTimed(
+    name: QueryName,
+    input: unknown,
+  ): Promise<{ result: DatabaseResult<unknown>; startedAt: number; finishedAt: number }> {
+    const startedAt = Date.now();
+    const result = await this.run(name, input);
+    return { result, startedAt, finishedAt: Date.now() };
+  }
+
   #ensureMigrated(): Promise<void> {
     if (this.#migrationFailure) return Promise.reject(new MigrationError(this.#migrationFailure));
     this.#migration ??= (async () => {

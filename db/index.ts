@@ -21,6 +21,17 @@ export {
   type MetricsSnapshot,
   type Series,
 } from "./metrics.ts";
+export {
+  isTimingSpans,
+  LATENCY_SPANS,
+  latencySpansSnapshot,
+  recordSpans,
+  SPAN_BUCKETS_MS,
+  startSpanTimes,
+  type LatencySpan,
+  type LatencySpansSnapshot,
+  type SpanTimes,
+} from "./latency-spans.ts";
 export { newMessageRecord } from "./queries/message-records.ts";
 export { liveCustomStatus, type CustomStatusRecord } from "./queries/profile-fields.ts";
 export type {
@@ -81,4 +92,23 @@ export async function query<K extends QueryName>(
   const result = (await databaseStub(namespace).run(name, input)) as DatabaseResult<unknown>;
   if (!result.ok) throw new DatabaseError(result.kind, result.message);
   return result.value as QueryOutput<K>;
+}
+
+/**
+ * query() that also says when the Database object began and finished the work
+ * (Date.now() there), for the latency spans (db/latency-spans.ts): only called when
+ * they are on, so the usual path keeps its shape.
+ */
+export async function queryTimed<K extends QueryName>(
+  namespace: DurableObjectNamespace<Database>,
+  name: K,
+  input: QueryInput<K>,
+): Promise<{ value: QueryOutput<K>; startedAt: number; finishedAt: number }> {
+  const timed = (await databaseStub(namespace).runTimed(name, input)) as {
+    result: DatabaseResult<unknown>;
+    startedAt: number;
+    finishedAt: number;
+  };
+  if (!timed.result.ok) throw new DatabaseError(timed.result.kind, timed.result.message);
+  return { value: timed.result.value as QueryOutput<K>, startedAt: timed.startedAt, finishedAt: timed.finishedAt };
 }

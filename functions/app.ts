@@ -36,6 +36,7 @@ import { health } from "./routes/health.ts";
 import { iceServers } from "./routes/ice-servers.ts";
 import { calls } from "./routes/calls.ts";
 import { me } from "./routes/me.ts";
+import { latencySpans } from "./routes/latency-spans.ts";
 import { metrics } from "./routes/metrics.ts";
 import { avatar, pictures } from "./routes/pictures.ts";
 import { search } from "./routes/search.ts";
@@ -120,6 +121,7 @@ export const app = new Hono<AppEnv>()
   .use("/api/*", apiCors)
   .use("/api/*", noStore)
   .route("/health", health)
+  .route("/metrics/latency-spans", latencySpans)
   .route("/metrics", metrics)
   .route("/.well-known", wellKnown)
   .route("/api/auth", auth)

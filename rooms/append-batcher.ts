@@ -19,10 +19,12 @@ import {
   newMessageRecord,
   observe,
   query,
+  queryTimed,
   type AppendOutcome,
   type AppendResult,
   type MessageRecord,
   type NewMessage,
+  type SpanTimes,
 } from "../db/index.ts";
 
 /** Bounded so one statement stays small (64 KiB payloads at most each). */
@@ -30,6 +32,8 @@ export const APPEND_BATCH_MAX = 128;
 
 interface Pending {
   message: NewMessage;
+  /** Filled in along the way when the latency spans are on (db/latency-spans.ts). */
+  times?: SpanTimes;
   waiters: { resolve(result: AppendResult, isRepeat: boolean): void; reject(error: unknown): void }[];
 }
 
@@ -57,8 +61,11 @@ export class AppendBatcher {
     this.announce = announce;
   }
 
-  /** Stores the message (or finds it stored); `isDuplicate` is true for a resend, also one in the same batch. */
-  append(message: NewMessage): Promise<AppendResult> {
+  /**
+   * Stores the message (or finds it stored); `isDuplicate` is true for a resend, also one in
+   * the same batch. `times`, given only when the latency spans are on, is filled in as it goes.
+   */
+  append(message: NewMessage, times?: SpanTimes): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
       const waiter = {
         resolve: (result: AppendResult, isRepeat: boolean) =>
@@ -70,7 +77,8 @@ export class AppendBatcher {
         (pending) => pending.message.senderId === message.senderId && pending.message.clientId === message.clientId,
       );
       if (same) same.waiters.push(waiter);
-      else this.#pending.push({ message, waiters: [waiter] });
+      else this.#pending.push({ message, ...(times ? { times } : {}), waiters: [waiter] });
+      if (times) times.queuedAt = Date.now();
       void this.#storePending();
     });
   }
@@ -84,10 +92,9 @@ export class AppendBatcher {
         try {
           const results = await this.serialize(async () => {
             await this.#settleInDoubt();
-            return query(this.database, "appendMessages", {
-              channelId: this.channelId,
-              messages: batch.map((pending) => pending.message),
-            });
+            const input = { channelId: this.channelId, messages: batch.map((pending) => pending.message) };
+            if (!batch.some((pending) => pending.times)) return query(this.database, "appendMessages", input);
+            return this.#appendTimed(batch, input);
           });
           // In memory only: the send path gains no I/O for metrics.
           observe("chatalot_append_batch_size", batch.length);
@@ -104,6 +111,15 @@ export class AppendBatcher {
     } finally {
       this.#isStoring = false;
     }
+  }
+
+  /** The statement, with each message's times noted around the Database object's RPC. */
+  async #appendTimed(batch: Pending[], input: { channelId: string; messages: NewMessage[] }) {
+    const calledAt = Date.now();
+    const { value, startedAt, finishedAt } = await queryTimed(this.database, "appendMessages", input);
+    const answeredAt = Date.now();
+    for (const { times } of batch) if (times) Object.assign(times, { calledAt, startedAt, finishedAt, answeredAt });
+    return value;
   }
 
   /**

@@ -6,7 +6,7 @@
  * side and the UserSockets objects call.
  */
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
-import { log, query, type QueryInput, type QueryOutput } from "../db/index.ts";
+import { isTimingSpans, log, query, type QueryInput, type QueryOutput } from "../db/index.ts";
 import {
   CLOSE_ACCESS_REMOVED,
   CLOSE_SESSION_ENDED,
@@ -57,6 +57,7 @@ export class ChannelRoom extends Server<Env> implements CallRoom, AdmittingRoom 
   readonly outbox = new Outbox();
   #audience = new Audience(() => this.getConnections<Member>(), this.outbox);
   readonly socketsPerUser: number;
+  readonly isTimingSpans: boolean;
   readonly calls: CallBook;
   readonly callSettings: CallSettings;
   readonly callAnnouncer: CallAnnouncer;
@@ -71,6 +72,7 @@ export class ChannelRoom extends Server<Env> implements CallRoom, AdmittingRoom 
     this.#intake = new FrameIntake(rateLimiter, budgets);
     const socketsPerUser = Number(settings.SOCKETS_PER_USER);
     this.socketsPerUser = socketsPerUser > 0 ? socketsPerUser : DEFAULT_SOCKETS_PER_USER;
+    this.isTimingSpans = isTimingSpans(env);
     this.calls = new CallBook(ctx.storage);
     this.callSettings = callSettings(env);
     this.callAnnouncer = new CallAnnouncer(env, (work) => ctx.waitUntil(work));

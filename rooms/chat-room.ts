@@ -15,6 +15,8 @@ export interface ChatRoom {
   database: Env["DATABASE"];
   access: RoomAccess;
   batcher: AppendBatcher;
+  /** LATENCY_SPANS=true: time each message's way (db/latency-spans.ts). */
+  isTimingSpans: boolean;
   /** Frames to this room's sockets, sent together at the end of each turn. */
   outbox: Outbox;
   /** Sends a serialized frame to every admitted socket but one. */

@@ -5,7 +5,7 @@
  * acknowledged before PostgreSQL committed it, with the uploads it carries bound to it.
  */
 import type { Connection } from "partyserver";
-import type { AppendResult, MessageRecord } from "../db/index.ts";
+import { recordSpans, startSpanTimes, type AppendResult, type MessageRecord } from "../db/index.ts";
 import {
   base64ByteLength,
   has,
@@ -25,6 +25,8 @@ type AttachmentProblem = Extract<AppendRefusal, { reason: "invalid_attachment" }
 
 export async function sendMessage(room: ChatRoom, connection: Connection<Member>, frame: SendFrame): Promise<void> {
   const member = connection.state!;
+  // Off (the default), the only cost of the latency spans is this check (db/latency-spans.ts).
+  const times = room.isTimingSpans ? startSpanTimes() : undefined;
   if (base64ByteLength(frame.payload) > MESSAGE_PAYLOAD_MAX_BYTES) {
     return send(room, connection, {
       type: "error",
@@ -49,19 +51,22 @@ export async function sendMessage(room: ChatRoom, connection: Connection<Member>
   const mentions = frame.mentions ?? { userIds: [], roleIds: [], everyone: false, here: false };
   let stored: AppendResult;
   try {
-    stored = await room.batcher.append({
-      senderId: member.userId,
-      senderSessionId: member.sessionId,
-      clientId: frame.clientId,
-      payload: frame.payload,
-      replyToSeq: frame.replyToSeq ?? null,
-      threadRootSeq: frame.threadRootSeq ?? null,
-      mentionedUserIds: [...new Set(mentions.userIds)],
-      mentionedRoleIds: [...new Set(mentions.roleIds)],
-      mentionsEveryone: mentions.everyone,
-      mentionsHere: mentions.here,
-      attachments: frame.attachments ?? [],
-    });
+    stored = await room.batcher.append(
+      {
+        senderId: member.userId,
+        senderSessionId: member.sessionId,
+        clientId: frame.clientId,
+        payload: frame.payload,
+        replyToSeq: frame.replyToSeq ?? null,
+        threadRootSeq: frame.threadRootSeq ?? null,
+        mentionedUserIds: [...new Set(mentions.userIds)],
+        mentionedRoleIds: [...new Set(mentions.roleIds)],
+        mentionsEveryone: mentions.everyone,
+        mentionsHere: mentions.here,
+        attachments: frame.attachments ?? [],
+      },
+      times,
+    );
   } catch (error) {
     slowMode.release();
     return send(room, connection, storageFailure(error, frame.clientId));
@@ -73,6 +78,10 @@ export async function sendMessage(room: ChatRoom, connection: Connection<Member>
   // Nothing awaits between the batch's answer and these frames, so relays go out in seq order.
   // A resend after a lost ack was relayed the first time; it is not relayed twice.
   ackAndRelay(room, connection, frame.clientId, messageView(stored.message), !stored.isDuplicate);
+  if (times) {
+    times.writtenAt = Date.now();
+    recordSpans(times);
+  }
   const context = await room.access.context(member.userId);
   if (context) room.activity.note(stored.message, context);
 }

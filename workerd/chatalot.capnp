@@ -107,6 +107,8 @@ const app :Workerd.Worker = (
     (name = "METRICS_TOKEN", fromEnvironment = "METRICS_TOKEN"),
     (name = "LOG_IP_ADDRESSES", fromEnvironment = "LOG_IP_ADDRESSES"),
     (name = "LOG_LEVEL", fromEnvironment = "LOG_LEVEL"),
+    # Wall-clock spans of each message, for bench/latency-ladder.ts (db/latency-spans.ts).
+    (name = "LATENCY_SPANS", fromEnvironment = "LATENCY_SPANS"),
     (name = "UPDATE_CHECK_URL", fromEnvironment = "UPDATE_CHECK_URL"),
   ],
   durableObjectNamespaces = [
