@@ -8,12 +8,6 @@
  * are matched against them like the rest. The words never leave the device.
  */
 import { createModel, effect, signal } from "@preact/signals";
-import {
-  SEARCH_CHANNELS_MAX,
-  SEARCH_PAGE_MAX,
-  type MessageView,
-  type SearchMetadataPage,
-} from "../../../../protocol/index.ts";
 import type { AccountEvents } from "../account-events.ts";
 import type { Encryption } from "../encryption/encryption.ts";
 import type { Session } from "../session.ts";
@@ -21,6 +15,7 @@ import type { TimelineEntry } from "../timeline.ts";
 import { createMessageReader, indexedMessage } from "./message-reader.ts";
 import type { SearchIndex } from "./search-index.ts";
 import { createIndexer } from "./search-indexer.ts";
+import { narrowByServer } from "./server-narrowing.ts";
 import { openSearchStore, type SearchStore } from "./search-store.ts";
 import { listenToTimelines } from "./timeline-feed.ts";
 import type { IndexingProgress, SearchEngine, SearchOutcome, SearchQuery, SearchSort } from "./search-types.ts";
@@ -29,8 +24,6 @@ import type { IndexingProgress, SearchEngine, SearchOutcome, SearchQuery, Search
 const START_DELAY_MS = 3_000;
 /** Changes from the open chat are written to the store once they settle this long. */
 const LIVE_SAVE_DELAY_MS = 2_000;
-/** Metadata pages one search may read to fill the index for its filters. */
-const NARROW_PAGES_MAX = 3;
 const NOTHING: SearchOutcome = { results: [], total: 0 };
 const enabledKey = (userId: string) => `chatalot-search-enabled:${userId}`;
 
@@ -97,30 +90,6 @@ export const SearchEngineModel = createModel((session: Session, events: AccountE
     saveTimer = setTimeout(() => void held.save(), LIVE_SAVE_DELAY_MS);
   }
 
-  /** Candidates for the server-answerable filters, decrypted into the index; pinned ones named. */
-  async function narrow(query: SearchQuery, held: SearchIndex): Promise<Set<string> | null> {
-    const params = metadataParams(query);
-    if (!params) return null;
-    const pinned = query.pinned === null ? null : new Set<string>();
-    if (pinned) params.set("pinned", "true");
-    let cursor: string | null = null;
-    for (let pages = 0; pages < NARROW_PAGES_MAX; pages++) {
-      if (cursor) params.set("cursor", cursor);
-      const page: SearchMetadataPage = await session.request(`/api/search/messages?${params}`);
-      const byChannel = new Map<string, MessageView[]>();
-      for (const message of page.messages)
-        byChannel.set(message.channelId, [...(byChannel.get(message.channelId) ?? []), message]);
-      for (const [channelId, messages] of byChannel) {
-        const read = await reader.read(channelId, messages);
-        if (read) await held.put(read.readable);
-        for (const message of messages) pinned?.add(`${channelId}:${message.seq}`);
-      }
-      cursor = page.nextCursor;
-      if (!cursor) break;
-    }
-    return pinned;
-  }
-
   async function search(
     query: SearchQuery,
     options: { sort: SearchSort; offset: number; limit: number },
@@ -134,7 +103,7 @@ export const SearchEngineModel = createModel((session: Session, events: AccountE
     const canOpen = encryption.state.peek().kind === "ready";
     if (canOpen && (isIncomplete || query.pinned !== null)) {
       // The server's answer only adds candidates: without it, the index answers alone.
-      pinnedByServer = await narrow(query, held).catch(() => null);
+      pinnedByServer = await narrowByServer(session, reader, query, held).catch(() => null);
     }
     return held.search(query, options, pinnedByServer);
   }
@@ -203,17 +172,3 @@ export type SearchEngineInstance = InstanceType<typeof SearchEngineModel>;
 
 /** Account news after which the readable channels may differ. */
 const LIST_SCOPES = new Set(["communities", "dms", "channels", "members"]);
-
-/** The metadata route's query for what the server can answer, or null when the query asks nothing of it. */
-function metadataParams(query: SearchQuery): URLSearchParams | null {
-  const params = new URLSearchParams({ limit: String(SEARCH_PAGE_MAX) });
-  for (const channelId of query.channelIds.slice(0, SEARCH_CHANNELS_MAX)) params.append("channelId", channelId);
-  // The route takes one sender and one mentioned person: with several, the index answers alone.
-  if (query.fromUserIds.length === 1) params.set("senderId", query.fromUserIds[0]!);
-  if (query.mentionsUserIds.length === 1) params.set("mentionsUserId", query.mentionsUserIds[0]!);
-  if (query.before) params.set("before", query.before);
-  if (query.after) params.set("after", query.after);
-  if (query.has.includes("file")) params.set("hasFile", "true");
-  const asksServer = [...params.keys()].some((name) => name !== "limit") || query.pinned !== null;
-  return asksServer ? params : null;
-}
