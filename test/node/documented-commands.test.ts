@@ -63,7 +63,7 @@ const PLANS: Record<string, Plan> = {
     timeoutSeconds: 180,
   },
   "npm test": notRun("this suite itself"),
-  "sudo apt-get install chromium docker-compose coturn": notRun(
+  "sudo apt-get install chromium docker-compose coturn nginx caddy": notRun(
     ".ci/run installs them (as root, so without sudo) before the suite",
   ),
   "DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm test": notRun("this suite itself, as CI runs it"),

@@ -12,22 +12,25 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
-import { request as httpsRequest } from "node:https";
+import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
-import { socketProtocols, unpackFrames, UPLOAD_PART_BYTES, type ServerFrame } from "../../protocol/index.ts";
-import { within } from "../support/accounts.ts";
+import { UPLOAD_PART_BYTES } from "../../protocol/index.ts";
 import { createTestDatabase, freePort, type TestDatabase } from "../support/database.ts";
 import { root, startServer, type RunningServer } from "../support/server.ts";
+import {
+  CLIENT_ADDRESS,
+  nextFrame,
+  openSocket,
+  recordedAddress,
+  through,
+  type ProxyEndpoint,
+} from "../support/through-proxy.ts";
 
 const NGINX = "/usr/sbin/nginx";
 const PASSWORD = "correct horse battery staple";
-/** Where the client connects from; nginx reaches the server from 127.0.0.1. */
-const CLIENT_ADDRESS = "127.0.0.2";
 const FORGED = "203.0.113.66";
 const work = mkdtempSync(join(tmpdir(), "chatalot-nginx-"));
 const certificate = join(work, "cert.pem");
@@ -55,8 +58,7 @@ function readmeRecipe(upstreamPort: number, tlsPort: number, plainPort: number):
   return text;
 }
 
-interface RunningProxy {
-  tlsPort: number;
+interface RunningProxy extends ProxyEndpoint {
   plainPort: number;
   stop(): Promise<void>;
 }
@@ -97,6 +99,7 @@ ${readmeRecipe(upstream.port, tlsPort, plainPort)}
   }
   return {
     tlsPort,
+    ca: readFileSync(certificate),
     plainPort,
     async stop() {
       if (child.exitCode !== null) return;
@@ -113,113 +116,8 @@ const answers = (url: string) =>
       .end(),
   );
 
-interface ProxiedResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-  json: any;
-}
-
-/** One HTTPS request through the proxy, from CLIENT_ADDRESS, trusting only the test's certificate. */
-function through(
-  proxy: RunningProxy,
-  method: string,
-  path: string,
-  options: { token?: string; json?: unknown; body?: Uint8Array; headers?: Record<string, string> } = {},
-): Promise<ProxiedResponse> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers.Authorization = `Bearer ${options.token}`;
-  let body: Uint8Array | undefined = options.body;
-  if (options.json !== undefined) {
-    headers["Content-Type"] = "application/json";
-    body = Buffer.from(JSON.stringify(options.json));
-  }
-  return new Promise((resolve, reject) => {
-    const request = httpsRequest(
-      {
-        host: "localhost",
-        port: proxy.tlsPort,
-        family: 4,
-        localAddress: CLIENT_ADDRESS,
-        ca: readFileSync(certificate),
-        method,
-        path,
-        headers,
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => {
-          const bytes = Buffer.concat(chunks);
-          let json: unknown;
-          try {
-            json = response.headers["content-encoding"] ? undefined : JSON.parse(bytes.toString("utf8"));
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: bytes, json });
-        });
-      },
-    );
-    request.on("error", reject);
-    request.end(body);
-  });
-}
-
-/** A channel socket through the proxy (wss), as the browser opens it: a ticket, then the upgrade. */
-async function openSocket(proxy: RunningProxy, token: string, channelId: string): Promise<WebSocket> {
-  const ticket = await through(proxy, "POST", `/api/channels/${channelId}/socket-ticket`, { token });
-  expect(ticket.status).toBe(200);
-  const socket = new WebSocket(
-    `wss://localhost:${proxy.tlsPort}/api/channels/${channelId}/socket`,
-    socketProtocols(ticket.json.ticket),
-    {
-      ca: readFileSync(certificate),
-      localAddress: CLIENT_ADDRESS,
-      family: 4,
-      origin: `https://localhost:${proxy.tlsPort}`,
-    },
-  );
-  await within(
-    new Promise<void>((resolve, reject) => {
-      socket.once("error", reject);
-      socket.on("message", (data) => {
-        if (unpackFrames(JSON.parse(String(data)) as ServerFrame).some((frame) => frame.type === "welcome")) resolve();
-      });
-    }),
-    10_000,
-    "the socket's welcome through nginx",
-  );
-  return socket;
-}
-
-const frames = (socket: WebSocket, type: ServerFrame["type"]) =>
-  within(
-    new Promise<ServerFrame>((resolve) => {
-      const listener = (data: WebSocket.RawData) => {
-        const frame = unpackFrames(JSON.parse(String(data)) as ServerFrame).find(
-          (candidate) => candidate.type === type,
-        );
-        if (!frame) return;
-        socket.off("message", listener);
-        resolve(frame);
-      };
-      socket.on("message", listener);
-    }),
-    10_000,
-    `a ${type} frame`,
-  );
-
-/** The address the server recorded for a sign-in through the proxy that forges X-Forwarded-For. */
-async function recordedAddress(proxy: RunningProxy, username: string): Promise<string> {
-  const signedIn = await through(proxy, "POST", "/api/auth/login", {
-    json: { username, password: PASSWORD },
-    headers: { "X-Forwarded-For": FORGED },
-  });
-  expect(signedIn.status).toBe(200);
-  const sessions = await through(proxy, "GET", "/api/sessions", { token: signedIn.json.accessToken });
-  return sessions.json.sessions.find((row: { isCurrent: boolean }) => row.isCurrent).ip;
-}
+/** The sign-in's recorded address, the client forging X-Forwarded-For. */
+const recorded = (proxy: RunningProxy, username: string) => recordedAddress(proxy, username, PASSWORD, FORGED);
 
 const databases: TestDatabase[] = [];
 const servers: RunningServer[] = [];
@@ -284,7 +182,7 @@ describe("behind the README's nginx, trusted as TRUSTED_PROXIES=127.0.0.1", () =
       expect(registered.status).toBe(201);
     }
     // The client's own forged header is replaced by nginx, then believed from nginx alone.
-    expect(await recordedAddress(proxy, "alice")).toBe(CLIENT_ADDRESS);
+    expect(await recorded(proxy, "alice")).toBe(CLIENT_ADDRESS);
   });
 
   it("carries a message from one channel socket to another over wss", async () => {
@@ -308,7 +206,7 @@ describe("behind the README's nginx, trusted as TRUSTED_PROXIES=127.0.0.1", () =
       await openSocket(proxy, bob, channelId),
     ];
     const payload = Buffer.from("hello through nginx ".repeat(100)).toString("base64");
-    const received = frames(bobSocket, "message");
+    const received = nextFrame(bobSocket, "message");
     aliceSocket.send(JSON.stringify({ type: "send", clientId: "through-nginx-1", payload }));
     const frame = await received;
     if (frame.type !== "message") expect.fail(`not a message: ${JSON.stringify(frame)}`);
@@ -361,7 +259,7 @@ describe("behind the same nginx, not trusted (TRUSTED_PROXIES unset)", () => {
       json: { username: "carol", password: PASSWORD },
     });
     expect(registered.status).toBe(201);
-    expect(await recordedAddress(proxy, "carol")).toBe("127.0.0.1");
+    expect(await recorded(proxy, "carol")).toBe("127.0.0.1");
   });
 });
 
@@ -372,6 +270,6 @@ describe("behind the same nginx, with the client inside a trusted range (TRUSTED
       json: { username: "dave", password: PASSWORD },
     });
     expect(registered.status).toBe(201);
-    expect(await recordedAddress(proxy, "dave")).toBe(CLIENT_ADDRESS);
+    expect(await recorded(proxy, "dave")).toBe(CLIENT_ADDRESS);
   });
 });
