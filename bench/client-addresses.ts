@@ -14,6 +14,8 @@ const LIMITS = {
   join: 30, // an hour
   ticket: 120, // a minute
   upgrade: 120, // a minute
+  eventsTicket: 60, // a minute: the account socket's (functions/routes/events.ts)
+  eventsUpgrade: 60, // a minute
 } as const;
 
 export type LimitedRoute = keyof typeof LIMITS;
