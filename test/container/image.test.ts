@@ -139,46 +139,6 @@ describe("the image and docker-compose.yml, the README's way", () => {
     expect(body).toEqual({ status: "ok", version, uptime_secs: expect.any(Number), db_healthy: true });
   });
 
-  it("lets the admin register, and keeps a message across `docker compose restart chatalot`", async () => {
-    const admin = await registerOn(server(), "admin", "correct horse battery staple");
-    expect(admin.isAdmin).toBe(true);
-    const channelId = await generalChannel(server(), admin);
-    const { socket } = await openChannelSocket(server(), admin, channelId);
-    const payload = Buffer.from("written before the restart").toString("base64");
-    const sent = await ask(socket, { type: "send", payload });
-    expect(sent.type, JSON.stringify(sent)).toBe("ack");
-    socket.close();
-
-    const restarted = await stack.compose(["restart", "chatalot"]);
-    expect(restarted.code, restarted.stderr).toBe(0);
-    await waitFor("/health ok after the restart", stack.health, (health) => health.body?.status === "ok");
-    const history = await call(server(), `/api/channels/${channelId}/messages?limit=50`, { token: admin.token });
-    expect(history.status, history.text).toBe(200);
-    expect(history.body.messages.map((message: { payload: string }) => message.payload)).toContain(payload);
-  });
-
-  it("answers 503 and turns unhealthy while PostgreSQL is stopped, and recovers when it starts", async () => {
-    const chatalot = await containerOf("chatalot");
-    expect((await stack.compose(["stop", "postgres"])).code).toBe(0);
-    const down = await waitFor("/health 503", stack.health, (health) => health.status === 503);
-    expect(down.body).toMatchObject({ status: "degraded", db_healthy: false });
-    // Failures count only after the HEALTHCHECK's start period (120 s from the container's start).
-    await waitFor(
-      "the container unhealthy",
-      () => healthStatusOf(chatalot),
-      (status) => status === "unhealthy",
-      240_000,
-    );
-
-    expect((await stack.compose(["start", "postgres"])).code).toBe(0);
-    await waitFor("/health ok again", stack.health, (health) => health.status === 200 && health.body?.status === "ok");
-    await waitFor(
-      "the container healthy again",
-      () => healthStatusOf(chatalot),
-      (status) => status === "healthy",
-    );
-  });
-
   it("runs every process of the server as uid 10001 with no capabilities", async () => {
     const chatalot = await containerOf("chatalot");
     const statuses = await stack.podman([
@@ -249,5 +209,45 @@ describe("the image and docker-compose.yml, the README's way", () => {
       30_000,
     );
     expect(binding.code).toBe(0);
+  });
+
+  it("answers 503 and turns unhealthy while PostgreSQL is stopped, and recovers when it starts", async () => {
+    const chatalot = await containerOf("chatalot");
+    expect((await stack.compose(["stop", "postgres"])).code).toBe(0);
+    const down = await waitFor("/health 503", stack.health, (health) => health.status === 503);
+    expect(down.body).toMatchObject({ status: "degraded", db_healthy: false });
+    // Failures count only after the HEALTHCHECK's start period (120 s from the container's start).
+    await waitFor(
+      "the container unhealthy",
+      () => healthStatusOf(chatalot),
+      (status) => status === "unhealthy",
+      240_000,
+    );
+
+    expect((await stack.compose(["start", "postgres"])).code).toBe(0);
+    await waitFor("/health ok again", stack.health, (health) => health.status === 200 && health.body?.status === "ok");
+    await waitFor(
+      "the container healthy again",
+      () => healthStatusOf(chatalot),
+      (status) => status === "healthy",
+    );
+  });
+
+  it("lets the admin register, and keeps a message across `docker compose restart chatalot`", async () => {
+    const admin = await registerOn(server(), "admin", "correct horse battery staple");
+    expect(admin.isAdmin).toBe(true);
+    const channelId = await generalChannel(server(), admin);
+    const { socket } = await openChannelSocket(server(), admin, channelId);
+    const payload = Buffer.from("written before the restart").toString("base64");
+    const sent = await ask(socket, { type: "send", payload });
+    expect(sent.type, JSON.stringify(sent)).toBe("ack");
+    socket.close();
+
+    const restarted = await stack.compose(["restart", "chatalot"]);
+    expect(restarted.code, restarted.stderr).toBe(0);
+    await waitFor("/health ok after the restart", stack.health, (health) => health.body?.status === "ok");
+    const history = await call(server(), `/api/channels/${channelId}/messages?limit=50`, { token: admin.token });
+    expect(history.status, history.text).toBe(200);
+    expect(history.body.messages.map((message: { payload: string }) => message.payload)).toContain(payload);
   });
 });
