@@ -4,12 +4,10 @@
  * (rooms/push/queue-pushes.ts); a slow or failing push service costs this object
  * retries, never the sender time.
  *
- * A notice's first try is made from memory, at once: nothing is written to storage for
- * a push the service takes. Storage is for retries only. Each write is a SQLite commit,
- * an fsync on the one thread every room of the server shares (seen with strace: ~50 a
- * second at 20 pushes a second, the sender's p50 several times higher, bench/push.ts),
- * and a first try lost to a restart is no worse than the notice itself, which waited in
- * the channel's activity window (memory) until the decision.
+ * A first try is made from memory, at once; storage is for retries only. Each write is
+ * a SQLite commit, an fsync on the one thread every room shares (strace: ~50 a second at
+ * 20 pushes a second; the sender's p50 3-4 times higher, bench/push.ts). A first try lost
+ * to a restart is no worse than the notice itself, held in the activity window (memory).
  *
  * One entry per channel: a newer notice for a channel replaces the waiting one, as
  * the push service's Topic does for pushes it holds. Each entry is retried for the
@@ -105,7 +103,16 @@ export class PushQueue extends DurableObject<Env> {
       if (this.#fresh.size <= ENTRIES_MAX) break;
       this.#fresh.delete(key);
     }
-    this.#sending ??= this.#sendFresh().finally(() => (this.#sending = null));
+    this.#startSending();
+  }
+
+  #startSending(): void {
+    if (this.#sending) return;
+    this.#sending = this.#sendFresh().finally(() => {
+      this.#sending = null;
+      // A notice that came after the last round's check but before this: its own round.
+      if (this.#fresh.size > 0) this.#startSending();
+    });
     this.ctx.waitUntil(this.#sending);
   }
 
