@@ -24,6 +24,8 @@ import type { IndexingProgress, SearchEngine, SearchOutcome, SearchQuery, Search
 const START_DELAY_MS = 3_000;
 /** Changes from the open chat are written to the store once they settle this long. */
 const LIVE_SAVE_DELAY_MS = 2_000;
+/** The server's candidates for one query serve its next pages for this long. */
+const NARROWED_FOR_MS = 30_000;
 const NOTHING: SearchOutcome = { results: [], total: 0 };
 const enabledKey = (userId: string) => `chatalot-search-enabled:${userId}`;
 
@@ -35,6 +37,7 @@ export const SearchEngineModel = createModel((session: Session, events: AccountE
   let store: SearchStore = openSearchStore(userId);
   let opened: Promise<SearchIndex> | null = null;
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  let lastNarrowing: { key: string; at: number; pinned: Set<string> | null } | null = null;
 
   /** The index, loading MiniSearch and the catalog on first use (never in the app's first load). */
   const index = (): Promise<SearchIndex> =>
@@ -97,15 +100,24 @@ export const SearchEngineModel = createModel((session: Session, events: AccountE
     if (!isEnabled()) return NOTHING;
     const held = await index();
     indexer.start();
-    let pinnedByServer: Set<string> | null = null;
+    return held.search(query, options, await narrowed(query, held));
+  }
+
+  /**
+   * The server's candidates for the query's filters, asked once per query: the next pages
+   * of the same search (within NARROWED_FOR_MS) reuse them instead of asking again.
+   */
+  async function narrowed(query: SearchQuery, held: SearchIndex): Promise<Set<string> | null> {
     const isIncomplete = !indexer.isComplete(query.channelIds, held);
     // A locked device cannot open what the server sends: the index answers alone (and nothing waits for keys).
     const canOpen = encryption.state.peek().kind === "ready";
-    if (canOpen && (isIncomplete || query.pinned !== null)) {
-      // The server's answer only adds candidates: without it, the index answers alone.
-      pinnedByServer = await narrowByServer(session, reader, query, held).catch(() => null);
-    }
-    return held.search(query, options, pinnedByServer);
+    if (!canOpen || (!isIncomplete && query.pinned === null)) return null;
+    const key = JSON.stringify(query);
+    if (lastNarrowing?.key === key && Date.now() - lastNarrowing.at < NARROWED_FOR_MS) return lastNarrowing.pinned;
+    // The server's answer only adds candidates: without it, the index answers alone.
+    const pinned = await narrowByServer(session, reader, query, held).catch(() => null);
+    lastNarrowing = { key, at: Date.now(), pinned };
+    return pinned;
   }
 
   async function forget(): Promise<void> {
@@ -116,6 +128,7 @@ export const SearchEngineModel = createModel((session: Session, events: AccountE
     store = openSearchStore(userId);
     opened = null;
     waitingTimelines.clear();
+    lastNarrowing = null;
     old.close();
     await old.clear();
   }

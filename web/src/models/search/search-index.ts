@@ -75,6 +75,10 @@ export async function openSearchIndex(store: SearchStore) {
   const loaded = new Map<string, Segment>();
   const loading = new Map<string, Promise<Segment>>();
   const dirty = new Set<string>();
+  /** Bumped by every change: the last search's matches stay valid while it holds. */
+  let changes = 0;
+  /** The last search's matches, sorted: the next page of the same search is a slice of them. */
+  let lastSearch: { key: string; changes: number; found: Found[] } | null = null;
 
   function emptySegment(channelId: string): Segment {
     return { channelId, docs: new Map(), mini: new MiniSearch<IndexedMessage>(miniOptions) };
@@ -130,6 +134,7 @@ export async function openSearchIndex(store: SearchStore) {
     for (const [key, summary] of byAge) {
       if (total <= INDEXED_MESSAGES_MAX) break;
       total -= summary.count;
+      changes++;
       delete catalog.segments[key];
       loaded.delete(key);
       dirty.delete(key);
@@ -159,6 +164,7 @@ export async function openSearchIndex(store: SearchStore) {
           newestSentAt: summary && summary.newestSentAt > message.sentAt ? summary.newestSentAt : message.sentAt,
         };
         dirty.add(key);
+        changes++;
       }
     },
     /** Deleted messages (or ones no longer readable) leave the index. */
@@ -173,6 +179,7 @@ export async function openSearchIndex(store: SearchStore) {
         held.mini.remove(known);
         summarize(key, held);
         dirty.add(key);
+        changes++;
       }
     },
     /** The event of the message held for this seq (undefined: not held), without loading anything new. */
@@ -181,6 +188,7 @@ export async function openSearchIndex(store: SearchStore) {
     },
     /** A channel the person can no longer read: its messages and cursor leave. */
     async forgetChannel(channelId: string): Promise<void> {
+      changes++;
       delete catalog.cursors[channelId];
       for (const [key] of segmentsFor([channelId])) {
         delete catalog.segments[key];
@@ -208,31 +216,10 @@ export async function openSearchIndex(store: SearchStore) {
       pinnedByServer: ReadonlySet<string> | null = null,
     ): Promise<SearchOutcome> {
       const terms = [...query.words, ...query.phrases].flatMap(queryTerms);
-      const matches = (doc: IndexedMessage) =>
-        (query.fromUserIds.length === 0 || query.fromUserIds.includes(doc.senderId)) &&
-        (query.mentionsUserIds.length === 0 || query.mentionsUserIds.some((id) => doc.mentions.includes(id))) &&
-        query.has.every((kind) => doc.has.includes(kind)) &&
-        (query.before === null || Date.parse(doc.sentAt) < Date.parse(query.before)) &&
-        (query.after === null || Date.parse(doc.sentAt) >= Date.parse(query.after)) &&
-        (query.pinned === null ||
-          (pinnedByServer ? pinnedByServer.has(`${doc.channelId}:${doc.seq}`) : doc.pinned) === query.pinned) &&
-        query.phrases.every((phrase) => holdsPhrase(doc.text, phrase));
-      const found: { doc: IndexedMessage; score: number }[] = [];
-      for (const [key, summary] of segmentsFor(query.channelIds)) {
-        const held = await segment(key, summary.channelId);
-        if (terms.length === 0) {
-          for (const doc of held.docs.values()) if (matches(doc)) found.push({ doc, score: 0 });
-          continue;
-        }
-        for (const hit of held.mini.search({ queries: terms, combineWith: "AND", prefix: true })) {
-          const doc = held.docs.get(hit.id as number);
-          if (doc && matches(doc)) found.push({ doc, score: hit.score });
-        }
-      }
-      // ISO instants in UTC order as plain strings (localeCompare would be several times slower).
-      const newestFirst = (a: IndexedMessage, b: IndexedMessage) =>
-        a.sentAt === b.sentAt ? b.seq - a.seq : a.sentAt < b.sentAt ? 1 : -1;
-      found.sort((a, b) => (options.sort === "relevance" ? b.score - a.score : 0) || newestFirst(a.doc, b.doc));
+      const key = JSON.stringify([query, options.sort, pinnedByServer && [...pinnedByServer].sort()]);
+      if (lastSearch?.key !== key || lastSearch.changes !== changes)
+        lastSearch = { key, changes, found: await matching(query, options.sort, terms, pinnedByServer) };
+      const { found } = lastSearch;
       const page = found.slice(options.offset, options.offset + options.limit);
       return {
         total: found.length,
@@ -240,6 +227,48 @@ export async function openSearchIndex(store: SearchStore) {
       };
     },
   };
+
+  /** Every message the query matches, sorted as asked. */
+  async function matching(
+    query: SearchQuery,
+    sort: SearchSort,
+    terms: readonly string[],
+    pinnedByServer: ReadonlySet<string> | null,
+  ): Promise<Found[]> {
+    const before = query.before === null ? null : Date.parse(query.before);
+    const after = query.after === null ? null : Date.parse(query.after);
+    const matches = (doc: IndexedMessage) =>
+      (query.fromUserIds.length === 0 || query.fromUserIds.includes(doc.senderId)) &&
+      (query.mentionsUserIds.length === 0 || query.mentionsUserIds.some((id) => doc.mentions.includes(id))) &&
+      query.has.every((kind) => doc.has.includes(kind)) &&
+      (before === null || Date.parse(doc.sentAt) < before) &&
+      (after === null || Date.parse(doc.sentAt) >= after) &&
+      (query.pinned === null ||
+        (pinnedByServer ? pinnedByServer.has(`${doc.channelId}:${doc.seq}`) : doc.pinned) === query.pinned) &&
+      query.phrases.every((phrase) => holdsPhrase(doc.text, phrase));
+    const found: Found[] = [];
+    for (const [key, summary] of segmentsFor(query.channelIds)) {
+      const held = await segment(key, summary.channelId);
+      if (terms.length === 0) {
+        for (const doc of held.docs.values()) if (matches(doc)) found.push({ doc, score: 0 });
+        continue;
+      }
+      for (const hit of held.mini.search({ queries: [...terms], combineWith: "AND", prefix: true })) {
+        const doc = held.docs.get(hit.id as number);
+        if (doc && matches(doc)) found.push({ doc, score: hit.score });
+      }
+    }
+    // ISO instants in UTC order as plain strings (localeCompare would be several times slower).
+    const newestFirst = (a: IndexedMessage, b: IndexedMessage) =>
+      a.sentAt === b.sentAt ? b.seq - a.seq : a.sentAt < b.sentAt ? 1 : -1;
+    found.sort((a, b) => (sort === "relevance" ? b.score - a.score : 0) || newestFirst(a.doc, b.doc));
+    return found;
+  }
+}
+
+interface Found {
+  doc: IndexedMessage;
+  score: number;
 }
 
 function resultOf(doc: IndexedMessage, score: number, terms: readonly string[]): SearchResult {
