@@ -36,5 +36,9 @@ export const log = {
 };
 
 /** An error's message for the log (its name when the message is empty). */
-export const errorText = (error: unknown): string =>
-  error instanceof Error ? error.message || error.name : String(error);
+export const errorText = (error: unknown): string => {
+  if (error instanceof Error) return error.message || error.name;
+  // Event-shaped errors (a WebSocket's ErrorEvent) carry a message but are no Error.
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === "string" && message !== "" ? message : String(error);
+};

@@ -23,9 +23,13 @@ let plainDatabase: TestDatabase;
 let proxiedDatabase: TestDatabase;
 /** Default settings: no trusted proxy, no addresses in the log. */
 let plain: RunningServer;
-/** Behind a trusted proxy on 127.0.0.1, with LOG_IP_ADDRESSES=true. */
+/** Behind a trusted proxy on 127.0.0.1, with LOG_IP_ADDRESSES=true and LOG_LEVEL=debug. */
 let proxied: RunningServer;
 let alice: Account;
+/** When a burst of requests opened several pooled connections on `proxied`, left idle after. */
+let burstAt: number;
+/** How long the pool keeps an unused connection (db/database.ts). */
+const IDLE_TIMEOUT_MS = 30_000;
 
 beforeAll(async () => {
   [plainDatabase, proxiedDatabase] = await Promise.all([
@@ -36,9 +40,15 @@ beforeAll(async () => {
     startServer({ databaseUrl: plainDatabase.url }),
     startServer({
       databaseUrl: proxiedDatabase.url,
-      env: { TRUSTED_PROXIES: "127.0.0.1", LOG_IP_ADDRESSES: "true" },
+      // A pool of 8, as the compose file's default: with 8 closing at once the bridge's end of
+      // the pipe reached the driver as an error, and was logged as a lost connection.
+      env: { TRUSTED_PROXIES: "127.0.0.1", LOG_IP_ADDRESSES: "true", LOG_LEVEL: "debug", DATABASE_POOL_SIZE: "8" },
     }),
   ]);
+  burstAt = Date.now();
+  await Promise.all(
+    Array.from({ length: 16 }, () => fetch(`${proxied.url}/health`).then((response) => response.text())),
+  );
   alice = await registerOn(plain, "alice", ALICE_PASSWORD);
 });
 
@@ -138,6 +148,16 @@ describe("the server's log", () => {
     expect(throughProxy.body.error.requestId).toBe(PROXY_REQUEST_ID);
     const line = await requestLine(proxied, PROXY_REQUEST_ID);
     expect(line).toMatchObject({ route: "/api/me", status: 401, userId: null, ip: FORWARDED_ADDRESS });
+  });
+
+  // Late in the file: the tests before it run while the burst's connections sit idle.
+  it("says at debug level, not as a loss, that the pool closed connections left idle", async () => {
+    const closed = () => logLines(proxied).filter((line) => line.event === "database_connection_closed");
+    const deadline = burstAt + IDLE_TIMEOUT_MS + 10_000;
+    while (closed().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(closed().length).toBeGreaterThan(0);
+    for (const line of closed()) expect(line.level).toBe("debug");
+    expect(logLines(proxied).filter((line) => line.level === "warn" || line.level === "error")).toEqual([]);
   });
 
   it("logs a connection PostgreSQL drops as an error", async () => {
