@@ -143,6 +143,7 @@ const PLANS: Record<string, Plan> = {
   "npx node bench/password-hashing.ts": run(300, "--quick"),
   "npx node bench/unread.ts": run(120, "--communities 2 --channels 2 --requests 10"),
   "npx node bench/backup.ts": run(180, "--messages 2000"),
+  "npx node bench/latency-ladder.ts --channels 5 --members 4 --rates 50,100 --seconds 3 --spans 100": run(240),
   "npx node bench/search-metadata.ts --rows 1000000 --requests 200": run(180, "--rows 20000 --requests 10"),
   "npx node bench/push.ts --people 20 --rate 200 --seconds 10": run(180, "--people 2 --rate 20 --seconds 2"),
   "npx node bench/sign-in-flood.ts": run(180, "--flood 12 --rate 20 --seconds 2"),
