@@ -29,7 +29,8 @@ export async function readSpans(baseUrl: string): Promise<SpansAnswer> {
   return (await response.json()) as SpansAnswer;
 }
 
-export function printSpans(rate: number, before: SpansAnswer, after: SpansAnswer): void {
+/** Prints the table; returns how many messages the spans timed (to check against the window's sends). */
+export function printSpans(rate: number, before: SpansAnswer, after: SpansAnswer): number {
   const bounds = after.bucketsMs;
   const total = after.spans.total.sumMs - before.spans.total.sumMs;
   const rows = (Object.keys(SPAN_MEANINGS) as LatencySpan[]).map((span) => {
@@ -52,6 +53,7 @@ export function printSpans(rate: number, before: SpansAnswer, after: SpansAnswer
     ["span", "what", "messages", "p50", "p99", "mean", "share"],
     rows,
   );
+  return after.spans.total.count - before.spans.total.count;
 }
 
 /** The p-th percentile of a bucketed distribution, linear within the bucket it falls in. */

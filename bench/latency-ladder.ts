@@ -155,16 +155,22 @@ async function main(options: Options): Promise<void> {
   let totalAcked = 0;
   for (const rate of options.rates) {
     let spansBefore: Awaited<ReturnType<typeof readSpans>> | undefined;
+    let timed: number | undefined;
     const spans =
       rate === options.spans
         ? {
             before: async () => void (spansBefore = await readSpans(bench.server.url)),
-            after: async () => printSpans(rate, spansBefore!, await readSpans(bench.server.url)),
+            after: async () => void (timed = printSpans(rate, spansBefore!, await readSpans(bench.server.url))),
           }
         : undefined;
     const result = await runStep(ladder, "chatalot", rate, options.seconds, spans);
     totalAcked += result.acked;
     printStep(result);
+    if (timed !== undefined) {
+      // Every message of the window acked, and none of the warm-up: the two counts agree.
+      const verdict = timed === result.sent ? "they agree" : "MISMATCH";
+      console.log(`  spans timed ${timed} messages; the window sent ${result.sent}: ${verdict}`);
+    }
     results.push(result);
   }
   const accountErrors = accountSockets.errors;
