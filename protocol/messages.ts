@@ -78,11 +78,14 @@ export const historyQuerySchema = z
     before: seqSchema.optional(),
     after: z.coerce.number().int().min(0).optional(),
     around: seqSchema.optional(),
+    /** Messages created or changed after this event, in event order (how a device's search index follows edits). */
+    sinceEvent: z.coerce.number().int().min(0).optional(),
     limit: z.coerce.number().int().min(1).max(HISTORY_PAGE_MAX).default(50),
   })
   .refine(
-    (query) => [query.before, query.after, query.around].filter((value) => value !== undefined).length <= 1,
-    "use at most one of before, after and around",
+    (query) =>
+      [query.before, query.after, query.around, query.sinceEvent].filter((value) => value !== undefined).length <= 1,
+    "use at most one of before, after, around and sinceEvent",
   );
 
 export const threadQuerySchema = z.object({

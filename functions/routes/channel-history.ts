@@ -1,6 +1,7 @@
 /**
  * A channel's history over HTTP: pages before, after or around a seq (jump to a
- * message, jump to the first unread), a thread's replies, the pinned messages, an
+ * message, jump to the first unread), the changes since an event (deletions
+ * included, for a device's search index), a thread's replies, the pinned messages, an
  * edited message's earlier versions, and the caller's read position.
  */
 import { Hono } from "hono";
@@ -24,13 +25,21 @@ export const channelHistory = new Hono<AppEnv>()
   .get("/:channelId/messages", requireUser, HISTORY_LIMIT, async (c) => {
     const access = await channelAccess(c, c.req.param("channelId"));
     const channelId = access.context.channel.id;
-    const { before, after, around, limit } = parse(historyQuerySchema, c.req.query());
+    const { before, after, around, sinceEvent, limit } = parse(historyQuerySchema, c.req.query());
     const page =
-      after !== undefined
-        ? await query(c.env.DATABASE, "messagesAfter", { channelId, afterSeq: after, limit })
-        : around !== undefined
-          ? await query(c.env.DATABASE, "messagesAround", { channelId, seq: around, limit })
-          : await query(c.env.DATABASE, "messagesBefore", { channelId, beforeSeq: before ?? null, limit });
+      sinceEvent !== undefined
+        ? await query(c.env.DATABASE, "messagesChangedAfter", {
+            channelId,
+            afterEvent: sinceEvent,
+            limit,
+            // No byte cap, as the other pages: a page shorter than `limit` then means "no more changes".
+            maxBytes: Number.MAX_SAFE_INTEGER,
+          })
+        : after !== undefined
+          ? await query(c.env.DATABASE, "messagesAfter", { channelId, afterSeq: after, limit })
+          : around !== undefined
+            ? await query(c.env.DATABASE, "messagesAround", { channelId, seq: around, limit })
+            : await query(c.env.DATABASE, "messagesBefore", { channelId, beforeSeq: before ?? null, limit });
     return c.json({ messages: page.map(messageView) });
   })
   .get("/:channelId/threads/:seq", requireUser, HISTORY_LIMIT, async (c) => {
