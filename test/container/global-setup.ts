@@ -11,6 +11,7 @@ import {
   CONTAINER_TEST_ROOT,
   cleanUpNetworking,
   podman,
+  rememberIpForward,
   removeStaleStacks,
   runOrThrow,
   startPodmanService,
@@ -34,7 +35,6 @@ const repositoryRoot = join(import.meta.dirname, "..", "..");
 const HOST_CA_DIR = "/usr/local/share/ca-certificates";
 
 let service: PodmanService | undefined;
-let ipForwardBefore = "0\n";
 
 /**
  * The host's extra CA certificates as one file for NODE_EXTRA_CA_CERTS in the build stage,
@@ -64,9 +64,9 @@ async function buildImage(): Promise<{ buildMs: number; sizeBytes: number }> {
 }
 
 export async function setup(project: TestProject): Promise<void> {
-  ipForwardBefore = readFileSync("/proc/sys/net/ipv4/ip_forward", "utf8");
   await writePodmanConfig();
   service = await startPodmanService();
+  await rememberIpForward();
   const stale = await removeStaleStacks();
   if (stale.length > 0) console.log(`container tests: removed stacks a crashed run left: ${stale.join(", ")}`);
   const standInsStarted = Date.now();
@@ -90,5 +90,5 @@ export async function setup(project: TestProject): Promise<void> {
 
 export async function teardown(): Promise<void> {
   await service?.stop();
-  await cleanUpNetworking(ipForwardBefore);
+  await cleanUpNetworking();
 }

@@ -16,6 +16,9 @@ export const CONTAINER_TEST_RUN = "/run/chatalot-container-test";
 export const SHIM_DIR = join(import.meta.dirname, "bin");
 
 const CONFIG_DIR = join(CONTAINER_TEST_ROOT, "config");
+const IP_FORWARD_PATH = "/proc/sys/net/ipv4/ip_forward";
+/** ip_forward before the first container test of this boot made a network (so in /run). */
+const IP_FORWARD_ORIGINAL = join(CONTAINER_TEST_RUN, "ip_forward.original");
 
 /** podman's own variables: every podman (CLI, service, the shim) reads the same configuration. */
 export const PODMAN_ENV: Record<string, string> = {
@@ -174,7 +177,7 @@ export async function removeStaleStacks(): Promise<string[]> {
  * netavark adds NETAVARK-* iptables chains and turns on ip_forward with the first network
  * and leaves both behind with the last. Once no container of ours runs, put them back.
  */
-export async function cleanUpNetworking(ipForwardBefore: string): Promise<void> {
+export async function cleanUpNetworking(): Promise<void> {
   const running = await podman(["ps", "-q"]);
   if (running.code !== 0 || running.stdout.trim() !== "") return;
   for (const table of ["nat", "filter"]) {
@@ -191,5 +194,16 @@ export async function cleanUpNetworking(ipForwardBefore: string): Promise<void> 
       await run("iptables", ["-t", table, "-X", line.slice(3)]);
     }
   }
-  writeFileSync("/proc/sys/net/ipv4/ip_forward", ipForwardBefore);
+  if (existsSync(IP_FORWARD_ORIGINAL)) writeFileSync(IP_FORWARD_PATH, readFileSync(IP_FORWARD_ORIGINAL, "utf8"));
+}
+
+/**
+ * Notes ip_forward as the machine had it before the first container test since boot made a
+ * network, once; each run that ends with no container left puts it back (runs may overlap).
+ */
+export async function rememberIpForward(): Promise<void> {
+  if (existsSync(IP_FORWARD_ORIGINAL)) return;
+  const running = await podman(["ps", "-q"]);
+  if (running.code !== 0 || running.stdout.trim() !== "") return;
+  writeFileSync(IP_FORWARD_ORIGINAL, readFileSync(IP_FORWARD_PATH, "utf8"));
 }
