@@ -26,7 +26,8 @@ import { commandLine, machineLine } from "./report.ts";
 import type { Target } from "./target.ts";
 
 const USAGE = `usage: npx node bench/latency-ladder.ts [--channels N] [--members N] [--rates R1,R2,...]
-         [--seconds S] [--spans RATE] [--no-reference] [--pool-size N]`;
+         [--seconds S] [--spans RATE] [--no-reference] [--no-account-sockets]
+         [--pool-size N]`;
 /**
  * Clients per account: the server allows 16 account sockets a person (rooms/user-sockets.ts),
  * and registering 1,000 accounts would keep the password hasher busy for minutes.
@@ -44,6 +45,8 @@ interface Options {
   seconds: number;
   spans: number | undefined;
   isReferenceRun: boolean;
+  /** Off, to see what the account sockets cost (by the difference). */
+  hasAccountSockets: boolean;
   poolSize: number;
 }
 
@@ -54,6 +57,7 @@ function readOptions(argv: string[]): Options {
       ...{ channels: { type: "string" }, members: { type: "string" }, rates: { type: "string" } },
       ...{ seconds: { type: "string" }, spans: { type: "string" }, "pool-size": { type: "string" } },
       "no-reference": { type: "boolean", default: false },
+      "no-account-sockets": { type: "boolean", default: false },
     },
   });
   const positive = (name: string, raw: string | undefined, fallback: number) => {
@@ -75,6 +79,7 @@ function readOptions(argv: string[]): Options {
     seconds: positive("seconds", values.seconds, 20),
     spans,
     isReferenceRun: !values["no-reference"],
+    hasAccountSockets: !values["no-account-sockets"],
     poolSize: Math.round(positive("pool-size", values["pool-size"], 4)),
   };
   if (options.members < 2) throw new Error(`--members must be at least 2: delivery needs a receiver\n${USAGE}`);
@@ -124,7 +129,7 @@ async function main(options: Options): Promise<void> {
     LoadSession.connect(target, channels, options.members, PAYLOAD_BYTES, { concurrency: CONNECT_CONCURRENCY }),
     AccountSockets.open(
       api,
-      Array.from({ length: clients }, (_, slot) => accounts.accountFor(slot)),
+      Array.from({ length: options.hasAccountSockets ? clients : 0 }, (_, slot) => accounts.accountFor(slot)),
       CONNECT_CONCURRENCY,
     ),
   ]);
@@ -133,7 +138,10 @@ async function main(options: Options): Promise<void> {
     "close Chatalot's sockets",
     async () => void (await Promise.all([session.close(), accountSockets.close()])),
   );
-  console.log(`joined:   ${clients} channel sockets and ${clients} account sockets in ${joinSeconds.toFixed(1)} s`);
+  const accountSocketCount = accountSockets.sockets.length;
+  console.log(
+    `joined:   ${clients} channel sockets and ${accountSocketCount} account sockets in ${joinSeconds.toFixed(1)} s`,
+  );
   await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
   const processes = serverMemory(bench.server.process.pid!);
   const idleBytes = workerdBytes(processes, "residentBytes");
