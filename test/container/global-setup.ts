@@ -81,8 +81,10 @@ export async function setup(project: TestProject): Promise<void> {
     `container tests: built ${IMAGE} from the Dockerfile in ${(buildMs / 1000).toFixed(0)} s; ` +
       `image size ${(sizeBytes / 1_000_000).toFixed(0)} MB`,
   );
-  // Older builds' layers stay as the cache; only images nothing refers to any more go.
-  await podman(["image", "prune", "-f", "--filter", "until=24h"]);
+  // Each build leaves its build stage (2 GB) and the image it replaced untagged: about 2 GB a
+  // source change. Pruning those older than half an hour keeps this build's (the cache of
+  // the next, npm ci included) and any a run beside this one is making.
+  await podman(["image", "prune", "-f", "--filter", "until=30m"]);
   project.provide("podmanSocket", service.socket);
   project.provide("imageBuildMs", buildMs);
   project.provide("imageSizeBytes", sizeBytes);
