@@ -2,7 +2,8 @@
  * The device's search index as it rests in the browser, read raw from IndexedDB: it
  * holds alice's messages (opened with the device's own key, as the app does) and
  * none of their words in clear; a fresh browser restored from her recovery key fills
- * its index from history it never displayed; signing out deletes it. The search box
+ * its index from history it never displayed, and follows edits and deletions in a
+ * channel it does not have open; signing out deletes it. The search box
  * that queries it has its own journeys (browser-search.test.ts).
  */
 import type { Page } from "playwright-core";
@@ -19,6 +20,8 @@ const PASSWORD = "correct horse battery";
 /** Distinctive words that appear nowhere else: found in clear on disk, they would be a leak. */
 const SENTENCE = "the zeppelin lands at quarter past nine";
 const EDITED = "the airship lands at half past ten";
+const BESIDE = "a lighthouse stands on the cape";
+const EDITED_AGAIN = "the dirigible lands at noon";
 /** The indexer starts a few seconds after the app opens, then reads a page a second at most. */
 const INDEXED_TIMEOUT_MS = 30_000;
 const UNLOCK_TIMEOUT_MS = 90_000;
@@ -27,6 +30,7 @@ const UNLOCK_TIMEOUT_MS = 90_000;
 const journey = browserJourney("browser_search_index", { ADMIN_USERNAME: "alice" });
 let alice: Page;
 let recoveryKey = "";
+let laptop: Page;
 
 describe("the search index on the device", () => {
   it("holds alice's messages sealed: their words are nowhere on disk in clear", async () => {
@@ -73,7 +77,10 @@ describe("the search index on the device", () => {
   });
 
   it("fills a restored browser's index from history it never displayed", async () => {
-    const laptop = await journey.openPage();
+    await send(alice, BESIDE);
+    laptop = await journey.openPage();
+    // Its sweep for edits and deletions runs every second here (five minutes by default).
+    await laptop.addInitScript(() => localStorage.setItem("chatalot-search-sweep-ms", "1000"));
     await laptop.goto(`${journey.server.url}/sign-in`);
     await laptop.getByLabel("Username").fill("alice");
     await laptop.getByLabel("Password").fill(PASSWORD);
@@ -85,8 +92,28 @@ describe("the search index on the device", () => {
     await laptop
       .getByRole("heading", { name: "Unlock your encrypted messages on this device" })
       .waitFor({ state: "detached", timeout: UNLOCK_TIMEOUT_MS });
-    await expect.poll(() => openedText(laptop), { timeout: INDEXED_TIMEOUT_MS }).toContain("airship");
+    await expect.poll(() => openedText(laptop), { timeout: INDEXED_TIMEOUT_MS }).toContain("lighthouse");
+    expect(await openedText(laptop)).toContain("airship");
     expect(await openedText(laptop)).not.toContain("second message");
+    expect(await laptop.getByRole("log").count()).toBe(0);
+  });
+
+  it("follows edits and deletions in a channel the restored browser does not have open", async () => {
+    await messageItem(alice, EDITED).getByRole("button", { name: "Edit", exact: true }).click();
+    const editor = alice.getByLabel("Edit message");
+    // The editor opens holding the message: filling it before then would add to it.
+    await expect.poll(() => editor.inputValue()).toBe(EDITED);
+    await editor.fill(EDITED_AGAIN);
+    await editor.press("Enter");
+    await alice.getByRole("log").getByText(EDITED_AGAIN).waitFor();
+    await messageItem(alice, BESIDE).getByRole("button", { name: "Delete", exact: true }).click();
+    await alice.getByRole("button", { name: "Delete message", exact: true }).click();
+    await messageItem(alice, BESIDE).waitFor({ state: "detached" });
+
+    // No new message follows: only the laptop's sweep (sinceEvent) can bring these changes.
+    await expect
+      .poll(() => openedText(laptop), { timeout: INDEXED_TIMEOUT_MS })
+      .toMatch(/^(?![\s\S]*(airship|lighthouse))[\s\S]*dirigible/);
     expect(await laptop.getByRole("log").count()).toBe(0);
     await laptop.context().close();
   });

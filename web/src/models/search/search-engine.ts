@@ -28,6 +28,12 @@ const LIVE_SAVE_DELAY_MS = 2_000;
 const NARROWED_FOR_MS = 30_000;
 const NOTHING: SearchOutcome = { results: [], total: 0 };
 const enabledKey = (userId: string) => `chatalot-search-enabled:${userId}`;
+/**
+ * How often the indexed channels are swept for edits and deletions, in ms, when this
+ * browser sets it (tests do; 5 minutes otherwise); read when the engine starts.
+ */
+const SWEEP_MS_KEY = "chatalot-search-sweep-ms";
+const SWEEP_MS_MIN = 1_000;
 
 export const SearchEngineModel = createModel((session: Session, events: AccountEvents, encryption: Encryption) => {
   const userId = session.user.peek()?.id ?? "";
@@ -73,6 +79,7 @@ export const SearchEngineModel = createModel((session: Session, events: AccountE
         });
       }),
     onState: (state) => (progress.value = { ...state, enabled: isEnabled() }),
+    sweepMs: sweepSetting(),
   });
 
   /** The open chat's entries: new and edited messages go in, deleted ones leave. */
@@ -182,6 +189,11 @@ export const SearchEngineModel = createModel((session: Session, events: AccountE
 });
 
 export type SearchEngineInstance = InstanceType<typeof SearchEngineModel>;
+
+function sweepSetting(): number | undefined {
+  const set = Number(localStorage.getItem(SWEEP_MS_KEY));
+  return Number.isFinite(set) && set > 0 ? Math.max(SWEEP_MS_MIN, set) : undefined;
+}
 
 /** Account news after which the readable channels may differ. */
 const LIST_SCOPES = new Set(["communities", "dms", "channels", "members"]);

@@ -32,6 +32,12 @@ import { INDEXED_MESSAGES_MAX, SEGMENT_SEQS } from "./search-limits.ts";
 export interface ChannelCursor {
   newestSeq: number;
   oldestSeq: number;
+  /**
+   * The channel's change counter up to which edits and deletions of the read seqs are
+   * in the index: changes after it are asked for with `sinceEvent`. Absent in cursors
+   * saved before it existed (their changes are read from the start, once).
+   */
+  event?: number;
 }
 
 interface SegmentSummary {

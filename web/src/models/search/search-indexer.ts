@@ -5,6 +5,11 @@
  * one page at a time, in idle time, at most PAGES_PER_MINUTE (a tenth of the
  * server's history budget, which the open chat shares); where it got to in each
  * channel is saved with the index, so a reload goes on from there.
+ *
+ * Edits and deletions in channels that are not open reach the index through
+ * `?sinceEvent=`: each indexed channel keeps the change counter (`event`) up to which
+ * its changes are applied, and asks for the changes after it when activity comes
+ * from there, and in a slow sweep of the indexed channels (a few a minute).
  */
 import { HISTORY_PAGE_MAX, type MessageView, type UnreadView } from "../../../../protocol/index.ts";
 import { ApiError } from "../api-client.ts";
@@ -20,6 +25,10 @@ const PAGE_INTERVAL_MS = 60_000 / PAGES_PER_MINUTE;
 const RETRY_MS = 30_000;
 /** Segments are written after this many pages, and whenever the indexer runs out of work. */
 const SAVE_EVERY_PAGES = 5;
+/** A sweep over the indexed channels for edits and deletions starts this often at most... */
+export const SWEEP_INTERVAL_MS = 5 * 60_000;
+/** ...and takes one channel per twentieth of it (four a minute by default). */
+const SWEEP_STEPS = 20;
 
 export interface IndexerState {
   /** Messages read into the index (or seen unreadable), over the channels' known totals. */
@@ -31,7 +40,7 @@ export interface IndexerState {
 interface Work {
   channelId: string;
   query: string;
-  direction: "newest" | "after" | "before";
+  direction: "newest" | "after" | "before" | "changes";
 }
 
 export function createIndexer(options: {
@@ -43,7 +52,10 @@ export function createIndexer(options: {
   /** Resolves when the device can decrypt (unlocked, keys loaded). */
   whenReadable: () => Promise<void>;
   onState: (state: IndexerState) => void;
+  /** How often the indexed channels are swept for edits and deletions (SWEEP_INTERVAL_MS). */
+  sweepMs?: number;
 }) {
+  const sweepMs = options.sweepMs ?? SWEEP_INTERVAL_MS;
   /** The newest seq each readable channel has, from the unread counts and activity since. */
   const lastSeqs = new Map<string, number>();
   let isStarted = false;
@@ -53,6 +65,12 @@ export function createIndexer(options: {
   let generation = 0;
   /** Encrypted channels this device holds no key for yet: skipped until encryption news. */
   const waiting = new Set<string>();
+  /** Indexed channels to ask for their changes (activity there, or the sweep's turn). */
+  const stale = new Set<string>();
+  /** The sweep's channels still to mark stale, and when it last began. */
+  let sweepQueue: string[] = [];
+  let sweptAt = 0;
+  let sweepTimer: ReturnType<typeof setInterval> | undefined;
 
   async function report(): Promise<void> {
     const index = await options.index();
@@ -78,6 +96,7 @@ export function createIndexer(options: {
 
   function nextWork(index: SearchIndex): Work | null {
     let older: Work | null = null;
+    let changes: Work | null = null;
     const isFull = index.count() >= INDEXED_MESSAGES_MAX;
     for (const [channelId, lastSeq] of lastSeqs) {
       if (waiting.has(channelId)) continue;
@@ -87,11 +106,14 @@ export function createIndexer(options: {
       // New messages first: they are what people look for.
       if (lastSeq > cursor.newestSeq)
         return { channelId, query: `after=${cursor.newestSeq}&${limit}`, direction: "after" };
+      // Then changes to what was read (the old words must go), before older pages.
+      if (!changes && stale.has(channelId))
+        changes = { channelId, query: `sinceEvent=${cursor.event ?? 0}&${limit}`, direction: "changes" };
       // A full index reads no further back: each older page would only push out another.
       if (!older && !isFull && cursor.oldestSeq > 1)
         older = { channelId, query: `before=${cursor.oldestSeq}&${limit}`, direction: "before" };
     }
-    return older;
+    return changes ?? older;
   }
 
   async function step(index: SearchIndex, work: Work): Promise<void> {
@@ -102,11 +124,13 @@ export function createIndexer(options: {
     } catch (caught) {
       if (caught instanceof ApiError && (caught.status === 403 || caught.status === 404)) {
         lastSeqs.delete(work.channelId);
+        stale.delete(work.channelId);
         await index.forgetChannel(work.channelId);
         return;
       }
       throw caught;
     }
+    if (work.direction === "changes") return applyChanges(index, work.channelId, messages);
     const read = await options.reader.read(work.channelId, messages);
     if (!read) {
       waiting.add(work.channelId);
@@ -119,6 +143,9 @@ export function createIndexer(options: {
     const cursor: ChannelCursor = {
       newestSeq: Math.max(known?.newestSeq ?? 0, ...seqs),
       oldestSeq: Math.min(known?.oldestSeq ?? Number.MAX_SAFE_INTEGER, ...seqs),
+      // A channel's first page sets where its changes are followed from: every change
+      // after it has a higher event, and pages read later hold their messages as they are then.
+      event: known ? known.event : Math.max(0, ...messages.map((message) => message.event)),
     };
     // A page shorter than asked reached the start (or what the person may see of it).
     if (work.direction !== "after" && messages.length < HISTORY_PAGE_MAX) cursor.oldestSeq = 1;
@@ -128,6 +155,49 @@ export function createIndexer(options: {
     index.catalog.cursors[work.channelId] = cursor;
     lastSeqs.set(work.channelId, Math.max(lastSeqs.get(work.channelId) ?? 0, cursor.newestSeq));
     if (++pagesSinceSave >= SAVE_EVERY_PAGES) await save(index);
+  }
+
+  /**
+   * One page of a channel's changes, in event order: the seqs already read take their
+   * new words or leave (deleted, now unreadable); seqs outside them are left to the
+   * history pages, which will read them as they are then.
+   */
+  async function applyChanges(index: SearchIndex, channelId: string, messages: MessageView[]): Promise<void> {
+    const cursor = index.catalog.cursors[channelId];
+    if (!cursor) return void stale.delete(channelId);
+    const changed = messages.filter(
+      (message) =>
+        message.seq >= cursor.oldestSeq &&
+        message.seq <= cursor.newestSeq &&
+        // Already indexed as it is (a new message read forward a moment ago): nothing to decrypt again.
+        (message.deletedAt !== null || index.eventOf(channelId, message.seq) !== message.event),
+    );
+    const read = changed.length > 0 ? await options.reader.read(channelId, changed) : { readable: [], unreadable: [] };
+    if (!read) {
+      waiting.add(channelId);
+      return;
+    }
+    await index.put(read.readable);
+    await index.remove(channelId, read.unreadable);
+    const last = messages.at(-1);
+    if (last) cursor.event = Math.max(cursor.event ?? 0, last.event);
+    // A page shorter than asked is the last one: the channel is current.
+    if (messages.length < HISTORY_PAGE_MAX) stale.delete(channelId);
+    if (++pagesSinceSave >= SAVE_EVERY_PAGES) await save(index);
+  }
+
+  /** One step of the sweep: the next indexed channel is asked for its changes. */
+  async function sweepStep(): Promise<void> {
+    if (sweepQueue.length === 0) {
+      if (Date.now() - sweptAt < sweepMs) return;
+      sweptAt = Date.now();
+      sweepQueue = Object.keys((await options.index()).catalog.cursors);
+    }
+    const channelId = sweepQueue.shift();
+    if (channelId === undefined) return;
+    stale.add(channelId);
+    wake?.();
+    wake = null;
   }
 
   async function save(index: SearchIndex): Promise<void> {
@@ -156,7 +226,8 @@ export function createIndexer(options: {
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
-      isRunning = true;
+      // Asking for changes is upkeep, not indexing: the progress shown stays still.
+      if (work.direction !== "changes") isRunning = true;
       await whenIdle();
       if (!stillMine()) break;
       try {
@@ -174,6 +245,8 @@ export function createIndexer(options: {
       if (isStarted) return;
       isStarted = true;
       const mine = ++generation;
+      sweptAt = Date.now();
+      sweepTimer = setInterval(() => void sweepStep().catch(() => undefined), sweepMs / SWEEP_STEPS);
       // One tab of the browser fills the index at a time; another takes over when it closes.
       if (navigator.locks) void navigator.locks.request(options.lockName, () => run(mine)).catch(() => undefined);
       else void run(mine).catch(() => undefined);
@@ -183,12 +256,16 @@ export function createIndexer(options: {
       isStarted = false;
       isRunning = false;
       generation++;
+      clearInterval(sweepTimer);
+      sweepQueue = [];
+      stale.clear();
       wake?.();
       wake = null;
     },
-    /** New messages in a channel (account activity): read forward to them. */
+    /** New messages in a channel (account activity): read forward to them, and ask for the changes there. */
     noteActivity(channelId: string, lastSeq: number): void {
       if (lastSeq > (lastSeqs.get(channelId) ?? 0)) lastSeqs.set(channelId, lastSeq);
+      stale.add(channelId);
       wake?.();
       wake = null;
     },
