@@ -10,6 +10,7 @@
 import { createModel, effect, signal } from "@preact/signals";
 import type { SessionView, UserView } from "../../../protocol/index.ts";
 import { forgetDevice } from "./encryption/device-store.ts";
+import { forgetSearchIndex } from "./search/search-store.ts";
 import { ApiError, describeError, requestJson, type ApiRequest } from "./api-client.ts";
 import { profiles } from "./profiles.ts";
 
@@ -52,6 +53,10 @@ export const SessionModel = createModel(() => {
     // The session was this browser's encryption device: its keys and history keys go with it.
     const ended = sessionId.peek();
     if (ended) void forgetDevice(ended);
+    // So does the search index, which holds decrypted text: a session ended from another
+    // device (or expired) must not leave it on this one.
+    const person = user.peek();
+    if (person) void forgetSearchIndex(person.id);
     accessToken = null;
     expiresAtMs = 0;
     user.value = null;

@@ -15,7 +15,7 @@ import type { TimelineEntry } from "../timeline.ts";
 import { createMessageReader, indexedMessage } from "./message-reader.ts";
 import type { SearchIndex } from "./search-index.ts";
 import { createIndexer } from "./search-indexer.ts";
-import { narrowByServer } from "./server-narrowing.ts";
+import { narrowByServer, narrowingKey } from "./server-narrowing.ts";
 import { openSearchStore, type SearchStore } from "./search-store.ts";
 import { listenToTimelines } from "./timeline-feed.ts";
 import type { IndexingProgress, SearchEngine, SearchOutcome, SearchQuery, SearchSort } from "./search-types.ts";
@@ -111,15 +111,16 @@ export const SearchEngineModel = createModel((session: Session, events: AccountE
   }
 
   /**
-   * The server's candidates for the query's filters, asked once per query: the next pages
-   * of the same search (within NARROWED_FOR_MS) reuse them instead of asking again.
+   * The server's candidates for the query's filters, asked once per set of filters: the next
+   * pages of the same search, and new words with the same filters (within NARROWED_FOR_MS),
+   * reuse them instead of asking again.
    */
   async function narrowed(query: SearchQuery, held: SearchIndex): Promise<Set<string> | null> {
     const isIncomplete = !indexer.isComplete(query.channelIds, held);
     // A locked device cannot open what the server sends: the index answers alone (and nothing waits for keys).
     const canOpen = encryption.state.peek().kind === "ready";
     if (!canOpen || (!isIncomplete && query.pinned === null)) return null;
-    const key = JSON.stringify(query);
+    const key = narrowingKey(query);
     if (lastNarrowing?.key === key && Date.now() - lastNarrowing.at < NARROWED_FOR_MS) return lastNarrowing.pinned;
     // The server's answer only adds candidates: without it, the index answers alone.
     const pinned = await narrowByServer(session, reader, query, held).catch(() => null);

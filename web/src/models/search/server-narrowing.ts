@@ -52,6 +52,14 @@ export async function narrowByServer(
   return pinned;
 }
 
+/**
+ * What the server is asked for a query: its filters, never its words. Queries that differ
+ * only in their words share one answer, so changing the words asks the server nothing new.
+ */
+export function narrowingKey(query: SearchQuery): string {
+  return `${metadataParams(query)?.toString() ?? ""}|pinned=${query.pinned}`;
+}
+
 /** The metadata route's query for what the server can answer, or null when the query asks nothing of it. */
 function metadataParams(query: SearchQuery): URLSearchParams | null {
   const params = new URLSearchParams({ limit: String(SEARCH_PAGE_MAX) });
