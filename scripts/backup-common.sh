@@ -39,8 +39,10 @@ use_native() {
 }
 
 # The newest applied migration's timestamp (drizzle's created_at: the journal's "when").
+# (Read whole first: a pipe's status is its last command's, so psql's failure would be lost.)
 schema_migration() {
-  echo 'select coalesce(max(created_at), 0) from drizzle.__drizzle_migrations;' | run_sql | tr -d '[:space:]'
+  applied=$(echo 'select coalesce(max(created_at), 0) from drizzle.__drizzle_migrations;' | run_sql) || return 1
+  echo "$applied" | tr -d '[:space:]'
 }
 
 journal="${root:?}/db/migrations/meta/_journal.json"

@@ -13,6 +13,8 @@
 # the archive's path. README.md, "Backups", says what each part holds and how to restore.
 # shellcheck disable=SC2016 # $POSTGRES_USER and the like expand inside the containers.
 set -eu
+# The archive holds every password hash and key backup: nothing this script writes is for others.
+umask 077
 
 fail() {
   echo "backup: $*" >&2
@@ -73,7 +75,10 @@ else
 fi
 [ -d "$upload_dir" ] || fail "the upload directory $upload_dir does not exist (UPLOAD_DIR, or ./data/uploads under compose)."
 
-mkdir -p "$out" || fail "cannot create the output directory $out."
+if [ ! -d "$out" ]; then
+  mkdir -p "$out" || fail "cannot create the output directory $out."
+  chmod 700 "$out" || fail "cannot make $out private."
+fi
 # Work inside the output directory, so the final rename stays on one file system (atomic).
 work=$(mktemp -d "$out/.backup-XXXXXX") || fail "cannot write in $out."
 trap 'rm -rf "$work"' EXIT
@@ -93,12 +98,16 @@ tar -C "$upload_dir" -cf "$work/uploads.tar" . || fail "cannot read the upload d
 # 3. Room storage. Each SQLite file is copied with its write-ahead log while the server
 #    writes; the copy is then checked and folded into one file (sqlite3 on this machine).
 #    A copy caught mid-checkpoint fails the check and is taken again.
+#    Called as a condition, so set -e is off inside: every step's status is checked by hand,
+#    and the stream goes to a file first (a pipe's status would be only the last tar's).
 copy_rooms() {
-  rm -rf "$work/rooms" && mkdir "$work/rooms"
-  stream_rooms | tar -C "$work/rooms" -xf - || return 1
+  rm -rf "$work/rooms" "$work/rooms-stream.tar" && mkdir "$work/rooms" || return 1
+  stream_rooms >"$work/rooms-stream.tar" || return 1
+  tar -C "$work/rooms" -xf "$work/rooms-stream.tar" || return 1
+  rm -f "$work/rooms-stream.tar" || return 1
   command -v sqlite3 >/dev/null 2>&1 || return 0
   # Stale shared-memory indexes from the live server must not be trusted: SQLite rebuilds them.
-  find "$work/rooms" -name '*.sqlite-shm' -exec rm -f {} +
+  find "$work/rooms" -name '*.sqlite-shm' -exec rm -f {} + || return 1
   find "$work/rooms" -name '*.sqlite' | while read -r file; do
     [ "$(sqlite3 "$file" 'pragma integrity_check;' 2>&1)" = ok ] || exit 1
     sqlite3 "$file" 'pragma wal_checkpoint(TRUNCATE);' >/dev/null || exit 1
@@ -110,7 +119,8 @@ until copy_rooms; do
   attempt=$((attempt + 1))
 done
 command -v sqlite3 >/dev/null 2>&1 || echo "backup: sqlite3 is not installed here: room storage copied as it was on disk, unchecked." >&2
-tar -C "$work/rooms" -cf "$work/rooms.tar" . && rm -rf "$work/rooms"
+tar -C "$work/rooms" -cf "$work/rooms.tar" . || fail "cannot pack the room storage; no archive was written."
+rm -rf "$work/rooms" || fail "cannot clear the working copy in $work."
 
 cat >"$work/SECRETS.txt" <<'EOF'
 This archive does not hold secrets/ (database password, signing keys, the TOTP
@@ -128,7 +138,9 @@ while [ -e "$out/$name" ]; do
 done
 tar -C "$work" -cf "$work/archive.tar" manifest.json database.dump uploads.tar rooms.tar SECRETS.txt ||
   fail "cannot write the archive in $out."
-mv "$work/archive.tar" "$out/$name"
+# umask made it 0600 already; said again, in case the umask was not honoured (some mounts).
+chmod 600 "$work/archive.tar" || fail "cannot make the archive private."
+mv "$work/archive.tar" "$out/$name" || fail "cannot move the archive into $out."
 
 # 5. Retention: the newest N archives stay (names sort by time).
 for archive in "$out"/chatalot-backup-[0-9]*T[0-9]*Z.tar; do

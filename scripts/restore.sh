@@ -6,14 +6,19 @@
 #
 # Before anything is touched it checks every member against the manifest's sha256, and
 # that the archive's schema is not newer than this checkout's migrations (an older one is
-# migrated forward by the server's normal start-up). A database that holds accounts, or
-# an upload directory with files, is refused unless --force. The database is replaced in
+# migrated forward by the server's normal start-up). Unless --force, it refuses a database
+# with accounts or with tables that are not Chatalot's, an upload directory with files,
+# and (native) a room directory holding anything but room storage. The database is replaced in
 # one transaction. Compose mode (default, next to docker-compose.yml) stops the server,
 # restores, and starts it again (not with --no-start); --native uses DATABASE_URL,
 # UPLOAD_DIR and ROOM_STORAGE_DIR, and the server must be stopped first. secrets/ is not
 # in the archive: the instance needs the same secrets/ it was backed up with.
 # shellcheck disable=SC2016 # $POSTGRES_USER and the like expand inside the containers.
 set -eu
+# The unpacked archive (password hashes, key backups) is for this user alone; what goes
+# into the instance's directories gets the umask the script was started with.
+instance_umask=$(umask)
+umask 077
 
 fail() {
   echo "restore: $*" >&2
@@ -121,20 +126,52 @@ else
   pg_restore_sql() { pg_restore --no-owner --no-privileges -f - "$work/database.dump"; }
   run_sql_quietly() { psql -X -q -v ON_ERROR_STOP=1 --single-transaction "$DATABASE_URL" >/dev/null; }
   fill_rooms() {
-    mkdir -p "$room_dir" && find "$room_dir" -mindepth 1 -delete && tar -C "$room_dir" -xf "$work/rooms.tar"
+    (umask "$instance_umask" && mkdir -p "$room_dir" && find "$room_dir" -mindepth 1 -delete && tar -C "$room_dir" -xf "$work/rooms.tar")
+  }
+  # Room storage is a directory per Durable Object class holding SQLite files; anything else
+  # there means ROOM_STORAGE_DIR names some other directory, which the restore would empty.
+  foreign_room_entry() {
+    [ -d "$room_dir" ] || return 0
+    {
+      find "$room_dir" -mindepth 1 -maxdepth 1 ! -type d
+      find "$room_dir" -mindepth 2 -maxdepth 2 \( ! -type f -o \( ! -name '*.sqlite' ! -name '*.sqlite-wal' ! -name '*.sqlite-shm' \) \)
+      find "$room_dir" -mindepth 3
+    } 2>/dev/null | head -n 1
   }
 fi
 
-has_accounts=$(echo "select to_regclass('public.users') is not null;" | run_sql) || fail "cannot reach the target database."
+# What the target holds. The restore drops the schemas public and drizzle whole, so without
+# --force it only replaces an empty database or a Chatalot one without accounts (a fresh
+# stack whose server has started once); Chatalot's is told by its migrations, every one of
+# which this checkout's journal names (another app's drizzle migrations have other times).
+tables=$(echo "select count(*) from pg_tables where schemaname in ('public', 'drizzle');" | run_sql) ||
+  fail "cannot reach the target database."
 accounts=0
-if [ "$has_accounts" = t ]; then
-  accounts=$(echo "select count(*) from users;" | run_sql) || fail "cannot count the target database's accounts."
+if [ "$tables" != 0 ]; then
+  known_whens=$(sed -n 's/^ *"when": *\([0-9]*\),*$/\1/p' "$journal" | tr '\n' ',' | sed 's/,$//')
+  is_chatalot=$(echo "select to_regclass('public.users') is not null and to_regclass('drizzle.__drizzle_migrations') is not null;" | run_sql) ||
+    fail "cannot read the target database's tables."
+  if [ "$is_chatalot" = t ]; then
+    foreign=$(echo "select count(*) from drizzle.__drizzle_migrations where created_at not in (${known_whens:-0});" | run_sql) ||
+      fail "cannot read the target database's migrations."
+    [ "$foreign" = 0 ] || is_chatalot=f
+  fi
+  if [ "$is_chatalot" = t ]; then
+    accounts=$(echo "select count(*) from users;" | run_sql) || fail "cannot count the target database's accounts."
+  fi
 fi
 if [ "$force" = false ]; then
+  [ "$tables" = 0 ] || [ "$is_chatalot" = t ] ||
+    fail "the target database holds $tables table(s) that are not a Chatalot schema this checkout knows: is DATABASE_URL the right database? Restore into an empty one, or pass --force to drop the schemas public and drizzle in it. Nothing was changed."
   [ "$accounts" = 0 ] ||
     fail "the target database already holds $accounts account(s): restore into a fresh stack, or pass --force to replace everything in it. Nothing was changed."
   [ ! -d "$upload_dir" ] || [ -z "$(ls -A "$upload_dir")" ] ||
     fail "the upload directory $upload_dir is not empty: restore into a fresh stack, or pass --force. Nothing was changed."
+  if [ "$mode" = native ]; then
+    entry=$(foreign_room_entry)
+    [ -z "$entry" ] ||
+      fail "ROOM_STORAGE_DIR=$room_dir holds $entry, which is not room storage: is it the right directory? Pass --force to empty it. Nothing was changed."
+  fi
 fi
 
 # 4. Restore. The server must not run meanwhile: under compose it is stopped here.
@@ -148,7 +185,7 @@ echo "restore: restoring the database (schema $archived_tag, from Chatalot $arch
 } | run_sql_quietly || fail "the database could not be restored (see above); it is as it was before."
 
 echo "restore: restoring uploads into $upload_dir and the room storage" >&2
-if ! { mkdir -p "$upload_dir" && find "$upload_dir" -mindepth 1 -delete && tar -C "$upload_dir" -xpf "$work/uploads.tar"; }; then
+if ! (umask "$instance_umask" && mkdir -p "$upload_dir" && find "$upload_dir" -mindepth 1 -delete && tar -C "$upload_dir" -xpf "$work/uploads.tar"); then
   fail "the database was restored, but the uploads could not be written to $upload_dir."
 fi
 fill_rooms || fail "the database and uploads were restored, but the room storage could not be written."

@@ -1,11 +1,12 @@
 /**
  * What scripts/backup.sh and scripts/restore.sh refuse, and what they keep: a damaged
- * archive, a populated target without --force and an archive of a newer schema are
- * refused with nothing changed; an older schema's archive is restored and migrated
+ * archive, a populated target without --force, another app's database, a room directory
+ * that is not room storage and an archive of a newer schema are refused with nothing
+ * changed; archives are private (0600, in a 0700 directory); an older schema's archive is restored and migrated
  * forward by the server's start-up; retention keeps the newest N; a backup that fails
  * part-way leaves no archive. The full restore journey is test/node/backup-restore.test.ts.
  */
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
@@ -95,6 +96,30 @@ describe("what the backup scripts refuse", () => {
     await restore(archive, copy, "--force");
     expect(await messages(copy)).toBe(before);
   }, 90_000);
+
+  it("refuses another app's database and a room directory that is not room storage, changing nothing", async () => {
+    // DATABASE_URL naming another app's database: one table, none of Chatalot's, no accounts.
+    const elsewhere = await newInstance("backup_elsewhere");
+    await sql(elsewhere, "create table invoices (id int primary key); insert into invoices values (1), (2)");
+    await expect(restore(archive, elsewhere)).rejects.toThrow(
+      /holds 1 table\(s\) that are not a Chatalot schema.*--force/s,
+    );
+    expect(await sql(elsewhere, "select count(*)::int as n from invoices")).toEqual([{ n: 2 }]);
+
+    // ROOM_STORAGE_DIR naming some other directory: refused, its files kept.
+    const fresh = await newInstance("backup_wrong_rooms");
+    writeFileSync(join(fresh.rooms, "notes.txt"), "not room storage");
+    await expect(restore(archive, fresh)).rejects.toThrow(/ROOM_STORAGE_DIR=.* holds .*notes\.txt.*not room storage/);
+    expect(readFileSync(join(fresh.rooms, "notes.txt"), "utf8")).toBe("not room storage");
+    expect(await sql(fresh, "select 1 from pg_tables where schemaname in ('public', 'drizzle')")).toEqual([]);
+  }, 60_000);
+
+  it("writes the archive readable by its owner alone, in a directory it makes private", async () => {
+    const out = join(temporary("private"), "backups");
+    const made = await backUp(copy, out);
+    expect(statSync(out).mode & 0o777).toBe(0o700);
+    expect(statSync(made).mode & 0o777).toBe(0o600);
+  }, 60_000);
 
   it("restores an archive of an older schema, which the server's start-up then migrates forward", async () => {
     // The schema as the previous release left it: the committed migrations but the newest.
