@@ -15,6 +15,7 @@ const TICK_MS = 1;
 const WARM_UP_MAX_SECONDS = 5;
 const WARM_UP_MIN_SECONDS = 1;
 const DRAIN_TIMEOUT_MS = 15_000;
+const ERROR_SAMPLES_SHOWN = 5;
 
 export interface StepResult {
   target: string;
@@ -30,6 +31,8 @@ export interface StepResult {
   pending: number;
   undelivered: number;
   outOfOrder: number;
+  /** The first error frames and failures, and messages still unacked after the drain. */
+  errorSamples: string[];
   /** Acked in the whole step, warm-up included (to compare with the stored rows). */
   acked: number;
   cpu: Map<string, number>;
@@ -117,6 +120,7 @@ export async function runStep(
     pending: counts.pending,
     undelivered: counts.expected - counts.delivered,
     outOfOrder: counts.outOfOrder,
+    errorSamples: [...session.errorSamples, ...session.ledger.describePending(ERROR_SAMPLES_SHOWN)],
     acked: counts.acked,
     cpu,
   };

@@ -232,6 +232,7 @@ function printStep(result: StepResult): void {
       `delivery p50 ${result.delivery.p50.toFixed(2)} p99 ${result.delivery.p99.toFixed(2)} ms, ` +
       `errors ${result.errors}, left after the drain ${result.pending} acks ${result.undelivered} relays`,
   );
+  for (const sample of result.errorSamples) console.log(`    ${sample}`);
 }
 
 cleanUpOnAbnormalExit();
