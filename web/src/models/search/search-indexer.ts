@@ -15,6 +15,7 @@ import { HISTORY_PAGE_MAX, type MessageView, type UnreadView } from "../../../..
 import { ApiError } from "../api-client.ts";
 import type { Session } from "../session.ts";
 import type { MessageReader } from "./message-reader.ts";
+import { applyChanges, startSweep, SWEEP_INTERVAL_MS } from "./search-changes.ts";
 import type { ChannelCursor, SearchIndex } from "./search-index.ts";
 import { INDEXED_MESSAGES_MAX } from "./search-limits.ts";
 
@@ -25,10 +26,6 @@ const PAGE_INTERVAL_MS = 60_000 / PAGES_PER_MINUTE;
 const RETRY_MS = 30_000;
 /** Segments are written after this many pages, and whenever the indexer runs out of work. */
 const SAVE_EVERY_PAGES = 5;
-/** A sweep over the indexed channels for edits and deletions starts this often at most... */
-export const SWEEP_INTERVAL_MS = 5 * 60_000;
-/** ...and takes one channel per twentieth of it (four a minute by default). */
-const SWEEP_STEPS = 20;
 
 export interface IndexerState {
   /** Messages read into the index (or seen unreadable), over the channels' known totals. */
@@ -67,10 +64,6 @@ export function createIndexer(options: {
   const waiting = new Set<string>();
   /** Indexed channels to ask for their changes (activity there, or the sweep's turn). */
   const stale = new Set<string>();
-  /** The sweep's channels still to mark stale, and when it last began. */
-  let sweepQueue: string[] = [];
-  let sweptAt = 0;
-  let sweepTimer: ReturnType<typeof setInterval> | undefined;
 
   async function report(): Promise<void> {
     const index = await options.index();
@@ -130,7 +123,7 @@ export function createIndexer(options: {
       }
       throw caught;
     }
-    if (work.direction === "changes") return applyChanges(index, work.channelId, messages);
+    if (work.direction === "changes") return followChanges(index, work.channelId, messages);
     const read = await options.reader.read(work.channelId, messages);
     if (!read) {
       waiting.add(work.channelId);
@@ -157,47 +150,11 @@ export function createIndexer(options: {
     if (++pagesSinceSave >= SAVE_EVERY_PAGES) await save(index);
   }
 
-  /**
-   * One page of a channel's changes, in event order: the seqs already read take their
-   * new words or leave (deleted, now unreadable); seqs outside them are left to the
-   * history pages, which will read them as they are then.
-   */
-  async function applyChanges(index: SearchIndex, channelId: string, messages: MessageView[]): Promise<void> {
-    const cursor = index.catalog.cursors[channelId];
-    if (!cursor) return void stale.delete(channelId);
-    const changed = messages.filter(
-      (message) =>
-        message.seq >= cursor.oldestSeq &&
-        message.seq <= cursor.newestSeq &&
-        // Already indexed as it is (a new message read forward a moment ago): nothing to decrypt again.
-        (message.deletedAt !== null || index.eventOf(channelId, message.seq) !== message.event),
-    );
-    const read = changed.length > 0 ? await options.reader.read(channelId, changed) : { readable: [], unreadable: [] };
-    if (!read) {
-      waiting.add(channelId);
-      return;
-    }
-    await index.put(read.readable);
-    await index.remove(channelId, read.unreadable);
-    const last = messages.at(-1);
-    if (last) cursor.event = Math.max(cursor.event ?? 0, last.event);
-    // A page shorter than asked is the last one: the channel is current.
-    if (messages.length < HISTORY_PAGE_MAX) stale.delete(channelId);
+  async function followChanges(index: SearchIndex, channelId: string, messages: MessageView[]): Promise<void> {
+    const outcome = await applyChanges(index, options.reader, channelId, messages);
+    if (outcome === "no-keys") return void waiting.add(channelId);
+    if (outcome === "current") stale.delete(channelId);
     if (++pagesSinceSave >= SAVE_EVERY_PAGES) await save(index);
-  }
-
-  /** One step of the sweep: the next indexed channel is asked for its changes. */
-  async function sweepStep(): Promise<void> {
-    if (sweepQueue.length === 0) {
-      if (Date.now() - sweptAt < sweepMs) return;
-      sweptAt = Date.now();
-      sweepQueue = Object.keys((await options.index()).catalog.cursors);
-    }
-    const channelId = sweepQueue.shift();
-    if (channelId === undefined) return;
-    stale.add(channelId);
-    wake?.();
-    wake = null;
   }
 
   async function save(index: SearchIndex): Promise<void> {
@@ -216,6 +173,24 @@ export function createIndexer(options: {
         await pause(RETRY_MS);
       }
     }
+    // Only the tab holding the lock sweeps: the others' index stays unopened.
+    const sweep = startSweep({
+      sweepMs,
+      index: options.index,
+      onTurn: (channelId) => {
+        stale.add(channelId);
+        wake?.();
+        wake = null;
+      },
+    });
+    try {
+      await fill(stillMine);
+    } finally {
+      sweep.stop();
+    }
+  }
+
+  async function fill(stillMine: () => boolean): Promise<void> {
     while (stillMine()) {
       const index = await options.index();
       const work = nextWork(index);
@@ -245,8 +220,6 @@ export function createIndexer(options: {
       if (isStarted) return;
       isStarted = true;
       const mine = ++generation;
-      sweptAt = Date.now();
-      sweepTimer = setInterval(() => void sweepStep().catch(() => undefined), sweepMs / SWEEP_STEPS);
       // One tab of the browser fills the index at a time; another takes over when it closes.
       if (navigator.locks) void navigator.locks.request(options.lockName, () => run(mine)).catch(() => undefined);
       else void run(mine).catch(() => undefined);
@@ -256,8 +229,6 @@ export function createIndexer(options: {
       isStarted = false;
       isRunning = false;
       generation++;
-      clearInterval(sweepTimer);
-      sweepQueue = [];
       stale.clear();
       wake?.();
       wake = null;
