@@ -63,7 +63,20 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 if [ "$mode" = compose ]; then
   use_compose
   dump_database() { compose exec -T postgres sh -c 'pg_dump -U "$POSTGRES_USER" -d "$POSTGRES_DB" --format=custom'; }
-  stream_rooms() { compose exec -T chatalot tar -C /data/rooms -cf - .; }
+  # From the running server; when it is stopped (scripts/update.sh stops it first), from its
+  # volume, through a one-off container of its image without a network, read-only.
+  stream_rooms() {
+    server=$(compose ps -a -q chatalot 2>/dev/null | head -n 1)
+    [ -n "$server" ] || return 1
+    if [ "$(docker inspect --format '{{.State.Running}}' "$server")" = true ]; then
+      compose exec -T chatalot tar -C /data/rooms -cf - .
+      return
+    fi
+    volume=$(docker inspect --format '{{range .Mounts}}{{if eq .Destination "/data/rooms"}}{{.Name}}{{end}}{{end}}' "$server") || return 1
+    image=$(docker inspect --format '{{.Image}}' "$server") || return 1
+    [ -n "$volume" ] && [ -n "$image" ] || return 1
+    docker run --rm --network none --user 10001:10001 -v "$volume:/data/rooms:ro" --entrypoint tar "$image" -C /data/rooms -cf - .
+  }
   upload_dir=./data/uploads
 else
   use_native

@@ -121,6 +121,13 @@ describe("behind the README's Caddy", () => {
     expect(await recordedAddress(proxy, "alice", PASSWORD, FORGED)).toBe(CLIENT_ADDRESS);
   });
 
+  it("answers with Caddy's request id, never one the client sent", async () => {
+    const answered = await through(proxy, "GET", "/health", { headers: { "X-Request-Id": "chosen-by-the-client" } });
+    expect(answered.status).toBe(200);
+    // Caddy's {http.request.uuid}, believed from the trusted proxy.
+    expect(answered.headers["x-request-id"]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  });
+
   it("carries a message from one channel socket to another over wss", async () => {
     const signIn = async (username: string) =>
       (await through(proxy, "POST", "/api/auth/login", { json: { username, password: PASSWORD } })).json.accessToken;

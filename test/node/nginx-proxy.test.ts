@@ -264,12 +264,21 @@ describe("behind the same nginx, not trusted (TRUSTED_PROXIES unset)", () => {
 });
 
 describe("behind the same nginx, with the client inside a trusted range (TRUSTED_PROXIES=127.0.0.0/8)", () => {
+  let proxy: RunningProxy;
+
   it("still never sees the client's forged header: nginx replaces it rather than appending", async () => {
-    const proxy = await serverBehindNginx("nginx_range", "127.0.0.0/8");
+    proxy = await serverBehindNginx("nginx_range", "127.0.0.0/8");
     const registered = await through(proxy, "POST", "/api/auth/register", {
       json: { username: "dave", password: PASSWORD },
     });
     expect(registered.status).toBe(201);
     expect(await recorded(proxy, "dave")).toBe(CLIENT_ADDRESS);
+  });
+
+  it("answers with nginx's request id, never one the client sent", async () => {
+    const answered = await through(proxy, "GET", "/health", { headers: { "X-Request-Id": "chosen-by-the-client" } });
+    expect(answered.status).toBe(200);
+    // nginx's $request_id: 32 hex digits, believed from the trusted proxy.
+    expect(answered.headers["x-request-id"]).toMatch(/^[0-9a-f]{32}$/);
   });
 });
