@@ -178,6 +178,8 @@ describe("searching on a device restored from the key backup", () => {
     await waitUntilConnected(laptop);
     await messageItem(alice, BEFORE_EDIT).getByRole("button", { name: "Edit", exact: true }).click();
     const editor = alice.getByLabel("Edit message");
+    // The editor opens holding the message: filling it before then would add to it.
+    await expect.poll(() => editor.inputValue()).toBe(BEFORE_EDIT);
     await editor.fill(AFTER_EDIT);
     await editor.press("Enter");
     await messageItem(alice, TO_DELETE).getByRole("button", { name: "Delete", exact: true }).click();
