@@ -41,8 +41,8 @@ export function printSpans(rate: number, before: SpansAnswer, after: SpansAnswer
       span,
       SPAN_MEANINGS[span],
       String(count),
-      formatNumber(percentile(buckets, bounds, 50)),
-      formatNumber(percentile(buckets, bounds, 99)),
+      formatPercentile(percentile(buckets, bounds, 50), bounds),
+      formatPercentile(percentile(buckets, bounds, 99), bounds),
       formatNumber(count > 0 ? sum / count : NaN),
       span === "total" ? "" : `${formatNumber(total > 0 ? (sum / total) * 100 : NaN)}%`,
     ];
@@ -56,7 +56,15 @@ export function printSpans(rate: number, before: SpansAnswer, after: SpansAnswer
   return after.spans.total.count - before.spans.total.count;
 }
 
-/** The p-th percentile of a bucketed distribution, linear within the bucket it falls in. */
+/** Past the last bound the bucket has no upper edge: the figure is a lower bound, and says so. */
+function formatPercentile(value: number, bounds: number[]): string {
+  return value === Infinity ? `>${formatNumber(bounds[bounds.length - 1]!)}` : formatNumber(value);
+}
+
+/**
+ * The p-th percentile of a bucketed distribution, linear within the bucket it falls in;
+ * Infinity when it falls past the last bound.
+ */
 export function percentile(buckets: number[], bounds: number[], p: number): number {
   const count = buckets.reduce((sum, n) => sum + n, 0);
   if (count === 0) return NaN;
@@ -66,8 +74,7 @@ export function percentile(buckets: number[], bounds: number[], p: number): numb
     const inBucket = buckets[index]!;
     if (seen + inBucket >= rank && inBucket > 0) {
       const low = index === 0 ? 0 : bounds[index - 1]!;
-      // Past the last bound there is no upper edge: say the last bound (a lower bound).
-      if (index >= bounds.length) return low;
+      if (index >= bounds.length) return Infinity;
       return low + ((rank - seen) / inBucket) * (bounds[index]! - low);
     }
     seen += inBucket;

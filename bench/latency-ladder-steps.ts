@@ -28,6 +28,8 @@ export interface StepResult {
   delivery: Summary;
   /** Error frames, refusals, sockets lost; and what the drain left behind. */
   errors: number;
+  /** Refused by an error frame: not acked, yet maybe stored (an answer lost after the commit). */
+  failed: number;
   pending: number;
   undelivered: number;
   outOfOrder: number;
@@ -117,6 +119,7 @@ export async function runStep(
     ack: summarize(session.ackLatencies),
     delivery: summarize(session.deliveryLatencies),
     errors: counts.errors + counts.failed,
+    failed: counts.failed,
     pending: counts.pending,
     undelivered: counts.expected - counts.delivered,
     outOfOrder: counts.outOfOrder,
