@@ -1,14 +1,26 @@
 /**
  * scripts/update.sh against the real compose stack (podman, stack.ts): the deployment is
  * made a git checkout of this tree, a new commit is updated to and the admin sees its
- * commit on the overview; then a commit whose new migration fails is updated to, the
- * script rolls back, and the previous build serves again with every account and
- * community it had, the failed migration not applied. First, what README.md's proxy section
- * says of TRUSTED_PROXIES: a proxy on the host reaches the server from the frontend network's
- * gateway, which the README's podman command prints.
+ * commit on the overview, the image kept for a rollback being the one that ran (not what
+ * the tag named); then a commit whose new migration fails is pulled and updated to, the
+ * script rolls back, the previous build serves again with every account and community it
+ * had, the failed migration not applied, and the checkout is back at the commit that ran.
+ * First, what README.md's proxy section says of TRUSTED_PROXIES: a proxy on the host
+ * reaches the server from the frontend network's gateway, which the README's podman
+ * command prints.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMPOSE_ENV, startStack, type RunResult, type Stack } from "./stack.ts";
@@ -21,6 +33,8 @@ const UPDATE_TIMEOUT_MS = 900_000;
 const HOST_CA_DIR = "/usr/local/share/ca-certificates";
 
 let stack: Stack;
+/** A bare repository the deployment pulls releases from. */
+const upstream = mkdtempSync(join(tmpdir(), "chatalot-update-upstream-"));
 let token = "";
 /** The stack's own name for global-setup's image, so its updates move no tag other runs use. */
 const IMAGE = `chatalot-update-${process.pid}:local`;
@@ -32,8 +46,8 @@ const git = (...args: string[]) =>
     encoding: "utf8",
   }).trim();
 
-const update = (): Promise<RunResult> =>
-  run(join(stack.dir, "scripts", "update.sh"), ["--no-pull"], {
+const update = (...args: string[]): Promise<RunResult> =>
+  run(join(stack.dir, "scripts", "update.sh"), args, {
     cwd: stack.dir,
     // docker-compose builds with `podman build` (the shim), which makes OCI images unless told;
     // global-setup built Docker-format ones, and only the same format reuses its cached layers
@@ -101,6 +115,10 @@ beforeAll(async () => {
   git("init", "-q");
   git("add", "-A");
   git("commit", "-q", "-m", "the release that runs");
+  // Where releases come from, for `git pull --ff-only`.
+  execFileSync("git", ["init", "-q", "--bare", upstream]);
+  git("remote", "add", "origin", upstream);
+  git("push", "-q", "-u", "origin", "HEAD");
 
   const registered = await api("/api/auth/register", { body: { username: "admin", password: ADMIN_PASSWORD } });
   expect(registered.status).toBe(201);
@@ -111,6 +129,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.down();
   await run("podman", ["rmi", IMAGE, PREVIOUS]);
+  rmSync(upstream, { recursive: true, force: true });
 });
 
 describe("a reverse proxy on the host", () => {
@@ -142,8 +161,17 @@ describe("scripts/update.sh", () => {
     writeFileSync(join(stack.dir, "README.md"), `${readFileSync(join(stack.dir, "README.md"), "utf8")}\nUpdated.\n`);
     git("commit", "-q", "-am", "a new release");
     updatedCommit = git("rev-parse", "--short=12", "HEAD");
+    git("push", "-q");
+    // The tag names an image that never ran (a build left half-way, say): the rollback must
+    // keep the image the container runs.
+    const container = (await stack.compose(["ps", "-q", "chatalot"])).stdout.trim().split("\n")[0]!;
+    const ran = (await run("podman", ["inspect", "--format", "{{.Image}}", container])).stdout.trim();
+    const postgresImage = /image: (postgres:\S+)/.exec(
+      readFileSync(join(stack.dir, "docker-compose.yml"), "utf8"),
+    )![1]!;
+    expect((await run("podman", ["tag", postgresImage, IMAGE])).code).toBe(0);
 
-    const result = await update();
+    const result = await update("--no-pull");
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`(commit ${updatedCommit}): healthy`);
     const backups = readdirSync(join(stack.dir, "backups")).filter((name) => name.endsWith(".tar"));
@@ -152,7 +180,8 @@ describe("scripts/update.sh", () => {
     const overview = await api("/api/admin/overview");
     expect(overview.status).toBe(200);
     expect(overview.body.release.commit).toBe(updatedCommit);
-    expect((await run("podman", ["image", "exists", PREVIOUS])).code).toBe(0);
+    const kept = (await run("podman", ["image", "inspect", "--format", "{{.Id}}", PREVIOUS])).stdout.trim();
+    expect(kept).toBe(ran);
   });
 
   it("rolls back an update whose migration fails: the previous build serves again, its data intact", async () => {
@@ -166,9 +195,15 @@ describe("scripts/update.sh", () => {
     execFileSync(process.execPath, ["scripts/embed-migrations.ts"], { cwd: stack.dir });
     git("add", "db/migrations");
     git("commit", "-q", "-m", "a release whose migration fails");
+    // Published upstream; the deployment still at the release that runs, and pulls it.
+    git("push", "-q");
+    git("reset", "-q", "--hard", "HEAD~1");
 
     const result = await update();
     expect(result.code, result.stderr).toBe(2);
+    // Back at the commit that ran, so a `docker compose up --build` builds that one.
+    expect(git("rev-parse", "--short=12", "HEAD")).toBe(updatedCommit);
+    expect(result.stderr).toContain(`the checkout is back at ${updatedCommit}`);
     expect(result.stderr).toContain("division by zero");
     expect(result.stderr).toContain("the database schema is unchanged");
     expect(result.stderr).toContain("rolled back: Chatalot");
