@@ -38,13 +38,15 @@ const STORAGE_DELETE_MAX = 128;
 const COMMUNITIES_KEY = "communities";
 /** Visibility answers are pushed out by access changes; this bound covers a lost push. */
 const VISIBILITY_MAX_AGE_MS = 60_000;
+/** A visibility check that failed is asked again after this long. */
+const VISIBILITY_RETRY_MS = 2_000;
 /** One per browser tab is plenty; each costs a subscription to every community's hub. */
 const ACCOUNT_SOCKETS_MAX = 16;
 /** Each status change is relayed to every online member of every community: one a second is plenty. */
 const STATUS_CHANGE_INTERVAL_MS = 1_000;
 
 export class UserSockets extends DurableObject<Env> {
-  #visible = new Map<string, { isVisible: Promise<boolean>; at: number }>();
+  #visible = new Map<string, { isVisible: Promise<boolean>; until: number }>();
   #lastStatusChange = 0;
   #nextTicketSweep = 0;
   /** In memory: an eviction grants a fresh burst, no more. */
@@ -325,12 +327,17 @@ export class UserSockets extends DurableObject<Env> {
 
   #canView(userId: string, channelId: string): Promise<boolean> {
     const cached = this.#visible.get(channelId);
-    if (cached && Date.now() - cached.at < VISIBILITY_MAX_AGE_MS) return cached.isVisible;
+    if (cached && Date.now() < cached.until) return cached.isVisible;
     const isVisible = query(this.env.DATABASE, "channelContext", { channelId, userId }).then(
       (context) => !!context && has(permissionsIn(context, userId, Date.now()), Permission.VIEW_CHANNEL),
-      () => false,
+      () => {
+        // A failed check (the database busy or away) is no answer: the channel's activity is
+        // hidden for a few seconds, not for as long as a real answer is kept.
+        this.#visible.set(channelId, { isVisible: Promise.resolve(false), until: Date.now() + VISIBILITY_RETRY_MS });
+        return false;
+      },
     );
-    this.#visible.set(channelId, { isVisible, at: Date.now() });
+    this.#visible.set(channelId, { isVisible, until: Date.now() + VISIBILITY_MAX_AGE_MS });
     return isVisible;
   }
 }
