@@ -19,11 +19,17 @@ export function SearchBox({ search }: { search: SearchView }) {
   const active = suggestions?.items[search.activeSuggestion.value] ?? null;
   const text = search.text.value;
 
-  const setCaret = (at: number) =>
+  // After the chosen text is drawn. A frame can come late (a busy or background page):
+  // keys typed meanwhile have moved on, and the caret is theirs, not put back.
+  const setCaret = (at: number) => {
+    const chosen = search.text.peek();
     requestAnimationFrame(() => {
-      input.current?.focus();
-      input.current?.setSelectionRange(at, at);
+      const element = input.current;
+      if (!element || element.value !== chosen) return;
+      element.focus();
+      element.setSelectionRange(at, at);
     });
+  };
   const take = (key: string) => {
     const item = suggestions?.items.find((each) => each.key === key);
     if (item) setCaret(search.choose(item));
