@@ -17,9 +17,9 @@ import { createTestDatabase, freePort, type TestDatabase } from "../support/data
 import { root, startServer, type RunningServer } from "../support/server.ts";
 import {
   CLIENT_ADDRESS,
-  nextFrame,
-  openSocket,
   recordedAddress,
+  relayThrough,
+  sharedChannelThrough,
   through,
   type ProxyEndpoint,
 } from "../support/through-proxy.ts";
@@ -129,32 +129,14 @@ describe("behind the README's Caddy", () => {
   });
 
   it("carries a message from one channel socket to another over wss", async () => {
-    const signIn = async (username: string) =>
-      (await through(proxy, "POST", "/api/auth/login", { json: { username, password: PASSWORD } })).json.accessToken;
-    [alice, bob] = [await signIn("alice"), await signIn("bob")];
-    const community = await through(proxy, "POST", "/api/communities", { token: alice, json: { name: "Caddied" } });
-    const communityId = community.json.community.id;
-    const invite = await through(proxy, "POST", `/api/communities/${communityId}/invites`, { token: alice, json: {} });
-    const joined = await through(proxy, "POST", "/api/community-invites/accept", {
-      token: bob,
-      json: { code: invite.json.code },
-    });
-    expect(joined.status).toBe(200);
-    const channels = await through(proxy, "GET", `/api/communities/${communityId}/channels`, { token: alice });
-    channelId = channels.json.channels.find((channel: { name: string }) => channel.name === "general").id;
+    const shared = await sharedChannelThrough(proxy, PASSWORD, "Caddied");
+    expect(shared.joined.status).toBe(200);
+    [alice, bob, channelId] = [shared.alice, shared.bob, shared.channelId];
 
-    const [aliceSocket, bobSocket] = [
-      await openSocket(proxy, alice, channelId),
-      await openSocket(proxy, bob, channelId),
-    ];
     const payload = Buffer.from("hello through caddy ".repeat(100)).toString("base64");
-    const received = nextFrame(bobSocket, "message");
-    aliceSocket.send(JSON.stringify({ type: "send", clientId: "through-caddy-1", payload }));
-    const frame = await received;
+    const frame = await relayThrough(proxy, [alice, bob], channelId, payload);
     if (frame.type !== "message") expect.fail(`not a message: ${JSON.stringify(frame)}`);
     expect(frame.message.payload).toBe(payload);
-    aliceSocket.close();
-    bobSocket.close();
   });
 
   it("compresses the API's JSON and passes the server's own brotli through untouched", async () => {

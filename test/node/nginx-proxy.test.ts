@@ -22,9 +22,9 @@ import { createTestDatabase, freePort, type TestDatabase } from "../support/data
 import { root, startServer, type RunningServer } from "../support/server.ts";
 import {
   CLIENT_ADDRESS,
-  nextFrame,
-  openSocket,
   recordedAddress,
+  relayThrough,
+  sharedChannelThrough,
   through,
   type ProxyEndpoint,
 } from "../support/through-proxy.ts";
@@ -186,33 +186,15 @@ describe("behind the README's nginx, trusted as TRUSTED_PROXIES=127.0.0.1", () =
   });
 
   it("carries a message from one channel socket to another over wss", async () => {
-    const signIn = async (username: string) =>
-      (await through(proxy, "POST", "/api/auth/login", { json: { username, password: PASSWORD } })).json.accessToken;
-    [alice, bob] = [await signIn("alice"), await signIn("bob")];
-    const community = await through(proxy, "POST", "/api/communities", { token: alice, json: { name: "Proxied" } });
-    expect(community.status).toBe(201);
-    const communityId = community.json.community.id;
-    const invite = await through(proxy, "POST", `/api/communities/${communityId}/invites`, { token: alice, json: {} });
-    const joined = await through(proxy, "POST", "/api/community-invites/accept", {
-      token: bob,
-      json: { code: invite.json.code },
-    });
-    expect(joined.status).toBe(200);
-    const channels = await through(proxy, "GET", `/api/communities/${communityId}/channels`, { token: alice });
-    channelId = channels.json.channels.find((channel: { name: string }) => channel.name === "general").id;
+    const shared = await sharedChannelThrough(proxy, PASSWORD, "Proxied");
+    expect(shared.created.status).toBe(201);
+    expect(shared.joined.status).toBe(200);
+    [alice, bob, channelId] = [shared.alice, shared.bob, shared.channelId];
 
-    const [aliceSocket, bobSocket] = [
-      await openSocket(proxy, alice, channelId),
-      await openSocket(proxy, bob, channelId),
-    ];
     const payload = Buffer.from("hello through nginx ".repeat(100)).toString("base64");
-    const received = nextFrame(bobSocket, "message");
-    aliceSocket.send(JSON.stringify({ type: "send", clientId: "through-nginx-1", payload }));
-    const frame = await received;
+    const frame = await relayThrough(proxy, [alice, bob], channelId, payload);
     if (frame.type !== "message") expect.fail(`not a message: ${JSON.stringify(frame)}`);
     expect(frame.message.payload).toBe(payload);
-    aliceSocket.close();
-    bobSocket.close();
   });
 
   it("takes an upload in parts and gives the same bytes back", async () => {

@@ -114,6 +114,42 @@ export const nextFrame = (socket: WebSocket, type: ServerFrame["type"]) =>
     `a ${type} frame`,
   );
 
+/**
+ * alice and bob, registered already, sign in through the proxy; alice makes a community and
+ * invites bob. The answers come back for the test to judge, with #general's id.
+ */
+export async function sharedChannelThrough(proxy: ProxyEndpoint, password: string, communityName: string) {
+  const signIn = async (username: string): Promise<string> =>
+    (await through(proxy, "POST", "/api/auth/login", { json: { username, password } })).json.accessToken;
+  const [alice, bob] = [await signIn("alice"), await signIn("bob")];
+  const created = await through(proxy, "POST", "/api/communities", { token: alice, json: { name: communityName } });
+  const communityId = created.json.community.id;
+  const invite = await through(proxy, "POST", `/api/communities/${communityId}/invites`, { token: alice, json: {} });
+  const joined = await through(proxy, "POST", "/api/community-invites/accept", {
+    token: bob,
+    json: { code: invite.json.code },
+  });
+  const channels = await through(proxy, "GET", `/api/communities/${communityId}/channels`, { token: alice });
+  const channelId: string = channels.json.channels.find((channel: { name: string }) => channel.name === "general").id;
+  return { alice, bob, channelId, created, joined };
+}
+
+/** alice sends `payload` on her socket; bob's socket's next message frame, both through the proxy. */
+export async function relayThrough(proxy: ProxyEndpoint, tokens: [string, string], channelId: string, payload: string) {
+  const [aliceSocket, bobSocket] = [
+    await openSocket(proxy, tokens[0], channelId),
+    await openSocket(proxy, tokens[1], channelId),
+  ];
+  try {
+    const received = nextFrame(bobSocket, "message");
+    aliceSocket.send(JSON.stringify({ type: "send", clientId: `through-${Date.now()}`, payload }));
+    return await received;
+  } finally {
+    aliceSocket.close();
+    bobSocket.close();
+  }
+}
+
 /** The address the server recorded for a sign-in through the proxy whose client forges X-Forwarded-For. */
 export async function recordedAddress(
   proxy: ProxyEndpoint,
