@@ -5,7 +5,7 @@
  * Time out, kick and ban open a form that says what will happen (moderation-dialog.tsx).
  * Mounted by the member list and by the profile card.
  */
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { useModel, useSignal } from "@preact/signals";
 import type { Community } from "../../models/community.ts";
 import { MemberModerationModel } from "../../models/moderation.ts";
@@ -68,7 +68,8 @@ export function MemberMenu({ session, router, community, userId, name, isInCard 
     hadForm.current = form !== null;
   }, [form]);
 
-  useEffect(() => {
+  // A layout effect, as the shell's Popover: focus and keys are in place as the panel shows.
+  useLayoutEffect(() => {
     if (!isOpen.value) return;
     const panel = root.current?.querySelector<HTMLElement>(".member-menu-panel");
     const items = () => [...(panel?.querySelectorAll<HTMLElement>(".menu-item") ?? [])];

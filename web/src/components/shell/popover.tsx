@@ -4,8 +4,8 @@
  * focus goes back to the button. The panel is a labelled dialog, rendered only while open.
  */
 import type { ComponentChildren } from "preact";
-import { useEffect, useRef } from "preact/hooks";
-import { useSignal } from "@preact/signals";
+import { useLayoutEffect, useRef } from "preact/hooks";
+import { useSignal, type Signal } from "@preact/signals";
 
 interface PopoverProps {
   /** The button's accessible name (and the panel's). */
@@ -20,11 +20,14 @@ interface PopoverProps {
   onOpen?: () => void;
   /** A visible title for the button, when its label is not shown. */
   title?: string;
+  /** Whether it is open, when something else may open it too (a row's right click). */
+  isOpen?: Signal<boolean>;
   children: (close: () => void) => ComponentChildren;
 }
 
 export function Popover(props: PopoverProps) {
-  const isOpen = useSignal(false);
+  const ownIsOpen = useSignal(false);
+  const isOpen = props.isOpen ?? ownIsOpen;
   const root = useRef<HTMLDivElement>(null);
   const trigger = useRef<HTMLButtonElement>(null);
 
@@ -34,25 +37,25 @@ export function Popover(props: PopoverProps) {
     if (returnsFocus) trigger.current?.focus();
   };
 
-  useEffect(() => {
+  // A layout effect: in place before the browser paints the panel, so a key pressed
+  // the moment it shows already finds focus inside it (an effect waits for a frame,
+  // which a busy or hidden tab may not give for a while).
+  useLayoutEffect(() => {
     if (!isOpen.value) return;
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== "Escape") return;
-      event.stopPropagation();
-      close();
-    };
     const onPointer = (event: PointerEvent) => {
       if (!root.current?.contains(event.target as Node)) close(false);
     };
     // Into the panel, as a dialog should: its first control.
     root.current?.querySelector<HTMLElement>(".popover-panel :is(a, button, input, select, textarea)")?.focus();
-    root.current?.addEventListener("keydown", onKey);
     document.addEventListener("pointerdown", onPointer);
-    return () => {
-      root.current?.removeEventListener("keydown", onKey);
-      document.removeEventListener("pointerdown", onPointer);
-    };
+    return () => document.removeEventListener("pointerdown", onPointer);
   }, [isOpen.value]);
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== "Escape" || !isOpen.peek()) return;
+    event.stopPropagation();
+    close();
+  };
 
   const toggle = () => {
     if (isOpen.peek()) return close();
@@ -61,7 +64,7 @@ export function Popover(props: PopoverProps) {
   };
 
   return (
-    <div class={["popover", props.class].filter(Boolean).join(" ")} ref={root}>
+    <div class={["popover", props.class].filter(Boolean).join(" ")} ref={root} onKeyDown={onKeyDown}>
       <button
         ref={trigger}
         type="button"

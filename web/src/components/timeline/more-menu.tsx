@@ -1,5 +1,5 @@
 /** The "More" menu of a message's toolbar: a short list of rarely needed actions, a menu with arrow keys. */
-import { useEffect, type MutableRef } from "preact/hooks";
+import { useLayoutEffect, type MutableRef } from "preact/hooks";
 import { usePopover } from "./use-popover.ts";
 
 interface MoreMenuProps {
@@ -10,7 +10,7 @@ interface MoreMenuProps {
 
 export function MoreMenu({ items, anchor, onClose }: MoreMenuProps) {
   const menu = usePopover<HTMLDivElement>(anchor, onClose);
-  useEffect(() => menu.current?.querySelector<HTMLElement>("[role=menuitem]")?.focus(), []);
+  useLayoutEffect(() => menu.current?.querySelector<HTMLElement>("[role=menuitem]")?.focus(), []);
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;

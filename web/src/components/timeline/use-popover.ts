@@ -6,7 +6,7 @@
  * click outside, with focus back on the button. The strict CSP allows no style
  * attributes in markup: the place is set through the element's style object.
  */
-import { useEffect, useLayoutEffect, useRef, type MutableRef } from "preact/hooks";
+import { useLayoutEffect, useRef, type MutableRef } from "preact/hooks";
 
 /** Room kept between the popover and the window's edges. */
 const EDGE_PX = 8;
@@ -37,7 +37,8 @@ export function usePopover<T extends HTMLElement>(anchor: MutableRef<HTMLElement
     return () => observer.disconnect();
   }, []);
 
-  useEffect(() => {
+  // Its keys and clicks are heard from the frame it shows in (an effect would wait a frame).
+  useLayoutEffect(() => {
     const button = anchor.current;
     const onPointerDown = (event: PointerEvent) => {
       const target = event.target as Node;
