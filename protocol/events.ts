@@ -26,22 +26,31 @@ export const eventsClientFrameSchema = z.discriminatedUnion("type", [
 ]);
 export type EventsClientFrame = z.infer<typeof eventsClientFrameSchema>;
 
+/** New messages in one channel or DM since its last activity frame. */
+export interface ChannelActivity {
+  type: "activity";
+  channelId: string;
+  communityId: string | null;
+  lastSeq: number;
+  /** Who sent the messages since the last activity frame (one's own do not count as unread). */
+  senderIds: string[];
+  /** Everyone mentioned in the messages since the last activity frame for this channel. */
+  mentions: { userIds: string[]; roleIds: string[]; everyone: boolean; here: boolean };
+}
+
 export type EventsServerFrame =
   /** On connecting: who the socket belongs to and the status they chose. */
   | { type: "hello"; userId: string; status: PresenceStatus }
   /** Statuses of people sharing a community with the person: a snapshot on connecting, then each change. */
   | { type: "presence"; users: { userId: string; status: ShownStatus }[] }
   /** New messages in a channel or DM the person may view (coalesced: the first 250 ms after a quiet spell, then at most one a second per channel). */
-  | {
-      type: "activity";
-      channelId: string;
-      communityId: string | null;
-      lastSeq: number;
-      /** Who sent the messages since the last activity frame (one's own do not count as unread). */
-      senderIds: string[];
-      /** Everyone mentioned in the messages since the last activity frame for this channel. */
-      mentions: { userIds: string[]; roleIds: string[]; everyone: boolean; here: boolean };
-    }
+  | ChannelActivity
+  /**
+   * Activity in several of a community's channels at once, each item as its own `activity`
+   * frame would be: a community's hub gathers its channels' activity for a moment and sends
+   * each online member one frame, not one per busy channel.
+   */
+  | { type: "activities"; activities: ChannelActivity[] }
   /** Another device of the person read a channel up to `seq`. */
   | { type: "read"; channelId: string; seq: number }
   /**

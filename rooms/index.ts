@@ -9,6 +9,7 @@ import { errorText, log } from "../db/index.ts";
 export { announceDeviceChange, announceWelcomes } from "./device-changes.ts";
 export { ChannelRoom, CLOSE_ACCESS_REMOVED, CLOSE_SESSION_ENDED } from "./channel-room.ts";
 export { permissionsIn, toMemberContext } from "./channel-access.ts";
+export { visibleCommunityChannels } from "./visible-channels.ts";
 export { messageView } from "./message-view.ts";
 export { CommunityHub } from "./community-hub.ts";
 export { UserSockets } from "./user-sockets.ts";

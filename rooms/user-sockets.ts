@@ -11,14 +11,13 @@ import { errorText, log, query } from "../db/index.ts";
 import {
   CLOSE_SESSION_ENDED,
   eventsClientFrameSchema,
-  has,
-  Permission,
   shownStatus,
+  type ChannelActivity,
   type EventsServerFrame,
   type PresenceStatus,
 } from "../protocol/index.ts";
-import { permissionsIn } from "./channel-access.ts";
 import { readIdentity, sessionTag, type Member } from "./identity.ts";
+import { ChannelViews } from "./visible-channels.ts";
 import { attentionOf, noteActive, type Attention } from "./notify/attention.ts";
 
 /** Which sockets to close: all of the user's, or only those of some sessions. */
@@ -36,17 +35,14 @@ const TICKET_SWEEP_INTERVAL_MS = 60_000;
 /** Storage deletes at most this many keys at once. */
 const STORAGE_DELETE_MAX = 128;
 const COMMUNITIES_KEY = "communities";
-/** Visibility answers are pushed out by access changes; this bound covers a lost push. */
-const VISIBILITY_MAX_AGE_MS = 60_000;
-/** A visibility check that failed is asked again after this long. */
-const VISIBILITY_RETRY_MS = 2_000;
 /** One per browser tab is plenty; each costs a subscription to every community's hub. */
 const ACCOUNT_SOCKETS_MAX = 16;
 /** Each status change is relayed to every online member of every community: one a second is plenty. */
 const STATUS_CHANGE_INTERVAL_MS = 1_000;
 
 export class UserSockets extends DurableObject<Env> {
-  #visible = new Map<string, { isVisible: Promise<boolean>; until: number }>();
+  /** Which channels' activity the user may hear of; forgotten whenever their access may have changed. */
+  #views = new ChannelViews(this.env.DATABASE);
   #lastStatusChange = 0;
   #nextTicketSweep = 0;
   /** In memory: an eviction grants a fresh burst, no more. */
@@ -137,7 +133,7 @@ export class UserSockets extends DurableObject<Env> {
    * among them that holds a socket of theirs reloads it. Returns how many closed.
    */
   async accessChanged(userId: string, channelIds: string[]): Promise<number> {
-    this.#visible.clear();
+    this.#views.forget();
     const mine = await this.#rooms();
     const rooms = channelIds.filter((channelId) => mine.has(channelId));
     const results = await Promise.allSettled(
@@ -201,7 +197,7 @@ export class UserSockets extends DurableObject<Env> {
       return new Response("expected a verified WebSocket upgrade", { status: 400 });
     }
     // Access may have changed while no account socket listened for the news.
-    this.#visible.clear();
+    this.#views.forget();
     if (this.#accountSockets().length >= ACCOUNT_SOCKETS_MAX) {
       return new Response(`at most ${ACCOUNT_SOCKETS_MAX} account sockets per person`, { status: 429 });
     }
@@ -266,17 +262,31 @@ export class UserSockets extends DurableObject<Env> {
   async push(frame: EventsServerFrame, channelId?: string): Promise<void> {
     const sockets = this.#accountSockets();
     if (sockets.length === 0) return;
-    if (frame.type === "changed") this.#visible.clear();
+    if (frame.type === "changed") this.#views.forget();
     if (channelId) {
       const member = sockets[0]!.deserializeAttachment() as Member;
-      if (!(await this.#canView(member.userId, channelId))) return;
+      if (!(await this.#views.canView(member.userId, channelId))) return;
     }
-    for (const socket of sockets) send(socket, frame);
+    // Written once for all of them: a busy community sends each online member a frame per channel a second.
+    const text = JSON.stringify(frame);
+    for (const socket of sockets) sendText(socket, text);
+  }
+
+  /** Activity in some of a community's channels (community-hub.ts): one frame with those they may view. */
+  async pushActivities(activities: ChannelActivity[]): Promise<void> {
+    const sockets = this.#accountSockets();
+    if (sockets.length === 0) return;
+    const { userId } = sockets[0]!.deserializeAttachment() as Member;
+    const viewable = await Promise.all(activities.map((activity) => this.#views.canView(userId, activity.channelId)));
+    const shown = activities.filter((_, index) => viewable[index]);
+    if (shown.length === 0) return;
+    const text = JSON.stringify(shown.length === 1 ? shown[0] : { type: "activities", activities: shown });
+    for (const socket of sockets) sendText(socket, text);
   }
 
   /** The user joined or left a community: follow the right hubs, and tell the client. */
   async communitiesChanged(userId: string): Promise<void> {
-    this.#visible.clear();
+    this.#views.forget();
     if (this.#accountSockets().length === 0) return;
     const before = (await this.ctx.storage.get<string[]>(COMMUNITIES_KEY)) ?? [];
     const users = await this.#subscribe(userId, await this.#status());
@@ -324,27 +334,15 @@ export class UserSockets extends DurableObject<Env> {
     const ids = (await this.ctx.storage.get<string[]>(COMMUNITIES_KEY)) ?? [];
     await Promise.allSettled(ids.map((communityId) => call(this.env.COMMUNITY_HUB.getByName(communityId))));
   }
-
-  #canView(userId: string, channelId: string): Promise<boolean> {
-    const cached = this.#visible.get(channelId);
-    if (cached && Date.now() < cached.until) return cached.isVisible;
-    const isVisible = query(this.env.DATABASE, "channelContext", { channelId, userId }).then(
-      (context) => !!context && has(permissionsIn(context, userId, Date.now()), Permission.VIEW_CHANNEL),
-      () => {
-        // A failed check (the database busy or away) is no answer: the channel's activity is
-        // hidden for a few seconds, not for as long as a real answer is kept.
-        this.#visible.set(channelId, { isVisible: Promise.resolve(false), until: Date.now() + VISIBILITY_RETRY_MS });
-        return false;
-      },
-    );
-    this.#visible.set(channelId, { isVisible, until: Date.now() + VISIBILITY_MAX_AGE_MS });
-    return isVisible;
-  }
 }
 
 function send(socket: WebSocket, frame: EventsServerFrame): void {
+  sendText(socket, JSON.stringify(frame));
+}
+
+function sendText(socket: WebSocket, text: string): void {
   try {
-    socket.send(JSON.stringify(frame));
+    socket.send(text);
   } catch {
     // A socket closing under us: its close handler does the rest.
   }

@@ -124,7 +124,41 @@ describe("activity", () => {
     const publicSocket = await connect(alice, channel.id);
     publicSocket.send({ type: "send", clientId: clientId(), payload: text("public") });
     await bobEvents.next("activity", (frame) => frame.channelId === channel.id);
-    expect(bobEvents.frames.filter((frame) => frame.type === "activity" && frame.channelId === secret.id)).toEqual([]);
+    // Neither alone nor gathered with other channels' activity.
+    expect(JSON.stringify(bobEvents.frames)).not.toContain(secret.id);
+  });
+
+  it("gathers several channels' activity into one frame, leaving out a channel the member cannot view", async () => {
+    const bobEvents = await account(bob);
+    const other = await createChannelIn(alice, communityId);
+    const secret = await createChannelIn(alice, communityId, { isPrivate: true });
+    const sockets = await Promise.all([channel.id, other.id, secret.id].map((id) => connect(alice, id)));
+    /** The activity items bob was told of, whichever frame carried them. */
+    const items = () =>
+      bobEvents.frames.flatMap((frame) =>
+        frame.type === "activity" ? [frame] : frame.type === "activities" ? frame.activities : [],
+      );
+    // Sent together, their rooms' activity reaches the community's hub within its gathering
+    // moment; a machine slow enough to part them gets another round (at most three).
+    let gathered: Extract<EventsServerFrame, { type: "activities" }> | undefined;
+    for (let round = 1; round <= 3 && !gathered; round++) {
+      for (const socket of sockets) socket.send({ type: "send", clientId: clientId(), payload: text("together") });
+      await Promise.all(sockets.map((socket) => socket.next("ack")));
+      const told = () => items().filter((item) => item.lastSeq === round).length;
+      for (const deadline = Date.now() + 5_000; told() < 2 && Date.now() < deadline;) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(told()).toBe(2);
+      gathered = bobEvents.frames.find(
+        (frame): frame is Extract<EventsServerFrame, { type: "activities" }> =>
+          frame.type === "activities" && frame.activities.every((item) => item.lastSeq === round),
+      );
+    }
+    expect(gathered?.activities.map((activity) => activity.channelId).sort()).toEqual([channel.id, other.id].sort());
+    for (const activity of gathered!.activities) {
+      expect(activity).toMatchObject({ type: "activity", communityId, senderIds: [alice.user.id] });
+    }
+    expect(JSON.stringify(bobEvents.frames)).not.toContain(secret.id);
   });
 
   it("relays a read on one device to the person's account sockets", async () => {

@@ -82,7 +82,7 @@ export const AccountEventsModel = createModel((session: Session) => {
     noticeInput();
   }
 
-  function receive(frame: EventsServerFrame): void {
+  function receive(frame: Exclude<EventsServerFrame, { type: "activities" }>): void {
     switch (frame.type) {
       case "hello":
         // The status chosen, here or on another device (unless a later choice made here is on its way).

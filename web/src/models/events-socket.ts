@@ -17,6 +17,7 @@ const KNOWN_FRAME_TYPES = new Set<string>([
   "hello",
   "presence",
   "activity",
+  "activities",
   "read",
   "changed",
   "call",
@@ -26,8 +27,8 @@ const KNOWN_FRAME_TYPES = new Set<string>([
 export interface EventsSocketEvents {
   /** A connection's first frame: who the user is and the status they chose. */
   onConnected(hello: Extract<EventsServerFrame, { type: "hello" }>): void;
-  /** Every later frame; a later `hello` tells of a status chosen (on this or another device). */
-  onFrame(frame: EventsServerFrame): void;
+  /** Every later frame (a batch of activity as its frames); a later `hello` tells of a status chosen (on this or another device). */
+  onFrame(frame: Exclude<EventsServerFrame, { type: "activities" }>): void;
   onOffline(): void;
 }
 
@@ -75,7 +76,9 @@ export function openEventsSocket(session: Session, events: EventsSocketEvents): 
       isOnline = true;
       return events.onConnected(frame);
     }
-    events.onFrame(frame);
+    // Several channels' activity gathered by a community's hub: each as its own frame.
+    if (frame.type === "activities") for (const activity of frame.activities) events.onFrame(activity);
+    else events.onFrame(frame);
   });
   socket.addEventListener("close", (event) => {
     setOffline();
