@@ -68,7 +68,7 @@ export class ChannelRoom extends Server<Env> implements CallRoom, AdmittingRoom 
     const settings = env as { SOCKET_FRAMES_PER_SECOND?: string; SOCKETS_PER_USER?: string };
     const framesPerSecond = Number(settings.SOCKET_FRAMES_PER_SECOND);
     const rateLimiter = new FrameRateLimiter(framesPerSecond > 0 ? framesPerSecond : DEFAULT_FRAMES_PER_SECOND);
-    const budgets = new RoomBudgets((userId, wanted) => this.env.USER_SOCKETS.getByName(userId).lease(wanted));
+    const budgets = new RoomBudgets((userId, request) => this.env.USER_SOCKETS.getByName(userId).lease(request));
     this.#intake = new FrameIntake(rateLimiter, budgets);
     const socketsPerUser = Number(settings.SOCKETS_PER_USER);
     this.socketsPerUser = socketsPerUser > 0 ? socketsPerUser : DEFAULT_SOCKETS_PER_USER;

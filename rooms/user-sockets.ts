@@ -5,7 +5,7 @@
  * activity of every channel they may view, and reads from their other devices.
  */
 import { DEFAULT_FRAMES_PER_SECOND } from "./frame-rate-limiter.ts";
-import { AccountBucket, type Lease } from "./user-budget.ts";
+import { AccountBucket, type Lease, type LeaseRequest } from "./user-budget.ts";
 import { DurableObject } from "cloudflare:workers";
 import { errorText, log, query } from "../db/index.ts";
 import {
@@ -55,10 +55,10 @@ export class UserSockets extends DurableObject<Env> {
   // --- What the person may send, across all their sockets -----------------------------
 
   /** A room asks for a lease of the person's account-wide budget (rooms/user-budget.ts). */
-  lease(wanted: Lease): Lease {
+  lease(request: LeaseRequest): Lease {
     const framesPerSecond = Number((this.env as { SOCKET_FRAMES_PER_SECOND?: string }).SOCKET_FRAMES_PER_SECOND);
     this.#budget ??= new AccountBucket(framesPerSecond > 0 ? framesPerSecond : DEFAULT_FRAMES_PER_SECOND);
-    return this.#budget.lease(wanted, Date.now());
+    return this.#budget.lease(request, Date.now());
   }
 
   // --- Socket tickets, spent once ----------------------------------------------------
