@@ -7,6 +7,7 @@
 import { neonConfig, Pool } from "@neondatabase/serverless";
 import { DurableObject } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/neon-serverless";
+import { AppendGroups, type ChannelBatch } from "./append-groups.ts";
 import { bridgeSocketClass } from "./bridge-socket.ts";
 import type { Db } from "./db.ts";
 import { errorText, LOG_LEVELS, log, setLogLevel, type LogLevel } from "./log.ts";
@@ -14,6 +15,7 @@ import { count, metricsSnapshot, observe, setGauge, type MetricsSnapshot } from 
 import { applyMigrations, MigrationError } from "./migrate.ts";
 import { queries, type QueryName } from "./queries/index.ts";
 import { pruneExpired } from "./queries/maintenance.ts";
+import { appendAcross } from "./queries/messages.ts";
 import { prunePushSubscriptions } from "./queries/push-subscriptions.ts";
 import * as schema from "./schema.ts";
 
@@ -45,6 +47,11 @@ export class Database extends DurableObject<DatabaseEnv> {
   #isMigrated = false;
   /** Connections the pool reported lost (an error while idle), so their removal is counted as such. */
   #lost = new WeakSet<object>();
+  /** Rooms' appends that wait at the same moment share one statement and one commit. */
+  #appends = new AppendGroups(
+    (batches) => appendAcross(this.#db, { batches }),
+    (error) => isUnavailable(error),
+  );
 
   constructor(ctx: DurableObjectState, env: DatabaseEnv) {
     super(ctx, env);
@@ -163,7 +170,8 @@ export class Database extends DurableObject<DatabaseEnv> {
     try {
       await this.#ensureMigrated();
       const started = performance.now();
-      const value = await query(this.#db, input);
+      const value =
+        name === "appendMessages" ? await this.#appends.append(input as ChannelBatch) : await query(this.#db, input);
       observe("chatalot_database_query_duration_seconds", (performance.now() - started) / 1000);
       return { ok: true, value };
     } catch (error) {

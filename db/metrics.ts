@@ -30,6 +30,11 @@ export const METRICS = {
     help: "Messages per INSERT statement of a room's append batches",
     buckets: [1, 2, 4, 8, 16, 32, 64, 128],
   },
+  chatalot_append_statement_channels: {
+    kind: "histogram",
+    help: "Channels whose batches shared one append statement and commit (db/append-groups.ts)",
+    buckets: [1, 2, 4, 8, 16, 32, 64],
+  },
   chatalot_database_query_duration_seconds: {
     kind: "histogram",
     help: "Time of a named query inside the Database object, PostgreSQL round trip included",

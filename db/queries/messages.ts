@@ -73,20 +73,37 @@ export async function appendMessages(
   db: Db,
   input: { channelId: string; messages: NewMessage[] },
 ): Promise<AppendOutcome[]> {
-  const rows = input.messages.map((message, ord) => ({
-    ord,
-    sender_id: message.senderId,
-    session_id: message.senderSessionId,
-    client_id: message.clientId,
-    payload: message.payload,
-    reply_to_seq: message.replyToSeq,
-    thread_root_seq: message.threadRootSeq,
-    mentioned_user_ids: pgArray(message.mentionedUserIds),
-    mentioned_role_ids: pgArray(message.mentionedRoleIds),
-    mentions_everyone: message.mentionsEveryone,
-    mentions_here: message.mentionsHere,
-    attachments: pgArray(message.attachments),
-  }));
+  return (await appendAcross(db, { batches: [input] }))[0]!;
+}
+
+/**
+ * appendMessages for several channels' batches in one statement and one commit: what
+ * the Database object does with the batches of rooms that wait at the same moment
+ * (db/append-groups.ts). Each batch is numbered in its own channel as appendMessages
+ * numbers it alone; the caller gives each channel at most one batch. Answers per
+ * batch, in batch order.
+ */
+export async function appendAcross(
+  db: Db,
+  input: { batches: { channelId: string; messages: NewMessage[] }[] },
+): Promise<AppendOutcome[][]> {
+  const rows = input.batches.flatMap(({ channelId, messages }) =>
+    messages.map((message) => ({
+      channel_id: channelId,
+      sender_id: message.senderId,
+      session_id: message.senderSessionId,
+      client_id: message.clientId,
+      payload: message.payload,
+      reply_to_seq: message.replyToSeq,
+      thread_root_seq: message.threadRootSeq,
+      mentioned_user_ids: pgArray(message.mentionedUserIds),
+      mentioned_role_ids: pgArray(message.mentionedRoleIds),
+      mentions_everyone: message.mentionsEveryone,
+      mentions_here: message.mentionsHere,
+      attachments: pgArray(message.attachments),
+    })),
+  );
+  const numbered = rows.map((row, ord) => ({ ord, ...row }));
   const result = await db.execute<{
     ord: number;
     outcome: "stored" | "duplicate" | "refused";
@@ -98,60 +115,61 @@ export async function appendMessages(
     problem: AttachmentProblem | null;
   }>(sql`
     with input as (
-      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as t(
-        ord int, sender_id uuid, session_id uuid, client_id text, payload text, reply_to_seq bigint,
+      select * from jsonb_to_recordset(${JSON.stringify(numbered)}::jsonb) as t(
+        ord int, channel_id uuid, sender_id uuid, session_id uuid, client_id text, payload text, reply_to_seq bigint,
         thread_root_seq bigint, mentioned_user_ids text, mentioned_role_ids text, mentions_everyone boolean,
         mentions_here boolean, attachments text)
     ), existing as (
       select input.ord, messages.id from input
-      join messages on messages.channel_id = ${input.channelId}
+      join messages on messages.channel_id = input.channel_id
         and messages.sender_id = input.sender_id and messages.client_id = input.client_id
     ), named as (
-      select input.ord, input.sender_id, named.upload_id, named.position from input
+      select input.ord, input.channel_id, input.sender_id, named.upload_id, named.position from input
       cross join unnest(input.attachments::uuid[]) with ordinality as named(upload_id, position)
       where not exists (select 1 from existing where existing.ord = input.ord)
     ), held as materialized (
       -- Locked and read as committed now, so a concurrent cancel, deletion or other
       -- transaction's binding is either seen here or waits for this one.
       select id, owner_id, channel_id, state, message_id from uploads
-      where id in (select upload_id from named) for update
+      where id in (select upload_id from named) order by id for update
     ), unfit as (
       select distinct on (named.ord) named.ord, named.upload_id,
         case when held.id is null or held.owner_id <> named.sender_id then 'not_yours'
-             when held.channel_id <> ${input.channelId} then 'other_channel'
+             when held.channel_id <> named.channel_id then 'other_channel'
              when held.state = 'deleting' then 'deleted'
              when held.message_id is not null then 'already_sent'
              else 'incomplete' end as problem
       from named left join held on held.id = named.upload_id
-      where held.id is null or held.owner_id <> named.sender_id or held.channel_id <> ${input.channelId}
+      where held.id is null or held.owner_id <> named.sender_id or held.channel_id <> named.channel_id
         or held.state <> 'complete' or held.message_id is not null
       order by named.ord, named.position
     ), fresh as (
-      select input.*, row_number() over (order by input.ord) as rank from input
+      select input.*, row_number() over (partition by input.channel_id order by input.ord) as rank from input
       where not exists (select 1 from existing where existing.ord = input.ord)
         and not exists (select 1 from unfit where unfit.ord = input.ord)
         and (input.reply_to_seq is null or exists (
-          select 1 from messages target where target.channel_id = ${input.channelId} and target.seq = input.reply_to_seq))
+          select 1 from messages target where target.channel_id = input.channel_id and target.seq = input.reply_to_seq))
         and (input.thread_root_seq is null or exists (
-          select 1 from messages root where root.channel_id = ${input.channelId} and root.seq = input.thread_root_seq
+          select 1 from messages root where root.channel_id = input.channel_id and root.seq = input.thread_root_seq
             and root.thread_root_seq is null))
     ), total as (
-      select count(*) as n from fresh
+      select channel_id, count(*) as n from fresh group by channel_id
     ), numbered as (
       update channels set last_seq = last_seq + total.n, last_event = last_event + total.n
-      from total where channels.id = ${input.channelId} and total.n > 0
-      returning channels.last_seq, channels.last_event, total.n
+      from total where channels.id = total.channel_id
+      returning channels.id as channel_id, channels.last_seq, channels.last_event, total.n
     ), inserted as (
       insert into messages (channel_id, seq, event, sender_id, sender_session_id, client_id, payload, payload_bytes,
         reply_to_seq, thread_root_seq, mentioned_user_ids, mentioned_role_ids, mentions_everyone, mentions_here)
-      select ${input.channelId}, numbered.last_seq - numbered.n + fresh.rank, numbered.last_event - numbered.n + fresh.rank,
+      select fresh.channel_id, numbered.last_seq - numbered.n + fresh.rank, numbered.last_event - numbered.n + fresh.rank,
         fresh.sender_id, fresh.session_id, fresh.client_id, decode(fresh.payload, 'base64'),
         length(decode(fresh.payload, 'base64')), fresh.reply_to_seq, fresh.thread_root_seq,
         fresh.mentioned_user_ids::uuid[], fresh.mentioned_role_ids::uuid[], fresh.mentions_everyone, fresh.mentions_here
-      from fresh cross join numbered
+      from fresh join numbered on numbered.channel_id = fresh.channel_id
       returning *
     ), stored as (
-      select fresh.ord, m.* from inserted m join fresh on fresh.client_id = m.client_id and fresh.sender_id = m.sender_id
+      select fresh.ord, m.* from inserted m
+      join fresh on fresh.channel_id = m.channel_id and fresh.client_id = m.client_id and fresh.sender_id = m.sender_id
     ), bound as (
       update uploads set message_id = stored.id
       from stored join named on named.ord = stored.ord where uploads.id = named.upload_id
@@ -168,7 +186,10 @@ export async function appendMessages(
   const duplicateIds = result.rows.filter((row) => row.outcome === "duplicate").map((row) => row.id);
   const earlier = new Map((await readMessages(db, { ids: duplicateIds })).map((record) => [record.id, record]));
   const byOrd = new Map(result.rows.map((row): [number, AppendOutcome] => [Number(row.ord), outcomeOf(row, earlier)]));
-  return input.messages.map((_, ord) => byOrd.get(ord) ?? { ok: false, reason: "no_such_message" });
+  let ord = 0;
+  return input.batches.map(({ messages }) =>
+    messages.map(() => byOrd.get(ord++) ?? { ok: false, reason: "no_such_message" }),
+  );
 }
 
 function outcomeOf(

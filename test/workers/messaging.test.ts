@@ -446,6 +446,40 @@ describe("frames of one commit", () => {
   });
 });
 
+describe("several channels at once", () => {
+  it("number each channel's messages on their own, gap-free and in send order, resends included", async () => {
+    // Rooms that wait at the same moment share one statement (db/append-groups.ts): eight
+    // channels, each sent a burst in the same instant, with a resend in each (40 frames,
+    // within the account's burst of 60 across its sockets: rooms/user-budget.ts).
+    const channels = [
+      channel,
+      ...(await Promise.all(Array.from({ length: 7 }, () => createChannelIn(alice, communityId)))),
+    ];
+    const sockets = await Promise.all(channels.map((each) => connect(alice, each.id)));
+    const sent = channels.map(() => Array.from({ length: 4 }, () => clientId()));
+    for (let index = 0; index < 4; index++) {
+      sockets.forEach((socket, at) =>
+        socket.send({ type: "send", clientId: sent[at]![index]!, payload: text(`#${at} ${index}`) }),
+      );
+    }
+    sockets.forEach((socket, at) => socket.send({ type: "send", clientId: sent[at]![2]!, payload: text(`#${at} 2`) }));
+    for (const [at, socket] of sockets.entries()) {
+      const acks: MessageView[] = [];
+      for (const _ of Array.from({ length: 5 })) acks.push((await socket.next("ack")).message);
+      // The resend is answered with the message it repeats, whenever it came in the burst.
+      const bySent = sent[at]!.map((id) => acks.filter((message) => message.clientId === id));
+      expect(bySent.map((answers) => answers.length)).toEqual([1, 1, 2, 1]);
+      expect(bySent.map((answers) => answers[0]!.seq)).toEqual([1, 2, 3, 4]);
+      expect(bySent[2]![1]).toEqual(bySent[2]![0]);
+      const response = await as(alice, "GET", `/api/channels/${channels[at]!.id}/messages`);
+      const stored = ((await response.json()) as { messages: MessageView[] }).messages;
+      expect(stored.map((message) => [message.seq, message.payload])).toEqual(
+        sent[at]!.map((_, index) => [index + 1, text(`#${at} ${index}`)]),
+      );
+    }
+  });
+});
+
 describe("limits", () => {
   it("resends of one client id in the same instant are stored once and relayed once", async () => {
     const aliceSocket = await connect(alice, channel.id);
