@@ -12,7 +12,6 @@ import {
   CLOSE_SESSION_ENDED,
   eventsClientFrameSchema,
   shownStatus,
-  type ChannelActivity,
   type EventsServerFrame,
   type PresenceStatus,
 } from "../protocol/index.ts";
@@ -272,15 +271,18 @@ export class UserSockets extends DurableObject<Env> {
     for (const socket of sockets) sendText(socket, text);
   }
 
-  /** Activity in some of a community's channels (community-hub.ts): one frame with those they may view. */
-  async pushActivities(activities: ChannelActivity[]): Promise<void> {
+  /**
+   * Activity in some of a community's channels (community-hub.ts), each item already
+   * written as its `activity` frame's JSON: one frame with those the person may view.
+   */
+  async pushActivities(activities: { channelId: string; json: string }[]): Promise<void> {
     const sockets = this.#accountSockets();
     if (sockets.length === 0) return;
     const { userId } = sockets[0]!.deserializeAttachment() as Member;
     const viewable = await Promise.all(activities.map((activity) => this.#views.canView(userId, activity.channelId)));
-    const shown = activities.filter((_, index) => viewable[index]);
+    const shown = activities.filter((_, index) => viewable[index]).map((activity) => activity.json);
     if (shown.length === 0) return;
-    const text = JSON.stringify(shown.length === 1 ? shown[0] : { type: "activities", activities: shown });
+    const text = shown.length === 1 ? shown[0]! : `{"type":"activities","activities":[${shown.join(",")}]}`;
     for (const socket of sockets) sendText(socket, text);
   }
 
