@@ -67,8 +67,12 @@ export class ChannelRoom extends Server<Env> implements CallRoom, AdmittingRoom 
     super(ctx, env);
     const settings = env as { SOCKET_FRAMES_PER_SECOND?: string; SOCKETS_PER_USER?: string };
     const framesPerSecond = Number(settings.SOCKET_FRAMES_PER_SECOND);
-    const rateLimiter = new FrameRateLimiter(framesPerSecond > 0 ? framesPerSecond : DEFAULT_FRAMES_PER_SECOND);
-    const budgets = new RoomBudgets((userId, request) => this.env.USER_SOCKETS.getByName(userId).lease(request));
+    const socketRate = framesPerSecond > 0 ? framesPerSecond : DEFAULT_FRAMES_PER_SECOND;
+    const rateLimiter = new FrameRateLimiter(socketRate);
+    const budgets = new RoomBudgets(
+      (userId, request) => this.env.USER_SOCKETS.getByName(userId).lease(request),
+      socketRate,
+    );
     this.#intake = new FrameIntake(rateLimiter, budgets);
     const socketsPerUser = Number(settings.SOCKETS_PER_USER);
     this.socketsPerUser = socketsPerUser > 0 ? socketsPerUser : DEFAULT_SOCKETS_PER_USER;

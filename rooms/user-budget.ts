@@ -15,8 +15,8 @@
 const SOCKETS_WORTH_OF_FRAMES = 3;
 /** Account-wide bytes per second (a chat message is a few hundred; files go over HTTP). */
 const USER_BYTES_PER_SECOND = 1024 * 1024;
-/** What a room asks for at once. */
-const LEASE_FRAMES = 10;
+/** What a room asks for at once: a third of a second of the account's frame rate (10 frames at the default 10/s a socket). */
+const LEASE_SECONDS = 1 / 3;
 const LEASE_BYTES = 256 * 1024;
 
 export interface Lease {
@@ -75,9 +75,12 @@ export class RoomBudgets {
   /** Per person: the spends waiting for a lease, as the tail of their queue. */
   #waiting = new Map<string, Promise<unknown>>();
   readonly #askForLease: (userId: string, request: LeaseRequest) => Promise<Lease>;
+  /** Frames a room asks for at once; each ask is a call to the person's UserSockets object. */
+  readonly #leaseFrames: number;
 
-  constructor(askForLease: (userId: string, request: LeaseRequest) => Promise<Lease>) {
+  constructor(askForLease: (userId: string, request: LeaseRequest) => Promise<Lease>, socketFramesPerSecond: number) {
     this.#askForLease = askForLease;
+    this.#leaseFrames = Math.max(1, Math.round(SOCKETS_WORTH_OF_FRAMES * socketFramesPerSecond * LEASE_SECONDS));
   }
 
   /** Spends one frame of `bytes` of `userId`'s budget; false when the account has none left. Synchronous while it has. */
@@ -99,7 +102,7 @@ export class RoomBudgets {
     const granted = await this.#askForLease(userId, {
       needed: { frames: Math.max(1 - held.frames, 0), bytes: Math.max(bytes - held.bytes, 0) },
       wanted: {
-        frames: Math.max(LEASE_FRAMES - held.frames, 1),
+        frames: Math.max(this.#leaseFrames - held.frames, 1),
         bytes: Math.max(LEASE_BYTES - held.bytes, bytes - held.bytes),
       },
     });
