@@ -8,10 +8,11 @@
  * moment go out together: one statement, one commit (queries/messages.ts,
  * appendAcross). A batch that finds nothing running goes at once, alone.
  *
- * A statement that fails with an error (not a lost connection) committed nothing; each
- * of its batches is then tried alone, so one channel's failure never becomes another's.
- * A lost answer may have committed: every batch of it is refused, and each room settles
- * its own messages in doubt (rooms/append-batcher.ts).
+ * A statement that fails with an error PostgreSQL answered (a deadlock or a
+ * serialization failure included) committed nothing; each of its batches is then tried
+ * alone, one after another, so one channel's failure never becomes another's. A lost
+ * answer may have committed: every batch of it is refused, and each room settles its own
+ * messages in doubt (rooms/append-batcher.ts).
  */
 import { observe } from "./metrics.ts";
 import type { AppendOutcome, NewMessage } from "./queries/messages.ts";
@@ -28,11 +29,12 @@ interface Waiting {
 }
 
 /**
- * Statements in flight at once: while some commit, the next gathers. Half the default
- * pool of 8, so other queries keep connections of their own. `npm run bench -- --scenario
- * throughput`, pool of 4: 1,795 messages/s at most with 2, 1,973 with 4 (one run each).
+ * Statements in flight at most: while some commit, the next gathers. Half the pool (4 of
+ * the default 8), so other queries keep connections of their own. `npm run bench --
+ * --scenario throughput`, pool of 4, one run each: at most 1,795 messages/s with two
+ * statements in flight, 1,973 with four (which left the pool to the appends).
  */
-export const APPEND_STATEMENTS_MAX = 4;
+export const appendStatementsMax = (poolSize: number) => Math.max(1, Math.min(4, Math.floor(poolSize / 2)));
 /** A statement's bounds, so one stays a size PostgreSQL parses quickly (payloads are up to 64 KiB each). */
 const GROUP_MESSAGES_MAX = 1_024;
 const GROUP_PAYLOAD_MAX = 4 * 1024 * 1024;
@@ -42,13 +44,16 @@ export class AppendGroups {
   #running = 0;
   readonly store: (batches: ChannelBatch[]) => Promise<AppendOutcome[][]>;
   readonly mayHaveCommitted: (error: unknown) => boolean;
+  readonly statementsMax: number;
 
   constructor(
     store: (batches: ChannelBatch[]) => Promise<AppendOutcome[][]>,
     mayHaveCommitted: (error: unknown) => boolean,
+    statementsMax: number,
   ) {
     this.store = store;
     this.mayHaveCommitted = mayHaveCommitted;
+    this.statementsMax = statementsMax;
   }
 
   /** Stores the batch with whichever others wait beside it; answers as appendMessages would. */
@@ -60,7 +65,7 @@ export class AppendGroups {
   }
 
   #next(): void {
-    while (this.#running < APPEND_STATEMENTS_MAX && this.#waiting.length > 0) {
+    while (this.#running < this.statementsMax && this.#waiting.length > 0) {
       const group: Waiting[] = [];
       const rest: Waiting[] = [];
       const channels = new Set<string>();
@@ -100,11 +105,10 @@ export class AppendGroups {
         for (const waiting of group) waiting.reject(error);
         return;
       }
-      await Promise.all(
-        group.map((waiting) =>
-          this.store([waiting.batch]).then((answers) => waiting.resolve(answers[0]!), waiting.reject),
-        ),
-      );
+      // One after another, in this statement's slot: the pool stays as shared as before.
+      for (const waiting of group) {
+        await this.store([waiting.batch]).then((answers) => waiting.resolve(answers[0]!), waiting.reject);
+      }
     }
   }
 }

@@ -7,7 +7,7 @@
 import { neonConfig, Pool } from "@neondatabase/serverless";
 import { DurableObject } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/neon-serverless";
-import { AppendGroups, type ChannelBatch } from "./append-groups.ts";
+import { AppendGroups, appendStatementsMax, type ChannelBatch } from "./append-groups.ts";
 import { bridgeSocketClass } from "./bridge-socket.ts";
 import type { Db } from "./db.ts";
 import { errorText, LOG_LEVELS, log, setLogLevel, type LogLevel } from "./log.ts";
@@ -50,7 +50,8 @@ export class Database extends DurableObject<DatabaseEnv> {
   /** Rooms' appends that wait at the same moment share one statement and one commit. */
   #appends = new AppendGroups(
     (batches) => appendAcross(this.#db, { batches }),
-    (error) => isUnavailable(error),
+    (error) => mayHaveCommitted(error),
+    appendStatementsMax(Number(this.env.DATABASE_POOL_SIZE ?? 8)),
   );
 
   constructor(ctx: DurableObjectState, env: DatabaseEnv) {
@@ -246,6 +247,17 @@ export function isUnavailable(error: unknown): boolean {
 }
 
 const RETRYABLE_CODES = /^(08|57P0[1-3]|53300|40001|40P01|25006)/;
+
+/**
+ * Whether a failed statement may still have committed: only when PostgreSQL's answer was
+ * lost (no SQLSTATE, or a connection-class one). A deadlock, a serialization failure or
+ * any other answered error rolled it back.
+ */
+function mayHaveCommitted(error: unknown): boolean {
+  const code = (causeOf(error) as { code?: unknown }).code;
+  if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code.startsWith("08");
+  return isUnavailable(error);
+}
 const CONNECTION_ERROR = /connect|terminat|timed? ?out|closed|lost|ECONN|socket|bridge|network/i;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -33,7 +33,7 @@ export const METRICS = {
   chatalot_append_statement_channels: {
     kind: "histogram",
     help: "Channels whose batches shared one append statement and commit (db/append-groups.ts)",
-    buckets: [1, 2, 4, 8, 16, 32, 64],
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
   },
   chatalot_database_query_duration_seconds: {
     kind: "histogram",

@@ -43,7 +43,11 @@ export type EventsServerFrame =
   | { type: "hello"; userId: string; status: PresenceStatus }
   /** Statuses of people sharing a community with the person: a snapshot on connecting, then each change. */
   | { type: "presence"; users: { userId: string; status: ShownStatus }[] }
-  /** New messages in a channel or DM the person may view (coalesced: the first 250 ms after a quiet spell, then at most one a second per channel). */
+  /**
+   * New messages in a channel or DM the person may view (coalesced per channel: the first
+   * 250 ms after a quiet spell, then at most one a second; a community's hub then gathers its
+   * channels' for 200 ms, or up to a second after its last relay, so up to about two seconds).
+   */
   | ChannelActivity
   /**
    * Activity in several of a community's channels at once, each item as its own `activity`

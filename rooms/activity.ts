@@ -80,7 +80,7 @@ export class ActivityNotifier {
       } else {
         await Promise.allSettled(
           context.participants.map((participant) =>
-            this.env.USER_SOCKETS.getByName(participant.userId).push(frame, frame.channelId),
+            this.env.USER_SOCKETS.getByName(participant.userId).push(frame, frame.channelId, null),
           ),
         );
       }

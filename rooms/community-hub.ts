@@ -56,45 +56,55 @@ export class CommunityHub extends DurableObject<Env> {
     }
   }
 
-  /** Activity gathered for the next relay, and that relay once one is due. */
+  /** Activity gathered for the next relay, that relay once one is due, and the one running. */
   #gathered: ChannelActivity[] = [];
   #gathering: Promise<void> | null = null;
+  #relaying: Promise<void> = Promise.resolve();
   #lastRelayAt = Number.NEGATIVE_INFINITY;
 
   /**
    * New messages in one of the community's channels: to every online member who may view
-   * it, together with whatever other channels' activity comes meanwhile (see above).
+   * it, together with whatever other channels' activity comes meanwhile (see above). One
+   * relay at a time, so a member never hears a channel's older activity after its newer.
    * Resolves once relayed (the room keeps itself alive until then).
    */
   activity(frame: ChannelActivity): Promise<void> {
     this.#gathered.push(frame);
+    if (this.#gathering) return this.#gathering;
     // Bounded both ways, so a clock set back cannot hold activity for long.
     const delay = Math.min(
       ACTIVITY_RELAY_INTERVAL_MS,
       Math.max(ACTIVITY_GATHER_MS, this.#lastRelayAt + ACTIVITY_RELAY_INTERVAL_MS - Date.now()),
     );
-    this.#gathering ??= new Promise((resolve) => setTimeout(resolve, delay)).then(async () => {
-      // Written once here, not once per member: each member's object only picks.
-      const activities = this.#gathered.map((activity) => ({
-        channelId: activity.channelId,
-        json: JSON.stringify(activity),
-      }));
-      this.#gathered = [];
-      this.#gathering = null;
-      this.#lastRelayAt = Date.now();
-      const targets = [...(await this.#online()).keys()];
-      const results = await Promise.allSettled(
-        targets.map((userId) => this.env.USER_SOCKETS.getByName(userId).pushActivities(activities)),
-      );
-      const failed = results.filter((result) => result.status === "rejected").length;
-      if (failed > 0) log.warn("members_not_reached", { failed, of: targets.length });
-    });
+    const previous = this.#relaying;
+    this.#gathering = new Promise((resolve) => setTimeout(resolve, delay))
+      .then(() => previous)
+      .then(() => this.#relayGathered());
+    this.#relaying = this.#gathering.catch(() => undefined);
     return this.#gathering;
   }
 
+  async #relayGathered(): Promise<void> {
+    // Written once here, not once per member: each member's object only picks.
+    const activities = this.#gathered.map((activity) => ({
+      channelId: activity.channelId,
+      communityId: activity.communityId,
+      json: JSON.stringify(activity),
+    }));
+    this.#gathered = [];
+    this.#gathering = null;
+    this.#lastRelayAt = Date.now();
+    const targets = [...(await this.#online()).keys()];
+    const results = await Promise.allSettled(
+      targets.map((userId) => this.env.USER_SOCKETS.getByName(userId).pushActivities(activities)),
+    );
+    const failed = results.filter((result) => result.status === "rejected").length;
+    if (failed > 0) log.warn("members_not_reached", { failed, of: targets.length });
+  }
+
   /** A call in one of the community's voice channels changed: to every online member who may view it. */
-  async call(frame: Extract<EventsServerFrame, { type: "call" }>): Promise<void> {
-    await this.#relay(frame, null, frame.channelId);
+  async call(frame: Extract<EventsServerFrame, { type: "call" }>, communityId: string): Promise<void> {
+    await this.#relay(frame, null, { channelId: frame.channelId, communityId });
   }
 
   /** The community's channel list (or the community itself) changed: online members fetch it again. */
@@ -145,14 +155,24 @@ export class CommunityHub extends DurableObject<Env> {
     return members;
   }
 
-  async #relay(frame: EventsServerFrame, without: string | null, channelId?: string): Promise<void> {
+  async #relay(
+    frame: EventsServerFrame,
+    without: string | null,
+    channel?: { channelId: string; communityId: string },
+  ): Promise<void> {
     const targets = [...(await this.#online()).keys()].filter((userId) => userId !== without);
-    await this.#push(targets, frame, channelId);
+    await this.#push(targets, frame, channel);
   }
 
-  async #push(targets: string[], frame: EventsServerFrame, channelId?: string): Promise<void> {
+  async #push(
+    targets: string[],
+    frame: EventsServerFrame,
+    channel?: { channelId: string; communityId: string },
+  ): Promise<void> {
     const results = await Promise.allSettled(
-      targets.map((userId) => this.env.USER_SOCKETS.getByName(userId).push(frame, channelId)),
+      targets.map((userId) =>
+        this.env.USER_SOCKETS.getByName(userId).push(frame, channel?.channelId, channel?.communityId),
+      ),
     );
     const failed = results.filter((result) => result.status === "rejected").length;
     if (failed > 0) log.warn("members_not_reached", { failed, of: targets.length });

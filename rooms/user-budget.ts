@@ -51,10 +51,11 @@ export class AccountBucket {
     this.#at = now;
     this.#frames = Math.min(2 * this.#framesPerSecond, this.#frames + elapsed * this.#framesPerSecond);
     this.#bytes = Math.min(2 * USER_BYTES_PER_SECOND, this.#bytes + elapsed * USER_BYTES_PER_SECOND);
-    const grant = (need: number, want: number, held: number) => {
-      if (held < need) return Math.max(0, Math.floor(held));
-      return Math.floor(Math.min(Math.max(want, need), need + (held - need) / LEASE_SHARE));
-    };
+    // Short of what the frame needs, in frames or bytes: nothing, rather than a part that
+    // would sit unused in a room that refuses the frame anyway.
+    if (this.#frames < needed.frames || this.#bytes < needed.bytes) return { frames: 0, bytes: 0 };
+    const grant = (need: number, want: number, held: number) =>
+      Math.floor(Math.min(Math.max(want, need), need + (held - need) / LEASE_SHARE));
     const granted = {
       frames: grant(needed.frames, wanted.frames, this.#frames),
       bytes: grant(needed.bytes, wanted.bytes, this.#bytes),

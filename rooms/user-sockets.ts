@@ -34,6 +34,12 @@ const TICKET_SWEEP_INTERVAL_MS = 60_000;
 /** Storage deletes at most this many keys at once. */
 const STORAGE_DELETE_MAX = 128;
 const COMMUNITIES_KEY = "communities";
+/**
+ * The lists whose change may change what the person may view: the visibility answers are
+ * forgotten then. (Not `members`: someone else joining changes nothing for them, and every
+ * online member would load their channels again; their own roles go through accessChanged.)
+ */
+const ACCESS_SCOPES = new Set<string>(["communities", "dms", "channels", "roles"]);
 /** One per browser tab is plenty; each costs a subscription to every community's hub. */
 const ACCOUNT_SOCKETS_MAX = 16;
 /** Each status change is relayed to every online member of every community: one a second is plenty. */
@@ -257,14 +263,17 @@ export class UserSockets extends DurableObject<Env> {
     return this.#accountSockets().length > 0;
   }
 
-  /** Sends a frame to the user's account sockets; for a channel's activity, only if they may view it. */
-  async push(frame: EventsServerFrame, channelId?: string): Promise<void> {
+  /**
+   * Sends a frame to the user's account sockets; for a channel's news, only if they may view
+   * it (`communityId`: the channel's community, null for a DM, undefined when not known).
+   */
+  async push(frame: EventsServerFrame, channelId?: string, communityId?: string | null): Promise<void> {
     const sockets = this.#accountSockets();
     if (sockets.length === 0) return;
-    if (frame.type === "changed") this.#views.forget();
+    if (frame.type === "changed" && ACCESS_SCOPES.has(frame.scope)) this.#views.forget();
     if (channelId) {
       const member = sockets[0]!.deserializeAttachment() as Member;
-      if (!(await this.#views.canView(member.userId, channelId))) return;
+      if (!(await this.#views.canView(member.userId, channelId, communityId))) return;
     }
     // Written once for all of them: a busy community sends each online member a frame per channel a second.
     const text = JSON.stringify(frame);
@@ -275,11 +284,13 @@ export class UserSockets extends DurableObject<Env> {
    * Activity in some of a community's channels (community-hub.ts), each item already
    * written as its `activity` frame's JSON: one frame with those the person may view.
    */
-  async pushActivities(activities: { channelId: string; json: string }[]): Promise<void> {
+  async pushActivities(activities: { channelId: string; communityId: string | null; json: string }[]): Promise<void> {
     const sockets = this.#accountSockets();
     if (sockets.length === 0) return;
     const { userId } = sockets[0]!.deserializeAttachment() as Member;
-    const viewable = await Promise.all(activities.map((activity) => this.#views.canView(userId, activity.channelId)));
+    const viewable = await Promise.all(
+      activities.map((activity) => this.#views.canView(userId, activity.channelId, activity.communityId)),
+    );
     const shown = activities.filter((_, index) => viewable[index]).map((activity) => activity.json);
     if (shown.length === 0) return;
     const text = shown.length === 1 ? shown[0]! : `{"type":"activities","activities":[${shown.join(",")}]}`;

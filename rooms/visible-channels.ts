@@ -52,11 +52,12 @@ const VIEWS_RETRY_MS = 2_000;
  * online member: answered with one `channelContext` query per member and channel, 63
  * online members and 50 busy channels asked 3,150 at once and starved the pool the
  * appends wait on (bench/README.md, "Latency ladder"). One load of every channel the
- * person may view answers them all; a channel not in it (a DM, a channel hidden from
- * them, one created since) is asked on its own, and that answer kept as long.
+ * person may view answers every channel of their communities, hidden ones included; a
+ * channel of a community joined since, or a DM, is asked on its own, and that answer kept
+ * as long. While a load fails, community channels are hidden for a few seconds.
  */
 export class ChannelViews {
-  #all: { channelIds: Promise<Set<string>>; until: number } | undefined;
+  #all: { visible: Promise<VisibleCommunityChannels | null>; until: number } | undefined;
   #one = new Map<string, { isVisible: Promise<boolean>; until: number }>();
   readonly database: Env["DATABASE"];
 
@@ -70,19 +71,21 @@ export class ChannelViews {
     this.#one.clear();
   }
 
-  async canView(userId: string, channelId: string): Promise<boolean> {
+  /** `communityId`: the channel's community, null for a DM, undefined when the caller does not know. */
+  async canView(userId: string, channelId: string, communityId?: string | null): Promise<boolean> {
+    if (communityId === null) return this.#canViewOne(userId, channelId);
     const now = Date.now();
     if (!this.#all || now >= this.#all.until) {
-      const loading = visibleCommunityChannels(this.database, userId, now).then(
-        (visible) => visible.channelIds,
-        () => {
-          if (this.#all?.channelIds === loading) this.#all.until = Date.now() + VIEWS_RETRY_MS;
-          return new Set<string>();
-        },
-      );
-      this.#all = { channelIds: loading, until: now + VIEWS_MAX_AGE_MS };
+      const loading = visibleCommunityChannels(this.database, userId, now).catch(() => {
+        if (this.#all?.visible === loading) this.#all.until = Date.now() + VIEWS_RETRY_MS;
+        return null;
+      });
+      this.#all = { visible: loading, until: now + VIEWS_MAX_AGE_MS };
     }
-    if ((await this.#all.channelIds).has(channelId)) return true;
+    const visible = await this.#all.visible;
+    if (!visible) return false;
+    if (visible.channelIds.has(channelId)) return true;
+    if (communityId && visible.communityIds.has(communityId)) return false;
     return this.#canViewOne(userId, channelId);
   }
 

@@ -154,9 +154,13 @@ export async function appendAcross(
             and root.thread_root_seq is null))
     ), total as (
       select channel_id, count(*) as n from fresh group by channel_id
+    ), locked as materialized (
+      -- The channels' rows locked in one order (by id), before any is updated: two
+      -- statements over several channels each cannot wait for each other.
+      select id from channels where id in (select channel_id from total) order by id for update
     ), numbered as (
       update channels set last_seq = last_seq + total.n, last_event = last_event + total.n
-      from total where channels.id = total.channel_id
+      from total where channels.id = total.channel_id and channels.id in (select id from locked)
       returning channels.id as channel_id, channels.last_seq, channels.last_event, total.n
     ), inserted as (
       insert into messages (channel_id, seq, event, sender_id, sender_session_id, client_id, payload, payload_bytes,

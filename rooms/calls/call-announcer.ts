@@ -69,11 +69,13 @@ export class CallAnnouncer {
 
   async #tell(frame: CallEvent, audience: Audience): Promise<void> {
     if (audience.communityId) {
-      await this.env.COMMUNITY_HUB.getByName(audience.communityId).call(frame);
+      await this.env.COMMUNITY_HUB.getByName(audience.communityId).call(frame, audience.communityId);
       return;
     }
     await Promise.allSettled(
-      audience.directUserIds.map((userId) => this.env.USER_SOCKETS.getByName(userId).push(frame, frame.channelId)),
+      audience.directUserIds.map((userId) =>
+        this.env.USER_SOCKETS.getByName(userId).push(frame, frame.channelId, null),
+      ),
     );
   }
 }

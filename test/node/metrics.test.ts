@@ -186,6 +186,37 @@ describe("/metrics counts", () => {
     expect(valueOf(after, "chatalot_database_query_duration_seconds_count")).toBeGreaterThan(0);
   });
 
+  it("counts the channels whose messages shared one append statement", async () => {
+    // Bob's own community, so alice's spent budget (the frame flood below) plays no part.
+    const bob = await registerOn(server, "bob", "his long enough password 5t");
+    const created = await call(server, "/api/communities", { token: bob.token, body: { name: "Bursts" } });
+    const channelIds = [];
+    for (let index = 0; index < 6; index++) {
+      const channel = await call(server, `/api/communities/${created.body.community.id}/channels`, {
+        token: bob.token,
+        body: { name: `burst-${index}` },
+      });
+      channelIds.push(channel.body.channel.id as string);
+    }
+    const sockets = await Promise.all(channelIds.map((id) => openChannelSocket(server, bob, id)));
+    const before = await readMetrics();
+    // Sent in the same instant: rooms that wait together share a statement (db/append-groups.ts).
+    const answers = await Promise.all(
+      sockets.flatMap(({ socket }) => [send(socket, "together"), send(socket, "again")]),
+    );
+    expect(answers.map((answer) => answer.type)).toEqual(answers.map(() => "ack"));
+    const after = await readMetrics();
+    const statements =
+      valueOf(after, "chatalot_append_statement_channels_count") -
+      valueOf(before, "chatalot_append_statement_channels_count");
+    const channels =
+      valueOf(after, "chatalot_append_statement_channels_sum") -
+      valueOf(before, "chatalot_append_statement_channels_sum");
+    expect(channels).toBeGreaterThanOrEqual(6);
+    expect(statements).toBeLessThan(channels);
+    for (const { socket } of sockets) socket.close();
+  });
+
   it("shows an open socket and its room, and a stored message", async () => {
     const sockets = valueOf(await readMetrics(), "chatalot_open_sockets");
     const stored = valueOf(await readMetrics(), "chatalot_messages_stored_total");

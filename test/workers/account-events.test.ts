@@ -3,7 +3,7 @@
  * sentence is checked by the frames bob's (or alice's) account socket receives.
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import type { ChannelView, EventsServerFrame } from "../../protocol/index.ts";
+import type { ChannelView, EventsServerFrame, RoleView } from "../../protocol/index.ts";
 import { CLOSE_SESSION_ENDED } from "../../protocol/index.ts";
 import {
   as,
@@ -126,6 +126,35 @@ describe("activity", () => {
     await bobEvents.next("activity", (frame) => frame.channelId === channel.id);
     // Neither alone nor gathered with other channels' activity.
     expect(JSON.stringify(bobEvents.frames)).not.toContain(secret.id);
+  });
+
+  it("stops telling a member of a channel hidden from them after they were told of it", async () => {
+    const bobEvents = await account(bob);
+    const aliceSocket = await connect(alice, channel.id);
+    aliceSocket.send({ type: "send", clientId: clientId(), payload: text("seen") });
+    // Bob's object has now loaded every channel he may view, this one among them.
+    await bobEvents.next("activity", (frame) => frame.channelId === channel.id && frame.lastSeq === 1);
+    const roles = (await (await as(alice, "GET", `/api/communities/${communityId}/roles`)).json()) as {
+      roles: RoleView[];
+    };
+    const everyone = roles.roles.find((role) => role.isEveryone)!;
+    await expectStatus(
+      await as(alice, "PUT", `/api/channels/${channel.id}/overrides/roles/${everyone.id}`, {
+        deny: ["VIEW_CHANNEL"],
+      }),
+      204,
+    );
+    await bobEvents.next("changed", (frame) => frame.scope === "channels");
+    const other = await createChannelIn(alice, communityId);
+    const otherSocket = await connect(alice, other.id);
+    aliceSocket.send({ type: "send", clientId: clientId(), payload: text("hidden now") });
+    await aliceSocket.next("ack", (frame) => frame.message.seq === 2);
+    otherSocket.send({ type: "send", clientId: clientId(), payload: text("still public") });
+    // The public channel's activity comes; the hidden one's, sent first, never does.
+    await bobEvents.next("activity", (frame) => frame.channelId === other.id);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const told = JSON.stringify(bobEvents.frames);
+    expect(told).not.toContain(`"lastSeq":2`);
   });
 
   it("gathers several channels' activity into one frame, leaving out a channel the member cannot view", async () => {
