@@ -80,7 +80,10 @@ export class ActivityNotifier {
       } else {
         await Promise.allSettled(
           context.participants.map((participant) =>
-            this.env.USER_SOCKETS.getByName(participant.userId).push(frame, frame.channelId, null),
+            this.env.USER_SOCKETS.getByName(participant.userId).push(frame, {
+              channelId: frame.channelId,
+              communityId: null,
+            }),
           ),
         );
       }

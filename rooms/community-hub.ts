@@ -7,6 +7,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { ChannelActivity, EventsServerFrame, ShownStatus } from "../protocol/index.ts";
 import { log } from "../db/index.ts";
+import type { ChannelPlace } from "./visible-channels.ts";
 
 const MEMBER_KEY = "member:";
 /** Keys one storage call may delete. */
@@ -155,24 +156,14 @@ export class CommunityHub extends DurableObject<Env> {
     return members;
   }
 
-  async #relay(
-    frame: EventsServerFrame,
-    without: string | null,
-    channel?: { channelId: string; communityId: string },
-  ): Promise<void> {
+  async #relay(frame: EventsServerFrame, without: string | null, place?: ChannelPlace): Promise<void> {
     const targets = [...(await this.#online()).keys()].filter((userId) => userId !== without);
-    await this.#push(targets, frame, channel);
+    await this.#push(targets, frame, place);
   }
 
-  async #push(
-    targets: string[],
-    frame: EventsServerFrame,
-    channel?: { channelId: string; communityId: string },
-  ): Promise<void> {
+  async #push(targets: string[], frame: EventsServerFrame, place?: ChannelPlace): Promise<void> {
     const results = await Promise.allSettled(
-      targets.map((userId) =>
-        this.env.USER_SOCKETS.getByName(userId).push(frame, channel?.channelId, channel?.communityId),
-      ),
+      targets.map((userId) => this.env.USER_SOCKETS.getByName(userId).push(frame, place)),
     );
     const failed = results.filter((result) => result.status === "rejected").length;
     if (failed > 0) log.warn("members_not_reached", { failed, of: targets.length });

@@ -16,7 +16,7 @@ import {
   type PresenceStatus,
 } from "../protocol/index.ts";
 import { readIdentity, sessionTag, type Member } from "./identity.ts";
-import { ChannelViews } from "./visible-channels.ts";
+import { ChannelViews, type ChannelPlace } from "./visible-channels.ts";
 import { attentionOf, noteActive, type Attention } from "./notify/attention.ts";
 
 /** Which sockets to close: all of the user's, or only those of some sessions. */
@@ -264,16 +264,16 @@ export class UserSockets extends DurableObject<Env> {
   }
 
   /**
-   * Sends a frame to the user's account sockets; for a channel's news, only if they may view
-   * it (`communityId`: the channel's community, null for a DM, undefined when not known).
+   * Sends a frame to the user's account sockets; for a channel's news (`place`), only if they
+   * may view that channel.
    */
-  async push(frame: EventsServerFrame, channelId?: string, communityId?: string | null): Promise<void> {
+  async push(frame: EventsServerFrame, place?: ChannelPlace): Promise<void> {
     const sockets = this.#accountSockets();
     if (sockets.length === 0) return;
     if (frame.type === "changed" && ACCESS_SCOPES.has(frame.scope)) this.#views.forget();
-    if (channelId) {
+    if (place) {
       const member = sockets[0]!.deserializeAttachment() as Member;
-      if (!(await this.#views.canView(member.userId, channelId, communityId))) return;
+      if (!(await this.#views.canView(member.userId, place))) return;
     }
     // Written once for all of them: a busy community sends each online member a frame per channel a second.
     const text = JSON.stringify(frame);
@@ -284,13 +284,11 @@ export class UserSockets extends DurableObject<Env> {
    * Activity in some of a community's channels (community-hub.ts), each item already
    * written as its `activity` frame's JSON: one frame with those the person may view.
    */
-  async pushActivities(activities: { channelId: string; communityId: string | null; json: string }[]): Promise<void> {
+  async pushActivities(activities: (ChannelPlace & { json: string })[]): Promise<void> {
     const sockets = this.#accountSockets();
     if (sockets.length === 0) return;
     const { userId } = sockets[0]!.deserializeAttachment() as Member;
-    const viewable = await Promise.all(
-      activities.map((activity) => this.#views.canView(userId, activity.channelId, activity.communityId)),
-    );
+    const viewable = await Promise.all(activities.map((activity) => this.#views.canView(userId, activity)));
     const shown = activities.filter((_, index) => viewable[index]).map((activity) => activity.json);
     if (shown.length === 0) return;
     const text = shown.length === 1 ? shown[0]! : `{"type":"activities","activities":[${shown.join(",")}]}`;

@@ -41,6 +41,12 @@ export async function visibleCommunityChannels(
   return visible;
 }
 
+/** A channel and its community (null for a DM): what a visibility answer is asked about. */
+export interface ChannelPlace {
+  channelId: string;
+  communityId: string | null;
+}
+
 /** Answers are forgotten by every access change (ChannelViews.forget); this bound covers a lost one. */
 const VIEWS_MAX_AGE_MS = 60_000;
 /** After a failed load (the database busy or away), asked again this soon. */
@@ -71,8 +77,7 @@ export class ChannelViews {
     this.#one.clear();
   }
 
-  /** `communityId`: the channel's community, null for a DM, undefined when the caller does not know. */
-  async canView(userId: string, channelId: string, communityId?: string | null): Promise<boolean> {
+  async canView(userId: string, { channelId, communityId }: ChannelPlace): Promise<boolean> {
     if (communityId === null) return this.#canViewOne(userId, channelId);
     const now = Date.now();
     if (!this.#all || now >= this.#all.until) {
@@ -85,7 +90,7 @@ export class ChannelViews {
     const visible = await this.#all.visible;
     if (!visible) return false;
     if (visible.channelIds.has(channelId)) return true;
-    if (communityId && visible.communityIds.has(communityId)) return false;
+    if (visible.communityIds.has(communityId)) return false;
     return this.#canViewOne(userId, channelId);
   }
 

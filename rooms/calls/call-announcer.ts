@@ -74,7 +74,7 @@ export class CallAnnouncer {
     }
     await Promise.allSettled(
       audience.directUserIds.map((userId) =>
-        this.env.USER_SOCKETS.getByName(userId).push(frame, frame.channelId, null),
+        this.env.USER_SOCKETS.getByName(userId).push(frame, { channelId: frame.channelId, communityId: null }),
       ),
     );
   }
