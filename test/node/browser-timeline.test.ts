@@ -54,6 +54,13 @@ function yesterdayAt(hour: number, minute: number): Date {
   return day;
 }
 
+/** Today at `hour`:`minute`, on the machine's clock. */
+function todayAt(hour: number, minute: number): Date {
+  const day = new Date();
+  day.setHours(hour, minute, 0, 0);
+  return day;
+}
+
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const aliceAccount = await registerOn(journey.server, "alice", PASSWORD);
@@ -141,8 +148,9 @@ describe("alice, bob and carol's two days in #general", () => {
   });
 
   it("divides the days and shows a message's full date and time on hover", async () => {
-    await Promise.all([alice, bob, carol, dave].map((page) => page.clock.setSystemTime(new Date())));
-    const now = Date.now();
+    // "Today" starts half an hour ago: just after midnight the browsers' clocks run a little ahead.
+    const now = Math.max(Date.now(), todayAt(0, 31).getTime());
+    await Promise.all([alice, bob, carol, dave].map((page) => page.clock.setSystemTime(now)));
     await send(alice, "Morning! The build is green", new Date(now - 30 * MINUTE_MS));
     await send(alice, "Tagging v2.4 at eleven", new Date(now - 29 * MINUTE_MS));
     await messageItem(bob, "Who is around for the release tomorrow?")
