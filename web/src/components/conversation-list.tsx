@@ -58,9 +58,14 @@ export function ConversationList(props: ConversationListProps) {
         </button>
       </div>
       {loadError && (
-        <p class="error sidebar-hint" role="alert">
-          {sentence(loadError)}
-        </p>
+        <div class="sidebar-hint stack">
+          <p class="error" role="alert">
+            {sentence(loadError)}
+          </p>
+          <button type="button" onClick={() => void conversations.load()}>
+            Try again
+          </button>
+        </div>
       )}
       {list.length > 0 ? (
         <ul class="channel-list">

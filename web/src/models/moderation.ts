@@ -7,6 +7,7 @@
 import { computed, createModel, signal } from "@preact/signals";
 import { canActOn, type RoleView } from "../../../protocol/index.ts";
 import { createAction } from "./action.ts";
+import { describeError } from "./api-client.ts";
 import type { Community } from "./community.ts";
 import { profileCard } from "./profile-card.ts";
 import type { Session } from "./session.ts";
@@ -84,6 +85,7 @@ export type ModerationForm = "timeout" | "kick" | "ban";
 
 export const MemberModerationModel = createModel((session: Session, community: Community, userId: string) => {
   const roles = signal<RoleView[] | null>(null);
+  const rolesError = signal<string | null>(null);
   const form = signal<ModerationForm | null>(null);
   const acting = createAction();
   const communityId = () => community.community.peek()?.id ?? "";
@@ -122,16 +124,18 @@ export const MemberModerationModel = createModel((session: Session, community: C
     }),
     /** The roles' positions decide the hierarchy: read when the menu opens, so they are current. */
     async loadRoles(): Promise<void> {
+      rolesError.value = null;
       try {
         const answer = await session.request<{ roles: RoleView[] }>(
           `/api/communities/${encodeURIComponent(communityId())}/roles`,
         );
         roles.value = answer.roles;
-      } catch {
-        // Without roles the menu offers no moderation: the server would decide the same way.
-        roles.value ??= [];
+      } catch (caught) {
+        // Without roles the menu cannot tell what the viewer may do: it says so and offers to ask again.
+        rolesError.value = describeError(caught);
       }
     },
+    rolesError,
     open(next: ModerationForm) {
       acting.reset();
       form.value = next;

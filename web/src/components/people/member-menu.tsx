@@ -112,6 +112,7 @@ export function MemberMenu({ session, router, community, userId, name, isInCard 
   const actions = moderation.actions.value;
   const communityName = community.community.value?.name ?? "this community";
   const isLoadingRoles = moderation.roles.value === null;
+  const rolesError = moderation.rolesError.value;
 
   return (
     <div class="popover member-menu" ref={root}>
@@ -196,7 +197,17 @@ export function MemberMenu({ session, router, community, userId, name, isInCard 
               </li>
             )}
           </ul>
-          {isLoadingRoles && !isSelf && <p class="hint member-menu-hint">Checking what you may do…</p>}
+          {isLoadingRoles && !isSelf && !rolesError && <p class="hint member-menu-hint">Checking what you may do…</p>}
+          {rolesError && !isSelf && (
+            <div class="member-menu-hint">
+              <p class="error" role="alert">
+                Could not check what you may do: {rolesError}
+              </p>
+              <button type="button" class="menu-item" onClick={() => void moderation.loadRoles()}>
+                Try again
+              </button>
+            </div>
+          )}
           {isInCard && actions.limit && actions.limit !== "self" && (
             <p class="hint member-menu-hint">{limitInWords(actions.limit, name, communityName)}</p>
           )}
