@@ -1,8 +1,8 @@
-# Chatalot's production image: the app compiled with its workerd configuration into one
-# binary, the built web app and the entrypoint, on a small Debian as a non-root user.
+# Chatalot's production image: workerd, its configuration and the server's bundles, the
+# built web app and the entrypoint, on a small Debian as a non-root user.
 # docker-compose.yml builds it; README.md says how to run it.
 
-# Build stage: install, build the bundle and the web app, compile them into one binary.
+# Build stage: install, build the bundles and the web app, find the workerd binary.
 FROM node:22.23-bookworm-slim AS build
 WORKDIR /src
 # Only where egress passes a TLS-intercepting proxy (the container tests' machines): the path
@@ -20,11 +20,12 @@ COPY . .
 ARG CHATALOT_COMMIT=""
 # dist/worker/index.js (the server bundle) and web/dist (the web app).
 RUN npm run build
-# The binary embeds workerd/chatalot.capnp and the bundle; serve.sh overrides the socket
-# and the directories at run time (-s, -d).
+# The workerd executable the workerd package installed for this platform. Not `workerd
+# compile`: a compiled binary holds one configuration, and serve.sh runs two (the server
+# and the password hasher's own process, which loads none of the app).
 RUN mkdir -p /out \
- && node_modules/.bin/workerd compile workerd/chatalot.capnp > /out/chatalot \
- && chmod 0755 /out/chatalot
+ && cp "$(node -p 'require("workerd").default')" /out/workerd \
+ && chmod 0755 /out/workerd
 
 # Runtime stage: the binary needs glibc >= 2.35 (bookworm has 2.36), so not Alpine.
 FROM debian:bookworm-slim
@@ -38,12 +39,16 @@ RUN groupadd --system --gid 10001 chatalot \
       --shell /usr/sbin/nologin chatalot \
  && mkdir -p /data/rooms /data/uploads \
  && chown chatalot:chatalot /data/rooms /data/uploads
-COPY --from=build /out/chatalot /app/chatalot
+COPY --from=build /out/workerd /app/workerd
+# The configuration embeds ../dist/worker/*.js: the same layout as the checkout.
+COPY --from=build /src/workerd/chatalot.capnp /app/config/chatalot.capnp
+COPY --from=build /src/dist/worker/index.js /src/dist/worker/bridge.js /src/dist/worker/hasher.js /app/dist/worker/
 COPY --from=build /src/web/dist /app/web
 COPY scripts/serve.sh /app/serve.sh
 RUN chmod 0755 /app/serve.sh
 # What serve.sh runs and where; the compose file adds the database and secret settings.
-ENV CHATALOT_BINARY=/app/chatalot \
+ENV WORKERD=/app/workerd \
+    WORKERD_CONFIG=/app/config/chatalot.capnp \
     WEB_ROOT=/app/web \
     ROOM_STORAGE_DIR=/data/rooms \
     LISTEN=0.0.0.0:8080

@@ -44,8 +44,8 @@ function roleOf(pid: number): string {
   const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
   const command = args[0]?.split("/").pop() ?? "?";
   if (command !== "workerd") return command;
-  // serve.sh gives the hasher process a private unix socket for http; the server listens on TCP.
-  return args.some((arg) => arg.includes("hasher-http.sock")) ? "workerd hasher" : "workerd server";
+  // serve.sh runs the hasher with the configuration named hasherProcess (workerd/chatalot.capnp).
+  return args.includes("hasherProcess") ? "workerd hasher" : "workerd server";
 }
 
 export const megabytes = (bytes: number) => bytes / 2 ** 20;

@@ -4,7 +4,7 @@
  * so the cost can be raised later without breaking existing hashes.
  */
 import { scrypt, timingSafeEqual } from "node:crypto";
-import { base64ToBytes, bytesToBase64 } from "../protocol/index.ts";
+import { base64ToBytes, bytesToBase64 } from "../protocol/base64.ts";
 
 const LOG2_N = 17;
 const BLOCK_SIZE = 8;

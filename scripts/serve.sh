@@ -1,8 +1,8 @@
 #!/bin/sh
 # Chatalot's production entrypoint (the Docker image's, and `npm run start:production`'s).
 # 1. Reads secrets from files (*_FILE variables) and builds DATABASE_URL if it is not set.
-# 2. Starts workerd with workerd/chatalot.capnp (or the compiled binary in the image),
-#    twice: the server, and the password hasher it hands scrypt work to.
+# 2. Starts workerd with workerd/chatalot.capnp twice: the server (its `server`
+#    configuration), and the password hasher it hands scrypt work to (`hasherProcess`).
 # 3. Asks the server to validate its configuration and apply migrations; if that fails
 #    it stops with the reason instead of serving a half-configured or half-migrated server.
 set -eu
@@ -76,32 +76,26 @@ CHATALOT_STARTED_AT=$(date +%s)
 STARTUP_TOKEN=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 export CHATALOT_STARTED_AT STARTUP_TOKEN
 
-if [ -n "${CHATALOT_BINARY:-}" ]; then
-  set -- "$CHATALOT_BINARY"
-else
-  set -- "${WORKERD:-workerd}" serve "${WORKERD_CONFIG:-$(dirname "$0")/../workerd/chatalot.capnp}"
-fi
+set -- "${WORKERD:-workerd}" serve "${WORKERD_CONFIG:-$(dirname "$0")/../workerd/chatalot.capnp}"
 
-# Two processes from one configuration: the server, and a password hasher that serves
-# only its private socket (workerd runs a process on one thread; a hash takes ~0.4 s).
+# Two processes from one file: the server, and a password hasher that serves only its
+# private socket and loads only its own small bundle (workerd runs a process on one
+# thread; a hash takes ~0.4 s).
 # PASSWORD_HASHER_PROCESS=same hashes on the server's own thread: only for measuring
 # what the separate process saves (bench/password-hashing.ts).
 RUNTIME_DIR=$(mktemp -d "${TMPDIR:-/tmp}/chatalot.XXXXXX")
 hasher_socket="unix:$RUNTIME_DIR/hasher.sock"
-mkdir -p "$RUNTIME_DIR/hasher-storage"
 if [ "${PASSWORD_HASHER_PROCESS:-separate}" = same ]; then
   sleep 3600000 &
   own_hasher_socket=$hasher_socket
 else
-  "$@" --socket-addr "http=unix:$RUNTIME_DIR/hasher-http.sock" --socket-addr "hasher=$hasher_socket" \
-    --directory-path "room-storage=$RUNTIME_DIR/hasher-storage" --directory-path "web-assets=$WEB_ROOT" \
-    --directory-path "uploads-disk=$RUNTIME_DIR/hasher-storage" &
+  "$@" hasherProcess --socket-addr "hasher=$hasher_socket" &
   own_hasher_socket="unix:$RUNTIME_DIR/unused.sock"
 fi
 hasher=$!
 # INSPECTOR_ADDR (host:port, for profiling only, never on a public address): workerd's
 # DevTools inspector for the server process (bench/cpu-profile.ts reads it).
-"$@" --socket-addr "http=$LISTEN" --socket-addr "hasher=$own_hasher_socket" \
+"$@" server --socket-addr "http=$LISTEN" --socket-addr "hasher=$own_hasher_socket" \
   --external-addr "hasher-process=$hasher_socket" \
   --directory-path "room-storage=$ROOM_STORAGE_DIR" --directory-path "web-assets=$WEB_ROOT" \
   --directory-path "uploads-disk=$UPLOAD_DIR" \

@@ -1,15 +1,17 @@
-# Chatalot on self-hosted workerd: the production configuration. The Docker image
-# compiles this file into one binary; `npm run start:production` serves it natively.
+# Chatalot on self-hosted workerd: the production configuration, served by
+# scripts/serve.sh (the Docker image's entrypoint, and `npm run start:production`).
+# Two configurations, one per process: `server` (the app and everything it reaches) and
+# `hasherProcess` (only the password hasher, so that process loads none of the app).
 # It runs the same bundle as wrangler.toml; keep bindings and classes in step.
 # Paths are relative to this file; scripts/serve.sh overrides the directories and the
 # listening address at run time (-d, -s), and every setting comes from the environment.
 using Workerd = import "/workerd/workerd.capnp";
 
-const config :Workerd.Config = (
+const server :Workerd.Config = (
   services = [
     # The app: Hono handlers, channel rooms and the Database object.
     (name = "chatalot", worker = .app),
-    # The PostgreSQL bridge: the same bundle, its PostgresBridge entrypoint, and the
+    # The PostgreSQL bridge: its own small bundle (scripts/build-worker.ts), and the
     # only service allowed onto the network.
     (name = "pg-bridge", worker = .bridge),
     # Where the bridge may connect: the database lives on a private network (Docker) or loopback.
@@ -33,8 +35,9 @@ const config :Workerd.Config = (
     # The built web app, served read-only.
     (name = "web-assets", disk = (path = "../web/dist")),
     # Password hashing (scrypt, ~0.4 s of CPU each). workerd runs a process on one
-    # thread, so scripts/serve.sh runs a second process that only serves the "hasher"
-    # socket, and the app reaches it through "hasher-process": a hash never stalls chat.
+    # thread, so scripts/serve.sh runs a second process (`hasherProcess` below) that
+    # only serves the "hasher" socket, and the app reaches it through "hasher-process":
+    # a hash never stalls chat. This service here serves PASSWORD_HASHER_PROCESS=same.
     (name = "password-hasher", worker = .hasher),
     (name = "hasher-process", external = (address = "unix:/tmp/chatalot-hasher.sock", http = ())),
   ],
@@ -42,6 +45,19 @@ const config :Workerd.Config = (
     # The one public socket; put a TLS-terminating reverse proxy in front of it.
     (name = "http", address = "*:8080", http = (), service = "chatalot"),
     # The hashing process's socket; private, never published.
+    (name = "hasher", address = "unix:/tmp/chatalot-hasher.sock", http = (),
+     service = (name = "password-hasher", entrypoint = "PasswordHasher")),
+  ],
+);
+
+# The password hasher's own process: the hasher's small bundle and its socket, nothing
+# else (about 65 MB resident instead of the ~175 MB of a process loading the whole app).
+const hasherProcess :Workerd.Config = (
+  services = [
+    (name = "password-hasher", worker = .hasher),
+    (name = "no-network", network = (allow = [])),
+  ],
+  sockets = [
     (name = "hasher", address = "unix:/tmp/chatalot-hasher.sock", http = (),
      service = (name = "password-hasher", entrypoint = "PasswordHasher")),
   ],
@@ -124,7 +140,7 @@ const app :Workerd.Worker = (
 );
 
 const bridge :Workerd.Worker = (
-  modules = [(name = "index.js", esModule = embed "../dist/worker/index.js")],
+  modules = [(name = "index.js", esModule = embed "../dist/worker/bridge.js")],
   compatibilityDate = "2026-11-01",
   bindings = [
     (name = "DATABASE_URL", fromEnvironment = "DATABASE_URL"),
@@ -132,8 +148,9 @@ const bridge :Workerd.Worker = (
   globalOutbound = "database-network",
 );
 
+# Its own small bundle (scripts/build-worker.ts), as the bridge's.
 const hasher :Workerd.Worker = (
-  modules = [(name = "index.js", esModule = embed "../dist/worker/index.js")],
+  modules = [(name = "index.js", esModule = embed "../dist/worker/hasher.js")],
   compatibilityDate = "2026-11-01",
   globalOutbound = "no-network",
 );
