@@ -153,8 +153,8 @@ describe("the image and docker-compose.yml, the README's way", () => {
       .trim()
       .split("\n\n")
       .map((block) => Object.fromEntries(block.split("\n").map((line) => line.split(/:\s+/) as [string, string])));
-    // The compiled server (workerd with the app inside) runs twice: the server and its password hasher.
-    expect(processes.filter((process) => process.Name === "chatalot")).toHaveLength(2);
+    // workerd runs twice: the server and its password hasher (workerd/chatalot.capnp's two configurations).
+    expect(processes.filter((process) => process.Name === "workerd")).toHaveLength(2);
     for (const process of processes) {
       expect(process, JSON.stringify(process)).toMatchObject({
         Uid: "10001\t10001\t10001\t10001",
