@@ -196,7 +196,7 @@ describe("profile cards and moderation", () => {
     const roles = `**/api/communities/${communityId}/roles`;
     await alicePage.route(roles, (route) => route.abort("connectionreset"), { times: 1 });
     await card.getByRole("button", { name: "Actions for mallory" }).click();
-    await card.getByRole("alert").filter({ hasText: "Could not check what you may do" }).waitFor();
+    await card.getByRole("alert").filter({ hasText: "Could not load your actions." }).waitFor();
     expect(await card.getByRole("button", { name: "Ban mallory…" }).count()).toBe(0);
     await card.getByRole("button", { name: "Try again" }).click();
     await card.getByRole("button", { name: "Ban mallory…" }).click();

@@ -13,6 +13,7 @@ import { openDirectMessage, profileCard } from "../../models/profile-card.ts";
 import type { Router } from "../../models/router.ts";
 import type { Session } from "../../models/session.ts";
 import { FormError } from "../form-error.tsx";
+import { sentence } from "../sentence.ts";
 import { Icon } from "../shell/icons.tsx";
 import { ModerationDialog } from "./moderation-dialog.tsx";
 import "./moderation.css";
@@ -201,7 +202,7 @@ export function MemberMenu({ session, router, community, userId, name, isInCard 
           {rolesError && !isSelf && (
             <div class="member-menu-hint">
               <p class="error" role="alert">
-                Could not check what you may do: {rolesError}
+                Could not load your actions. {sentence(rolesError)}
               </p>
               <button type="button" class="menu-item" onClick={() => void moderation.loadRoles()}>
                 Try again
