@@ -117,6 +117,8 @@ async function main(options: Options): Promise<void> {
   );
   // Every account first: registering keeps the password hasher busy, which would skew the figures.
   await accounts.all();
+  // Printed as the sockets start connecting: a profile of the join starts here (bench/README.md).
+  console.log(`joining:  ${clients} clients, ${CONNECT_CONCURRENCY} connecting at a time`);
   const target: Target = {
     name: "chatalot",
     channels,
