@@ -9,6 +9,7 @@ import { canActOn, type RoleView } from "../../../protocol/index.ts";
 import { createAction } from "./action.ts";
 import { describeError } from "./api-client.ts";
 import type { Community } from "./community.ts";
+import { latestOnly } from "./latest-only.ts";
 import { profileCard } from "./profile-card.ts";
 import type { Session } from "./session.ts";
 
@@ -86,6 +87,7 @@ export type ModerationForm = "timeout" | "kick" | "ban";
 export const MemberModerationModel = createModel((session: Session, community: Community, userId: string) => {
   const roles = signal<RoleView[] | null>(null);
   const rolesError = signal<string | null>(null);
+  const nextRoles = latestOnly();
   const form = signal<ModerationForm | null>(null);
   const acting = createAction();
   const communityId = () => community.community.peek()?.id ?? "";
@@ -124,14 +126,18 @@ export const MemberModerationModel = createModel((session: Session, community: C
     }),
     /** The roles' positions decide the hierarchy: read when the menu opens, so they are current. */
     async loadRoles(): Promise<void> {
+      const isLatest = nextRoles();
       rolesError.value = null;
       try {
         const answer = await session.request<{ roles: RoleView[] }>(
           `/api/communities/${encodeURIComponent(communityId())}/roles`,
         );
-        roles.value = answer.roles;
+        if (isLatest()) roles.value = answer.roles;
       } catch (caught) {
-        // Without roles the menu cannot tell what the viewer may do: it says so and offers to ask again.
+        if (!isLatest()) return;
+        // Without current roles the menu cannot tell what the viewer may do: it offers nothing
+        // from an older read, says why, and offers to ask again.
+        roles.value = null;
         rolesError.value = describeError(caught);
       }
     },
