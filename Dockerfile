@@ -18,7 +18,7 @@ COPY . .
 # The git commit the admin page shows: the build context has no .git, so scripts/update.sh
 # passes it (`--build-arg CHATALOT_COMMIT=...`); unset, the page says it was not recorded.
 ARG CHATALOT_COMMIT=""
-# dist/worker/index.js (the server bundle) and web/dist (the web app).
+# dist/worker (the server bundle, and the bridge's and hasher's small ones) and web/dist (the web app).
 RUN npm run build
 # The workerd executable the workerd package installed for this platform. Not `workerd
 # compile`: a compiled binary holds one configuration, and serve.sh runs two (the server

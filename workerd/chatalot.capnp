@@ -2,7 +2,7 @@
 # scripts/serve.sh (the Docker image's entrypoint, and `npm run start:production`).
 # Two configurations, one per process: `server` (the app and everything it reaches) and
 # `hasherProcess` (only the password hasher, so that process loads none of the app).
-# It runs the same bundle as wrangler.toml; keep bindings and classes in step.
+# The app runs the same bundle as wrangler.toml; keep bindings and classes in step.
 # Paths are relative to this file; scripts/serve.sh overrides the directories and the
 # listening address at run time (-d, -s), and every setting comes from the environment.
 using Workerd = import "/workerd/workerd.capnp";
@@ -51,7 +51,7 @@ const server :Workerd.Config = (
 );
 
 # The password hasher's own process: the hasher's small bundle and its socket, nothing
-# else (about 65 MB resident instead of the ~175 MB of a process loading the whole app).
+# else (about 65-75 MB resident idle, where a process loading the whole app took ~175 MB).
 const hasherProcess :Workerd.Config = (
   services = [
     (name = "password-hasher", worker = .hasher),
