@@ -46,18 +46,17 @@ let carol: Page;
 /** Dave's phone: a touch screen. */
 let dave: Page;
 
-/** Yesterday at `hour`:`minute`, on the machine's clock (the browsers share its time zone). */
-function yesterdayAt(hour: number, minute: number): Date {
+/** Today at `hour`:`minute`, on the machine's clock (the browsers share its time zone). */
+function todayAt(hour: number, minute: number): Date {
   const day = new Date();
-  day.setDate(day.getDate() - 1);
   day.setHours(hour, minute, 0, 0);
   return day;
 }
 
-/** Today at `hour`:`minute`, on the machine's clock. */
-function todayAt(hour: number, minute: number): Date {
-  const day = new Date();
-  day.setHours(hour, minute, 0, 0);
+/** Yesterday at `hour`:`minute`, on the machine's clock. */
+function yesterdayAt(hour: number, minute: number): Date {
+  const day = todayAt(hour, minute);
+  day.setDate(day.getDate() - 1);
   return day;
 }
 
